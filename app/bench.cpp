@@ -1,0 +1,60 @@
+// `entrepot bench`: steps a generated world and relates its speed to the machine's memory
+// bandwidth, measured in the same process. An update is one agent through a whole step.
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <vector>
+
+#include "app/commands.h"
+#include "app/machine.h"
+#include "kernels/model.h"
+#include "world/generated.h"
+
+namespace entrepot {
+
+int bench_command(const BenchOptions& options) {
+  if (options.threads > 0) omp_set_num_threads(options.threads);
+  const Scenario sc = generated_world(options.agents, 1);
+  World world(sc);
+  const auto built = std::chrono::steady_clock::now();
+  Model model(sc, world);
+  const double setup_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - built).count();
+  const std::size_t agents = model.firms.size + model.consumers.size;
+
+  // Two untimed steps leave the set-up transient behind; then the median of the timed ones.
+  int step = 1;
+  for (; step <= 2; ++step) model.step(step);
+  std::vector<double> seconds;
+  for (int k = 0; k < options.steps; ++k, ++step) {
+    const auto t0 = std::chrono::steady_clock::now();
+    model.step(step);
+    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(seconds.begin(), seconds.end());
+  const double median = seconds[seconds.size() / 2];
+  const double updates = static_cast<double>(agents) / median;
+  const double bytes =
+      static_cast<double>(model.firms.size * FirmStore::bytes_per_agent() +
+                          model.consumers.size * ConsumerStore::bytes_per_agent()) /
+      static_cast<double>(agents);
+  const long rss = peak_rss_mb();
+  const double stream = measure_stream_gbps();
+  const double ratio = 2.0 * bytes * updates / (stream * 1e9);
+  std::fprintf(stderr,
+               "bench: %zu firms (%zu B each), %zu households (%zu B each), %d threads, set-up "
+               "%.2f s, step median %.4f s (min %.4f, max %.4f) over %d steps\n",
+               model.firms.size, FirmStore::bytes_per_agent(), model.consumers.size,
+               ConsumerStore::bytes_per_agent(), omp_get_max_threads(), setup_s, median,
+               seconds.front(), seconds.back(), options.steps);
+  std::printf(
+      "agents=%zu updates_per_s=%.4g bytes_per_agent=%.1f peak_rss_mb=%ld stream_gbps=%.2f "
+      "traffic_ratio=%.3f\n",
+      agents, updates, bytes, rss, stream, ratio);
+  return 0;
+}
+
+}  // namespace entrepot

@@ -1,0 +1,35 @@
+// The subcommands of `entrepot`; each returns the process exit status.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace entrepot {
+
+struct RunOptions {
+  std::string config;
+  std::optional<int> steps;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::string> out;
+  std::vector<std::string> overrides;  // --set path=value
+  int threads = 0;                     // 0: OpenMP's default
+  bool quiet = false;
+};
+
+struct BenchOptions {
+  std::int64_t agents = 1000000;
+  int steps = 5;  // timed steps; the median is reported
+  int threads = 0;
+};
+
+int run_command(const RunOptions& options);
+int validate_command(const std::string& config, const std::vector<std::string>& overrides);
+int info_command(const std::string& path);
+int bench_command(const BenchOptions& options);
+
+// Turns --steps/--seed/--out into --set overrides, so they are validated like the file.
+std::vector<std::string> all_overrides(const RunOptions& options);
+
+}  // namespace entrepot

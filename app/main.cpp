@@ -1,0 +1,58 @@
+// The `entrepot` command: run, validate, info, bench.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace entrepot;
+  CLI::App app{"Entrepot: an agent-based simulator of the world economy's trade network"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version",
+                       std::string(ENTREPOT_VERSION) + " (" + ENTREPOT_GIT_COMMIT + ")");
+
+  RunOptions run;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario and write its HDF5 result file");
+  run_cmd->add_option("config", run.config, "Scenario file (YAML)")->required();
+  run_cmd->add_option("--steps", run.steps, "Number of steps (overrides the file)");
+  run_cmd->add_option("--seed", run.seed, "Random seed (overrides the file)");
+  run_cmd->add_option("--out", run.out, "Result file (overrides output.path)");
+  run_cmd->add_option("--set", run.overrides, "Override a value: path=value (repeatable)")
+      ->allow_extra_args(false);
+  run_cmd->add_option("--threads", run.threads, "OpenMP threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_flag("--quiet", run.quiet, "No progress output");
+
+  std::string validate_config;
+  std::vector<std::string> validate_overrides;
+  CLI::App* validate_cmd = app.add_subcommand(
+      "validate", "Check a scenario file; explain every error with file:line:col");
+  validate_cmd->add_option("config", validate_config, "Scenario file (YAML)")->required();
+  validate_cmd->add_option("--set", validate_overrides, "Override a value: path=value (repeatable)")
+      ->allow_extra_args(false);
+
+  std::string info_path;
+  CLI::App* info_cmd = app.add_subcommand("info", "Summarise a result file");
+  info_cmd->add_option("file", info_path, "HDF5 result file")->required();
+
+  BenchOptions bench;
+  CLI::App* bench_cmd = app.add_subcommand("bench", "Measure step speed, memory and bandwidth");
+  bench_cmd->add_option("--agents", bench.agents, "Agents in the generated world (≈10% firms)")
+      ->check(CLI::PositiveNumber);
+  bench_cmd->add_option("--steps", bench.steps, "Timed steps (median reported)")
+      ->check(CLI::PositiveNumber);
+  bench_cmd->add_option("--threads", bench.threads, "OpenMP threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*run_cmd) return run_command(run);
+    if (*validate_cmd) return validate_command(validate_config, validate_overrides);
+    if (*info_cmd) return info_command(info_path);
+    if (*bench_cmd) return bench_command(bench);
+  } catch (const std::exception& error) {
+    std::cerr << "entrepot: error: " << error.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

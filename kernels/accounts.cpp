@@ -1,0 +1,188 @@
+// Phase 7: accounts. Firms pay wages (pro rata when cash is short), profit tax to their
+// government and dividends to their region's owners; insolvent firms exit and their slot
+// is reborn as an entrant financed by the owners. Owners pass dividends on to the
+// region's households; governments pay unemployment benefit and return part of any
+// surplus. Every transfer moves an exact int64 amount between two accounts.
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+
+#include "agents/rules.h"
+#include "kernels/phases.h"
+#include "kernels/reduce.h"
+
+namespace entrepot {
+namespace {
+
+struct PayFirm {
+  FirmStore::View f;
+  double profit_tax, dividend_share, buffer_steps;
+  int patience;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    const std::int64_t staff = f.employees[j];
+    std::int64_t per_worker = 0;
+    if (staff > 0) {
+      const std::int64_t affordable = f.cash[j] / staff;
+      per_worker = f.wage[j] < affordable ? f.wage[j] : affordable;
+    }
+    const std::int64_t bill = per_worker * staff;
+    f.cash[j] -= bill;
+    f.wage_paid[j] = per_worker;
+    const std::int64_t profit = f.sales_value[j] - f.input_cost[j] - bill;
+    std::int64_t tax =
+        profit > 0 ? static_cast<std::int64_t>(static_cast<double>(profit) * profit_tax) : 0;
+    tax = tax < f.cash[j] ? tax : f.cash[j];
+    f.cash[j] -= tax;
+    // Dividends: a share of profit after tax, plus a tenth of any cash beyond four times
+    // the buffer the firm keeps for its running costs (idle cash does not pile up).
+    const std::int64_t buffer =
+        static_cast<std::int64_t>(buffer_steps * static_cast<double>(bill + f.input_cost[j]));
+    const std::int64_t earned = profit - tax > 0 ? profit - tax : 0;
+    const std::int64_t idle = f.cash[j] - 4 * buffer > 0 ? f.cash[j] - 4 * buffer : 0;
+    std::int64_t dividend =
+        static_cast<std::int64_t>(dividend_share * static_cast<double>(earned)) + idle / 10;
+    dividend = dividend < f.cash[j] ? dividend : f.cash[j];
+    // Distress: no sales at all, or losing money and unable to pay one more step of the
+    // wanted wage bill.
+    const std::int64_t next_bill =
+        f.wage[j] * static_cast<std::int64_t>(f.labour_demand[j] > 0 ? f.labour_demand[j] : 1);
+    const bool insolvent = f.sales_value[j] == 0 || (profit < 0 && f.cash[j] < next_bill);
+    f.distress[j] =
+        insolvent ? static_cast<std::uint8_t>(f.distress[j] < 250 ? f.distress[j] + 1 : 250) : 0;
+    f.exited[j] = f.distress[j] >= patience ? 1 : 0;
+    if (f.exited[j]) dividend = f.cash[j];  // what is left goes back to the owners
+    f.cash[j] -= dividend;
+    f.tax[j] = tax;
+    f.dividend[j] = dividend;
+  }
+};
+
+struct FirmPayouts {
+  FirmStore::View f;
+  ENTREPOT_HD Totals<3> operator()(std::size_t j) const {
+    return Totals<3>{{f.tax[j], f.dividend[j], f.exited[j]}};
+  }
+};
+
+struct Enter {
+  TablesView t;
+  FirmStore::View f;
+  const std::int64_t* grant;  // start-up capital per entrant, by region
+  Philox rng;
+  int step;
+  double shape;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    if (!f.exited[j]) return;
+    const int region = f.block[j] / t.sectors;
+    f.productivity[j] =
+        static_cast<float>(pareto_productivity(rng.uniform(j, step, Draw::entrant, 0), shape));
+    f.cash[j] += grant[region];
+    f.employees[j] = 0;
+    f.distress[j] = 0;
+    // The entrant prices at its own cost: (1+μ)·(w/(φA) + input cost).
+    const double wage = static_cast<double>(f.wage[j]) / static_cast<double>(kMoneyScale);
+    const int sector = f.block[j] % t.sectors;
+    f.price[j] = (1.0 + t.markup[sector]) *
+                 (wage / (static_cast<double>(f.productivity[j]) * t.region_tfp[region]) +
+                  f.input_unit_cost[j]);
+    // It expects to sell what half a firm of average size in its region makes, so it hires
+    // at once even when it starts with little cash (wages are paid after its sales).
+    const double workforce =
+        static_cast<double>(t.consumer_start[region + 1] - t.consumer_start[region]);
+    const double firms = static_cast<double>(t.block_start[(region + 1) * t.sectors] -
+                                             t.block_start[region * t.sectors]);
+    f.expected_sales[j] = 0.5 * static_cast<double>(f.productivity[j]) * t.region_tfp[region] *
+                          workforce / (firms > 0.0 ? firms : 1.0);
+  }
+};
+
+struct Unemployed {
+  const std::int32_t* employer;
+  ENTREPOT_HD Totals<1> operator()(std::size_t n) const {
+    return Totals<1>{{employer[n] < 0 ? 1 : 0}};
+  }
+};
+
+struct ReceiveIncome {
+  FirmStore::View f;
+  ConsumerStore::View h;
+  const std::int64_t* benefit;   // per unemployed household, by region
+  const std::int64_t* transfer;  // per household (dividend + government transfer), by region
+  ENTREPOT_HD void operator()(std::size_t n) const {
+    const std::int32_t firm = h.employer[n];
+    const int region = h.region[n];
+    const std::int64_t income =
+        (firm >= 0 ? f.wage_paid[firm] : benefit[region]) + transfer[region];
+    h.cash[n] += income;
+    h.income[n] = income;
+    if (firm >= 0 && f.exited[firm]) h.employer[n] = -1;
+  }
+};
+
+}  // namespace
+
+void settle_accounts(Model& m, int step) {
+  const Behaviour& b = m.scenario.behaviour;
+  const int nr = m.tables.regions;
+  FirmStore::View f = m.firms.view();
+  ConsumerStore::View h = m.consumers.view();
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(
+      first, first + f.size,
+      PayFirm{f, b.profit_tax, b.dividend_share, b.cash_buffer_steps, b.exit_patience});
+  const auto payouts =
+      totals_by_key<3>(f.size, nr, FirmRegion{m.tables.sectors, f.block}, FirmPayouts{f});
+
+  // Taxes to governments, dividends to owners; owners fund the entrants of their region.
+  std::vector<std::int64_t> grant(nr, 0);
+  std::int64_t exits = 0;
+  for (int r = 0; r < nr; ++r) {
+    m.government[m.world.region_country[r]] += payouts[r].v[0];
+    m.owners[r] += payouts[r].v[1];
+    const std::int64_t entrants = payouts[r].v[2];
+    exits += entrants;
+    if (entrants > 0) {
+      const auto startup = static_cast<std::int64_t>(20.0 * m.mean_wage[r]);
+      const std::int64_t each = std::min(startup, m.owners[r] / entrants);
+      grant[r] = each > 0 ? each : 0;
+      m.owners[r] -= grant[r] * entrants;
+    }
+  }
+  m.stats.firm_exits = exits;
+  thrust::device_vector<std::int64_t> grant_device(grant.begin(), grant.end());
+  thrust::for_each(first, first + f.size,
+                   Enter{m.tables.view(), f, thrust::raw_pointer_cast(grant_device.data()), m.rng,
+                         step, b.productivity_shape});
+
+  // Households: wages, or benefit when unemployed, plus dividends and transfers.
+  const auto unemployed =
+      totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
+  std::vector<std::int64_t> benefit(nr, 0), transfer(nr, 0), households_in(m.world.countries(), 0);
+  for (int r = 0; r < nr; ++r) {
+    households_in[m.world.region_country[r]] += m.consumer_start[r + 1] - m.consumer_start[r];
+  }
+  std::vector<std::int64_t> per_household(m.world.countries(), 0);
+  for (int c = 0; c < m.world.countries(); ++c) {
+    if (m.government[c] > 0 && households_in[c] > 0) {
+      per_household[c] =
+          static_cast<std::int64_t>(b.government_transfer * static_cast<double>(m.government[c])) /
+          households_in[c];
+    }
+    m.government[c] -= per_household[c] * households_in[c];
+  }
+  for (int r = 0; r < nr; ++r) {
+    const std::int64_t people = m.consumer_start[r + 1] - m.consumer_start[r];
+    const int country = m.world.region_country[r];
+    benefit[r] = static_cast<std::int64_t>(b.unemployment_benefit * m.mean_wage[r]);
+    m.government[country] -= benefit[r] * unemployed[r].v[0];
+    const std::int64_t dividend = people > 0 ? m.owners[r] / people : 0;
+    m.owners[r] -= dividend * people;
+    transfer[r] = dividend + per_household[country];
+  }
+  thrust::device_vector<std::int64_t> benefit_device(benefit.begin(), benefit.end());
+  thrust::device_vector<std::int64_t> transfer_device(transfer.begin(), transfer.end());
+  thrust::for_each(first, first + h.size,
+                   ReceiveIncome{f, h, thrust::raw_pointer_cast(benefit_device.data()),
+                                 thrust::raw_pointer_cast(transfer_device.data())});
+}
+
+}  // namespace entrepot

@@ -1,0 +1,32 @@
+// Backend macros: the same rule source compiles for the host (g++) and the device (nvcc).
+#pragma once
+
+#include <cstdint>
+
+#if defined(__CUDACC__)
+#define ENTREPOT_HD __host__ __device__ __forceinline__
+#else
+#define ENTREPOT_HD inline
+#endif
+
+namespace entrepot {
+
+// Integer addition is associative, so concurrent int64 accumulation gives the same
+// bytes whatever the order or thread count (DESIGN §3). Never used on floats.
+ENTREPOT_HD void atomic_add(std::int64_t* target, std::int64_t amount) {
+#if defined(__CUDA_ARCH__)
+  atomicAdd(reinterpret_cast<unsigned long long*>(target), static_cast<unsigned long long>(amount));
+#else
+  __atomic_fetch_add(target, amount, __ATOMIC_RELAXED);
+#endif
+}
+
+ENTREPOT_HD void atomic_add(std::int32_t* target, std::int32_t amount) {
+#if defined(__CUDA_ARCH__)
+  atomicAdd(target, amount);
+#else
+  __atomic_fetch_add(target, amount, __ATOMIC_RELAXED);
+#endif
+}
+
+}  // namespace entrepot

@@ -1,0 +1,109 @@
+// The state of one simulated economy: agent stores, the world tables in device memory,
+// the small host-side accounts (governments, owners) and the step's statistics. The
+// phases of a step (kernels/phases.h) are functions of this state.
+#pragma once
+
+#include <thrust/device_vector.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "agents/stores.h"
+#include "kernels/rng.h"
+#include "kernels/statistics.h"
+#include "world/scenario.h"
+#include "world/world.h"
+
+namespace entrepot {
+
+// A banned flow costs this factor: never chosen, and finite so price × factor is never NaN.
+inline constexpr double kBannedFactor = 1e30;
+ENTREPOT_HD bool is_banned(double trade_factor) {
+  return trade_factor >= kBannedFactor;
+}
+
+// Flow accumulator components, per (destination region, origin region, sector).
+enum Flow : int { kFlowValue = 0, kFlowDuty = 1, kFlowShipped = 2, kFlowDelivered = 3, kFlows = 4 };
+
+// Read-only tables as kernels see them.
+struct TablesView {
+  int regions, sectors, countries, consumer_slots;
+  const std::int32_t* region_country;
+  const double* region_tfp;
+  const std::int64_t* block_start;  // firms of block b = r·S+s: [block_start[b], block_start[b+1])
+  const std::int64_t* consumer_start;   // consumers of region r: [consumer_start[r], …[r+1])
+  const std::int32_t* input_sector;     // [s·K + k], −1 when unused
+  const double* input_amount;           // a[k][s]
+  const std::int32_t* consumer_sector;  // sector of each household slot
+  const double* consumer_share;         // β of each household slot
+  const double* markup;
+  const double* switching_cost;
+  const double* iceberg;            // [(o·R + d)·S + s]
+  const double* trade_factor;       // τ(1+t), +∞ when banned
+  const double* duty_rate;          // t of the importer on the exporter
+  const std::uint64_t* origin_cdf;  // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
+
+  ENTREPOT_HD std::size_t rrs(int o, int d, int s) const {
+    return (static_cast<std::size_t>(o) * regions + d) * sectors + s;
+  }
+};
+
+struct Tables {
+  int regions = 0, sectors = 0, countries = 0, consumer_slots = 0;
+  thrust::device_vector<std::int32_t> region_country;
+  thrust::device_vector<double> region_tfp;
+  thrust::device_vector<std::int64_t> block_start, consumer_start;
+  thrust::device_vector<std::int32_t> input_sector;
+  thrust::device_vector<double> input_amount;
+  thrust::device_vector<std::int32_t> consumer_sector;
+  thrust::device_vector<double> consumer_share, markup, switching_cost;
+  thrust::device_vector<double> iceberg, trade_factor, duty_rate;
+  thrust::device_vector<std::uint64_t> origin_cdf;
+  TablesView view() const;
+};
+
+struct Model {
+  Model(const Scenario& scenario, World& world);
+
+  const Scenario& scenario;
+  World& world;
+  Philox rng;
+  FirmStore firms;
+  ConsumerStore consumers;
+  Tables tables;
+
+  // Host copies of the static layout (small).
+  std::vector<std::int64_t> block_start, consumer_start;
+  std::vector<std::int32_t> consumer_sector;
+
+  // Accounts of governments (per country) and owners (per region), money.
+  std::vector<std::int64_t> government, owners;
+
+  // Per-step accumulators and scratch in device memory.
+  thrust::device_vector<std::int64_t> flows;            // [((d·R + o)·S + s)·kFlows + f]
+  std::vector<std::int64_t> host_flows;                 // the same, copied after trade
+  thrust::device_vector<std::int64_t> household_flows;  // [(r·slots + c)·2]: spent, delivered
+  thrust::device_vector<std::int64_t> vacancies_cumulative;
+  thrust::device_vector<std::int32_t> applicants;
+  thrust::device_vector<std::uint64_t> applicant_key;
+  thrust::device_vector<std::int32_t> applicant_rank;
+
+  // Regional conditions from the previous step, read by this step's rules.
+  std::vector<double> unemployment_rate, mean_wage;  // mean_wage in money micro-units
+  thrust::device_vector<double> unemployment_device;
+  std::vector<double> base_unit_value;  // CPI base: region × household slot
+
+  StepStatistics stats;
+  std::int64_t initial_money = 0;
+
+  // Runs the nine phases of one step (kernels/step.cpp); steps count from 1.
+  void step(int step);
+  // Firm state for a snapshot.
+  FirmSnapshot snapshot(int step) const;
+
+  // Rebuilds trade_factor and duty_rate after the tariff or ban tables changed.
+  void refresh_trade_costs();
+  std::int64_t total_money() const;
+};
+
+}  // namespace entrepot

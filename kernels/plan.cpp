@@ -1,0 +1,131 @@
+// Phase 3 (plan) and phase 5 (produce) for firms.
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/transform_reduce.h>
+
+#include "agents/rules.h"
+#include "kernels/phases.h"
+
+namespace entrepot {
+namespace {
+
+struct PlanFirm {
+  TablesView t;
+  FirmStore::View f;
+  double inventory_target, adjust_steps, stock_target;
+
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
+    const double tfp = t.region_tfp[region];
+    const double scale = static_cast<double>(kGoodsScale);
+    const double expected_sales = f.expected_sales[j];
+    double planned = desired_output(expected_sales, static_cast<double>(f.inventory[j]) / scale,
+                                    inventory_target, adjust_steps);
+    // Landed cost and deficit of each input; an unavailable input is not ordered.
+    double landed[kInputSlots], deficit[kInputSlots], iceberg[kInputSlots];
+    double unit_inputs = 0.0;
+    for (int k = 0; k < kInputSlots; ++k) {
+      landed[k] = 0.0;
+      deficit[k] = 0.0;
+      iceberg[k] = 1.0;
+      const int input = t.input_sector[sector * kInputSlots + k];
+      const std::int32_t seller = f.supplier[k * f.size + j];
+      if (input < 0 || seller < 0) continue;
+      const std::size_t cell = t.rrs(f.block[seller] / t.sectors, region, input);
+      if (is_banned(t.trade_factor[cell])) continue;
+      landed[k] = landed_cost(f.price[seller], t.trade_factor[cell]);
+      iceberg[k] = t.iceberg[cell];
+      unit_inputs = unit_inputs + t.input_amount[sector * kInputSlots + k] * landed[k];
+    }
+    const double wage = static_cast<double>(f.wage[j]) / static_cast<double>(kMoneyScale);
+    std::int32_t workers = workers_needed(planned, f.productivity[j], tfp);
+    double inputs_bill = 0.0;
+    for (int k = 0; k < kInputSlots; ++k) {
+      if (landed[k] <= 0.0) continue;
+      deficit[k] =
+          input_deficit(t.input_amount[sector * kInputSlots + k], planned,
+                        static_cast<double>(f.input_stock[k * f.size + j]) / scale, stock_target);
+      inputs_bill = inputs_bill + landed[k] * deficit[k];
+    }
+    // Inputs are paid from cash during trade; wages at the end of the step, from cash plus
+    // this step's sales. Scale the plan down to what the firm can finance.
+    const double cash = static_cast<double>(f.cash[j]) / static_cast<double>(kMoneyScale);
+    const double sales = f.price[j] * (expected_sales < planned ? expected_sales : planned);
+    const double spend = inputs_bill + wage * static_cast<double>(workers);
+    double affordable = 1.0;
+    if (inputs_bill > cash) affordable = cash / inputs_bill;
+    if (spend > cash + sales) {
+      const double limit = (cash + sales) / spend;
+      affordable = limit < affordable ? limit : affordable;
+    }
+    if (affordable < 1.0) {
+      affordable = 0.999 * affordable;
+      planned = planned * affordable;
+      workers = workers_needed(planned, f.productivity[j], tfp);
+      for (int k = 0; k < kInputSlots; ++k) deficit[k] = deficit[k] * affordable;
+    }
+    for (int k = 0; k < kInputSlots; ++k) {
+      // Ordered at origin: enough that deficit arrives after iceberg melt.
+      f.input_order[k * f.size + j] = static_cast<std::int64_t>(deficit[k] * iceberg[k] * scale);
+    }
+    f.planned_output[j] = static_cast<std::int64_t>(planned * scale);
+    f.labour_demand[j] = workers;
+    f.input_unit_cost[j] = unit_inputs;
+  }
+};
+
+struct ProduceFirm {
+  TablesView t;
+  FirmStore::View f;
+
+  ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
+    const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
+    const double scale = static_cast<double>(kGoodsScale);
+    const double labour = static_cast<double>(f.productivity[j]) * t.region_tfp[region] *
+                          static_cast<double>(f.employees[j]);
+    double inputs = 1e300;
+    for (int k = 0; k < kInputSlots; ++k) {
+      const double a = t.input_amount[sector * kInputSlots + k];
+      if (t.input_sector[sector * kInputSlots + k] < 0 || a <= 0.0) continue;
+      const double possible = static_cast<double>(f.input_stock[k * f.size + j]) / scale / a;
+      inputs = possible < inputs ? possible : inputs;
+    }
+    const double q =
+        leontief_output(labour, inputs, static_cast<double>(f.planned_output[j]) / scale);
+    const std::int64_t made = static_cast<std::int64_t>(q * scale);
+    std::int64_t used_total = 0;
+    for (int k = 0; k < kInputSlots; ++k) {
+      const double a = t.input_amount[sector * kInputSlots + k];
+      if (t.input_sector[sector * kInputSlots + k] < 0 || a <= 0.0) continue;
+      const double need = a * static_cast<double>(made);
+      std::int64_t used = static_cast<std::int64_t>(need);
+      if (static_cast<double>(used) < need) ++used;
+      std::int64_t& stock = f.input_stock[k * f.size + j];
+      used = used < stock ? used : stock;
+      stock -= used;
+      used_total += used;
+    }
+    f.output[j] = made;
+    f.inventory[j] += made;
+    return used_total;
+  }
+};
+
+}  // namespace
+
+void plan_production(Model& m) {
+  const Behaviour& b = m.scenario.behaviour;
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + m.firms.size,
+                   PlanFirm{m.tables.view(), m.firms.view(), b.inventory_target,
+                            b.inventory_adjust_steps, b.input_stock_target});
+}
+
+std::int64_t produce(Model& m) {
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  return thrust::transform_reduce(first, first + m.firms.size,
+                                  ProduceFirm{m.tables.view(), m.firms.view()}, std::int64_t{0},
+                                  thrust::plus<std::int64_t>());
+}
+
+}  // namespace entrepot

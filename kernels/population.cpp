@@ -1,0 +1,196 @@
+// The synthetic population (DESIGN §4): households by region ∝ population, firms by
+// (region, sector) ∝ value added, Pareto productivity, dense ids sorted by (region,
+// sector). Wages start ∝ regional productivity and prices at (1+μ)·unit cost, so the
+// economy starts near a steady state; the burn-in does the rest.
+#include <thrust/binary_search.h>
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/scan.h>
+#include <thrust/transform.h>
+
+#include "agents/rules.h"
+#include "kernels/phases.h"
+
+namespace entrepot {
+namespace {
+
+// Trade cost assumed for inputs when setting the first prices.
+constexpr double kTypicalTradeFactor = 1.15;
+
+struct FoundFirm {
+  TablesView t;
+  FirmStore::View f;
+  const double* input_cost;  // per sector, at the starting prices
+  Philox rng;
+  double shape;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
+    const double phi = pareto_productivity(rng.uniform(j, 0, Draw::productivity, 0), shape);
+    f.productivity[j] = static_cast<float>(phi);
+    const double tfp = t.region_tfp[region];
+    f.wage[j] = static_cast<std::int64_t>(tfp * static_cast<double>(kMoneyScale));
+    f.price[j] = (1.0 + t.markup[sector]) *
+                 (1.0 / static_cast<double>(f.productivity[j]) + input_cost[sector]);
+    for (int k = 0; k < kInputSlots; ++k) f.supplier[k * f.size + j] = -1;
+  }
+};
+
+// Weight for the first hiring: ∝ productivity × the sector's labour need per firm, in
+// fixed point so the scan is exact.
+struct HiringWeight {
+  const float* productivity;
+  const std::int32_t* block;
+  int sectors;
+  const double* sector_weight;
+  ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
+    const double w = static_cast<double>(productivity[j]) * sector_weight[block[j] % sectors];
+    return static_cast<std::int64_t>(w * 1048576.0) + 1;
+  }
+};
+
+struct FirstJob {
+  TablesView t;
+  ConsumerStore::View h;
+  const std::int64_t* cumulative;
+  Philox rng;
+  std::size_t firms;
+  double unemployment;
+  ENTREPOT_HD void operator()(std::size_t n) const {
+    const int region = h.region[n];
+    const auto w = rng.words(firms + n, 0, Draw::employer_init, 0);
+    h.employer[n] = -1;
+    const std::int64_t first = t.block_start[region * t.sectors];
+    const std::int64_t last = t.block_start[(region + 1) * t.sectors];
+    if (last <= first || to_unit(w[0]) < unemployment) return;
+    const std::int64_t before = first > 0 ? cumulative[first - 1] : 0;
+    const std::int64_t total = cumulative[last - 1] - before;
+    const std::uint64_t draw = (static_cast<std::uint64_t>(w[1]) << 32) | w[2];
+    const std::int64_t target =
+        before + static_cast<std::int64_t>(draw % static_cast<std::uint64_t>(total));
+    std::int64_t lo = first, hi = last - 1;
+    while (lo < hi) {
+      const std::int64_t mid = lo + (hi - lo) / 2;
+      if (cumulative[mid] > target)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+    h.employer[n] = static_cast<std::int32_t>(lo);
+  }
+};
+
+struct StockFirm {
+  TablesView t;
+  FirmStore::View f;
+  const double* input_cost;
+  double inventory_target, stock_target, buffer_steps;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
+    const double capacity = static_cast<double>(f.productivity[j]) * t.region_tfp[region] *
+                            static_cast<double>(f.employees[j]);
+    const double scale = static_cast<double>(kGoodsScale);
+    f.expected_sales[j] = capacity;
+    f.inventory[j] = static_cast<std::int64_t>(inventory_target * capacity * scale);
+    for (int k = 0; k < kInputSlots; ++k) {
+      const double a = t.input_sector[sector * kInputSlots + k] >= 0
+                           ? t.input_amount[sector * kInputSlots + k]
+                           : 0.0;
+      f.input_stock[k * f.size + j] =
+          static_cast<std::int64_t>(stock_target * a * capacity * scale);
+    }
+    const double costs = static_cast<double>(f.wage[j]) * static_cast<double>(f.employees[j]) +
+                         input_cost[sector] * capacity * static_cast<double>(kMoneyScale);
+    f.cash[j] = static_cast<std::int64_t>(buffer_steps * costs) + f.wage[j];
+    f.input_unit_cost[j] = input_cost[sector];
+  }
+};
+
+struct SettleHousehold {
+  TablesView t;
+  ConsumerStore::View h;
+  double profit_share;
+  ENTREPOT_HD void operator()(std::size_t n) const {
+    // Income as in a steady state: the wage plus the region's share of profits, and the
+    // cash a household keeps when it spends what it earns (budget = income at M = 3·I).
+    const double wage = t.region_tfp[h.region[n]] * static_cast<double>(kMoneyScale);
+    h.income[n] = static_cast<std::int64_t>(wage * (1.0 + profit_share));
+    h.cash[n] = 3 * h.income[n];
+    for (int c = 0; c < kConsumerSlots; ++c) h.retailer[c * h.size + n] = -1;
+  }
+};
+
+}  // namespace
+
+void populate(Model& m) {
+  const Scenario& sc = m.scenario;
+  const Behaviour& b = sc.behaviour;
+  const int ns = m.tables.sectors;
+  m.firms.resize(static_cast<std::size_t>(m.block_start.back()));
+  m.consumers.resize(static_cast<std::size_t>(m.consumer_start.back()));
+  FirmStore::View f = m.firms.view();
+  ConsumerStore::View h = m.consumers.view();
+  const TablesView t = m.tables.view();
+  auto first = thrust::counting_iterator<std::size_t>(0);
+
+  // Dense ids: block and region follow from the id by the layout tables.
+  thrust::upper_bound(m.tables.block_start.begin() + 1, m.tables.block_start.end(), first,
+                      first + f.size, m.firms.block.begin());
+  thrust::upper_bound(m.tables.consumer_start.begin() + 1, m.tables.consumer_start.end(), first,
+                      first + h.size, m.consumers.region.begin());
+
+  // Starting sector prices p_s = (1+μ_s)·(1 + Σ_k a_ks·p_k·τ̄), by iteration.
+  std::vector<double> price(ns, 1.0), input_cost(ns, 0.0);
+  for (int round = 0; round < 200; ++round) {
+    for (int s = 0; s < ns; ++s) {
+      input_cost[s] = 0.0;
+      for (const RecipeEntry& e : sc.recipe) {
+        if (e.output == s) input_cost[s] += e.amount * price[e.input] * kTypicalTradeFactor;
+      }
+      price[s] = (1.0 + sc.sectors[s].markup) * (1.0 + input_cost[s]);
+    }
+  }
+  // Gross output (value) that household budgets need through the recipe, X = c + A·X, and
+  // the labour it takes; first jobs go to sectors in that proportion, so the economy starts
+  // with the capacity its demand implies even where firm counts (∝ value added) differ.
+  std::vector<double> gross(ns, 0.0), labour(ns, 0.0), hiring(ns, 0.0);
+  for (int round = 0; round < 500; ++round) {
+    std::vector<double> next(ns, 0.0);
+    for (int s = 0; s < ns; ++s) next[s] = sc.sectors[s].consumer_share;
+    for (const RecipeEntry& e : sc.recipe) {
+      next[e.input] +=
+          e.amount * price[e.input] * kTypicalTradeFactor / price[e.output] * gross[e.output];
+    }
+    gross = next;
+  }
+  for (int s = 0; s < ns; ++s) {
+    // Labour cost per unit of revenue: 1/(1+μ) − input cost share.
+    const double share = 1.0 / (1.0 + sc.sectors[s].markup) - input_cost[s] / price[s];
+    labour[s] = gross[s] * (share > 0.0 ? share : 0.0);
+    hiring[s] =
+        sc.sectors[s].value_added_share > 0.0 ? labour[s] / sc.sectors[s].value_added_share : 0.0;
+  }
+  thrust::device_vector<double> input_cost_device(input_cost.begin(), input_cost.end());
+  const double* cost = thrust::raw_pointer_cast(input_cost_device.data());
+  thrust::for_each(first, first + f.size, FoundFirm{t, f, cost, m.rng, b.productivity_shape});
+
+  m.vacancies_cumulative.resize(f.size);
+  thrust::device_vector<double> hiring_device(hiring.begin(), hiring.end());
+  thrust::transform(
+      first, first + f.size, m.vacancies_cumulative.begin(),
+      HiringWeight{f.productivity, f.block, ns, thrust::raw_pointer_cast(hiring_device.data())});
+  thrust::inclusive_scan(m.vacancies_cumulative.begin(), m.vacancies_cumulative.end(),
+                         m.vacancies_cumulative.begin());
+  thrust::for_each(first, first + h.size,
+                   FirstJob{t, h, thrust::raw_pointer_cast(m.vacancies_cumulative.data()), m.rng,
+                            f.size, b.target_unemployment});
+  recount_staff(m);
+  thrust::for_each(
+      first, first + f.size,
+      StockFirm{t, f, cost, b.inventory_target, b.input_stock_target, b.cash_buffer_steps});
+  double markup = 0.0;
+  for (const Sector& sector : sc.sectors) markup += sector.consumer_share * sector.markup;
+  thrust::for_each(first, first + h.size, SettleHousehold{t, h, markup});
+  search_suppliers(m, 0, 1.0);
+}
+
+}  // namespace entrepot

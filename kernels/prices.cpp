@@ -1,0 +1,53 @@
+// Phase 8: prices, wages and expectations. Each firm reads only its own state and the
+// previous step's regional conditions, so the pass has no races.
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+
+#include "agents/rules.h"
+#include "kernels/phases.h"
+
+namespace entrepot {
+namespace {
+
+struct Reprice {
+  TablesView t;
+  FirmStore::View f;
+  const double* unemployment;
+  double expectation_weight, inventory_target, pass_through, price_speed, wage_speed;
+  double normal_unemployment, cut_limit;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
+    const double scale = static_cast<double>(kGoodsScale);
+    const double expected = update_expectation(
+        f.expected_sales[j], static_cast<double>(f.demand[j]) / scale, expectation_weight);
+    f.expected_sales[j] = expected;
+    const double wage = static_cast<double>(f.wage[j]) / static_cast<double>(kMoneyScale);
+    const double unit_cost =
+        wage / (static_cast<double>(f.productivity[j]) * t.region_tfp[region]) +
+        f.input_unit_cost[j];
+    const double target_stock = inventory_target * expected;
+    const double ratio =
+        target_stock > 0.0 ? static_cast<double>(f.inventory[j]) / scale / target_stock : 1.0;
+    f.price[j] = adjust_price(f.price[j], unit_cost, t.markup[sector], pass_through, price_speed,
+                              f.shipped[j] < f.demand[j], ratio);
+    const double wanted = static_cast<double>(f.labour_demand[j]);
+    const double open = wanted - static_cast<double>(f.employees[j]);
+    const double vacancy_rate = wanted > 0.0 && open > 0.0 ? open / wanted : 0.0;
+    f.wage[j] = adjust_wage(f.wage[j], vacancy_rate, unemployment[region], normal_unemployment,
+                            wage_speed, cut_limit);
+  }
+};
+
+}  // namespace
+
+void adjust_prices(Model& m) {
+  const Behaviour& b = m.scenario.behaviour;
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + m.firms.size,
+                   Reprice{m.tables.view(), m.firms.view(),
+                           thrust::raw_pointer_cast(m.unemployment_device.data()),
+                           b.expectation_weight, b.inventory_target, b.cost_pass_through,
+                           b.price_adjust, b.wage_adjust, b.target_unemployment, b.wage_cut_limit});
+}
+
+}  // namespace entrepot

@@ -1,0 +1,131 @@
+// Phase 9: statistics. Every total is an int64 reduction, so the series are the same
+// bytes for any thread count or backend; ratios are formed from those totals on the host.
+#include <thrust/copy.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/reduce.h>
+
+#include "kernels/phases.h"
+#include "kernels/reduce.h"
+
+namespace entrepot {
+namespace {
+
+struct FirmAccounts {
+  FirmStore::View f;
+  ENTREPOT_HD Totals<3> operator()(std::size_t j) const {
+    return Totals<3>{{f.sales_value[j] - f.input_cost[j], f.employees[j],
+                      f.wage_paid[j] * static_cast<std::int64_t>(f.employees[j])}};
+  }
+};
+
+struct BlockPrices {
+  FirmStore::View f;
+  ENTREPOT_HD Totals<2> operator()(std::size_t j) const {
+    return Totals<2>{{static_cast<std::int64_t>(f.price[j] * static_cast<double>(kMoneyScale)), 1}};
+  }
+};
+
+struct UnemployedCount {
+  const std::int32_t* employer;
+  ENTREPOT_HD Totals<1> operator()(std::size_t n) const {
+    return Totals<1>{{employer[n] < 0 ? 1 : 0}};
+  }
+};
+
+template <class T>
+std::int64_t sum(const thrust::device_vector<T>& v) {
+  return thrust::reduce(v.begin(), v.end(), std::int64_t{0}, thrust::plus<std::int64_t>());
+}
+
+}  // namespace
+
+void collect_statistics(Model& m, int step) {
+  StepStatistics& st = m.stats;
+  const int nr = m.tables.regions, ns = m.tables.sectors, nc = m.tables.countries;
+  const int slots = m.tables.consumer_slots;
+  FirmStore::View f = m.firms.view();
+  ConsumerStore::View h = m.consumers.view();
+  st.step = step;
+
+  st.money = {sum(m.firms.cash), sum(m.consumers.cash), 0, 0};
+  for (std::int64_t g : m.government) st.money[2] += g;
+  for (std::int64_t o : m.owners) st.money[3] += o;
+
+  // Bilateral flows, region level on the device, summed to countries here.
+  const std::vector<std::int64_t>& flows = m.host_flows;
+  const std::size_t cube = static_cast<std::size_t>(nc) * nc * ns;
+  st.trade_value.assign(cube, 0);
+  st.trade_duty.assign(cube, 0);
+  st.trade_quantity.assign(cube, 0);
+  std::int64_t shipped = 0, delivered = 0;
+  for (int d = 0; d < nr; ++d) {
+    const int importer = m.world.region_country[d];
+    for (int o = 0; o < nr; ++o) {
+      const int exporter = m.world.region_country[o];
+      for (int s = 0; s < ns; ++s) {
+        const std::int64_t* cell = &flows[m.world.rrs(d, o, s) * kFlows];
+        const std::size_t out = (static_cast<std::size_t>(exporter) * nc + importer) * ns + s;
+        st.trade_value[out] += cell[kFlowValue];
+        st.trade_duty[out] += cell[kFlowDuty];
+        st.trade_quantity[out] += cell[kFlowShipped];
+        shipped += cell[kFlowShipped];
+        delivered += cell[kFlowDelivered];
+      }
+    }
+  }
+
+  const auto firms = totals_by_key<3>(f.size, nr, FirmRegion{ns, f.block}, FirmAccounts{f});
+  const auto unemployed =
+      totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, UnemployedCount{h.employer});
+  const auto prices = totals_by_key<2>(f.size, nr * ns, FirmBlock{f.block}, BlockPrices{f});
+  std::vector<std::int64_t> household(m.household_flows.size());
+  thrust::copy(m.household_flows.begin(), m.household_flows.end(), household.begin());
+
+  st.value_added.assign(nr, 0);
+  st.employment.assign(nr, 0);
+  st.unemployment.assign(nr, 0);
+  st.consumption.assign(nr, 0);
+  st.wage.assign(nr, 0.0);
+  st.cpi.assign(nr, 1.0);
+  st.price.assign(static_cast<std::size_t>(nr) * ns, 0.0);
+  st.consumed = 0;
+  for (int r = 0; r < nr; ++r) {
+    st.value_added[r] = firms[r].v[0];
+    st.employment[r] = firms[r].v[1];
+    st.unemployment[r] = unemployed[r].v[0];
+    const std::int64_t people = m.consumer_start[r + 1] - m.consumer_start[r];
+    m.unemployment_rate[r] =
+        people > 0 ? static_cast<double>(st.unemployment[r]) / static_cast<double>(people) : 0.0;
+    if (firms[r].v[1] > 0)
+      m.mean_wage[r] = static_cast<double>(firms[r].v[2]) / static_cast<double>(firms[r].v[1]);
+    st.wage[r] = m.mean_wage[r] / static_cast<double>(kMoneyScale);
+    double now = 0.0, base = 0.0;
+    for (int c = 0; c < slots; ++c) {
+      const std::size_t cell = static_cast<std::size_t>(r) * slots + c;
+      const std::int64_t spent = household[cell * 2], got = household[cell * 2 + 1];
+      st.consumption[r] += spent;
+      st.consumed += got;
+      if (got <= 0) continue;
+      const double unit_value = static_cast<double>(spent) / static_cast<double>(got);
+      if (m.base_unit_value[cell] <= 0.0) m.base_unit_value[cell] = unit_value;
+      const double share = m.scenario.sectors[m.consumer_sector[c]].consumer_share;
+      now += share * unit_value;
+      base += share * m.base_unit_value[cell];
+    }
+    st.cpi[r] = base > 0.0 ? now / base : 1.0;
+    for (int s = 0; s < ns; ++s) {
+      const auto& p = prices[r * ns + s];
+      st.price[static_cast<std::size_t>(r) * ns + s] =
+          p.v[1] > 0 ? static_cast<double>(p.v[0]) / static_cast<double>(p.v[1]) /
+                           static_cast<double>(kMoneyScale)
+                     : 0.0;
+    }
+  }
+  m.unemployment_device.assign(m.unemployment_rate.begin(), m.unemployment_rate.end());
+
+  st.produced = sum(m.firms.output);
+  st.melted = shipped - delivered;
+  st.inventory = sum(m.firms.inventory) + sum(m.firms.input_stock);
+}
+
+}  // namespace entrepot

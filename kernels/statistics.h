@@ -1,0 +1,57 @@
+// What one step reports: int64 fixed-point totals (exact, order-free) plus a few
+// ratios derived from them. Host-side; the recorder writes these to /series.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace entrepot {
+
+// Money is int64 micro-units of the model currency.
+inline constexpr std::int64_t kMoneyScale = 1000000;
+// Goods are int64 micro-units of a sector's good.
+inline constexpr std::int64_t kGoodsScale = 1000000;
+
+// Holders of money, in the order of StepStatistics::money.
+inline const std::vector<std::string>& money_holders() {
+  static const std::vector<std::string> names{"firms", "consumers", "governments", "owners"};
+  return names;
+}
+
+struct StepStatistics {
+  int step = 0;
+  std::vector<std::int64_t> money;  // per holder (money_holders())
+
+  // Country level, flattened [exporter][importer][sector]; value and duty in money units,
+  // quantity in goods units as shipped (before iceberg melt). Domestic flows included.
+  std::vector<std::int64_t> trade_value, trade_duty, trade_quantity;
+
+  // Per region.
+  std::vector<std::int64_t> value_added;   // money
+  std::vector<std::int64_t> employment;    // workers
+  std::vector<std::int64_t> unemployment;  // workers
+  std::vector<std::int64_t> consumption;   // money spent by households, duty included
+  std::vector<double> wage;                // mean wage per worker, money units
+  std::vector<double> cpi;                 // consumer price index, 1 at step 0 prices
+  // Per region × sector: output-weighted mean producer price, money per unit.
+  std::vector<double> price;
+
+  // Goods balance terms (goods units, all sectors): produced = used + consumed + melted
+  // + Δinventory.
+  std::int64_t produced = 0, used = 0, consumed = 0, melted = 0, inventory = 0;
+  std::int64_t supplier_switches = 0;
+  std::int64_t firm_exits = 0;
+};
+
+// Firm state at one step, for /snapshots/<step>/firms.
+struct FirmSnapshot {
+  int step = 0;
+  std::vector<std::int32_t> region, sector;
+  std::vector<float> productivity;
+  std::vector<std::int32_t> employees;
+  std::vector<std::int64_t> output, sales_value, export_value, cash;
+  std::vector<double> price;
+};
+
+}  // namespace entrepot

@@ -1,0 +1,185 @@
+// World tables in device memory: block layout, recipe slots, trade costs, search weights.
+#include <thrust/copy.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "kernels/det_math.h"
+#include "kernels/phases.h"
+
+namespace entrepot {
+namespace {
+
+// Splits `total` over `weights` by largest remainder, each positive weight getting ≥ 1.
+std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& weights) {
+  double sum = 0.0;
+  for (double w : weights) sum += w;
+  std::vector<std::int64_t> count(weights.size(), 0);
+  std::vector<std::pair<double, std::size_t>> remainder;
+  std::int64_t assigned = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    if (weights[i] <= 0.0) continue;
+    const double exact = static_cast<double>(total) * weights[i] / sum;
+    count[i] = std::max<std::int64_t>(1, static_cast<std::int64_t>(exact));
+    assigned += count[i];
+    remainder.push_back({exact - std::floor(exact), i});
+  }
+  std::stable_sort(remainder.begin(), remainder.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t k = 0; assigned < total && !remainder.empty(); k = (k + 1) % remainder.size()) {
+    ++count[remainder[k].second];
+    ++assigned;
+  }
+  return count;
+}
+
+template <class T>
+thrust::device_vector<T> to_device(const std::vector<T>& host) {
+  return thrust::device_vector<T>(host.begin(), host.end());
+}
+
+}  // namespace
+
+TablesView Tables::view() const {
+  auto p = [](const auto& v) { return thrust::raw_pointer_cast(v.data()); };
+  return TablesView{regions,           sectors,           countries,          consumer_slots,
+                    p(region_country), p(region_tfp),     p(block_start),     p(consumer_start),
+                    p(input_sector),   p(input_amount),   p(consumer_sector), p(consumer_share),
+                    p(markup),         p(switching_cost), p(iceberg),         p(trade_factor),
+                    p(duty_rate),      p(origin_cdf)};
+}
+
+void build_tables(Model& m) {
+  const Scenario& sc = m.scenario;
+  const World& w = m.world;
+  const int nr = w.regions(), ns = w.sectors();
+  if (nr > kMaxRegions || ns > kMaxSectors || w.countries() > kMaxCountries) {
+    throw ConfigError(sc.source_path + ": the world has " + std::to_string(nr) + " regions, " +
+                      std::to_string(ns) + " sectors and " + std::to_string(w.countries()) +
+                      " countries; allowed at most " + std::to_string(kMaxRegions) + ", " +
+                      std::to_string(kMaxSectors) + " and " + std::to_string(kMaxCountries));
+  }
+  Tables& t = m.tables;
+  t.regions = nr;
+  t.sectors = ns;
+  t.countries = w.countries();
+
+  // Households by region ∝ population. Firms by region ∝ workforce (a firm needs workers;
+  // a richer region's firms are more productive, not more numerous per worker) and by
+  // sector within it ∝ value added.
+  std::vector<double> block_weight(static_cast<std::size_t>(nr) * ns), people(nr);
+  std::vector<double> tfp(nr);
+  for (int r = 0; r < nr; ++r) {
+    people[r] = sc.regions[r].population_m;
+    tfp[r] = sc.regions[r].productivity;
+    for (int s = 0; s < ns; ++s) {
+      block_weight[static_cast<std::size_t>(r) * ns + s] =
+          sc.regions[r].population_m * sc.sectors[s].value_added_share;
+    }
+  }
+  const std::vector<std::int64_t> firms = apportion(sc.firms, block_weight);
+  const std::vector<std::int64_t> households = apportion(sc.consumers, people);
+  m.block_start.assign(firms.size() + 1, 0);
+  for (std::size_t b = 0; b < firms.size(); ++b) m.block_start[b + 1] = m.block_start[b] + firms[b];
+  m.consumer_start.assign(households.size() + 1, 0);
+  for (std::size_t r = 0; r < households.size(); ++r) {
+    m.consumer_start[r + 1] = m.consumer_start[r] + households[r];
+  }
+
+  // Recipe: each sector's inputs, largest first, in its K slots.
+  std::vector<std::int32_t> input_sector(static_cast<std::size_t>(ns) * kInputSlots, -1);
+  std::vector<double> input_amount(input_sector.size(), 0.0);
+  for (int s = 0; s < ns; ++s) {
+    std::vector<RecipeEntry> inputs;
+    for (const RecipeEntry& e : sc.recipe) {
+      if (e.output == s && e.amount > 0.0) inputs.push_back(e);
+    }
+    std::stable_sort(inputs.begin(), inputs.end(), [](const RecipeEntry& a, const RecipeEntry& b) {
+      return a.amount > b.amount;
+    });
+    if (inputs.size() > static_cast<std::size_t>(kInputSlots)) {
+      throw ConfigError(sc.source_path + ": sector '" + sc.sectors[s].name + "' has " +
+                        std::to_string(inputs.size()) + " inputs; allowed at most " +
+                        std::to_string(kInputSlots));
+    }
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
+      input_sector[s * kInputSlots + k] = inputs[k].input;
+      input_amount[s * kInputSlots + k] = inputs[k].amount;
+    }
+  }
+
+  // Household slots: the sectors with a positive budget share.
+  std::vector<double> share, markup, switching;
+  m.consumer_sector.clear();
+  for (int s = 0; s < ns; ++s) {
+    markup.push_back(sc.sectors[s].markup);
+    switching.push_back(sc.sectors[s].switching_cost);
+    if (sc.sectors[s].consumer_share > 0.0) {
+      m.consumer_sector.push_back(s);
+      share.push_back(sc.sectors[s].consumer_share);
+    }
+  }
+  if (m.consumer_sector.size() > static_cast<std::size_t>(kConsumerSlots)) {
+    throw ConfigError(
+        sc.source_path + ": households buy from " + std::to_string(m.consumer_sector.size()) +
+        " sectors (consumer_share > 0); allowed at most " + std::to_string(kConsumerSlots));
+  }
+  t.consumer_slots = static_cast<int>(m.consumer_sector.size());
+
+  t.region_country = to_device(w.region_country);
+  t.region_tfp = to_device(tfp);
+  t.block_start = to_device(m.block_start);
+  t.consumer_start = to_device(m.consumer_start);
+  t.input_sector = to_device(input_sector);
+  t.input_amount = to_device(input_amount);
+  t.consumer_sector = to_device(m.consumer_sector);
+  t.consumer_share = to_device(share);
+  t.markup = to_device(markup);
+  t.switching_cost = to_device(switching);
+  t.iceberg = to_device(w.iceberg);
+  m.refresh_trade_costs();
+}
+
+void Model::refresh_trade_costs() {
+  const int nr = world.regions(), ns = world.sectors();
+  const double gamma = scenario.behaviour.gravity_exponent;
+  std::vector<double> factor(world.iceberg.size()), duty(world.iceberg.size());
+  std::vector<std::uint64_t> cdf(static_cast<std::size_t>(nr) * ns * nr, 0);
+  for (int d = 0; d < nr; ++d) {
+    for (int s = 0; s < ns; ++s) {
+      std::vector<double> weight(nr, 0.0);
+      double total = 0.0;
+      for (int o = 0; o < nr; ++o) {
+        const std::size_t cell = world.rrs(o, d, s);
+        const std::size_t pair = world.ccs(world.region_country[d], world.region_country[o], s);
+        const bool banned = world.banned[pair] != 0;
+        duty[cell] = world.tariff[pair];
+        factor[cell] = banned ? kBannedFactor : world.iceberg[cell] * (1.0 + world.tariff[pair]);
+        // Origin mass: the geometric mean of its sellers (each as likely to be found) and
+        // its value added (bigger producers are better known).
+        const double sellers =
+            static_cast<double>(block_start[o * ns + s + 1] - block_start[o * ns + s]);
+        const double mass = std::sqrt(sellers * scenario.regions[o].gdp_musd *
+                                      scenario.sectors[s].value_added_share);
+        const double km = std::max(world.distance_km[static_cast<std::size_t>(o) * nr + d], 100.0);
+        weight[o] = banned ? 0.0 : mass / det_pow(km / 1000.0, gamma);
+        total += weight[o];
+      }
+      // Integer thresholds on a 2^32 scale, so a 32-bit draw picks an origin exactly.
+      int last = -1;
+      for (int o = 0; o < nr; ++o) last = weight[o] > 0.0 ? o : last;
+      double running = 0.0;
+      for (int o = 0; o < nr && last >= 0; ++o) {
+        running += weight[o];
+        cdf[(static_cast<std::size_t>(d) * ns + s) * nr + o] =
+            o >= last ? (1ULL << 32) : static_cast<std::uint64_t>(running / total * 4294967296.0);
+      }
+    }
+  }
+  tables.trade_factor = to_device(factor);
+  tables.duty_rate = to_device(duty);
+  tables.origin_cdf = to_device(cdf);
+}
+
+}  // namespace entrepot

@@ -1,0 +1,203 @@
+// Phase 6: trade. Orders are summed per seller (int64, so order does not matter); each
+// order is filled at the seller's ratio min(1, I/D); goods arrive after iceberg melt; the
+// buyer pays the seller and the duty to the importer's government. Bilateral flows are
+// tallied per chunk of buyers in a local table and flushed once per chunk, so the hot
+// cells are not contended by every buyer.
+#include "kernels/trade.h"
+
+#include <thrust/copy.h>
+#include <thrust/fill.h>
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+
+#include "kernels/phases.h"
+
+namespace entrepot {
+namespace {
+
+struct OrderInputs {
+  TablesView t;
+  FirmStore::View f;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    const std::int32_t seller = f.supplier[i];
+    if (seller >= 0 && f.input_order[i] > 0) atomic_add(&f.demand[seller], f.input_order[i]);
+  }
+};
+
+// The first-round order of a firm's input slot i, and what it left unserved as money.
+struct InputRound {
+  TablesView t;
+  FirmStore::View f;
+  ENTREPOT_HD double unserved_value(std::size_t i, std::size_t j) const {
+    const std::int32_t seller = f.supplier[i];
+    const std::int64_t q = f.input_order[i];
+    if (seller < 0 || q <= 0) return 0.0;
+    const std::int64_t filled = filled_quantity(q, f.opening_stock[seller], f.demand[seller]);
+    if (filled >= q) return 0.0;
+    const std::size_t cell =
+        t.rrs(f.block[seller] / t.sectors, f.block[j] / t.sectors, input_of(i, j));
+    return static_cast<double>(q - filled) * f.price[seller] * (1.0 + t.duty_rate[cell]);
+  }
+  ENTREPOT_HD int input_of(std::size_t i, std::size_t j) const {
+    return t.input_sector[(f.block[j] % t.sectors) * kInputSlots + static_cast<int>(i / f.size)];
+  }
+  // Quantity at origin that `value` buys from `seller`.
+  ENTREPOT_HD std::int64_t spill_order(double value, std::int32_t seller, std::size_t j,
+                                       int input) const {
+    const std::size_t cell = t.rrs(f.block[seller] / t.sectors, f.block[j] / t.sectors, input);
+    return static_cast<std::int64_t>(value / (f.price[seller] * (1.0 + t.duty_rate[cell])));
+  }
+};
+
+struct OrderInputSpill {
+  InputRound round;
+  SpillSeller spill;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    const FirmStore::View& f = round.f;
+    const std::size_t j = i % f.size;
+    const double value = round.unserved_value(i, j);
+    if (value <= 0.0) return;
+    const int input = round.input_of(i, j);
+    const std::int32_t seller =
+        spill(j, static_cast<int>(i / f.size), f.block[j] / round.t.sectors, input, f.supplier[i]);
+    if (seller < 0) return;
+    const std::int64_t q = round.spill_order(value, seller, j, input);
+    if (q > 0) atomic_add(&f.spill_demand[seller], q);
+  }
+};
+
+// Settles one round of input purchases for a chunk of firms, tallying flows per origin.
+struct BuyInputs {
+  Settle settle;
+  InputRound round;
+  SpillSeller spill;
+  bool second;
+  std::int64_t* flows;
+  std::size_t chunk;
+  ENTREPOT_HD void flush(std::int64_t (*local)[kMaxSectors][kFlows], int dest) const {
+    const TablesView& t = settle.t;
+    for (int o = 0; o < t.regions; ++o) {
+      for (int s = 0; s < t.sectors; ++s) {
+        for (int x = 0; x < kFlows; ++x) {
+          if (local[o][s][x] != 0)
+            atomic_add(&flows[t.rrs(dest, o, s) * kFlows + x], local[o][s][x]);
+          local[o][s][x] = 0;
+        }
+      }
+    }
+  }
+  ENTREPOT_HD void operator()(std::size_t c) const {
+    const TablesView& t = settle.t;
+    const FirmStore::View& f = settle.f;
+    std::int64_t local[kMaxRegions][kMaxSectors][kFlows] = {};
+    const std::size_t end = (c + 1) * chunk < f.size ? (c + 1) * chunk : f.size;
+    int dest = f.block[c * chunk] / t.sectors;
+    for (std::size_t j = c * chunk; j < end; ++j) {
+      const int region = f.block[j] / t.sectors;
+      if (region != dest) {
+        flush(local, dest);
+        dest = region;
+      }
+      for (int k = 0; k < kInputSlots; ++k) {
+        const std::size_t i = k * f.size + j;
+        std::int32_t seller = f.supplier[i];
+        std::int64_t q = f.input_order[i];
+        const int input = round.input_of(i, j);
+        if (second) {
+          const double value = round.unserved_value(i, j);
+          if (value <= 0.0) continue;
+          seller = spill(j, k, region, input, seller);
+          if (seller < 0) continue;
+          q = round.spill_order(value, seller, j, input);
+        }
+        if (seller < 0 || q <= 0) continue;
+        const int origin = f.block[seller] / t.sectors;
+        const std::size_t cell = t.rrs(origin, region, input);
+        std::int64_t flow[kFlows] = {0, 0, 0, 0};
+        const std::int64_t before = f.cash[j];
+        settle(seller, q, cell, t.region_country[origin] != t.region_country[region], f.cash[j],
+               flow);
+        f.input_cost[j] += before - f.cash[j];
+        f.input_stock[i] += flow[kFlowDelivered];
+        for (int x = 0; x < kFlows; ++x) local[origin][input][x] += flow[x];
+        if (second && flow[kFlowShipped] > 0) f.supplier[i] = seller;  // found one with stock
+      }
+    }
+    flush(local, dest);
+  }
+};
+
+struct Ship {
+  FirmStore::View f;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    f.inventory[j] -= f.spill_shipped[j];
+    f.shipped[j] += f.spill_shipped[j];
+    f.demand[j] += f.spill_demand[j];
+    f.cash[j] += f.sales_value[j];
+  }
+};
+
+}  // namespace
+
+void trade(Model& m, int step) {
+  FirmStore& firms = m.firms;
+  for (auto* v : {&firms.demand, &firms.shipped, &firms.sales_value, &firms.export_value,
+                  &firms.input_cost, &firms.spill_demand, &firms.spill_shipped}) {
+    thrust::fill(v->begin(), v->end(), 0);
+  }
+  thrust::fill(m.flows.begin(), m.flows.end(), 0);
+  thrust::fill(m.household_flows.begin(), m.household_flows.end(), 0);
+  const TablesView t = m.tables.view();
+  FirmStore::View f = firms.view();
+  auto first = thrust::counting_iterator<std::size_t>(0);
+
+  // Input orders first, so a firm's purchases and the households' compete for one stock.
+  thrust::for_each(first, first + f.size * kInputSlots, OrderInputs{t, f});
+  buy_consumption(m, step);  // orders households', then settles both rounds
+  thrust::for_each(first, first + f.size, Ship{f});
+
+  // Duty belongs to the importer's government.
+  m.host_flows.resize(m.flows.size());
+  thrust::copy(m.flows.begin(), m.flows.end(), m.host_flows.begin());
+  const int nr = t.regions, ns = t.sectors;
+  for (int d = 0; d < nr; ++d) {
+    for (int o = 0; o < nr; ++o) {
+      for (int s = 0; s < ns; ++s) {
+        m.government[m.world.region_country[d]] +=
+            m.host_flows[t.rrs(d, o, s) * kFlows + kFlowDuty];
+      }
+    }
+  }
+}
+
+void settle_inputs(Model& m) {
+  FirmStore::View f = m.firms.view();
+  if (f.size == 0) return;
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  const TablesView t = m.tables.view();
+  Settle settle{t, f, f.inventory, f.demand, f.shipped};
+  SpillSeller unused{t, f, m.rng, 0};
+  thrust::for_each(first, first + (f.size + kTradeChunk - 1) / kTradeChunk,
+                   BuyInputs{settle, InputRound{t, f}, unused, false,
+                             thrust::raw_pointer_cast(m.flows.data()), kTradeChunk});
+}
+
+void order_input_spill(Model& m, const SpillSeller& spill) {
+  FirmStore::View f = m.firms.view();
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + f.size * kInputSlots,
+                   OrderInputSpill{InputRound{m.tables.view(), f}, spill});
+}
+
+void settle_input_spill(Model& m, const SpillSeller& spill) {
+  FirmStore::View f = m.firms.view();
+  if (f.size == 0) return;
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  const TablesView t = m.tables.view();
+  Settle settle{t, f, f.inventory, f.spill_demand, f.spill_shipped};
+  thrust::for_each(first, first + (f.size + kTradeChunk - 1) / kTradeChunk,
+                   BuyInputs{settle, InputRound{t, f}, spill, true,
+                             thrust::raw_pointer_cast(m.flows.data()), kTradeChunk});
+}
+
+}  // namespace entrepot

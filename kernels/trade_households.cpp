@@ -1,0 +1,189 @@
+// Household purchases. Round one: each household orders its budget shares at its
+// retailers, and every seller shares its stock out over all orders (firms' included).
+// Round two: what a rationed household could not buy it tries at another seller of the
+// same sector, drawn from the gravity table among those with stock left; a household
+// served there keeps that seller. Both rounds are recomputed from stored seller totals,
+// so no per-household order is stored and the bytes do not depend on the order of work.
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+
+#include "kernels/phases.h"
+#include "kernels/trade.h"
+
+namespace entrepot {
+namespace {
+
+// A household slot's first-round order and fill, recomputed identically in every pass.
+struct FirstRound {
+  HouseholdCosts costs;
+  ConsumerStore::View h;
+  double consume_income, consume_wealth;
+
+  ENTREPOT_HD std::int64_t budget(std::size_t n) const { return h.budget[n]; }
+  // Order at the retailer of slot `s`; 0 when there is none.
+  ENTREPOT_HD std::int64_t order(std::size_t n, int s, std::int64_t budget, long long& cell) const {
+    const std::int32_t seller = h.retailer[s * h.size + n];
+    cell = costs.cell(seller, h.region[n], s);
+    if (cell < 0) return 0;
+    return household_order(budget, costs.t.consumer_share[s], costs.f.price[seller],
+                           costs.t.duty_rate[cell]);
+  }
+  // What the first round left unbought, as money the household still means to spend.
+  ENTREPOT_HD double unserved_value(std::size_t n, int s, std::int64_t budget) const {
+    long long cell = -1;
+    const std::int64_t q = order(n, s, budget, cell);
+    if (q <= 0) return 0.0;
+    const std::int32_t seller = h.retailer[s * h.size + n];
+    const FirmStore::View& f = costs.f;
+    const std::int64_t filled = filled_quantity(q, f.opening_stock[seller], f.demand[seller]);
+    if (filled >= q) return 0.0;
+    return static_cast<double>(q - filled) * f.price[seller] * (1.0 + costs.t.duty_rate[cell]);
+  }
+};
+
+struct OrderConsumption {
+  FirstRound round;
+  ENTREPOT_HD void operator()(std::size_t n) const {
+    const ConsumerStore::View& h = round.h;
+    const std::int64_t budget =
+        household_budget(h.income[n], h.cash[n], round.consume_income, round.consume_wealth);
+    h.budget[n] = budget;
+    for (int s = 0; s < round.costs.t.consumer_slots; ++s) {
+      long long cell = -1;
+      const std::int64_t q = round.order(n, s, budget, cell);
+      if (q > 0) atomic_add(&round.costs.f.demand[round.h.retailer[s * round.h.size + n]], q);
+    }
+  }
+};
+
+struct OrderSpill {
+  FirstRound round;
+  SpillSeller spill;
+  std::size_t firms;
+  ENTREPOT_HD void operator()(std::size_t n) const {
+    const std::int64_t budget = round.budget(n);
+    const ConsumerStore::View& h = round.h;
+    for (int s = 0; s < round.costs.t.consumer_slots; ++s) {
+      const double value = round.unserved_value(n, s, budget);
+      if (value <= 0.0) continue;
+      const std::int32_t seller = spill(firms + n, s, h.region[n], round.costs.t.consumer_sector[s],
+                                        h.retailer[s * h.size + n]);
+      if (seller < 0) continue;
+      const long long cell = round.costs.cell(seller, h.region[n], s);
+      const auto q = static_cast<std::int64_t>(
+          value / (round.costs.f.price[seller] * (1.0 + round.costs.t.duty_rate[cell])));
+      if (q > 0) atomic_add(&round.costs.f.spill_demand[seller], q);
+    }
+  }
+};
+
+// Settles one round for a chunk of households, tallying flows per origin and slot.
+struct BuyConsumption {
+  FirstRound round;
+  SpillSeller spill;
+  Settle settle;
+  bool second;  // false: the retailers' round; true: the spill round
+  std::int64_t* flows;
+  std::int64_t* household;  // [region][slot][spent, delivered]
+  std::size_t firms, chunk;
+
+  ENTREPOT_HD void flush(std::int64_t (*local)[kConsumerSlots][kFlows], int dest) const {
+    const TablesView& t = settle.t;
+    for (int o = 0; o < t.regions; ++o) {
+      for (int c = 0; c < t.consumer_slots; ++c) {
+        const std::size_t cell = t.rrs(dest, o, t.consumer_sector[c]) * kFlows;
+        for (int x = 0; x < kFlows; ++x) {
+          if (local[o][c][x] != 0) atomic_add(&flows[cell + x], local[o][c][x]);
+        }
+        const std::int64_t spent = local[o][c][kFlowValue] + local[o][c][kFlowDuty];
+        const std::size_t slot = (static_cast<std::size_t>(dest) * t.consumer_slots + c) * 2;
+        if (spent != 0) atomic_add(&household[slot], spent);
+        if (local[o][c][kFlowDelivered] != 0)
+          atomic_add(&household[slot + 1], local[o][c][kFlowDelivered]);
+        for (int x = 0; x < kFlows; ++x) local[o][c][x] = 0;
+      }
+    }
+  }
+
+  ENTREPOT_HD void operator()(std::size_t c) const {
+    const TablesView& t = settle.t;
+    const ConsumerStore::View& h = round.h;
+    std::int64_t local[kMaxRegions][kConsumerSlots][kFlows] = {};
+    const std::size_t end = (c + 1) * chunk < h.size ? (c + 1) * chunk : h.size;
+    int dest = h.region[c * chunk];
+    for (std::size_t n = c * chunk; n < end; ++n) {
+      const int region = h.region[n];
+      if (region != dest) {
+        flush(local, dest);
+        dest = region;
+      }
+      std::int64_t cash = h.cash[n];
+      const std::int64_t budget = round.budget(n);
+      for (int s = 0; s < t.consumer_slots; ++s) {
+        std::int32_t seller = h.retailer[s * h.size + n];
+        long long cell = -1;
+        std::int64_t q = 0;
+        if (!second) {
+          q = round.order(n, s, budget, cell);
+        } else {
+          const double value = round.unserved_value(n, s, budget);
+          if (value <= 0.0) continue;
+          seller = spill(firms + n, s, region, t.consumer_sector[s], seller);
+          if (seller < 0) continue;
+          cell = round.costs.cell(seller, region, s);
+          q = static_cast<std::int64_t>(value /
+                                        (settle.f.price[seller] * (1.0 + t.duty_rate[cell])));
+        }
+        if (q <= 0) continue;
+        const int origin = settle.f.block[seller] / t.sectors;
+        std::int64_t flow[kFlows] = {0, 0, 0, 0};
+        settle(seller, q, static_cast<std::size_t>(cell),
+               t.region_country[origin] != t.region_country[region], cash, flow);
+        for (int x = 0; x < kFlows; ++x) local[origin][s][x] += flow[x];
+        if (second && flow[kFlowShipped] > 0) h.retailer[s * h.size + n] = seller;  // found one
+      }
+      h.cash[n] = cash;
+    }
+    flush(local, dest);
+  }
+};
+
+struct CloseFirstRound {
+  FirmStore::View f;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    f.opening_stock[j] = f.inventory[j];
+    f.inventory[j] -= f.shipped[j];
+  }
+};
+
+}  // namespace
+
+void buy_consumption(Model& m, int step) {
+  const Behaviour& b = m.scenario.behaviour;
+  const TablesView t = m.tables.view();
+  FirmStore::View f = m.firms.view();
+  ConsumerStore::View h = m.consumers.view();
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  HouseholdCosts costs{t, f};
+  FirstRound round{costs, h, b.consume_income, b.consume_wealth};
+  SpillSeller spill{t, f, m.rng, step};
+  const std::size_t chunks = (h.size + kTradeChunk - 1) / kTradeChunk;
+  std::int64_t* flows = thrust::raw_pointer_cast(m.flows.data());
+  std::int64_t* household = thrust::raw_pointer_cast(m.household_flows.data());
+
+  thrust::for_each(first, first + h.size, OrderConsumption{round});
+  settle_inputs(m);
+  thrust::for_each(first, first + chunks,
+                   BuyConsumption{round, spill, Settle{t, f, f.inventory, f.demand, f.shipped},
+                                  false, flows, household, f.size, kTradeChunk});
+  thrust::for_each(first, first + f.size, CloseFirstRound{f});
+  thrust::for_each(first, first + h.size, OrderSpill{round, spill, f.size});
+  order_input_spill(m, spill);
+  thrust::for_each(
+      first, first + chunks,
+      BuyConsumption{round, spill, Settle{t, f, f.inventory, f.spill_demand, f.spill_shipped}, true,
+                     flows, household, f.size, kTradeChunk});
+  settle_input_spill(m, spill);
+}
+
+}  // namespace entrepot

@@ -1,0 +1,46 @@
+// /series: the per-step variables of a run, extendable along the unlimited `step`
+// dimension. Private to output/.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kernels/statistics.h"
+#include "output/h5util.h"
+#include "world/world.h"
+
+namespace entrepot::h5 {
+
+// Names of the /series variables other than the coordinates, in file order.
+const std::vector<std::string>& series_variable_names();
+
+class Series {
+ public:
+  // Creates /series: coordinates (step, holder, exporter, importer, region, sector) and an
+  // empty variable for every StepStatistics field. Dimensions are attached through
+  // `scales`, whose finish() the caller runs once every group exists.
+  Series(hid_t file_id, const World& world, const Scenario& scenario, DimensionScales& scales,
+         const std::string& file);
+  Series(const Series&) = delete;
+  Series& operator=(const Series&) = delete;
+  ~Series();
+
+  // Checks the sizes of `stats` and keeps a copy until write_pending().
+  void append(const StepStatistics& stats);
+  // Extends every variable by the kept steps and writes them.
+  void write_pending();
+  std::size_t pending_bytes() const;
+  hsize_t steps_written() const { return written_; }
+
+ private:
+  struct Variable;
+  std::string file_;
+  std::vector<Variable> variables_;
+  hsize_t written_ = 0;
+  hsize_t pending_steps_ = 0;
+  bool any_step_ = false;
+  int last_step_ = 0;
+};
+
+}  // namespace entrepot::h5

@@ -1,0 +1,358 @@
+// Scenario loading: the shipped configs and every class of error with its exact location.
+#include "world/load.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/load_fixtures.h"
+
+namespace entrepot::load_testing {
+namespace {
+
+// ---- the shipped scenarios ----
+
+TEST(LoadConfigs, BaselineLoads) {
+  const Scenario s = load_scenario(kConfigs + "baseline.yaml");
+  EXPECT_EQ(s.name, "baseline");
+  EXPECT_EQ(s.countries.size(), 12u);
+  EXPECT_EQ(s.regions.size(), 15u);
+  EXPECT_EQ(s.sectors.size(), 11u);
+  EXPECT_EQ(s.steps, 120);
+  EXPECT_EQ(s.burn_in, 60);
+  EXPECT_EQ(s.consumers, 900000);
+  EXPECT_EQ(s.firms, 100000);
+  EXPECT_TRUE(s.events.empty());
+  EXPECT_EQ(s.output.path, "results/baseline.h5");
+  EXPECT_EQ(s.output.snapshots, (std::vector<int>{60, 120}));
+
+  const Region& shanghai = s.regions[0];
+  EXPECT_EQ(shanghai.name, "CHN-Shanghai");
+  EXPECT_EQ(s.countries[shanghai.country].code, "CHN");
+  EXPECT_TRUE(shanghai.hub && shanghai.port && shanghai.bonded_zone);
+
+  // Regions add up to the world of data/world2020.csv, and productivity is GDP per head
+  // relative to the world's (docs/calibration.md).
+  double gdp = 0, people = 0, consumer = 0, value_added = 0;
+  for (const auto& r : s.regions) gdp += r.gdp_musd, people += r.population_m;
+  EXPECT_NEAR(gdp, 84700000, 1);
+  EXPECT_NEAR(people, 7753.0, 0.05);
+  for (const auto& r : s.regions) {
+    EXPECT_NEAR(r.productivity, (r.gdp_musd / r.population_m) / (gdp / people), 0.001) << r.name;
+  }
+  for (const auto& sector : s.sectors) {
+    consumer += sector.consumer_share;
+    value_added += sector.value_added_share;
+  }
+  EXPECT_NEAR(consumer, 1.0, 1e-9);
+  EXPECT_NEAR(value_added, 1.0, 1e-9);
+}
+
+TEST(LoadConfigs, UsChinaTariffsBuildsOnTheBaseline) {
+  const Scenario base = load_scenario(kConfigs + "baseline.yaml");
+  const Scenario s = load_scenario(kConfigs + "us_china_tariffs.yaml");
+  EXPECT_EQ(s.name, "us_china_tariffs");
+  EXPECT_EQ(s.output.path, "results/us_china_tariffs.h5");
+  EXPECT_EQ(s.output.flush_every, base.output.flush_every);
+  EXPECT_EQ(s.regions.size(), base.regions.size());
+  EXPECT_EQ(s.mfn.size(), base.mfn.size());
+  ASSERT_EQ(s.events.size(), 20u);
+  int usa = -1, chn = -1;
+  for (std::size_t c = 0; c < s.countries.size(); ++c) {
+    if (s.countries[c].code == "USA") usa = static_cast<int>(c);
+    if (s.countries[c].code == "CHN") chn = static_cast<int>(c);
+  }
+  for (std::size_t k = 0; k < s.events.size(); ++k) {
+    const Event& e = s.events[k];
+    EXPECT_GE(e.step, s.burn_in);
+    EXPECT_LT(e.step, s.steps);
+    EXPECT_TRUE(e.add);
+    EXPECT_TRUE((e.importer == usa && e.exporter == chn) ||
+                (e.importer == chn && e.exporter == usa));
+    if (k > 0) {
+      EXPECT_LE(s.events[k - 1].step, e.step);
+    }
+    EXPECT_NE(e.where.file.find("us_china_tariffs.yaml"), std::string::npos);
+    EXPECT_GT(e.where.line, 0);
+  }
+  // Provenance keeps both files.
+  EXPECT_NE(s.text.find("base: baseline.yaml"), std::string::npos);
+  EXPECT_NE(s.text.find("name: baseline"), std::string::npos);
+}
+
+TEST(LoadConfigs, TinyWorldReadsEveryField) {
+  const Scenario s = parse_scenario(kTiny, "t.yaml");
+  EXPECT_EQ(s.seed, 7u);
+  EXPECT_EQ(s.source_path, "t.yaml");
+  EXPECT_EQ(s.text, kTiny);
+  ASSERT_EQ(s.countries.size(), 2u);
+  EXPECT_EQ(s.countries[1].name, "BBB");  // name defaults to the code
+  EXPECT_EQ(s.countries[0].blocs, (std::vector<int>{0}));
+  EXPECT_DOUBLE_EQ(s.blocs[0].tariff_factor, 0.5);
+  EXPECT_TRUE(s.regions[0].hub && s.regions[0].port && !s.regions[0].bonded_zone);
+  EXPECT_EQ(s.regions[1].country, 1);
+  EXPECT_EQ(s.sectors[1].kind, SectorKind::final_good);
+  EXPECT_TRUE(s.sectors[2].digital);
+  EXPECT_DOUBLE_EQ(s.sectors[1].value_added_share, 0.5);   // weights 1:2:1, normalised
+  EXPECT_DOUBLE_EQ(s.sectors[1].markup, Sector{}.markup);  // default
+  ASSERT_EQ(s.recipe.size(), 1u);
+  EXPECT_EQ(s.recipe[0].input, 0);
+  EXPECT_EQ(s.recipe[0].output, 1);
+  EXPECT_EQ(s.mfn[0].sectors, (std::vector<int>{0, 1}));
+  EXPECT_EQ(s.bilateral[0].sectors, (std::vector<int>{0, 1, 2}));  // omitted = all
+  EXPECT_EQ(s.output.snapshots, (std::vector<int>{12, 24}));       // the last step is added
+  ASSERT_EQ(s.events.size(), 1u);
+  const Event& e = s.events[0];
+  EXPECT_EQ(where(kTiny, "{step: 12"),
+            "t.yaml:" + std::to_string(e.where.line) + ":" + std::to_string(e.where.column) + ": ");
+  EXPECT_EQ(s.events[0].phase_in, 1);
+  EXPECT_FALSE(s.events[0].add);
+  EXPECT_DOUBLE_EQ(s.behaviour.search_probability, Behaviour{}.search_probability);
+}
+
+// ---- errors, one test per class ----
+
+TEST(LoadErrors, YamlSyntax) {
+  const std::string text = "name: x\nregions: [1, 2\nsteps: 3\n";
+  expect_error(error_of(text), "t.yaml:3:6: ", {"invalid YAML"});
+}
+
+TEST(LoadErrors, UnreadableFile) {
+  const std::string path = kConfigs + "no_such_file.yaml";
+  try {
+    load_scenario(path);
+    FAIL() << "loaded a missing file";
+  } catch (const ConfigError& e) {
+    expect_error(e.what(), path + ": cannot read file (", {"No such file"});
+  }
+  try {
+    load_scenario(kConfigs);
+    FAIL() << "loaded a folder";
+  } catch (const ConfigError& e) {
+    expect_error(e.what(), kConfigs + ": cannot read file (", {"folder"});
+  }
+}
+
+TEST(LoadErrors, UnknownKeySuggestsTheClosest) {
+  const std::string text = tiny_with("    population: 20", "    popluation: 20");
+  expect_error(error_of(text), where(text, "popluation"),
+               {"unknown key 'popluation' in region; did you mean 'population'? allowed: name, "
+                "country, lat"});
+  const std::string top = tiny_with("seed: 7", "sede: 7");
+  expect_error(error_of(top), "t.yaml:2:1: ", {"unknown key 'sede'; did you mean 'seed'?"});
+}
+
+TEST(LoadErrors, RepeatedKey) {
+  const std::string text = tiny_with("seed: 7\n", "seed: 7\nseed: 8\n");
+  expect_error(error_of(text), "t.yaml:3:1: ", {"duplicate key 'seed'"});
+}
+
+TEST(LoadErrors, WrongTypes) {
+  expect_error_in_tiny("population: 5", "population: many", "many", 0,
+                       {"population is 'many'", "a finite number > 0"});
+  expect_error_in_tiny("population: 5", "population: \"5\"", "\"5\"", 0, {"quoted"});
+  expect_error_in_tiny("steps: 24", "steps: 12.5", "12.5", 0, {"steps is 12.5", "whole number"});
+  const std::string map_for_list = kTiny + "export_bans: {exporter: AAA}\n";
+  expect_error(error_of(map_for_list), where(map_for_list, "{exporter: AAA}"),
+               {"export_bans is a map; allowed: a list of {exporter, importer, sectors}"});
+  expect_error_in_tiny(
+      "care, kind: service, consumer_share: 0.4, value_added_share: 1, digital: "
+      "true",
+      "care, kind: service, consumer_share: 0.4, value_added_share: 1, digital: "
+      "maybe",
+      "maybe", 0, {"digital is 'maybe'", "true or false"});
+  expect_error_in_tiny("agents: {consumers: 100", "agents: {consumers: [100]", "[100]", 0,
+                       {"consumers is a list"});
+}
+
+TEST(LoadErrors, MissingRequiredPointsAtTheEnclosingMap) {
+  const std::string text = tiny_with("    gdp: 800\n", "");
+  expect_error(error_of(text), where(text, "name: B1"),
+               {"region 'B1' is missing 'gdp'",
+                "required: name, country, lat, lon, population, "
+                "gdp, productivity"});
+  expect_error(error_of("name: x\n"), "t.yaml:1:1: ", {"scenario is missing 'countries'"});
+  expect_error_in_tiny("{name: ore, kind: commodity, ", "{name: ore, ", "{name: ore", 0,
+                       {"sector 'ore' is missing 'kind'"});
+}
+
+TEST(LoadErrors, ValuesOutOfRange) {
+  expect_error_in_tiny("population: 5", "population: -5", "-5", 0,
+                       {"population is -5, out of range", "> 0"});
+  expect_error_in_tiny("gdp: 1000", "gdp: 0", "gdp: 0", 5, {"gdp is 0"});
+  expect_error_in_tiny("productivity: 1.5", "productivity: .nan", ".nan", 0, {"finite"});
+  expect_error_in_tiny("lat: 10", "lat: 91", "91", 0, {"lat is 91", "[-90, 90]"});
+  expect_error_in_tiny("lon: 40", "lon: -181", "-181", 0, {"[-180, 180]"});
+  expect_error_in_tiny("transport_cost: 0.05", "transport_cost: -0.1", "-0.1", 0, {">= 0"});
+  expect_error_in_tiny("rate: 0.05", "rate: .inf", ".inf", 0, {"rate is .inf"});
+  expect_error_in_tiny("tariff_factor: 0.5", "tariff_factor: 1.5", "1.5", 0, {"[0, 1]"});
+  expect_error_in_tiny("steps: 24", "steps: 0", "steps: 0", 7, {"steps is 0", ">= 1"});
+  expect_error_in_tiny("seed: 7", "seed: -7", "-7", 0, {"seed is '-7'"});
+  expect_error_in_tiny("consumers: 100", "consumers: 1", "consumers: 1", 11,
+                       {"consumers is 1", ">= 2"});                         // one per region
+  expect_error_in_tiny("firms: 100", "firms: 5", "firms: 5", 7, {">= 6"});  // regions x sectors
+  const std::string behaviour = kTiny + "behaviour: {search_probability: 1.5}\n";
+  expect_error(error_of(behaviour), where(behaviour, "1.5}"), {"search_probability", "[0, 1]"});
+}
+
+TEST(LoadErrors, UnknownAndDuplicateNames) {
+  expect_error_in_tiny("name: B1\n    country: BBB", "name: B1\n    country: BBX", "BBX", 0,
+                       {"unknown country 'BBX'; did you mean 'BBB'? allowed: AAA, BBB"});
+  expect_error_in_tiny("{code: BBB, blocs", "{code: AAA, blocs", "AAA, blocs", 0,
+                       {"duplicate country 'AAA' (first at t.yaml:9:12)"});
+  const std::string dup = tiny_with("  - name: B1\n", "  - name: A1\n");
+  expect_error(error_of(dup), where(dup, "A1\n    country"),
+               {"duplicate region 'A1' (first at t.yaml:12:12); allowed: each name once"});
+  expect_error_in_tiny("blocs: [Pact]}\n  - {code: BBB, blocs: [Pact]",
+                       "blocs: [Pact]}\n  - {code: BBB, blocs: [Pakt]", "Pakt", 0,
+                       {"unknown bloc 'Pakt'; did you mean 'Pact'?"});
+  expect_error_in_tiny("sectors: [ore, goods]", "sectors: [ore, good]", "good]", 0,
+                       {"unknown sector 'good'; did you mean 'goods'?"});
+  expect_error_in_tiny("{name: ore,", "{name: o.re,", "o.re", 0, {"contains '.'"});
+  expect_error_in_tiny("{name: ore,", "{name: all,", "all,", 0, {"'all' is reserved"});
+  expect_error_in_tiny("flags: [hub, port]", "flags: [hub, prot]", "prot", 0,
+                       {"unknown flag 'prot'; did you mean 'port'?"});
+  expect_error_in_tiny("kind: final", "kind: finale", "finale", 0,
+                       {"unknown sector kind 'finale'; did you mean 'final'?"});
+}
+
+TEST(LoadErrors, CountryWithoutRegion) {
+  const std::string text = tiny_with("  - {code: BBB, blocs: [Pact]}\n",
+                                     "  - {code: BBB, blocs: [Pact]}\n  - {code: CCC}\n");
+  expect_error(error_of(text), where(text, "  - {name: A1", 2), {"country 'CCC' has no region"});
+}
+
+TEST(LoadErrors, SectorLists) {
+  expect_error_in_tiny("sectors: [ore, goods]", "sectors: []", "[]", 0, {"empty list"});
+  expect_error_in_tiny("sectors: [ore, goods]", "sectors: [ore, ore]", "ore]", 0, {"listed twice"});
+  expect_error_in_tiny("sectors: [ore, goods]", "sectors: [all, ore]", "all, ore", 0,
+                       {"'all' is listed with other sectors"});
+  const Scenario s = parse_scenario(tiny_with("sectors: [ore, goods]", "sectors: all"), "t.yaml");
+  EXPECT_EQ(s.mfn[0].sectors, (std::vector<int>{0, 1, 2}));
+}
+
+TEST(LoadErrors, Recipe) {
+  expect_error_in_tiny("ore: {goods: 0.2}", "ore: {gods: 0.2}", "gods", 0,
+                       {"unknown sector 'gods'; did you mean 'goods'?"});
+  expect_error_in_tiny("ore: {goods: 0.2}", "oer: {goods: 0.2}", "oer", 0,
+                       {"unknown sector 'oer'; did you mean 'ore'?"});
+  expect_error_in_tiny("ore: {goods: 0.2}", "ore: {goods: -0.2}", "-0.2", 0,
+                       {"recipe amount of ore per unit of goods is -0.2"});
+  const std::string five = R"(
+sectors:
+  - {name: a, kind: commodity}
+  - {name: b, kind: commodity}
+  - {name: c, kind: commodity}
+  - {name: d, kind: commodity}
+  - {name: e, kind: commodity}
+  - {name: out, kind: final, consumer_share: 1}
+recipe:
+  a: {out: 0.1}
+  b: {out: 0.1}
+  c: {out: 0.1}
+  d: {out: 0.1, a: 0}
+  e: {out: 0.1}
+countries: [{code: AAA}]
+regions: [{name: R, country: AAA, lat: 0, lon: 0, population: 1, gdp: 1, productivity: 1}]
+agents: {firms: 6}
+)";
+  expect_error(error_of(five), where(five, "0.1}\ncountries"),
+               {"sector 'out' has 5 inputs (a, b, c, d, e)", "at most 4 inputs"});
+  // A zero amount switches an input off.
+  EXPECT_EQ(error_of(five, {"recipe.e.out=0"}), "");
+}
+
+TEST(LoadErrors, Shares) {
+  expect_error_in_tiny("consumer_share: 0.4", "consumer_share: 0.3", "  - {name: ore", 2,
+                       {"consumer_share sums to 0.9", "sum to 1"});
+  std::string text = kTiny;
+  for (const char* weight :
+       {"value_added_share: 1}", "value_added_share: 2}", "value_added_share: 1, digital"}) {
+    text.replace(text.find(weight), 20, "value_added_share: 0");
+    if (text.find("value_added_share: 1") != std::string::npos) {
+      EXPECT_EQ(error_of(text), "");  // some weight left
+    }
+  }
+  expect_error(error_of(text), where(text, "  - {name: ore", 2),
+               {"value_added_share is 0 for every sector"});
+}
+
+TEST(LoadErrors, DigitalOnlyForServices) {
+  expect_error_in_tiny("value_added_share: 2}", "value_added_share: 2, digital: true}", "true}", 0,
+                       {"'goods' is digital but of kind final"});
+}
+
+TEST(LoadErrors, TariffRules) {
+  expect_error_in_tiny("{importer: BBB, exporter: AAA", "{importer: AAA, exporter: AAA",
+                       "AAA, rate: 0.1", 0, {"importer and exporter are both 'AAA'"});
+  expect_error_in_tiny("{importer: AAA, sectors: [ore, goods], rate: 0.05}",
+                       "{importer: AAA, sectors: [ore, goods]}", "{importer: AAA, sectors", 0,
+                       {"mfn tariff is missing 'rate'"});
+  expect_error_in_tiny("  mfn:\n", "  mnf:\n", "mnf", 0,
+                       {"unknown key 'mnf' in tariffs; did you mean 'mfn'?"});
+}
+
+TEST(LoadErrors, ExportBans) {
+  const std::string text = kTiny + "export_bans:\n  - {exporter: AAA, importer: BBB}\n";
+  expect_error(error_of(text), where(text, "{exporter: AAA"), {"export ban is missing 'sectors'"});
+  const Scenario s =
+      parse_scenario(kTiny + "export_bans:\n  - {exporter: AAA, sectors: [ore]}\n", "t.yaml");
+  ASSERT_EQ(s.export_bans.size(), 1u);
+  EXPECT_EQ(s.export_bans[0].importer, -1);
+  EXPECT_EQ(s.export_bans[0].sectors, (std::vector<int>{0}));
+}
+
+TEST(LoadErrors, Events) {
+  const std::string event =
+      "{step: 12, type: tariff, importer: AAA, exporter: BBB, sectors: "
+      "[goods], rate: 0.2}";
+  auto with_event = [&](const std::string& replacement) {
+    std::string text = kTiny;
+    return text.replace(text.find(event), event.size(), replacement);
+  };
+  auto check = [&](const std::string& replacement, const std::string& needle, std::size_t skip,
+                   std::initializer_list<std::string> words) {
+    const std::string text = with_event(replacement);
+    expect_error(error_of(text), where(text, needle, skip), words);
+  };
+  check("{step: 11, type: tariff, rate: 0.1}", "step: 11", 6,
+        {"event step 11 falls outside the run", "[12, 24)", "burn-in must be free of shocks"});
+  check("{step: 24, type: tariff, rate: 0.1}", "24,", 0, {"falls outside the run"});
+  check("{step: 12, type: tarif, rate: 0.1}", "type: tarif,", 6,
+        {"unknown event type 'tarif'; did you mean 'tariff'? allowed: tariff, export_ban"});
+  check("{step: 12, type: tariff, importer: CHX, rate: 0.1}", "CHX", 0, {"unknown country 'CHX'"});
+  check("{step: 12, type: tariff}", "{step: 12", 0, {"tariff event has no 'rate'"});
+  check("{step: 12, type: tariff, rate: 0.1, phase_in: 0}", "phase_in: 0", 10,
+        {"phase_in is 0", ">= 1"});
+  check("{step: 12, type: tariff, rate: 0.1, mode: replace}", "replace", 0,
+        {"unknown event mode 'replace'", "set, add"});
+  check("{step: 12, type: export_ban, exporter: AAA, sectors: [ore], rate: 0.1}",
+        "[ore], rate: 0.1", 13, {"export_ban event has 'rate'"});
+  check("{step: 12, type: export_ban, sectors: [ore]}", "{step: 12", 0,
+        {"export_ban event needs 'exporter' and 'sectors'"});
+  check("{step: 12, type: tariff, importer: BBB, exporter: BBB, rate: 0.1}", "BBB, rate", 0,
+        {"importer and exporter are both 'BBB'"});
+  check("{step: 12, type: tariff, rate: 0.1, when: now}", "when", 0,
+        {"unknown key 'when' in event"});
+
+  const Scenario s = parse_scenario(
+      with_event("{step: 13, type: tariff, exporter: AAA, rate: 0.1, mode: add, phase_in: 3}\n"
+                 "  - {step: 12, type: export_ban, exporter: BBB, importer: AAA, sectors: all}"),
+      "t.yaml");
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(s.events[0].kind, EventKind::export_ban);  // sorted by step
+  EXPECT_EQ(s.events[0].sectors.size(), 3u);
+  EXPECT_EQ(s.events[1].importer, -1);
+  EXPECT_TRUE(s.events[1].add);
+  EXPECT_EQ(s.events[1].phase_in, 3);
+}
+
+TEST(LoadErrors, SnapshotsOutsideTheRun) {
+  expect_error_in_tiny("snapshots: [12]", "snapshots: [12, 25]", "25", 0,
+                       {"snapshot step 25 falls outside the run", "[1, 24]"});
+  expect_error_in_tiny("snapshots: [12]", "snapshots: [0]", "0]", 0, {"falls outside the run"});
+}
+
+}  // namespace
+}  // namespace entrepot::load_testing

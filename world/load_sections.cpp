@@ -1,0 +1,439 @@
+// Validation of a scenario tree, section by section, in an order where every name is defined
+// before it is used; the keys each section allows are in world/scenario_format.cpp.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "world/yaml_reader.h"
+
+namespace entrepot::yaml {
+namespace {
+
+constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
+constexpr std::int64_t kMaxCount = std::numeric_limits<std::int64_t>::max();
+constexpr int kMaxInputs = 4;             // input slots per firm (DESIGN §4)
+constexpr double kShareTolerance = 1e-6;  // consumer shares must sum to 1 within this
+
+const Section& section_of(const std::string& key) {
+  return *scenario_format().find(key)->items;
+}
+
+std::string format_number(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g", x);
+  return buffer;
+}
+
+// Fills a Scenario from the tree, one section at a time.
+class ScenarioReader {
+ public:
+  ScenarioReader(const Origins& origins, Scenario& scenario) : origins_(origins), s_(scenario) {}
+
+  void read(const YAML::Node& root, const std::string& default_name) {
+    MapReader top(origins_, root, scenario_format());
+    s_.name = top.text("name", default_name);
+    s_.seed = top.has("seed") ? read_unsigned(origins_, top.get("seed"), "seed") : s_.seed;
+    s_.steps = static_cast<int>(top.integer("steps", 1, kMaxInt, s_.steps));
+    // burn_in may exceed steps: a short trial run is then all burn-in.
+    s_.burn_in = static_cast<int>(top.integer("burn_in", 0, kMaxInt, s_.burn_in));
+    s_.steps_per_year =
+        static_cast<int>(top.integer("steps_per_year", 1, kMaxInt, s_.steps_per_year));
+    read_blocs(top.get("blocs"));
+    read_countries(top.get("countries"));
+    read_regions(top.get("regions"));
+    read_sectors(top.get("sectors"));
+    read_agents(top.get("agents"));
+    read_recipe(top.get("recipe"));
+    read_tariffs(top.get("tariffs"));
+    read_export_bans(top.get("export_bans"));
+    read_behaviour(top.get("behaviour"));
+    read_output(top.get("output"));
+    read_events(top.get("events"));
+  }
+
+ private:
+  // Reads each item of a named list, rejecting repeated names; `names` receives them in order.
+  template <class ReadItem>
+  void read_named(const YAML::Node& list, const std::string& key, std::vector<std::string>& names,
+                  ReadItem read_item) {
+    const Section& section = section_of(key);
+    std::map<std::string, std::string> first_seen;
+    for (const auto& node : read_list(origins_, list, key, "a list of " + section.what + " maps")) {
+      MapReader item(origins_, node, section);
+      std::string name = item.name(section.id_key);
+      auto [it, fresh] = first_seen.emplace(name, origins_.locate(item.get(section.id_key)));
+      if (!fresh) {
+        origins_.fail(item.get(section.id_key), "duplicate " + section.what + " '" + name +
+                                                    "' (first at " + it->second +
+                                                    "); allowed: each name once");
+      }
+      names.push_back(name);
+      read_item(item);
+    }
+  }
+
+  int lookup(const YAML::Node& node, const std::string& what,
+             const std::vector<std::string>& names) const {
+    std::string name = read_text(origins_, node, what);
+    auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) origins_.fail(node, unknown_message(what, name, "", names));
+    return static_cast<int>(it - names.begin());
+  }
+
+  // An optional country reference: -1 (every country) when absent.
+  int country_or_all(const MapReader& map, const std::string& key) const {
+    return map.has(key) ? lookup(map.get(key), "country", country_codes_) : -1;
+  }
+
+  // `sectors:` as a list of names or the word `all`; absent means all. Sorted, no repeats.
+  std::vector<int> sector_list(const MapReader& map) const {
+    std::vector<int> all(sector_names_.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+    if (!map.has("sectors")) return all;
+    const YAML::Node node = map.get("sectors");
+    const std::string allowed = "a list of sector names, or all";
+    if (node.IsScalar() && node.Scalar() == "all") return all;
+    if (node.IsScalar()) return {lookup(node, "sector", sector_names_)};
+    std::vector<YAML::Node> items = read_list(origins_, node, "sectors", allowed);
+    if (items.empty()) origins_.fail(node, "sectors is an empty list; allowed: " + allowed);
+    std::vector<int> out;
+    for (const auto& item : items) {
+      if (item.IsScalar() && item.Scalar() == "all") {
+        if (items.size() > 1) {
+          origins_.fail(item, "'all' is listed with other sectors; allowed: " + allowed);
+        }
+        return all;
+      }
+      int sector = lookup(item, "sector", sector_names_);
+      if (std::find(out.begin(), out.end(), sector) != out.end()) {
+        origins_.fail(item, "sector '" + item.Scalar() + "' is listed twice; allowed: " + allowed);
+      }
+      out.push_back(sector);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  void check_distinct(const MapReader& map, int importer, int exporter) const {
+    if (importer >= 0 && importer == exporter) {
+      origins_.fail(map.get("exporter"), "importer and exporter are both '" +
+                                             country_codes_[importer] +
+                                             "'; allowed: two different countries");
+    }
+  }
+
+  void read_blocs(const YAML::Node& list) {
+    read_named(list, "blocs", bloc_names_, [&](const MapReader& item) {
+      s_.blocs.push_back({bloc_names_.back(), item.number("tariff_factor", between(0, 1), 0.0)});
+    });
+  }
+
+  void read_countries(const YAML::Node& list) {
+    read_named(list, "countries", country_codes_, [&](const MapReader& item) {
+      Country country{country_codes_.back(), item.text("name", country_codes_.back()), {}};
+      for (const auto& node :
+           read_list(origins_, item.get("blocs"), "blocs", "a list of bloc names")) {
+        int bloc = lookup(node, "bloc", bloc_names_);
+        if (std::count(country.blocs.begin(), country.blocs.end(), bloc) > 0) {
+          origins_.fail(node, "bloc '" + node.Scalar() + "' is listed twice; allowed: each once");
+        }
+        country.blocs.push_back(bloc);
+      }
+      s_.countries.push_back(country);
+    });
+    if (s_.countries.empty()) {
+      origins_.fail(list, "countries is empty; allowed: a list of at least one country");
+    }
+  }
+
+  void read_regions(const YAML::Node& list) {
+    static const std::vector<std::string> flags{"hub", "port", "bonded_zone"};
+    read_named(list, "regions", region_names_, [&](const MapReader& item) {
+      Region r;
+      r.name = region_names_.back();
+      r.country = lookup(item.get("country"), "country", country_codes_);
+      r.lat = item.number("lat", between(-90, 90));
+      r.lon = item.number("lon", between(-180, 180));
+      r.population_m = item.number("population", above(0));
+      r.gdp_musd = item.number("gdp", above(0));
+      r.productivity = item.number("productivity", above(0));
+      std::set<int> seen;
+      for (const auto& node :
+           read_list(origins_, item.get("flags"), "flags", "a list of flags: " + join(flags))) {
+        int flag = lookup(node, "flag", flags);
+        if (!seen.insert(flag).second) {
+          origins_.fail(node, "flag '" + flags[flag] + "' is listed twice; allowed: each once");
+        }
+        (flag == 0 ? r.hub : flag == 1 ? r.port : r.bonded_zone) = true;
+      }
+      s_.regions.push_back(r);
+    });
+    if (s_.regions.empty()) {
+      origins_.fail(list, "regions is empty; allowed: a list of at least one region");
+    }
+    // A country without a region would have no people, firms or government to speak of.
+    for (std::size_t c = 0; c < s_.countries.size(); ++c) {
+      bool has_region = std::any_of(s_.regions.begin(), s_.regions.end(),
+                                    [&](const Region& r) { return r.country == int(c); });
+      if (!has_region) {
+        origins_.fail(list, "country '" + country_codes_[c] +
+                                "' has no region; allowed: every country with at least one region");
+      }
+    }
+  }
+
+  void read_sectors(const YAML::Node& list) {
+    static const std::vector<std::string> kinds{"commodity", "intermediate", "final", "service"};
+    read_named(list, "sectors", sector_names_, [&](const MapReader& item) {
+      Sector sector;
+      sector.name = sector_names_.back();
+      if (sector.name == "all") {
+        origins_.fail(item.get("name"), "sector name 'all' is reserved; allowed: any other name");
+      }
+      sector.kind = static_cast<SectorKind>(lookup(item.get("kind"), "sector kind", kinds));
+      sector.transport_cost = item.number("transport_cost", at_least(0), sector.transport_cost);
+      sector.markup = item.number("markup", at_least(0), sector.markup);
+      sector.switching_cost = item.number("switching_cost", between(0, 1), sector.switching_cost);
+      sector.value_added_share =
+          item.number("value_added_share", at_least(0), sector.value_added_share);
+      sector.consumer_share = item.number("consumer_share", between(0, 1), 0.0);
+      sector.digital = item.flag("digital", false);
+      if (sector.digital && sector.kind != SectorKind::service) {
+        origins_.fail(item.get("digital"), "sector '" + sector.name + "' is digital but of kind " +
+                                               kinds[static_cast<int>(sector.kind)] +
+                                               "; allowed: digital: true only for services");
+      }
+      s_.sectors.push_back(sector);
+    });
+    if (s_.sectors.empty()) {
+      origins_.fail(list, "sectors is empty; allowed: a list of at least one sector");
+    }
+    double consumer_total = 0.0, value_added_total = 0.0;
+    for (const auto& sector : s_.sectors) {
+      consumer_total += sector.consumer_share;
+      value_added_total += sector.value_added_share;
+    }
+    if (std::fabs(consumer_total - 1.0) > kShareTolerance) {
+      origins_.fail(list, "consumer_share sums to " + format_number(consumer_total) +
+                              " over sectors; allowed: shares that sum to 1 (within 1e-6)");
+    }
+    if (value_added_total <= 0.0) {
+      origins_.fail(list,
+                    "value_added_share is 0 for every sector; allowed: weights >= 0, at least "
+                    "one > 0 (they are normalised to sum to 1)");
+    }
+    // Weights as written; shares of world value added as stored.
+    for (auto& sector : s_.sectors) sector.value_added_share /= value_added_total;
+  }
+
+  void read_agents(const YAML::Node& node) {
+    MapReader agents(origins_, node, section_of("agents"));
+    const std::int64_t regions = static_cast<std::int64_t>(s_.regions.size());
+    const std::int64_t blocks = regions * static_cast<std::int64_t>(s_.sectors.size());
+    // One consumer per region and one firm per (region, sector) block at the least, so that
+    // the synthetic population can give every market a participant.
+    s_.consumers = agents.integer("consumers", regions, kMaxCount, s_.consumers);
+    s_.firms = agents.integer("firms", blocks, kMaxCount, s_.firms);
+  }
+
+  void read_recipe(const YAML::Node& node) {
+    const std::string allowed = "a map of input sector -> {output sector: amount}";
+    if (!node.IsDefined() || node.IsNull()) return;
+    if (!node.IsMap()) origins_.fail(node, "recipe is " + describe(node) + "; allowed: " + allowed);
+    std::map<int, std::vector<std::pair<int, YAML::Node>>> inputs_of;  // output -> inputs
+    std::set<int> seen_inputs;
+    for (auto row = node.begin(); row != node.end(); ++row) {
+      int input = lookup(row->first, "sector", sector_names_);
+      if (!seen_inputs.insert(input).second) {
+        origins_.fail(row->first, "duplicate key '" + row->first.Scalar() +
+                                      "' in recipe; allowed: each input sector once");
+      }
+      if (row->second.IsNull()) continue;
+      if (!row->second.IsMap()) {
+        origins_.fail(row->second, "recipe of input '" + row->first.Scalar() + "' is " +
+                                       describe(row->second) + "; allowed: " + allowed);
+      }
+      std::set<int> seen_outputs;
+      for (auto cell = row->second.begin(); cell != row->second.end(); ++cell) {
+        int output = lookup(cell->first, "sector", sector_names_);
+        if (!seen_outputs.insert(output).second) {
+          origins_.fail(cell->first, "duplicate key '" + cell->first.Scalar() + "' in recipe of '" +
+                                         row->first.Scalar() +
+                                         "'; allowed: each output sector once");
+        }
+        const std::string what =
+            "recipe amount of " + sector_names_[input] + " per unit of " + sector_names_[output];
+        double amount = read_number(origins_, cell->second, what, at_least(0));
+        if (amount == 0.0) continue;  // 0 switches an input off (useful with --set)
+        s_.recipe.push_back({input, output, amount});
+        auto& inputs = inputs_of[output];
+        inputs.emplace_back(input, cell->second);
+        if (static_cast<int>(inputs.size()) > kMaxInputs) {
+          std::vector<std::string> names;
+          YAML::Node blamed = cell->second;  // a --set that added an input, if there is one
+          for (const auto& [in, at] : inputs) {
+            names.push_back(sector_names_[in]);
+            if (origins_.position(at).line == 0) blamed.reset(at);
+          }
+          origins_.fail(blamed, "sector '" + sector_names_[output] + "' has " +
+                                    std::to_string(inputs.size()) + " inputs (" + join(names) +
+                                    "); allowed: at most " + std::to_string(kMaxInputs) +
+                                    " inputs per sector, one per input slot of a firm");
+        }
+      }
+    }
+    std::sort(s_.recipe.begin(), s_.recipe.end(), [](const RecipeEntry& a, const RecipeEntry& b) {
+      return a.output != b.output ? a.output < b.output : a.input < b.input;
+    });
+  }
+
+  void read_tariffs(const YAML::Node& node) {
+    MapReader tariffs(origins_, node, section_of("tariffs"));
+    const Section& mfn = *section_of("tariffs").find("mfn")->items;
+    const Section& bilateral = *section_of("tariffs").find("bilateral")->items;
+    for (const auto& item_node :
+         read_list(origins_, tariffs.get("mfn"), "mfn", "a list of {importer, sectors, rate}")) {
+      MapReader item(origins_, item_node, mfn);
+      TariffRule rule;
+      rule.importer = lookup(item.get("importer"), "country", country_codes_);
+      rule.sectors = sector_list(item);
+      rule.rate = item.number("rate", at_least(0));
+      s_.mfn.push_back(rule);
+    }
+    for (const auto& item_node : read_list(origins_, tariffs.get("bilateral"), "bilateral",
+                                           "a list of {importer, exporter, sectors, rate}")) {
+      MapReader item(origins_, item_node, bilateral);
+      TariffRule rule;
+      rule.importer = lookup(item.get("importer"), "country", country_codes_);
+      rule.exporter = lookup(item.get("exporter"), "country", country_codes_);
+      check_distinct(item, rule.importer, rule.exporter);
+      rule.sectors = sector_list(item);
+      rule.rate = item.number("rate", at_least(0));
+      s_.bilateral.push_back(rule);
+    }
+  }
+
+  void read_export_bans(const YAML::Node& list) {
+    for (const auto& node :
+         read_list(origins_, list, "export_bans", "a list of {exporter, importer, sectors}")) {
+      MapReader item(origins_, node, section_of("export_bans"));
+      ExportBan ban;
+      ban.exporter = lookup(item.get("exporter"), "country", country_codes_);
+      ban.importer = country_or_all(item, "importer");
+      check_distinct(item, ban.importer, ban.exporter);
+      ban.sectors = sector_list(item);
+      s_.export_bans.push_back(ban);
+    }
+  }
+
+  void read_behaviour(const YAML::Node& node) {
+    MapReader behaviour(origins_, node, section_of("behaviour"));
+    Behaviour& b = s_.behaviour;
+    for (const auto& p : real_parameters()) {
+      b.*p.member = behaviour.number(p.key, p.range, b.*p.member);
+    }
+    for (const auto& p : whole_parameters()) {
+      b.*p.member = static_cast<int>(behaviour.integer(p.key, p.lo, p.hi, b.*p.member));
+    }
+  }
+
+  void read_output(const YAML::Node& node) {
+    MapReader output(origins_, node, section_of("output"));
+    OutputSettings& o = s_.output;
+    o.path = output.text("path", o.path);
+    o.flush_every = static_cast<int>(output.integer("flush_every", 1, kMaxInt, o.flush_every));
+    o.progress_every =
+        static_cast<int>(output.integer("progress_every", 1, kMaxInt, o.progress_every));
+    for (const auto& node : read_list(origins_, output.get("snapshots"), "snapshots",
+                                      "a list of steps such as [60, 120]")) {
+      const int step = static_cast<int>(read_integer(origins_, node, "snapshot step", 0, kMaxInt));
+      if (step < 1 || step > s_.steps) {
+        origins_.fail(node, "snapshot step " + std::to_string(step) +
+                                " falls outside the run; allowed: a step in [1, " +
+                                std::to_string(s_.steps) +
+                                "] (a shorter run also needs --set output.snapshots=[...])");
+      }
+      o.snapshots.push_back(step);
+    }
+    // The final state is always kept, so a finished run can be inspected or continued.
+    o.snapshots.push_back(s_.steps);
+    std::sort(o.snapshots.begin(), o.snapshots.end());
+    o.snapshots.erase(std::unique(o.snapshots.begin(), o.snapshots.end()), o.snapshots.end());
+  }
+
+  void read_events(const YAML::Node& list) {
+    for (const auto& node :
+         read_list(origins_, list, "events", "a list of {step, type, importer, exporter, ...}")) {
+      s_.events.push_back(read_event(MapReader(origins_, node, section_of("events"))));
+    }
+    // Due order; events of one step keep the order they were written in.
+    std::stable_sort(s_.events.begin(), s_.events.end(),
+                     [](const Event& a, const Event& b) { return a.step < b.step; });
+  }
+
+  Event read_event(const MapReader& item) const {
+    static const std::vector<std::string> types{"tariff", "export_ban"};
+    static const std::vector<std::string> modes{"set", "add"};
+    Event e;
+    e.where = origins_.position(item.node());
+    const YAML::Node step = item.get("step");
+    e.step = static_cast<int>(read_integer(origins_, step, "event step", 0, kMaxInt));
+    if (e.step < s_.burn_in || e.step >= s_.steps) {
+      const std::string window =
+          s_.burn_in < s_.steps
+              ? "a step in [" + std::to_string(s_.burn_in) + ", " + std::to_string(s_.steps) + ")"
+              : "none, the run of " + std::to_string(s_.steps) + " steps is all burn-in";
+      origins_.fail(step, "event step " + std::to_string(e.step) +
+                              " falls outside the run; allowed: " + window +
+                              " (from burn_in on, since the burn-in must be free of shocks, "
+                              "to the last step)");
+    }
+    e.kind = static_cast<EventKind>(lookup(item.get("type"), "event type", types));
+    e.importer = country_or_all(item, "importer");
+    e.exporter = country_or_all(item, "exporter");
+    check_distinct(item, e.importer, e.exporter);
+    e.sectors = sector_list(item);
+    if (e.kind == EventKind::tariff) {
+      if (!item.has("rate")) {
+        origins_.fail(item.node(),
+                      "tariff event has no 'rate'; allowed: a tariff event with "
+                      "rate, a finite number >= 0");
+      }
+      e.rate = item.number("rate", at_least(0));
+      e.add = item.has("mode") && lookup(item.get("mode"), "event mode", modes) == 1;
+      e.phase_in = static_cast<int>(item.integer("phase_in", 1, kMaxInt, 1));
+      return e;
+    }
+    // An export ban is all or nothing from its step on.
+    for (const char* key : {"rate", "mode", "phase_in"}) {
+      if (item.has(key)) {
+        origins_.fail(item.get(key), std::string("export_ban event has '") + key +
+                                         "'; allowed: step, type, exporter, importer, sectors");
+      }
+    }
+    if (!item.has("exporter") || !item.has("sectors")) {
+      origins_.fail(item.node(),
+                    "export_ban event needs 'exporter' and 'sectors'; allowed: "
+                    "sectors as names or all");
+    }
+    return e;
+  }
+
+  const Origins& origins_;
+  Scenario& s_;
+  std::vector<std::string> bloc_names_, country_codes_, region_names_, sector_names_;
+};
+
+}  // namespace
+
+Scenario read_scenario(const YAML::Node& root, const Origins& origins,
+                       const std::string& default_name) {
+  Scenario scenario;
+  ScenarioReader(origins, scenario).read(root, default_name);
+  return scenario;
+}
+
+}  // namespace entrepot::yaml

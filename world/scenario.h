@@ -1,0 +1,156 @@
+// The scenario as the user wrote it, after validation: names resolved to indices,
+// defaults filled in. Everything the model needs to build a world comes from here.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace entrepot {
+
+// A position in a scenario file (1-based), so later checks can still point at the text.
+struct SourcePos {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+// Raised for every invalid input: `file:line:col: what is wrong; what is allowed`.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class SectorKind : std::uint8_t { commodity, intermediate, final_good, service };
+
+struct Country {
+  std::string code;  // ISO-3, or a bloc-like aggregate such as EU27 / RoW
+  std::string name;
+  std::vector<int> blocs;  // indices into Scenario::blocs
+};
+
+// A trade agreement: tariffs between two members are multiplied by `tariff_factor`
+// (0 = free trade inside the bloc).
+struct Bloc {
+  std::string name;
+  double tariff_factor = 0.0;
+};
+
+struct Region {
+  std::string name;
+  int country = 0;
+  double lat = 0.0, lon = 0.0;
+  double population_m = 0.0;  // millions of people
+  double gdp_musd = 0.0;      // value added, millions of US$ (2020)
+  double productivity = 1.0;  // A_r, output per worker relative to the world mean
+  bool hub = false, port = false, bonded_zone = false;
+};
+
+struct Sector {
+  std::string name;
+  SectorKind kind = SectorKind::final_good;
+  double transport_cost = 0.05;    // iceberg cost per 1000 km
+  double markup = 0.15;            // μ
+  double switching_cost = 0.03;    // relative saving needed to change supplier
+  double value_added_share = 0.1;  // share of world value added (firm counts ∝ this)
+  double consumer_share = 0.0;     // household budget share
+  bool digital = false;            // no distance cost; pays data-flow cost across borders
+};
+
+// a[input][output]: units of `input` per unit of `output`.
+struct RecipeEntry {
+  int input = 0, output = 0;
+  double amount = 0.0;
+};
+
+// A tariff rule. importer/exporter = -1 means "every country"; empty sectors = every sector.
+struct TariffRule {
+  int importer = -1, exporter = -1;
+  std::vector<int> sectors;
+  double rate = 0.0;
+};
+
+struct ExportBan {
+  int exporter = -1, importer = -1;
+  std::vector<int> sectors;
+};
+
+enum class EventKind : std::uint8_t { tariff, export_ban };
+
+// A scheduled policy change. A tariff event sets (or adds to) the bilateral rate of
+// importer × exporter × sectors, reaching its full value after `phase_in` steps.
+struct Event {
+  int step = 0;
+  EventKind kind = EventKind::tariff;
+  int importer = -1, exporter = -1;
+  std::vector<int> sectors;
+  double rate = 0.0;
+  bool add = false;
+  int phase_in = 1;
+  SourcePos where;
+};
+
+// Behaviour parameters; defaults and meanings in docs/model.md.
+struct Behaviour {
+  double search_probability = 0.10;   // ψ: chance a buyer slot searches each step
+  int candidates = 3;                 // m: candidate sellers drawn per search
+  double distance_elasticity = 1.0;   // ρ in τ = 1 + t·(d/1000)^ρ + border
+  double border_cost = 0.10;          // added to τ when countries differ
+  double data_flow_cost = 0.05;       // digital sectors across borders
+  double gravity_exponent = 1.0;      // origin weight ∝ size / distance^γ
+  double inventory_target = 1.0;      // ι: steps of expected sales kept as stock
+  double inventory_adjust_steps = 3;  // T
+  double input_stock_target = 1.5;    // steps of input needs kept in stock
+  double expectation_weight = 0.3;    // λ in Dᵉ ← Dᵉ + λ(sales − Dᵉ)
+  double price_adjust = 0.05;         // η: price step when rationing or overstocked
+  double cost_pass_through = 0.25;    // share of the gap to (1+μ)·unit cost closed per step
+  double wage_adjust = 0.05;
+  double wage_cut_limit = 0.01;  // largest wage cut per step (wages are sticky downward)
+  double target_unemployment = 0.05;
+  double separation_rate = 0.01;  // quits per step
+  double job_search_probability = 1.0;
+  double consume_income = 0.90;  // share of last income spent
+  double consume_wealth = 0.05;  // share of cash spent each step
+  double profit_tax = 0.20;
+  double dividend_share = 0.50;        // share of cash above the buffer paid out
+  double cash_buffer_steps = 2.0;      // steps of costs kept as cash
+  double unemployment_benefit = 0.40;  // replacement rate of the regional mean wage
+  double government_transfer = 0.10;   // share of a government surplus returned per step
+  int exit_patience = 6;               // insolvent steps before a firm exits
+  double productivity_shape = 3.0;     // Pareto α of firm productivity φ
+};
+
+struct OutputSettings {
+  std::string path = "results/out.h5";
+  int flush_every = 12;        // steps between flushes to disk
+  std::vector<int> snapshots;  // steps with a firm snapshot (the last is always added)
+  int progress_every = 12;     // steps between progress lines in a batch log
+};
+
+struct Scenario {
+  std::string name;
+  std::string source_path;             // the file it was read from
+  std::string text;                    // the full file text, stored in the output for provenance
+  std::vector<std::string> overrides;  // --set path=value, as given
+  std::uint64_t seed = 1;
+  int steps = 120;
+  int burn_in = 60;  // steps before any event may fire
+  int steps_per_year = 12;
+  std::int64_t consumers = 900000;
+  std::int64_t firms = 100000;
+
+  std::vector<Country> countries;
+  std::vector<Bloc> blocs;
+  std::vector<Region> regions;
+  std::vector<Sector> sectors;
+  std::vector<RecipeEntry> recipe;
+  std::vector<TariffRule> mfn;        // importer × sectors, exporter = -1
+  std::vector<TariffRule> bilateral;  // importer × exporter × sectors
+  std::vector<ExportBan> export_bans;
+  Behaviour behaviour;
+  OutputSettings output;
+  std::vector<Event> events;
+};
+
+}  // namespace entrepot

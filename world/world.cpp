@@ -1,0 +1,154 @@
+#include "world/world.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/det_math.h"
+
+namespace entrepot {
+namespace {
+
+constexpr double kEarthRadiusKm = 6371.0;
+// Distance assumed for trade inside one region (the conventional internal distance).
+constexpr double kInternalDistanceKm = 100.0;
+
+double great_circle_km(const Region& a, const Region& b) {
+  const double to_rad = kPi / 180.0;
+  const double dlat = (b.lat - a.lat) * to_rad, dlon = (b.lon - a.lon) * to_rad;
+  const double s1 = det_sin(0.5 * dlat), s2 = det_sin(0.5 * dlon);
+  const double h = s1 * s1 + det_cos(a.lat * to_rad) * det_cos(b.lat * to_rad) * s2 * s2;
+  const double hc = std::min(1.0, std::max(0.0, h));
+  // 2·atan2(√h, √(1−h)), with atan2 written through atan for 0 ≤ h ≤ 1.
+  const double root = std::sqrt(hc), co = std::sqrt(1.0 - hc);
+  const double angle = co > 0.0 ? det_atan(root / co) : 0.5 * kPi;
+  return 2.0 * kEarthRadiusKm * angle;
+}
+
+bool shares_bloc(const Country& a, const Country& b, const std::vector<Bloc>& blocs,
+                 double& factor) {
+  bool shared = false;
+  factor = 1.0;
+  for (int x : a.blocs) {
+    if (std::find(b.blocs.begin(), b.blocs.end(), x) != b.blocs.end()) {
+      factor = shared ? std::min(factor, blocs[x].tariff_factor) : blocs[x].tariff_factor;
+      shared = true;
+    }
+  }
+  return shared;
+}
+
+template <class Fn>
+void for_each_cell(int importer, int exporter, const std::vector<int>& sectors, int countries,
+                   int sector_count, Fn&& fn) {
+  for (int i = 0; i < countries; ++i) {
+    if (importer >= 0 && i != importer) continue;
+    for (int e = 0; e < countries; ++e) {
+      if ((exporter >= 0 && e != exporter) || e == i) continue;
+      if (sectors.empty()) {
+        for (int s = 0; s < sector_count; ++s) fn(i, e, s);
+      } else {
+        for (int s : sectors) fn(i, e, s);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+World::World(const Scenario& scenario) : scenario_(&scenario) {
+  for (const Country& c : scenario.countries) {
+    country_code.push_back(c.code);
+    country_name.push_back(c.name);
+  }
+  for (const Region& r : scenario.regions) {
+    region_name.push_back(r.name);
+    region_country.push_back(r.country);
+  }
+  for (const Sector& s : scenario.sectors) sector_name.push_back(s.name);
+
+  const int nr = regions(), ns = sectors(), nc = countries();
+  const Behaviour& b = scenario.behaviour;
+  distance_km.assign(static_cast<std::size_t>(nr) * nr, 0.0);
+  iceberg.assign(static_cast<std::size_t>(nr) * nr * ns, 1.0);
+  for (int o = 0; o < nr; ++o) {
+    for (int d = 0; d < nr; ++d) {
+      const double km = o == d ? 0.0 : great_circle_km(scenario.regions[o], scenario.regions[d]);
+      distance_km[static_cast<std::size_t>(o) * nr + d] = km;
+      const bool border = region_country[o] != region_country[d];
+      const double haul =
+          det_pow(std::max(km, kInternalDistanceKm) / 1000.0, b.distance_elasticity);
+      for (int s = 0; s < ns; ++s) {
+        const Sector& sector = scenario.sectors[s];
+        double tau = 1.0;
+        if (sector.digital) {
+          tau = tau + (border ? b.data_flow_cost : 0.0);
+        } else {
+          tau = tau + sector.transport_cost * haul + (border ? b.border_cost : 0.0);
+        }
+        iceberg[rrs(o, d, s)] = tau;
+      }
+    }
+  }
+
+  // Tariffs: MFN by importer, bloc preferences, then bilateral overrides.
+  tariff.assign(static_cast<std::size_t>(nc) * nc * ns, 0.0);
+  for (const TariffRule& rule : scenario.mfn) {
+    for_each_cell(rule.importer, -1, rule.sectors, nc, ns,
+                  [&](int i, int e, int s) { tariff[ccs(i, e, s)] = rule.rate; });
+  }
+  for (int i = 0; i < nc; ++i) {
+    for (int e = 0; e < nc; ++e) {
+      double factor = 1.0;
+      if (i != e &&
+          shares_bloc(scenario.countries[i], scenario.countries[e], scenario.blocs, factor)) {
+        for (int s = 0; s < ns; ++s) tariff[ccs(i, e, s)] = tariff[ccs(i, e, s)] * factor;
+      }
+    }
+  }
+  for (const TariffRule& rule : scenario.bilateral) {
+    for_each_cell(rule.importer, rule.exporter, rule.sectors, nc, ns,
+                  [&](int i, int e, int s) { tariff[ccs(i, e, s)] = rule.rate; });
+  }
+  base_tariff = tariff;
+
+  banned.assign(static_cast<std::size_t>(nc) * nc * ns, 0);
+  for (const ExportBan& ban : scenario.export_bans) {
+    for_each_cell(ban.importer, ban.exporter, ban.sectors, nc, ns,
+                  [&](int i, int e, int s) { banned[ccs(i, e, s)] = 1; });
+  }
+  event_start_.resize(scenario.events.size());
+}
+
+bool World::apply_policy(int step) {
+  bool changed = false;
+  const int nc = countries(), ns = sectors();
+  for (std::size_t k = 0; k < scenario_->events.size(); ++k) {
+    const Event& event = scenario_->events[k];
+    if (step < event.step || step >= event.step + std::max(1, event.phase_in)) continue;
+    if (event.kind == EventKind::export_ban) {
+      for_each_cell(event.importer, event.exporter, event.sectors, nc, ns,
+                    [&](int i, int e, int s) { banned[ccs(i, e, s)] = 1; });
+      changed = true;
+      continue;
+    }
+    // Tariff: remember the rates when the event begins, then move linearly to the target.
+    std::vector<double>& start = event_start_[k];
+    if (step == event.step) {
+      start.clear();
+      for_each_cell(event.importer, event.exporter, event.sectors, nc, ns,
+                    [&](int i, int e, int s) { start.push_back(tariff[ccs(i, e, s)]); });
+    }
+    const double progress = static_cast<double>(step - event.step + 1) /
+                            static_cast<double>(std::max(1, event.phase_in));
+    std::size_t cell = 0;
+    for_each_cell(event.importer, event.exporter, event.sectors, nc, ns, [&](int i, int e, int s) {
+      const double from = start[cell++];
+      const double target = event.add ? from + event.rate : event.rate;
+      tariff[ccs(i, e, s)] = from + (target - from) * progress;
+    });
+    changed = true;
+  }
+  return changed;
+}
+
+}  // namespace entrepot

@@ -1,0 +1,48 @@
+// The world as flat tables the kernels read: distances, trade costs, tariffs and bans,
+// rebuilt from the scenario plus the events that have fired.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "world/scenario.h"
+
+namespace entrepot {
+
+class World {
+ public:
+  explicit World(const Scenario& scenario);
+
+  int countries() const { return static_cast<int>(country_code.size()); }
+  int regions() const { return static_cast<int>(region_name.size()); }
+  int sectors() const { return static_cast<int>(sector_name.size()); }
+
+  // Applies the timeline events due at `step` (phase-ins included); true if a table changed.
+  bool apply_policy(int step);
+
+  // Index helpers for the flat tables.
+  std::size_t rrs(int origin, int dest, int sector) const {
+    return (static_cast<std::size_t>(origin) * regions() + dest) * sectors() + sector;
+  }
+  std::size_t ccs(int importer, int exporter, int sector) const {
+    return (static_cast<std::size_t>(importer) * countries() + exporter) * sectors() + sector;
+  }
+
+  // Names and coordinates (also written to /world in the output).
+  std::vector<std::string> country_code, country_name, region_name, sector_name;
+  std::vector<int> region_country;
+  std::vector<double> distance_km;   // region × region, great-circle
+  std::vector<double> iceberg;       // τ_s(o,d): origin × dest × sector, ≥ 1
+  std::vector<double> tariff;        // importer × exporter × sector, current rate
+  std::vector<double> base_tariff;   // the same at step 0
+  std::vector<std::uint8_t> banned;  // exporter × importer × sector as importer-major: ccs(i,e,s)
+
+  const Scenario& scenario() const { return *scenario_; }
+
+ private:
+  const Scenario* scenario_;
+  std::vector<std::vector<double>> event_start_;  // rates when each tariff event began
+};
+
+}  // namespace entrepot

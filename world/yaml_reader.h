@@ -1,0 +1,163 @@
+// Private to world/: reading a YAML tree with errors that say where (`file:line:col`, or the
+// `--set` override that wrote the node) and what would have been allowed.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "world/scenario.h"
+
+namespace entrepot::yaml {
+
+// Where each node of the (merged, overridden) tree came from. yaml-cpp marks carry no file
+// name, so every node is remembered with its source when that source is parsed.
+class Origins {
+ public:
+  // Every node of `root` as written in `file`; files added first are searched first.
+  void add_file(const YAML::Node& root, const std::string& file);
+  // Every node of `root` as written by `--set <text>`; the newest override wins.
+  void add_override(const YAML::Node& root, const std::string& text);
+
+  // "file:line:col" or "--set path=value"; the first file's 1:1 for nodes of no source.
+  std::string locate(const YAML::Node& node) const;
+  SourcePos position(const YAML::Node& node) const;
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const;
+
+ private:
+  // Assigning a YAML::Node rebinds the tree node it refers to, so entries are only ever
+  // constructed and appended, never assigned (no insert, erase or sort).
+  struct Entry {
+    Entry(const YAML::Node& n, int o, const YAML::Mark& m) : node(n), origin(o), mark(m) {}
+    Entry(const Entry&) = default;
+    Entry& operator=(const Entry&) = delete;
+    YAML::Node node;
+    int origin = 0;
+    YAML::Mark mark;  // taken at parse time: later merges may re-point the node
+  };
+  void collect(const YAML::Node& node, int origin, std::vector<Entry>& into);
+  const Entry* find(const YAML::Node& node) const;
+
+  std::vector<std::string> labels_;
+  std::vector<bool> is_override_;
+  std::vector<Entry> files_, overrides_;
+};
+
+// " did you mean 'x'?" for the closest choice (case-insensitive edit distance), or "".
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& choices);
+// "a, b, c" (at most `limit` items, then "...").
+std::string join(const std::vector<std::string>& items, std::size_t limit = 40);
+// "unknown <noun> 'word'[ in <context>]; did you mean 'x'? allowed: a, b, c".
+std::string unknown_message(const std::string& noun, const std::string& word,
+                            const std::string& context, const std::vector<std::string>& choices);
+// How a node reads in a message: "a map", "a list", "empty", or the scalar in quotes.
+std::string describe(const YAML::Node& node);
+
+// An allowed interval of real numbers; non-finite values are never allowed.
+struct Range {
+  double lo = -1e308, hi = 1e308;
+  bool lo_open = false, hi_open = false;
+  bool contains(double x) const;
+  std::string describe() const;
+};
+Range at_least(double lo);
+Range above(double lo);
+Range between(double lo, double hi);
+
+double read_number(const Origins& origins, const YAML::Node& node, const std::string& what,
+                   const Range& range);
+std::int64_t read_integer(const Origins& origins, const YAML::Node& node, const std::string& what,
+                          std::int64_t lo, std::int64_t hi);
+std::uint64_t read_unsigned(const Origins& origins, const YAML::Node& node,
+                            const std::string& what);
+bool read_flag(const Origins& origins, const YAML::Node& node, const std::string& what);
+std::string read_text(const Origins& origins, const YAML::Node& node, const std::string& what);
+// A name others refer to: letters, digits, '_' and '-' (dots would clash with --set paths).
+std::string read_name(const Origins& origins, const YAML::Node& node, const std::string& what);
+// The items of a list; an empty value reads as an empty list.
+std::vector<YAML::Node> read_list(const Origins& origins, const YAML::Node& node,
+                                  const std::string& what, const std::string& allowed);
+
+// The shape of the format, shared by validation and by the walk of `--set` paths.
+enum class Shape : std::uint8_t {
+  value,       // a scalar or a list of scalars
+  map,         // a nested map of fixed keys (`items` describes it)
+  named_list,  // a list of maps addressed by their id key (`items` describes each)
+  list,        // a list of maps addressed by 0-based index
+  recipe,      // map input sector -> map output sector -> amount
+};
+
+struct Section;
+
+struct Field {
+  std::string key;
+  bool required = false;
+  Shape shape = Shape::value;
+  const Section* items = nullptr;
+};
+
+struct Section {
+  std::string what;    // "region", used in messages; empty at the top level
+  std::string id_key;  // how items of a named list are told apart: "name" or "code"
+  std::vector<Field> fields;
+
+  const Field* find(const std::string& key) const;
+  std::vector<std::string> keys() const;
+  std::vector<std::string> required_keys() const;
+};
+
+// The top level of a scenario file (world/scenario_format.cpp).
+const Section& scenario_format();
+
+// Behaviour's fields by key, with what each may hold.
+struct RealParameter {
+  const char* key;
+  double Behaviour::*member;
+  Range range;
+};
+struct WholeParameter {
+  const char* key;
+  int Behaviour::*member;
+  std::int64_t lo, hi;
+};
+const std::vector<RealParameter>& real_parameters();
+const std::vector<WholeParameter>& whole_parameters();
+
+// Validates a merged and overridden tree into a Scenario; `default_name` names it when the
+// file does not.
+Scenario read_scenario(const YAML::Node& root, const Origins& origins,
+                       const std::string& default_name);
+
+// One map of the tree, checked against its section: no unknown or repeated keys, every
+// required key present. Missing optional keys read as their fallback.
+class MapReader {
+ public:
+  MapReader(const Origins& origins, const YAML::Node& node, const Section& section);
+
+  bool has(const std::string& key) const;
+  YAML::Node get(const std::string& key) const;  // an undefined node when absent
+  const YAML::Node& node() const { return node_; }
+  // "region 'CHN-Shanghai'", or "region" before the id is known; "scenario" at the top.
+  const std::string& label() const { return label_; }
+
+  double number(const std::string& key, const Range& range,
+                std::optional<double> fallback = std::nullopt) const;
+  std::int64_t integer(const std::string& key, std::int64_t lo, std::int64_t hi,
+                       std::optional<std::int64_t> fallback = std::nullopt) const;
+  bool flag(const std::string& key, bool fallback) const;
+  std::string text(const std::string& key,
+                   std::optional<std::string> fallback = std::nullopt) const;
+  std::string name(const std::string& key) const;
+
+ private:
+  YAML::Node required(const std::string& key) const;
+
+  const Origins& origins_;
+  YAML::Node node_;
+  std::string label_;
+};
+
+}  // namespace entrepot::yaml
