@@ -48,15 +48,17 @@ inline constexpr int kMaxCountries = 64;
   X(double, input_unit_cost, 1)             /* Σ a_k · landed cost, money per unit */       \
   X(std::int64_t, tax, 1)                   /* profit tax paid this step, money */            \
   X(std::int64_t, dividend, 1)              /* to the region's owners this step, money */     \
+  X(std::uint8_t, rationing, 1)             /* 1 if it rationed its buyers last step */       \
   X(std::uint8_t, distress, 1)              /* consecutive insolvent steps */                 \
   X(std::uint8_t, exited, 1)                /* 1 if the firm left this step */
 
-#define ENTREPOT_CONSUMER_FIELDS(X)                                         \
-  X(std::uint16_t, region, 1)                                               \
-  X(std::int32_t, employer, 1)              /* firm id, −1 unemployed */  \
-  X(std::int64_t, cash, 1)                  /* money */                     \
-  X(std::int64_t, income, 1)                /* received last step, money */ \
-  X(std::int64_t, budget, 1)                /* to spend this step, money */ \
+#define ENTREPOT_CONSUMER_FIELDS(X)                                                        \
+  X(std::uint16_t, region, 1)                                                              \
+  X(std::int32_t, employer, 1)              /* firm id, −1 unemployed */                 \
+  X(std::int64_t, cash, 1)                  /* money */                                    \
+  X(std::int64_t, income, 1)                /* received last step, money */                \
+  X(std::int64_t, budget, 1)                /* to spend this step, money */                \
+  X(std::uint8_t, spill, 1)                 /* slots left short in round one (bit mask) */ \
   X(std::int32_t, retailer, kConsumerSlots) /* seller per consumed sector, −1 none */
 
 #define ENTREPOT_DECLARE_FIELD(T, name, slots) thrust::device_vector<T> name;

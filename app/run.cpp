@@ -75,22 +75,28 @@ int run_command(const RunOptions& options) {
   }
   if (options.threads > 0) omp_set_num_threads(options.threads);
 
-  // Report an unusable output path before any work; make a missing results folder.
+  // Report an unusable output path before any work. A missing results folder is made,
+  // but only for a path that names a file.
   const std::filesystem::path out(sc.output.path);
   std::error_code ignored;
-  if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path(), ignored);
+  const bool names_file = !sc.output.path.empty() && sc.output.path.back() != '/' &&
+                          !std::filesystem::is_directory(out, ignored);
+  if (names_file && out.has_parent_path() && !std::filesystem::exists(out.parent_path(), ignored)) {
+    std::filesystem::create_directories(out.parent_path(), ignored);
+  }
   check_writable(sc.output.path);
 
   install_stop_handlers();
   const auto started = std::chrono::steady_clock::now();
   World world(sc);
-  Model model(sc, world);
-  const double setup_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
+  // The file is created before the costly set-up, so a path that cannot be written after
+  // all fails at once.
   Provenance provenance{ENTREPOT_VERSION, ENTREPOT_GIT_COMMIT, "omp", omp_get_max_threads(), 1,
                         utc_now()};
   Recorder recorder(sc.output.path, sc, world, provenance);
+  Model model(sc, world);
+  const double setup_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   Progress progress(sc.steps, sc.output.progress_every, options.quiet);
   const auto stepping = std::chrono::steady_clock::now();
   int done = 0;

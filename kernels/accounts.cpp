@@ -67,6 +67,7 @@ struct Enter {
   TablesView t;
   FirmStore::View f;
   const std::int64_t* grant;  // start-up capital per entrant, by region
+  const double* mean_wage;    // by region, money
   Philox rng;
   int step;
   double shape;
@@ -76,6 +77,7 @@ struct Enter {
     f.productivity[j] =
         static_cast<float>(pareto_productivity(rng.uniform(j, step, Draw::entrant, 0), shape));
     f.cash[j] += grant[region];
+    f.wage[j] = static_cast<std::int64_t>(mean_wage[region]);
     f.employees[j] = 0;
     f.distress[j] = 0;
     // The entrant prices at its own cost: (1+μ)·(w/(φA) + input cost).
@@ -149,9 +151,11 @@ void settle_accounts(Model& m, int step) {
   }
   m.stats.firm_exits = exits;
   thrust::device_vector<std::int64_t> grant_device(grant.begin(), grant.end());
-  thrust::for_each(first, first + f.size,
-                   Enter{m.tables.view(), f, thrust::raw_pointer_cast(grant_device.data()), m.rng,
-                         step, b.productivity_shape});
+  thrust::device_vector<double> wage_device(m.mean_wage.begin(), m.mean_wage.end());
+  thrust::for_each(
+      first, first + f.size,
+      Enter{m.tables.view(), f, thrust::raw_pointer_cast(grant_device.data()),
+            thrust::raw_pointer_cast(wage_device.data()), m.rng, step, b.productivity_shape});
 
   // Households: wages, or benefit when unemployed, plus dividends and transfers.
   const auto unemployed =

@@ -148,7 +148,8 @@ void labour_market(Model& m, int step) {
   const std::int64_t* cumulative = thrust::raw_pointer_cast(m.vacancies_cumulative.data());
   thrust::transform(m.applicants.begin(), m.applicants.begin() + count, m.applicant_key.begin(),
                     Apply{m.tables.view(), h, cumulative, m.rng, f.size, step});
-  thrust::sort_by_key(m.applicant_key.begin(), m.applicant_key.end(), m.applicants.begin());
+  // Stable: equal (firm, priority) keys keep household order, so ties break by id.
+  thrust::stable_sort_by_key(m.applicant_key.begin(), m.applicant_key.end(), m.applicants.begin());
   auto firm_of = thrust::make_transform_iterator(m.applicant_key.begin(), FirmOfKey{});
   thrust::exclusive_scan_by_key(firm_of, firm_of + count, thrust::make_constant_iterator(1),
                                 m.applicant_rank.begin());

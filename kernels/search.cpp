@@ -3,6 +3,7 @@
 // that block) and switches to the cheapest if it beats the current landed cost by more
 // than the sector's switching cost. Banned or missing suppliers are always replaced.
 #include <thrust/iterator/counting_iterator.h>
+#include <thrust/transform.h>
 #include <thrust/transform_reduce.h>
 
 #include "agents/rules.h"
@@ -15,8 +16,7 @@ struct SupplierSearch {
   TablesView t;
   const std::int32_t* seller_block;
   const double* seller_price;
-  const std::int64_t* seller_demand;   // last step's orders …
-  const std::int64_t* seller_shipped;  // … and what was shipped: less means rationed
+  const std::uint8_t* seller_rationing;  // 1 if the seller rationed its buyers last step
   Philox rng;
   int step;
   double probability;  // 1 at set-up: every slot searches
@@ -27,34 +27,53 @@ struct SupplierSearch {
     return landed_cost(seller_price[seller], t.trade_factor[t.rrs(origin, dest, sector)]);
   }
 
+  // Whether each of a buyer's slots (up to 8) searches this step: 16 bits of one Philox
+  // draw per slot, compared with ψ on a 2^16 scale.
+  ENTREPOT_HD std::uint32_t searching_slots(std::uint64_t buyer) const {
+    if (probability >= 1.0) return 0xffu;
+    const auto w = rng.words(buyer, step, Draw::search, 0);
+    const auto threshold = static_cast<std::uint32_t>(probability * 65536.0);
+    std::uint32_t mask = 0;
+    for (int k = 0; k < 8; ++k) {
+      const std::uint32_t bits = (w[k / 2] >> (16 * (k % 2))) & 0xffffu;
+      if (bits < threshold) mask |= 1u << k;
+    }
+    return mask;
+  }
+
   // Returns the slot's supplier after search; `switched` tells whether it changed.
   ENTREPOT_HD std::int32_t operator()(std::uint64_t buyer, std::uint32_t slot, int dest, int sector,
-                                      std::int32_t current, bool& switched) const {
+                                      std::int32_t current, bool searching, bool& switched) const {
     switched = false;
-    const std::uint32_t base = slot * 16;
+    const std::uint32_t base = (slot + 1) * 16;
     // A buyer its supplier rationed last step always looks elsewhere.
-    const bool rationed = current >= 0 && seller_shipped[current] < seller_demand[current];
-    if (current >= 0 && !rationed && probability < 1.0 &&
-        rng.uniform(buyer, step, Draw::search, base) >= probability) {
-      return current;
-    }
+    const bool rationed = current >= 0 && seller_rationing[current] != 0;
+    // A banned supplier (export ban) is replaced at once, not at the next routine search.
+    const bool banned =
+        current >= 0 &&
+        is_banned(t.trade_factor[t.rrs(seller_block[current] / t.sectors, dest, sector)]);
+    if (current >= 0 && !rationed && !banned && !searching) return current;
     const double current_cost = current >= 0 ? cost(current, dest, sector) : 0.0;
-    const bool must_replace = current < 0 || is_banned(current_cost / seller_price[current]);
+    const bool must_replace = current < 0 || banned;
     std::int32_t best = -1;
     double best_cost = 0.0;
     const std::uint64_t* cdf =
         t.origin_cdf + (static_cast<std::size_t>(dest) * t.sectors + sector) * t.regions;
     if (cdf[t.regions - 1] == 0) return current;  // nothing reachable
     for (int c = 0; c < candidates; ++c) {
-      const auto w = rng.words(buyer, step, Draw::search, base + 1 + static_cast<std::uint32_t>(c));
+      // Two 32-bit words per candidate (origin, seller): one Philox draw serves two.
+      const auto w =
+          rng.words(buyer, step, Draw::search, base + 1 + static_cast<std::uint32_t>(c / 2));
+      const std::uint32_t origin_word = w[2 * (c % 2)], seller_word = w[2 * (c % 2) + 1];
       int origin = 0;
-      while (static_cast<std::uint64_t>(w[0]) >= cdf[origin]) ++origin;
+      while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
       const std::int64_t first = t.block_start[origin * t.sectors + sector];
       const std::int64_t count = t.block_start[origin * t.sectors + sector + 1] - first;
       const auto seller = static_cast<std::int32_t>(
-          first + static_cast<std::int64_t>((static_cast<std::uint64_t>(w[1]) * count) >> 32));
+          first +
+          static_cast<std::int64_t>((static_cast<std::uint64_t>(seller_word) * count) >> 32));
       // A seller that rationed its buyers last step has no goods to spare for new ones.
-      if (seller_shipped[seller] < seller_demand[seller]) continue;
+      if (seller_rationing[seller] != 0) continue;
       const double candidate_cost = cost(seller, dest, sector);
       if (is_banned(candidate_cost / seller_price[seller])) continue;
       if (best < 0 || candidate_cost < best_cost ||
@@ -74,59 +93,68 @@ struct SupplierSearch {
   }
 };
 
-// One firm input slot per index i = k·F + j.
-struct FirmSlotSearch {
-  SupplierSearch search;
-  FirmStore::View f;
-  ENTREPOT_HD std::int64_t operator()(std::size_t i) const {
-    const std::size_t j = i % f.size;
-    const int k = static_cast<int>(i / f.size);
-    const int sector = f.block[j] % search.t.sectors;
-    const int input = search.t.input_sector[sector * kInputSlots + k];
-    if (input < 0) return 0;
-    bool switched = false;
-    const int dest = f.block[j] / search.t.sectors;
-    f.supplier[i] = search(j, static_cast<std::uint32_t>(k), dest, input, f.supplier[i], switched);
-    return switched ? 1 : 0;
+struct ShortOfStock {
+  ENTREPOT_HD std::uint8_t operator()(std::int64_t shipped, std::int64_t demand) const {
+    return shipped < demand ? 1 : 0;
   }
 };
 
-// One household slot per index i = c·N + h.
-struct HouseholdSlotSearch {
+// The input slots of firm j.
+struct FirmSearch {
+  SupplierSearch search;
+  FirmStore::View f;
+  ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
+    const int sector = f.block[j] % search.t.sectors;
+    const int dest = f.block[j] / search.t.sectors;
+    const std::uint32_t mask = search.searching_slots(j);
+    std::int64_t switches = 0;
+    for (int k = 0; k < kInputSlots; ++k) {
+      const int input = search.t.input_sector[sector * kInputSlots + k];
+      if (input < 0) continue;
+      const std::size_t i = k * f.size + j;
+      bool switched = false;
+      f.supplier[i] = search(j, static_cast<std::uint32_t>(k), dest, input, f.supplier[i],
+                             (mask >> k) & 1u, switched);
+      switches += switched ? 1 : 0;
+    }
+    return switches;
+  }
+};
+
+// The retailer slots of household n.
+struct HouseholdSearch {
   SupplierSearch search;
   ConsumerStore::View h;
   std::size_t firms;
-  ENTREPOT_HD std::int64_t operator()(std::size_t i) const {
-    const std::size_t n = i % h.size;
-    const int c = static_cast<int>(i / h.size);
-    bool switched = false;
-    const int sector = search.t.consumer_sector[c];
-    h.retailer[i] = search(firms + n, static_cast<std::uint32_t>(kInputSlots + c), h.region[n],
-                           sector, h.retailer[i], switched);
-    return switched ? 1 : 0;
+  ENTREPOT_HD std::int64_t operator()(std::size_t n) const {
+    const std::uint32_t mask = search.searching_slots(firms + n);
+    std::int64_t switches = 0;
+    for (int c = 0; c < search.t.consumer_slots; ++c) {
+      const std::size_t i = c * h.size + n;
+      bool switched = false;
+      h.retailer[i] =
+          search(firms + n, static_cast<std::uint32_t>(c), h.region[n], search.t.consumer_sector[c],
+                 h.retailer[i], (mask >> c) & 1u, switched);
+      switches += switched ? 1 : 0;
+    }
+    return switches;
   }
 };
 
 std::int64_t run_search(Model& m, int step, double probability) {
   const Behaviour& b = m.scenario.behaviour;
   FirmStore::View f = m.firms.view();
-  SupplierSearch search{m.tables.view(),
-                        f.block,
-                        f.price,
-                        f.demand,
-                        f.shipped,
-                        m.rng,
-                        step,
-                        probability,
-                        b.candidates < 15 ? b.candidates : 15};
+  SupplierSearch search{
+      m.tables.view(), f.block, f.price,     f.rationing,
+      m.rng,           step,    probability, b.candidates < 15 ? b.candidates : 15};
   auto first = thrust::counting_iterator<std::size_t>(0);
-  const std::int64_t by_firms =
-      thrust::transform_reduce(first, first + f.size * kInputSlots, FirmSlotSearch{search, f},
-                               std::int64_t{0}, thrust::plus<std::int64_t>());
-  const std::size_t households =
-      m.consumers.size * static_cast<std::size_t>(m.tables.consumer_slots);
+  // One byte per seller, so the many lookups below stay in cache.
+  thrust::transform(m.firms.shipped.begin(), m.firms.shipped.end(), m.firms.demand.begin(),
+                    m.firms.rationing.begin(), ShortOfStock{});
+  const std::int64_t by_firms = thrust::transform_reduce(
+      first, first + f.size, FirmSearch{search, f}, std::int64_t{0}, thrust::plus<std::int64_t>());
   const std::int64_t by_households = thrust::transform_reduce(
-      first, first + households, HouseholdSlotSearch{search, m.consumers.view(), f.size},
+      first, first + m.consumers.size, HouseholdSearch{search, m.consumers.view(), f.size},
       std::int64_t{0}, thrust::plus<std::int64_t>());
   return by_firms + by_households;
 }

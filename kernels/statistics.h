@@ -33,8 +33,8 @@ struct StepStatistics {
   std::vector<std::int64_t> unemployment;  // workers
   std::vector<std::int64_t> consumption;   // money spent by households, duty included
   std::vector<double> wage;                // mean wage per worker, money units
-  std::vector<double> cpi;                 // consumer price index, 1 at step 0 prices
-  // Per region × sector: output-weighted mean producer price, money per unit.
+  std::vector<double> cpi;  // consumer prices relative to the first step with purchases
+  // Per region × sector: mean producer price over the block's firms, money per unit.
   std::vector<double> price;
 
   // Goods balance terms (goods units, all sectors): produced = used + consumed + melted

@@ -49,23 +49,6 @@ struct InputRound {
   }
 };
 
-struct OrderInputSpill {
-  InputRound round;
-  SpillSeller spill;
-  ENTREPOT_HD void operator()(std::size_t i) const {
-    const FirmStore::View& f = round.f;
-    const std::size_t j = i % f.size;
-    const double value = round.unserved_value(i, j);
-    if (value <= 0.0) return;
-    const int input = round.input_of(i, j);
-    const std::int32_t seller =
-        spill(j, static_cast<int>(i / f.size), f.block[j] / round.t.sectors, input, f.supplier[i]);
-    if (seller < 0) return;
-    const std::int64_t q = round.spill_order(value, seller, j, input);
-    if (q > 0) atomic_add(&f.spill_demand[seller], q);
-  }
-};
-
 // Settles one round of input purchases for a chunk of firms, tallying flows per origin.
 struct BuyInputs {
   Settle settle;
@@ -120,7 +103,15 @@ struct BuyInputs {
         f.input_cost[j] += before - f.cash[j];
         f.input_stock[i] += flow[kFlowDelivered];
         for (int x = 0; x < kFlows; ++x) local[origin][input][x] += flow[x];
-        if (second && flow[kFlowShipped] > 0) f.supplier[i] = seller;  // found one with stock
+        if (!second && flow[kFlowShipped] < q) {
+          // Left short: order the rest from another seller with stock to spare.
+          const double value = round.unserved_value(i, j);
+          const std::int32_t other = spill(j, k, region, input, seller);
+          if (value > 0.0 && other >= 0) {
+            const std::int64_t more = round.spill_order(value, other, j, input);
+            if (more > 0) atomic_add(&f.spill_demand[other], more);
+          }
+        }
       }
     }
     flush(local, dest);
@@ -170,23 +161,15 @@ void trade(Model& m, int step) {
   }
 }
 
-void settle_inputs(Model& m) {
+void settle_inputs(Model& m, const SpillSeller& spill) {
   FirmStore::View f = m.firms.view();
   if (f.size == 0) return;
   auto first = thrust::counting_iterator<std::size_t>(0);
   const TablesView t = m.tables.view();
-  Settle settle{t, f, f.inventory, f.demand, f.shipped};
-  SpillSeller unused{t, f, m.rng, 0};
+  Settle settle{t, f, f.opening_stock, f.demand, f.shipped};
   thrust::for_each(first, first + (f.size + kTradeChunk - 1) / kTradeChunk,
-                   BuyInputs{settle, InputRound{t, f}, unused, false,
+                   BuyInputs{settle, InputRound{t, f}, spill, false,
                              thrust::raw_pointer_cast(m.flows.data()), kTradeChunk});
-}
-
-void order_input_spill(Model& m, const SpillSeller& spill) {
-  FirmStore::View f = m.firms.view();
-  auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + f.size * kInputSlots,
-                   OrderInputSpill{InputRound{m.tables.view(), f}, spill});
 }
 
 void settle_input_spill(Model& m, const SpillSeller& spill) {

@@ -48,7 +48,8 @@ struct Settle {
 };
 
 // The second-round seller for a buyer its supplier rationed: the first of two gravity
-// draws (origin region, then a seller of that block) that has stock left.
+// draws (origin region, then a seller of that block) with stock to spare. It depends only
+// on values fixed during both rounds, so both rounds draw the same seller.
 struct SpillSeller {
   TablesView t;
   FirmStore::View f;
@@ -68,7 +69,8 @@ struct SpillSeller {
       const auto seller = static_cast<std::int32_t>(
           first +
           static_cast<std::int64_t>((static_cast<std::uint64_t>(w[2 * k + 1]) * count) >> 32));
-      if (seller != current && f.inventory[seller] > 0 &&
+      // Stock to spare: its first-round orders were below its opening stock.
+      if (seller != current && f.demand[seller] < f.opening_stock[seller] &&
           !is_banned(t.trade_factor[t.rrs(origin, dest, sector)])) {
         return seller;
       }
@@ -82,8 +84,7 @@ struct SpillSeller {
 void buy_consumption(Model& model, int step);
 // Firms' input purchases: the first round at their suppliers, then orders and settling
 // of the second round for what the first left unserved.
-void settle_inputs(Model& model);
-void order_input_spill(Model& model, const SpillSeller& spill);
+void settle_inputs(Model& model, const SpillSeller& spill);
 void settle_input_spill(Model& model, const SpillSeller& spill);
 
 }  // namespace entrepot

@@ -4,6 +4,7 @@
 // same sector, drawn from the gravity table among those with stock left; a household
 // served there keeps that seller. Both rounds are recomputed from stored seller totals,
 // so no per-household order is stored and the bytes do not depend on the order of work.
+#include <thrust/copy.h>
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
@@ -56,27 +57,6 @@ struct OrderConsumption {
   }
 };
 
-struct OrderSpill {
-  FirstRound round;
-  SpillSeller spill;
-  std::size_t firms;
-  ENTREPOT_HD void operator()(std::size_t n) const {
-    const std::int64_t budget = round.budget(n);
-    const ConsumerStore::View& h = round.h;
-    for (int s = 0; s < round.costs.t.consumer_slots; ++s) {
-      const double value = round.unserved_value(n, s, budget);
-      if (value <= 0.0) continue;
-      const std::int32_t seller = spill(firms + n, s, h.region[n], round.costs.t.consumer_sector[s],
-                                        h.retailer[s * h.size + n]);
-      if (seller < 0) continue;
-      const long long cell = round.costs.cell(seller, h.region[n], s);
-      const auto q = static_cast<std::int64_t>(
-          value / (round.costs.f.price[seller] * (1.0 + round.costs.t.duty_rate[cell])));
-      if (q > 0) atomic_add(&round.costs.f.spill_demand[seller], q);
-    }
-  }
-};
-
 // Settles one round for a chunk of households, tallying flows per origin and slot.
 struct BuyConsumption {
   FirstRound round;
@@ -117,8 +97,12 @@ struct BuyConsumption {
         flush(local, dest);
         dest = region;
       }
+      // Round two visits only the slots round one marked as left short.
+      const std::uint8_t short_slots = second ? h.spill[n] : 0;
+      if (second && short_slots == 0) continue;
       std::int64_t cash = h.cash[n];
       const std::int64_t budget = round.budget(n);
+      std::uint8_t marked = 0;
       for (int s = 0; s < t.consumer_slots; ++s) {
         std::int32_t seller = h.retailer[s * h.size + n];
         long long cell = -1;
@@ -126,6 +110,7 @@ struct BuyConsumption {
         if (!second) {
           q = round.order(n, s, budget, cell);
         } else {
+          if (!((short_slots >> s) & 1u)) continue;
           const double value = round.unserved_value(n, s, budget);
           if (value <= 0.0) continue;
           seller = spill(firms + n, s, region, t.consumer_sector[s], seller);
@@ -140,9 +125,23 @@ struct BuyConsumption {
         settle(seller, q, static_cast<std::size_t>(cell),
                t.region_country[origin] != t.region_country[region], cash, flow);
         for (int x = 0; x < kFlows; ++x) local[origin][s][x] += flow[x];
-        if (second && flow[kFlowShipped] > 0) h.retailer[s * h.size + n] = seller;  // found one
+        if (!second && flow[kFlowShipped] < q) {
+          // Left short: order the rest from another seller with stock to spare.
+          const double value = round.unserved_value(n, s, budget);
+          const std::int32_t other = spill(firms + n, s, region, t.consumer_sector[s], seller);
+          if (value > 0.0 && other >= 0) {
+            const long long other_cell = round.costs.cell(other, region, s);
+            const auto more = static_cast<std::int64_t>(
+                value / (settle.f.price[other] * (1.0 + t.duty_rate[other_cell])));
+            if (more > 0) {
+              atomic_add(&settle.f.spill_demand[other], more);
+              marked = static_cast<std::uint8_t>(marked | (1u << s));
+            }
+          }
+        }
       }
       h.cash[n] = cash;
+      if (!second) h.spill[n] = marked;
     }
     flush(local, dest);
   }
@@ -150,10 +149,7 @@ struct BuyConsumption {
 
 struct CloseFirstRound {
   FirmStore::View f;
-  ENTREPOT_HD void operator()(std::size_t j) const {
-    f.opening_stock[j] = f.inventory[j];
-    f.inventory[j] -= f.shipped[j];
-  }
+  ENTREPOT_HD void operator()(std::size_t j) const { f.inventory[j] -= f.shipped[j]; }
 };
 
 }  // namespace
@@ -172,13 +168,13 @@ void buy_consumption(Model& m, int step) {
   std::int64_t* household = thrust::raw_pointer_cast(m.household_flows.data());
 
   thrust::for_each(first, first + h.size, OrderConsumption{round});
-  settle_inputs(m);
+  // Round one against the opening stock; buyers left short order from a second seller.
+  thrust::copy(m.firms.inventory.begin(), m.firms.inventory.end(), m.firms.opening_stock.begin());
+  settle_inputs(m, spill);
   thrust::for_each(first, first + chunks,
-                   BuyConsumption{round, spill, Settle{t, f, f.inventory, f.demand, f.shipped},
+                   BuyConsumption{round, spill, Settle{t, f, f.opening_stock, f.demand, f.shipped},
                                   false, flows, household, f.size, kTradeChunk});
   thrust::for_each(first, first + f.size, CloseFirstRound{f});
-  thrust::for_each(first, first + h.size, OrderSpill{round, spill, f.size});
-  order_input_spill(m, spill);
   thrust::for_each(
       first, first + chunks,
       BuyConsumption{round, spill, Settle{t, f, f.inventory, f.spill_demand, f.spill_shipped}, true,

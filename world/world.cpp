@@ -138,13 +138,14 @@ bool World::apply_policy(int step) {
       for_each_cell(event.importer, event.exporter, event.sectors, nc, ns,
                     [&](int i, int e, int s) { start.push_back(tariff[ccs(i, e, s)]); });
     }
-    const double progress = static_cast<double>(step - event.step + 1) /
-                            static_cast<double>(std::max(1, event.phase_in));
+    // Move by an equal share of the way each step, so events that overlap on the same
+    // cells add up instead of overwriting each other.
+    const double steps = static_cast<double>(std::max(1, event.phase_in));
     std::size_t cell = 0;
     for_each_cell(event.importer, event.exporter, event.sectors, nc, ns, [&](int i, int e, int s) {
       const double from = start[cell++];
       const double target = event.add ? from + event.rate : event.rate;
-      tariff[ccs(i, e, s)] = from + (target - from) * progress;
+      tariff[ccs(i, e, s)] += (target - from) / steps;
     });
     changed = true;
   }

@@ -1,0 +1,27 @@
+# Whole-program tests of the `entrepot` command: signals and killed runs, --set overrides,
+# scenario errors, unwritable output paths, help and info, progress lines.
+# Each script in tests/cli/ is run as `python3 SCRIPT ENTREPOT SOURCE_DIR [ARGS]` with the
+# system Python (it needs h5py and numpy), works in a temporary folder of its own and
+# removes it. The small worlds they run take seconds on two cores.
+if(NOT SYSTEM_PYTHON)
+  message(WARNING "tests/cli.cmake: no /usr/bin/python3; the cli-* tests are not registered")
+  return()
+endif()
+
+function(entrepot_cli_test name timeout script)
+  add_test(NAME ${name}
+           COMMAND ${SYSTEM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/cli/${script}
+                   $<TARGET_FILE:entrepot> ${CMAKE_SOURCE_DIR} ${ARGN}
+           WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout} LABELS cli
+                       ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
+endfunction()
+
+entrepot_cli_test(cli-sigkill 180 sigkill.py)
+entrepot_cli_test(cli-sigterm 180 stop_signal.py TERM)
+entrepot_cli_test(cli-sigint 180 stop_signal.py INT)
+entrepot_cli_test(cli-set 180 set_overrides.py)
+entrepot_cli_test(cli-bad-configs 300 bad_configs.py)
+entrepot_cli_test(cli-unwritable 180 unwritable.py)
+entrepot_cli_test(cli-info-help 120 info_help.py)
+entrepot_cli_test(cli-progress 180 progress.py)

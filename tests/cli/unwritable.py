@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""cli-unwritable: an output path that cannot be written is refused before any work.
+
+For each unusable path `entrepot run` must exit non-zero with a message naming the path,
+before the world is built (the full-size baseline world takes about a second to set up; the
+refusal must come well before that) and without creating anything. A missing results folder,
+on the other hand, is created and the run goes ahead.
+"""
+import os
+
+import clitest
+
+# The default baseline world (1 million agents) takes about a second to set up on two
+# cores; a path checked before that is refused in a few milliseconds.
+REFUSED_WITHIN_S = 0.5
+
+
+def body(t):
+    afile = t.path("afile")
+    with open(afile, "w") as f:
+        f.write("not a folder\n")
+    adir = t.path("adir")
+    os.mkdir(adir)
+
+    cases = [
+        ("parent is a file", ["--out", os.path.join(afile, "x.h5")]),
+        ("parent is a file, via --set", ["--set", f"output.path={afile}/x.h5"]),
+        ("deeper under a file", ["--out", os.path.join(afile, "sub", "x.h5")]),
+        ("path is a folder", ["--out", adir]),
+        ("path ends in /", ["--out", t.path("new", "x.h5") + "/"]),
+        ("folder without file creation", ["--out", "/proc/x.h5"]),
+    ]
+    for label, args in cases:
+        target = args[-1].split("=", 1)[-1]
+        before = t.files_under()
+        rc, stdout, stderr, seconds = t.run(["run", t.baseline, *args], timeout=60)
+        what = f"{label} (`run {' '.join(args)}`)"
+        t.info(f"{what}: exit {rc} after {seconds:.2f} s: {stderr.strip()}")
+        t.check(rc not in (None, 0), f"{what}: exits {rc}, expected an error")
+        t.check(target in stderr, f"{what}: the message does not name {target!r}: "
+                                  f"{stderr.strip()!r}")
+        t.check(seconds <= REFUSED_WITHIN_S,
+                f"{what}: refused after {seconds:.2f} s, not before the run started "
+                f"(limit {REFUSED_WITHIN_S} s; set-up of the world takes about 1 s)")
+        t.check("step" not in stderr.replace(target, ""),
+                f"{what}: progress was printed: {stderr.strip()!r}")
+        after = t.files_under()
+        t.check(after == before, f"{what}: created {sorted(after - before)}")
+        with open(afile) as f:
+            t.check(f.read() == "not a folder\n", f"{what}: {afile} was changed")
+
+    # A results folder that does not exist yet is made.
+    out = t.path("results", "deeper", "x.h5")
+    rc, _, stderr, _ = t.run(["run", t.baseline, *clitest.SMALL, "--steps", "1", "--out", out,
+                              "--quiet"])
+    t.check(rc == 0, f"a run into a missing folder exits {rc}: {stderr.strip()}")
+    t.check(os.path.isfile(out), f"{out} was not written")
+
+
+if __name__ == "__main__":
+    clitest.Test("cli-unwritable").run_main(body)

@@ -1,0 +1,195 @@
+// What must emerge (DESIGN §4): tariffs pass through to duty-inclusive prices and cut the
+// pair's trade, buyers divert to third countries, an export ban stops the flow, and trade
+// falls with distance. Each compares a policy run with a control run of the same seed.
+#include <gtest/gtest.h>
+#include <thrust/copy.h>
+
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "kernels/model.h"
+#include "world/generated.h"
+
+namespace entrepot {
+namespace {
+
+constexpr int kChina = 0, kUsa = 1;
+constexpr int kSemiconductors = 4, kElectronics = 5, kConsumerGoods = 7;
+constexpr int kShock = 21, kSteps = 40;
+
+struct History {
+  std::vector<StepStatistics> steps;
+  std::vector<int> retailer_country;  // USA households' electronics retailers, by country
+};
+
+Scenario world_with(const std::vector<Event>& events) {
+  Scenario sc = generated_world(40000, 11);
+  sc.steps = kSteps;
+  sc.burn_in = kShock - 1;
+  sc.events = events;
+  return sc;
+}
+
+History run(const Scenario& sc) {
+  World world(sc);
+  Model model(sc, world);
+  History out;
+  for (int step = 1; step <= sc.steps; ++step) {
+    model.step(step);
+    out.steps.push_back(model.stats);
+  }
+  // Where do US households buy electronics at the end?
+  std::vector<std::int32_t> retailer(model.consumers.retailer.size()), block(model.firms.size);
+  std::vector<std::uint16_t> region(model.consumers.size);
+  thrust::copy(model.consumers.retailer.begin(), model.consumers.retailer.end(), retailer.begin());
+  thrust::copy(model.firms.block.begin(), model.firms.block.end(), block.begin());
+  thrust::copy(model.consumers.region.begin(), model.consumers.region.end(), region.begin());
+  int slot = -1;
+  for (std::size_t c = 0; c < model.consumer_sector.size(); ++c) {
+    if (model.consumer_sector[c] == kElectronics) slot = static_cast<int>(c);
+  }
+  out.retailer_country.assign(world.countries(), 0);
+  const std::size_t n = model.consumers.size;
+  for (std::size_t h = 0; h < n; ++h) {
+    const std::int32_t seller = retailer[slot * n + h];
+    if (world.region_country[region[h]] != kUsa || seller < 0) continue;
+    ++out.retailer_country[world.region_country[block[seller] / world.sectors()]];
+  }
+  return out;
+}
+
+std::size_t cell(const Scenario& sc, int exporter, int importer, int sector) {
+  const std::size_t nc = sc.countries.size(), ns = sc.sectors.size();
+  return (exporter * nc + importer) * ns + sector;
+}
+
+double window_sum(const History& r, const std::vector<std::int64_t> StepStatistics::*series,
+                  std::size_t at) {
+  double total = 0;
+  for (int step = kShock + 5; step <= kSteps; ++step) {
+    total += static_cast<double>((r.steps[step - 1].*series)[at]);
+  }
+  return total;
+}
+
+TEST(Economics, BilateralTariffRaisesTheLandedPriceCutsThePairAndDivertsImports) {
+  Event tariff;
+  tariff.step = kShock;
+  tariff.kind = EventKind::tariff;
+  tariff.importer = kUsa;
+  tariff.exporter = kChina;
+  tariff.sectors = {kElectronics, kConsumerGoods};
+  tariff.rate = 1.0;
+  const Scenario control_world = world_with({}), tariff_world = world_with({tariff});
+  const History control = run(control_world), shocked = run(tariff_world);
+
+  // Identical until the shock: same seed, same world.
+  for (int step = 1; step < kShock; ++step) {
+    ASSERT_EQ(control.steps[step - 1].trade_value, shocked.steps[step - 1].trade_value) << step;
+  }
+  // The duty-inclusive price per unit the importer pays rises (pass-through).
+  const std::size_t pair = cell(tariff_world, kChina, kUsa, kElectronics);
+  auto unit_price = [&](const History& r) {
+    return (window_sum(r, &StepStatistics::trade_value, pair) +
+            window_sum(r, &StepStatistics::trade_duty, pair)) /
+           window_sum(r, &StepStatistics::trade_quantity, pair);
+  };
+  EXPECT_GT(unit_price(shocked), 1.2 * unit_price(control));
+  // The pair's trade falls.
+  double pair_control = 0, pair_shocked = 0;
+  for (int sector : {kElectronics, kConsumerGoods}) {
+    const std::size_t at = cell(tariff_world, kChina, kUsa, sector);
+    pair_control += window_sum(control, &StepStatistics::trade_value, at);
+    pair_shocked += window_sum(shocked, &StepStatistics::trade_value, at);
+  }
+  EXPECT_LT(pair_shocked, 0.9 * pair_control);
+  // Imports divert: third countries' share of US imports of the taxed goods rises.
+  auto third_share = [&](const History& r) {
+    double china = 0, third = 0;
+    for (int sector : {kElectronics, kConsumerGoods}) {
+      for (int c = 0; c < static_cast<int>(tariff_world.countries.size()); ++c) {
+        if (c == kUsa) continue;
+        const double v =
+            window_sum(r, &StepStatistics::trade_value, cell(tariff_world, c, kUsa, sector));
+        (c == kChina ? china : third) += v;
+      }
+    }
+    return third / (third + china);
+  };
+  EXPECT_GT(third_share(shocked), third_share(control));
+}
+
+TEST(Economics, ExportBanDrivesTheFlowToZero) {
+  Event ban;
+  ban.step = kShock;
+  ban.kind = EventKind::export_ban;
+  ban.exporter = kUsa;
+  ban.importer = kChina;
+  ban.sectors = {kSemiconductors};
+  const Scenario control_world = world_with({}), ban_world = world_with({ban});
+  const History control = run(control_world), banned = run(ban_world);
+  const std::size_t flow = cell(ban_world, kUsa, kChina, kSemiconductors);
+  double before = 0, control_after = 0;
+  for (int step = 1; step < kShock; ++step) before += banned.steps[step - 1].trade_value[flow];
+  for (int step = kShock; step <= kSteps; ++step) {
+    EXPECT_EQ(banned.steps[step - 1].trade_value[flow], 0) << "step " << step;
+    EXPECT_EQ(banned.steps[step - 1].trade_quantity[flow], 0) << "step " << step;
+    control_after += control.steps[step - 1].trade_value[flow];
+  }
+  EXPECT_GT(before, 0);  // the flow existed, so the zero is the ban's doing
+  EXPECT_GT(control_after, 0);
+}
+
+TEST(Economics, TradeFallsWithDistance) {
+  const Scenario sc = world_with({});
+  const History control = run(sc);
+  World world(sc);
+  const int nc = world.countries(), ns = world.sectors();
+  // Country distance: mean over their regions' pairs; country size: its value added.
+  std::vector<double> size(nc, 0.0);
+  for (int r = 0; r < world.regions(); ++r) {
+    for (int step = 11; step <= kSteps; ++step) {
+      size[world.region_country[r]] += static_cast<double>(control.steps[step - 1].value_added[r]);
+    }
+  }
+  std::vector<double> x, y;
+  for (int e = 0; e < nc; ++e) {
+    for (int i = 0; i < nc; ++i) {
+      if (e == i) continue;
+      double km = 0, pairs = 0, trade = 0;
+      for (int a = 0; a < world.regions(); ++a) {
+        for (int b = 0; b < world.regions(); ++b) {
+          if (world.region_country[a] != e || world.region_country[b] != i) continue;
+          km += world.distance_km[a * world.regions() + b];
+          pairs += 1;
+        }
+      }
+      for (int step = 11; step <= kSteps; ++step) {
+        for (int s = 0; s < ns; ++s) {
+          trade += static_cast<double>(control.steps[step - 1].trade_value[(e * nc + i) * ns + s]);
+        }
+      }
+      if (trade <= 0 || size[e] <= 0 || size[i] <= 0) continue;
+      x.push_back(std::log(km / pairs));
+      y.push_back(std::log(trade) - std::log(size[e]) - std::log(size[i]));
+    }
+  }
+  ASSERT_GT(x.size(), 20u);
+  double mx = 0, my = 0;
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    mx += x[k] / x.size();
+    my += y[k] / y.size();
+  }
+  double sxy = 0, sxx = 0;
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    sxy += (x[k] - mx) * (y[k] - my);
+    sxx += (x[k] - mx) * (x[k] - mx);
+  }
+  const double elasticity = sxy / sxx;
+  RecordProperty("distance_elasticity", std::to_string(elasticity));
+  EXPECT_LT(elasticity, -0.3) << "trade should fall with distance";
+}
+
+}  // namespace
+}  // namespace entrepot

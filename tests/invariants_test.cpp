@@ -1,0 +1,183 @@
+// Property tests of the model's invariants (DESIGN §4), checked after every step of a run:
+// money is conserved exactly, goods balance exactly, no account or stock goes negative,
+// every household is either employed by a firm of its region or unemployed, and the trade
+// series hold no negative values.
+#include <gtest/gtest.h>
+#include <thrust/copy.h>
+#include <thrust/reduce.h>
+
+#include <cmath>
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "kernels/model.h"
+#include "tests/small_world.h"
+#include "world/generated.h"
+#include "world/world.h"
+
+namespace entrepot {
+namespace {
+
+template <class T>
+std::vector<T> to_host(const thrust::device_vector<T>& v) {
+  std::vector<T> out(v.size());
+  thrust::copy(v.begin(), v.end(), out.begin());
+  return out;
+}
+
+template <class T>
+std::int64_t device_sum(const thrust::device_vector<T>& v) {
+  return thrust::reduce(v.begin(), v.end(), std::int64_t{0}, thrust::plus<std::int64_t>());
+}
+
+// Goods held by firms: output inventories plus input stocks (goods micro-units).
+std::int64_t goods_held(const Model& m) {
+  return device_sum(m.firms.inventory) + device_sum(m.firms.input_stock);
+}
+
+// Success, or the first entry of `values` below zero and how many there are.
+template <class T>
+::testing::AssertionResult none_negative(const std::vector<T>& values, const char* what) {
+  std::size_t count = 0, first = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] < 0) {
+      if (count == 0) first = i;
+      ++count;
+    }
+  }
+  if (count == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << count << " negative " << what << ", first [" << first << "] = " << values[first];
+}
+
+// Checks one step's invariants; `previous_goods` carries the stock of goods across steps.
+class InvariantChecker {
+ public:
+  explicit InvariantChecker(const Model& model) : m_(model), previous_goods_(goods_held(model)) {}
+
+  void check(int step) {
+    SCOPED_TRACE("after step " + std::to_string(step));
+    const StepStatistics& st = m_.stats;
+    EXPECT_EQ(st.step, step);
+
+    // Money: exact, no tolerance, both from the statistics and from the accounts.
+    ASSERT_EQ(st.money.size(), money_holders().size());
+    std::int64_t money = 0;
+    for (std::int64_t held : st.money) money += held;
+    EXPECT_EQ(money, m_.initial_money);
+    EXPECT_EQ(m_.total_money(), m_.initial_money);
+
+    // Goods: produced = used + consumed + melted + Δinventory, exactly.
+    const std::int64_t goods = goods_held(m_);
+    EXPECT_EQ(st.inventory, goods) << "the inventory statistic is not the firms' stock";
+    EXPECT_EQ(st.produced, st.used + st.consumed + st.melted + (goods - previous_goods_))
+        << "produced " << st.produced << ", used " << st.used << ", consumed " << st.consumed
+        << ", melted " << st.melted << ", Δinventory " << goods - previous_goods_;
+    EXPECT_GE(st.produced, 0);
+    EXPECT_GE(st.used, 0);
+    EXPECT_GE(st.consumed, 0);
+    EXPECT_GE(st.melted, 0);
+    previous_goods_ = goods;
+
+    // No negative cash, inventory or stock; prices positive and finite.
+    EXPECT_TRUE(none_negative(to_host(m_.firms.cash), "firm cash"));
+    EXPECT_TRUE(none_negative(to_host(m_.firms.inventory), "firm inventories"));
+    EXPECT_TRUE(none_negative(to_host(m_.firms.input_stock), "firm input stocks"));
+    EXPECT_TRUE(none_negative(to_host(m_.consumers.cash), "household cash"));
+    EXPECT_TRUE(none_negative(to_host(m_.firms.employees), "firm staff counts"));
+    const std::vector<double> price = to_host(m_.firms.price);
+    std::size_t bad_prices = 0;
+    for (double p : price) bad_prices += (std::isfinite(p) && p > 0.0) ? 0 : 1;
+    EXPECT_EQ(bad_prices, 0u) << "firm prices not positive and finite";
+
+    check_labour();
+
+    // Trade series: values, duties and quantities are never negative.
+    EXPECT_TRUE(none_negative(st.trade_value, "trade values"));
+    EXPECT_TRUE(none_negative(st.trade_duty, "trade duties"));
+    EXPECT_TRUE(none_negative(st.trade_quantity, "trade quantities"));
+    EXPECT_TRUE(none_negative(st.consumption, "regional consumption values"));
+  }
+
+ private:
+  // Every household is employed by a firm of its own region or unemployed; a firm's staff
+  // count is the number of households naming it; the regional series add up.
+  void check_labour() {
+    const StepStatistics& st = m_.stats;
+    const int regions = m_.tables.regions, sectors = m_.tables.sectors;
+    const std::vector<std::int32_t> employer = to_host(m_.consumers.employer);
+    const std::vector<std::uint16_t> home = to_host(m_.consumers.region);
+    const std::vector<std::int32_t> block = to_host(m_.firms.block);
+    const std::vector<std::int32_t> staff = to_host(m_.firms.employees);
+    std::vector<std::int32_t> named(block.size(), 0);
+    std::size_t elsewhere = 0, dangling = 0;
+    for (std::size_t n = 0; n < employer.size(); ++n) {
+      const std::int32_t firm = employer[n];
+      if (firm < 0) continue;
+      if (static_cast<std::size_t>(firm) >= block.size()) {
+        ++dangling;
+        continue;
+      }
+      ++named[firm];
+      if (block[firm] / sectors != home[n]) ++elsewhere;
+    }
+    EXPECT_EQ(dangling, 0u) << "households name a firm id out of range";
+    EXPECT_EQ(elsewhere, 0u) << "households work for a firm outside their region";
+    std::size_t miscounted = 0;
+    for (std::size_t j = 0; j < block.size(); ++j) miscounted += named[j] != staff[j] ? 1 : 0;
+    EXPECT_EQ(miscounted, 0u) << "firms whose staff count differs from the households naming them";
+
+    ASSERT_EQ(st.employment.size(), static_cast<std::size_t>(regions));
+    ASSERT_EQ(st.unemployment.size(), static_cast<std::size_t>(regions));
+    for (int r = 0; r < regions; ++r) {
+      const std::int64_t people = m_.consumer_start[r + 1] - m_.consumer_start[r];
+      EXPECT_EQ(st.employment[r] + st.unemployment[r], people) << "region " << r;
+      EXPECT_GE(st.employment[r], 0) << "region " << r;
+      EXPECT_GE(st.unemployment[r], 0) << "region " << r;
+    }
+  }
+
+  const Model& m_;
+  std::int64_t previous_goods_;
+};
+
+// Steps a model built from `scenario`, checking the invariants after every step; stops at
+// the first step that breaks one, so a failure reports where it started.
+void run_checked(const Scenario& scenario, int steps) {
+  World world(scenario);
+  Model model(scenario, world);
+  ASSERT_GT(model.firms.size, 0u);
+  ASSERT_GT(model.consumers.size, 0u);
+  ASSERT_GT(model.initial_money, 0);
+  InvariantChecker checker(model);
+  std::int64_t produced = 0, traded = 0;
+  for (int step = 1; step <= steps; ++step) {
+    ASSERT_NO_THROW(model.step(step)) << "step " << step;
+    checker.check(step);
+    if (::testing::Test::HasFailure()) return;
+    produced += model.stats.produced;
+    for (std::int64_t v : model.stats.trade_value) traded += v;
+  }
+  // The economy is alive: the checks above were not run on an idle world.
+  EXPECT_GT(produced, 0);
+  EXPECT_GT(traded, 0);
+}
+
+TEST(InvariantsTest, SmallWorldEveryStep) {
+  run_checked(testing::small_world(20000, 2000), 40);
+}
+
+TEST(InvariantsTest, GeneratedWorldEveryStep) {
+  run_checked(generated_world(50000, 3), 10);
+}
+
+// Few firms per (region, sector) block, so rationing, spill-over and exit run with few
+// or no alternative sellers.
+TEST(InvariantsTest, SparseWorldEveryStep) {
+  run_checked(testing::small_world(3000, 40), 30);
+}
+
+}  // namespace
+}  // namespace entrepot

@@ -1,0 +1,337 @@
+// The behaviour rules of agents/rules.h, one by one: hand-computed values, edge cases and
+// properties over many random cases (fixed seeds, so every run checks the same cases).
+#include "agents/rules.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <vector>
+
+namespace entrepot {
+namespace {
+
+constexpr std::int64_t kTwo62 = std::int64_t{1} << 62;
+
+TEST(RulesTest, ParetoProductivityIsMonotoneCappedAndHasMeanOne) {
+  for (double shape : {3.0, 4.0, 5.0}) {
+    SCOPED_TRACE("shape " + std::to_string(shape));
+    // u = 0 gives the Pareto minimum 1, rescaled by the mean α/(α−1).
+    EXPECT_DOUBLE_EQ(pareto_productivity(0.0, shape), (shape - 1.0) / shape);
+    EXPECT_EQ(pareto_productivity(1.0 - 1e-12, shape), 50.0);
+    // A deterministic midpoint grid of u: monotone, within [min, 50], mean ≈ 1 (the cap at
+    // 50 removes less than 1e-4 of the mean for α ≥ 3).
+    const int n = 1000000;
+    double previous = 0.0, sum = 0.0;
+    for (int i = 0; i < n; ++i) {
+      const double u = (i + 0.5) / n;
+      const double phi = pareto_productivity(u, shape);
+      ASSERT_GE(phi, previous) << "not monotone at u = " << u;
+      ASSERT_LE(phi, 50.0);
+      previous = phi;
+      sum += phi;
+    }
+    EXPECT_NEAR(sum / n, 1.0, 2e-3);
+  }
+  // Hand-computed: α = 2, u = 0.75: (0.25)^(−1/2) = 2, mean 2 ⇒ 1.
+  EXPECT_NEAR(pareto_productivity(0.75, 2.0), 1.0, 1e-15);
+}
+
+TEST(RulesTest, LandedCostIsPriceTimesTradeFactor) {
+  EXPECT_DOUBLE_EQ(landed_cost(2.0, 1.25), 2.5);
+  EXPECT_DOUBLE_EQ(landed_cost(3.0, 1.0), 3.0);
+  EXPECT_DOUBLE_EQ(landed_cost(1.5, 1.1 * 1.2), 1.5 * 1.1 * 1.2);
+  EXPECT_GE(landed_cost(1.0, 1e30), 1e30);  // banned: prohibitive, but finite
+  EXPECT_TRUE(std::isfinite(landed_cost(1e6, 1e30)));
+}
+
+TEST(RulesTest, ShouldSwitchOnlyForASavingAboveTheSwitchingCost) {
+  // 100 with a 25% switching cost: the threshold is exactly 75.
+  EXPECT_FALSE(should_switch(100.0, 75.0, 0.25));  // equal to the threshold: stay
+  EXPECT_TRUE(should_switch(100.0, std::nextafter(75.0, 0.0), 0.25));
+  EXPECT_FALSE(should_switch(100.0, std::nextafter(75.0, 100.0), 0.25));
+  EXPECT_TRUE(should_switch(100.0, 50.0, 0.25));
+  EXPECT_FALSE(should_switch(100.0, 120.0, 0.25));
+  // No switching cost: any strictly cheaper candidate, never an equal one.
+  EXPECT_TRUE(should_switch(10.0, 9.999, 0.0));
+  EXPECT_FALSE(should_switch(10.0, 10.0, 0.0));
+  // A banned current supplier is left for any finite candidate.
+  EXPECT_TRUE(should_switch(1e30, 1e6, 0.1));
+}
+
+TEST(RulesTest, DesiredOutputFollowsTheInventoryGapAndIsNeverNegative) {
+  EXPECT_DOUBLE_EQ(desired_output(10.0, 4.0, 1.0, 3.0), 12.0);   // 10 + (10 − 4)/3
+  EXPECT_DOUBLE_EQ(desired_output(10.0, 10.0, 1.0, 3.0), 10.0);  // at target: expected sales
+  EXPECT_DOUBLE_EQ(desired_output(10.0, 0.0, 2.0, 4.0), 15.0);   // 10 + 20/4
+  EXPECT_DOUBLE_EQ(desired_output(10.0, 25.0, 1.0, 3.0), 5.0);   // 10 − 15/3
+  EXPECT_EQ(desired_output(10.0, 100.0, 1.0, 3.0), 0.0);         // −20 → 0
+  EXPECT_EQ(desired_output(0.0, 0.0, 1.0, 3.0), 0.0);
+  std::mt19937_64 gen(11);
+  std::uniform_real_distribution<double> sales(0.0, 1e6), stock(0.0, 1e7), target(0.0, 3.0),
+      steps(1.0, 12.0);
+  for (int i = 0; i < 100000; ++i) {
+    ASSERT_GE(desired_output(sales(gen), stock(gen), target(gen), steps(gen)), 0.0);
+  }
+}
+
+TEST(RulesTest, WorkersNeededRoundsUp) {
+  EXPECT_EQ(workers_needed(10.0, 2.0, 2.5), 2);  // exactly 2
+  EXPECT_EQ(workers_needed(10.01, 2.0, 2.5), 3);
+  EXPECT_EQ(workers_needed(0.1, 2.0, 2.5), 1);
+  EXPECT_EQ(workers_needed(1.0, 1.0, 1.0), 1);
+  EXPECT_EQ(workers_needed(std::nextafter(1.0, 2.0), 1.0, 1.0), 2);
+  EXPECT_EQ(workers_needed(0.0, 2.0, 2.5), 0);
+  EXPECT_EQ(workers_needed(-5.0, 2.0, 2.5), 0);
+  EXPECT_EQ(workers_needed(10.0, 0.0, 2.5), 0);  // no productivity: none
+  EXPECT_EQ(workers_needed(10.0, 2.0, 0.0), 0);
+  EXPECT_EQ(workers_needed(1e12, 1.0, 1.0), 2000000000);  // capped, never overflows int32
+  std::mt19937_64 gen(12);
+  std::uniform_real_distribution<double> output(0.0, 1e6), phi(0.05, 50.0), tfp(0.1, 7.0);
+  for (int i = 0; i < 100000; ++i) {
+    const double q = output(gen), p = phi(gen), a = tfp(gen);
+    const std::int32_t n = workers_needed(q, p, a);
+    ASSERT_EQ(n, static_cast<std::int32_t>(std::ceil(q / (p * a)))) << q << " " << p << " " << a;
+    ASSERT_GE(n, q > 0.0 ? 1 : 0);
+  }
+}
+
+// Output so large that Q/(φA) is beyond the int64 range (or infinite) must still give the
+// cap, not a negative count.
+TEST(RulesTest, DISABLED_WorkersNeededStaysCappedBeyondTheInt64Range) {
+  volatile double huge = 1e19, infinite = INFINITY;
+  EXPECT_EQ(workers_needed(huge, 1.0, 1.0), 2000000000);
+  EXPECT_EQ(workers_needed(infinite, 1.0, 1.0), 2000000000);
+}
+
+TEST(RulesTest, InputDeficitReachesTheStockTarget) {
+  EXPECT_DOUBLE_EQ(input_deficit(0.5, 10.0, 3.0, 1.5), 9.5);  // 2.5 · 0.5 · 10 − 3
+  EXPECT_DOUBLE_EQ(input_deficit(0.2, 100.0, 0.0, 0.0), 20.0);
+  EXPECT_EQ(input_deficit(0.5, 10.0, 12.5, 1.5), 0.0);  // exactly at target
+  EXPECT_EQ(input_deficit(0.5, 10.0, 20.0, 1.5), 0.0);  // above: never negative
+  EXPECT_EQ(input_deficit(0.5, 0.0, 0.0, 1.5), 0.0);
+  EXPECT_EQ(input_deficit(0.0, 10.0, 0.0, 1.5), 0.0);
+}
+
+TEST(RulesTest, LeontiefOutputIsTheSmallestCapacityAndNeverAboveThePlan) {
+  EXPECT_EQ(leontief_output(10.0, 20.0, 30.0), 10.0);  // labour binds
+  EXPECT_EQ(leontief_output(20.0, 10.0, 30.0), 10.0);  // inputs bind
+  EXPECT_EQ(leontief_output(20.0, 30.0, 10.0), 10.0);  // the plan binds
+  EXPECT_EQ(leontief_output(0.0, 30.0, 10.0), 0.0);
+  EXPECT_EQ(leontief_output(5.0, 5.0, 5.0), 5.0);
+  EXPECT_EQ(leontief_output(5.0, 1e300, 7.0), 5.0);  // no inputs in the recipe
+}
+
+TEST(RulesTest, FilledQuantityRationsProportionally) {
+  EXPECT_EQ(filled_quantity(30, 100, 100), 30);  // D = I: no rationing
+  EXPECT_EQ(filled_quantity(30, 100, 60), 30);   // D < I
+  EXPECT_EQ(filled_quantity(30, 50, 100), 15);   // half
+  EXPECT_EQ(filled_quantity(10, 2, 3), 6);       // 10·2/3 = 6.67 → 6
+  EXPECT_EQ(filled_quantity(7, 0, 10), 0);       // nothing in stock
+  EXPECT_EQ(filled_quantity(7, -5, 10), 0);
+  EXPECT_EQ(filled_quantity(0, 5, 10), 0);
+  // Near 2^62 the product q·I overflows int64; it must not.
+  const std::int64_t a = 3 * (kTwo62 / 4), b = kTwo62 / 4;  // D = 2^62
+  const std::int64_t stock = kTwo62 / 2 + 12345;
+  EXPECT_EQ(filled_quantity(a, stock, kTwo62), 3 * (kTwo62 / 8) + 9258);  // 3·12345/4 = 9258.75
+  EXPECT_EQ(filled_quantity(b, stock, kTwo62), kTwo62 / 8 + 3086);        // 12345/4 = 3086.25
+  EXPECT_EQ(filled_quantity(kTwo62 / 2, kTwo62 - 1, kTwo62), kTwo62 / 2 - 1);
+  EXPECT_EQ(filled_quantity(std::numeric_limits<std::int64_t>::max(), kTwo62,
+                            std::numeric_limits<std::int64_t>::max()),
+            kTwo62);
+}
+
+// Σ filled never exceeds the stock, each order gets at most its quantity, and rounding
+// loses less than one unit per order; with enough stock every order is filled in full.
+void check_rationing(std::mt19937_64& gen, std::int64_t max_order) {
+  std::uniform_int_distribution<int> count(1, 60);
+  std::uniform_int_distribution<std::int64_t> size(0, max_order);
+  std::vector<std::int64_t> orders(static_cast<std::size_t>(count(gen)));
+  std::int64_t demand = 0;
+  for (std::int64_t& q : orders) {
+    q = size(gen);
+    demand += q;
+  }
+  std::uniform_int_distribution<std::int64_t> stock_of(0, demand < kTwo62 ? 2 * demand : demand);
+  const std::int64_t stock = stock_of(gen);
+  std::int64_t filled = 0;
+  for (std::int64_t q : orders) {
+    const std::int64_t f = filled_quantity(q, stock, demand);
+    ASSERT_GE(f, 0);
+    ASSERT_LE(f, q);
+    if (demand <= stock) {
+      ASSERT_EQ(f, q);
+    }
+    filled += f;
+  }
+  ASSERT_LE(filled, stock) << orders.size() << " orders, demand " << demand;
+  if (demand > stock) {
+    ASSERT_GT(filled, stock - static_cast<std::int64_t>(orders.size()));
+  }
+}
+
+TEST(RulesTest, FilledQuantityNeverShipsMoreThanTheStock) {
+  std::mt19937_64 gen(20240601);
+  for (int i = 0; i < 20000; ++i) {
+    ASSERT_NO_FATAL_FAILURE(check_rationing(gen, 1000));
+    ASSERT_NO_FATAL_FAILURE(check_rationing(gen, std::int64_t{1} << 40));
+    ASSERT_NO_FATAL_FAILURE(check_rationing(gen, kTwo62 / 64));  // Σ up to 2^62 − …
+  }
+}
+
+TEST(RulesTest, DeliveredQuantityMeltsByTheIceberg) {
+  EXPECT_EQ(delivered_quantity(1000, 1.25), 800);
+  EXPECT_EQ(delivered_quantity(1000, 1.0), 1000);
+  EXPECT_EQ(delivered_quantity(999, 1.5), 666);
+  EXPECT_EQ(delivered_quantity(0, 1.3), 0);
+  std::mt19937_64 gen(13);
+  std::uniform_int_distribution<std::int64_t> shipped(0, std::int64_t{1} << 50);
+  std::uniform_real_distribution<double> iceberg(1.0, 3.0);
+  for (int i = 0; i < 100000; ++i) {
+    const std::int64_t q = shipped(gen);
+    const std::int64_t d = delivered_quantity(q, iceberg(gen));
+    ASSERT_GE(d, 0);
+    ASSERT_LE(d, q);
+  }
+}
+
+TEST(RulesTest, PaymentAndDutyAreTruncated) {
+  EXPECT_EQ(payment_for(2.5, 1000), 2500);
+  EXPECT_EQ(payment_for(1.5, 3), 4);  // 4.5 → 4
+  EXPECT_EQ(payment_for(0.999, 1), 0);
+  EXPECT_EQ(payment_for(3.0, 0), 0);
+  EXPECT_EQ(payment_for(1.0, std::int64_t{1} << 52), std::int64_t{1} << 52);
+  EXPECT_EQ(duty_on(1000, 0.05), 50);
+  EXPECT_EQ(duty_on(999, 0.1), 99);  // 99.9 → 99
+  EXPECT_EQ(duty_on(1000, 0.0), 0);
+  EXPECT_EQ(duty_on(0, 0.25), 0);
+  EXPECT_EQ(duty_on(400, 0.25), 100);
+}
+
+TEST(RulesTest, HouseholdBudgetIsNeverAboveCashNorNegative) {
+  EXPECT_EQ(household_budget(1000, 3000, 0.9, 0.05), 1000);  // 900 + 0.05·2000
+  EXPECT_EQ(household_budget(1000, 500, 0.9, 0.05), 500);    // capped at cash
+  EXPECT_EQ(household_budget(0, 10000, 0.9, 0.05), 500);     // wealth only
+  EXPECT_EQ(household_budget(-100, 1000, 0.9, 0.05), 55);    // no negative income spent
+  EXPECT_EQ(household_budget(1000, 0, 0.9, 0.05), 0);
+  EXPECT_EQ(household_budget(1000, 3000, 0.0, 0.0), 0);
+  std::mt19937_64 gen(14);
+  std::uniform_int_distribution<std::int64_t> income(-(std::int64_t{1} << 40),
+                                                     std::int64_t{1} << 40);
+  std::uniform_int_distribution<std::int64_t> cash(0, std::int64_t{1} << 42);
+  std::uniform_real_distribution<double> share(0.0, 1.0);
+  for (int i = 0; i < 200000; ++i) {
+    const std::int64_t m = cash(gen);
+    const std::int64_t b = household_budget(income(gen), m, share(gen), share(gen));
+    ASSERT_GE(b, 0);
+    ASSERT_LE(b, m);
+  }
+}
+
+TEST(RulesTest, HouseholdOrderBillIncludingDutyStaysWithinItsShare) {
+  EXPECT_EQ(household_order(1000, 0.5, 2.0, 0.0), 250);
+  EXPECT_EQ(household_order(1000, 0.5, 2.0, 0.25), 200);  // 500 / 2.5
+  EXPECT_EQ(household_order(1000, 0.3, 7.0, 0.1), 38);    // 300 / 7.7 = 38.96
+  EXPECT_EQ(household_order(0, 0.5, 2.0, 0.1), 0);
+  std::mt19937_64 gen(15);
+  std::uniform_int_distribution<std::int64_t> budget(0, std::int64_t{1} << 40);
+  std::uniform_real_distribution<double> share(0.01, 1.0), log_price(-7.0, 7.0), tariff(0.0, 1.0);
+  for (int i = 0; i < 300000; ++i) {
+    const std::int64_t b = budget(gen);
+    const double s = share(gen), p = std::exp(log_price(gen)), t = i % 3 == 0 ? 0.0 : tariff(gen);
+    const std::int64_t q = household_order(b, s, p, t);
+    const std::int64_t pay = payment_for(p, q);
+    const std::int64_t bill = pay + duty_on(pay, t);
+    const double allowed = s * static_cast<double>(b);
+    ASSERT_GE(q, 0);
+    ASSERT_LE(static_cast<double>(bill), allowed) << "budget " << b << " share " << s << " price "
+                                                  << p << " tariff " << t << " quantity " << q;
+    // And it spends the share: one more unit would not fit.
+    ASSERT_GT(p * (1.0 + t) * static_cast<double>(q + 1), allowed * (1.0 - 1e-12));
+  }
+}
+
+TEST(RulesTest, AdjustPriceMovesTowardMarkupAndRespondsToPressure) {
+  // Target (1+μ)·c = 1.25·8 = 10: a price at the target stays.
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, false, 1.0), 10.0);
+  // Half the way from 12 to 10.
+  EXPECT_DOUBLE_EQ(adjust_price(12.0, 8.0, 0.25, 0.5, 0.05, false, 1.0), 11.0);
+  // Rationed buyers: up by η.
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, true, 1.0), 10.5);
+  // Overstocked by half the target: down by η/2; by twice or more: down by η.
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, false, 1.5), 9.75);
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, false, 2.0), 9.5);
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, false, 50.0), 9.5);
+  // Short of stock but not rationed: no pressure.
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, false, 0.2), 10.0);
+  // Rationing wins over a high stock ratio.
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, true, 3.0), 10.5);
+  // Floor at unit cost.
+  EXPECT_EQ(adjust_price(5.0, 8.0, 0.0, 0.0, 0.05, false, 1.0), 8.0);
+  EXPECT_EQ(adjust_price(8.0, 8.0, 0.0, 1.0, 0.05, false, 2.0), 8.0);  // 7.6 → 8
+  std::mt19937_64 gen(16);
+  std::uniform_real_distribution<double> price(0.01, 100.0), markup(0.0, 0.5), share(0.0, 1.0),
+      speed(0.0, 0.2), ratio(0.0, 4.0);
+  for (int i = 0; i < 100000; ++i) {
+    const double p = price(gen), c = price(gen), mu = markup(gen), k = share(gen), eta = speed(gen);
+    const double r = ratio(gen);
+    const double plain = adjust_price(p, c, mu, k, eta, false, 1.0);
+    const double rationed = adjust_price(p, c, mu, k, eta, true, r);
+    const double stocked = adjust_price(p, c, mu, k, eta, false, r);
+    ASSERT_GE(plain, c);
+    ASSERT_GE(rationed, c);
+    ASSERT_GE(stocked, c);
+    ASSERT_GE(rationed, plain);
+    ASSERT_LE(stocked, plain);
+  }
+}
+
+TEST(RulesTest, UpdateExpectationIsAdaptive) {
+  EXPECT_DOUBLE_EQ(update_expectation(10.0, 20.0, 0.3), 13.0);
+  EXPECT_DOUBLE_EQ(update_expectation(10.0, 0.0, 0.5), 5.0);
+  EXPECT_EQ(update_expectation(10.0, 20.0, 0.0), 10.0);
+  EXPECT_EQ(update_expectation(10.0, 20.0, 1.0), 20.0);
+  EXPECT_EQ(update_expectation(7.0, 7.0, 0.3), 7.0);
+}
+
+TEST(RulesTest, AdjustWageFollowsUnemploymentAndVacancies) {
+  const std::int64_t w = 1000000;
+  // At the normal rate nothing moves, and vacancies do not matter there.
+  EXPECT_EQ(adjust_wage(w, 0.0, 0.05, 0.05, 0.1, 0.01), w);
+  EXPECT_EQ(adjust_wage(w, 0.5, 0.05, 0.05, 0.1, 0.01), w);
+  // Scarce labour: 0.1·(0.2 + 0.02) = 2.2%.
+  EXPECT_NEAR(adjust_wage(w, 0.2, 0.03, 0.05, 0.1, 0.01), 1022000, 1);
+  EXPECT_NEAR(adjust_wage(w, 0.0, 0.03, 0.05, 0.1, 0.01), 1002000, 1);
+  // Rises stop at 5%.
+  EXPECT_EQ(adjust_wage(w, 1.0, 0.0, 0.05, 10.0, 0.01), 1050000);
+  // Slack: a small cut, 0.1·0.05 = 0.5%, vacancies ignored.
+  EXPECT_NEAR(adjust_wage(w, 0.0, 0.10, 0.05, 0.1, 0.01), 995000, 1);
+  EXPECT_EQ(adjust_wage(w, 0.9, 0.10, 0.05, 0.1, 0.01), adjust_wage(w, 0.0, 0.10, 0.05, 0.1, 0.01));
+  // Deep slack: the cut stops at cut_limit.
+  EXPECT_EQ(adjust_wage(w, 0.0, 0.50, 0.05, 1.0, 0.01), 990000);
+  EXPECT_EQ(adjust_wage(w, 0.0, 0.50, 0.05, 1.0, 0.03), 970000);
+  // Never below one micro-unit.
+  EXPECT_EQ(adjust_wage(1, 0.0, 0.5, 0.05, 1.0, 0.5), 1);
+  std::mt19937_64 gen(17);
+  std::uniform_int_distribution<std::int64_t> wage(1, std::int64_t{1} << 40);
+  std::uniform_real_distribution<double> rate(0.0, 1.0), speed(0.0, 2.0), cut(0.0, 0.1);
+  for (int i = 0; i < 100000; ++i) {
+    const std::int64_t w0 = wage(gen);
+    const double v = rate(gen), u = rate(gen) * 0.3, target = rate(gen) * 0.1, k = speed(gen);
+    const double limit = cut(gen);
+    const std::int64_t next = adjust_wage(w0, v, u, target, k, limit);
+    const double w0d = static_cast<double>(w0);
+    ASSERT_LE(static_cast<double>(next), std::max(1.0, std::floor(w0d * 1.05) + 1.0));
+    ASSERT_GE(static_cast<double>(next), std::floor(w0d * (1.0 - limit)) - 1.0);
+    ASSERT_GE(next, 1);
+    if (u >= target) {
+      ASSERT_EQ(next, adjust_wage(w0, 0.0, u, target, k, limit)) << "vacancies counted";
+    } else {
+      ASSERT_GE(next, adjust_wage(w0, v / 2, u, target, k, limit)) << "more vacancies, lower wage";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace entrepot
