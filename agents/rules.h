@@ -45,9 +45,9 @@ ENTREPOT_HD std::int32_t workers_needed(double output, double productivity, doub
   const double per_worker = productivity * region_tfp;
   if (output <= 0.0 || per_worker <= 0.0) return 0;
   const double n = output / per_worker;
+  if (!(n < 2.0e9)) return 2000000000;  // also catches infinity before any cast
   const double whole = static_cast<double>(static_cast<std::int64_t>(n));
-  const double up = whole < n ? whole + 1.0 : whole;
-  return up > 2.0e9 ? 2000000000 : static_cast<std::int32_t>(up);
+  return static_cast<std::int32_t>(whole < n ? whole + 1.0 : whole);
 }
 
 // Input to order so the stock after this step's use is `stock_target` steps of need:
@@ -96,6 +96,7 @@ ENTREPOT_HD std::int64_t household_budget(std::int64_t income, std::int64_t cash
   const double want =
       consume_income * static_cast<double>(income > 0 ? income : 0) + consume_wealth * wealth;
   const std::int64_t budget = static_cast<std::int64_t>(want);
+  if (cash <= 0) return 0;
   return budget < cash ? (budget > 0 ? budget : 0) : cash;
 }
 
@@ -110,7 +111,10 @@ ENTREPOT_HD double adjust_price(double price, double unit_cost, double markup, d
   } else if (inventory_ratio > 1.0) {
     next = next * (1.0 - speed * clamp(inventory_ratio - 1.0, 0.0, 1.0));
   }
-  return next > unit_cost ? next : unit_cost;
+  // Never below unit cost, nor below a millionth of a money unit (a price of zero would
+  // make every order infinite).
+  const double floor = unit_cost > 1e-6 ? unit_cost : 1e-6;
+  return next > floor ? next : floor;
 }
 
 // Adaptive expectations Dᵉ ← Dᵉ + λ(D − Dᵉ).

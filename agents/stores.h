@@ -39,9 +39,6 @@ inline constexpr int kMaxCountries = 64;
   X(std::int64_t, input_order, kInputSlots) /* ordered this step, goods at origin */          \
   X(std::int64_t, demand, 1)                /* ordered from this firm this step, goods */     \
   X(std::int64_t, shipped, 1)               /* goods shipped this step */                     \
-  X(std::int64_t, opening_stock, 1)         /* inventory before this step's sales, goods */   \
-  X(std::int64_t, spill_demand, 1)          /* orders of buyers rationed elsewhere, goods */  \
-  X(std::int64_t, spill_shipped, 1)         /* goods shipped to them */                       \
   X(std::int64_t, sales_value, 1)           /* money received this step */                    \
   X(std::int64_t, export_value, 1)          /* of which from foreign buyers */                \
   X(std::int64_t, input_cost, 1)            /* money paid for inputs this step, duty incl. */ \

@@ -77,7 +77,8 @@ struct Enter {
     f.productivity[j] =
         static_cast<float>(pareto_productivity(rng.uniform(j, step, Draw::entrant, 0), shape));
     f.cash[j] += grant[region];
-    f.wage[j] = static_cast<std::int64_t>(mean_wage[region]);
+    // The entrant offers the regional mean wage (kept from the slot where none was paid).
+    if (mean_wage[region] >= 1.0) f.wage[j] = static_cast<std::int64_t>(mean_wage[region]);
     f.employees[j] = 0;
     f.distress[j] = 0;
     // The entrant prices at its own cost: (1+μ)·(w/(φA) + input cost).

@@ -32,12 +32,15 @@ ENTREPOT_HD double det_exp2_int(int k) {
 }
 
 ENTREPOT_HD double det_exp(double x) {
+  if (!(x == x)) return x;  // NaN
   if (x > 700.0) x = 700.0;
   if (x < -700.0) return 0.0;
-  // x = k·ln2 + r with |r| ≤ ln2/2; e^r by its Taylor series (converged to < 1 ulp).
+  // x = k·ln2 + r with |r| ≤ ln2/2 (ln2 split in two so k·ln2_hi is exact); e^r by its
+  // Taylor series (converged to < 1 ulp).
   const double kd = x / kLn2;
   const int k = static_cast<int>(kd < 0.0 ? kd - 0.5 : kd + 0.5);
-  const double r = x - static_cast<double>(k) * kLn2;
+  const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+  const double r = (x - static_cast<double>(k) * ln2_hi) - static_cast<double>(k) * ln2_lo;
   double term = 1.0, sum = 1.0;
   for (int n = 1; n <= 18; ++n) {
     term = term * r / static_cast<double>(n);
@@ -88,7 +91,7 @@ ENTREPOT_HD double det_sin(double x) {
     term = -term * r2 / static_cast<double>((2 * n) * (2 * n + 1));
     sum = sum + term;
   }
-  return sum;
+  return sum > 1.0 ? 1.0 : (sum < -1.0 ? -1.0 : sum);
 }
 
 ENTREPOT_HD double det_cos(double x) {

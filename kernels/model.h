@@ -22,6 +22,19 @@ ENTREPOT_HD bool is_banned(double trade_factor) {
   return trade_factor >= kBannedFactor;
 }
 
+// A seller as buyers see it in one trade round, with what that round sold, in one cache
+// line: a purchase reads and updates a single line instead of a handful of arrays.
+struct Offer {
+  double price;
+  std::int64_t stock;    // what this round shares out
+  std::int64_t orders;   // ordered from the seller this round
+  std::int64_t shipped;  // goods shipped this round
+  std::int64_t sales;    // money received this round
+  std::int64_t exports;  // of which from foreign buyers
+  std::int32_t origin;   // the seller's region
+  std::int32_t country;  // and country
+};
+
 // Flow accumulator components, per (destination region, origin region, sector).
 enum Flow : int { kFlowValue = 0, kFlowDuty = 1, kFlowShipped = 2, kFlowDelivered = 3, kFlows = 4 };
 
@@ -80,8 +93,10 @@ struct Model {
   std::vector<std::int64_t> government, owners;
 
   // Per-step accumulators and scratch in device memory.
-  thrust::device_vector<std::int64_t> flows;            // [((d·R + o)·S + s)·kFlows + f]
-  std::vector<std::int64_t> host_flows;                 // the same, copied after trade
+  thrust::device_vector<std::int64_t> flows;  // [((d·R + o)·S + s)·kFlows + f]
+  std::vector<std::int64_t> host_flows;
+  thrust::device_vector<Offer> offers,
+      spill_offers;  // the two trade rounds                 // the same, copied after trade
   thrust::device_vector<std::int64_t> household_flows;  // [(r·slots + c)·2]: spent, delivered
   thrust::device_vector<std::int64_t> vacancies_cumulative;
   thrust::device_vector<std::int32_t> applicants;

@@ -16,11 +16,11 @@ namespace entrepot {
 namespace {
 
 struct OrderInputs {
-  TablesView t;
   FirmStore::View f;
+  Offer* offers;
   ENTREPOT_HD void operator()(std::size_t i) const {
     const std::int32_t seller = f.supplier[i];
-    if (seller >= 0 && f.input_order[i] > 0) atomic_add(&f.demand[seller], f.input_order[i]);
+    if (seller >= 0 && f.input_order[i] > 0) atomic_add(&offers[seller].orders, f.input_order[i]);
   }
 };
 
@@ -28,15 +28,16 @@ struct OrderInputs {
 struct InputRound {
   TablesView t;
   FirmStore::View f;
+  const Offer* offers;  // round one
   ENTREPOT_HD double unserved_value(std::size_t i, std::size_t j) const {
     const std::int32_t seller = f.supplier[i];
     const std::int64_t q = f.input_order[i];
     if (seller < 0 || q <= 0) return 0.0;
-    const std::int64_t filled = filled_quantity(q, f.opening_stock[seller], f.demand[seller]);
+    const Offer& offer = offers[seller];
+    const std::int64_t filled = filled_quantity(q, offer.stock, offer.orders);
     if (filled >= q) return 0.0;
-    const std::size_t cell =
-        t.rrs(f.block[seller] / t.sectors, f.block[j] / t.sectors, input_of(i, j));
-    return static_cast<double>(q - filled) * f.price[seller] * (1.0 + t.duty_rate[cell]);
+    const std::size_t cell = t.rrs(offer.origin, f.block[j] / t.sectors, input_of(i, j));
+    return static_cast<double>(q - filled) * offer.price * (1.0 + t.duty_rate[cell]);
   }
   ENTREPOT_HD int input_of(std::size_t i, std::size_t j) const {
     return t.input_sector[(f.block[j] % t.sectors) * kInputSlots + static_cast<int>(i / f.size)];
@@ -44,8 +45,8 @@ struct InputRound {
   // Quantity at origin that `value` buys from `seller`.
   ENTREPOT_HD std::int64_t spill_order(double value, std::int32_t seller, std::size_t j,
                                        int input) const {
-    const std::size_t cell = t.rrs(f.block[seller] / t.sectors, f.block[j] / t.sectors, input);
-    return static_cast<std::int64_t>(value / (f.price[seller] * (1.0 + t.duty_rate[cell])));
+    const std::size_t cell = t.rrs(offers[seller].origin, f.block[j] / t.sectors, input);
+    return static_cast<std::int64_t>(value / (offers[seller].price * (1.0 + t.duty_rate[cell])));
   }
 };
 
@@ -55,6 +56,7 @@ struct BuyInputs {
   InputRound round;
   SpillSeller spill;
   bool second;
+  Offer* spill_book;  // where round one places the orders of round two
   std::int64_t* flows;
   std::size_t chunk;
   ENTREPOT_HD void flush(std::int64_t (*local)[kMaxSectors][kFlows], int dest) const {
@@ -71,7 +73,7 @@ struct BuyInputs {
   }
   ENTREPOT_HD void operator()(std::size_t c) const {
     const TablesView& t = settle.t;
-    const FirmStore::View& f = settle.f;
+    const FirmStore::View& f = round.f;
     std::int64_t local[kMaxRegions][kMaxSectors][kFlows] = {};
     const std::size_t end = (c + 1) * chunk < f.size ? (c + 1) * chunk : f.size;
     int dest = f.block[c * chunk] / t.sectors;
@@ -94,7 +96,7 @@ struct BuyInputs {
           q = round.spill_order(value, seller, j, input);
         }
         if (seller < 0 || q <= 0) continue;
-        const int origin = f.block[seller] / t.sectors;
+        const int origin = round.offers[seller].origin;
         const std::size_t cell = t.rrs(origin, region, input);
         std::int64_t flow[kFlows] = {0, 0, 0, 0};
         const std::int64_t before = f.cash[j];
@@ -109,7 +111,7 @@ struct BuyInputs {
           const std::int32_t other = spill(j, k, region, input, seller);
           if (value > 0.0 && other >= 0) {
             const std::int64_t more = round.spill_order(value, other, j, input);
-            if (more > 0) atomic_add(&f.spill_demand[other], more);
+            if (more > 0) atomic_add(&spill_book[other].orders, more);
           }
         }
       }
@@ -118,12 +120,41 @@ struct BuyInputs {
   }
 };
 
-struct Ship {
+// Books of offers: round one shares out the opening inventory, round two what is left.
+struct OpenBooks {
+  TablesView t;
   FirmStore::View f;
+  Offer* offers;
+  Offer* spill_offers;
   ENTREPOT_HD void operator()(std::size_t j) const {
-    f.inventory[j] -= f.spill_shipped[j];
-    f.shipped[j] += f.spill_shipped[j];
-    f.demand[j] += f.spill_demand[j];
+    const int origin = f.block[j] / t.sectors;
+    const Offer open{f.price[j], f.inventory[j], 0, 0, 0, 0, origin, t.region_country[origin]};
+    offers[j] = open;
+    spill_offers[j] = open;
+  }
+};
+
+struct CloseFirstRound {
+  Offer* offers;
+  Offer* spill_offers;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    spill_offers[j].stock = offers[j].stock - offers[j].shipped;
+  }
+};
+
+// Both rounds into the firm's accounts: orders seen, goods shipped, money received.
+struct CloseBooks {
+  FirmStore::View f;
+  const Offer* offers;
+  const Offer* spill_offers;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    const Offer& one = offers[j];
+    const Offer& two = spill_offers[j];
+    f.demand[j] = one.orders + two.orders;
+    f.shipped[j] = one.shipped + two.shipped;
+    f.sales_value[j] = one.sales + two.sales;
+    f.export_value[j] = one.exports + two.exports;
+    f.inventory[j] -= f.shipped[j];
     f.cash[j] += f.sales_value[j];
   }
 };
@@ -132,20 +163,28 @@ struct Ship {
 
 void trade(Model& m, int step) {
   FirmStore& firms = m.firms;
-  for (auto* v : {&firms.demand, &firms.shipped, &firms.sales_value, &firms.export_value,
-                  &firms.input_cost, &firms.spill_demand, &firms.spill_shipped}) {
-    thrust::fill(v->begin(), v->end(), 0);
-  }
+  thrust::fill(firms.input_cost.begin(), firms.input_cost.end(), 0);
   thrust::fill(m.flows.begin(), m.flows.end(), 0);
   thrust::fill(m.household_flows.begin(), m.household_flows.end(), 0);
   const TablesView t = m.tables.view();
   FirmStore::View f = firms.view();
+  m.offers.resize(f.size);
+  m.spill_offers.resize(f.size);
+  Offer* offers = thrust::raw_pointer_cast(m.offers.data());
+  Offer* spill_offers = thrust::raw_pointer_cast(m.spill_offers.data());
   auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + f.size, OpenBooks{t, f, offers, spill_offers});
 
-  // Input orders first, so a firm's purchases and the households' compete for one stock.
-  thrust::for_each(first, first + f.size * kInputSlots, OrderInputs{t, f});
-  buy_consumption(m, step);  // orders households', then settles both rounds
-  thrust::for_each(first, first + f.size, Ship{f});
+  // Orders first, so firms' and households' purchases compete for one stock.
+  thrust::for_each(first, first + f.size * kInputSlots, OrderInputs{f, offers});
+  order_consumption(m);
+  const SpillSeller spill{t, offers, m.rng, step};
+  settle_inputs(m, spill, false);
+  settle_consumption(m, spill, false);
+  thrust::for_each(first, first + f.size, CloseFirstRound{offers, spill_offers});
+  settle_consumption(m, spill, true);
+  settle_inputs(m, spill, true);
+  thrust::for_each(first, first + f.size, CloseBooks{f, offers, spill_offers});
 
   // Duty belongs to the importer's government.
   m.host_flows.resize(m.flows.size());
@@ -161,26 +200,17 @@ void trade(Model& m, int step) {
   }
 }
 
-void settle_inputs(Model& m, const SpillSeller& spill) {
+void settle_inputs(Model& m, const SpillSeller& spill, bool second) {
   FirmStore::View f = m.firms.view();
   if (f.size == 0) return;
   auto first = thrust::counting_iterator<std::size_t>(0);
   const TablesView t = m.tables.view();
-  Settle settle{t, f, f.opening_stock, f.demand, f.shipped};
-  thrust::for_each(first, first + (f.size + kTradeChunk - 1) / kTradeChunk,
-                   BuyInputs{settle, InputRound{t, f}, spill, false,
-                             thrust::raw_pointer_cast(m.flows.data()), kTradeChunk});
-}
-
-void settle_input_spill(Model& m, const SpillSeller& spill) {
-  FirmStore::View f = m.firms.view();
-  if (f.size == 0) return;
-  auto first = thrust::counting_iterator<std::size_t>(0);
-  const TablesView t = m.tables.view();
-  Settle settle{t, f, f.inventory, f.spill_demand, f.spill_shipped};
-  thrust::for_each(first, first + (f.size + kTradeChunk - 1) / kTradeChunk,
-                   BuyInputs{settle, InputRound{t, f}, spill, true,
-                             thrust::raw_pointer_cast(m.flows.data()), kTradeChunk});
+  Offer* offers = thrust::raw_pointer_cast(m.offers.data());
+  Offer* spill_offers = thrust::raw_pointer_cast(m.spill_offers.data());
+  thrust::for_each(
+      first, first + (f.size + kTradeChunk - 1) / kTradeChunk,
+      BuyInputs{Settle{t, second ? spill_offers : offers}, InputRound{t, f, offers}, spill, second,
+                spill_offers, thrust::raw_pointer_cast(m.flows.data()), kTradeChunk});
 }
 
 }  // namespace entrepot

@@ -11,35 +11,33 @@ inline constexpr std::size_t kTradeChunk = 4096;
 
 struct HouseholdCosts {
   TablesView t;
-  FirmStore::View f;
+  Offer* offers;  // round one
   // Trade cell of a household slot, or −1 when the retailer is missing or banned.
   ENTREPOT_HD long long cell(std::int32_t seller, int region, int slot) const {
     if (seller < 0) return -1;
-    const std::size_t c = t.rrs(f.block[seller] / t.sectors, region, t.consumer_sector[slot]);
+    const std::size_t c = t.rrs(offers[seller].origin, region, t.consumer_sector[slot]);
     return is_banned(t.trade_factor[c]) ? -1 : static_cast<long long>(c);
   }
 };
 
-// Fills one order from `stock` shared out over `orders` (rationing), ships it, and pays
-// (never more than the buyer holds); adds the flow to `flow`.
+// Fills one order from the round's stock shared out over its orders (rationing), ships
+// it, and pays (never more than the buyer holds); adds the flow to `flow`.
 struct Settle {
   TablesView t;
-  FirmStore::View f;
-  const std::int64_t* stock;
-  const std::int64_t* orders;
-  std::int64_t* shipped;
+  Offer* book;  // the round's offers
   ENTREPOT_HD void operator()(std::int32_t seller, std::int64_t order, std::size_t cell,
                               bool foreign, std::int64_t& cash, std::int64_t* flow) const {
-    const std::int64_t filled = filled_quantity(order, stock[seller], orders[seller]);
-    std::int64_t pay = payment_for(f.price[seller], filled);
+    Offer& offer = book[seller];
+    const std::int64_t filled = filled_quantity(order, offer.stock, offer.orders);
+    std::int64_t pay = payment_for(offer.price, filled);
     pay = pay < cash ? pay : cash;
     std::int64_t duty = duty_on(pay, t.duty_rate[cell]);
     duty = duty < cash - pay ? duty : cash - pay;
     cash -= pay + duty;
     const std::int64_t delivered = delivered_quantity(filled, t.iceberg[cell]);
-    atomic_add(&shipped[seller], filled);
-    atomic_add(&f.sales_value[seller], pay);
-    if (foreign) atomic_add(&f.export_value[seller], pay);
+    atomic_add(&offer.shipped, filled);
+    atomic_add(&offer.sales, pay);
+    if (foreign) atomic_add(&offer.exports, pay);
     flow[kFlowValue] += pay;
     flow[kFlowDuty] += duty;
     flow[kFlowShipped] += filled;
@@ -52,7 +50,7 @@ struct Settle {
 // on values fixed during both rounds, so both rounds draw the same seller.
 struct SpillSeller {
   TablesView t;
-  FirmStore::View f;
+  const Offer* offers;  // round one
   Philox rng;
   int step;
   ENTREPOT_HD std::int32_t operator()(std::uint64_t buyer, int slot, int dest, int sector,
@@ -70,7 +68,7 @@ struct SpillSeller {
           first +
           static_cast<std::int64_t>((static_cast<std::uint64_t>(w[2 * k + 1]) * count) >> 32));
       // Stock to spare: its first-round orders were below its opening stock.
-      if (seller != current && f.demand[seller] < f.opening_stock[seller] &&
+      if (seller != current && offers[seller].orders < offers[seller].stock &&
           !is_banned(t.trade_factor[t.rrs(origin, dest, sector)])) {
         return seller;
       }
@@ -79,12 +77,11 @@ struct SpillSeller {
   }
 };
 
-// Household purchases: orders, the first round at each household's retailer, and a
-// second round at another seller for what the first left unserved.
-void buy_consumption(Model& model, int step);
-// Firms' input purchases: the first round at their suppliers, then orders and settling
-// of the second round for what the first left unserved.
-void settle_inputs(Model& model, const SpillSeller& spill);
-void settle_input_spill(Model& model, const SpillSeller& spill);
+// The passes of phase 6 (kernels/trade.cpp orders them). Households order their budget
+// shares at their retailers; each round settles against its book of offers, and round one
+// places, for every buyer it leaves short, an order with a second seller for round two.
+void order_consumption(Model& model);
+void settle_consumption(Model& model, const SpillSeller& spill, bool second);
+void settle_inputs(Model& model, const SpillSeller& spill, bool second);
 
 }  // namespace entrepot

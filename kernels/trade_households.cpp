@@ -4,7 +4,6 @@
 // same sector, drawn from the gravity table among those with stock left; a household
 // served there keeps that seller. Both rounds are recomputed from stored seller totals,
 // so no per-household order is stored and the bytes do not depend on the order of work.
-#include <thrust/copy.h>
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
@@ -26,7 +25,7 @@ struct FirstRound {
     const std::int32_t seller = h.retailer[s * h.size + n];
     cell = costs.cell(seller, h.region[n], s);
     if (cell < 0) return 0;
-    return household_order(budget, costs.t.consumer_share[s], costs.f.price[seller],
+    return household_order(budget, costs.t.consumer_share[s], costs.offers[seller].price,
                            costs.t.duty_rate[cell]);
   }
   // What the first round left unbought, as money the household still means to spend.
@@ -35,10 +34,10 @@ struct FirstRound {
     const std::int64_t q = order(n, s, budget, cell);
     if (q <= 0) return 0.0;
     const std::int32_t seller = h.retailer[s * h.size + n];
-    const FirmStore::View& f = costs.f;
-    const std::int64_t filled = filled_quantity(q, f.opening_stock[seller], f.demand[seller]);
+    const Offer& offer = costs.offers[seller];
+    const std::int64_t filled = filled_quantity(q, offer.stock, offer.orders);
     if (filled >= q) return 0.0;
-    return static_cast<double>(q - filled) * f.price[seller] * (1.0 + costs.t.duty_rate[cell]);
+    return static_cast<double>(q - filled) * offer.price * (1.0 + costs.t.duty_rate[cell]);
   }
 };
 
@@ -52,7 +51,7 @@ struct OrderConsumption {
     for (int s = 0; s < round.costs.t.consumer_slots; ++s) {
       long long cell = -1;
       const std::int64_t q = round.order(n, s, budget, cell);
-      if (q > 0) atomic_add(&round.costs.f.demand[round.h.retailer[s * round.h.size + n]], q);
+      if (q > 0) atomic_add(&round.costs.offers[h.retailer[s * h.size + n]].orders, q);
     }
   }
 };
@@ -62,7 +61,8 @@ struct BuyConsumption {
   FirstRound round;
   SpillSeller spill;
   Settle settle;
-  bool second;  // false: the retailers' round; true: the spill round
+  bool second;        // false: the retailers' round; true: the spill round
+  Offer* spill_book;  // where round one places the orders of round two
   std::int64_t* flows;
   std::int64_t* household;  // [region][slot][spent, delivered]
   std::size_t firms, chunk;
@@ -117,10 +117,10 @@ struct BuyConsumption {
           if (seller < 0) continue;
           cell = round.costs.cell(seller, region, s);
           q = static_cast<std::int64_t>(value /
-                                        (settle.f.price[seller] * (1.0 + t.duty_rate[cell])));
+                                        (settle.book[seller].price * (1.0 + t.duty_rate[cell])));
         }
         if (q <= 0) continue;
-        const int origin = settle.f.block[seller] / t.sectors;
+        const int origin = round.costs.offers[seller].origin;
         std::int64_t flow[kFlows] = {0, 0, 0, 0};
         settle(seller, q, static_cast<std::size_t>(cell),
                t.region_country[origin] != t.region_country[region], cash, flow);
@@ -132,9 +132,9 @@ struct BuyConsumption {
           if (value > 0.0 && other >= 0) {
             const long long other_cell = round.costs.cell(other, region, s);
             const auto more = static_cast<std::int64_t>(
-                value / (settle.f.price[other] * (1.0 + t.duty_rate[other_cell])));
+                value / (round.costs.offers[other].price * (1.0 + t.duty_rate[other_cell])));
             if (more > 0) {
-              atomic_add(&settle.f.spill_demand[other], more);
+              atomic_add(&spill_book[other].orders, more);
               marked = static_cast<std::uint8_t>(marked | (1u << s));
             }
           }
@@ -147,39 +147,31 @@ struct BuyConsumption {
   }
 };
 
-struct CloseFirstRound {
-  FirmStore::View f;
-  ENTREPOT_HD void operator()(std::size_t j) const { f.inventory[j] -= f.shipped[j]; }
-};
-
 }  // namespace
 
-void buy_consumption(Model& m, int step) {
+void order_consumption(Model& m) {
+  const Behaviour& b = m.scenario.behaviour;
+  HouseholdCosts costs{m.tables.view(), thrust::raw_pointer_cast(m.offers.data())};
+  FirstRound round{costs, m.consumers.view(), b.consume_income, b.consume_wealth};
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + m.consumers.size, OrderConsumption{round});
+}
+
+void settle_consumption(Model& m, const SpillSeller& spill, bool second) {
   const Behaviour& b = m.scenario.behaviour;
   const TablesView t = m.tables.view();
-  FirmStore::View f = m.firms.view();
   ConsumerStore::View h = m.consumers.view();
-  auto first = thrust::counting_iterator<std::size_t>(0);
-  HouseholdCosts costs{t, f};
+  if (h.size == 0) return;
+  Offer* offers = thrust::raw_pointer_cast(m.offers.data());
+  Offer* spill_offers = thrust::raw_pointer_cast(m.spill_offers.data());
+  HouseholdCosts costs{t, offers};
   FirstRound round{costs, h, b.consume_income, b.consume_wealth};
-  SpillSeller spill{t, f, m.rng, step};
-  const std::size_t chunks = (h.size + kTradeChunk - 1) / kTradeChunk;
-  std::int64_t* flows = thrust::raw_pointer_cast(m.flows.data());
-  std::int64_t* household = thrust::raw_pointer_cast(m.household_flows.data());
-
-  thrust::for_each(first, first + h.size, OrderConsumption{round});
-  // Round one against the opening stock; buyers left short order from a second seller.
-  thrust::copy(m.firms.inventory.begin(), m.firms.inventory.end(), m.firms.opening_stock.begin());
-  settle_inputs(m, spill);
-  thrust::for_each(first, first + chunks,
-                   BuyConsumption{round, spill, Settle{t, f, f.opening_stock, f.demand, f.shipped},
-                                  false, flows, household, f.size, kTradeChunk});
-  thrust::for_each(first, first + f.size, CloseFirstRound{f});
-  thrust::for_each(
-      first, first + chunks,
-      BuyConsumption{round, spill, Settle{t, f, f.inventory, f.spill_demand, f.spill_shipped}, true,
-                     flows, household, f.size, kTradeChunk});
-  settle_input_spill(m, spill);
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + (h.size + kTradeChunk - 1) / kTradeChunk,
+                   BuyConsumption{round, spill, Settle{t, second ? spill_offers : offers}, second,
+                                  spill_offers, thrust::raw_pointer_cast(m.flows.data()),
+                                  thrust::raw_pointer_cast(m.household_flows.data()), m.firms.size,
+                                  kTradeChunk});
 }
 
 }  // namespace entrepot
