@@ -41,6 +41,7 @@ enum Flow : int { kFlowValue = 0, kFlowDuty = 1, kFlowShipped = 2, kFlowDelivere
 // Read-only tables as kernels see them.
 struct TablesView {
   int regions, sectors, countries, consumer_slots;
+  bool any_ban;  // whether some flow is banned now (most steps of most runs: no)
   const std::int32_t* region_country;
   const double* region_tfp;
   const std::int64_t* block_start;  // firms of block b = r·S+s: [block_start[b], block_start[b+1])
@@ -63,6 +64,7 @@ struct TablesView {
 
 struct Tables {
   int regions = 0, sectors = 0, countries = 0, consumer_slots = 0;
+  bool any_ban = false;
   thrust::device_vector<std::int32_t> region_country;
   thrust::device_vector<double> region_tfp;
   thrust::device_vector<std::int64_t> block_start, consumer_start;

@@ -50,7 +50,7 @@ struct SupplierSearch {
     const bool rationed = current >= 0 && seller_rationing[current] != 0;
     // A banned supplier (export ban) is replaced at once, not at the next routine search.
     const bool banned =
-        current >= 0 &&
+        t.any_ban && current >= 0 &&
         is_banned(t.trade_factor[t.rrs(seller_block[current] / t.sectors, dest, sector)]);
     if (current >= 0 && !rationed && !banned && !searching) return current;
     const double current_cost = current >= 0 ? cost(current, dest, sector) : 0.0;

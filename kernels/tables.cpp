@@ -43,11 +43,11 @@ thrust::device_vector<T> to_device(const std::vector<T>& host) {
 
 TablesView Tables::view() const {
   auto p = [](const auto& v) { return thrust::raw_pointer_cast(v.data()); };
-  return TablesView{regions,           sectors,           countries,          consumer_slots,
-                    p(region_country), p(region_tfp),     p(block_start),     p(consumer_start),
-                    p(input_sector),   p(input_amount),   p(consumer_sector), p(consumer_share),
-                    p(markup),         p(switching_cost), p(iceberg),         p(trade_factor),
-                    p(duty_rate),      p(origin_cdf)};
+  return TablesView{regions,           sectors,           countries,         consumer_slots,
+                    any_ban,           p(region_country), p(region_tfp),     p(block_start),
+                    p(consumer_start), p(input_sector),   p(input_amount),   p(consumer_sector),
+                    p(consumer_share), p(markup),         p(switching_cost), p(iceberg),
+                    p(trade_factor),   p(duty_rate),      p(origin_cdf)};
 }
 
 void build_tables(Model& m) {
@@ -177,6 +177,8 @@ void Model::refresh_trade_costs() {
       }
     }
   }
+  tables.any_ban = false;
+  for (std::uint8_t b : world.banned) tables.any_ban = tables.any_ban || b != 0;
   tables.trade_factor = to_device(factor);
   tables.duty_rate = to_device(duty);
   tables.origin_cdf = to_device(cdf);
