@@ -81,15 +81,7 @@ struct Apply {
     const std::uint64_t draw = (static_cast<std::uint64_t>(w[1]) << 32) | w[2];
     const std::int64_t target =
         before + static_cast<std::int64_t>(draw % static_cast<std::uint64_t>(open));
-    // First firm whose cumulative vacancies exceed the target.
-    std::int64_t lo = first, hi = last - 1;
-    while (lo < hi) {
-      const std::int64_t mid = lo + (hi - lo) / 2;
-      if (cumulative[mid] > target)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
+    const std::int64_t lo = first_above(cumulative, first, last, target);
     return (static_cast<std::uint64_t>(lo) << 32) | w[3];
   }
 };

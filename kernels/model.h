@@ -60,7 +60,38 @@ struct TablesView {
   ENTREPOT_HD std::size_t rrs(int o, int d, int s) const {
     return (static_cast<std::size_t>(o) * regions + d) * sectors + s;
   }
+
+  // A seller of `sector` found by a buyer in `dest` from two random words: the origin
+  // region from the gravity table, then a seller uniformly in that (region, sector) block.
+  // −1 when no origin is reachable.
+  ENTREPOT_HD std::int32_t find_seller(int dest, int sector, std::uint32_t origin_word,
+                                       std::uint32_t seller_word) const {
+    const std::uint64_t* cdf =
+        origin_cdf + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
+    if (cdf[regions - 1] == 0) return -1;
+    int origin = 0;
+    while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
+    const std::int64_t first = block_start[origin * sectors + sector];
+    const std::int64_t count = block_start[origin * sectors + sector + 1] - first;
+    return static_cast<std::int32_t>(
+        first + static_cast<std::int64_t>((static_cast<std::uint64_t>(seller_word) * count) >> 32));
+  }
 };
+
+// The first index in [first, last) whose inclusive running total exceeds `target`.
+ENTREPOT_HD std::int64_t first_above(const std::int64_t* cumulative, std::int64_t first,
+                                     std::int64_t last, std::int64_t target) {
+  std::int64_t lo = first, hi = last - 1;
+  while (lo < hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    if (cumulative[mid] > target) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
 
 struct Tables {
   int regions = 0, sectors = 0, countries = 0, consumer_slots = 0;

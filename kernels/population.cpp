@@ -67,14 +67,7 @@ struct FirstJob {
     const std::uint64_t draw = (static_cast<std::uint64_t>(w[1]) << 32) | w[2];
     const std::int64_t target =
         before + static_cast<std::int64_t>(draw % static_cast<std::uint64_t>(total));
-    std::int64_t lo = first, hi = last - 1;
-    while (lo < hi) {
-      const std::int64_t mid = lo + (hi - lo) / 2;
-      if (cumulative[mid] > target)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
+    const std::int64_t lo = first_above(cumulative, first, last, target);
     h.employer[n] = static_cast<std::int32_t>(lo);
   }
 };

@@ -57,21 +57,13 @@ struct SupplierSearch {
     const bool must_replace = current < 0 || banned;
     std::int32_t best = -1;
     double best_cost = 0.0;
-    const std::uint64_t* cdf =
-        t.origin_cdf + (static_cast<std::size_t>(dest) * t.sectors + sector) * t.regions;
-    if (cdf[t.regions - 1] == 0) return current;  // nothing reachable
     for (int c = 0; c < candidates; ++c) {
       // Two 32-bit words per candidate (origin, seller): one Philox draw serves two.
       const auto w =
           rng.words(buyer, step, Draw::search, base + 1 + static_cast<std::uint32_t>(c / 2));
       const std::uint32_t origin_word = w[2 * (c % 2)], seller_word = w[2 * (c % 2) + 1];
-      int origin = 0;
-      while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
-      const std::int64_t first = t.block_start[origin * t.sectors + sector];
-      const std::int64_t count = t.block_start[origin * t.sectors + sector + 1] - first;
-      const auto seller = static_cast<std::int32_t>(
-          first +
-          static_cast<std::int64_t>((static_cast<std::uint64_t>(seller_word) * count) >> 32));
+      const std::int32_t seller = t.find_seller(dest, sector, origin_word, seller_word);
+      if (seller < 0) return current;  // nothing reachable
       // A seller that rationed its buyers last step has no goods to spare for new ones.
       if (seller_rationing[seller] != 0) continue;
       const double candidate_cost = cost(seller, dest, sector);

@@ -55,21 +55,13 @@ struct SpillSeller {
   int step;
   ENTREPOT_HD std::int32_t operator()(std::uint64_t buyer, int slot, int dest, int sector,
                                       std::int32_t current) const {
-    const std::uint64_t* cdf =
-        t.origin_cdf + (static_cast<std::size_t>(dest) * t.sectors + sector) * t.regions;
-    if (cdf[t.regions - 1] == 0) return -1;
     const auto w = rng.words(buyer, step, Draw::spillover, static_cast<std::uint32_t>(slot));
     for (int k = 0; k < 2; ++k) {
-      int origin = 0;
-      while (static_cast<std::uint64_t>(w[2 * k]) >= cdf[origin]) ++origin;
-      const std::int64_t first = t.block_start[origin * t.sectors + sector];
-      const std::int64_t count = t.block_start[origin * t.sectors + sector + 1] - first;
-      const auto seller = static_cast<std::int32_t>(
-          first +
-          static_cast<std::int64_t>((static_cast<std::uint64_t>(w[2 * k + 1]) * count) >> 32));
+      const std::int32_t seller = t.find_seller(dest, sector, w[2 * k], w[2 * k + 1]);
+      if (seller < 0) return -1;  // nothing reachable
       // Stock to spare: its first-round orders were below its opening stock.
       if (seller != current && offers[seller].orders < offers[seller].stock &&
-          !is_banned(t.trade_factor[t.rrs(origin, dest, sector)])) {
+          !is_banned(t.trade_factor[t.rrs(offers[seller].origin, dest, sector)])) {
         return seller;
       }
     }
