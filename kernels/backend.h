@@ -29,4 +29,15 @@ ENTREPOT_HD void atomic_add(std::int32_t* target, std::int32_t amount) {
 #endif
 }
 
+// Asks the CPU to start loading a cache line the loop will need soon: random reads of
+// seller records are latency-bound, and overlapping them is most of the speed on a CPU.
+// A no-op on the device, where many resident threads hide latency instead.
+ENTREPOT_HD void prefetch(const void* address) {
+#if !defined(__CUDA_ARCH__)
+  __builtin_prefetch(address, 1, 1);
+#else
+  (void)address;
+#endif
+}
+
 }  // namespace entrepot

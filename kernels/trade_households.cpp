@@ -20,6 +20,14 @@ struct FirstRound {
   double consume_income, consume_wealth;
 
   ENTREPOT_HD std::int64_t budget(std::size_t n) const { return h.budget[n]; }
+  // Starts loading the offers of household n's retailers (if n exists).
+  ENTREPOT_HD void prefetch_retailers(std::size_t n) const {
+    if (n >= h.size) return;
+    for (int s = 0; s < costs.t.consumer_slots; ++s) {
+      const std::int32_t seller = h.retailer[s * h.size + n];
+      if (seller >= 0) prefetch(&costs.offers[seller]);
+    }
+  }
   // Order at the retailer of slot `s`; 0 when there is none.
   ENTREPOT_HD std::int64_t order(std::size_t n, int s, std::int64_t budget, long long& cell) const {
     const std::int32_t seller = h.retailer[s * h.size + n];
@@ -41,10 +49,15 @@ struct FirstRound {
   }
 };
 
+// How many households ahead the passes start loading seller records.
+constexpr std::size_t kPrefetchAhead = 8;
+
 struct OrderConsumption {
   FirstRound round;
+  ENTREPOT_HD void prefetch_retailers(std::size_t n) const { round.prefetch_retailers(n); }
   ENTREPOT_HD void operator()(std::size_t n) const {
     const ConsumerStore::View& h = round.h;
+    prefetch_retailers(n + kPrefetchAhead);
     const std::int64_t budget =
         household_budget(h.income[n], h.cash[n], round.consume_income, round.consume_wealth);
     h.budget[n] = budget;
@@ -92,6 +105,7 @@ struct BuyConsumption {
     const std::size_t end = (c + 1) * chunk < h.size ? (c + 1) * chunk : h.size;
     int dest = h.region[c * chunk];
     for (std::size_t n = c * chunk; n < end; ++n) {
+      if (!second) round.prefetch_retailers(n + kPrefetchAhead);
       const int region = h.region[n];
       if (region != dest) {
         flush(local, dest);
