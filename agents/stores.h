@@ -9,16 +9,9 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace entrepot {
+#include "world/scenario.h"  // the size limits of a world
 
-// At most four intermediate inputs per firm (DESIGN §4).
-inline constexpr int kInputSlots = 4;
-// At most six sectors that households buy from.
-inline constexpr int kConsumerSlots = 6;
-// Upper bounds that keep per-chunk statistics tables small and fixed in size.
-inline constexpr int kMaxRegions = 64;
-inline constexpr int kMaxSectors = 16;
-inline constexpr int kMaxCountries = 64;
+namespace entrepot {
 
 // (type, name, slots): slots is 1 or kInputSlots.
 #define ENTREPOT_FIRM_FIELDS(X)                                                               \

@@ -54,12 +54,6 @@ void build_tables(Model& m) {
   const Scenario& sc = m.scenario;
   const World& w = m.world;
   const int nr = w.regions(), ns = w.sectors();
-  if (nr > kMaxRegions || ns > kMaxSectors || w.countries() > kMaxCountries) {
-    throw ConfigError(sc.source_path + ": the world has " + std::to_string(nr) + " regions, " +
-                      std::to_string(ns) + " sectors and " + std::to_string(w.countries()) +
-                      " countries; allowed at most " + std::to_string(kMaxRegions) + ", " +
-                      std::to_string(kMaxSectors) + " and " + std::to_string(kMaxCountries));
-  }
   Tables& t = m.tables;
   t.regions = nr;
   t.sectors = ns;
@@ -98,11 +92,6 @@ void build_tables(Model& m) {
     std::stable_sort(inputs.begin(), inputs.end(), [](const RecipeEntry& a, const RecipeEntry& b) {
       return a.amount > b.amount;
     });
-    if (inputs.size() > static_cast<std::size_t>(kInputSlots)) {
-      throw ConfigError(sc.source_path + ": sector '" + sc.sectors[s].name + "' has " +
-                        std::to_string(inputs.size()) + " inputs; allowed at most " +
-                        std::to_string(kInputSlots));
-    }
     for (std::size_t k = 0; k < inputs.size(); ++k) {
       input_sector[s * kInputSlots + k] = inputs[k].input;
       input_amount[s * kInputSlots + k] = inputs[k].amount;
@@ -119,11 +108,6 @@ void build_tables(Model& m) {
       m.consumer_sector.push_back(s);
       share.push_back(sc.sectors[s].consumer_share);
     }
-  }
-  if (m.consumer_sector.size() > static_cast<std::size_t>(kConsumerSlots)) {
-    throw ConfigError(
-        sc.source_path + ": households buy from " + std::to_string(m.consumer_sector.size()) +
-        " sectors (consumer_share > 0); allowed at most " + std::to_string(kConsumerSlots));
   }
   t.consumer_slots = static_cast<int>(m.consumer_sector.size());
 

@@ -9,6 +9,15 @@
 
 namespace entrepot {
 
+// Size limits of a world the model can step: at most four intermediate inputs per firm
+// (DESIGN §4), six sectors households buy from, and bounds that keep the per-chunk
+// statistics tables small and fixed in size.
+inline constexpr int kInputSlots = 4;
+inline constexpr int kConsumerSlots = 6;
+inline constexpr int kMaxRegions = 64;
+inline constexpr int kMaxSectors = 16;
+inline constexpr int kMaxCountries = 64;
+
 // A position in a scenario file (1-based), so later checks can still point at the text.
 struct SourcePos {
   std::string file;

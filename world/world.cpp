@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "kernels/det_math.h"
 
@@ -53,9 +54,39 @@ void for_each_cell(int importer, int exporter, const std::vector<int>& sectors, 
   }
 }
 
+// The model's fixed limits, checked here so `validate` reports them and a run that would
+// exceed them fails before anything is written.
+void check_limits(const Scenario& sc) {
+  auto fail = [&](const std::string& what, std::size_t count, int limit) {
+    throw ConfigError(sc.source_path + ": the world has " + std::to_string(count) + " " + what +
+                      "; allowed: at most " + std::to_string(limit));
+  };
+  if (sc.regions.size() > static_cast<std::size_t>(kMaxRegions))
+    fail("regions", sc.regions.size(), kMaxRegions);
+  if (sc.sectors.size() > static_cast<std::size_t>(kMaxSectors))
+    fail("sectors", sc.sectors.size(), kMaxSectors);
+  if (sc.countries.size() > static_cast<std::size_t>(kMaxCountries)) {
+    fail("countries", sc.countries.size(), kMaxCountries);
+  }
+  for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
+    std::size_t inputs = 0;
+    for (const RecipeEntry& e : sc.recipe)
+      inputs += e.output == static_cast<int>(s) && e.amount > 0.0 ? 1 : 0;
+    if (inputs > static_cast<std::size_t>(kInputSlots)) {
+      fail("inputs to sector '" + sc.sectors[s].name + "'", inputs, kInputSlots);
+    }
+  }
+  std::size_t bought = 0;
+  for (const Sector& s : sc.sectors) bought += s.consumer_share > 0.0 ? 1 : 0;
+  if (bought > static_cast<std::size_t>(kConsumerSlots)) {
+    fail("sectors with a consumer_share above 0", bought, kConsumerSlots);
+  }
+}
+
 }  // namespace
 
 World::World(const Scenario& scenario) : scenario_(&scenario) {
+  check_limits(scenario);
   for (const Country& c : scenario.countries) {
     country_code.push_back(c.code);
     country_name.push_back(c.name);
