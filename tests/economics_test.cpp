@@ -2,10 +2,8 @@
 // pair's trade, buyers divert to third countries, an export ban stops the flow, and trade
 // falls with distance. Each compares a policy run with a control run of the same seed.
 #include <gtest/gtest.h>
-#include <thrust/copy.h>
 
 #include <cmath>
-#include <cstdio>
 #include <vector>
 
 #include "kernels/model.h"
@@ -20,7 +18,6 @@ constexpr int kShock = 21, kSteps = 40;
 
 struct History {
   std::vector<StepStatistics> steps;
-  std::vector<int> retailer_country;  // USA households' electronics retailers, by country
 };
 
 Scenario world_with(const std::vector<Event>& events) {
@@ -38,23 +35,6 @@ History run(const Scenario& sc) {
   for (int step = 1; step <= sc.steps; ++step) {
     model.step(step);
     out.steps.push_back(model.stats);
-  }
-  // Where do US households buy electronics at the end?
-  std::vector<std::int32_t> retailer(model.consumers.retailer.size()), block(model.firms.size);
-  std::vector<std::uint16_t> region(model.consumers.size);
-  thrust::copy(model.consumers.retailer.begin(), model.consumers.retailer.end(), retailer.begin());
-  thrust::copy(model.firms.block.begin(), model.firms.block.end(), block.begin());
-  thrust::copy(model.consumers.region.begin(), model.consumers.region.end(), region.begin());
-  int slot = -1;
-  for (std::size_t c = 0; c < model.consumer_sector.size(); ++c) {
-    if (model.consumer_sector[c] == kElectronics) slot = static_cast<int>(c);
-  }
-  out.retailer_country.assign(world.countries(), 0);
-  const std::size_t n = model.consumers.size;
-  for (std::size_t h = 0; h < n; ++h) {
-    const std::int32_t seller = retailer[slot * n + h];
-    if (world.region_country[region[h]] != kUsa || seller < 0) continue;
-    ++out.retailer_country[world.region_country[block[seller] / world.sectors()]];
   }
   return out;
 }
