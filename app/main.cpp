@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "entrepot_git_commit.h"
 
 int main(int argc, char** argv) {
   using namespace entrepot;

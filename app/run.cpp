@@ -11,6 +11,7 @@
 #include "app/progress.h"
 #include "app/signals.h"
 #include "app/summary.h"
+#include "entrepot_git_commit.h"
 #include "kernels/model.h"
 #include "output/recorder.h"
 #include "world/load.h"
