@@ -98,13 +98,6 @@ struct Enter {
   }
 };
 
-struct Unemployed {
-  const std::int32_t* employer;
-  ENTREPOT_HD Totals<1> operator()(std::size_t n) const {
-    return Totals<1>{{employer[n] < 0 ? 1 : 0}};
-  }
-};
-
 struct ReceiveIncome {
   FirmStore::View f;
   ConsumerStore::View h;

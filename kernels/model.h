@@ -32,7 +32,6 @@ struct Offer {
   std::int64_t sales;    // money received this round
   std::int64_t exports;  // of which from foreign buyers
   std::int32_t origin;   // the seller's region
-  std::int32_t country;  // and country
 };
 
 // Flow accumulator components, per (destination region, origin region, sector).

@@ -71,4 +71,12 @@ struct HouseholdRegion {
   ENTREPOT_HD std::int32_t operator()(std::size_t n) const { return region[n]; }
 };
 
+// 1 for a household without a job: summed per region, the unemployed.
+struct Unemployed {
+  const std::int32_t* employer;
+  ENTREPOT_HD Totals<1> operator()(std::size_t n) const {
+    return Totals<1>{{employer[n] < 0 ? 1 : 0}};
+  }
+};
+
 }  // namespace entrepot

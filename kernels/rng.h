@@ -18,9 +18,7 @@ enum class Draw : std::uint32_t {
   search = 3,
   separation = 4,
   job_search = 5,
-  hiring_priority = 6,
   entrant = 7,
-  supplier_init = 8,
   spillover = 9,
 };
 

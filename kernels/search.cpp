@@ -22,9 +22,9 @@ struct SupplierSearch {
   double probability;  // 1 at set-up: every slot searches
   int candidates;
 
-  ENTREPOT_HD double cost(std::int32_t seller, int dest, int sector) const {
-    const int origin = seller_block[seller] / t.sectors;
-    return landed_cost(seller_price[seller], t.trade_factor[t.rrs(origin, dest, sector)]);
+  // τ(1+t) from the seller's region to `dest`; infinite-like when the flow is banned.
+  ENTREPOT_HD double factor(std::int32_t seller, int dest, int sector) const {
+    return t.trade_factor[t.rrs(seller_block[seller] / t.sectors, dest, sector)];
   }
 
   // Whether each of a buyer's slots (up to 8) searches this step: 16 bits of one Philox
@@ -49,11 +49,10 @@ struct SupplierSearch {
     // A buyer its supplier rationed last step always looks elsewhere.
     const bool rationed = current >= 0 && seller_rationing[current] != 0;
     // A banned supplier (export ban) is replaced at once, not at the next routine search.
-    const bool banned =
-        t.any_ban && current >= 0 &&
-        is_banned(t.trade_factor[t.rrs(seller_block[current] / t.sectors, dest, sector)]);
+    const bool banned = t.any_ban && current >= 0 && is_banned(factor(current, dest, sector));
     if (current >= 0 && !rationed && !banned && !searching) return current;
-    const double current_cost = current >= 0 ? cost(current, dest, sector) : 0.0;
+    const double current_cost =
+        current >= 0 ? landed_cost(seller_price[current], factor(current, dest, sector)) : 0.0;
     const bool must_replace = current < 0 || banned;
     std::int32_t best = -1;
     double best_cost = 0.0;
@@ -66,8 +65,9 @@ struct SupplierSearch {
       if (seller < 0) return current;  // nothing reachable
       // A seller that rationed its buyers last step has no goods to spare for new ones.
       if (seller_rationing[seller] != 0) continue;
-      const double candidate_cost = cost(seller, dest, sector);
-      if (is_banned(candidate_cost / seller_price[seller])) continue;
+      const double trade_factor = factor(seller, dest, sector);
+      if (is_banned(trade_factor)) continue;
+      const double candidate_cost = landed_cost(seller_price[seller], trade_factor);
       if (best < 0 || candidate_cost < best_cost ||
           (candidate_cost == best_cost && seller < best)) {
         best = seller;

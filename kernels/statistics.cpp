@@ -25,13 +25,6 @@ struct BlockPrices {
   }
 };
 
-struct UnemployedCount {
-  const std::int32_t* employer;
-  ENTREPOT_HD Totals<1> operator()(std::size_t n) const {
-    return Totals<1>{{employer[n] < 0 ? 1 : 0}};
-  }
-};
-
 template <class T>
 std::int64_t sum(const thrust::device_vector<T>& v) {
   return thrust::reduce(v.begin(), v.end(), std::int64_t{0}, thrust::plus<std::int64_t>());
@@ -76,7 +69,7 @@ void collect_statistics(Model& m, int step) {
 
   const auto firms = totals_by_key<3>(f.size, nr, FirmRegion{ns, f.block}, FirmAccounts{f});
   const auto unemployed =
-      totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, UnemployedCount{h.employer});
+      totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
   const auto prices = totals_by_key<2>(f.size, nr * ns, FirmBlock{f.block}, BlockPrices{f});
   std::vector<std::int64_t> household(m.household_flows.size());
   thrust::copy(m.household_flows.begin(), m.household_flows.end(), household.begin());

@@ -128,7 +128,7 @@ struct OpenBooks {
   Offer* spill_offers;
   ENTREPOT_HD void operator()(std::size_t j) const {
     const int origin = f.block[j] / t.sectors;
-    const Offer open{f.price[j], f.inventory[j], 0, 0, 0, 0, origin, t.region_country[origin]};
+    const Offer open{f.price[j], f.inventory[j], 0, 0, 0, 0, origin};
     offers[j] = open;
     spill_offers[j] = open;
   }

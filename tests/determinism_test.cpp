@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "kernels/model.h"
+#include "tests/host_copy.h"
 #include "tests/small_world.h"
 #include "world/world.h"
 
@@ -32,12 +33,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-template <class T>
-std::vector<T> to_host(const thrust::device_vector<T>& v) {
-  std::vector<T> out(v.size());
-  thrust::copy(v.begin(), v.end(), out.begin());
-  return out;
-}
+using testing::to_host;
 
 // Byte equality, so doubles compare by their bits (−0 ≠ +0, NaN = the same NaN).
 template <class T>

@@ -53,13 +53,19 @@ double window_sum(const History& r, const std::vector<std::int64_t> StepStatisti
   return total;
 }
 
+// A policy event at the shock step.
+Event policy(EventKind kind, int importer, int exporter, const std::vector<int>& sectors) {
+  Event event;
+  event.step = kShock;
+  event.kind = kind;
+  event.importer = importer;
+  event.exporter = exporter;
+  event.sectors = sectors;
+  return event;
+}
+
 TEST(Economics, BilateralTariffRaisesTheLandedPriceCutsThePairAndDivertsImports) {
-  Event tariff;
-  tariff.step = kShock;
-  tariff.kind = EventKind::tariff;
-  tariff.importer = kUsa;
-  tariff.exporter = kChina;
-  tariff.sectors = {kElectronics, kConsumerGoods};
+  Event tariff = policy(EventKind::tariff, kUsa, kChina, {kElectronics, kConsumerGoods});
   tariff.rate = 1.0;
   const Scenario control_world = world_with({}), tariff_world = world_with({tariff});
   const History control = run(control_world), shocked = run(tariff_world);
@@ -101,12 +107,7 @@ TEST(Economics, BilateralTariffRaisesTheLandedPriceCutsThePairAndDivertsImports)
 }
 
 TEST(Economics, ExportBanDrivesTheFlowToZero) {
-  Event ban;
-  ban.step = kShock;
-  ban.kind = EventKind::export_ban;
-  ban.exporter = kUsa;
-  ban.importer = kChina;
-  ban.sectors = {kSemiconductors};
+  const Event ban = policy(EventKind::export_ban, kChina, kUsa, {kSemiconductors});
   const Scenario control_world = world_with({}), ban_world = world_with({ban});
   const History control = run(control_world), banned = run(ban_world);
   const std::size_t flow = cell(ban_world, kUsa, kChina, kSemiconductors);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernels/model.h"
+#include "tests/host_copy.h"
 #include "tests/small_world.h"
 #include "world/generated.h"
 #include "world/world.h"
@@ -20,12 +21,7 @@
 namespace entrepot {
 namespace {
 
-template <class T>
-std::vector<T> to_host(const thrust::device_vector<T>& v) {
-  std::vector<T> out(v.size());
-  thrust::copy(v.begin(), v.end(), out.begin());
-  return out;
-}
+using testing::to_host;
 
 template <class T>
 std::int64_t device_sum(const thrust::device_vector<T>& v) {
