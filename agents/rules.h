@@ -28,6 +28,16 @@ ENTREPOT_HD double landed_cost(double price, double trade_factor) {
   return price * trade_factor;
 }
 
+// Staggered supplier reviews: slot `slot` of buyer `buyer` reviews its supplier in `step`
+// when its 32-bit phase (golden-ratio spread over buyers and slots) wraps around after
+// adding `rate` = ⌊ψ·2^32⌋ per step; each slot then reviews a share ψ of the steps, evenly
+// spaced, with the reviews of one step spread evenly over buyers.
+ENTREPOT_HD bool reviews_supplier(std::uint64_t buyer, std::uint32_t slot, int step,
+                                  std::uint32_t rate) {
+  const std::uint32_t phase = static_cast<std::uint32_t>(buyer) * 0x9e3779b9u + slot * 0x7f4a7c15u;
+  return phase + static_cast<std::uint32_t>(step) * rate < rate;
+}
+
 // Relationship stickiness: change supplier only for a saving above the switching cost.
 ENTREPOT_HD bool should_switch(double current, double candidate, double switching_cost) {
   return candidate < current * (1.0 - switching_cost);

@@ -10,6 +10,7 @@
 
 #include "app/commands.h"
 #include "app/machine.h"
+#include "app/purchase_bound.h"
 #include "kernels/model.h"
 #include "world/generated.h"
 
@@ -44,12 +45,18 @@ int bench_command(const BenchOptions& options) {
   const long rss = peak_rss_mb();
   const double stream = measure_stream_gbps();
   const double ratio = 2.0 * bytes * updates / (stream * 1e9);
+  // The ceiling the purchase pattern alone sets: two rounds per step (the second for
+  // rationed buyers), over the same numbers of households and sellers.
+  const double round_s =
+      measure_purchase_round_s(model.consumers.size, model.firms.size, model.tables.consumer_slots);
+  const double ceiling = round_s > 0.0 ? static_cast<double>(agents) / (2.0 * round_s) : 0.0;
   std::fprintf(stderr,
                "bench: %zu firms (%zu B each), %zu households (%zu B each), %d threads, set-up "
-               "%.2f s, step median %.4f s (min %.4f, max %.4f) over %d steps\n",
+               "%.2f s, step median %.4f s (min %.4f, max %.4f) over %d steps; purchase pattern "
+               "alone %.4f s per round, a ceiling of %.4g updates/s\n",
                model.firms.size, FirmStore::bytes_per_agent(), model.consumers.size,
                ConsumerStore::bytes_per_agent(), omp_get_max_threads(), setup_s, median,
-               seconds.front(), seconds.back(), options.steps);
+               seconds.front(), seconds.back(), options.steps, round_s, ceiling);
   std::printf(
       "agents=%zu updates_per_s=%.4g bytes_per_agent=%.1f peak_rss_mb=%ld stream_gbps=%.2f "
       "traffic_ratio=%.3f\n",

@@ -27,30 +27,28 @@ struct SupplierSearch {
     return t.trade_factor[t.rrs(seller_block[seller] / t.sectors, dest, sector)];
   }
 
-  // Whether each of a buyer's slots (up to 8) searches this step: 16 bits of one Philox
-  // draw per slot, compared with ψ on a 2^16 scale.
+  // Whether each of a buyer's slots (up to 8) reviews its supplier this step: staggered
+  // reviews, so no Philox draw is spent on the many slots that do not search.
   ENTREPOT_HD std::uint32_t searching_slots(std::uint64_t buyer) const {
     if (probability >= 1.0) return 0xffu;
-    const auto w = rng.words(buyer, step, Draw::search, 0);
-    const auto threshold = static_cast<std::uint32_t>(probability * 65536.0);
+    const auto rate = static_cast<std::uint32_t>(probability * 4294967296.0);
     std::uint32_t mask = 0;
-    for (int k = 0; k < 8; ++k) {
-      const std::uint32_t bits = (w[k / 2] >> (16 * (k % 2))) & 0xffffu;
-      if (bits < threshold) mask |= 1u << k;
+    for (std::uint32_t k = 0; k < 8; ++k) {
+      if (reviews_supplier(buyer, k, step, rate)) mask |= 1u << k;
     }
     return mask;
   }
 
-  // Returns the slot's supplier after search; `switched` tells whether it changed.
+  // `rationed`: the slot was left short last step, so the buyer looks for a seller with
+  // goods to spare and takes one even at a higher price.
   ENTREPOT_HD std::int32_t operator()(std::uint64_t buyer, std::uint32_t slot, int dest, int sector,
-                                      std::int32_t current, bool searching, bool& switched) const {
+                                      std::int32_t current, bool searching, bool rationed,
+                                      bool& switched) const {
     switched = false;
     const std::uint32_t base = (slot + 1) * 16;
-    // A buyer its supplier rationed last step always looks elsewhere.
-    const bool rationed = current >= 0 && seller_rationing[current] != 0;
     // A banned supplier (export ban) is replaced at once, not at the next routine search.
     const bool banned = t.any_ban && current >= 0 && is_banned(factor(current, dest, sector));
-    if (current >= 0 && !rationed && !banned && !searching) return current;
+    if (current >= 0 && !banned && !searching && !rationed) return current;
     const double current_cost =
         current >= 0 ? landed_cost(seller_price[current], factor(current, dest, sector)) : 0.0;
     const bool must_replace = current < 0 || banned;
@@ -76,7 +74,6 @@ struct SupplierSearch {
     }
     if (best < 0 || best == current) return current;
     const double switching = t.switching_cost[sector];
-    // A rationed buyer takes a seller with goods to spare, even at a higher price.
     if (must_replace || rationed || should_switch(current_cost, best_cost, switching)) {
       switched = true;
       return best;
@@ -105,8 +102,11 @@ struct FirmSearch {
       if (input < 0) continue;
       const std::size_t i = k * f.size + j;
       bool switched = false;
-      f.supplier[i] = search(j, static_cast<std::uint32_t>(k), dest, input, f.supplier[i],
-                             (mask >> k) & 1u, switched);
+      const std::int32_t current = f.supplier[i];
+      // A firm knows only that its supplier rationed its buyers.
+      const bool rationed = current >= 0 && search.seller_rationing[current] != 0;
+      f.supplier[i] = search(j, static_cast<std::uint32_t>(k), dest, input, current,
+                             (mask >> k) & 1u, rationed, switched);
       switches += switched ? 1 : 0;
     }
     return switches;
@@ -126,7 +126,7 @@ struct HouseholdSearch {
       bool switched = false;
       h.retailer[i] =
           search(firms + n, static_cast<std::uint32_t>(c), h.region[n], search.t.consumer_sector[c],
-                 h.retailer[i], (mask >> c) & 1u, switched);
+                 h.retailer[i], (mask >> c) & 1u, ((h.spill[n] >> c) & 1u) != 0, switched);
       switches += switched ? 1 : 0;
     }
     return switches;

@@ -140,17 +140,16 @@ struct BuyConsumption {
                t.region_country[origin] != t.region_country[region], cash, flow);
         for (int x = 0; x < kFlows; ++x) local[origin][s][x] += flow[x];
         if (!second && flow[kFlowShipped] < q) {
-          // Left short: order the rest from another seller with stock to spare.
+          // Left short (remembered: the slot reviews its retailer next step); order the
+          // rest from another seller with stock to spare.
+          marked = static_cast<std::uint8_t>(marked | (1u << s));
           const double value = round.unserved_value(n, s, budget);
           const std::int32_t other = spill(firms + n, s, region, t.consumer_sector[s], seller);
           if (value > 0.0 && other >= 0) {
             const long long other_cell = round.costs.cell(other, region, s);
             const auto more = static_cast<std::int64_t>(
                 value / (round.costs.offers[other].price * (1.0 + t.duty_rate[other_cell])));
-            if (more > 0) {
-              atomic_add(&spill_book[other].orders, more);
-              marked = static_cast<std::uint8_t>(marked | (1u << s));
-            }
+            if (more > 0) atomic_add(&spill_book[other].orders, more);
           }
         }
       }

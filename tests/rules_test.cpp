@@ -61,6 +61,36 @@ TEST(RulesTest, ShouldSwitchOnlyForASavingAboveTheSwitchingCost) {
   EXPECT_TRUE(should_switch(1e30, 1e6, 0.1));
 }
 
+TEST(RulesTest, SupplierReviewsAreStaggeredAtTheSearchShare) {
+  // ψ = 0.1: every slot reviews exactly once in each run of ten steps (evenly spaced), and
+  // about a tenth of the buyers review in any one step.
+  const auto rate = static_cast<std::uint32_t>(0.1 * 4294967296.0);
+  for (std::uint64_t buyer = 0; buyer < 200; ++buyer) {
+    for (std::uint32_t slot = 0; slot < 6; ++slot) {
+      int reviews = 0, last = -100;
+      for (int step = 1; step <= 1000; ++step) {
+        if (!reviews_supplier(buyer, slot, step, rate)) continue;
+        ++reviews;
+        if (last > 0) {
+          EXPECT_TRUE(step - last == 10 || step - last == 11) << step - last;
+        }
+        last = step;
+      }
+      EXPECT_GE(reviews, 99);
+      EXPECT_LE(reviews, 101);
+    }
+  }
+  for (int step = 1; step <= 20; ++step) {
+    int reviewing = 0;
+    for (std::uint64_t buyer = 0; buyer < 10000; ++buyer) {
+      reviewing += reviews_supplier(buyer, 2, step, rate) ? 1 : 0;
+    }
+    EXPECT_NEAR(reviewing, 1000, 30) << "step " << step;
+  }
+  // ψ = 0: never.
+  for (int step = 1; step <= 50; ++step) EXPECT_FALSE(reviews_supplier(7, 1, step, 0));
+}
+
 TEST(RulesTest, DesiredOutputFollowsTheInventoryGapAndIsNeverNegative) {
   EXPECT_DOUBLE_EQ(desired_output(10.0, 4.0, 1.0, 3.0), 12.0);   // 10 + (10 − 4)/3
   EXPECT_DOUBLE_EQ(desired_output(10.0, 10.0, 1.0, 3.0), 10.0);  // at target: expected sales
