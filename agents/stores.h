@@ -38,7 +38,6 @@ namespace entrepot {
   X(double, input_unit_cost, 1)             /* Σ a_k · landed cost, money per unit */       \
   X(std::int64_t, tax, 1)                   /* profit tax paid this step, money */            \
   X(std::int64_t, dividend, 1)              /* to the region's owners this step, money */     \
-  X(std::uint8_t, rationing, 1)             /* 1 if it rationed its buyers last step */       \
   X(std::uint8_t, distress, 1)              /* consecutive insolvent steps */                 \
   X(std::uint8_t, exited, 1)                /* 1 if the firm left this step */
 

@@ -34,6 +34,13 @@ struct Offer {
   std::int32_t origin;   // the seller's region
 };
 
+// A seller as searching buyers see it: 16 bytes, so a candidate is one random read.
+struct Quote {
+  double price;
+  std::int32_t origin;     // the seller's region
+  std::int32_t rationing;  // 1 if it shipped less than was ordered last step
+};
+
 // Flow accumulator components, per (destination region, origin region, sector).
 enum Flow : int { kFlowValue = 0, kFlowDuty = 1, kFlowShipped = 2, kFlowDelivered = 3, kFlows = 4 };
 
@@ -129,6 +136,7 @@ struct Model {
   std::vector<std::int64_t> host_flows;
   thrust::device_vector<Offer> offers,
       spill_offers;  // the two trade rounds                 // the same, copied after trade
+  thrust::device_vector<Quote> quotes;                  // sellers as the search sees them
   thrust::device_vector<std::int64_t> household_flows;  // [(r·slots + c)·2]: spent, delivered
   thrust::device_vector<std::int64_t> vacancies_cumulative;
   thrust::device_vector<std::int32_t> applicants;

@@ -14,9 +14,7 @@ namespace {
 
 struct SupplierSearch {
   TablesView t;
-  const std::int32_t* seller_block;
-  const double* seller_price;
-  const std::uint8_t* seller_rationing;  // 1 if the seller rationed its buyers last step
+  const Quote* quotes;
   Philox rng;
   int step;
   double probability;  // 1 at set-up: every slot searches
@@ -24,7 +22,7 @@ struct SupplierSearch {
 
   // τ(1+t) from the seller's region to `dest`; infinite-like when the flow is banned.
   ENTREPOT_HD double factor(std::int32_t seller, int dest, int sector) const {
-    return t.trade_factor[t.rrs(seller_block[seller] / t.sectors, dest, sector)];
+    return t.trade_factor[t.rrs(quotes[seller].origin, dest, sector)];
   }
 
   // Whether each of a buyer's slots (up to 8) reviews its supplier this step: staggered
@@ -50,7 +48,7 @@ struct SupplierSearch {
     const bool banned = t.any_ban && current >= 0 && is_banned(factor(current, dest, sector));
     if (current >= 0 && !banned && !searching && !rationed) return current;
     const double current_cost =
-        current >= 0 ? landed_cost(seller_price[current], factor(current, dest, sector)) : 0.0;
+        current >= 0 ? landed_cost(quotes[current].price, factor(current, dest, sector)) : 0.0;
     const bool must_replace = current < 0 || banned;
     std::int32_t best = -1;
     double best_cost = 0.0;
@@ -62,10 +60,10 @@ struct SupplierSearch {
       const std::int32_t seller = t.find_seller(dest, sector, origin_word, seller_word);
       if (seller < 0) return current;  // nothing reachable
       // A seller that rationed its buyers last step has no goods to spare for new ones.
-      if (seller_rationing[seller] != 0) continue;
+      if (quotes[seller].rationing != 0) continue;
       const double trade_factor = factor(seller, dest, sector);
       if (is_banned(trade_factor)) continue;
-      const double candidate_cost = landed_cost(seller_price[seller], trade_factor);
+      const double candidate_cost = landed_cost(quotes[seller].price, trade_factor);
       if (best < 0 || candidate_cost < best_cost ||
           (candidate_cost == best_cost && seller < best)) {
         best = seller;
@@ -82,9 +80,12 @@ struct SupplierSearch {
   }
 };
 
-struct ShortOfStock {
-  ENTREPOT_HD std::uint8_t operator()(std::int64_t shipped, std::int64_t demand) const {
-    return shipped < demand ? 1 : 0;
+// A seller's quote: price, region and whether it rationed its buyers last step.
+struct QuoteOf {
+  TablesView t;
+  FirmStore::View f;
+  ENTREPOT_HD Quote operator()(std::size_t j) const {
+    return Quote{f.price[j], f.block[j] / t.sectors, f.shipped[j] < f.demand[j] ? 1 : 0};
   }
 };
 
@@ -104,7 +105,7 @@ struct FirmSearch {
       bool switched = false;
       const std::int32_t current = f.supplier[i];
       // A firm knows only that its supplier rationed its buyers.
-      const bool rationed = current >= 0 && search.seller_rationing[current] != 0;
+      const bool rationed = current >= 0 && search.quotes[current].rationing != 0;
       f.supplier[i] = search(j, static_cast<std::uint32_t>(k), dest, input, current,
                              (mask >> k) & 1u, rationed, switched);
       switches += switched ? 1 : 0;
@@ -136,13 +137,13 @@ struct HouseholdSearch {
 std::int64_t run_search(Model& m, int step, double probability) {
   const Behaviour& b = m.scenario.behaviour;
   FirmStore::View f = m.firms.view();
-  SupplierSearch search{
-      m.tables.view(), f.block, f.price,     f.rationing,
-      m.rng,           step,    probability, b.candidates < 15 ? b.candidates : 15};
+  const TablesView t = m.tables.view();
+  // One 16-byte quote per seller, so each candidate costs a single random read.
+  m.quotes.resize(f.size);
   auto first = thrust::counting_iterator<std::size_t>(0);
-  // One byte per seller, so the many lookups below stay in cache.
-  thrust::transform(m.firms.shipped.begin(), m.firms.shipped.end(), m.firms.demand.begin(),
-                    m.firms.rationing.begin(), ShortOfStock{});
+  thrust::transform(first, first + f.size, m.quotes.begin(), QuoteOf{t, f});
+  SupplierSearch search{t,           thrust::raw_pointer_cast(m.quotes.data()), m.rng, step,
+                        probability, b.candidates < 15 ? b.candidates : 15};
   const std::int64_t by_firms = thrust::transform_reduce(
       first, first + f.size, FirmSearch{search, f}, std::int64_t{0}, thrust::plus<std::int64_t>());
   const std::int64_t by_households = thrust::transform_reduce(
