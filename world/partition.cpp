@@ -1,0 +1,160 @@
+#include "world/partition.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+namespace entrepot {
+namespace {
+
+// A cut in agent order: everything of regions before `region`, plus the first `firms`
+// firms and `households` households of `region`.
+struct Cut {
+  int region = 0;
+  std::int64_t firms = 0, households = 0;
+};
+
+int owner_of(const std::vector<RankShare>& ranks, std::int64_t id, bool firm) {
+  int lo = 0, hi = static_cast<int>(ranks.size()) - 1;
+  while (lo < hi) {  // the first rank whose range ends after id (empty ranks skipped)
+    const int mid = lo + (hi - lo) / 2;
+    const std::int64_t end = firm ? ranks[mid].firm_end : ranks[mid].household_end;
+    if (end > id) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
+}  // namespace
+
+int Partition::firm_owner(std::int64_t id) const {
+  return owner_of(ranks, id, true);
+}
+
+int Partition::household_owner(std::int64_t id) const {
+  return owner_of(ranks, id, false);
+}
+
+std::string Partition::describe() const {
+  std::int64_t most = 0, least = -1;
+  for (const RankShare& r : ranks) {
+    most = std::max(most, r.agents());
+    least = least < 0 ? r.agents() : std::min(least, r.agents());
+  }
+  char line[200];
+  std::snprintf(line, sizeof line,
+                "partition: %zu ranks, agents per rank %lld to %lld, imbalance (max/mean) %.3f, "
+                "%d region(s) split",
+                ranks.size(), static_cast<long long>(least < 0 ? 0 : least),
+                static_cast<long long>(most), imbalance, split_regions);
+  return line;
+}
+
+Partition partition_regions(const std::vector<std::int64_t>& firms,
+                            const std::vector<std::int64_t>& households, int ranks,
+                            double tolerance) {
+  if (ranks < 1) throw std::invalid_argument("partition: at least one rank is needed");
+  if (firms.size() != households.size()) {
+    throw std::invalid_argument("partition: firm and household counts differ in length");
+  }
+  const int nr = static_cast<int>(firms.size());
+  std::vector<std::int64_t> before(nr + 1, 0);  // agents of the regions before r
+  for (int r = 0; r < nr; ++r) {
+    if (firms[r] < 0 || households[r] < 0) throw std::invalid_argument("partition: negative count");
+    before[r + 1] = before[r] + firms[r] + households[r];
+  }
+  const std::int64_t total = before[nr];
+  const double mean = static_cast<double>(total) / ranks;
+
+  // Cut k (1 ≤ k < ranks) ideally falls after k·total/ranks agents.
+  std::vector<Cut> cuts(ranks + 1);
+  cuts[0] = Cut{0, 0, 0};
+  cuts[ranks] = Cut{nr, 0, 0};
+  for (int k = 1; k < ranks; ++k) {
+    const std::int64_t ideal = static_cast<std::int64_t>((static_cast<__int128>(total) * k) /
+                                                         ranks);  // exact, no rounding drift
+    // The region that holds the ideal cut: before[r] ≤ ideal < before[r+1].
+    int r =
+        static_cast<int>(std::upper_bound(before.begin(), before.end(), ideal) - before.begin()) -
+        1;
+    r = std::clamp(r, 0, nr);
+    Cut cut;
+    if (r >= nr) {
+      cut = Cut{nr, 0, 0};
+    } else {
+      const std::int64_t down = ideal - before[r], up = before[r + 1] - ideal;
+      const double slack = tolerance * mean;
+      if (static_cast<double>(down) <= slack && down <= up) {
+        cut = Cut{r, 0, 0};
+      } else if (static_cast<double>(up) <= slack) {
+        cut = Cut{r + 1, 0, 0};
+      } else {
+        // Split region r: its first `inside` agents go before the cut, firms and
+        // households in proportion.
+        const std::int64_t size = firms[r] + households[r];
+        const std::int64_t inside = ideal - before[r];
+        const auto f = static_cast<std::int64_t>(static_cast<__int128>(firms[r]) * inside / size);
+        cut = Cut{r, f, inside - f};
+      }
+    }
+    // Cuts never go backwards (a rank may then be empty, never negative).
+    const Cut& last = cuts[k - 1];
+    if (cut.region < last.region ||
+        (cut.region == last.region &&
+         (cut.firms < last.firms || cut.households < last.households))) {
+      cut = last;
+    }
+    cuts[k] = cut;
+  }
+
+  std::vector<std::int64_t> firm_start(nr + 1, 0), household_start(nr + 1, 0);
+  for (int r = 0; r < nr; ++r) {
+    firm_start[r + 1] = firm_start[r] + firms[r];
+    household_start[r + 1] = household_start[r] + households[r];
+  }
+  auto firm_id = [&](const Cut& c) {
+    return c.region >= nr ? firm_start[nr] : firm_start[c.region] + c.firms;
+  };
+  auto household_id = [&](const Cut& c) {
+    return c.region >= nr ? household_start[nr] : household_start[c.region] + c.households;
+  };
+
+  Partition p;
+  p.ranks.resize(ranks);
+  std::int64_t most = 0;
+  for (int k = 0; k < ranks; ++k) {
+    RankShare& s = p.ranks[k];
+    s.firm_begin = firm_id(cuts[k]);
+    s.firm_end = firm_id(cuts[k + 1]);
+    s.household_begin = household_id(cuts[k]);
+    s.household_end = household_id(cuts[k + 1]);
+    most = std::max(most, s.agents());
+  }
+  p.imbalance = total > 0 ? static_cast<double>(most) / mean : 1.0;
+
+  // Which ranks hold each region's agents.
+  p.first_rank.assign(nr, 0);
+  p.last_rank.assign(nr, 0);
+  for (int r = 0; r < nr; ++r) {
+    int first = -1, last = -1;
+    for (int k = 0; k < ranks; ++k) {
+      const RankShare& s = p.ranks[k];
+      const bool holds =
+          std::max(s.firm_begin, firm_start[r]) < std::min(s.firm_end, firm_start[r + 1]) ||
+          std::max(s.household_begin, household_start[r]) <
+              std::min(s.household_end, household_start[r + 1]);
+      if (!holds) continue;
+      if (first < 0) first = k;
+      last = k;
+    }
+    p.first_rank[r] = first < 0 ? 0 : first;
+    p.last_rank[r] = last < 0 ? 0 : last;
+    if (last > first) ++p.split_regions;
+  }
+  return p;
+}
+
+}  // namespace entrepot

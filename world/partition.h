@@ -1,0 +1,44 @@
+// The partition of one run over MPI ranks (DESIGN §5). Agents are stored sorted by region,
+// so each rank owns one contiguous range of firm ids and one of household ids: whole
+// regions where that balances the load, and a region larger than a fair share split by id
+// range between neighbouring ranks. Depends on the agent counts per region only, so every
+// rank computes the same partition without communicating.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace entrepot {
+
+struct RankShare {
+  std::int64_t firm_begin = 0, firm_end = 0;            // firm ids [begin, end)
+  std::int64_t household_begin = 0, household_end = 0;  // household ids [begin, end)
+  std::int64_t agents() const {
+    return (firm_end - firm_begin) + (household_end - household_begin);
+  }
+};
+
+struct Partition {
+  std::vector<RankShare> ranks;
+  // Which ranks hold agents of each region: [first_rank[r], last_rank[r]].
+  std::vector<int> first_rank, last_rank;
+  double imbalance = 1.0;  // most agents on a rank / mean agents per rank
+  int split_regions = 0;   // regions held by more than one rank
+
+  // The rank that owns firm `id` (binary search over the ranges).
+  int firm_owner(std::int64_t id) const;
+  int household_owner(std::int64_t id) const;
+  // One line for the start-up report.
+  std::string describe() const;
+};
+
+// `firms[r]` and `households[r]` are the agent counts of region r (ids follow region
+// order). A cut between ranks moves to the nearest region boundary when that keeps both
+// sides within `tolerance` (a share of the mean load) of an even split; otherwise it
+// splits the region, dividing its firms and households in the same proportion.
+Partition partition_regions(const std::vector<std::int64_t>& firms,
+                            const std::vector<std::int64_t>& households, int ranks,
+                            double tolerance = 0.05);
+
+}  // namespace entrepot
