@@ -1,0 +1,18 @@
+# The communication layer under a real mpirun: 1 to 4 ranks, and a failing rank that must
+# stop the whole job (non-zero exit, within a time limit, never a hang).
+if(ENTREPOT_MPI)
+  add_executable(entrepot_comm_check ${CMAKE_CURRENT_SOURCE_DIR}/mpi/comm_check.cpp)
+  target_link_libraries(entrepot_comm_check PRIVATE entrepot_world)
+  foreach(ranks 1 2 3 4)
+    add_test(NAME mpi.comm_${ranks}_ranks
+             COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ranks} --oversubscribe
+                     $<TARGET_FILE:entrepot_comm_check>)
+    set_tests_properties(mpi.comm_${ranks}_ranks PROPERTIES LABELS mpi TIMEOUT 120
+      ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
+  endforeach()
+  add_test(NAME mpi.failing_rank_stops_the_job
+           COMMAND ${SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/mpi/failing_rank.py
+                   ${MPIEXEC_EXECUTABLE} $<TARGET_FILE:entrepot_comm_check>)
+  set_tests_properties(mpi.failing_rank_stops_the_job PROPERTIES LABELS mpi TIMEOUT 120
+    ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
+endif()

@@ -1,0 +1,63 @@
+// The communication layer of a run over MPI ranks (DESIGN §2: MPI lives only in world/).
+// Built without ENTREPOT_MPI it is the same interface over one rank, so the model and the
+// command build and run unchanged as a single process. Every MPI call is checked: a
+// failing call throws CommError naming the call and MPI's reason.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace entrepot {
+
+struct CommError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// MPI_Init_thread on construction (funneled: only the main thread calls MPI; OpenMP
+// threads never do) and MPI_Finalize on destruction. One per process, in main().
+class CommSession {
+ public:
+  CommSession(int& argc, char**& argv);
+  ~CommSession();
+  CommSession(const CommSession&) = delete;
+  CommSession& operator=(const CommSession&) = delete;
+};
+
+class Comm {
+ public:
+  // The ranks of the whole job (one rank when built without MPI or not started by mpirun).
+  static Comm world();
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool distributed() const { return size_ > 1; }
+
+  // Element-wise sum over ranks, in place (int64 addition: the same bytes on every rank
+  // whatever the order of the sum).
+  void sum(std::int64_t* values, std::size_t count) const;
+  std::int64_t sum(std::int64_t value) const;
+  // Logical AND of `ok` over ranks: a collective decision (e.g. every rank read its input).
+  bool all(bool ok) const;
+
+  // Sends `send[k]` to rank k and returns what each rank sent here, indexed by source.
+  std::vector<std::vector<std::int64_t>> exchange(
+      const std::vector<std::vector<std::int64_t>>& send) const;
+
+  // Stops every rank of the job at once with exit status `status` after printing `reason`
+  // on this rank's stderr (MPI_Abort): for a failure that not all ranks share.
+  [[noreturn]] void abort(const std::string& reason, int status) const;
+
+ private:
+  Comm(int rank, int size) : rank_(rank), size_(size) {}
+  int rank_ = 0, size_ = 1;
+};
+
+// Runs `body` and returns its exit status. An exception that escapes it is reported as
+// "entrepot: error: …"; on a run over several ranks it then stops every rank at once
+// (MPI_Abort), so no rank is left waiting in a collective for one that failed.
+int run_guarded(const Comm& comm, const std::function<int()>& body);
+
+}  // namespace entrepot
