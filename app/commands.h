@@ -24,7 +24,9 @@ struct BenchOptions {
   int threads = 0;
 };
 
-int run_command(const RunOptions& options);
+class Comm;
+
+int run_command(const RunOptions& options, const Comm& comm);
 int validate_command(const std::string& config, const std::vector<std::string>& overrides);
 int info_command(const std::string& path);
 int bench_command(const BenchOptions& options);

@@ -4,6 +4,7 @@
 
 #include "app/commands.h"
 #include "entrepot_git_commit.h"
+#include "world/comm.h"
 
 int main(int argc, char** argv) {
   using namespace entrepot;
@@ -45,15 +46,16 @@ int main(int argc, char** argv) {
   bench_cmd->add_option("--threads", bench.threads, "OpenMP threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
 
+  // MPI starts before the arguments are read (it may add its own); a run under mpirun is
+  // one simulation over all ranks.
+  CommSession session(argc, argv);
   CLI11_PARSE(app, argc, argv);
-  try {
-    if (*run_cmd) return run_command(run);
+  const Comm comm = Comm::world();
+  return run_guarded(comm, [&]() -> int {
+    if (*run_cmd) return run_command(run, comm);
     if (*validate_cmd) return validate_command(validate_config, validate_overrides);
     if (*info_cmd) return info_command(info_path);
     if (*bench_cmd) return bench_command(bench);
-  } catch (const std::exception& error) {
-    std::cerr << "entrepot: error: " << error.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

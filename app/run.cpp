@@ -14,7 +14,10 @@
 #include "entrepot_git_commit.h"
 #include "kernels/model.h"
 #include "output/recorder.h"
+#include "world/comm.h"
+#include "world/layout.h"
 #include "world/load.h"
+#include "world/partition.h"
 
 namespace entrepot {
 namespace {
@@ -66,13 +69,32 @@ int validate_command(const std::string& config, const std::vector<std::string>& 
   }
 }
 
-int run_command(const RunOptions& options) {
+int run_command(const RunOptions& options, const Comm& comm) {
   Scenario sc;
+  bool loaded = true;
   try {
     sc = load_scenario(options.config, all_overrides(options));
   } catch (const ConfigError& error) {
-    std::cerr << error.what() << "\n";
-    return 2;
+    // Every rank reads the same file and fails alike: one message, then all stop.
+    if (comm.rank() == 0) std::cerr << error.what() << "\n";
+    loaded = false;
+  }
+  if (!comm.all(loaded)) return 2;
+  if (comm.distributed()) {
+    const AgentLayout layout = agent_layout(sc);
+    const Partition partition =
+        partition_regions(layout.firms_by_region(), layout.households, comm.size());
+    // The partition is computed and reported, but the exchange that steps one economy over
+    // several ranks is not built yet: refuse rather than run the same world on every rank.
+    if (comm.rank() == 0) {
+      std::cerr << "entrepot: " << partition.describe() << "\n"
+                << "entrepot: error: this version steps a run on one rank; stepping one "
+                   "economy over "
+                << comm.size()
+                << " ranks is not available yet. Run without mpirun, or with "
+                   "-np 1.\n";
+    }
+    return 3;
   }
   if (options.threads > 0) omp_set_num_threads(options.threads);
 

@@ -7,32 +7,10 @@
 
 #include "kernels/det_math.h"
 #include "kernels/phases.h"
+#include "world/layout.h"
 
 namespace entrepot {
 namespace {
-
-// Splits `total` over `weights` by largest remainder, each positive weight getting ≥ 1.
-std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& weights) {
-  double sum = 0.0;
-  for (double w : weights) sum += w;
-  std::vector<std::int64_t> count(weights.size(), 0);
-  std::vector<std::pair<double, std::size_t>> remainder;
-  std::int64_t assigned = 0;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    if (weights[i] <= 0.0) continue;
-    const double exact = static_cast<double>(total) * weights[i] / sum;
-    count[i] = std::max<std::int64_t>(1, static_cast<std::int64_t>(exact));
-    assigned += count[i];
-    remainder.push_back({exact - std::floor(exact), i});
-  }
-  std::stable_sort(remainder.begin(), remainder.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (std::size_t k = 0; assigned < total && !remainder.empty(); k = (k + 1) % remainder.size()) {
-    ++count[remainder[k].second];
-    ++assigned;
-  }
-  return count;
-}
 
 template <class T>
 thrust::device_vector<T> to_device(const std::vector<T>& host) {
@@ -59,21 +37,11 @@ void build_tables(Model& m) {
   t.sectors = ns;
   t.countries = w.countries();
 
-  // Households by region ∝ population. Firms by region ∝ workforce (a firm needs workers;
-  // a richer region's firms are more productive, not more numerous per worker) and by
-  // sector within it ∝ value added.
-  std::vector<double> block_weight(static_cast<std::size_t>(nr) * ns), people(nr);
   std::vector<double> tfp(nr);
-  for (int r = 0; r < nr; ++r) {
-    people[r] = sc.regions[r].population_m;
-    tfp[r] = sc.regions[r].productivity;
-    for (int s = 0; s < ns; ++s) {
-      block_weight[static_cast<std::size_t>(r) * ns + s] =
-          sc.regions[r].population_m * sc.sectors[s].value_added_share;
-    }
-  }
-  const std::vector<std::int64_t> firms = apportion(sc.firms, block_weight);
-  const std::vector<std::int64_t> households = apportion(sc.consumers, people);
+  for (int r = 0; r < nr; ++r) tfp[r] = sc.regions[r].productivity;
+  const AgentLayout layout = agent_layout(sc);
+  const std::vector<std::int64_t>& firms = layout.firms;
+  const std::vector<std::int64_t>& households = layout.households;
   m.block_start.assign(firms.size() + 1, 0);
   for (std::size_t b = 0; b < firms.size(); ++b) m.block_start[b + 1] = m.block_start[b] + firms[b];
   m.consumer_start.assign(households.size() + 1, 0);

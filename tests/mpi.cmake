@@ -16,3 +16,10 @@ if(ENTREPOT_MPI)
   set_tests_properties(mpi.failing_rank_stops_the_job PROPERTIES LABELS mpi TIMEOUT 120
     ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
 endif()
+
+# `entrepot run` under mpirun: -np 1 matches a plain run byte for byte; more ranks are refused
+# with the partition reported until a run can be stepped over several ranks.
+if(ENTREPOT_MPI AND SYSTEM_PYTHON)
+  entrepot_cli_test(cli-mpirun 300 mpirun.py ${MPIEXEC_EXECUTABLE})
+  set_property(TEST cli-mpirun APPEND PROPERTY LABELS mpi)
+endif()
