@@ -49,15 +49,11 @@ ENTREPOT_HD double det_exp(double x) {
   return sum * det_exp2_int(k);
 }
 
-// Natural log for x > 0 (returns −745 for x ≤ 0, i.e. log of the smallest double).
-ENTREPOT_HD double det_log(double x) {
-  if (!(x > 0.0)) return -745.0;
+// Natural log of a positive double that is not subnormal.
+ENTREPOT_HD double det_log_normal_number(double x) {
   const std::uint64_t bits = det_double_to_bits(x);
   int e = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
   double m = det_bits_to_double((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
-  if (e == -1023) {  // subnormal: renormalise
-    return det_log(x * 4503599627370496.0) - 52.0 * kLn2;
-  }
   if (m > 1.41421356237309504880) {
     m = m * 0.5;
     e = e + 1;
@@ -71,6 +67,17 @@ ENTREPOT_HD double det_log(double x) {
     power = power * s2;
   }
   return 2.0 * sum + static_cast<double>(e) * kLn2;
+}
+
+// Natural log for x > 0 (returns −745 for x ≤ 0, i.e. log of the smallest double).
+ENTREPOT_HD double det_log(double x) {
+  if (!(x > 0.0)) return -745.0;
+  // A subnormal x (exponent bits 0) is renormalised by 2^52 first; without recursion, which
+  // forced inlining (ENTREPOT_HD under nvcc) does not allow.
+  if ((det_double_to_bits(x) >> 52) == 0) {
+    return det_log_normal_number(x * 4503599627370496.0) - 52.0 * kLn2;
+  }
+  return det_log_normal_number(x);
 }
 
 // x^y for x > 0.
