@@ -1,5 +1,5 @@
 # Whole-program tests of the `entrepot` command: signals and killed runs, --set overrides,
-# scenario errors, unwritable output paths, help and info, progress lines.
+# scenario errors, unwritable output paths, help and info, progress lines, compare.
 # Each script in tests/cli/ is run as `python3 SCRIPT ENTREPOT SOURCE_DIR [ARGS]` with the
 # system Python (it needs h5py and numpy), works in a temporary folder of its own and
 # removes it. The small worlds they run take seconds on two cores.
@@ -25,3 +25,4 @@ entrepot_cli_test(cli-bad-configs 300 bad_configs.py)
 entrepot_cli_test(cli-unwritable 180 unwritable.py)
 entrepot_cli_test(cli-info-help 120 info_help.py)
 entrepot_cli_test(cli-progress 180 progress.py)
+entrepot_cli_test(cli-compare 180 compare.py)
