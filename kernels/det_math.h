@@ -105,9 +105,8 @@ ENTREPOT_HD double det_cos(double x) {
   return det_sin(x + 0.5 * kPi);
 }
 
-ENTREPOT_HD double det_atan(double x) {
-  if (x < 0.0) return -det_atan(-x);
-  if (x > 1.0) return 0.5 * kPi - det_atan(1.0 / x);
+// atan x for 0 ≤ x ≤ 1.
+ENTREPOT_HD double det_atan_unit(double x) {
   // Two half-angle reductions bring |x| below 0.2, where the series converges fast.
   const double x1 = x / (1.0 + std::sqrt(1.0 + x * x));
   const double x2 = x1 / (1.0 + std::sqrt(1.0 + x1 * x1));
@@ -119,6 +118,14 @@ ENTREPOT_HD double det_atan(double x) {
     power = power * s2;
   }
   return 4.0 * sum;
+}
+
+// atan x = −atan(−x), and π/2 − atan(1/x) above 1; written without recursion, which forced
+// inlining (ENTREPOT_HD under nvcc) does not allow.
+ENTREPOT_HD double det_atan(double x) {
+  const double a = x < 0.0 ? -x : x;
+  const double angle = a > 1.0 ? 0.5 * kPi - det_atan_unit(1.0 / a) : det_atan_unit(a);
+  return x < 0.0 ? -angle : angle;
 }
 
 }  // namespace entrepot
