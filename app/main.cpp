@@ -1,4 +1,4 @@
-// The `entrepot` command: run, validate, info, compare, bench.
+// The `entrepot` command: run, validate, info, compare, bench, device.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
   bench_cmd->add_option("--threads", bench.threads, "OpenMP threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
 
+  CLI::App* device_cmd =
+      app.add_subcommand("device", "Show the device the kernels run on (GPU or host threads)");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*run_cmd) return run_command(run);
@@ -60,6 +63,7 @@ int main(int argc, char** argv) {
     if (*info_cmd) return info_command(info_path);
     if (*compare_cmd) return compare_command(compare_first, compare_second, compare_group);
     if (*bench_cmd) return bench_command(bench);
+    if (*device_cmd) return device_command();
   } catch (const std::exception& error) {
     std::cerr << "entrepot: error: " << error.what() << "\n";
     return 1;

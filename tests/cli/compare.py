@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""cli-compare: `entrepot compare`.
+"""cli-compare: `entrepot compare` and `entrepot device`.
 
-Two tiny runs of the same scenario
+`entrepot device` names the backend the kernels run on. Two tiny runs of the same scenario
 and seed compare identical (exit 0) although their provenance differs; a run with another
 seed differs (exit 1) and the differing /series datasets are named; `--group` narrows the
 comparison; a missing file is an error that names it.
@@ -12,6 +12,11 @@ import clitest
 
 
 def body(t):
+    rc, stdout, stderr, _ = t.run(["device"])
+    t.check(rc == 0, f"`entrepot device` exits {rc}: {stderr.strip()}")
+    t.check(re.match(r"(omp|cuda): \S", stdout) is not None,
+            f"`entrepot device` does not name the backend first: {stdout!r}")
+
     runs = {"a": 11, "b": 11, "reseeded": 12}
     for name, seed in runs.items():
         rc, _, stderr, _ = t.run(["run", t.baseline, *clitest.SMALL, "--steps", "3",

@@ -11,7 +11,7 @@ import clitest
 import h5py
 
 HELP = {
-    (): ["run", "validate", "info", "compare", "bench", "--version"],
+    (): ["run", "validate", "info", "compare", "bench", "device", "--version"],
     ("run",): ["config", "--steps", "--seed", "--out", "--set", "--threads", "--quiet"],
     ("validate",): ["config", "--set"],
     ("info",): ["file"],

@@ -1,0 +1,39 @@
+# ENTREPOT_PORTABLE=ON: programs that run where the build's libraries are not installed,
+# such as a GPU node without network (docs/gpu.md). HDF5 with its compression filters
+# (szip/libaec, zlib) and yaml-cpp come from Debian's static archives, and the C++ runtime
+# is linked in; what is left is glibc, libgomp and, for the CUDA build, the NVIDIA driver.
+# GoogleTest is a static archive on Debian already. Off: the shared libraries, as before.
+
+set(ENTREPOT_YAML_CPP yaml-cpp)
+
+# Link options of an executable.
+function(entrepot_portable_executable target)
+  if(ENTREPOT_PORTABLE)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
+endfunction()
+
+if(NOT ENTREPOT_PORTABLE)
+  return()
+endif()
+
+# Only the static archive of each: a shared library found first would defeat the purpose.
+function(_entrepot_static_library var name)
+  find_library(${var} NAMES lib${name}.a PATH_SUFFIXES hdf5/serial)
+  if(NOT ${var})
+    message(FATAL_ERROR "ENTREPOT_PORTABLE=ON: no static lib${name}.a found; install the "
+                        "Debian package that ships it (scripts/setup lists them) or build "
+                        "with -DENTREPOT_PORTABLE=OFF.")
+  endif()
+endfunction()
+
+_entrepot_static_library(ENTREPOT_HDF5_STATIC hdf5)
+_entrepot_static_library(ENTREPOT_SZ_STATIC sz)
+_entrepot_static_library(ENTREPOT_AEC_STATIC aec)
+_entrepot_static_library(ENTREPOT_Z_STATIC z)
+_entrepot_static_library(ENTREPOT_YAML_CPP_STATIC yaml-cpp)
+# Replaces FindHDF5's list, which names the shared filters (and curl for remote files,
+# which Entrepot does not open).
+set(HDF5_C_LIBRARIES ${ENTREPOT_HDF5_STATIC} ${ENTREPOT_SZ_STATIC} ${ENTREPOT_AEC_STATIC}
+                     ${ENTREPOT_Z_STATIC} ${CMAKE_DL_LIBS} m)
+set(ENTREPOT_YAML_CPP ${ENTREPOT_YAML_CPP_STATIC})
