@@ -1,17 +1,12 @@
 # ENTREPOT_PORTABLE=ON: programs that run where the build's libraries are not installed,
 # such as a GPU node without network (docs/gpu.md). HDF5 with its compression filters
-# (szip/libaec, zlib) and yaml-cpp come from Debian's static archives, and the C++ runtime
-# is linked in; what is left is glibc, libgomp and, for the CUDA build, the NVIDIA driver.
-# GoogleTest is a static archive on Debian already. Off: the shared libraries, as before.
+# (szip/libaec, zlib) and yaml-cpp come from Debian's static archives; GoogleTest is a
+# static archive on Debian already. What is left is what every Linux machine with a C++
+# compiler has: glibc, libstdc++, libgcc and libgomp (and, for the CUDA build, the NVIDIA
+# driver). The C++ runtime stays shared on purpose: Debian 12's static one would raise the
+# glibc needed from 2.34 to 2.36. Off: the shared libraries, as before.
 
 set(ENTREPOT_YAML_CPP yaml-cpp)
-
-# Link options of an executable.
-function(entrepot_portable_executable target)
-  if(ENTREPOT_PORTABLE)
-    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
-  endif()
-endfunction()
 
 if(NOT ENTREPOT_PORTABLE)
   return()
