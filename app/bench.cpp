@@ -1,5 +1,6 @@
-// `entrepot bench`: steps a generated world and relates its speed to the machine's memory
-// bandwidth, measured in the same process. An update is one agent through a whole step.
+// `entrepot bench`: steps a generated world and relates its speed to the memory bandwidth of
+// the device the kernels run on (the host's with omp, the GPU's with cuda), measured in the
+// same process. An update is one agent through a whole step.
 #include <omp.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 namespace entrepot {
 
 int bench_command(const BenchOptions& options) {
+  require_device();
   if (options.threads > 0) omp_set_num_threads(options.threads);
   const Scenario sc = generated_world(options.agents, 1);
   World world(sc);
@@ -43,24 +45,32 @@ int bench_command(const BenchOptions& options) {
                           model.consumers.size * ConsumerStore::bytes_per_agent()) /
       static_cast<double>(agents);
   const long rss = peak_rss_mb();
-  const double stream = measure_stream_gbps();
+  const double stream = measure_device_stream_gbps();
   const double ratio = 2.0 * bytes * updates / (stream * 1e9);
-  // The ceiling the purchase pattern alone sets: two rounds per step (the second for
-  // rationed buyers), over the same numbers of households and sellers.
+#if defined(ENTREPOT_BACKEND_OMP)
+  // On CPU threads: the ceiling that the purchase pattern alone sets, two rounds per step
+  // (the second for rationed buyers), over the same numbers of households and sellers.
   const double round_s =
       measure_purchase_round_s(model.consumers.size, model.firms.size, model.tables.consumer_slots);
-  const double ceiling = round_s > 0.0 ? static_cast<double>(agents) / (2.0 * round_s) : 0.0;
+  std::fprintf(stderr,
+               "bench: purchase pattern alone %.4f s per round, a ceiling of %.4g updates/s\n",
+               round_s, round_s > 0.0 ? static_cast<double>(agents) / (2.0 * round_s) : 0.0);
+#endif
   std::fprintf(stderr,
                "bench: %zu firms (%zu B each), %zu households (%zu B each), %d threads, set-up "
-               "%.2f s, step median %.4f s (min %.4f, max %.4f) over %d steps; purchase pattern "
-               "alone %.4f s per round, a ceiling of %.4g updates/s\n",
+               "%.2f s, step median %.4f s (min %.4f, max %.4f) over %d steps\nbench: %s\n",
                model.firms.size, FirmStore::bytes_per_agent(), model.consumers.size,
                ConsumerStore::bytes_per_agent(), omp_get_max_threads(), setup_s, median,
-               seconds.front(), seconds.back(), options.steps, round_s, ceiling);
+               seconds.front(), seconds.back(), options.steps, describe_device().c_str());
   std::printf(
       "agents=%zu updates_per_s=%.4g bytes_per_agent=%.1f peak_rss_mb=%ld stream_gbps=%.2f "
       "traffic_ratio=%.3f\n",
       agents, updates, bytes, rss, stream, ratio);
+  return 0;
+}
+
+int device_command() {
+  std::printf("%s\n", describe_device().c_str());
   return 0;
 }
 

@@ -30,6 +30,9 @@ int run_command(const RunOptions& options, const Comm& comm);
 int validate_command(const std::string& config, const std::vector<std::string>& overrides);
 int info_command(const std::string& path);
 int bench_command(const BenchOptions& options);
+int device_command();
+// Exit status 0 when the files hold the same datasets with the same bytes, 1 otherwise.
+int compare_command(const std::string& first, const std::string& second, const std::string& group);
 
 // Turns --steps/--seed/--out into --set overrides, so they are validated like the file.
 std::vector<std::string> all_overrides(const RunOptions& options);

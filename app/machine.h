@@ -1,8 +1,12 @@
-// What the machine gives a run: memory bandwidth, peak memory, OpenMP threads. Used by
-// `entrepot bench` and for the provenance of timings.
+// What the machine gives a run: memory bandwidth, peak memory, OpenMP threads, and the
+// device the kernels run on. Used by `entrepot bench`, `entrepot device` and for the
+// provenance of timings. The device functions are the one place where the program asks
+// the CUDA runtime directly (app/machine_device.cpp); with the omp backend the device is
+// the host.
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 namespace entrepot {
 
@@ -13,6 +17,29 @@ namespace entrepot {
 // `repeats` timed passes, after one untimed warm-up pass. Arrays much larger than the
 // last-level cache (the default, 256 MiB each) measure main memory.
 double measure_stream_gbps(std::size_t bytes_per_array = std::size_t{256} << 20, int repeats = 5);
+
+// The backend the kernels were built for, as result files record it: "omp" or "cuda".
+const char* backend_name();
+
+// Whether the kernels' device can be used; when not, `reason` says why (a CUDA build on a
+// machine without a GPU or driver). Always true with omp.
+bool device_available(std::string& reason);
+
+// Throws std::runtime_error("no CUDA device: REASON") when device_available() is false, so
+// a command stops with one clear line before any work.
+void require_device();
+
+// One line naming the device, e.g. "cuda: NVIDIA H100 80GB HBM3, compute capability 9.0,
+// 79.2 GiB, 132 multiprocessors" or "omp: 16 OpenMP threads on the host".
+std::string describe_device();
+
+// Memory bandwidth of the device the kernels run on, in GB/s. With omp, measure_stream_gbps
+// itself; with cuda, the same triad a[i] = b[i] + s*c[i] on the GPU over three arrays of
+// `bytes_per_array` bytes in device memory, each pass timed with CUDA events and counted as
+// 24 bytes per element (two reads, one write), the median over `repeats` passes after one
+// untimed warm-up.
+double measure_device_stream_gbps(std::size_t bytes_per_array = std::size_t{256} << 20,
+                                  int repeats = 5);
 
 // Peak resident set size of this process so far, in MiB (getrusage ru_maxrss).
 long peak_rss_mb();

@@ -1,4 +1,4 @@
-// The `entrepot` command: run, validate, info, bench.
+// The `entrepot` command: run, validate, info, compare, bench, device.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -37,6 +37,14 @@ int main(int argc, char** argv) {
   CLI::App* info_cmd = app.add_subcommand("info", "Summarise a result file");
   info_cmd->add_option("file", info_path, "HDF5 result file")->required();
 
+  std::string compare_first, compare_second, compare_group = "/";
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "Check that two result files hold the same datasets with the same bytes");
+  compare_cmd->add_option("first", compare_first, "HDF5 result file")->required();
+  compare_cmd->add_option("second", compare_second, "HDF5 result file")->required();
+  compare_cmd->add_option("--group", compare_group,
+                          "Compare only the datasets under this group, e.g. /series (default: /)");
+
   BenchOptions bench;
   CLI::App* bench_cmd = app.add_subcommand("bench", "Measure step speed, memory and bandwidth");
   bench_cmd->add_option("--agents", bench.agents, "Agents in the generated world (≈10% firms)")
@@ -45,6 +53,9 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   bench_cmd->add_option("--threads", bench.threads, "OpenMP threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
+
+  CLI::App* device_cmd =
+      app.add_subcommand("device", "Show the device the kernels run on (GPU or host threads)");
 
   // MPI starts before the arguments are read (it may add its own); a run under mpirun is
   // one simulation over all ranks.
@@ -55,7 +66,9 @@ int main(int argc, char** argv) {
     if (*run_cmd) return run_command(run, comm);
     if (*validate_cmd) return validate_command(validate_config, validate_overrides);
     if (*info_cmd) return info_command(info_path);
+    if (*compare_cmd) return compare_command(compare_first, compare_second, compare_group);
     if (*bench_cmd) return bench_command(bench);
+    if (*device_cmd) return device_command();
     return 0;
   });
 }

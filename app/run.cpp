@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "app/machine.h"
 #include "app/progress.h"
 #include "app/signals.h"
 #include "app/summary.h"
@@ -96,6 +97,7 @@ int run_command(const RunOptions& options, const Comm& comm) {
     }
     return 3;
   }
+  require_device();
   if (options.threads > 0) omp_set_num_threads(options.threads);
 
   // Report an unusable output path before any work. A missing results folder is made,
@@ -114,8 +116,8 @@ int run_command(const RunOptions& options, const Comm& comm) {
   World world(sc);
   // The file is created before the costly set-up, so a path that cannot be written after
   // all fails at once.
-  Provenance provenance{ENTREPOT_VERSION, ENTREPOT_GIT_COMMIT, "omp", omp_get_max_threads(), 1,
-                        utc_now()};
+  Provenance provenance{
+      ENTREPOT_VERSION, ENTREPOT_GIT_COMMIT, backend_name(), omp_get_max_threads(), 1, utc_now()};
   Recorder recorder(sc.output.path, sc, world, provenance);
   Model model(sc, world);
   const double setup_s =

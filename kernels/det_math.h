@@ -49,15 +49,11 @@ ENTREPOT_HD double det_exp(double x) {
   return sum * det_exp2_int(k);
 }
 
-// Natural log for x > 0 (returns −745 for x ≤ 0, i.e. log of the smallest double).
-ENTREPOT_HD double det_log(double x) {
-  if (!(x > 0.0)) return -745.0;
+// Natural log of a positive double that is not subnormal.
+ENTREPOT_HD double det_log_normal_number(double x) {
   const std::uint64_t bits = det_double_to_bits(x);
   int e = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
   double m = det_bits_to_double((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
-  if (e == -1023) {  // subnormal: renormalise
-    return det_log(x * 4503599627370496.0) - 52.0 * kLn2;
-  }
   if (m > 1.41421356237309504880) {
     m = m * 0.5;
     e = e + 1;
@@ -71,6 +67,17 @@ ENTREPOT_HD double det_log(double x) {
     power = power * s2;
   }
   return 2.0 * sum + static_cast<double>(e) * kLn2;
+}
+
+// Natural log for x > 0 (returns −745 for x ≤ 0, i.e. log of the smallest double).
+ENTREPOT_HD double det_log(double x) {
+  if (!(x > 0.0)) return -745.0;
+  // A subnormal x (exponent bits 0) is renormalised by 2^52 first; without recursion, which
+  // forced inlining (ENTREPOT_HD under nvcc) does not allow.
+  if ((det_double_to_bits(x) >> 52) == 0) {
+    return det_log_normal_number(x * 4503599627370496.0) - 52.0 * kLn2;
+  }
+  return det_log_normal_number(x);
 }
 
 // x^y for x > 0.
@@ -98,9 +105,8 @@ ENTREPOT_HD double det_cos(double x) {
   return det_sin(x + 0.5 * kPi);
 }
 
-ENTREPOT_HD double det_atan(double x) {
-  if (x < 0.0) return -det_atan(-x);
-  if (x > 1.0) return 0.5 * kPi - det_atan(1.0 / x);
+// atan x for 0 ≤ x ≤ 1.
+ENTREPOT_HD double det_atan_unit(double x) {
   // Two half-angle reductions bring |x| below 0.2, where the series converges fast.
   const double x1 = x / (1.0 + std::sqrt(1.0 + x * x));
   const double x2 = x1 / (1.0 + std::sqrt(1.0 + x1 * x1));
@@ -112,6 +118,14 @@ ENTREPOT_HD double det_atan(double x) {
     power = power * s2;
   }
   return 4.0 * sum;
+}
+
+// atan x = −atan(−x), and π/2 − atan(1/x) above 1; written without recursion, which forced
+// inlining (ENTREPOT_HD under nvcc) does not allow.
+ENTREPOT_HD double det_atan(double x) {
+  const double a = x < 0.0 ? -x : x;
+  const double angle = a > 1.0 ? 0.5 * kPi - det_atan_unit(1.0 / a) : det_atan_unit(a);
+  return x < 0.0 ? -angle : angle;
 }
 
 }  // namespace entrepot

@@ -71,6 +71,9 @@ Handle plist_handle(hid_t id, const std::string& file, const std::string& what);
 Handle create_group(hid_t parent, const std::string& name, const std::string& file);
 Handle open_group(hid_t parent, const std::string& name, const std::string& file);
 Handle open_dataset(hid_t parent, const std::string& name, const std::string& file);
+// Opens an Entrepot result file for reading, also while a running job holds it; throws
+// OutputError naming the problem (no such file, a folder, not HDF5, not a result file).
+Handle open_result_file(const std::string& path);
 bool link_exists(hid_t parent, const std::string& name, const std::string& file);
 
 // Variable-length UTF-8 string type: h5py reads it as str, h5netcdf as a string variable.

@@ -1,7 +1,5 @@
 // `entrepot info FILE`: what a result file holds, read back through the same layout the
 // recorder writes.
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <iomanip>
 #include <numeric>
@@ -100,28 +98,8 @@ std::vector<std::string> link_names(hid_t group, const std::string& file) {
 }  // namespace
 
 std::string describe_file(const std::string& path) {
-  h5::quiet_errors();
-  struct stat info {};
-  if (stat(path.c_str(), &info) != 0) throw OutputError(path + ": no such file");
-  if (S_ISDIR(info.st_mode)) throw OutputError(path + ": is a folder, not a result file");
-  const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
-  if (is_hdf5 <= 0) {
-    throw OutputError(path + ": not an HDF5 file (a result file of `entrepot run` is expected)");
-  }
-  Handle fapl =
-      h5::plist_handle(H5Pcreate(H5P_FILE_ACCESS), path, "cannot create access properties");
-#if (H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10 && H5_VERS_RELEASE >= 7) || H5_VERSION_GE(1, 12, 1)
-  // A running job holds the file lock; reading without it shows its last flush.
-  h5::check(H5Pset_file_locking(fapl.get(), 0, 1), path, "cannot set file locking");
-#endif
-  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get());
-  // Already open in this process with the usual locking: open it the same way.
-  if (id < 0) id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  Handle file = h5::file_handle(id, path, "cannot open the file");
+  Handle file = h5::open_result_file(path);
   const hid_t root = file.get();
-  if (!h5::has_attr(root, "entrepot_version", path)) {
-    throw OutputError(path + ": not an Entrepot result file (no entrepot_version attribute)");
-  }
 
   std::ostringstream out;
   auto line = [&out](const std::string& label) -> std::ostream& {

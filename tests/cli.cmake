@@ -1,8 +1,9 @@
 # Whole-program tests of the `entrepot` command: signals and killed runs, --set overrides,
-# scenario errors, unwritable output paths, help and info, progress lines.
+# scenario errors, unwritable output paths, help and info, progress lines, compare and device.
 # Each script in tests/cli/ is run as `python3 SCRIPT ENTREPOT SOURCE_DIR [ARGS]` with the
 # system Python (it needs h5py and numpy), works in a temporary folder of its own and
-# removes it. The small worlds they run take seconds on two cores.
+# removes it. The small worlds they run take seconds on two cores. A script exits 77
+# (skipped) when the program finds no device for its kernels: a CUDA build without a GPU.
 if(NOT SYSTEM_PYTHON)
   message(WARNING "tests/cli.cmake: no /usr/bin/python3; the cli-* tests are not registered")
   return()
@@ -13,7 +14,7 @@ function(entrepot_cli_test name timeout script)
            COMMAND ${SYSTEM_PYTHON} ${CMAKE_SOURCE_DIR}/tests/cli/${script}
                    $<TARGET_FILE:entrepot> ${CMAKE_SOURCE_DIR} ${ARGN}
            WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
-  set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout} LABELS cli
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout} LABELS cli SKIP_RETURN_CODE 77
                        ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
 endfunction()
 
@@ -25,3 +26,4 @@ entrepot_cli_test(cli-bad-configs 300 bad_configs.py)
 entrepot_cli_test(cli-unwritable 180 unwritable.py)
 entrepot_cli_test(cli-info-help 120 info_help.py)
 entrepot_cli_test(cli-progress 180 progress.py)
+entrepot_cli_test(cli-compare 180 compare.py)

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "kernels/rng.h"
+#include "tests/device_required.h"
 
 namespace entrepot {
 namespace {
@@ -202,6 +203,7 @@ struct AllFunctions {
 };
 
 TEST(DetMathTest, ResultsAreBitwiseReproducible) {
+  ENTREPOT_REQUIRE_DEVICE();
   const std::vector<double> xs = grid(-300.0, 300.0, 100001);
   std::vector<double> first(xs.size()), second(xs.size());
   for (std::size_t i = 0; i < xs.size(); ++i) first[i] = AllFunctions{}(xs[i]);

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "kernels/model.h"
+#include "tests/device_required.h"
 #include "tests/host_copy.h"
 #include "tests/small_world.h"
 #include "world/world.h"
@@ -164,6 +165,7 @@ struct Layout {
 constexpr int kSteps = 20;
 
 TEST(DeterminismTest, SameSeedGivesIdenticalStatisticsAndState) {
+  ENTREPOT_REQUIRE_DEVICE();
   const Scenario scenario = testing::small_world(20000, 2000);
   World world_a(scenario), world_b(scenario);
   Model a(scenario, world_a), b(scenario, world_b);
@@ -180,6 +182,7 @@ TEST(DeterminismTest, SameSeedGivesIdenticalStatisticsAndState) {
 }
 
 TEST(DeterminismTest, AnotherSeedGivesAnotherRun) {
+  ENTREPOT_REQUIRE_DEVICE();
   const Scenario scenario = testing::small_world(20000, 2000);
   Scenario reseeded = scenario;
   reseeded.seed = scenario.seed + 1;
@@ -203,6 +206,7 @@ TEST(DeterminismTest, AnotherSeedGivesAnotherRun) {
 // over all processors (so the work is split at other boundaries): the same bytes after
 // every step and at the end.
 TEST(DeterminismTest, ThreadCountChangesNothing) {
+  ENTREPOT_REQUIRE_DEVICE();
   ThreadCountGuard guard;
   const Scenario scenario = testing::small_world(20000, 2000);
   const std::vector<Layout> layouts{{1, true}, {2, false}, {3, false}};
@@ -404,6 +408,7 @@ std::vector<std::string> differing_datasets(const std::map<std::string, Dataset>
 }
 
 TEST(DeterminismTest, CommandWritesIdenticalSeriesForAnyThreadCount) {
+  ENTREPOT_REQUIRE_DEVICE();
   ScratchDir dir;
   const std::string config = dir / "determinism.yaml";
   std::ofstream(config) << kScenario;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/model.h"
+#include "tests/device_required.h"
 #include "world/generated.h"
 
 namespace entrepot {
@@ -65,6 +66,7 @@ Event policy(EventKind kind, int importer, int exporter, const std::vector<int>&
 }
 
 TEST(Economics, BilateralTariffRaisesTheLandedPriceCutsThePairAndDivertsImports) {
+  ENTREPOT_REQUIRE_DEVICE();
   Event tariff = policy(EventKind::tariff, kUsa, kChina, {kElectronics, kConsumerGoods});
   tariff.rate = 1.0;
   const Scenario control_world = world_with({}), tariff_world = world_with({tariff});
@@ -107,6 +109,7 @@ TEST(Economics, BilateralTariffRaisesTheLandedPriceCutsThePairAndDivertsImports)
 }
 
 TEST(Economics, ExportBanDrivesTheFlowToZero) {
+  ENTREPOT_REQUIRE_DEVICE();
   const Event ban = policy(EventKind::export_ban, kChina, kUsa, {kSemiconductors});
   const Scenario control_world = world_with({}), ban_world = world_with({ban});
   const History control = run(control_world), banned = run(ban_world);
@@ -123,6 +126,7 @@ TEST(Economics, ExportBanDrivesTheFlowToZero) {
 }
 
 TEST(Economics, TradeFallsWithDistance) {
+  ENTREPOT_REQUIRE_DEVICE();
   const Scenario sc = world_with({});
   const History control = run(sc);
   World world(sc);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernels/model.h"
+#include "tests/device_required.h"
 #include "tests/host_copy.h"
 #include "tests/small_world.h"
 #include "world/generated.h"
@@ -166,16 +167,19 @@ void run_checked(const Scenario& scenario, int steps) {
 }
 
 TEST(InvariantsTest, SmallWorldEveryStep) {
+  ENTREPOT_REQUIRE_DEVICE();
   run_checked(testing::small_world(20000, 2000), 40);
 }
 
 TEST(InvariantsTest, GeneratedWorldEveryStep) {
+  ENTREPOT_REQUIRE_DEVICE();
   run_checked(generated_world(50000, 3), 10);
 }
 
 // Few firms per (region, sector) block, so rationing, spill-over and exit run with few
 // or no alternative sellers.
 TEST(InvariantsTest, SparseWorldEveryStep) {
+  ENTREPOT_REQUIRE_DEVICE();
   run_checked(testing::small_world(3000, 40), 30);
 }
 
@@ -183,6 +187,7 @@ TEST(InvariantsTest, SparseWorldEveryStep) {
 // entrants of the next step then meet a regional mean wage of 0. (Seed 1 breaks the price
 // invariant at step 24: an entrant without inputs is priced at 0 and stays there.)
 TEST(InvariantsTest, TinyWorldEveryStep) {
+  ENTREPOT_REQUIRE_DEVICE();
   for (std::uint64_t seed = 1; seed <= 4; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     Scenario scenario = testing::small_world(40, 20);

@@ -13,6 +13,7 @@
 
 #include "app/machine.h"
 #include "app/signals.h"
+#include "tests/device_required.h"
 
 namespace entrepot {
 namespace {
@@ -133,6 +134,21 @@ TEST(Machine, StreamBandwidthIsPositiveAndFinite) {
   const double gbps = measure_stream_gbps(std::size_t{1} << 20, 3);
   EXPECT_GT(gbps, 0.0);
   EXPECT_TRUE(std::isfinite(gbps));
+}
+
+// The bandwidth `entrepot bench` reports: the host's triad with omp, the GPU's with cuda.
+TEST(Machine, DeviceBandwidthIsPositiveAndFinite) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const double gbps = measure_device_stream_gbps(std::size_t{16} << 20, 3);
+  EXPECT_GT(gbps, 0.0);
+  EXPECT_TRUE(std::isfinite(gbps));
+}
+
+TEST(Machine, DeviceIsNamedAfterTheBackend) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const std::string backend = backend_name();
+  EXPECT_TRUE(backend == "omp" || backend == "cuda") << backend;
+  EXPECT_EQ(describe_device().rfind(backend + ": ", 0), 0u) << describe_device();
 }
 
 TEST(Machine, PeakRssAndThreadsArePositive) {

@@ -21,6 +21,9 @@ import time  # noqa: E402
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 
+# The exit status by which a script tells ctest it was skipped (SKIP_RETURN_CODE).
+SKIP = 77
+
 # A world small enough for a step to take a fraction of a second on two cores.
 SMALL = ["--set", "agents.consumers=20000", "--set", "agents.firms=2000"]
 
@@ -42,11 +45,21 @@ class Test:
         self.binary = os.path.abspath(sys.argv[1])
         self.source = os.path.abspath(sys.argv[2])
         self.args = sys.argv[3:]
+        self.skip_without_device()
         self.baseline = os.path.join(self.source, "configs", "baseline.yaml")
         self.tariffs = os.path.join(self.source, "configs", "us_china_tariffs.yaml")
         self.tmp = tempfile.mkdtemp(prefix=f"entrepot-{name}-")
         self.failures = []
         self.children = []
+
+    def skip_without_device(self):
+        """Exit as skipped when the program has no device for its kernels (a CUDA build on
+        a machine without a GPU): every script runs the model, so none can pass there."""
+        done = subprocess.run([self.binary, "device"], env=child_env(), stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=120)
+        if done.returncode != 0 and "no CUDA device" in done.stderr:
+            print(f"{self.name}: skipped: {done.stderr.strip()}", flush=True)
+            sys.exit(SKIP)
 
     # --- checks -------------------------------------------------------------------------
 

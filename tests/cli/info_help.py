@@ -11,10 +11,11 @@ import clitest
 import h5py
 
 HELP = {
-    (): ["run", "validate", "info", "bench", "--version"],
+    (): ["run", "validate", "info", "compare", "bench", "device", "--version"],
     ("run",): ["config", "--steps", "--seed", "--out", "--set", "--threads", "--quiet"],
     ("validate",): ["config", "--set"],
     ("info",): ["file"],
+    ("compare",): ["first", "second", "--group"],
     ("bench",): ["--agents", "--steps", "--threads"],
 }
 

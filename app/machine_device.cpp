@@ -1,0 +1,157 @@
+// The backend-dependent half of app/machine.h: the device the kernels run on and its
+// memory bandwidth. In the CUDA build nvcc compiles this file (it uses Thrust); besides the
+// Thrust calls in kernels/, it is the only code that talks to the CUDA runtime.
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "app/machine.h"
+
+#if defined(ENTREPOT_BACKEND_CUDA)
+#include <cuda_runtime.h>
+#include <thrust/copy.h>
+#include <thrust/device_vector.h>
+#include <thrust/execution_policy.h>
+#include <thrust/transform.h>
+
+#include <cstdio>
+#endif
+
+namespace entrepot {
+
+void require_device() {
+  std::string reason;
+  if (!device_available(reason)) throw std::runtime_error("no CUDA device: " + reason);
+}
+
+#if defined(ENTREPOT_BACKEND_CUDA)
+
+namespace {
+
+void check_cuda(cudaError_t status, const std::string& what) {
+  if (status != cudaSuccess) {
+    throw std::runtime_error(what + ": " + cudaGetErrorString(status));
+  }
+}
+
+// Owns a CUDA object and releases it with the matching call.
+template <class T, cudaError_t (*Release)(T)>
+class Owned {
+ public:
+  explicit Owned(cudaError_t (*create)(T*), const char* what) { check_cuda(create(&value_), what); }
+  ~Owned() { Release(value_); }
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  T get() const { return value_; }
+
+ private:
+  T value_{};
+};
+
+using Event = Owned<cudaEvent_t, cudaEventDestroy>;
+using Stream = Owned<cudaStream_t, cudaStreamDestroy>;
+
+struct Triad {
+  double scalar;
+  __host__ __device__ double operator()(double b, double c) const { return b + scalar * c; }
+};
+
+}  // namespace
+
+const char* backend_name() {
+  return "cuda";
+}
+
+bool device_available(std::string& reason) {
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) {
+    reason = std::string(cudaGetErrorName(status)) + ", " + cudaGetErrorString(status);
+    if (status == cudaErrorInsufficientDriver) {
+      reason += " (no NVIDIA driver here, or one too old for this CUDA runtime)";
+    }
+    cudaGetLastError();  // clear it, so that it does not resurface in a later call
+    return false;
+  }
+  if (count == 0) {
+    reason = "the CUDA runtime sees no GPU";
+    return false;
+  }
+  return true;
+}
+
+std::string describe_device() {
+  require_device();
+  int device = 0, driver = 0, runtime = 0;
+  check_cuda(cudaGetDevice(&device), "cannot select a CUDA device");
+  cudaDeviceProp p{};
+  check_cuda(cudaGetDeviceProperties(&p, device), "cannot read the CUDA device's properties");
+  check_cuda(cudaDriverGetVersion(&driver), "cannot read the CUDA driver version");
+  check_cuda(cudaRuntimeGetVersion(&runtime), "cannot read the CUDA runtime version");
+  char text[512];
+  std::snprintf(text, sizeof text,
+                "cuda: device %d %s, compute capability %d.%d, %.1f GiB, %d multiprocessors, "
+                "driver %d.%d, runtime %d.%d",
+                device, p.name, p.major, p.minor,
+                static_cast<double>(p.totalGlobalMem) / (1024.0 * 1024.0 * 1024.0),
+                p.multiProcessorCount, driver / 1000, driver % 1000 / 10, runtime / 1000,
+                runtime % 1000 / 10);
+  return text;
+}
+
+double measure_device_stream_gbps(std::size_t bytes_per_array, int repeats) {
+  require_device();
+  const std::size_t n = std::max<std::size_t>(bytes_per_array / sizeof(double), 1);
+  repeats = std::max(repeats, 1);
+  thrust::device_vector<double> a(n, 0.0), b(n, 1.0), c(n, 2.0);
+  const Stream stream(cudaStreamCreate, "cannot create a CUDA stream");
+  const Event start(cudaEventCreate, "cannot create a CUDA event");
+  const Event stop(cudaEventCreate, "cannot create a CUDA event");
+  std::vector<double> times;
+  for (int r = 0; r <= repeats; ++r) {  // pass 0 warms up and is not timed
+    check_cuda(cudaEventRecord(start.get(), stream.get()), "cannot record a CUDA event");
+    thrust::transform(thrust::cuda::par.on(stream.get()), b.begin(), b.end(), c.begin(), a.begin(),
+                      Triad{3.0});
+    check_cuda(cudaEventRecord(stop.get(), stream.get()), "cannot record a CUDA event");
+    check_cuda(cudaEventSynchronize(stop.get()), "the triad kernel failed");
+    float ms = 0.0f;
+    check_cuda(cudaEventElapsedTime(&ms, start.get(), stop.get()), "cannot time the triad");
+    if (r > 0) times.push_back(std::max(static_cast<double>(ms) * 1e-3, 1e-9));
+  }
+
+  // Read the result so the passes are known to have run; 1 + 3*2 = 7 everywhere.
+  double ends[2] = {0.0, 0.0};
+  thrust::copy(a.begin(), a.begin() + 1, ends);
+  thrust::copy(a.end() - 1, a.end(), ends + 1);
+  if (ends[0] != 7.0 || ends[1] != 7.0) return 0.0;
+
+  std::sort(times.begin(), times.end());
+  const std::size_t mid = times.size() / 2;
+  const double median = times.size() % 2 == 1 ? times[mid] : 0.5 * (times[mid - 1] + times[mid]);
+  const double bytes = 3.0 * sizeof(double) * static_cast<double>(n);
+  return bytes / median / 1e9;
+}
+
+#else  // the omp backend: the device is the host
+
+const char* backend_name() {
+  return "omp";
+}
+
+bool device_available(std::string& reason) {
+  reason.clear();
+  return true;
+}
+
+std::string describe_device() {
+  return "omp: " + std::to_string(openmp_threads()) + " OpenMP threads on the host";
+}
+
+double measure_device_stream_gbps(std::size_t bytes_per_array, int repeats) {
+  return measure_stream_gbps(bytes_per_array, repeats);
+}
+
+#endif
+
+}  // namespace entrepot
