@@ -10,10 +10,13 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "app/exchange_estimate.h"
 #include "app/machine.h"
 #include "app/purchase_bound.h"
 #include "kernels/model.h"
 #include "world/generated.h"
+#include "world/layout.h"
+#include "world/partition.h"
 
 namespace entrepot {
 
@@ -62,6 +65,13 @@ int bench_command(const BenchOptions& options) {
                model.firms.size, FirmStore::bytes_per_agent(), model.consumers.size,
                ConsumerStore::bytes_per_agent(), omp_get_max_threads(), setup_s, median,
                seconds.front(), seconds.back(), options.steps, describe_device().c_str());
+  if (options.ranks > 1) {
+    const AgentLayout layout = agent_layout(sc);
+    const Partition partition =
+        partition_regions(layout.firms_by_region(), layout.households, options.ranks);
+    std::fprintf(stderr, "bench: %s\n%s", partition.describe().c_str(),
+                 describe_exchange(estimate_exchange(model, partition)).c_str());
+  }
   std::printf(
       "agents=%zu updates_per_s=%.4g bytes_per_agent=%.1f peak_rss_mb=%ld stream_gbps=%.2f "
       "traffic_ratio=%.3f\n",

@@ -53,6 +53,11 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   bench_cmd->add_option("--threads", bench.threads, "OpenMP threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
+  bench_cmd
+      ->add_option("--ranks", bench.ranks,
+                   "Also estimate the exchange of a run over this many MPI ranks (from the "
+                   "links of the stepped world)")
+      ->check(CLI::PositiveNumber);
 
   CLI::App* device_cmd =
       app.add_subcommand("device", "Show the device the kernels run on (GPU or host threads)");

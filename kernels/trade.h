@@ -6,8 +6,16 @@
 
 namespace entrepot {
 
-// Buyers per chunk of the settling passes; any value gives the same bytes (int64 sums).
+// Buyers per chunk of the settling passes (one thread settles one chunk, tallying flows in
+// a local table); any value gives the same bytes (int64 sums). CPU threads take long
+// chunks, so the table is flushed rarely. A GPU needs hundreds of thousands of threads:
+// 4096 buyers each would leave it mostly idle, so it takes short chunks (a first guess,
+// not yet tuned on a device).
+#if defined(ENTREPOT_BACKEND_CUDA)
+inline constexpr std::size_t kTradeChunk = 64;
+#else
 inline constexpr std::size_t kTradeChunk = 4096;
+#endif
 
 struct HouseholdCosts {
   TablesView t;

@@ -1,0 +1,78 @@
+#include "app/exchange_estimate.h"
+
+#include <thrust/copy.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "kernels/model.h"
+
+namespace entrepot {
+namespace {
+
+template <class T>
+std::vector<T> to_host(const thrust::device_vector<T>& v) {
+  std::vector<T> out(v.size());
+  thrust::copy(v.begin(), v.end(), out.begin());
+  return out;
+}
+
+}  // namespace
+
+std::vector<RankExchange> estimate_exchange(const Model& m, const Partition& p) {
+  const std::vector<std::int32_t> supplier = to_host(m.firms.supplier);
+  const std::vector<std::int32_t> retailer = to_host(m.consumers.retailer);
+  const std::size_t nf = m.firms.size, nh = m.consumers.size;
+  const int ranks = static_cast<int>(p.ranks.size());
+  std::vector<RankExchange> out(ranks);
+  std::vector<std::uint8_t> seen(nf);
+  std::vector<std::uint8_t> peer(ranks);
+  for (int k = 0; k < ranks; ++k) {
+    const RankShare& s = p.ranks[k];
+    std::fill(seen.begin(), seen.end(), 0);
+    std::fill(peer.begin(), peer.end(), 0);
+    RankExchange& e = out[k];
+    auto link = [&](std::int32_t seller) {
+      if (seller < 0) return;
+      ++e.links;
+      if (seller >= s.firm_begin && seller < s.firm_end) return;
+      ++e.remote_links;
+      if (!seen[seller]) {
+        seen[seller] = 1;
+        ++e.remote_sellers;
+        peer[p.firm_owner(seller)] = 1;
+      }
+    };
+    for (int slot = 0; slot < kInputSlots; ++slot) {
+      for (std::int64_t j = s.firm_begin; j < s.firm_end; ++j) link(supplier[slot * nf + j]);
+    }
+    for (int slot = 0; slot < kConsumerSlots; ++slot) {
+      for (std::int64_t n = s.household_begin; n < s.household_end; ++n) {
+        link(retailer[slot * nh + n]);
+      }
+    }
+    for (int r = 0; r < ranks; ++r) e.peers += peer[r];
+  }
+  return out;
+}
+
+std::string describe_exchange(const std::vector<RankExchange>& ranks) {
+  std::string text;
+  for (std::size_t k = 0; k < ranks.size(); ++k) {
+    const RankExchange& e = ranks[k];
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "exchange: rank %zu of %zu: %lld links, %.1f%% to other ranks, %lld distinct "
+                  "remote sellers, %lld peers, about %.2f MB per step\n",
+                  k, ranks.size(), static_cast<long long>(e.links),
+                  e.links > 0
+                      ? 100.0 * static_cast<double>(e.remote_links) / static_cast<double>(e.links)
+                      : 0.0,
+                  static_cast<long long>(e.remote_sellers), static_cast<long long>(e.peers),
+                  static_cast<double>(e.remote_sellers * kExchangeBytesPerSeller) / 1e6);
+    text += line;
+  }
+  return text;
+}
+
+}  // namespace entrepot
