@@ -29,6 +29,10 @@ bool device_available(std::string& reason);
 // a command stops with one clear line before any work.
 void require_device();
 
+// One GPU per rank: the rank with place `local_rank` among its node's ranks drives device
+// local_rank mod (devices on the node). A no-op on CPU threads.
+void select_device(int local_rank);
+
 // One line naming the device, e.g. "cuda: NVIDIA H100 80GB HBM3, compute capability 9.0,
 // 79.2 GiB, 132 multiprocessors" or "omp: 16 OpenMP threads on the host".
 std::string describe_device();

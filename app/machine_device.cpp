@@ -81,6 +81,13 @@ bool device_available(std::string& reason) {
   return true;
 }
 
+void select_device(int local_rank) {
+  require_device();
+  int count = 0;
+  check_cuda(cudaGetDeviceCount(&count), "cannot count the CUDA devices");
+  check_cuda(cudaSetDevice(local_rank % count), "cannot select the CUDA device of this rank");
+}
+
 std::string describe_device() {
   require_device();
   int device = 0, driver = 0, runtime = 0;
@@ -143,6 +150,8 @@ bool device_available(std::string& reason) {
   reason.clear();
   return true;
 }
+
+void select_device(int) {}
 
 std::string describe_device() {
   return "omp: " + std::to_string(openmp_threads()) + " OpenMP threads on the host";

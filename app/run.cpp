@@ -98,6 +98,7 @@ int run_command(const RunOptions& options, const Comm& comm) {
     return 3;
   }
   require_device();
+  select_device(comm.local_rank());
   if (options.threads > 0) omp_set_num_threads(options.threads);
 
   // Report an unusable output path before any work. A missing results folder is made,

@@ -43,11 +43,18 @@ CommSession::~CommSession() {
 Comm Comm::world() {
   int initialized = 0;
   check(MPI_Initialized(&initialized), "MPI_Initialized");
-  if (!initialized) return Comm(0, 1);
-  int rank = 0, size = 1;
+  if (!initialized) return Comm(0, 1, 0);
+  int rank = 0, size = 1, local = 0;
   check(MPI_Comm_rank(MPI_COMM_WORLD, &rank), "MPI_Comm_rank");
   check(MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size");
-  return Comm(rank, size);
+  // The ranks that share this node's memory, in world-rank order.
+  MPI_Comm node = MPI_COMM_NULL;
+  check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node),
+        "MPI_Comm_split_type");
+  const int ranked = MPI_Comm_rank(node, &local);
+  MPI_Comm_free(&node);
+  check(ranked, "MPI_Comm_rank");
+  return Comm(rank, size, local);
 }
 
 void Comm::sum(std::int64_t* values, std::size_t count) const {
@@ -114,7 +121,7 @@ CommSession::CommSession(int&, char**&) {}
 CommSession::~CommSession() = default;
 
 Comm Comm::world() {
-  return Comm(0, 1);
+  return Comm(0, 1, 0);
 }
 
 void Comm::sum(std::int64_t*, std::size_t) const {}

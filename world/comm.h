@@ -33,6 +33,9 @@ class Comm {
 
   int rank() const { return rank_; }
   int size() const { return size_; }
+  // This rank's place among the ranks on its own node (0 on one process): it picks the
+  // node's GPU a rank drives, one GPU per rank.
+  int local_rank() const { return local_rank_; }
   bool distributed() const { return size_ > 1; }
 
   // Element-wise sum over ranks, in place (int64 addition: the same bytes on every rank
@@ -51,8 +54,8 @@ class Comm {
   [[noreturn]] void abort(const std::string& reason, int status) const;
 
  private:
-  Comm(int rank, int size) : rank_(rank), size_(size) {}
-  int rank_ = 0, size_ = 1;
+  Comm(int rank, int size, int local_rank) : rank_(rank), size_(size), local_rank_(local_rank) {}
+  int rank_ = 0, size_ = 1, local_rank_ = 0;
 };
 
 // Runs `body` and returns its exit status. An exception that escapes it is reported as

@@ -1,6 +1,7 @@
 // Checks the communication layer under a real `mpirun` (tests/mpi.cmake runs it at 1–4
-// ranks): sums, collective decisions and exchanges arrive exactly, every rank computes the
-// same partition, and with --fail-on-rank K a failure on rank K stops the whole job.
+// ranks): sums, collective decisions and exchanges arrive exactly, each rank knows its place
+// on the node, every rank computes the same partition, and with --fail-on-rank K a failure
+// on rank K stops the whole job.
 #include <cstdlib>
 #include <iostream>
 #include <stdexcept>
@@ -29,6 +30,8 @@ int check(const Comm& comm) {
   comm.sum(values, 2);
   expect(values[0] == 1000000000000LL * n * (n + 1) / 2, "sum of large values", comm);
   expect(values[1] == static_cast<std::int64_t>(n) * (n - 1) / 2, "sum of ranks", comm);
+  // mpirun here starts every rank on this one node: the place on the node is the rank.
+  expect(comm.local_rank() == me, "local rank on a single node", comm);
   expect(comm.all(true), "all(true)", comm);
   expect(!comm.all(me != n - 1), "all() with one rank false", comm);
 
