@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "device_required.h"
 #include "host_copy.h"
 #include "kernels/model.h"
 #include "small_world.h"
@@ -15,6 +16,7 @@ namespace entrepot {
 namespace {
 
 TEST(ExchangeEstimate, CountsRemoteLinksAndDistinctSellersPerRank) {
+  ENTREPOT_REQUIRE_DEVICE();
   const Scenario sc = testing::small_world();
   World world(sc);
   Model model(sc, world);
