@@ -16,7 +16,6 @@
 #include "kernels/model.h"
 #include "world/generated.h"
 #include "world/layout.h"
-#include "world/partition.h"
 
 namespace entrepot {
 
@@ -66,9 +65,7 @@ int bench_command(const BenchOptions& options) {
                ConsumerStore::bytes_per_agent(), omp_get_max_threads(), setup_s, median,
                seconds.front(), seconds.back(), options.steps, describe_device().c_str());
   if (options.ranks > 1) {
-    const AgentLayout layout = agent_layout(sc);
-    const Partition partition =
-        partition_regions(layout.firms_by_region(), layout.households, options.ranks);
+    const Partition partition = partition_agents(sc, options.ranks);
     std::fprintf(stderr, "bench: %s\n%s", partition.describe().c_str(),
                  describe_exchange(estimate_exchange(model, partition)).c_str());
   }

@@ -1,23 +1,12 @@
 #include "app/exchange_estimate.h"
 
-#include <thrust/copy.h>
-
 #include <algorithm>
 #include <cstdio>
 
+#include "kernels/host_copy.h"
 #include "kernels/model.h"
 
 namespace entrepot {
-namespace {
-
-template <class T>
-std::vector<T> to_host(const thrust::device_vector<T>& v) {
-  std::vector<T> out(v.size());
-  thrust::copy(v.begin(), v.end(), out.begin());
-  return out;
-}
-
-}  // namespace
 
 std::vector<RankExchange> estimate_exchange(const Model& m, const Partition& p) {
   const std::vector<std::int32_t> supplier = to_host(m.firms.supplier);

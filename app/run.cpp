@@ -18,7 +18,6 @@
 #include "world/comm.h"
 #include "world/layout.h"
 #include "world/load.h"
-#include "world/partition.h"
 
 namespace entrepot {
 namespace {
@@ -82,9 +81,7 @@ int run_command(const RunOptions& options, const Comm& comm) {
   }
   if (!comm.all(loaded)) return 2;
   if (comm.distributed()) {
-    const AgentLayout layout = agent_layout(sc);
-    const Partition partition =
-        partition_regions(layout.firms_by_region(), layout.households, comm.size());
+    const Partition partition = partition_agents(sc, comm.size());
     // The partition is computed and reported, but the exchange that steps one economy over
     // several ranks is not built yet: refuse rather than run the same world on every rank.
     if (comm.rank() == 0) {

@@ -1,4 +1,5 @@
-// Phase 2: supplier search. Each buyer slot, with probability ψ, draws m candidate sellers
+// Phase 2: supplier search. Each buyer slot, at staggered reviews a share ψ of the steps
+// (and whenever it was rationed or has no seller), draws m candidate sellers
 // (origin region from the gravity table of its destination and sector, then a seller of
 // that block) and switches to the cheapest if it beats the current landed cost by more
 // than the sector's switching cost. Banned or missing suppliers are always replaced.
@@ -17,7 +18,8 @@ struct SupplierSearch {
   const Quote* quotes;
   Philox rng;
   int step;
-  double probability;  // 1 at set-up: every slot searches
+  bool every_step;            // ψ ≥ 1 (and at set-up): every slot searches
+  std::uint32_t review_rate;  // ⌊ψ·2^32⌋, the phase step of the staggered reviews
   int candidates;
 
   // τ(1+t) from the seller's region to `dest`; infinite-like when the flow is banned.
@@ -25,16 +27,10 @@ struct SupplierSearch {
     return t.trade_factor[t.rrs(quotes[seller].origin, dest, sector)];
   }
 
-  // Whether each of a buyer's slots (up to 8) reviews its supplier this step: staggered
-  // reviews, so no Philox draw is spent on the many slots that do not search.
-  ENTREPOT_HD std::uint32_t searching_slots(std::uint64_t buyer) const {
-    if (probability >= 1.0) return 0xffu;
-    const auto rate = static_cast<std::uint32_t>(probability * 4294967296.0);
-    std::uint32_t mask = 0;
-    for (std::uint32_t k = 0; k < 8; ++k) {
-      if (reviews_supplier(buyer, k, step, rate)) mask |= 1u << k;
-    }
-    return mask;
+  // Whether slot `slot` of `buyer` reviews its supplier this step: staggered reviews
+  // (agents/rules.h), so no Philox draw is spent on the many slots that do not search.
+  ENTREPOT_HD bool reviews(std::uint64_t buyer, std::uint32_t slot) const {
+    return every_step || reviews_supplier(buyer, slot, step, review_rate);
   }
 
   // `rationed`: the slot was left short last step, so the buyer looks for a seller with
@@ -96,7 +92,6 @@ struct FirmSearch {
   ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
     const int sector = f.block[j] % search.t.sectors;
     const int dest = f.block[j] / search.t.sectors;
-    const std::uint32_t mask = search.searching_slots(j);
     std::int64_t switches = 0;
     for (int k = 0; k < kInputSlots; ++k) {
       const int input = search.t.input_sector[sector * kInputSlots + k];
@@ -106,8 +101,9 @@ struct FirmSearch {
       const std::int32_t current = f.supplier[i];
       // A firm knows only that its supplier rationed its buyers.
       const bool rationed = current >= 0 && search.quotes[current].rationing != 0;
-      f.supplier[i] = search(j, static_cast<std::uint32_t>(k), dest, input, current,
-                             (mask >> k) & 1u, rationed, switched);
+      const auto slot = static_cast<std::uint32_t>(k);
+      f.supplier[i] =
+          search(j, slot, dest, input, current, search.reviews(j, slot), rationed, switched);
       switches += switched ? 1 : 0;
     }
     return switches;
@@ -120,21 +116,23 @@ struct HouseholdSearch {
   ConsumerStore::View h;
   std::size_t firms;
   ENTREPOT_HD std::int64_t operator()(std::size_t n) const {
-    const std::uint32_t mask = search.searching_slots(firms + n);
     std::int64_t switches = 0;
     for (int c = 0; c < search.t.consumer_slots; ++c) {
       const std::size_t i = c * h.size + n;
       bool switched = false;
+      const auto slot = static_cast<std::uint32_t>(c);
       h.retailer[i] =
-          search(firms + n, static_cast<std::uint32_t>(c), h.region[n], search.t.consumer_sector[c],
-                 h.retailer[i], (mask >> c) & 1u, ((h.spill[n] >> c) & 1u) != 0, switched);
+          search(firms + n, slot, h.region[n], search.t.consumer_sector[c], h.retailer[i],
+                 search.reviews(firms + n, slot), ((h.spill[n] >> c) & 1u) != 0, switched);
       switches += switched ? 1 : 0;
     }
     return switches;
   }
 };
 
-std::int64_t run_search(Model& m, int step, double probability) {
+}  // namespace
+
+std::int64_t search_suppliers(Model& m, int step, double probability) {
   const Behaviour& b = m.scenario.behaviour;
   FirmStore::View f = m.firms.view();
   const TablesView t = m.tables.view();
@@ -142,20 +140,16 @@ std::int64_t run_search(Model& m, int step, double probability) {
   m.quotes.resize(f.size);
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::transform(first, first + f.size, m.quotes.begin(), QuoteOf{t, f});
-  SupplierSearch search{t,           thrust::raw_pointer_cast(m.quotes.data()), m.rng, step,
-                        probability, b.candidates < 15 ? b.candidates : 15};
+  const bool every_step = probability >= 1.0;
+  const auto rate = every_step ? 0u : static_cast<std::uint32_t>(probability * 4294967296.0);
+  SupplierSearch search{t,    thrust::raw_pointer_cast(m.quotes.data()), m.rng, step, every_step,
+                        rate, b.candidates < 15 ? b.candidates : 15};
   const std::int64_t by_firms = thrust::transform_reduce(
       first, first + f.size, FirmSearch{search, f}, std::int64_t{0}, thrust::plus<std::int64_t>());
   const std::int64_t by_households = thrust::transform_reduce(
       first, first + m.consumers.size, HouseholdSearch{search, m.consumers.view(), f.size},
       std::int64_t{0}, thrust::plus<std::int64_t>());
   return by_firms + by_households;
-}
-
-}  // namespace
-
-std::int64_t search_suppliers(Model& m, int step, double probability) {
-  return run_search(m, step, probability);
 }
 
 }  // namespace entrepot

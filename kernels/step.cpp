@@ -1,10 +1,10 @@
 // One economy and its step: the nine phases of DESIGN §4 in order, with the money check.
-#include <thrust/copy.h>
 #include <thrust/reduce.h>
 
 #include <stdexcept>
 #include <string>
 
+#include "kernels/host_copy.h"
 #include "kernels/phases.h"
 
 namespace entrepot {
@@ -59,26 +59,20 @@ void Model::step(int step) {
 FirmSnapshot Model::snapshot(int step) const {
   FirmSnapshot s;
   s.step = step;
-  const std::size_t n = firms.size;
-  std::vector<std::int32_t> block(n);
-  thrust::copy(firms.block.begin(), firms.block.end(), block.begin());
-  s.region.resize(n);
-  s.sector.resize(n);
-  for (std::size_t j = 0; j < n; ++j) {
+  const std::vector<std::int32_t> block = to_host(firms.block);
+  s.region.resize(block.size());
+  s.sector.resize(block.size());
+  for (std::size_t j = 0; j < block.size(); ++j) {
     s.region[j] = block[j] / tables.sectors;
     s.sector[j] = block[j] % tables.sectors;
   }
-  auto fetch = [n](const auto& from, auto& to) {
-    to.resize(n);
-    thrust::copy(from.begin(), from.begin() + n, to.begin());
-  };
-  fetch(firms.productivity, s.productivity);
-  fetch(firms.employees, s.employees);
-  fetch(firms.output, s.output);
-  fetch(firms.sales_value, s.sales_value);
-  fetch(firms.export_value, s.export_value);
-  fetch(firms.cash, s.cash);
-  fetch(firms.price, s.price);
+  s.productivity = to_host(firms.productivity);
+  s.employees = to_host(firms.employees);
+  s.output = to_host(firms.output);
+  s.sales_value = to_host(firms.sales_value);
+  s.export_value = to_host(firms.export_value);
+  s.cash = to_host(firms.cash);
+  s.price = to_host(firms.price);
   return s;
 }
 

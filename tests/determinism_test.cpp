@@ -23,18 +23,15 @@
 #include <string>
 #include <vector>
 
+#include "kernels/host_copy.h"
 #include "kernels/model.h"
 #include "tests/device_required.h"
-#include "tests/host_copy.h"
+#include "tests/scratch_dir.h"
 #include "tests/small_world.h"
 #include "world/world.h"
 
 namespace entrepot {
 namespace {
-
-namespace fs = std::filesystem;
-
-using testing::to_host;
 
 // Byte equality, so doubles compare by their bits (−0 ≠ +0, NaN = the same NaN).
 template <class T>
@@ -246,24 +243,6 @@ TEST(DeterminismTest, ThreadCountChangesNothing) {
 
 // ---- The whole program: `entrepot run` with 1 and 2 threads writes the same /series. ----
 
-class ScratchDir {
- public:
-  ScratchDir() {
-    char pattern[] = "/tmp/entrepot_determinism_XXXXXX";
-    const char* made = mkdtemp(pattern);
-    if (made == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = made;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
 // A small world with a tariff rise and an export ban during the run, so the policy path
 // (and the trade-cost refresh it triggers) is part of what must be reproducible.
 constexpr const char* kScenario = R"(name: determinism
@@ -409,7 +388,7 @@ std::vector<std::string> differing_datasets(const std::map<std::string, Dataset>
 
 TEST(DeterminismTest, CommandWritesIdenticalSeriesForAnyThreadCount) {
   ENTREPOT_REQUIRE_DEVICE();
-  ScratchDir dir;
+  testing::ScratchDir dir("entrepot_determinism");
   const std::string config = dir / "determinism.yaml";
   std::ofstream(config) << kScenario;
   const std::string common = "run '" + config + "' --steps 6 --quiet";

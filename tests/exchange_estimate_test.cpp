@@ -7,7 +7,7 @@
 #include <set>
 
 #include "device_required.h"
-#include "host_copy.h"
+#include "kernels/host_copy.h"
 #include "kernels/model.h"
 #include "small_world.h"
 #include "world/layout.h"
@@ -21,14 +21,13 @@ TEST(ExchangeEstimate, CountsRemoteLinksAndDistinctSellersPerRank) {
   World world(sc);
   Model model(sc, world);
   for (int step = 1; step <= 3; ++step) model.step(step);
-  const AgentLayout layout = agent_layout(sc);
-  const auto supplier = testing::to_host(model.firms.supplier);
-  const auto retailer = testing::to_host(model.consumers.retailer);
+  const auto supplier = to_host(model.firms.supplier);
+  const auto retailer = to_host(model.consumers.retailer);
   const std::int64_t nf = static_cast<std::int64_t>(model.firms.size);
   const std::int64_t nh = static_cast<std::int64_t>(model.consumers.size);
 
   for (int ranks = 1; ranks <= 4; ++ranks) {
-    const Partition p = partition_regions(layout.firms_by_region(), layout.households, ranks);
+    const Partition p = partition_agents(sc, ranks);
     const auto estimate = estimate_exchange(model, p);
     ASSERT_EQ(static_cast<int>(estimate.size()), ranks);
     std::int64_t links = 0;

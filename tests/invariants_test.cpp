@@ -12,17 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "kernels/host_copy.h"
 #include "kernels/model.h"
 #include "tests/device_required.h"
-#include "tests/host_copy.h"
 #include "tests/small_world.h"
 #include "world/generated.h"
 #include "world/world.h"
 
 namespace entrepot {
 namespace {
-
-using testing::to_host;
 
 template <class T>
 std::int64_t device_sum(const thrust::device_vector<T>& v) {

@@ -18,34 +18,17 @@
 #include <sstream>
 
 #include "output/recorder.h"
+#include "tests/scratch_dir.h"
 
 namespace entrepot {
 namespace recorder_testing {
 
 namespace fs = std::filesystem;
 
-// A scratch folder, removed with its contents at the end of the test.
-class ScratchDir {
+// A scratch folder named for the recorder tests.
+class ScratchDir : public entrepot::testing::ScratchDir {
  public:
-  ScratchDir() {
-    char pattern[] = "/tmp/entrepot_recorder_XXXXXX";
-    const char* made = mkdtemp(pattern);
-    if (made == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = made;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ignored);
-    for (const auto& entry : fs::directory_iterator(path_, ignored)) {
-      fs::permissions(entry.path(), fs::perms::owner_all, fs::perm_options::add, ignored);
-    }
-    fs::remove_all(path_, ignored);
-  }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  ScratchDir() : entrepot::testing::ScratchDir("entrepot_recorder") {}
 };
 
 // A scenario and its world: `countries` countries of two regions each, `sectors` sectors.

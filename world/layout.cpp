@@ -43,6 +43,11 @@ AgentLayout agent_layout(const Scenario& sc) {
   return AgentLayout{apportion(sc.firms, block_weight), apportion(sc.consumers, people)};
 }
 
+Partition partition_agents(const Scenario& sc, int ranks) {
+  const AgentLayout layout = agent_layout(sc);
+  return partition_regions(layout.firms_by_region(), layout.households, ranks);
+}
+
 std::vector<std::int64_t> AgentLayout::firms_by_region() const {
   const std::size_t nr = households.size();
   const std::size_t ns = nr > 0 ? firms.size() / nr : 0;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "world/partition.h"
 #include "world/scenario.h"
 
 namespace entrepot {
@@ -19,6 +20,9 @@ struct AgentLayout {
 // Households by region ∝ population; firms by block ∝ population × the sector's value-added
 // share. Largest-remainder rounding, so the counts add up to the scenario's totals.
 AgentLayout agent_layout(const Scenario& scenario);
+
+// The partition of this scenario's agents over `ranks` ranks (world/partition.h).
+Partition partition_agents(const Scenario& scenario, int ranks);
 
 // Splits `total` over `weights` by largest remainder, each positive weight getting ≥ 1.
 std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& weights);

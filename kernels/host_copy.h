@@ -1,4 +1,5 @@
-// Device vectors copied to the host, for tests that inspect agent state.
+// Device vectors copied to the host: for code that inspects agent state outside the kernels
+// (tests, the exchange estimate).
 #pragma once
 
 #include <thrust/copy.h>
@@ -6,7 +7,7 @@
 
 #include <vector>
 
-namespace entrepot::testing {
+namespace entrepot {
 
 template <class T>
 std::vector<T> to_host(const thrust::device_vector<T>& v) {
@@ -15,4 +16,4 @@ std::vector<T> to_host(const thrust::device_vector<T>& v) {
   return out;
 }
 
-}  // namespace entrepot::testing
+}  // namespace entrepot
