@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include "app/commands.h"
@@ -14,41 +15,77 @@
 #include "app/machine.h"
 #include "app/purchase_bound.h"
 #include "kernels/model.h"
+#include "world/comm.h"
 #include "world/generated.h"
 #include "world/layout.h"
 
 namespace entrepot {
 
-int bench_command(const BenchOptions& options) {
+namespace {
+
+// What each rank sent per timed step (bytes, messages, collective calls), gathered on rank 0;
+// one line per rank, and the largest for the summary line.
+Traffic report_traffic(const Comm& comm, const Traffic& before, int steps) {
+  const Traffic& after = comm.traffic();
+  std::vector<std::vector<std::int64_t>> send(comm.size());
+  send[0] = {after.bytes - before.bytes, after.messages - before.messages,
+             after.collectives - before.collectives};
+  const std::vector<std::vector<std::int64_t>> got = comm.exchange(send);
+  Traffic most;
+  if (comm.rank() != 0) return most;
+  for (int r = 0; r < comm.size(); ++r) {
+    const std::vector<std::int64_t>& t = got[r];
+    std::fprintf(stderr,
+                 "bench: rank %d sent %.3f MB in %.1f messages per step (%.1f collective calls)\n",
+                 r, static_cast<double>(t[0]) / steps / 1e6, static_cast<double>(t[1]) / steps,
+                 static_cast<double>(t[2]) / steps);
+    most.bytes = std::max(most.bytes, t[0] / steps);
+    most.messages = std::max(most.messages, t[1] / steps);
+    most.collectives = std::max(most.collectives, t[2] / steps);
+  }
+  return most;
+}
+
+}  // namespace
+
+int bench_command(const BenchOptions& options, const Comm& comm) {
   require_device();
+  select_device(comm.local_rank());
   if (options.threads > 0) omp_set_num_threads(options.threads);
   const Scenario sc = generated_world(options.agents, 1);
   World world(sc);
   const auto built = std::chrono::steady_clock::now();
-  Model model(sc, world);
+  Model model(sc, world, &comm);
   const double setup_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - built).count();
-  const std::size_t agents = model.firms.size + model.consumers.size;
+  const auto agents =
+      static_cast<std::size_t>(model.domain.firm_total + model.domain.household_total);
 
   // Two untimed steps leave the set-up transient behind; then the median of the timed ones.
   int step = 1;
   for (; step <= 2; ++step) model.step(step);
   std::vector<double> seconds;
+  const Traffic before = comm.traffic();
   for (int k = 0; k < options.steps; ++k, ++step) {
     const auto t0 = std::chrono::steady_clock::now();
     model.step(step);
     seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
+  const Traffic sent = report_traffic(comm, before, options.steps);
   std::sort(seconds.begin(), seconds.end());
   const double median = seconds[seconds.size() / 2];
   const double updates = static_cast<double>(agents) / median;
   const double bytes =
-      static_cast<double>(model.firms.size * FirmStore::bytes_per_agent() +
-                          model.consumers.size * ConsumerStore::bytes_per_agent()) /
+      static_cast<double>(model.domain.firm_total * FirmStore::bytes_per_agent() +
+                          model.domain.household_total * ConsumerStore::bytes_per_agent()) /
       static_cast<double>(agents);
-  const long rss = peak_rss_mb();
+  std::vector<std::int64_t> peak(comm.size(), 0);
+  peak[comm.rank()] = peak_rss_mb();
+  comm.sum(peak.data(), peak.size());
+  const long rss = static_cast<long>(*std::max_element(peak.begin(), peak.end()));
   const double stream = measure_device_stream_gbps();
   const double ratio = 2.0 * bytes * updates / (stream * 1e9);
+  if (comm.rank() != 0) return 0;
 #if defined(ENTREPOT_BACKEND_OMP)
   // On CPU threads: the ceiling that the purchase pattern alone sets, two rounds per step
   // (the second for rationed buyers), over the same numbers of households and sellers.
@@ -64,15 +101,22 @@ int bench_command(const BenchOptions& options) {
                model.firms.size, FirmStore::bytes_per_agent(), model.consumers.size,
                ConsumerStore::bytes_per_agent(), omp_get_max_threads(), setup_s, median,
                seconds.front(), seconds.back(), options.steps, describe_device().c_str());
-  if (options.ranks > 1) {
+  if (options.ranks > 1 && !comm.distributed()) {
     const Partition partition = partition_agents(sc, options.ranks);
     std::fprintf(stderr, "bench: %s\n%s", partition.describe().c_str(),
                  describe_exchange(estimate_exchange(model, partition)).c_str());
   }
+  // Over several ranks: the largest per-rank figures, and the peak memory of the largest rank.
+  std::string spread;
+  if (comm.distributed()) {
+    spread = " ranks=" + std::to_string(comm.size()) +
+             " sent_mb_per_rank_step=" + std::to_string(static_cast<double>(sent.bytes) / 1e6) +
+             " messages_per_rank_step=" + std::to_string(sent.messages);
+  }
   std::printf(
       "agents=%zu updates_per_s=%.4g bytes_per_agent=%.1f peak_rss_mb=%ld stream_gbps=%.2f "
-      "traffic_ratio=%.3f\n",
-      agents, updates, bytes, rss, stream, ratio);
+      "traffic_ratio=%.3f%s\n",
+      agents, updates, bytes, rss, stream, ratio, spread.c_str());
   return 0;
 }
 

@@ -30,7 +30,7 @@ class Comm;
 int run_command(const RunOptions& options, const Comm& comm);
 int validate_command(const std::string& config, const std::vector<std::string>& overrides);
 int info_command(const std::string& path);
-int bench_command(const BenchOptions& options);
+int bench_command(const BenchOptions& options, const Comm& comm);
 int device_command();
 // Exit status 0 when the files hold the same datasets with the same bytes, 1 otherwise.
 int compare_command(const std::string& first, const std::string& second, const std::string& group);

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     if (*validate_cmd) return validate_command(validate_config, validate_overrides);
     if (*info_cmd) return info_command(info_path);
     if (*compare_cmd) return compare_command(compare_first, compare_second, compare_group);
-    if (*bench_cmd) return bench_command(bench);
+    if (*bench_cmd) return bench_command(bench, comm);
     if (*device_cmd) return device_command();
     return 0;
   });

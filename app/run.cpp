@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "app/commands.h"
 #include "app/machine.h"
@@ -80,19 +81,9 @@ int run_command(const RunOptions& options, const Comm& comm) {
     loaded = false;
   }
   if (!comm.all(loaded)) return 2;
-  if (comm.distributed()) {
-    const Partition partition = partition_agents(sc, comm.size());
-    // The partition is computed and reported, but the exchange that steps one economy over
-    // several ranks is not built yet: refuse rather than run the same world on every rank.
-    if (comm.rank() == 0) {
-      std::cerr << "entrepot: " << partition.describe() << "\n"
-                << "entrepot: error: this version steps a run on one rank; stepping one "
-                   "economy over "
-                << comm.size()
-                << " ranks is not available yet. Run without mpirun, or with "
-                   "-np 1.\n";
-    }
-    return 3;
+  const bool writer = comm.rank() == 0;  // rank 0 writes the series; snapshots are collective
+  if (comm.distributed() && writer) {
+    std::cerr << "entrepot: " << partition_agents(sc, comm.size()).describe() << "\n";
   }
   require_device();
   select_device(comm.local_rank());
@@ -104,44 +95,66 @@ int run_command(const RunOptions& options, const Comm& comm) {
   std::error_code ignored;
   const bool names_file = !sc.output.path.empty() && sc.output.path.back() != '/' &&
                           !std::filesystem::is_directory(out, ignored);
-  if (names_file && out.has_parent_path() && !std::filesystem::exists(out.parent_path(), ignored)) {
-    std::filesystem::create_directories(out.parent_path(), ignored);
+  bool writable = true;
+  std::string why;
+  if (writer) {
+    if (names_file && out.has_parent_path() &&
+        !std::filesystem::exists(out.parent_path(), ignored)) {
+      std::filesystem::create_directories(out.parent_path(), ignored);
+    }
+    try {
+      check_writable(sc.output.path);
+    } catch (const OutputError& error) {
+      writable = false;
+      why = error.what();
+    }
   }
-  check_writable(sc.output.path);
+  // Every rank stops alike when the file cannot be written.
+  if (!comm.all(writable)) throw OutputError(writer ? why : "rank 0 cannot write the result file");
 
   install_stop_handlers();
   const auto started = std::chrono::steady_clock::now();
   World world(sc);
   // The file is created before the costly set-up, so a path that cannot be written after
   // all fails at once.
-  Provenance provenance{
-      ENTREPOT_VERSION, ENTREPOT_GIT_COMMIT, backend_name(), omp_get_max_threads(), 1, utc_now()};
-  Recorder recorder(sc.output.path, sc, world, provenance);
-  Model model(sc, world);
+  Provenance provenance{ENTREPOT_VERSION,      ENTREPOT_GIT_COMMIT, backend_name(),
+                        omp_get_max_threads(), comm.size(),         utc_now()};
+  std::optional<Recorder> held;
+  if (writer) held.emplace(sc.output.path, sc, world, provenance);
+  Recorder& recorder = *held;
+  Model model(sc, world, &comm);
   const double setup_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  Progress progress(sc.steps, sc.output.progress_every, options.quiet);
+  Progress progress(sc.steps, sc.output.progress_every, options.quiet || !writer);
   const auto stepping = std::chrono::steady_clock::now();
   int done = 0;
+  bool stopped = false;
   try {
     for (int step = 1; step <= sc.steps; ++step) {
       model.step(step);
-      recorder.append(model.stats);
-      if (wants_snapshot(sc, step)) recorder.write_snapshot(model.snapshot(step));
-      if (step % sc.output.flush_every == 0) recorder.flush();
+      if (writer) recorder.append(model.stats);
+      if (wants_snapshot(sc, step)) {
+        if (!comm.distributed()) recorder.write_snapshot(model.snapshot(step));
+      }
+      if (writer && step % sc.output.flush_every == 0) recorder.flush();
       done = step;
-      progress.update(step);
-      if (stop_requested()) break;
+      if (writer) progress.update(step);
+      // A signal may reach the ranks at different steps: they stop together.
+      stopped = !comm.all(!stop_requested());
+      if (stopped) break;
     }
   } catch (...) {
     progress.finish();
-    recorder.flush();
-    recorder.close("failed");
+    if (writer) {
+      recorder.flush();
+      recorder.close("failed");
+    }
     throw;
   }
   progress.finish();
+  if (!writer) return stopped ? stop_exit_code() : 0;
   recorder.flush();
-  if (stop_requested()) {
+  if (stopped) {
     recorder.close("interrupted");
     std::cerr << "entrepot: stopped by signal " << stop_signal() << " after step " << done << " of "
               << sc.steps << "; " << sc.output.path << " holds steps 1-" << done << "\n";

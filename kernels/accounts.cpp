@@ -7,6 +7,7 @@
 #include <thrust/iterator/counting_iterator.h>
 
 #include "agents/rules.h"
+#include "kernels/ghosts.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
 
@@ -69,13 +70,14 @@ struct Enter {
   const std::int64_t* grant;  // start-up capital per entrant, by region
   const double* mean_wage;    // by region, money
   Philox rng;
+  Domain domain;
   int step;
   double shape;
   ENTREPOT_HD void operator()(std::size_t j) const {
     if (!f.exited[j]) return;
     const int region = f.block[j] / t.sectors;
-    f.productivity[j] =
-        static_cast<float>(pareto_productivity(rng.uniform(j, step, Draw::entrant, 0), shape));
+    f.productivity[j] = static_cast<float>(
+        pareto_productivity(rng.uniform(domain.firm_id(j), step, Draw::entrant, 0), shape));
     f.cash[j] += grant[region];
     // The entrant offers the regional mean wage (kept from the slot where none was paid).
     if (mean_wage[region] >= 1.0) f.wage[j] = static_cast<std::int64_t>(mean_wage[region]);
@@ -99,19 +101,31 @@ struct Enter {
 };
 
 struct ReceiveIncome {
-  FirmStore::View f;
   ConsumerStore::View h;
-  const std::int64_t* benefit;   // per unemployed household, by region
-  const std::int64_t* transfer;  // per household (dividend + government transfer), by region
+  const std::int64_t* wage_paid;  // by employer, over the labour mirror's firms
+  const std::int64_t* exited;     // likewise
+  std::int64_t base;              // global id of the mirror's first firm
+  const std::int64_t* benefit;    // per unemployed household, by region
+  const std::int64_t* transfer;   // per household (dividend + government transfer), by region
   ENTREPOT_HD void operator()(std::size_t n) const {
     const std::int32_t firm = h.employer[n];
     const int region = h.region[n];
     const std::int64_t income =
-        (firm >= 0 ? f.wage_paid[firm] : benefit[region]) + transfer[region];
+        (firm >= 0 ? wage_paid[firm - base] : benefit[region]) + transfer[region];
     h.cash[n] += income;
     h.income[n] = income;
-    if (firm >= 0 && f.exited[firm]) h.employer[n] = -1;
+    if (firm >= 0 && exited[firm - base] != 0) h.employer[n] = -1;
   }
+};
+
+struct WagePaid {
+  const std::int64_t* wage_paid;
+  ENTREPOT_HD std::int64_t operator()(std::size_t j) const { return wage_paid[j]; }
+};
+
+struct Exited {
+  const std::uint8_t* exited;
+  ENTREPOT_HD std::int64_t operator()(std::size_t j) const { return exited[j]; }
 };
 
 }  // namespace
@@ -125,8 +139,9 @@ void settle_accounts(Model& m, int step) {
   thrust::for_each(
       first, first + f.size,
       PayFirm{f, b.profit_tax, b.dividend_share, b.cash_buffer_steps, b.exit_patience});
-  const auto payouts =
+  auto payouts =
       totals_by_key<3>(f.size, nr, FirmRegion{m.tables.sectors, f.block}, FirmPayouts{f});
+  m.sum_over_ranks(payouts);
 
   // Taxes to governments, dividends to owners; owners fund the entrants of their region.
   std::vector<std::int64_t> grant(nr, 0);
@@ -146,14 +161,14 @@ void settle_accounts(Model& m, int step) {
   m.stats.firm_exits = exits;
   thrust::device_vector<std::int64_t> grant_device(grant.begin(), grant.end());
   thrust::device_vector<double> wage_device(m.mean_wage.begin(), m.mean_wage.end());
-  thrust::for_each(
-      first, first + f.size,
-      Enter{m.tables.view(), f, thrust::raw_pointer_cast(grant_device.data()),
-            thrust::raw_pointer_cast(wage_device.data()), m.rng, step, b.productivity_shape});
+  thrust::for_each(first, first + f.size,
+                   Enter{m.tables.view(), f, thrust::raw_pointer_cast(grant_device.data()),
+                         thrust::raw_pointer_cast(wage_device.data()), m.rng, m.domain, step,
+                         b.productivity_shape});
 
   // Households: wages, or benefit when unemployed, plus dividends and transfers.
-  const auto unemployed =
-      totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
+  auto unemployed = totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
+  m.sum_over_ranks(unemployed);
   std::vector<std::int64_t> benefit(nr, 0), transfer(nr, 0), households_in(m.world.countries(), 0);
   for (int r = 0; r < nr; ++r) {
     households_in[m.world.region_country[r]] += m.consumer_start[r + 1] - m.consumer_start[r];
@@ -178,9 +193,15 @@ void settle_accounts(Model& m, int step) {
   }
   thrust::device_vector<std::int64_t> benefit_device(benefit.begin(), benefit.end());
   thrust::device_vector<std::int64_t> transfer_device(transfer.begin(), transfer.end());
-  thrust::for_each(first, first + h.size,
-                   ReceiveIncome{f, h, thrust::raw_pointer_cast(benefit_device.data()),
-                                 thrust::raw_pointer_cast(transfer_device.data())});
+  // Employers in the other part of a split region pay too.
+  mirror_firms(m, WagePaid{f.wage_paid}, m.labour_wage_paid);
+  mirror_firms(m, Exited{f.exited}, m.labour_exited);
+  thrust::for_each(
+      first, first + h.size,
+      ReceiveIncome{h, thrust::raw_pointer_cast(m.labour_wage_paid.data()),
+                    thrust::raw_pointer_cast(m.labour_exited.data()), m.domain.labour_first,
+                    thrust::raw_pointer_cast(benefit_device.data()),
+                    thrust::raw_pointer_cast(transfer_device.data())});
 }
 
 }  // namespace entrepot

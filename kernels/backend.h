@@ -21,6 +21,16 @@ ENTREPOT_HD void atomic_add(std::int64_t* target, std::int64_t amount) {
 #endif
 }
 
+// Adds and returns the value before: a slot in a shared output list.
+ENTREPOT_HD std::int64_t atomic_fetch_add(std::int64_t* target, std::int64_t amount) {
+#if defined(__CUDA_ARCH__)
+  return static_cast<std::int64_t>(atomicAdd(reinterpret_cast<unsigned long long*>(target),
+                                             static_cast<unsigned long long>(amount)));
+#else
+  return __atomic_fetch_add(target, amount, __ATOMIC_RELAXED);
+#endif
+}
+
 ENTREPOT_HD void atomic_add(std::int32_t* target, std::int32_t amount) {
 #if defined(__CUDA_ARCH__)
   atomicAdd(target, amount);

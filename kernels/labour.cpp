@@ -2,6 +2,10 @@
 // workers (plus a few quits); unemployed households apply to a firm of their region drawn
 // with probability ∝ vacancies; each firm takes applicants in Philox priority order up to
 // its vacancies. Ranking, not thread timing, decides who gets the job (DESIGN §3.5).
+//
+// Over several ranks, a region split between ranks has one labour market: each rank keeps
+// the staff and labour demand of all the region's firms (the labour mirror), and the ranks
+// that share the region swap their applicants, so each ranks them all alike.
 #include <thrust/copy.h>
 #include <thrust/fill.h>
 #include <thrust/for_each.h>
@@ -12,7 +16,10 @@
 #include <thrust/sort.h>
 #include <thrust/transform.h>
 
+#include <algorithm>
+
 #include "agents/rules.h"
+#include "kernels/ghosts.h"
 #include "kernels/phases.h"
 
 namespace entrepot {
@@ -20,44 +27,76 @@ namespace {
 
 constexpr std::uint64_t kNoFirm = ~std::uint64_t{0};
 
+// Firm fields of the labour mirror, indexed by global firm id.
+struct Mirror {
+  const std::int64_t* values;
+  std::int64_t first;
+  ENTREPOT_HD std::int64_t operator[](std::int64_t id) const { return values[id - first]; }
+};
+
 struct Separate {
-  FirmStore::View f;
   ConsumerStore::View h;
+  Mirror staff_of, wanted_by;
+  Domain domain;
   Philox rng;
   int step;
   double quit_rate;
   ENTREPOT_HD void operator()(std::size_t n) const {
     const std::int32_t firm = h.employer[n];
     if (firm < 0) return;
-    const double staff = static_cast<double>(f.employees[firm]);
-    const double wanted = static_cast<double>(f.labour_demand[firm]);
+    const double staff = static_cast<double>(staff_of[firm]);
+    const double wanted = static_cast<double>(wanted_by[firm]);
     const double excess = staff > wanted && staff > 0.0 ? (staff - wanted) / staff : 0.0;
-    if (rng.uniform(f.size + n, step, Draw::separation, 0) < quit_rate + excess) h.employer[n] = -1;
+    if (rng.uniform(domain.household_id(n), step, Draw::separation, 0) < quit_rate + excess) {
+      h.employer[n] = -1;
+    }
   }
 };
 
 struct CountStaff {
-  FirmStore::View f;
   ConsumerStore::View h;
+  std::int64_t* staff;  // over the labour mirror's firms
+  std::int64_t first;
   ENTREPOT_HD void operator()(std::size_t n) const {
-    if (h.employer[n] >= 0) atomic_add(&f.employees[h.employer[n]], 1);
+    if (h.employer[n] >= 0) atomic_add(&staff[h.employer[n] - first], std::int64_t{1});
   }
 };
 
-struct Vacancies {
-  ENTREPOT_HD std::int64_t operator()(std::int32_t wanted, std::int32_t staff) const {
-    return wanted > staff ? wanted - staff : 0;
+struct OwnStaff {
+  FirmStore::View f;
+  const std::int64_t* staff;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    f.employees[j] = static_cast<std::int32_t>(staff[j]);
+  }
+};
+
+struct AddStaff {
+  FirmStore::View f;
+  const std::int64_t* ids;
+  const std::int64_t* staff;
+  std::int64_t first;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    atomic_add(&f.employees[ids[i] - first], static_cast<std::int32_t>(staff[i]));
+  }
+};
+
+template <class T>
+struct Widen {
+  const T* values;
+  ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
+    return static_cast<std::int64_t>(values[j]);
   }
 };
 
 struct Searching {
   ConsumerStore::View h;
   Philox rng;
-  std::size_t firms;
+  Domain domain;
   int step;
   double probability;
-  ENTREPOT_HD bool operator()(std::int32_t n) const {
-    return h.employer[n] < 0 && rng.uniform(firms + n, step, Draw::job_search, 0) < probability;
+  ENTREPOT_HD bool operator()(std::int64_t n) const {
+    return h.employer[n] < 0 && rng.uniform(domain.household_id(static_cast<std::size_t>(n)), step,
+                                            Draw::job_search, 0) < probability;
   }
 };
 
@@ -65,90 +104,193 @@ struct Searching {
 struct Apply {
   TablesView t;
   ConsumerStore::View h;
-  const std::int64_t* cumulative;  // inclusive scan of vacancies over all firms
+  const std::int64_t* cumulative;  // inclusive scan of vacancies over the mirror's firms
+  std::int64_t base;               // global id of the mirror's first firm
   Philox rng;
-  std::size_t firms;
+  Domain domain;
   int step;
-  ENTREPOT_HD std::uint64_t operator()(std::int32_t n) const {
+  ENTREPOT_HD std::uint64_t operator()(std::int64_t n) const {
     const int region = h.region[n];
-    const std::int64_t first = t.block_start[region * t.sectors];
-    const std::int64_t last = t.block_start[(region + 1) * t.sectors];
+    const std::int64_t first = t.block_start[region * t.sectors] - base;
+    const std::int64_t last = t.block_start[(region + 1) * t.sectors] - base;
     if (last <= first) return kNoFirm;
     const std::int64_t before = first > 0 ? cumulative[first - 1] : 0;
     const std::int64_t open = cumulative[last - 1] - before;
     if (open <= 0) return kNoFirm;
-    const auto w = rng.words(firms + n, step, Draw::job_search, 1);
+    const auto w =
+        rng.words(domain.household_id(static_cast<std::size_t>(n)), step, Draw::job_search, 1);
     const std::uint64_t draw = (static_cast<std::uint64_t>(w[1]) << 32) | w[2];
     const std::int64_t target =
         before + static_cast<std::int64_t>(draw % static_cast<std::uint64_t>(open));
-    const std::int64_t lo = first_above(cumulative, first, last, target);
+    const std::int64_t lo = first_above(cumulative, first, last, target) + base;
     return (static_cast<std::uint64_t>(lo) << 32) | w[3];
   }
+};
+
+// Local household index → global household id, for the applicants' list.
+struct HouseholdId {
+  std::int64_t first;
+  ENTREPOT_HD std::int64_t operator()(std::int64_t n) const { return first + n; }
 };
 
 struct FirmOfKey {
   ENTREPOT_HD std::uint64_t operator()(std::uint64_t key) const { return key >> 32; }
 };
 
+// Applicants are global household ids; this rank hires for its own households and firms.
 struct Hire {
   FirmStore::View f;
   ConsumerStore::View h;
-  const std::int32_t* applicant;
+  Domain domain;
+  const std::int64_t* applicant;
   const std::uint64_t* key;
   const std::int32_t* rank;
   const std::int64_t* cumulative;
+  std::int64_t base;  // global id of the mirror's first firm
   ENTREPOT_HD void operator()(std::size_t i) const {
     if (key[i] == kNoFirm) return;
     const auto firm = static_cast<std::int64_t>(key[i] >> 32);
-    const std::int64_t open = cumulative[firm] - (firm > 0 ? cumulative[firm - 1] : 0);
+    const std::int64_t at = firm - base;
+    const std::int64_t open = cumulative[at] - (at > 0 ? cumulative[at - 1] : 0);
     if (rank[i] >= open) return;
-    h.employer[applicant[i]] = static_cast<std::int32_t>(firm);
-    atomic_add(&f.employees[firm], 1);
+    const std::int64_t n = applicant[i] - domain.household_first;
+    if (n >= 0 && n < static_cast<std::int64_t>(h.size)) {
+      h.employer[n] = static_cast<std::int32_t>(firm);
+    }
+    const std::int64_t j = firm - domain.firm_first;
+    if (j >= 0 && j < static_cast<std::int64_t>(f.size)) atomic_add(&f.employees[j], 1);
   }
 };
+
+// Vacancies of the mirror's firms: labour demand above staff.
+struct MirrorVacancies {
+  const std::int64_t* wanted;
+  const std::int64_t* staff;
+  ENTREPOT_HD std::int64_t operator()(std::size_t i) const {
+    return wanted[i] > staff[i] ? wanted[i] - staff[i] : 0;
+  }
+};
+
+// The applicants of regions split between ranks go to every other rank of the region; the
+// lists come back in rank order, which is household id order, so a stable sort by key ranks
+// them as one rank would.
+void share_applicants(Model& m, std::size_t count) {
+  const Comm& comm = *m.comm;
+  const Partition& p = m.partition;
+  const std::vector<std::int64_t> ids = to_host(m.applicants);
+  const std::vector<std::uint64_t> keys = to_host(m.applicant_key);
+  std::vector<std::vector<std::int64_t>> send(comm.size());
+  const std::vector<std::int64_t>& start = m.consumer_start;
+  int region = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    while (start[region + 1] <= ids[i]) ++region;
+    if (keys[i] == kNoFirm || p.first_rank[region] == p.last_rank[region]) continue;
+    for (int q = p.first_rank[region]; q <= p.last_rank[region]; ++q) {
+      if (q == comm.rank()) continue;
+      send[q].push_back(ids[i]);
+      send[q].push_back(static_cast<std::int64_t>(keys[i]));
+    }
+  }
+  const std::vector<std::vector<std::int64_t>> received = comm.exchange(send);
+  std::vector<std::int64_t> all_ids;
+  std::vector<std::uint64_t> all_keys;
+  for (int q = 0; q < comm.size(); ++q) {
+    if (q == comm.rank()) {
+      all_ids.insert(all_ids.end(), ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(count));
+      all_keys.insert(all_keys.end(), keys.begin(),
+                      keys.begin() + static_cast<std::ptrdiff_t>(count));
+      continue;
+    }
+    for (std::size_t i = 0; i + 1 < received[q].size(); i += 2) {
+      all_ids.push_back(received[q][i]);
+      all_keys.push_back(static_cast<std::uint64_t>(received[q][i + 1]));
+    }
+  }
+  m.applicants.assign(all_ids.begin(), all_ids.end());
+  m.applicant_key.assign(all_keys.begin(), all_keys.end());
+}
 
 }  // namespace
 
 void recount_staff(Model& m) {
-  thrust::fill(m.firms.employees.begin(), m.firms.employees.end(), 0);
+  const Domain& d = m.domain;
+  FirmStore::View f = m.firms.view();
+  const auto span = static_cast<std::size_t>(d.labour_end - d.labour_first);
+  const auto before = static_cast<std::size_t>(d.firm_first - d.labour_first);
+  thrust::device_vector<std::int64_t> staff(span, 0);
+  std::int64_t* counts = thrust::raw_pointer_cast(staff.data());
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + m.consumers.size, CountStaff{m.firms.view(), m.consumers.view()});
+  thrust::for_each(first, first + m.consumers.size,
+                   CountStaff{m.consumers.view(), counts, d.labour_first});
+  thrust::for_each(first, first + f.size, OwnStaff{f, counts + before});
+  if (!m.distributed()) return;
+  // Staff this rank's households give the other parts of split regions go to their owners.
+  std::vector<std::int64_t> theirs(span - f.size);
+  thrust::copy(staff.begin(), staff.begin() + static_cast<std::ptrdiff_t>(before), theirs.begin());
+  thrust::copy(staff.begin() + static_cast<std::ptrdiff_t>(before + f.size), staff.end(),
+               theirs.begin() + static_cast<std::ptrdiff_t>(before));
+  const std::vector<std::int64_t> mine = m.labour_exchange->send_to_owners(theirs, 1);
+  if (mine.empty()) return;
+  const std::vector<std::int64_t>& asked = m.labour_exchange->asked();
+  thrust::device_vector<std::int64_t> ids(asked.begin(), asked.end()),
+      added(mine.begin(), mine.end());
+  thrust::for_each(first, first + asked.size(),
+                   AddStaff{f, thrust::raw_pointer_cast(ids.data()),
+                            thrust::raw_pointer_cast(added.data()), d.firm_first});
 }
 
 void labour_market(Model& m, int step) {
   const Behaviour& b = m.scenario.behaviour;
+  const Domain& d = m.domain;
   FirmStore::View f = m.firms.view();
   ConsumerStore::View h = m.consumers.view();
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + h.size, Separate{f, h, m.rng, step, b.separation_rate});
+  mirror_firms(m, Widen<std::int32_t>{f.employees}, m.labour_employees);
+  mirror_firms(m, Widen<std::int32_t>{f.labour_demand}, m.labour_demand);
+  thrust::for_each(
+      first, first + h.size,
+      Separate{h, Mirror{thrust::raw_pointer_cast(m.labour_employees.data()), d.labour_first},
+               Mirror{thrust::raw_pointer_cast(m.labour_demand.data()), d.labour_first}, d, m.rng,
+               step, b.separation_rate});
   recount_staff(m);
+  mirror_firms(m, Widen<std::int32_t>{f.employees}, m.labour_employees);
 
-  m.vacancies_cumulative.resize(f.size);
-  thrust::transform(m.firms.labour_demand.begin(), m.firms.labour_demand.end(),
-                    m.firms.employees.begin(), m.vacancies_cumulative.begin(), Vacancies{});
-  thrust::inclusive_scan(m.vacancies_cumulative.begin(), m.vacancies_cumulative.end(),
-                         m.vacancies_cumulative.begin());
+  const std::size_t span = m.labour_employees.size();
+  m.labour_vacancies.resize(span);
+  thrust::transform(first, first + span, m.labour_vacancies.begin(),
+                    MirrorVacancies{thrust::raw_pointer_cast(m.labour_demand.data()),
+                                    thrust::raw_pointer_cast(m.labour_employees.data())});
+  thrust::inclusive_scan(m.labour_vacancies.begin(), m.labour_vacancies.end(),
+                         m.labour_vacancies.begin());
+  const std::int64_t* cumulative = thrust::raw_pointer_cast(m.labour_vacancies.data());
 
   m.applicants.resize(h.size);
-  auto index = thrust::counting_iterator<std::int32_t>(0);
-  auto end = thrust::copy_if(index, index + static_cast<std::int32_t>(h.size), m.applicants.begin(),
-                             Searching{h, m.rng, f.size, step, b.job_search_probability});
-  const std::size_t count = static_cast<std::size_t>(end - m.applicants.begin());
-  if (count == 0) return;
+  auto index = thrust::counting_iterator<std::int64_t>(0);
+  auto end = thrust::copy_if(index, index + static_cast<std::int64_t>(h.size), m.applicants.begin(),
+                             Searching{h, m.rng, d, step, b.job_search_probability});
+  std::size_t count = static_cast<std::size_t>(end - m.applicants.begin());
   m.applicant_key.resize(count);
-  m.applicant_rank.resize(count);
-  const std::int64_t* cumulative = thrust::raw_pointer_cast(m.vacancies_cumulative.data());
   thrust::transform(m.applicants.begin(), m.applicants.begin() + count, m.applicant_key.begin(),
-                    Apply{m.tables.view(), h, cumulative, m.rng, f.size, step});
+                    Apply{m.tables.view(), h, cumulative, d.labour_first, m.rng, d, step});
+  thrust::transform(m.applicants.begin(), m.applicants.begin() + count, m.applicants.begin(),
+                    HouseholdId{d.household_first});
+  if (m.distributed()) {
+    share_applicants(m, count);
+    count = m.applicants.size();
+  }
+  if (count == 0) return;
+  m.applicant_rank.resize(count);
   // Stable: equal (firm, priority) keys keep household order, so ties break by id.
-  thrust::stable_sort_by_key(m.applicant_key.begin(), m.applicant_key.end(), m.applicants.begin());
+  thrust::stable_sort_by_key(m.applicant_key.begin(), m.applicant_key.begin() + count,
+                             m.applicants.begin());
   auto firm_of = thrust::make_transform_iterator(m.applicant_key.begin(), FirmOfKey{});
   thrust::exclusive_scan_by_key(firm_of, firm_of + count, thrust::make_constant_iterator(1),
                                 m.applicant_rank.begin());
-  thrust::for_each(first, first + count,
-                   Hire{f, h, thrust::raw_pointer_cast(m.applicants.data()),
-                        thrust::raw_pointer_cast(m.applicant_key.data()),
-                        thrust::raw_pointer_cast(m.applicant_rank.data()), cumulative});
+  thrust::for_each(
+      first, first + count,
+      Hire{f, h, d, thrust::raw_pointer_cast(m.applicants.data()),
+           thrust::raw_pointer_cast(m.applicant_key.data()),
+           thrust::raw_pointer_cast(m.applicant_rank.data()), cumulative, d.labour_first});
 }
 
 }  // namespace entrepot

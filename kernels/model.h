@@ -6,11 +6,16 @@
 #include <thrust/device_vector.h>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "agents/stores.h"
+#include "kernels/reduce.h"
 #include "kernels/rng.h"
 #include "kernels/statistics.h"
+#include "world/comm.h"
+#include "world/exchange.h"
+#include "world/partition.h"
 #include "world/scenario.h"
 #include "world/world.h"
 
@@ -39,6 +44,63 @@ struct Quote {
   double price;
   std::int32_t origin;     // the seller's region
   std::int32_t rationing;  // 1 if it shipped less than was ordered last step
+};
+
+// The agents this rank owns, out of the whole economy: the firms [firm_first, firm_first +
+// stored) and households likewise, in global id order. Stores hold the owned agents only;
+// links (suppliers, retailers, employers) and Philox counters use global ids, so a run
+// draws the same numbers on any number of ranks.
+struct Domain {
+  std::int64_t firm_first = 0, firm_total = 0;
+  std::int64_t household_first = 0, household_total = 0;
+  // The firms of every region this rank holds agents of: its own, plus the other parts of a
+  // region split between ranks, whose labour market it shares.
+  std::int64_t labour_first = 0, labour_end = 0;
+  // Philox counter ids: firms first, then households.
+  ENTREPOT_HD std::uint64_t firm_id(std::size_t j) const {
+    return static_cast<std::uint64_t>(firm_first) + j;
+  }
+  ENTREPOT_HD std::uint64_t household_id(std::size_t n) const {
+    return static_cast<std::uint64_t>(firm_total + household_first) + n;
+  }
+};
+
+// Where a seller sits in this rank's books: its own firms first, then the ghosts (sellers
+// of other ranks that its buyers need this phase), by binary search over their sorted ids.
+// A one-rank run has no ghosts, and the index is the id.
+struct SellerIndex {
+  std::int64_t first = 0, owned = 0;
+  const std::int64_t* ghosts = nullptr;
+  std::int64_t ghost_count = 0;
+  ENTREPOT_HD std::int64_t operator()(std::int64_t id) const {
+    const std::int64_t local = id - first;
+    if (local >= 0 && local < owned) return local;
+    std::int64_t lo = 0, hi = ghost_count;
+    while (lo < hi) {
+      const std::int64_t mid = lo + (hi - lo) / 2;
+      if (ghosts[mid] < id) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return owned + lo;
+  }
+  ENTREPOT_HD bool owns(std::int64_t id) const { return id >= first && id - first < owned; }
+  // Whether the book has this seller: owned, or among the ghosts.
+  ENTREPOT_HD bool holds(std::int64_t id) const {
+    if (owns(id)) return true;
+    const std::int64_t at = (*this)(id)-owned;
+    return at < ghost_count && ghosts[at] == id;
+  }
+};
+
+// A book of seller records indexed by global seller id.
+template <class Entry>
+struct Book {
+  Entry* entries = nullptr;
+  SellerIndex index;
+  ENTREPOT_HD Entry& operator[](std::int64_t id) const { return entries[index(id)]; }
 };
 
 // Flow accumulator components, per (destination region, origin region, sector).
@@ -115,7 +177,8 @@ struct Tables {
 };
 
 struct Model {
-  Model(const Scenario& scenario, World& world);
+  // `comm`: the ranks this economy is stepped over; none (or one rank) steps it whole here.
+  Model(const Scenario& scenario, World& world, const Comm* comm = nullptr);
 
   const Scenario& scenario;
   World& world;
@@ -132,14 +195,12 @@ struct Model {
   std::vector<std::int64_t> government, owners;
 
   // Per-step accumulators and scratch in device memory.
-  thrust::device_vector<std::int64_t> flows;  // [((d·R + o)·S + s)·kFlows + f]
-  std::vector<std::int64_t> host_flows;
-  thrust::device_vector<Offer> offers,
-      spill_offers;  // the two trade rounds                 // the same, copied after trade
-  thrust::device_vector<Quote> quotes;                  // sellers as the search sees them
+  thrust::device_vector<std::int64_t> flows;                   // [((d·R + o)·S + s)·kFlows + f]
+  std::vector<std::int64_t> host_flows, host_household_flows;  // summed over ranks
+  thrust::device_vector<Offer> offers, spill_offers;  // the two trade rounds: owned, then ghosts
+  thrust::device_vector<Quote> quotes;  // sellers as the search sees them: owned, then ghosts
   thrust::device_vector<std::int64_t> household_flows;  // [(r·slots + c)·2]: spent, delivered
-  thrust::device_vector<std::int64_t> vacancies_cumulative;
-  thrust::device_vector<std::int32_t> applicants;
+  thrust::device_vector<std::int64_t> applicants;       // household ids
   thrust::device_vector<std::uint64_t> applicant_key;
   thrust::device_vector<std::int32_t> applicant_rank;
 
@@ -147,6 +208,26 @@ struct Model {
   std::vector<double> unemployment_rate, mean_wage;  // mean_wage in money micro-units
   thrust::device_vector<double> unemployment_device;
   std::vector<double> base_unit_value;  // CPI base: region × household slot
+
+  // The run over ranks: who owns what, and the ghost sellers of the current phase.
+  const Comm* comm = nullptr;
+  Partition partition;
+  Domain domain;
+  std::unique_ptr<SellerExchange> quote_exchange, offer_exchange, labour_exchange;
+  thrust::device_vector<std::int64_t> quote_ghosts, offer_ghosts;
+  bool distributed() const { return comm != nullptr && comm->distributed(); }
+  SellerIndex seller_index(const thrust::device_vector<std::int64_t>& ghosts) const;
+  // Sums int64 totals over ranks in place (nothing to do on one rank).
+  void sum_over_ranks(std::int64_t* values, std::size_t count) const;
+  std::int64_t sum_over_ranks(std::int64_t value) const;
+  template <int N>
+  void sum_over_ranks(std::vector<Totals<N>>& rows) const {
+    if (!rows.empty()) sum_over_ranks(&rows[0].v[0], rows.size() * N);
+  }
+
+  // Firm fields over [domain.labour_first, labour_end), for the labour market and incomes.
+  thrust::device_vector<std::int64_t> labour_employees, labour_demand, labour_wage_paid,
+      labour_exited, labour_vacancies;
 
   StepStatistics stats;
   std::int64_t initial_money = 0;

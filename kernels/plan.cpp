@@ -12,6 +12,7 @@ namespace {
 struct PlanFirm {
   TablesView t;
   FirmStore::View f;
+  Book<const Quote> quotes;  // suppliers as the search saw them (prices are unchanged since)
   double inventory_target, adjust_steps, stock_target;
 
   ENTREPOT_HD void operator()(std::size_t j) const {
@@ -31,9 +32,10 @@ struct PlanFirm {
       const int input = t.input_sector[sector * kInputSlots + k];
       const std::int32_t seller = f.supplier[k * f.size + j];
       if (input < 0 || seller < 0) continue;
-      const std::size_t cell = t.rrs(f.block[seller] / t.sectors, region, input);
+      const Quote& quote = quotes[seller];
+      const std::size_t cell = t.rrs(quote.origin, region, input);
       if (is_banned(t.trade_factor[cell])) continue;
-      landed[k] = landed_cost(f.price[seller], t.trade_factor[cell]);
+      landed[k] = landed_cost(quote.price, t.trade_factor[cell]);
       iceberg[k] = t.iceberg[cell];
       unit_inputs = unit_inputs + t.input_amount[sector * kInputSlots + k] * landed[k];
     }
@@ -117,15 +119,17 @@ void plan_production(Model& m) {
   const Behaviour& b = m.scenario.behaviour;
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + m.firms.size,
-                   PlanFirm{m.tables.view(), m.firms.view(), b.inventory_target,
-                            b.inventory_adjust_steps, b.input_stock_target});
+                   PlanFirm{m.tables.view(), m.firms.view(),
+                            Book<const Quote>{thrust::raw_pointer_cast(m.quotes.data()),
+                                              m.seller_index(m.quote_ghosts)},
+                            b.inventory_target, b.inventory_adjust_steps, b.input_stock_target});
 }
 
 std::int64_t produce(Model& m) {
   auto first = thrust::counting_iterator<std::size_t>(0);
-  return thrust::transform_reduce(first, first + m.firms.size,
-                                  ProduceFirm{m.tables.view(), m.firms.view()}, std::int64_t{0},
-                                  thrust::plus<std::int64_t>());
+  return m.sum_over_ranks(thrust::transform_reduce(first, first + m.firms.size,
+                                                   ProduceFirm{m.tables.view(), m.firms.view()},
+                                                   std::int64_t{0}, thrust::plus<std::int64_t>()));
 }
 
 }  // namespace entrepot

@@ -9,6 +9,7 @@
 #include <thrust/transform.h>
 
 #include "agents/rules.h"
+#include "kernels/ghosts.h"
 #include "kernels/phases.h"
 
 namespace entrepot {
@@ -22,10 +23,12 @@ struct FoundFirm {
   FirmStore::View f;
   const double* input_cost;  // per sector, at the starting prices
   Philox rng;
+  Domain domain;
   double shape;
   ENTREPOT_HD void operator()(std::size_t j) const {
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
-    const double phi = pareto_productivity(rng.uniform(j, 0, Draw::productivity, 0), shape);
+    const double phi =
+        pareto_productivity(rng.uniform(domain.firm_id(j), 0, Draw::productivity, 0), shape);
     f.productivity[j] = static_cast<float>(phi);
     const double tfp = t.region_tfp[region];
     f.wage[j] = static_cast<std::int64_t>(tfp * static_cast<double>(kMoneyScale));
@@ -51,16 +54,17 @@ struct HiringWeight {
 struct FirstJob {
   TablesView t;
   ConsumerStore::View h;
-  const std::int64_t* cumulative;
+  const std::int64_t* cumulative;  // over the labour mirror's firms
+  std::int64_t base;               // global id of the mirror's first firm
   Philox rng;
-  std::size_t firms;
+  Domain domain;
   double unemployment;
   ENTREPOT_HD void operator()(std::size_t n) const {
     const int region = h.region[n];
-    const auto w = rng.words(firms + n, 0, Draw::employer_init, 0);
+    const auto w = rng.words(domain.household_id(n), 0, Draw::employer_init, 0);
     h.employer[n] = -1;
-    const std::int64_t first = t.block_start[region * t.sectors];
-    const std::int64_t last = t.block_start[(region + 1) * t.sectors];
+    const std::int64_t first = t.block_start[region * t.sectors] - base;
+    const std::int64_t last = t.block_start[(region + 1) * t.sectors] - base;
     if (last <= first || to_unit(w[0]) < unemployment) return;
     const std::int64_t before = first > 0 ? cumulative[first - 1] : 0;
     const std::int64_t total = cumulative[last - 1] - before;
@@ -68,7 +72,7 @@ struct FirstJob {
     const std::int64_t target =
         before + static_cast<std::int64_t>(draw % static_cast<std::uint64_t>(total));
     const std::int64_t lo = first_above(cumulative, first, last, target);
-    h.employer[n] = static_cast<std::int32_t>(lo);
+    h.employer[n] = static_cast<std::int32_t>(lo + base);
   }
 };
 
@@ -118,18 +122,23 @@ void populate(Model& m) {
   const Scenario& sc = m.scenario;
   const Behaviour& b = sc.behaviour;
   const int ns = m.tables.sectors;
-  m.firms.resize(static_cast<std::size_t>(m.block_start.back()));
-  m.consumers.resize(static_cast<std::size_t>(m.consumer_start.back()));
+  const Domain& d = m.domain;
+  const RankShare& mine = m.partition.ranks[m.comm != nullptr ? m.comm->rank() : 0];
+  m.firms.resize(static_cast<std::size_t>(mine.firm_end - mine.firm_begin));
+  m.consumers.resize(static_cast<std::size_t>(mine.household_end - mine.household_begin));
   FirmStore::View f = m.firms.view();
   ConsumerStore::View h = m.consumers.view();
   const TablesView t = m.tables.view();
   auto first = thrust::counting_iterator<std::size_t>(0);
 
-  // Dense ids: block and region follow from the id by the layout tables.
-  thrust::upper_bound(m.tables.block_start.begin() + 1, m.tables.block_start.end(), first,
-                      first + f.size, m.firms.block.begin());
-  thrust::upper_bound(m.tables.consumer_start.begin() + 1, m.tables.consumer_start.end(), first,
-                      first + h.size, m.consumers.region.begin());
+  // Dense ids: block and region follow from the (global) id by the layout tables.
+  auto firm_ids = thrust::counting_iterator<std::int64_t>(d.firm_first);
+  auto household_ids = thrust::counting_iterator<std::int64_t>(d.household_first);
+  thrust::upper_bound(m.tables.block_start.begin() + 1, m.tables.block_start.end(), firm_ids,
+                      firm_ids + static_cast<std::ptrdiff_t>(f.size), m.firms.block.begin());
+  thrust::upper_bound(m.tables.consumer_start.begin() + 1, m.tables.consumer_start.end(),
+                      household_ids, household_ids + static_cast<std::ptrdiff_t>(h.size),
+                      m.consumers.region.begin());
 
   // Starting sector prices p_s = (1+μ_s)·(1 + Σ_k a_ks·p_k·τ̄), by iteration.
   std::vector<double> price(ns, 1.0), input_cost(ns, 0.0);
@@ -164,18 +173,18 @@ void populate(Model& m) {
   }
   thrust::device_vector<double> input_cost_device(input_cost.begin(), input_cost.end());
   const double* cost = thrust::raw_pointer_cast(input_cost_device.data());
-  thrust::for_each(first, first + f.size, FoundFirm{t, f, cost, m.rng, b.productivity_shape});
+  thrust::for_each(first, first + f.size, FoundFirm{t, f, cost, m.rng, d, b.productivity_shape});
 
-  m.vacancies_cumulative.resize(f.size);
+  // First jobs over the firms of each household's region, split between ranks or not.
   thrust::device_vector<double> hiring_device(hiring.begin(), hiring.end());
-  thrust::transform(
-      first, first + f.size, m.vacancies_cumulative.begin(),
-      HiringWeight{f.productivity, f.block, ns, thrust::raw_pointer_cast(hiring_device.data())});
-  thrust::inclusive_scan(m.vacancies_cumulative.begin(), m.vacancies_cumulative.end(),
-                         m.vacancies_cumulative.begin());
+  mirror_firms(
+      m, HiringWeight{f.productivity, f.block, ns, thrust::raw_pointer_cast(hiring_device.data())},
+      m.labour_vacancies);
+  thrust::inclusive_scan(m.labour_vacancies.begin(), m.labour_vacancies.end(),
+                         m.labour_vacancies.begin());
   thrust::for_each(first, first + h.size,
-                   FirstJob{t, h, thrust::raw_pointer_cast(m.vacancies_cumulative.data()), m.rng,
-                            f.size, b.target_unemployment});
+                   FirstJob{t, h, thrust::raw_pointer_cast(m.labour_vacancies.data()),
+                            d.labour_first, m.rng, d, b.target_unemployment});
   recount_staff(m);
   thrust::for_each(
       first, first + f.size,

@@ -41,6 +41,7 @@ void collect_statistics(Model& m, int step) {
   st.step = step;
 
   st.money = {sum(m.firms.cash), sum(m.consumers.cash), 0, 0};
+  m.sum_over_ranks(st.money.data(), 2);
   for (std::int64_t g : m.government) st.money[2] += g;
   for (std::int64_t o : m.owners) st.money[3] += o;
 
@@ -67,12 +68,13 @@ void collect_statistics(Model& m, int step) {
     }
   }
 
-  const auto firms = totals_by_key<3>(f.size, nr, FirmRegion{ns, f.block}, FirmAccounts{f});
-  const auto unemployed =
-      totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
-  const auto prices = totals_by_key<2>(f.size, nr * ns, FirmBlock{f.block}, BlockPrices{f});
-  std::vector<std::int64_t> household(m.household_flows.size());
-  thrust::copy(m.household_flows.begin(), m.household_flows.end(), household.begin());
+  auto firms = totals_by_key<3>(f.size, nr, FirmRegion{ns, f.block}, FirmAccounts{f});
+  auto unemployed = totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
+  auto prices = totals_by_key<2>(f.size, nr * ns, FirmBlock{f.block}, BlockPrices{f});
+  m.sum_over_ranks(firms);
+  m.sum_over_ranks(unemployed);
+  m.sum_over_ranks(prices);
+  const std::vector<std::int64_t>& household = m.host_household_flows;
 
   st.value_added.assign(nr, 0);
   st.employment.assign(nr, 0);
@@ -116,9 +118,11 @@ void collect_statistics(Model& m, int step) {
   }
   m.unemployment_device.assign(m.unemployment_rate.begin(), m.unemployment_rate.end());
 
-  st.produced = sum(m.firms.output);
+  std::int64_t goods[2] = {sum(m.firms.output), sum(m.firms.inventory) + sum(m.firms.input_stock)};
+  m.sum_over_ranks(goods, 2);
+  st.produced = goods[0];
   st.melted = shipped - delivered;
-  st.inventory = sum(m.firms.inventory) + sum(m.firms.input_stock);
+  st.inventory = goods[1];
 }
 
 }  // namespace entrepot

@@ -10,6 +10,7 @@
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
+#include "kernels/ghosts.h"
 #include "kernels/phases.h"
 
 namespace entrepot {
@@ -17,7 +18,7 @@ namespace {
 
 struct OrderInputs {
   FirmStore::View f;
-  Offer* offers;
+  Book<Offer> offers;
   ENTREPOT_HD void operator()(std::size_t i) const {
     const std::int32_t seller = f.supplier[i];
     if (seller >= 0 && f.input_order[i] > 0) atomic_add(&offers[seller].orders, f.input_order[i]);
@@ -28,7 +29,7 @@ struct OrderInputs {
 struct InputRound {
   TablesView t;
   FirmStore::View f;
-  const Offer* offers;  // round one
+  Book<Offer> offers;  // round one
   ENTREPOT_HD double unserved_value(std::size_t i, std::size_t j) const {
     const std::int32_t seller = f.supplier[i];
     const std::int64_t q = f.input_order[i];
@@ -56,9 +57,10 @@ struct BuyInputs {
   InputRound round;
   SpillSeller spill;
   bool second;
-  Offer* spill_book;  // where round one places the orders of round two
+  Book<Offer> spill_book;  // where round one places the orders of round two
   std::int64_t* flows;
   std::size_t chunk;
+  std::uint64_t first;  // global id of firm 0
   ENTREPOT_HD void flush(std::int64_t (*local)[kMaxSectors][kFlows], int dest) const {
     const TablesView& t = settle.t;
     for (int o = 0; o < t.regions; ++o) {
@@ -91,7 +93,7 @@ struct BuyInputs {
         if (second) {
           const double value = round.unserved_value(i, j);
           if (value <= 0.0) continue;
-          seller = spill(j, k, region, input, seller);
+          seller = spill(first + j, k, region, input, seller);
           if (seller < 0) continue;
           q = round.spill_order(value, seller, j, input);
         }
@@ -108,7 +110,7 @@ struct BuyInputs {
         if (!second && flow[kFlowShipped] < q) {
           // Left short: order the rest from another seller with stock to spare.
           const double value = round.unserved_value(i, j);
-          const std::int32_t other = spill(j, k, region, input, seller);
+          const std::int32_t other = spill(first + j, k, region, input, seller);
           if (value > 0.0 && other >= 0) {
             const std::int64_t more = round.spill_order(value, other, j, input);
             if (more > 0) atomic_add(&spill_book[other].orders, more);
@@ -117,6 +119,28 @@ struct BuyInputs {
       }
     }
     flush(local, dest);
+  }
+};
+
+// Round one's short input slots: their spill sellers, for fetching from other ranks.
+struct ShortInputSlots {
+  InputRound round;
+  SpillSeller spill;
+  std::uint64_t first;
+  SellerIndex held;
+  template <class Emit>
+  ENTREPOT_HD void operator()(std::size_t j, Emit& emit) const {
+    const FirmStore::View& f = round.f;
+    const int region = f.block[j] / round.t.sectors;
+    for (int k = 0; k < kInputSlots; ++k) {
+      const std::size_t i = k * f.size + j;
+      const std::int32_t seller = f.supplier[i];
+      const std::int64_t q = f.input_order[i];
+      if (seller < 0 || q <= 0) continue;
+      const Offer& offer = round.offers[seller];
+      if (filled_quantity(q, offer.stock, offer.orders) >= q) continue;
+      spill.draw_all(first + j, k, region, round.input_of(i, j), held, emit);
+    }
   }
 };
 
@@ -161,6 +185,11 @@ struct CloseBooks {
 
 }  // namespace
 
+Book<Offer> round_book(Model& m, bool second) {
+  return Book<Offer>{thrust::raw_pointer_cast(second ? m.spill_offers.data() : m.offers.data()),
+                     m.seller_index(m.offer_ghosts)};
+}
+
 void trade(Model& m, int step) {
   FirmStore& firms = m.firms;
   thrust::fill(firms.input_cost.begin(), firms.input_cost.end(), 0);
@@ -168,27 +197,37 @@ void trade(Model& m, int step) {
   thrust::fill(m.household_flows.begin(), m.household_flows.end(), 0);
   const TablesView t = m.tables.view();
   FirmStore::View f = firms.view();
+  m.offer_ghosts.clear();
   m.offers.resize(f.size);
   m.spill_offers.resize(f.size);
-  Offer* offers = thrust::raw_pointer_cast(m.offers.data());
-  Offer* spill_offers = thrust::raw_pointer_cast(m.spill_offers.data());
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + f.size, OpenBooks{t, f, offers, spill_offers});
+  thrust::for_each(first, first + f.size,
+                   OpenBooks{t, f, thrust::raw_pointer_cast(m.offers.data()),
+                             thrust::raw_pointer_cast(m.spill_offers.data())});
+  if (m.distributed()) open_ghost_books(m);
 
   // Orders first, so firms' and households' purchases compete for one stock.
-  thrust::for_each(first, first + f.size * kInputSlots, OrderInputs{f, offers});
+  thrust::for_each(first, first + f.size * kInputSlots, OrderInputs{f, round_book(m, false)});
   order_consumption(m);
-  const SpillSeller spill{t, offers, m.rng, step};
+  if (m.distributed()) total_orders(m, step);
+  const SpillSeller spill{t, round_book(m, false), m.rng, step};
   settle_inputs(m, spill, false);
   settle_consumption(m, spill, false);
+  if (m.distributed()) return_sales(m, false);
+  Offer* offers = thrust::raw_pointer_cast(m.offers.data());
+  Offer* spill_offers = thrust::raw_pointer_cast(m.spill_offers.data());
   thrust::for_each(first, first + f.size, CloseFirstRound{offers, spill_offers});
+  if (m.distributed()) open_ghost_spill_round(m);
   settle_consumption(m, spill, true);
   settle_inputs(m, spill, true);
+  if (m.distributed()) return_sales(m, true);
   thrust::for_each(first, first + f.size, CloseBooks{f, offers, spill_offers});
 
-  // Duty belongs to the importer's government.
-  m.host_flows.resize(m.flows.size());
-  thrust::copy(m.flows.begin(), m.flows.end(), m.host_flows.begin());
+  // Flows of all ranks' buyers; duty belongs to the importer's government.
+  m.host_flows = to_host(m.flows);
+  m.sum_over_ranks(m.host_flows.data(), m.host_flows.size());
+  m.host_household_flows = to_host(m.household_flows);
+  m.sum_over_ranks(m.host_household_flows.data(), m.host_household_flows.size());
   const int nr = t.regions, ns = t.sectors;
   for (int d = 0; d < nr; ++d) {
     for (int o = 0; o < nr; ++o) {
@@ -205,12 +244,18 @@ void settle_inputs(Model& m, const SpillSeller& spill, bool second) {
   if (f.size == 0) return;
   auto first = thrust::counting_iterator<std::size_t>(0);
   const TablesView t = m.tables.view();
-  Offer* offers = thrust::raw_pointer_cast(m.offers.data());
-  Offer* spill_offers = thrust::raw_pointer_cast(m.spill_offers.data());
   thrust::for_each(
       first, first + (f.size + kTradeChunk - 1) / kTradeChunk,
-      BuyInputs{Settle{t, second ? spill_offers : offers}, InputRound{t, f, offers}, spill, second,
-                spill_offers, thrust::raw_pointer_cast(m.flows.data()), kTradeChunk});
+      BuyInputs{Settle{t, round_book(m, second)}, InputRound{t, f, round_book(m, false)}, spill,
+                second, round_book(m, true), thrust::raw_pointer_cast(m.flows.data()), kTradeChunk,
+                m.domain.firm_id(0)});
+}
+
+std::vector<std::int64_t> spill_candidates_of_firms(Model& m, const SpillSeller& spill) {
+  FirmStore::View f = m.firms.view();
+  return collect_ids(f.size,
+                     ShortInputSlots{InputRound{m.tables.view(), f, round_book(m, false)}, spill,
+                                     m.domain.firm_id(0), m.seller_index(m.offer_ghosts)});
 }
 
 }  // namespace entrepot

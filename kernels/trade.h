@@ -19,7 +19,7 @@ inline constexpr std::size_t kTradeChunk = 4096;
 
 struct HouseholdCosts {
   TablesView t;
-  Offer* offers;  // round one
+  Book<Offer> offers;  // round one
   // Trade cell of a household slot, or −1 when the retailer is missing or banned.
   ENTREPOT_HD long long cell(std::int32_t seller, int region, int slot) const {
     if (seller < 0) return -1;
@@ -32,7 +32,7 @@ struct HouseholdCosts {
 // it, and pays (never more than the buyer holds); adds the flow to `flow`.
 struct Settle {
   TablesView t;
-  Offer* book;  // the round's offers
+  Book<Offer> book;  // the round's offers
   ENTREPOT_HD void operator()(std::int32_t seller, std::int64_t order, std::size_t cell,
                               bool foreign, std::int64_t& cash, std::int64_t* flow) const {
     Offer& offer = book[seller];
@@ -58,9 +58,21 @@ struct Settle {
 // on values fixed during both rounds, so both rounds draw the same seller.
 struct SpillSeller {
   TablesView t;
-  const Offer* offers;  // round one
+  Book<Offer> offers;  // round one
   Philox rng;
   int step;
+  // Both gravity draws of a buyer's slot, whether or not the second is needed: the sellers
+  // whose round-one totals a rank must fetch before round one settles.
+  template <class Emit>
+  ENTREPOT_HD void draw_all(std::uint64_t buyer, int slot, int dest, int sector,
+                            const SellerIndex& held, Emit& emit) const {
+    const auto w = rng.words(buyer, step, Draw::spillover, static_cast<std::uint32_t>(slot));
+    for (int k = 0; k < 2; ++k) {
+      const std::int32_t seller = t.find_seller(dest, sector, w[2 * k], w[2 * k + 1]);
+      if (seller < 0) return;
+      if (!held.holds(seller)) emit(seller);
+    }
+  }
   ENTREPOT_HD std::int32_t operator()(std::uint64_t buyer, int slot, int dest, int sector,
                                       std::int32_t current) const {
     const auto w = rng.words(buyer, step, Draw::spillover, static_cast<std::uint32_t>(slot));
@@ -83,5 +95,20 @@ struct SpillSeller {
 void order_consumption(Model& model);
 void settle_consumption(Model& model, const SpillSeller& spill, bool second);
 void settle_inputs(Model& model, const SpillSeller& spill, bool second);
+
+// The books of a round: owned sellers, then the ghosts of other ranks.
+Book<Offer> round_book(Model& model, bool second);
+
+// Sellers that buyers left short in round one will try in round two and the book lacks.
+std::vector<std::int64_t> spill_candidates_of_firms(Model& model, const SpillSeller& spill);
+std::vector<std::int64_t> spill_candidates_of_households(Model& model, const SpillSeller& spill);
+
+// Over several ranks (kernels/trade_ghosts.cpp): the ghost sellers of the current links
+// with their opening offers; the orders summed at the owners and the totals back, plus the
+// ghosts round two needs; what a round sold to the owners; round two's stock and orders.
+void open_ghost_books(Model& model);
+void total_orders(Model& model, int step);
+void return_sales(Model& model, bool second);
+void open_ghost_spill_round(Model& model);
 
 }  // namespace entrepot

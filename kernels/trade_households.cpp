@@ -7,6 +7,7 @@
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
+#include "kernels/ghosts.h"
 #include "kernels/phases.h"
 #include "kernels/trade.h"
 
@@ -74,11 +75,12 @@ struct BuyConsumption {
   FirstRound round;
   SpillSeller spill;
   Settle settle;
-  bool second;        // false: the retailers' round; true: the spill round
-  Offer* spill_book;  // where round one places the orders of round two
+  bool second;             // false: the retailers' round; true: the spill round
+  Book<Offer> spill_book;  // where round one places the orders of round two
   std::int64_t* flows;
   std::int64_t* household;  // [region][slot][spent, delivered]
-  std::size_t firms, chunk;
+  std::uint64_t first;      // Philox id of household 0
+  std::size_t chunk;
 
   ENTREPOT_HD void flush(std::int64_t (*local)[kConsumerSlots][kFlows], int dest) const {
     const TablesView& t = settle.t;
@@ -127,7 +129,7 @@ struct BuyConsumption {
           if (!((short_slots >> s) & 1u)) continue;
           const double value = round.unserved_value(n, s, budget);
           if (value <= 0.0) continue;
-          seller = spill(firms + n, s, region, t.consumer_sector[s], seller);
+          seller = spill(first + n, s, region, t.consumer_sector[s], seller);
           if (seller < 0) continue;
           cell = round.costs.cell(seller, region, s);
           q = static_cast<std::int64_t>(value /
@@ -144,7 +146,7 @@ struct BuyConsumption {
           // rest from another seller with stock to spare.
           marked = static_cast<std::uint8_t>(marked | (1u << s));
           const double value = round.unserved_value(n, s, budget);
-          const std::int32_t other = spill(firms + n, s, region, t.consumer_sector[s], seller);
+          const std::int32_t other = spill(first + n, s, region, t.consumer_sector[s], seller);
           if (value > 0.0 && other >= 0) {
             const long long other_cell = round.costs.cell(other, region, s);
             const auto more = static_cast<std::int64_t>(
@@ -160,11 +162,40 @@ struct BuyConsumption {
   }
 };
 
+// Round one's short slots: their spill sellers, for fetching from other ranks.
+struct ShortHouseholdSlots {
+  FirstRound round;
+  SpillSeller spill;
+  std::uint64_t first;
+  SellerIndex held;
+  template <class Emit>
+  ENTREPOT_HD void operator()(std::size_t n, Emit& emit) const {
+    const TablesView& t = round.costs.t;
+    const std::int64_t budget = round.budget(n);
+    for (int s = 0; s < t.consumer_slots; ++s) {
+      long long cell = -1;
+      const std::int64_t q = round.order(n, s, budget, cell);
+      if (q <= 0) continue;
+      const Offer& offer = round.costs.offers[round.h.retailer[s * round.h.size + n]];
+      if (filled_quantity(q, offer.stock, offer.orders) >= q) continue;
+      spill.draw_all(first + n, s, round.h.region[n], t.consumer_sector[s], held, emit);
+    }
+  }
+};
+
 }  // namespace
+
+std::vector<std::int64_t> spill_candidates_of_households(Model& m, const SpillSeller& spill) {
+  const Behaviour& b = m.scenario.behaviour;
+  HouseholdCosts costs{m.tables.view(), round_book(m, false)};
+  FirstRound round{costs, m.consumers.view(), b.consume_income, b.consume_wealth};
+  return collect_ids(m.consumers.size, ShortHouseholdSlots{round, spill, m.domain.household_id(0),
+                                                           m.seller_index(m.offer_ghosts)});
+}
 
 void order_consumption(Model& m) {
   const Behaviour& b = m.scenario.behaviour;
-  HouseholdCosts costs{m.tables.view(), thrust::raw_pointer_cast(m.offers.data())};
+  HouseholdCosts costs{m.tables.view(), round_book(m, false)};
   FirstRound round{costs, m.consumers.view(), b.consume_income, b.consume_wealth};
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + m.consumers.size, OrderConsumption{round});
@@ -175,16 +206,14 @@ void settle_consumption(Model& m, const SpillSeller& spill, bool second) {
   const TablesView t = m.tables.view();
   ConsumerStore::View h = m.consumers.view();
   if (h.size == 0) return;
-  Offer* offers = thrust::raw_pointer_cast(m.offers.data());
-  Offer* spill_offers = thrust::raw_pointer_cast(m.spill_offers.data());
-  HouseholdCosts costs{t, offers};
+  HouseholdCosts costs{t, round_book(m, false)};
   FirstRound round{costs, h, b.consume_income, b.consume_wealth};
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + (h.size + kTradeChunk - 1) / kTradeChunk,
-                   BuyConsumption{round, spill, Settle{t, second ? spill_offers : offers}, second,
-                                  spill_offers, thrust::raw_pointer_cast(m.flows.data()),
-                                  thrust::raw_pointer_cast(m.household_flows.data()), m.firms.size,
-                                  kTradeChunk});
+                   BuyConsumption{round, spill, Settle{t, round_book(m, second)}, second,
+                                  round_book(m, true), thrust::raw_pointer_cast(m.flows.data()),
+                                  thrust::raw_pointer_cast(m.household_flows.data()),
+                                  m.domain.household_id(0), kTradeChunk});
 }
 
 }  // namespace entrepot

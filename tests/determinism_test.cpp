@@ -98,7 +98,7 @@ std::vector<std::string> differing_state(const Model& a, const Model& b) {
   vec("base_unit_value", a.base_unit_value, b.base_unit_value);
   vec("host_flows", a.host_flows, b.host_flows);
   vec("household_flows", a.household_flows, b.household_flows);
-  vec("vacancies_cumulative", a.vacancies_cumulative, b.vacancies_cumulative);
+  vec("labour_vacancies", a.labour_vacancies, b.labour_vacancies);
   return out;
 }
 

@@ -17,9 +17,10 @@ if(ENTREPOT_MPI)
     ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
 endif()
 
-# `entrepot run` under mpirun: -np 1 matches a plain run byte for byte; more ranks are refused
-# with the partition reported until a run can be stepped over several ranks.
+# `entrepot run` over 1 to 4 ranks: the result file holds the same bytes as a plain run.
 if(ENTREPOT_MPI AND SYSTEM_PYTHON)
-  entrepot_cli_test(cli-mpirun 300 mpirun.py ${MPIEXEC_EXECUTABLE})
-  set_property(TEST cli-mpirun APPEND PROPERTY LABELS mpi)
+  foreach(ranks 1 2 3 4)
+    entrepot_cli_test(mpi.run_${ranks}_ranks 600 mpirun.py ${MPIEXEC_EXECUTABLE} ${ranks})
+    set_property(TEST mpi.run_${ranks}_ranks APPEND PROPERTY LABELS mpi)
+  endforeach()
 endif()

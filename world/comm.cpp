@@ -65,6 +65,8 @@ void Comm::sum(std::int64_t* values, std::size_t count) const {
     const int n = static_cast<int>(count - at < kPiece ? count - at : kPiece);
     check(MPI_Allreduce(MPI_IN_PLACE, values + at, n, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD),
           "MPI_Allreduce");
+    ++traffic_.collectives;
+    traffic_.bytes += static_cast<std::int64_t>(n) * 8;
   }
 }
 
@@ -72,6 +74,7 @@ bool Comm::all(bool ok) const {
   if (size_ == 1) return ok;
   int mine = ok ? 1 : 0, every = 0;
   check(MPI_Allreduce(&mine, &every, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD), "MPI_Allreduce");
+  ++traffic_.collectives;
   return every != 0;
 }
 
@@ -87,6 +90,10 @@ std::vector<std::vector<std::int64_t>> Comm::exchange(
       throw CommError("exchange: more than 2^30 values for one rank in one call");
     }
     send_counts[k] = static_cast<int>(send[k].size());
+    if (k != rank_ && !send[k].empty()) {
+      ++traffic_.messages;
+      traffic_.bytes += static_cast<std::int64_t>(send[k].size()) * 8;
+    }
     send_at[k] = static_cast<int>(out.size());
     out.insert(out.end(), send[k].begin(), send[k].end());
   }
@@ -102,6 +109,7 @@ std::vector<std::vector<std::int64_t>> Comm::exchange(
   check(MPI_Alltoallv(out.data(), send_counts.data(), send_at.data(), MPI_INT64_T, in.data(),
                       recv_counts.data(), recv_at.data(), MPI_INT64_T, MPI_COMM_WORLD),
         "MPI_Alltoallv");
+  traffic_.collectives += 2;
   std::vector<std::vector<std::int64_t>> received(size_);
   for (int k = 0; k < size_; ++k) {
     received[k].assign(in.begin() + recv_at[k], in.begin() + recv_at[k] + recv_counts[k]);

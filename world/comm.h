@@ -26,6 +26,13 @@ class CommSession {
   CommSession& operator=(const CommSession&) = delete;
 };
 
+// What this rank sent to other ranks (payload bytes and point-to-point messages, the
+// latter counted as non-empty parts of all-to-all exchanges), and how many collective calls
+// it made: the figures `entrepot bench` reports per step.
+struct Traffic {
+  std::int64_t bytes = 0, messages = 0, collectives = 0;
+};
+
 class Comm {
  public:
   // The ranks of the whole job (one rank when built without MPI or not started by mpirun).
@@ -53,9 +60,12 @@ class Comm {
   // on this rank's stderr (MPI_Abort): for a failure that not all ranks share.
   [[noreturn]] void abort(const std::string& reason, int status) const;
 
+  const Traffic& traffic() const { return traffic_; }
+
  private:
   Comm(int rank, int size, int local_rank) : rank_(rank), size_(size), local_rank_(local_rank) {}
   int rank_ = 0, size_ = 1, local_rank_ = 0;
+  mutable Traffic traffic_;
 };
 
 // Runs `body` and returns its exit status. An exception that escapes it is reported as

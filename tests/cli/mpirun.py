@@ -1,53 +1,91 @@
-"""`entrepot run` under mpirun. One rank gives the same /series bytes as a plain run; more
-ranks are refused (the partition is reported, nothing is written, exit status 3) until a
-run can be stepped over several ranks; a bad config is reported once, by rank 0.
+"""`entrepot run` over N ranks under a real mpirun is one simulation: every dataset of the
+result file (/world, /series, /snapshots) holds the same bytes as a plain run of the same
+config and seed. The config (tests/mpi/shocks.yaml) phases in a tariff and imposes an export
+ban; at 3 and 4 ranks the partition splits regions, so a region's labour market spans
+ranks. Also: a bad config is reported once, by rank 0; an unwritable path stops every rank.
 
-Called as `python3 mpirun.py ENTREPOT SOURCE_DIR MPIEXEC`."""
+Called as `python3 mpirun.py ENTREPOT SOURCE_DIR MPIEXEC RANKS`."""
 import os
+import re
 import subprocess
 
 import h5py
 import numpy as np
 
-from clitest import SMALL, SERIES_VARIABLES, Test, child_env
+from clitest import Test, child_env
 
 
-def mpirun(t, ranks, args, timeout=120):
+def mpirun(t, ranks, args, timeout=240):
     command = [t.args[0], "-np", str(ranks), "--oversubscribe", t.binary] + list(args)
     t.info("$ " + " ".join(command))
     env = child_env()
-    env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMP_NUM_THREADS="1")
     done = subprocess.run(command, cwd=t.tmp, env=env, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=timeout)
     return done.returncode, done.stdout, done.stderr
 
 
+def datasets(f):
+    found = {}
+    f.visititems(lambda name, node: found.__setitem__(name, node)
+                 if isinstance(node, h5py.Dataset) else None)
+    return found
+
+
+def compare_files(t, plain, spread, ranks):
+    with h5py.File(plain, "r") as a, h5py.File(spread, "r") as b:
+        da, db = datasets(a), datasets(b)
+        t.check(sorted(da) == sorted(db), f"the same datasets at {ranks} ranks: "
+                f"only plain {sorted(set(da) - set(db))}, only spread {sorted(set(db) - set(da))}")
+        for name in sorted(set(da) & set(db)):
+            x, y = da[name][()], db[name][()]
+            t.check(x.dtype == y.dtype and np.array_equal(x.view(np.uint8), y.view(np.uint8))
+                    if x.dtype.kind in "iufb" else np.array_equal(x, y),
+                    f"/{name} is byte-identical at {ranks} ranks")
+        snapshots = [n for n in da if n.startswith("snapshots/")]
+        t.check(len(snapshots) >= 2 * 11, f"both snapshots were compared ({len(snapshots)})")
+        t.check(int(b.attrs["ranks"]) == ranks, f"provenance records {ranks} ranks")
+        # Across ranks every step: money is conserved and goods balance.
+        s = b["series"]
+        money = s["money"][()].sum(axis=1)
+        t.check(bool(np.all(money == money[0])), "money is conserved at every step")
+        inventory = s["inventory"][()]
+        balance = (s["produced"][()][1:] - s["used"][()][1:] - s["consumed"][()][1:]
+                   - s["melted"][()][1:] - np.diff(inventory))
+        t.check(bool(np.all(balance == 0)), f"goods balance at every step: {balance}")
+
+
 def body(t):
-    args = ["run", t.baseline, "--steps", "4", "--quiet"] + SMALL
+    ranks = int(t.args[1])
+    config = os.path.join(t.source, "tests", "mpi", "shocks.yaml")
     plain = t.path("plain.h5")
-    rc, _, err, _ = t.run(args + ["--out", plain])
+    rc, _, err, _ = t.run(["run", config, "--quiet", "--out", plain])
     t.check(rc == 0, f"plain run exits 0 (got {rc}): {err}")
 
-    one = t.path("one.h5")
-    rc, _, err = mpirun(t, 1, args + ["--out", one])
-    t.check(rc == 0, f"mpirun -np 1 exits 0 (got {rc}): {err}")
-    if os.path.exists(plain) and os.path.exists(one):
-        with h5py.File(plain, "r") as a, h5py.File(one, "r") as b:
-            for name in SERIES_VARIABLES:
-                t.check(np.array_equal(a["series"][name][()], b["series"][name][()]),
-                        f"/series/{name} is the same under mpirun -np 1")
+    spread = t.path("spread.h5")
+    rc, out, err = mpirun(t, ranks, ["run", config, "--quiet", "--out", spread])
+    t.check(rc == 0, f"mpirun -np {ranks} exits 0 (got {rc}): {err}")
+    t.check(out.count("results: ") == 1, f"one rank reports the result: {out}")
+    if ranks > 1:
+        split = re.search(r"partition: (\d+) ranks, .* imbalance \(max/mean\) ([\d.]+), "
+                          r"(\d+) region\(s\) split", err)
+        t.check(split is not None and int(split.group(1)) == ranks,
+                f"the partition is reported: {err}")
+        if split and ranks >= 3:
+            t.check(int(split.group(3)) >= 1, f"{ranks} ranks split a region: {err}")
+    if rc == 0 and os.path.exists(plain):
+        compare_files(t, plain, spread, ranks)
 
-    two = t.path("two.h5")
-    rc, _, err = mpirun(t, 2, args + ["--out", two])
-    t.check(rc == 3, f"mpirun -np 2 is refused with exit status 3 (got {rc})")
-    t.check("partition: 2 ranks" in err and "imbalance" in err,
-            f"the refusal reports the partition: {err}")
-    t.check("not available yet" in err, f"the refusal says why: {err}")
-    t.check(not os.path.exists(two), "nothing is written when the run is refused")
-
-    rc, _, err = mpirun(t, 3, ["run", t.baseline, "--set", "steps=-1", "--out", t.path("bad.h5")])
-    t.check(rc == 2, f"a bad config under mpirun exits 2 (got {rc})")
-    t.check(err.count("steps is -1") == 1, f"the config error is printed once, by rank 0: {err}")
+    if ranks == 3:
+        rc, _, err = mpirun(t, 3, ["run", config, "--set", "steps=-1", "--out", t.path("b.h5")])
+        t.check(rc == 2, f"a bad config under mpirun exits 2 (got {rc})")
+        t.check(err.count("steps is -1") == 1, f"the config error is printed once: {err}")
+    if ranks == 2:
+        missing = t.path("no", "such", "folder") + "/"
+        rc, _, err = mpirun(t, 2, ["run", config, "--out", missing])
+        t.check(rc != 0, f"an unusable output path stops every rank (exit {rc})")
+        t.check("error" in err, f"the reason is printed: {err}")
 
 
 Test("mpirun").run_main(body)

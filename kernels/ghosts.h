@@ -1,0 +1,196 @@
+// The kernel side of a run over ranks: ids of the ghost sellers a phase needs, collected on
+// the device; owned firm fields packed into int64 words for the owners' answers; and the
+// labour mirror (firm fields over the firms of split regions). One rank never gets here,
+// except for the mirror, which is then a copy of its own firms.
+#pragma once
+
+#include <thrust/copy.h>
+#include <thrust/device_vector.h>
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/sort.h>
+#include <thrust/transform.h>
+#include <thrust/unique.h>
+
+#include <cstring>
+#include <vector>
+
+#include "kernels/host_copy.h"
+#include "kernels/model.h"
+
+namespace entrepot {
+
+// A double's bits as an int64 word and back, so prices travel exactly.
+ENTREPOT_HD std::int64_t word_of(double x) {
+  std::int64_t w;
+  std::memcpy(&w, &x, sizeof w);
+  return w;
+}
+ENTREPOT_HD double double_of(std::int64_t w) {
+  double x;
+  std::memcpy(&x, &w, sizeof x);
+  return x;
+}
+
+namespace ghost_detail {
+
+// Appends each id at a shared cursor; ids beyond the capacity are only counted, and the
+// pass runs again with room for all (the order does not matter: the list is sorted).
+struct Appender {
+  std::int64_t* cursor;
+  std::int64_t* ids;
+  std::int64_t capacity;
+  ENTREPOT_HD void operator()(std::int64_t id) const {
+    const std::int64_t at = atomic_fetch_add(cursor, 1);
+    if (at < capacity) ids[at] = id;
+  }
+};
+
+template <class Visitor>
+struct AppendIds {
+  Visitor visit;
+  Appender append;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    Appender emit = append;
+    visit(i, emit);
+  }
+};
+
+template <class Value>
+struct AtOwned {
+  Value value;
+  std::int64_t first;
+  ENTREPOT_HD std::int64_t operator()(std::int64_t id) const {
+    return value(static_cast<std::size_t>(id - first));
+  }
+};
+
+}  // namespace ghost_detail
+
+// The ids that `visit(i, emit)` passes to `emit` for i in [0, n): sorted and unique. One pass
+// over the buyers, appending at a shared cursor; a second only if the list outgrew the room
+// the previous call needed.
+template <class Visitor>
+std::vector<std::int64_t> collect_ids(std::size_t n, Visitor visit) {
+  static thread_local std::size_t room = 1 << 16;
+  if (n == 0) return {};
+  thrust::device_vector<std::int64_t> cursor(1);
+  thrust::device_vector<std::int64_t> ids;
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  for (;;) {
+    cursor[0] = 0;
+    ids.resize(room);
+    const ghost_detail::Appender append{thrust::raw_pointer_cast(cursor.data()),
+                                        thrust::raw_pointer_cast(ids.data()),
+                                        static_cast<std::int64_t>(room)};
+    thrust::for_each(first, first + n, ghost_detail::AppendIds<Visitor>{visit, append});
+    const auto total = static_cast<std::size_t>(static_cast<std::int64_t>(cursor[0]));
+    if (total <= room) {
+      ids.resize(total);
+      break;
+    }
+    room = total + total / 4;
+  }
+  thrust::sort(ids.begin(), ids.end());
+  ids.erase(thrust::unique(ids.begin(), ids.end()), ids.end());
+  return to_host(ids);
+}
+
+// `width` words per id of `ids` (owned firms), `pack(local, words)` writing them.
+template <class Pack>
+struct PackWords {
+  Pack pack;
+  const std::int64_t* ids;
+  std::int64_t first;
+  std::int64_t* words;
+  int width;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    pack(static_cast<std::size_t>(ids[i] - first), words + i * static_cast<std::size_t>(width));
+  }
+};
+
+template <class Pack>
+std::vector<std::int64_t> pack_owned(const Model& m, const std::vector<std::int64_t>& asked,
+                                     int width, Pack pack) {
+  if (asked.empty()) return {};
+  thrust::device_vector<std::int64_t> ids(asked.begin(), asked.end());
+  thrust::device_vector<std::int64_t> words(asked.size() * static_cast<std::size_t>(width));
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + asked.size(),
+                   PackWords<Pack>{pack, thrust::raw_pointer_cast(ids.data()), m.domain.firm_first,
+                                   thrust::raw_pointer_cast(words.data()), width});
+  return to_host(words);
+}
+
+// `value(local)` of every firm of [labour_first, labour_end) into `out` (indexed by id −
+// labour_first): owned firms here, the other parts of split regions from their owners.
+template <class Value>
+void mirror_firms(const Model& m, Value value, thrust::device_vector<std::int64_t>& out) {
+  const Domain& d = m.domain;
+  out.resize(static_cast<std::size_t>(d.labour_end - d.labour_first));
+  const auto before = static_cast<std::size_t>(d.firm_first - d.labour_first);
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::transform(first, first + m.firms.size, out.begin() + before, value);
+  if (!m.distributed()) return;
+  const std::vector<std::int64_t>& asked = m.labour_exchange->asked();
+  std::vector<std::int64_t> words;
+  if (!asked.empty()) {
+    thrust::device_vector<std::int64_t> ids(asked.begin(), asked.end());
+    thrust::device_vector<std::int64_t> packed(asked.size());
+    thrust::transform(ids.begin(), ids.end(), packed.begin(),
+                      ghost_detail::AtOwned<Value>{value, d.firm_first});
+    words = to_host(packed);
+  }
+  const std::vector<std::int64_t> ghosts = m.labour_exchange->answer(words, 1);
+  // The ghosts are the firms before the owned range, then those after it.
+  thrust::copy(ghosts.begin(), ghosts.begin() + static_cast<std::ptrdiff_t>(before), out.begin());
+  thrust::copy(ghosts.begin() + static_cast<std::ptrdiff_t>(before), ghosts.end(),
+               out.begin() + static_cast<std::ptrdiff_t>(before + m.firms.size));
+}
+
+}  // namespace entrepot
+
+namespace entrepot {
+
+// The sellers a link array names (`slots` slots, slot-major over `size` agents) that the
+// book does not hold yet.
+struct LinkedSellers {
+  const std::int32_t* links;
+  std::size_t size;
+  int slots;
+  SellerIndex held;
+  template <class Emit>
+  ENTREPOT_HD void operator()(std::size_t i, Emit& emit) const {
+    for (int s = 0; s < slots; ++s) {
+      const std::int32_t seller = links[static_cast<std::size_t>(s) * size + i];
+      if (seller >= 0 && !held.holds(seller)) emit(seller);
+    }
+  }
+};
+
+// Adds new ghosts (sorted `ids`, none in `old_ids`) with their `entries` to a book laid out
+// as [owned | ghosts in id order]; the caller sets the ghost list to merge_ids(old, ids).
+template <class Entry>
+void merge_ghosts(thrust::device_vector<Entry>& book, std::size_t owned,
+                  const std::vector<std::int64_t>& old_ids, const std::vector<std::int64_t>& ids,
+                  const std::vector<Entry>& entries) {
+  std::vector<Entry> old(book.size() - owned);
+  thrust::copy(book.begin() + static_cast<std::ptrdiff_t>(owned), book.end(), old.begin());
+  std::vector<Entry> merged;
+  merged.reserve(old.size() + entries.size());
+  std::size_t a = 0, b = 0;
+  while (a < old.size() || b < ids.size()) {
+    if (b == ids.size() || (a < old.size() && old_ids[a] < ids[b])) {
+      merged.push_back(old[a++]);
+    } else {
+      merged.push_back(entries[b++]);
+    }
+  }
+  book.resize(owned + merged.size());
+  thrust::copy(merged.begin(), merged.end(), book.begin() + static_cast<std::ptrdiff_t>(owned));
+}
+
+// Remote sellers named by the firms' input slots or the households' retailer slots.
+std::vector<std::int64_t> linked_sellers(Model& m, const SellerIndex& held);
+
+}  // namespace entrepot

@@ -1,0 +1,79 @@
+#include "world/exchange.h"
+
+#include <algorithm>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+
+namespace entrepot {
+
+void SellerExchange::ask(const std::vector<std::int64_t>& ghosts) {
+  const int ranks = comm_.size();
+  ghosts_ = ghosts;
+  ghosts_per_owner_.assign(ranks, 0);
+  std::vector<std::vector<std::int64_t>> send(ranks);
+  for (std::size_t i = 0; i < ghosts_.size(); ++i) {
+    const int owner = partition_.firm_owner(ghosts_[i]);
+    if (owner == comm_.rank() || (i > 0 && ghosts_[i] <= ghosts_[i - 1])) {
+      throw std::logic_error("ghost sellers: ids must be sorted, unique and remote (id " +
+                             std::to_string(ghosts_[i]) + ")");
+    }
+    send[owner].push_back(ghosts_[i]);
+    ++ghosts_per_owner_[owner];
+  }
+  const std::vector<std::vector<std::int64_t>> received = comm_.exchange(send);
+  asked_per_source_.assign(ranks, 0);
+  for (int k = 0; k < ranks; ++k) asked_per_source_[k] = received[k].size();
+  asked_ = join(received);
+}
+
+std::vector<std::vector<std::int64_t>> SellerExchange::split(const std::vector<std::int64_t>& words,
+                                                             const std::vector<std::size_t>& counts,
+                                                             int width) const {
+  std::size_t total = 0;
+  for (std::size_t c : counts) total += c;
+  if (words.size() != total * static_cast<std::size_t>(width)) {
+    throw std::logic_error("ghost sellers: " + std::to_string(words.size()) + " words for " +
+                           std::to_string(total) + " ids of width " + std::to_string(width));
+  }
+  std::vector<std::vector<std::int64_t>> parts(counts.size());
+  auto at = words.begin();
+  for (std::size_t k = 0; k < counts.size(); ++k) {
+    const auto n = static_cast<std::ptrdiff_t>(counts[k] * static_cast<std::size_t>(width));
+    parts[k].assign(at, at + n);
+    at += n;
+  }
+  return parts;
+}
+
+std::vector<std::int64_t> SellerExchange::join(
+    const std::vector<std::vector<std::int64_t>>& parts) {
+  std::vector<std::int64_t> out;
+  std::size_t total = 0;
+  for (const auto& part : parts) total += part.size();
+  out.reserve(total);
+  for (const auto& part : parts) out.insert(out.end(), part.begin(), part.end());
+  return out;
+}
+
+std::vector<std::int64_t> SellerExchange::answer(const std::vector<std::int64_t>& words,
+                                                 int width) const {
+  // Sources are answered in rank order, and ghosts are grouped by owner in rank order, so
+  // joining the replies by owner gives ghost order.
+  return join(comm_.exchange(split(words, asked_per_source_, width)));
+}
+
+std::vector<std::int64_t> SellerExchange::send_to_owners(const std::vector<std::int64_t>& words,
+                                                         int width) const {
+  return join(comm_.exchange(split(words, ghosts_per_owner_, width)));
+}
+
+std::vector<std::int64_t> merge_ids(const std::vector<std::int64_t>& a,
+                                    const std::vector<std::int64_t>& b) {
+  std::vector<std::int64_t> out;
+  out.reserve(a.size() + b.size());
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+}  // namespace entrepot

@@ -1,0 +1,52 @@
+// Ghost sellers: the firms of other ranks that this rank's buyers need in one phase. The
+// rank lists their ids once (ask), and then each owner answers with a few int64 words per
+// id (answer), or receives words per id that it adds to its own firms (send_to_owners).
+// Ids are sorted, and the ranks own contiguous id ranges, so the ghosts come grouped by
+// owner in rank order and every message is a plain slice: no id travels twice per call.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "world/comm.h"
+#include "world/partition.h"
+
+namespace entrepot {
+
+class SellerExchange {
+ public:
+  SellerExchange(const Comm& comm, const Partition& partition)
+      : comm_(comm), partition_(partition) {}
+
+  // Sets the ghosts: sorted, unique firm ids, none owned by this rank. Each owner learns
+  // which of its firms are asked, and by whom (one all-to-all; every rank calls it).
+  void ask(const std::vector<std::int64_t>& ghosts);
+
+  const std::vector<std::int64_t>& ghosts() const { return ghosts_; }
+  // Ids asked of this rank by all ranks, by source rank then id (an id asked by two ranks
+  // appears twice): the order of answer()'s input and of send_to_owners()'s output.
+  const std::vector<std::int64_t>& asked() const { return asked_; }
+
+  // `words`: `width` words per asked() id. Returns `width` words per ghost, in ghost order.
+  std::vector<std::int64_t> answer(const std::vector<std::int64_t>& words, int width) const;
+  // `words`: `width` words per ghost. Returns `width` words per asked() id: what the ranks
+  // that hold each id as a ghost sent its owner.
+  std::vector<std::int64_t> send_to_owners(const std::vector<std::int64_t>& words, int width) const;
+
+ private:
+  std::vector<std::vector<std::int64_t>> split(const std::vector<std::int64_t>& words,
+                                               const std::vector<std::size_t>& counts,
+                                               int width) const;
+  static std::vector<std::int64_t> join(const std::vector<std::vector<std::int64_t>>& parts);
+
+  const Comm& comm_;
+  const Partition& partition_;
+  std::vector<std::int64_t> ghosts_, asked_;
+  std::vector<std::size_t> ghosts_per_owner_, asked_per_source_;
+};
+
+// Merges two sorted, unique id lists.
+std::vector<std::int64_t> merge_ids(const std::vector<std::int64_t>& a,
+                                    const std::vector<std::int64_t>& b);
+
+}  // namespace entrepot
