@@ -6,7 +6,6 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
-#include <optional>
 
 #include "app/commands.h"
 #include "app/machine.h"
@@ -119,9 +118,7 @@ int run_command(const RunOptions& options, const Comm& comm) {
   // all fails at once.
   Provenance provenance{ENTREPOT_VERSION,      ENTREPOT_GIT_COMMIT, backend_name(),
                         omp_get_max_threads(), comm.size(),         utc_now()};
-  std::optional<Recorder> held;
-  if (writer) held.emplace(sc.output.path, sc, world, provenance);
-  Recorder& recorder = *held;
+  Recorder recorder(sc.output.path, sc, world, provenance, comm);
   Model model(sc, world, &comm);
   const double setup_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -132,11 +129,12 @@ int run_command(const RunOptions& options, const Comm& comm) {
   try {
     for (int step = 1; step <= sc.steps; ++step) {
       model.step(step);
-      if (writer) recorder.append(model.stats);
+      recorder.append(model.stats);  // rank 0 writes the series
       if (wants_snapshot(sc, step)) {
-        if (!comm.distributed()) recorder.write_snapshot(model.snapshot(step));
+        recorder.write_snapshot(model.snapshot(step), model.domain.firm_first,
+                                model.domain.firm_total);
       }
-      if (writer && step % sc.output.flush_every == 0) recorder.flush();
+      if (step % sc.output.flush_every == 0) recorder.flush();
       done = step;
       if (writer) progress.update(step);
       // A signal may reach the ranks at different steps: they stop together.

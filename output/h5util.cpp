@@ -265,9 +265,8 @@ std::vector<std::string> read_strings(hid_t dataset, const std::string& file) {
   return values;
 }
 
-Handle write_array(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type,
-                   const std::vector<hsize_t>& dims, const void* data, bool compress,
-                   const std::string& file) {
+Handle create_array(hid_t parent, const std::string& name, hid_t file_type,
+                    const std::vector<hsize_t>& dims, bool compress, const std::string& file) {
   Handle space = simple_space(dims, {}, file);
   Handle dcpl =
       plist_handle(H5Pcreate(H5P_DATASET_CREATE), file, "cannot create dataset properties");
@@ -286,9 +285,16 @@ Handle write_array(hid_t parent, const std::string& name, hid_t mem_type, hid_t 
     check(H5Pset_shuffle(dcpl.get()), file, "cannot set the shuffle filter on '" + name + "'");
     check(H5Pset_deflate(dcpl.get(), 4), file, "cannot set compression on '" + name + "'");
   }
-  Handle dataset = dataset_handle(H5Dcreate2(parent, name.c_str(), file_type, space.get(),
-                                             H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                                  file, "cannot create dataset '" + name + "'");
+  return dataset_handle(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                                   dcpl.get(), H5P_DEFAULT),
+                        file, "cannot create dataset '" + name + "'");
+}
+
+Handle write_array(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type,
+                   const std::vector<hsize_t>& dims, const void* data, bool compress,
+                   const std::string& file) {
+  Handle dataset = create_array(parent, name, file_type, dims, compress, file);
+  const bool empty = std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; });
   if (!empty) {
     check(H5Dwrite(dataset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), file,
           "cannot write dataset '" + name + "'");

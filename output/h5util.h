@@ -47,6 +47,8 @@ class Handle {
   // Closes now and reports failure (a destructor cannot).
   herr_t close();
   void reset() noexcept;
+  // Gives the id up without closing it.
+  hid_t release() noexcept { return std::exchange(id_, -1); }
 
  private:
   hid_t id_ = -1;
@@ -104,7 +106,10 @@ Handle write_strings(hid_t parent, const std::string& name, const std::vector<st
                      const std::string& file);
 std::vector<std::string> read_strings(hid_t dataset, const std::string& file);
 
-// A fixed-size dataset written in one go (contiguous, or compressed chunks if `compress`).
+// A fixed-size dataset, contiguous, or in compressed chunks of at most ~1 MiB if `compress`.
+Handle create_array(hid_t parent, const std::string& name, hid_t file_type,
+                    const std::vector<hsize_t>& dims, bool compress, const std::string& file);
+// create_array() written in one go.
 Handle write_array(hid_t parent, const std::string& name, hid_t mem_type, hid_t file_type,
                    const std::vector<hsize_t>& dims, const void* data, bool compress,
                    const std::string& file);

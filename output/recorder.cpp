@@ -9,6 +9,11 @@
 // damage the file, and even then data already on disk is not moved: compressed /series
 // chunks hold one step each and are never rewritten (see series.cpp).
 //
+// A run over several ranks: rank 0 writes the file as above; for a snapshot it writes the
+// pending steps and closes the file, every rank opens it with MPI-IO and writes its own firms
+// (output/snapshot.cpp), and rank 0 opens it again. Only a kill during the snapshot itself
+// can damage the file.
+//
 // SWMR (single-writer/multiple-reader) was not chosen: a killed SWMR writer leaves the file
 // marked as open for writing, which h5py refuses to open without h5clear, and SWMR forbids
 // creating the snapshot groups that are written as the run goes.
@@ -17,12 +22,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <exception>
+#include <optional>
 
 #include "output/h5util.h"
 #include "output/series.h"
+#include "output/snapshot.h"
 
 namespace entrepot {
 
@@ -54,6 +63,77 @@ void expect_size(std::size_t actual, std::size_t expected, const std::string& wh
   if (actual != expected) {
     throw OutputError(file + ": " + what + " has " + std::to_string(actual) + " values, expected " +
                       std::to_string(expected));
+  }
+}
+
+Handle access_properties(const std::string& path) {
+  Handle fapl =
+      h5::plist_handle(H5Pcreate(H5P_FILE_ACCESS), path, "cannot create access properties");
+#if (H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10 && H5_VERS_RELEASE >= 7) || H5_VERSION_GE(1, 12, 1)
+  // Lock against a second writer, but do not fail on file systems without locks (common
+  // on cluster storage).
+  check(H5Pset_file_locking(fapl.get(), 1, 1), path, "cannot set file locking");
+#endif
+  return fapl;
+}
+
+// A collective outcome: unless every rank succeeded, every rank throws, its own error where
+// it failed and `elsewhere` on the others.
+void agree(const Comm& comm, const std::exception_ptr& failure, const std::string& elsewhere) {
+  if (comm.all(failure == nullptr)) return;
+  if (failure) std::rethrow_exception(failure);
+  throw OutputError(elsewhere);
+}
+
+// ranges[r] = {offset, firms, total, step} of rank r: one step, one total, and ranges that
+// cover [0, total) exactly once. Every rank sees the same ranges and the same verdict.
+void check_ranges(const std::vector<std::vector<std::int64_t>>& ranges, const std::string& what) {
+  const std::int64_t total = ranges[0][2];
+  std::vector<std::pair<std::int64_t, std::int64_t>> held;  // [begin, end) of non-empty ranges
+  for (std::size_t r = 0; r < ranges.size(); ++r) {
+    const std::string rank = "rank " + std::to_string(r);
+    const std::int64_t begin = ranges[r][0], end = begin + ranges[r][1];
+    if (ranges[r][3] != ranges[0][3]) {
+      throw OutputError(what + rank + " writes step " + std::to_string(ranges[r][3]) +
+                        ", rank 0 step " + std::to_string(ranges[0][3]));
+    }
+    if (ranges[r][2] != total || total < 0) {
+      throw OutputError(what + rank + " counts " + std::to_string(ranges[r][2]) +
+                        " firms in all, rank 0 " + std::to_string(total));
+    }
+    if (begin < 0 || end > total) {
+      throw OutputError(what + rank + " holds firms [" + std::to_string(begin) + ", " +
+                        std::to_string(end) + "), outside [0, " + std::to_string(total) + ")");
+    }
+    if (end > begin) held.emplace_back(begin, end);
+  }
+  std::sort(held.begin(), held.end());
+  std::int64_t next = 0;
+  for (const auto& [begin, end] : held) {
+    if (begin != next) {
+      throw OutputError(what + (begin > next ? "no rank holds firm " : "two ranks hold firm ") +
+                        std::to_string(std::min(begin, next)));
+    }
+    next = end;
+  }
+  if (next != total) throw OutputError(what + "no rank holds firm " + std::to_string(next));
+}
+
+// Each rank opens the file rank 0 wrote: it must see it (a shared file system).
+void check_reachable(const std::string& path, int rank) {
+  struct stat info {};
+  std::string reason;
+  if (stat(path.c_str(), &info) != 0) {
+    reason = std::strerror(errno);
+  } else if (!S_ISREG(info.st_mode)) {
+    reason = "not a regular file";
+  } else if (access(path.c_str(), R_OK | W_OK) != 0) {
+    reason = std::strerror(errno);
+  }
+  if (!reason.empty()) {
+    throw OutputError(path + ": rank " + std::to_string(rank) +
+                      " cannot reach the result file written by rank 0 (" + reason +
+                      "); the ranks of a run must share its folder");
   }
 }
 
@@ -151,10 +231,16 @@ void check_writable(const std::string& path) {
 
 struct Recorder::Impl {
   std::string path;
-  Handle file;  // declared first: closed after every object inside it
+  std::optional<Comm> comm;  // the ranks of a run over several; empty: this process alone
+  Handle file;               // declared before the objects inside it: closed after them
   Handle snapshots;
   std::unique_ptr<h5::Series> series;
   bool closed = false;
+
+  // Whether this process holds the file: rank 0, or the one process.
+  bool writes() const { return !comm || comm->rank() == 0; }
+
+  void create(const Scenario& scenario, const World& world, const Provenance& provenance);
 
   void flush() {
     series->write_pending();
@@ -172,29 +258,24 @@ struct Recorder::Impl {
   void require_open(const char* operation) const {
     if (closed) throw OutputError(path + ": " + operation + " after the file was closed");
   }
+
+  // Rank 0 closes the file for the ranks to open it together (suspend) and opens it again
+  // afterwards (resume).
+  void suspend();
+  void resume();
+  void write_distributed(const FirmSnapshot& part, std::int64_t offset, std::int64_t total);
 };
 
-Recorder::Recorder(const std::string& path, const Scenario& scenario, const World& world,
-                   const Provenance& provenance)
-    : impl_(std::make_unique<Impl>()) {
-  h5::quiet_errors();
+void Recorder::Impl::create(const Scenario& scenario, const World& world,
+                            const Provenance& provenance) {
   check_writable(path);
-  Impl& s = *impl_;
-  s.path = path;
-
   Handle fcpl = h5::plist_handle(H5Pcreate(H5P_FILE_CREATE), path, "cannot create file properties");
   check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), path,
         "cannot set link creation order");
-  Handle fapl =
-      h5::plist_handle(H5Pcreate(H5P_FILE_ACCESS), path, "cannot create access properties");
-#if (H5_VERS_MAJOR == 1 && H5_VERS_MINOR == 10 && H5_VERS_RELEASE >= 7) || H5_VERSION_GE(1, 12, 1)
-  // Lock against a second writer, but do not fail on file systems without locks (common
-  // on cluster storage).
-  check(H5Pset_file_locking(fapl.get(), 1, 1), path, "cannot set file locking");
-#endif
-  s.file = h5::file_handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), path,
-                           "cannot create the result file");
-  const hid_t root = s.file.get();
+  Handle fapl = access_properties(path);
+  file = h5::file_handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), path,
+                         "cannot create the result file");
+  const hid_t root = file.get();
 
   h5::write_attr(root, "entrepot_version", provenance.version, path);
   h5::write_attr(root, "git_commit", provenance.git_commit, path);
@@ -211,14 +292,120 @@ Recorder::Recorder(const std::string& path, const Scenario& scenario, const Worl
 
   h5::DimensionScales scales(path);
   write_world(root, world, scales, path);
-  s.series = std::make_unique<h5::Series>(root, world, scenario, scales, path);
+  series = std::make_unique<h5::Series>(root, world, scenario, scales, path);
   scales.finish(root);
-  s.snapshots = h5::create_group(root, "snapshots", path);
-  s.flush();
+  snapshots = h5::create_group(root, "snapshots", path);
+  flush();
+}
+
+void Recorder::Impl::suspend() {
+  series->write_pending();
+  series->close_datasets();
+  check(snapshots.close(), path, "cannot close '/snapshots'");
+  // With an object left open, H5Fclose would keep the file open behind the MPI-IO one.
+  const ssize_t open = H5Fget_obj_count(file.get(), H5F_OBJ_ALL);
+  if (open < 0) h5::fail(path, "cannot count the open objects");
+  if (open != 1) {
+    throw OutputError(path + ": " + std::to_string(open - 1) + " objects of the file still open");
+  }
+  check(file.close(), path, "cannot close the file");
+}
+
+void Recorder::Impl::resume() {
+  Handle fapl = access_properties(path);
+  file = h5::file_handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()), path,
+                         "cannot open the file again after a snapshot");
+  snapshots = h5::open_group(file.get(), "snapshots", path);
+  series->reopen_datasets(file.get());
+  flush();
+}
+
+void Recorder::Impl::write_distributed(const FirmSnapshot& part, std::int64_t offset,
+                                       std::int64_t total) {
+  const Comm& ranks = *comm;
+  const std::string step = std::to_string(part.step);
+  const std::string not_written = path + ": snapshot of step " + step + " not written: ";
+  // Every rank checks its slice and all the ranges, rank 0 the file; one decision for all.
+  const std::vector<std::int64_t> mine{offset, static_cast<std::int64_t>(part.region.size()), total,
+                                       part.step};
+  const auto ranges = ranks.exchange(std::vector<std::vector<std::int64_t>>(ranks.size(), mine));
+  std::exception_ptr failure;
+  try {
+    h5::check_firm_fields(part, path);
+    check_ranges(ranges, path + ": snapshot of step " + step + ": ");
+    if (writes()) {
+      require_open("write_snapshot");
+      if (h5::link_exists(snapshots.get(), step, path)) {
+        throw OutputError(path + ": a snapshot of step " + step + " is already in the file");
+      }
+    }
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  agree(ranks, failure, not_written + "it failed on another rank");
+
+  try {
+    if (writes()) suspend();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  agree(ranks, failure, not_written + "rank 0 cannot close the file");
+  try {
+    check_reachable(path, ranks.rank());
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (!ranks.all(failure == nullptr)) {
+    if (writes()) resume();
+    if (failure) std::rethrow_exception(failure);
+    throw OutputError(not_written + "another rank cannot reach the file");
+  }
+
+  h5::write_firms_parallel(path, ranks, part, static_cast<hsize_t>(offset),
+                           static_cast<hsize_t>(total));
+  try {
+    if (writes()) resume();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  agree(ranks, failure, path + ": rank 0 cannot open the file again after the snapshot");
+}
+
+Recorder::Recorder(const std::string& path, const Scenario& scenario, const World& world,
+                   const Provenance& provenance)
+    : impl_(std::make_unique<Impl>()) {
+  h5::quiet_errors();
+  impl_->path = path;
+  impl_->create(scenario, world, provenance);
+}
+
+Recorder::Recorder(const std::string& path, const Scenario& scenario, const World& world,
+                   const Provenance& provenance, const Comm& comm)
+    : impl_(std::make_unique<Impl>()) {
+  h5::quiet_errors();
+  impl_->path = path;
+  impl_->comm = comm;
+  if (!comm.distributed()) {
+    impl_->create(scenario, world, provenance);
+    return;
+  }
+#ifndef H5_HAVE_PARALLEL
+  // Every run ends with a snapshot: refuse now rather than at the end.
+  throw OutputError(path + ": this build's HDF5 is serial: a run over " +
+                    std::to_string(comm.size()) +
+                    " ranks cannot write snapshots (build with ENTREPOT_MPI=ON and parallel HDF5)");
+#endif
+  std::exception_ptr failure;
+  try {
+    if (impl_->writes()) impl_->create(scenario, world, provenance);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  agree(comm, failure, path + ": rank 0 cannot create the result file");
 }
 
 Recorder::~Recorder() {
-  if (!impl_ || impl_->closed) return;
+  if (!impl_ || impl_->closed || !impl_->writes()) return;
   // Not closed: an exception is unwinding the run. Keep what was appended, mark nothing.
   try {
     impl_->flush();
@@ -228,6 +415,7 @@ Recorder::~Recorder() {
 
 void Recorder::append(const StepStatistics& stats) {
   h5::quiet_errors();
+  if (!impl_->writes()) return;
   impl_->require_open("append");
   impl_->series->append(stats);
   if (impl_->series->pending_bytes() > kMaxPendingBytes) impl_->flush();
@@ -235,6 +423,7 @@ void Recorder::append(const StepStatistics& stats) {
 
 void Recorder::flush() {
   h5::quiet_errors();
+  if (!impl_->writes()) return;
   impl_->require_open("flush");
   impl_->flush();
 }
@@ -242,90 +431,46 @@ void Recorder::flush() {
 void Recorder::write_snapshot(const FirmSnapshot& firms) {
   h5::quiet_errors();
   Impl& s = *impl_;
+  if (s.comm && s.comm->distributed()) {
+    throw OutputError(s.path +
+                      ": on a run over several ranks every rank writes its part of a "
+                      "snapshot (write_snapshot with offset and total)");
+  }
   s.require_open("write_snapshot");
-  const std::string& path = s.path;
+  h5::check_firm_fields(firms, s.path);
   const std::string name = std::to_string(firms.step);
-  const std::string where = "/snapshots/" + name + "/firms";
-  const std::size_t n = firms.region.size();
-  const std::pair<const char*, std::size_t> sizes[] = {{"sector", firms.sector.size()},
-                                                       {"productivity", firms.productivity.size()},
-                                                       {"employees", firms.employees.size()},
-                                                       {"output", firms.output.size()},
-                                                       {"sales_value", firms.sales_value.size()},
-                                                       {"export_value", firms.export_value.size()},
-                                                       {"cash", firms.cash.size()},
-                                                       {"price", firms.price.size()}};
-  for (const auto& [field, size] : sizes) {
-    if (size != n) {
-      throw OutputError(path + ": snapshot of step " + name + ": " + field + " has " +
-                        std::to_string(size) + " firms, region has " + std::to_string(n));
-    }
+  if (h5::link_exists(s.snapshots.get(), name, s.path)) {
+    throw OutputError(s.path + ": a snapshot of step " + name + " is already in the file");
   }
-  if (h5::link_exists(s.snapshots.get(), name, path)) {
-    throw OutputError(path + ": a snapshot of step " + name + " is already in the file");
-  }
-
-  {
-    Handle step = h5::create_group(s.snapshots.get(), name, path);
-    h5::write_attr(step.get(), "step", std::int32_t{firms.step}, path);
-    Handle group = h5::create_group(step.get(), "firms", path);
-    const hid_t g = group.get();
-    std::vector<std::int64_t> index(n);
-    for (std::size_t i = 0; i < n; ++i) index[i] = static_cast<std::int64_t>(i);
-
-    struct Field {
-      const char* name;
-      hid_t mem_type, file_type;
-      const void* data;
-      const char* units;
-      const char* long_name;
-      std::int64_t scale;
-    };
-    const Field fields[] = {
-        {"firm", H5T_NATIVE_INT64, H5T_STD_I64LE, index.data(), "1",
-         "position of the firm in the firm store at this step", 0},
-        {"region", H5T_NATIVE_INT32, H5T_STD_I32LE, firms.region.data(), "1",
-         "index of the firm's region in /world/region", 0},
-        {"sector", H5T_NATIVE_INT32, H5T_STD_I32LE, firms.sector.data(), "1",
-         "index of the firm's sector in /world/sector", 0},
-        {"productivity", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, firms.productivity.data(), "1",
-         "firm productivity φ", 0},
-        {"employees", H5T_NATIVE_INT32, H5T_STD_I32LE, firms.employees.data(), "workers",
-         "workers employed", 0},
-        {"output", H5T_NATIVE_INT64, H5T_STD_I64LE, firms.output.data(), "1e-6 goods",
-         "goods produced in the step", kGoodsScale},
-        {"sales_value", H5T_NATIVE_INT64, H5T_STD_I64LE, firms.sales_value.data(), "1e-6 currency",
-         "value of sales in the step", kMoneyScale},
-        {"export_value", H5T_NATIVE_INT64, H5T_STD_I64LE, firms.export_value.data(),
-         "1e-6 currency", "value of sales to other countries in the step", kMoneyScale},
-        {"cash", H5T_NATIVE_INT64, H5T_STD_I64LE, firms.cash.data(), "1e-6 currency",
-         "cash held at the end of the step", kMoneyScale},
-        {"price", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, firms.price.data(), "currency per goods unit",
-         "price asked", 0},
-    };
-    h5::DimensionScales scales(path);
-    for (const Field& field : fields) {
-      Handle dataset = h5::write_array(g, field.name, field.mem_type, field.file_type, {n},
-                                       field.data, true, path);
-      h5::write_attr(dataset.get(), "units", std::string(field.units), path);
-      h5::write_attr(dataset.get(), "long_name", std::string(field.long_name), path);
-      if (field.scale != 0) h5::write_attr(dataset.get(), "scale", field.scale, path);
-      check(dataset.close(), path, "cannot close '" + where + "/" + field.name + "'");
-      if (std::strcmp(field.name, "firm") == 0) {
-        scales.define(s.file.get(), where + "/firm");
-      } else {
-        scales.attach(s.file.get(), where + "/" + field.name, {where + "/firm"});
-      }
-    }
-    scales.finish(s.file.get());
-  }
+  h5::write_firms(s.file.get(), s.snapshots.get(), firms, nullptr, s.path);
   s.flush();
+}
+
+void Recorder::write_snapshot(const FirmSnapshot& part, std::int64_t offset, std::int64_t total) {
+  h5::quiet_errors();
+  Impl& s = *impl_;
+  if (s.comm && s.comm->distributed()) {
+    s.write_distributed(part, offset, total);
+    return;
+  }
+  const auto n = static_cast<std::int64_t>(part.region.size());
+  if (offset != 0 || total != n) {
+    throw OutputError(s.path + ": snapshot of step " + std::to_string(part.step) +
+                      ": one process holds firms [" + std::to_string(offset) + ", " +
+                      std::to_string(offset + n) + ") of " + std::to_string(total) +
+                      "; it must hold them all");
+  }
+  write_snapshot(part);
 }
 
 void Recorder::close(const std::string& status) {
   h5::quiet_errors();
   Impl& s = *impl_;
   s.require_open("close");
+  if (!s.writes()) {
+    s.closed = true;
+    return;
+  }
   s.series->write_pending();
   h5::write_attr(s.file.get(), "end_time", utc_now(), s.path);
   h5::write_attr(s.file.get(), "status", status, s.path);

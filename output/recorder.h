@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kernels/statistics.h"
+#include "world/comm.h"
 #include "world/scenario.h"
 #include "world/world.h"
 
@@ -28,17 +29,40 @@ struct Provenance {
 // in its place). Creates nothing; called before a run starts.
 void check_writable(const std::string& path);
 
+// A run over several ranks (DESIGN §5): rank 0 alone writes provenance, /world and /series;
+// every rank writes its own firms into the snapshots, with parallel HDF5. On every rank:
+//
+//   Recorder rec(path, scenario, world, provenance, comm);   // collective
+//   rec.append(stats); rec.flush();                          // rank 0 writes; no-ops elsewhere
+//   rec.write_snapshot(part, offset, total);                 // collective
+//   rec.close(status);                                       // rank 0 writes; no-op elsewhere
+//
+// Collective calls throw OutputError on every rank or on none. The one exception is a
+// failure while the file is open on all ranks (an I/O error during the parallel write): it
+// is thrown where it happens, and the run must then end (run_guarded stops every rank).
 class Recorder {
  public:
-  // Creates (truncates) the file and writes the root attributes and /world.
+  // Creates (truncates) the file and writes the root attributes and /world. This process
+  // alone writes the file.
   Recorder(const std::string& path, const Scenario& scenario, const World& world,
            const Provenance& provenance);
+  // Collective over `comm`: rank 0 creates the file as above; the other ranks hold no file.
+  // On one rank this is the constructor above.
+  Recorder(const std::string& path, const Scenario& scenario, const World& world,
+           const Provenance& provenance, const Comm& comm);
   ~Recorder();
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
   void append(const StepStatistics& stats);  // one more step in every /series dataset
+  // The whole firm store, written by this process; on several ranks use the overload below.
   void write_snapshot(const FirmSnapshot& firms);
+  // Collective: this rank's `part` holds the firms [offset, offset + part size) of `total`,
+  // the ranks' ranges together exactly [0, total). Written into /snapshots/<step>/firms in
+  // parallel; the datasets are those a single process writes for the whole store (the
+  // `firm` coordinate holds the global positions). On one rank: write_snapshot(part), with
+  // offset 0 and total the size of `part`.
+  void write_snapshot(const FirmSnapshot& part, std::int64_t offset, std::int64_t total);
   void flush();  // everything appended so far is on disk and readable after a crash
   // Writes the end attributes (end_time, status: "completed" or "interrupted") and closes.
   void close(const std::string& status);

@@ -360,4 +360,15 @@ std::size_t Series::pending_bytes() const {
   return bytes;
 }
 
+void Series::close_datasets() {
+  for (Variable& var : variables_) {
+    check(var.dataset.close(), file_, "cannot close '/series/" + var.name + "'");
+  }
+}
+
+void Series::reopen_datasets(hid_t file_id) {
+  for (Variable& var : variables_)
+    var.dataset = open_dataset(file_id, "/series/" + var.name, file_);
+}
+
 }  // namespace entrepot::h5

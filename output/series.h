@@ -31,6 +31,10 @@ class Series {
   // Extends every variable by the kept steps and writes them.
   void write_pending();
   std::size_t pending_bytes() const;
+  // Closes every dataset (the file is about to be closed and opened again, see
+  // Recorder::write_snapshot) and opens them again in `file_id`.
+  void close_datasets();
+  void reopen_datasets(hid_t file_id);
   hsize_t steps_written() const { return written_; }
 
  private:

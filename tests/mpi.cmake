@@ -24,3 +24,18 @@ if(ENTREPOT_MPI AND SYSTEM_PYTHON)
     set_property(TEST mpi.run_${ranks}_ranks APPEND PROPERTY LABELS mpi)
   endforeach()
 endif()
+
+# Snapshots written with parallel HDF5 under a real mpirun at 1 to 4 ranks, compared with
+# the same run written by one process.
+if(ENTREPOT_MPI AND HDF5_IS_PARALLEL AND SYSTEM_PYTHON)
+  add_executable(entrepot_snapshot_check ${CMAKE_CURRENT_SOURCE_DIR}/mpi/snapshot_check.cpp)
+  target_link_libraries(entrepot_snapshot_check PRIVATE entrepot_output GTest::gtest
+                                                        ${HDF5_C_LIBRARIES})
+  target_include_directories(entrepot_snapshot_check SYSTEM PRIVATE ${HDF5_C_INCLUDE_DIRS})
+  foreach(ranks 1 2 3 4)
+    add_test(NAME mpi.snapshot_${ranks}_ranks
+             COMMAND ${SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/mpi/parallel_snapshot.py
+                     ${MPIEXEC_EXECUTABLE} $<TARGET_FILE:entrepot_snapshot_check> ${ranks})
+    set_tests_properties(mpi.snapshot_${ranks}_ranks PROPERTIES LABELS mpi TIMEOUT 120)
+  endforeach()
+endif()

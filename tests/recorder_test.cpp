@@ -166,6 +166,45 @@ TEST(Recorder, RejectsInconsistentInput) {
   EXPECT_NE(describe_file(dir / "bad.h5").find("interrupted"), std::string::npos);
 }
 
+// The overload for a run over ranks, on one rank: the same file as the single-process calls.
+TEST(Recorder, OneRankWritesTheWholeStoreThroughTheRankOverload) {
+  ScratchDir dir;
+  TinyWorld w(2, 2);
+  const Comm comm = Comm::world();  // not started by mpirun: one rank, MPI not running
+  ASSERT_FALSE(comm.distributed());
+  EXPECT_EQ(comm.native_handle(), nullptr);
+  const FirmSnapshot firms = synthetic_snapshot(1, 5);
+  {
+    Recorder rec(dir / "plain.h5", w.scenario, *w.world, test_provenance());
+    rec.append(synthetic_step(1, w));
+    rec.write_snapshot(firms);
+    rec.close("completed");
+  }
+  {
+    Recorder rec(dir / "ranks.h5", w.scenario, *w.world, test_provenance(), comm);
+    rec.append(synthetic_step(1, w));
+    EXPECT_THROW(rec.write_snapshot(firms, 1, 6), OutputError);  // one rank holds every firm
+    EXPECT_THROW(rec.write_snapshot(firms, 0, 6), OutputError);
+    rec.write_snapshot(firms, 0, 5);
+    rec.close("completed");
+  }
+  H5File plain(dir / "plain.h5"), ranks(dir / "ranks.h5");
+  ASSERT_GE(plain.id, 0);
+  ASSERT_GE(ranks.id, 0);
+  const std::string at = "/snapshots/1/firms/";
+  EXPECT_EQ(read_all<std::int64_t>(ranks.id, at + "firm", H5T_NATIVE_INT64),
+            (std::vector<std::int64_t>{0, 1, 2, 3, 4}));
+  for (const char* field : {"firm", "output", "sales_value", "export_value", "cash"}) {
+    EXPECT_EQ(read_all<std::int64_t>(ranks.id, at + field, H5T_NATIVE_INT64),
+              read_all<std::int64_t>(plain.id, at + field, H5T_NATIVE_INT64))
+        << field;
+  }
+  EXPECT_EQ(read_all<double>(ranks.id, at + "price", H5T_NATIVE_DOUBLE), firms.price);
+  EXPECT_EQ(read_all<std::int64_t>(ranks.id, "/series/money", H5T_NATIVE_INT64),
+            read_all<std::int64_t>(plain.id, "/series/money", H5T_NATIVE_INT64));
+  EXPECT_EQ(string_attr(ranks.id, "status"), "completed");
+}
+
 TEST(Recorder, LargeConfigTextAndEmptyRun) {
   ScratchDir dir;
   TinyWorld w(2, 2);

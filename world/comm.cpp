@@ -166,4 +166,17 @@ std::int64_t Comm::sum(std::int64_t value) const {
   return value;
 }
 
+void* Comm::native_handle() const {
+#ifdef ENTREPOT_MPI
+  int initialized = 0, finalized = 0;
+  check(MPI_Initialized(&initialized), "MPI_Initialized");
+  check(MPI_Finalized(&finalized), "MPI_Finalized");
+  if (!initialized || finalized) return nullptr;
+  static MPI_Comm world = MPI_COMM_WORLD;
+  return &world;
+#else
+  return nullptr;
+#endif
+}
+
 }  // namespace entrepot

@@ -62,6 +62,10 @@ class Comm {
 
   const Traffic& traffic() const { return traffic_; }
 
+  // The job's communicator for a library that takes one (parallel HDF5 in output/): the
+  // address of an MPI_Comm; nullptr when built without MPI or when MPI is not running.
+  void* native_handle() const;
+
  private:
   Comm(int rank, int size, int local_rank) : rank_(rank), size_(size), local_rank_(local_rank) {}
   int rank_ = 0, size_ = 1, local_rank_ = 0;
