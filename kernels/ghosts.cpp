@@ -1,6 +1,26 @@
 #include "kernels/ghosts.h"
 
+#include <utility>
+
 namespace entrepot {
+
+void Ghosts::assign(std::vector<std::int64_t> sorted) {
+  ids = std::move(sorted);
+  bits = 1;
+  while ((std::size_t{1} << bits) < 2 * ids.size()) ++bits;  // at most half full
+  const std::size_t size = std::size_t{1} << bits;
+  std::vector<std::int64_t> table(size, -1);
+  std::vector<std::int32_t> place(size, -1);
+  for (std::size_t g = 0; g < ids.size(); ++g) {
+    std::uint64_t slot =
+        (static_cast<std::uint64_t>(ids[g]) * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
+    while (table[slot] >= 0) slot = (slot + 1) & (size - 1);
+    table[slot] = ids[g];
+    place[slot] = static_cast<std::int32_t>(g);
+  }
+  keys.assign(table.begin(), table.end());
+  places.assign(place.begin(), place.end());
+}
 
 std::vector<std::int64_t> linked_sellers(Model& m, const SellerIndex& held) {
   FirmStore::View f = m.firms.view();

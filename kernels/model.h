@@ -66,33 +66,43 @@ struct Domain {
 };
 
 // Where a seller sits in this rank's books: its own firms first, then the ghosts (sellers
-// of other ranks that its buyers need this phase), by binary search over their sorted ids.
-// A one-rank run has no ghosts, and the index is the id.
+// of other ranks that its buyers need this phase), found through an open-addressing hash
+// table, so a lookup costs a read or two. A one-rank run has no ghosts: the index is the id.
 struct SellerIndex {
   std::int64_t first = 0, owned = 0;
-  const std::int64_t* ghosts = nullptr;
-  std::int64_t ghost_count = 0;
-  ENTREPOT_HD std::int64_t operator()(std::int64_t id) const {
-    const std::int64_t local = id - first;
-    if (local >= 0 && local < owned) return local;
-    std::int64_t lo = 0, hi = ghost_count;
-    while (lo < hi) {
-      const std::int64_t mid = lo + (hi - lo) / 2;
-      if (ghosts[mid] < id) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return owned + lo;
-  }
+  const std::int64_t* keys = nullptr;    // ghost id per table slot, −1 where empty
+  const std::int32_t* places = nullptr;  // the ghost's place after the owned entries
+  std::uint64_t mask = 0;
+  int shift = 64;
   ENTREPOT_HD bool owns(std::int64_t id) const { return id >= first && id - first < owned; }
-  // Whether the book has this seller: owned, or among the ghosts.
-  ENTREPOT_HD bool holds(std::int64_t id) const {
-    if (owns(id)) return true;
-    const std::int64_t at = (*this)(id)-owned;
-    return at < ghost_count && ghosts[at] == id;
+  // The ghost's place, or −1 when the book does not hold the seller.
+  ENTREPOT_HD std::int64_t ghost(std::int64_t id) const {
+    if (keys == nullptr) return -1;
+    std::uint64_t slot = (static_cast<std::uint64_t>(id) * 0x9E3779B97F4A7C15ULL) >> shift;
+    for (;;) {
+      const std::int64_t key = keys[slot];
+      if (key == id) return places[slot];
+      if (key < 0) return -1;
+      slot = (slot + 1) & mask;
+    }
   }
+  ENTREPOT_HD std::int64_t operator()(std::int64_t id) const {
+    return owns(id) ? id - first : owned + ghost(id);
+  }
+  // Whether the book has this seller: owned, or among the ghosts.
+  ENTREPOT_HD bool holds(std::int64_t id) const { return owns(id) || ghost(id) >= 0; }
+};
+
+// The ghost sellers of a book: their ids in order (the book holds them in this order after
+// its own sellers) and the hash table the SellerIndex reads.
+struct Ghosts {
+  std::vector<std::int64_t> ids;
+  thrust::device_vector<std::int64_t> keys;
+  thrust::device_vector<std::int32_t> places;
+  int bits = 0;
+  void assign(std::vector<std::int64_t> sorted);  // kernels/ghosts.cpp
+  void clear() { assign({}); }
+  std::size_t size() const { return ids.size(); }
 };
 
 // A book of seller records indexed by global seller id.
@@ -124,6 +134,21 @@ struct TablesView {
   const double* trade_factor;       // τ(1+t), +∞ when banned
   const double* duty_rate;          // t of the importer on the exporter
   const std::uint64_t* origin_cdf;  // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
+
+  // The region of a seller, from the block layout alone (the last block starting at or
+  // before the id holds it; empty blocks start where the next one does).
+  ENTREPOT_HD int origin_of(std::int64_t seller) const {
+    int lo = 0, hi = regions * sectors - 1;
+    while (lo < hi) {
+      const int mid = (lo + hi + 1) / 2;
+      if (block_start[mid] <= seller) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo / sectors;
+  }
 
   ENTREPOT_HD std::size_t rrs(int o, int d, int s) const {
     return (static_cast<std::size_t>(o) * regions + d) * sectors + s;
@@ -214,9 +239,9 @@ struct Model {
   Partition partition;
   Domain domain;
   std::unique_ptr<SellerExchange> quote_exchange, offer_exchange, labour_exchange;
-  thrust::device_vector<std::int64_t> quote_ghosts, offer_ghosts;
+  Ghosts quote_ghosts, offer_ghosts;
   bool distributed() const { return comm != nullptr && comm->distributed(); }
-  SellerIndex seller_index(const thrust::device_vector<std::int64_t>& ghosts) const;
+  SellerIndex seller_index(const Ghosts& ghosts) const;
   // Sums int64 totals over ranks in place (nothing to do on one rank).
   void sum_over_ranks(std::int64_t* values, std::size_t count) const;
   std::int64_t sum_over_ranks(std::int64_t value) const;

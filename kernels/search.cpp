@@ -5,9 +5,9 @@
 // than the sector's switching cost. Banned or missing suppliers are always replaced.
 //
 // Over several ranks, the quotes of other ranks' sellers are fetched first: those of the
-// current suppliers (a firm searches when its supplier rationed), then those of the
-// candidates. Candidates come from Philox counters alone, so they are known before any
-// quote is read.
+// firms' current suppliers (a firm searches when its supplier rationed), then, for the
+// slots that search, those of their current seller and candidates. Candidates come from
+// Philox counters alone, so they are known before any quote is read.
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/transform.h>
 #include <thrust/transform_reduce.h>
@@ -39,14 +39,18 @@ struct SupplierSearch {
     return every_step || reviews_supplier(buyer, slot, step, review_rate);
   }
 
+  ENTREPOT_HD bool banned_from(int origin, int dest, int sector) const {
+    return t.any_ban && is_banned(t.trade_factor[t.rrs(origin, dest, sector)]);
+  }
+  // From the layout, not the quote: a slot that does not search needs no quote at all.
   ENTREPOT_HD bool banned(std::int32_t current, int dest, int sector) const {
-    return t.any_ban && current >= 0 && is_banned(factor(current, dest, sector));
+    return t.any_ban && current >= 0 && banned_from(t.origin_of(current), dest, sector);
   }
 
   // Whether the slot draws candidates: it has no usable supplier, reviews, or was rationed.
-  ENTREPOT_HD bool looks(std::uint64_t buyer, std::uint32_t slot, int dest, int sector,
-                         std::int32_t current, bool rationed) const {
-    return current < 0 || banned(current, dest, sector) || reviews(buyer, slot) || rationed;
+  ENTREPOT_HD bool looks(std::uint64_t buyer, std::uint32_t slot, std::int32_t current,
+                         bool banned_now, bool rationed) const {
+    return current < 0 || banned_now || reviews(buyer, slot) || rationed;
   }
 
   // Candidate c of the slot; −1 when no origin is reachable (the search ends there).
@@ -63,7 +67,7 @@ struct SupplierSearch {
   ENTREPOT_HD std::int32_t operator()(std::uint64_t buyer, std::uint32_t slot, int dest, int sector,
                                       std::int32_t current, bool rationed, bool& switched) const {
     switched = false;
-    if (!looks(buyer, slot, dest, sector, current, rationed)) return current;
+    if (!looks(buyer, slot, current, banned(current, dest, sector), rationed)) return current;
     const double current_cost =
         current >= 0 ? landed_cost(quotes[current].price, factor(current, dest, sector)) : 0.0;
     // A banned supplier (export ban) is replaced at once, not at the next routine search.
@@ -93,12 +97,15 @@ struct SupplierSearch {
     return current;
   }
 
-  // Every candidate the slot will draw, for fetching their quotes from other ranks.
+  // The sellers a slot that searches will compare, its current one and every candidate, for
+  // fetching their quotes from other ranks; the current one's region comes from the layout,
+  // like the search's own ban check.
   template <class Emit>
   ENTREPOT_HD void draw_all(std::uint64_t buyer, std::uint32_t slot, int dest, int sector,
                             std::int32_t current, bool rationed, const SellerIndex& held,
                             Emit& emit) const {
-    if (!looks(buyer, slot, dest, sector, current, rationed)) return;
+    if (!looks(buyer, slot, current, banned(current, dest, sector), rationed)) return;
+    if (current >= 0 && !held.holds(current)) emit(current);
     for (int c = 0; c < candidates; ++c) {
       const std::int32_t seller = candidate(buyer, slot, c, dest, sector);
       if (seller < 0) return;
@@ -220,10 +227,10 @@ void fetch_quotes(Model& m, const std::vector<std::int64_t>& ids) {
     fetched[i] = Quote{double_of(w[0]), static_cast<std::int32_t>(w[1] / 2),
                        static_cast<std::int32_t>(w[1] % 2)};
   }
-  const std::vector<std::int64_t> old_ids = to_host(m.quote_ghosts);
+  const std::vector<std::int64_t>& old_ids = m.quote_ghosts.ids;
   merge_ghosts(m.quotes, m.firms.size, old_ids, ids, fetched);
   const std::vector<std::int64_t> all = merge_ids(old_ids, ids);
-  m.quote_ghosts.assign(all.begin(), all.end());
+  m.quote_ghosts.assign(all);
 }
 
 }  // namespace
@@ -252,12 +259,18 @@ std::int64_t search_suppliers(Model& m, int step, double probability) {
   };
   const std::uint64_t firm0 = m.domain.firm_id(0), household0 = m.domain.household_id(0);
   if (m.distributed()) {
-    fetch_quotes(m, linked_sellers(m, m.seller_index(m.quote_ghosts)));
+    // Firms search when their supplier rationed: their suppliers' quotes come first.
+    fetch_quotes(m, collect_ids(f.size, LinkedSellers{f.supplier, f.size, kInputSlots,
+                                                      m.seller_index(Ghosts{})}));
     const SupplierSearch search = make_search();
-    const SellerIndex held = m.seller_index(m.quote_ghosts);
-    fetch_quotes(m,
-                 merge_ids(collect_ids(f.size, FirmCandidates{{search, f}, firm0, held}),
-                           collect_ids(h.size, HouseholdCandidates{search, h, household0, held})));
+    // Remote candidates, less those fetched already (checked after the pass: a lookup per
+    // candidate would cost more than the longer list).
+    const SellerIndex held = m.seller_index(Ghosts{});
+    fetch_quotes(
+        m, subtract_ids(
+               merge_ids(collect_ids(f.size, FirmCandidates{{search, f}, firm0, held}),
+                         collect_ids(h.size, HouseholdCandidates{search, h, household0, held})),
+               m.quote_ghosts.ids));
   }
   const SupplierSearch search = make_search();
   const std::int64_t by_firms =

@@ -79,10 +79,17 @@ Model::Model(const Scenario& sc, World& w, const Comm* c)
   initial_money = total_money();
 }
 
-SellerIndex Model::seller_index(const thrust::device_vector<std::int64_t>& ghosts) const {
-  return SellerIndex{domain.firm_first, static_cast<std::int64_t>(firms.size),
-                     thrust::raw_pointer_cast(ghosts.data()),
-                     static_cast<std::int64_t>(ghosts.size())};
+SellerIndex Model::seller_index(const Ghosts& ghosts) const {
+  SellerIndex index;
+  index.first = domain.firm_first;
+  index.owned = static_cast<std::int64_t>(firms.size);
+  if (ghosts.size() > 0) {
+    index.keys = thrust::raw_pointer_cast(ghosts.keys.data());
+    index.places = thrust::raw_pointer_cast(ghosts.places.data());
+    index.mask = (std::uint64_t{1} << ghosts.bits) - 1;
+    index.shift = 64 - ghosts.bits;
+  }
+  return index;
 }
 
 void Model::sum_over_ranks(std::int64_t* values, std::size_t count) const {

@@ -57,7 +57,6 @@ struct BuyInputs {
   InputRound round;
   SpillSeller spill;
   bool second;
-  Book<Offer> spill_book;  // where round one places the orders of round two
   std::int64_t* flows;
   std::size_t chunk;
   std::uint64_t first;  // global id of firm 0
@@ -107,29 +106,18 @@ struct BuyInputs {
         f.input_cost[j] += before - f.cash[j];
         f.input_stock[i] += flow[kFlowDelivered];
         for (int x = 0; x < kFlows; ++x) local[origin][input][x] += flow[x];
-        if (!second && flow[kFlowShipped] < q) {
-          // Left short: order the rest from another seller with stock to spare.
-          const double value = round.unserved_value(i, j);
-          const std::int32_t other = spill(first + j, k, region, input, seller);
-          if (value > 0.0 && other >= 0) {
-            const std::int64_t more = round.spill_order(value, other, j, input);
-            if (more > 0) atomic_add(&spill_book[other].orders, more);
-          }
-        }
       }
     }
     flush(local, dest);
   }
 };
 
-// Round one's short input slots: their spill sellers, for fetching from other ranks.
-struct ShortInputSlots {
+// The input slots round one left short, `visit(k, i, region, input)` for each: the order
+// was not filled in full, which the round's totals alone decide.
+struct ShortInputs {
   InputRound round;
-  SpillSeller spill;
-  std::uint64_t first;
-  SellerIndex held;
-  template <class Emit>
-  ENTREPOT_HD void operator()(std::size_t j, Emit& emit) const {
+  template <class Visit>
+  ENTREPOT_HD void each(std::size_t j, Visit&& visit) const {
     const FirmStore::View& f = round.f;
     const int region = f.block[j] / round.t.sectors;
     for (int k = 0; k < kInputSlots; ++k) {
@@ -139,8 +127,41 @@ struct ShortInputSlots {
       if (seller < 0 || q <= 0) continue;
       const Offer& offer = round.offers[seller];
       if (filled_quantity(q, offer.stock, offer.orders) >= q) continue;
-      spill.draw_all(first + j, k, region, round.input_of(i, j), held, emit);
+      visit(k, i, region, round.input_of(i, j));
     }
+  }
+};
+
+// Between the rounds: each short slot orders the rest from another seller with stock to
+// spare, in round two's book.
+struct SpillInputs {
+  ShortInputs inputs;
+  SpillSeller spill;
+  Book<Offer> spill_book;
+  std::uint64_t first;  // global id of firm 0
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    const InputRound& round = inputs.round;
+    inputs.each(j, [&](int k, std::size_t i, int region, int input) {
+      const double value = round.unserved_value(i, j);
+      const std::int32_t other = spill(first + j, k, region, input, round.f.supplier[i]);
+      if (value <= 0.0 || other < 0) return;
+      const std::int64_t more = round.spill_order(value, other, j, input);
+      if (more > 0) atomic_add(&spill_book[other].orders, more);
+    });
+  }
+};
+
+// The sellers those slots will try, for fetching their round-one totals from other ranks.
+struct ShortInputSlots {
+  ShortInputs inputs;
+  SpillSeller spill;
+  std::uint64_t first;
+  SellerIndex held;
+  template <class Emit>
+  ENTREPOT_HD void operator()(std::size_t j, Emit& emit) const {
+    inputs.each(j, [&](int k, std::size_t, int region, int input) {
+      spill.draw_all(first + j, k, region, input, held, emit);
+    });
   }
 };
 
@@ -209,10 +230,17 @@ void trade(Model& m, int step) {
   // Orders first, so firms' and households' purchases compete for one stock.
   thrust::for_each(first, first + f.size * kInputSlots, OrderInputs{f, round_book(m, false)});
   order_consumption(m);
-  if (m.distributed()) total_orders(m, step);
-  const SpillSeller spill{t, round_book(m, false), m.rng, step};
-  settle_inputs(m, spill, false);
-  settle_consumption(m, spill, false);
+  if (m.distributed()) total_orders(m);
+  // Round one, then the orders round two places with other sellers. Over several ranks,
+  // those sellers' round-one totals are fetched in between (the book grows: the spill
+  // seller reads it afresh).
+  auto spill_seller = [&]() { return SpillSeller{t, round_book(m, false), m.rng, step}; };
+  settle_inputs(m, spill_seller(), false);
+  settle_consumption(m, spill_seller(), false);
+  if (m.distributed()) fetch_spill_sellers(m, step);
+  const SpillSeller spill = spill_seller();
+  spill_inputs(m, spill);
+  spill_consumption(m, spill);
   if (m.distributed()) return_sales(m, false);
   Offer* offers = thrust::raw_pointer_cast(m.offers.data());
   Offer* spill_offers = thrust::raw_pointer_cast(m.spill_offers.data());
@@ -247,15 +275,23 @@ void settle_inputs(Model& m, const SpillSeller& spill, bool second) {
   thrust::for_each(
       first, first + (f.size + kTradeChunk - 1) / kTradeChunk,
       BuyInputs{Settle{t, round_book(m, second)}, InputRound{t, f, round_book(m, false)}, spill,
-                second, round_book(m, true), thrust::raw_pointer_cast(m.flows.data()), kTradeChunk,
+                second, thrust::raw_pointer_cast(m.flows.data()), kTradeChunk,
                 m.domain.firm_id(0)});
+}
+
+void spill_inputs(Model& m, const SpillSeller& spill) {
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(
+      first, first + m.firms.size,
+      SpillInputs{ShortInputs{InputRound{m.tables.view(), m.firms.view(), round_book(m, false)}},
+                  spill, round_book(m, true), m.domain.firm_id(0)});
 }
 
 std::vector<std::int64_t> spill_candidates_of_firms(Model& m, const SpillSeller& spill) {
   FirmStore::View f = m.firms.view();
-  return collect_ids(f.size,
-                     ShortInputSlots{InputRound{m.tables.view(), f, round_book(m, false)}, spill,
-                                     m.domain.firm_id(0), m.seller_index(m.offer_ghosts)});
+  return collect_ids(
+      f.size, ShortInputSlots{ShortInputs{InputRound{m.tables.view(), f, round_book(m, false)}},
+                              spill, m.domain.firm_id(0), m.seller_index(Ghosts{})});
 }
 
 }  // namespace entrepot

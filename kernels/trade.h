@@ -90,24 +90,29 @@ struct SpillSeller {
 };
 
 // The passes of phase 6 (kernels/trade.cpp orders them). Households order their budget
-// shares at their retailers; each round settles against its book of offers, and round one
-// places, for every buyer it leaves short, an order with a second seller for round two.
+// shares at their retailers; each round settles against its book of offers, and between
+// the rounds every buyer round one left short places an order with a second seller.
 void order_consumption(Model& model);
 void settle_consumption(Model& model, const SpillSeller& spill, bool second);
 void settle_inputs(Model& model, const SpillSeller& spill, bool second);
+// Between the rounds: the slots round one left short order the rest in round two's book.
+void spill_consumption(Model& model, const SpillSeller& spill);
+void spill_inputs(Model& model, const SpillSeller& spill);
 
 // The books of a round: owned sellers, then the ghosts of other ranks.
 Book<Offer> round_book(Model& model, bool second);
 
-// Sellers that buyers left short in round one will try in round two and the book lacks.
+// Other ranks' sellers that the slots left short in round one will try in round two.
 std::vector<std::int64_t> spill_candidates_of_firms(Model& model, const SpillSeller& spill);
 std::vector<std::int64_t> spill_candidates_of_households(Model& model, const SpillSeller& spill);
 
 // Over several ranks (kernels/trade_ghosts.cpp): the ghost sellers of the current links
-// with their opening offers; the orders summed at the owners and the totals back, plus the
-// ghosts round two needs; what a round sold to the owners; round two's stock and orders.
+// with their opening offers; the orders summed at the owners and the totals back; the
+// ghosts round two needs, with their round-one totals; what a round sold to the owners;
+// round two's stock and orders.
 void open_ghost_books(Model& model);
-void total_orders(Model& model, int step);
+void total_orders(Model& model);
+void fetch_spill_sellers(Model& model, int step);
 void return_sales(Model& model, bool second);
 void open_ghost_spill_round(Model& model);
 

@@ -128,13 +128,13 @@ std::vector<Offer> opening_offers(const std::vector<std::int64_t>& words, int wi
 
 // Adds ghosts to both books (round two's opens like round one's, its totals come later).
 void add_ghosts(Model& m, const std::vector<std::int64_t>& ids, const std::vector<Offer>& offers) {
-  const std::vector<std::int64_t> old_ids = to_host(m.offer_ghosts);
+  const std::vector<std::int64_t>& old_ids = m.offer_ghosts.ids;
   merge_ghosts(m.offers, m.firms.size, old_ids, ids, offers);
   std::vector<Offer> spill = offers;
   for (Offer& o : spill) o.orders = 0;
   merge_ghosts(m.spill_offers, m.firms.size, old_ids, ids, spill);
   const std::vector<std::int64_t> all = merge_ids(old_ids, ids);
-  m.offer_ghosts.assign(all.begin(), all.end());
+  m.offer_ghosts.assign(all);
 }
 
 void set_ghosts(Model& m, thrust::device_vector<Offer>& book,
@@ -157,7 +157,7 @@ void open_ghost_books(Model& m) {
       opening_offers(x.answer(pack_owned(m, x.asked(), 3, PackOpening{raw(m.offers)}), 3), 3));
 }
 
-void total_orders(Model& m, int step) {
+void total_orders(Model& m) {
   SellerExchange& x = *m.offer_exchange;
   const std::size_t owned = m.firms.size;
   auto first = thrust::counting_iterator<std::size_t>(0);
@@ -175,17 +175,21 @@ void total_orders(Model& m, int step) {
   }
   set_ghosts(m, m.offers, x.answer(pack_owned(m, x.asked(), 1, PackOrders{raw(m.offers)}), 1),
              false);
+}
 
-  // Sellers that buyers left short will try: their round-one totals, before round one.
+void fetch_spill_sellers(Model& m, int step) {
+  SellerExchange& x = *m.offer_exchange;
+  // The sellers that short slots will try: their round-one totals decide the spill seller.
   const SpillSeller spill{m.tables.view(), round_book(m, false), m.rng, step};
-  const std::vector<std::int64_t> more =
-      merge_ids(spill_candidates_of_firms(m, spill), spill_candidates_of_households(m, spill));
+  const std::vector<std::int64_t> more = subtract_ids(
+      merge_ids(spill_candidates_of_firms(m, spill), spill_candidates_of_households(m, spill)),
+      m.offer_ghosts.ids);
   x.ask(more);
   add_ghosts(
       m, more,
       opening_offers(x.answer(pack_owned(m, x.asked(), 4, PackRoundOne{raw(m.offers)}), 4), 4));
   // From here on the owners hear from every ghost, old and new.
-  x.ask(to_host(m.offer_ghosts));
+  x.ask(m.offer_ghosts.ids);
 }
 
 void return_sales(Model& m, bool second) {

@@ -75,8 +75,7 @@ struct BuyConsumption {
   FirstRound round;
   SpillSeller spill;
   Settle settle;
-  bool second;             // false: the retailers' round; true: the spill round
-  Book<Offer> spill_book;  // where round one places the orders of round two
+  bool second;  // false: the retailers' round; true: the spill round
   std::int64_t* flows;
   std::int64_t* household;  // [region][slot][spent, delivered]
   std::uint64_t first;      // Philox id of household 0
@@ -141,19 +140,10 @@ struct BuyConsumption {
         settle(seller, q, static_cast<std::size_t>(cell),
                t.region_country[origin] != t.region_country[region], cash, flow);
         for (int x = 0; x < kFlows; ++x) local[origin][s][x] += flow[x];
-        if (!second && flow[kFlowShipped] < q) {
-          // Left short (remembered: the slot reviews its retailer next step); order the
-          // rest from another seller with stock to spare.
+        // Left short: remembered (the slot reviews its retailer next step, and orders the
+        // rest at another seller in round two).
+        if (!second && flow[kFlowShipped] < q)
           marked = static_cast<std::uint8_t>(marked | (1u << s));
-          const double value = round.unserved_value(n, s, budget);
-          const std::int32_t other = spill(first + n, s, region, t.consumer_sector[s], seller);
-          if (value > 0.0 && other >= 0) {
-            const long long other_cell = round.costs.cell(other, region, s);
-            const auto more = static_cast<std::int64_t>(
-                value / (round.costs.offers[other].price * (1.0 + t.duty_rate[other_cell])));
-            if (more > 0) atomic_add(&spill_book[other].orders, more);
-          }
-        }
       }
       h.cash[n] = cash;
       if (!second) h.spill[n] = marked;
@@ -162,23 +152,48 @@ struct BuyConsumption {
   }
 };
 
-// Round one's short slots: their spill sellers, for fetching from other ranks.
-struct ShortHouseholdSlots {
+// Between the rounds: each slot round one left short orders what it could not buy from
+// another seller with stock to spare, in round two's book. Only round-one totals decide
+// it, so it runs after round one has settled everywhere.
+struct SpillConsumption {
   FirstRound round;
+  SpillSeller spill;
+  Book<Offer> spill_book;
+  std::uint64_t first;  // Philox id of household 0
+  ENTREPOT_HD void operator()(std::size_t n) const {
+    const ConsumerStore::View& h = round.h;
+    const std::uint8_t short_slots = h.spill[n];
+    if (short_slots == 0) return;
+    const TablesView& t = round.costs.t;
+    const int region = h.region[n];
+    const std::int64_t budget = round.budget(n);
+    for (int s = 0; s < t.consumer_slots; ++s) {
+      if (!((short_slots >> s) & 1u)) continue;
+      const double value = round.unserved_value(n, s, budget);
+      const std::int32_t other =
+          spill(first + n, s, region, t.consumer_sector[s], h.retailer[s * h.size + n]);
+      if (value <= 0.0 || other < 0) continue;
+      const long long cell = round.costs.cell(other, region, s);
+      const auto more = static_cast<std::int64_t>(
+          value / (round.costs.offers[other].price * (1.0 + t.duty_rate[cell])));
+      if (more > 0) atomic_add(&spill_book[other].orders, more);
+    }
+  }
+};
+
+// The sellers those slots will try, for fetching their round-one totals from other ranks.
+struct ShortHouseholdSlots {
+  ConsumerStore::View h;
   SpillSeller spill;
   std::uint64_t first;
   SellerIndex held;
   template <class Emit>
   ENTREPOT_HD void operator()(std::size_t n, Emit& emit) const {
-    const TablesView& t = round.costs.t;
-    const std::int64_t budget = round.budget(n);
-    for (int s = 0; s < t.consumer_slots; ++s) {
-      long long cell = -1;
-      const std::int64_t q = round.order(n, s, budget, cell);
-      if (q <= 0) continue;
-      const Offer& offer = round.costs.offers[round.h.retailer[s * round.h.size + n]];
-      if (filled_quantity(q, offer.stock, offer.orders) >= q) continue;
-      spill.draw_all(first + n, s, round.h.region[n], t.consumer_sector[s], held, emit);
+    const std::uint8_t short_slots = h.spill[n];
+    for (int s = 0; s < spill.t.consumer_slots; ++s) {
+      if ((short_slots >> s) & 1u) {
+        spill.draw_all(first + n, s, h.region[n], spill.t.consumer_sector[s], held, emit);
+      }
     }
   }
 };
@@ -186,11 +201,18 @@ struct ShortHouseholdSlots {
 }  // namespace
 
 std::vector<std::int64_t> spill_candidates_of_households(Model& m, const SpillSeller& spill) {
+  return collect_ids(m.consumers.size,
+                     ShortHouseholdSlots{m.consumers.view(), spill, m.domain.household_id(0),
+                                         m.seller_index(Ghosts{})});
+}
+
+void spill_consumption(Model& m, const SpillSeller& spill) {
   const Behaviour& b = m.scenario.behaviour;
   HouseholdCosts costs{m.tables.view(), round_book(m, false)};
   FirstRound round{costs, m.consumers.view(), b.consume_income, b.consume_wealth};
-  return collect_ids(m.consumers.size, ShortHouseholdSlots{round, spill, m.domain.household_id(0),
-                                                           m.seller_index(m.offer_ghosts)});
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + m.consumers.size,
+                   SpillConsumption{round, spill, round_book(m, true), m.domain.household_id(0)});
 }
 
 void order_consumption(Model& m) {
@@ -211,7 +233,7 @@ void settle_consumption(Model& m, const SpillSeller& spill, bool second) {
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + (h.size + kTradeChunk - 1) / kTradeChunk,
                    BuyConsumption{round, spill, Settle{t, round_book(m, second)}, second,
-                                  round_book(m, true), thrust::raw_pointer_cast(m.flows.data()),
+                                  thrust::raw_pointer_cast(m.flows.data()),
                                   thrust::raw_pointer_cast(m.household_flows.data()),
                                   m.domain.household_id(0), kTradeChunk});
 }

@@ -68,6 +68,14 @@ std::vector<std::int64_t> SellerExchange::send_to_owners(const std::vector<std::
   return join(comm_.exchange(split(words, ghosts_per_owner_, width)));
 }
 
+std::vector<std::int64_t> subtract_ids(const std::vector<std::int64_t>& a,
+                                       const std::vector<std::int64_t>& b) {
+  std::vector<std::int64_t> out;
+  out.reserve(a.size());
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
 std::vector<std::int64_t> merge_ids(const std::vector<std::int64_t>& a,
                                     const std::vector<std::int64_t>& b) {
   std::vector<std::int64_t> out;

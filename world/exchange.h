@@ -45,6 +45,10 @@ class SellerExchange {
   std::vector<std::size_t> ghosts_per_owner_, asked_per_source_;
 };
 
+// The ids of sorted, unique `a` that are not in sorted `b`.
+std::vector<std::int64_t> subtract_ids(const std::vector<std::int64_t>& a,
+                                       const std::vector<std::int64_t>& b);
+
 // Merges two sorted, unique id lists.
 std::vector<std::int64_t> merge_ids(const std::vector<std::int64_t>& a,
                                     const std::vector<std::int64_t>& b);
