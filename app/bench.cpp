@@ -23,22 +23,28 @@ namespace entrepot {
 
 namespace {
 
-// What each rank sent per timed step (bytes, messages, collective calls), gathered on rank 0;
+// What each rank sent per timed step (bytes, messages, collective calls) and the ghost
+// sellers of its last step (quotes for the search, offers for trade), gathered on rank 0;
 // one line per rank, and the largest for the summary line.
-Traffic report_traffic(const Comm& comm, const Traffic& before, int steps) {
+Traffic report_traffic(const Comm& comm, const Model& model, const Traffic& before, int steps) {
   const Traffic& after = comm.traffic();
   std::vector<std::vector<std::int64_t>> send(comm.size());
   send[0] = {after.bytes - before.bytes, after.messages - before.messages,
-             after.collectives - before.collectives};
+             after.collectives - before.collectives,
+             static_cast<std::int64_t>(model.quote_ghosts.size()),
+             static_cast<std::int64_t>(model.offer_ghosts.size()),
+             model.domain.firm_total - static_cast<std::int64_t>(model.firms.size)};
   const std::vector<std::vector<std::int64_t>> got = comm.exchange(send);
   Traffic most;
   if (comm.rank() != 0) return most;
   for (int r = 0; r < comm.size(); ++r) {
     const std::vector<std::int64_t>& t = got[r];
     std::fprintf(stderr,
-                 "bench: rank %d sent %.3f MB in %.1f messages per step (%.1f collective calls)\n",
+                 "bench: rank %d sent %.3f MB in %.1f messages per step (%.1f collective "
+                 "calls); ghost sellers: %lld quotes, %lld offers, of %lld remote firms\n",
                  r, static_cast<double>(t[0]) / steps / 1e6, static_cast<double>(t[1]) / steps,
-                 static_cast<double>(t[2]) / steps);
+                 static_cast<double>(t[2]) / steps, static_cast<long long>(t[3]),
+                 static_cast<long long>(t[4]), static_cast<long long>(t[5]));
     most.bytes = std::max(most.bytes, t[0] / steps);
     most.messages = std::max(most.messages, t[1] / steps);
     most.collectives = std::max(most.collectives, t[2] / steps);
@@ -71,7 +77,7 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
     model.step(step);
     seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
-  const Traffic sent = report_traffic(comm, before, options.steps);
+  const Traffic sent = report_traffic(comm, model, before, options.steps);
   std::sort(seconds.begin(), seconds.end());
   const double median = seconds[seconds.size() / 2];
   const double updates = static_cast<double>(agents) / median;

@@ -52,7 +52,7 @@ std::string describe_exchange(const std::vector<RankExchange>& ranks) {
     char line[256];
     std::snprintf(line, sizeof line,
                   "exchange: rank %zu of %zu: %lld links, %.1f%% to other ranks, %lld distinct "
-                  "remote sellers, %lld peers, about %.2f MB per step\n",
+                  "remote sellers, %lld peers, at least %.2f MB per step\n",
                   k, ranks.size(), static_cast<long long>(e.links),
                   e.links > 0
                       ? 100.0 * static_cast<double>(e.remote_links) / static_cast<double>(e.links)

@@ -238,7 +238,10 @@ struct Model {
   const Comm* comm = nullptr;
   Partition partition;
   Domain domain;
-  std::unique_ptr<SellerExchange> quote_exchange, offer_exchange, labour_exchange;
+  // Ghost lists: quotes of the search; in trade, the sellers links name, the sellers short
+  // slots try, the sellers given round-two orders; firms of split regions (labour).
+  std::unique_ptr<SellerExchange> quote_exchange, offer_exchange, spill_exchange,
+      round_two_exchange, labour_exchange;
   Ghosts quote_ghosts, offer_ghosts;
   bool distributed() const { return comm != nullptr && comm->distributed(); }
   SellerIndex seller_index(const Ghosts& ghosts) const;

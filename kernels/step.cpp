@@ -56,6 +56,8 @@ Model::Model(const Scenario& sc, World& w, const Comm* c)
   if (distributed()) {
     quote_exchange = std::make_unique<SellerExchange>(*comm, partition);
     offer_exchange = std::make_unique<SellerExchange>(*comm, partition);
+    spill_exchange = std::make_unique<SellerExchange>(*comm, partition);
+    round_two_exchange = std::make_unique<SellerExchange>(*comm, partition);
     labour_exchange = std::make_unique<SellerExchange>(*comm, partition);
     std::vector<std::int64_t> others;
     for (std::int64_t id = domain.labour_first; id < domain.labour_end; ++id) {

@@ -1,10 +1,15 @@
-// Trade over several ranks. A rank's buyers order from ghost sellers as from its own; the
-// exchange then carries, per distinct remote seller: its opening offer (price, stock,
-// region), the orders summed here to its owner and the total back, what each round sold
-// to the owner, and round two's stock and orders. Every sum is int64 at the owner, so the
-// fills, and so the bytes, are those of one rank.
+// Trade over several ranks. A rank's buyers order from ghost sellers as from its own. Three
+// lists of other ranks' sellers carry the exchange, each with only what it needs:
+// - the sellers the rank's links name: their opening offer (price, stock, region), the
+//   orders summed here to the owner and the total back, and round one's sales;
+// - the sellers that slots left short will try: their round-one totals, which decide
+//   the second seller;
+// - the sellers given round-two orders: those orders to the owner, round two's stock and
+//   total orders back, and round two's sales.
+// Every sum is int64 at the owner, so the fills, and so the bytes, are those of one rank.
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
+#include <thrust/transform.h>
 
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
@@ -43,66 +48,57 @@ struct PackSpillRound {
   }
 };
 
-// What a round left in the ghost entries: sold (shipped, sales, exports), and in round one
-// the orders placed for round two.
-struct GhostSales {
+// The book position of each id of a list (all held by the book).
+struct PlaceOf {
+  SellerIndex index;
+  ENTREPOT_HD std::int64_t operator()(std::int64_t id) const { return index(id); }
+};
+
+// A list's entries in a book, as words: what a round sold there, or the orders placed.
+struct ListWords {
   const Offer* book;
-  const Offer* spill_book;  // null in round two
-  std::size_t owned;
-  int width;
+  const std::int64_t* place;
+  bool sales;  // shipped, sales, exports; else the orders alone
   std::int64_t* words;
   ENTREPOT_HD void operator()(std::size_t g) const {
-    const Offer& o = book[owned + g];
-    std::int64_t* w = words + g * static_cast<std::size_t>(width);
-    w[0] = o.shipped;
-    w[1] = o.sales;
-    w[2] = o.exports;
-    if (spill_book != nullptr) w[3] = spill_book[owned + g].orders;
+    const Offer& o = book[place[g]];
+    if (sales) {
+      words[3 * g] = o.shipped;
+      words[3 * g + 1] = o.sales;
+      words[3 * g + 2] = o.exports;
+    } else {
+      words[g] = o.orders;
+    }
   }
 };
 
 // The owner's side: what other ranks' buyers did at its sellers, added in.
-struct AddSales {
+struct AddWords {
   Offer* book;
-  Offer* spill_book;  // null in round two
   const std::int64_t* ids;
   const std::int64_t* words;
   std::int64_t first;
-  int width;
+  bool sales;
   ENTREPOT_HD void operator()(std::size_t i) const {
-    const std::size_t j = static_cast<std::size_t>(ids[i] - first);
-    const std::int64_t* w = words + i * static_cast<std::size_t>(width);
-    atomic_add(&book[j].shipped, w[0]);
-    atomic_add(&book[j].sales, w[1]);
-    atomic_add(&book[j].exports, w[2]);
-    if (spill_book != nullptr) atomic_add(&spill_book[j].orders, w[3]);
+    Offer& o = book[ids[i] - first];
+    if (sales) {
+      atomic_add(&o.shipped, words[3 * i]);
+      atomic_add(&o.sales, words[3 * i + 1]);
+      atomic_add(&o.exports, words[3 * i + 2]);
+    } else {
+      atomic_add(&o.orders, words[i]);
+    }
   }
 };
 
-struct AddOrders {
-  Offer* offers;
-  const std::int64_t* ids;
-  const std::int64_t* orders;
-  std::int64_t first;
-  ENTREPOT_HD void operator()(std::size_t i) const {
-    atomic_add(&offers[ids[i] - first].orders, orders[i]);
-  }
-};
-
-struct GhostOrders {
-  const Offer* offers;
-  std::size_t owned;
-  ENTREPOT_HD std::int64_t operator()(std::size_t g) const { return offers[owned + g].orders; }
-};
-
-// Sets field words on the ghost entries: totals of orders (round one) or round two's book.
-struct SetGhosts {
+// Totals from the owners onto a list's entries: orders (round one) or round two's book.
+struct SetTotals {
   Offer* book;
-  std::size_t owned;
+  const std::int64_t* place;
   const std::int64_t* words;
   bool spill_round;
   ENTREPOT_HD void operator()(std::size_t g) const {
-    Offer& o = book[owned + g];
+    Offer& o = book[place[g]];
     if (spill_round) {
       o.stock = words[2 * g];
       o.orders = words[2 * g + 1];
@@ -112,10 +108,25 @@ struct SetGhosts {
   }
 };
 
+struct Ordered {
+  const Offer* spill_book;
+  std::size_t owned;
+  ENTREPOT_HD bool operator()(std::size_t g) const { return spill_book[owned + g].orders > 0; }
+};
+
 Offer* raw(thrust::device_vector<Offer>& book) {
   return thrust::raw_pointer_cast(book.data());
 }
 
+thrust::device_vector<std::int64_t> places(const Model& m, const std::vector<std::int64_t>& ids) {
+  const thrust::device_vector<std::int64_t> device_ids(ids.begin(), ids.end());
+  thrust::device_vector<std::int64_t> out(ids.size());
+  thrust::transform(device_ids.begin(), device_ids.end(), out.begin(),
+                    PlaceOf{m.seller_index(m.offer_ghosts)});
+  return out;
+}
+
+// `width`-word opening offers (price, stock, region, and orders when width is 4).
 std::vector<Offer> opening_offers(const std::vector<std::int64_t>& words, int width) {
   std::vector<Offer> out(words.size() / static_cast<std::size_t>(width));
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -126,97 +137,99 @@ std::vector<Offer> opening_offers(const std::vector<std::int64_t>& words, int wi
   return out;
 }
 
-// Adds ghosts to both books (round two's opens like round one's, its totals come later).
+// Adds ghosts to both books (round two's opens like round one's; its totals come later).
 void add_ghosts(Model& m, const std::vector<std::int64_t>& ids, const std::vector<Offer>& offers) {
   const std::vector<std::int64_t>& old_ids = m.offer_ghosts.ids;
   merge_ghosts(m.offers, m.firms.size, old_ids, ids, offers);
   std::vector<Offer> spill = offers;
   for (Offer& o : spill) o.orders = 0;
   merge_ghosts(m.spill_offers, m.firms.size, old_ids, ids, spill);
-  const std::vector<std::int64_t> all = merge_ids(old_ids, ids);
-  m.offer_ghosts.assign(all);
+  m.offer_ghosts.assign(merge_ids(old_ids, ids));
 }
 
-void set_ghosts(Model& m, thrust::device_vector<Offer>& book,
-                const std::vector<std::int64_t>& words, bool spill_round) {
-  const thrust::device_vector<std::int64_t> device_words(words.begin(), words.end());
+// What this rank's buyers did at a list's sellers, sent to the owners and added there.
+void send_to_owners(Model& m, const SellerExchange& x, thrust::device_vector<Offer>& book,
+                    bool sales) {
+  const thrust::device_vector<std::int64_t> place = places(m, x.ghosts());
+  const int width = sales ? 3 : 1;
+  thrust::device_vector<std::int64_t> words(place.size() * static_cast<std::size_t>(width));
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + m.offer_ghosts.size(),
-                   SetGhosts{raw(book), m.firms.size, thrust::raw_pointer_cast(device_words.data()),
-                             spill_round});
-}
-
-}  // namespace
-
-void open_ghost_books(Model& m) {
-  SellerExchange& x = *m.offer_exchange;
-  const std::vector<std::int64_t> ids = linked_sellers(m, m.seller_index(m.offer_ghosts));
-  x.ask(ids);
-  add_ghosts(
-      m, ids,
-      opening_offers(x.answer(pack_owned(m, x.asked(), 3, PackOpening{raw(m.offers)}), 3), 3));
-}
-
-void total_orders(Model& m) {
-  SellerExchange& x = *m.offer_exchange;
-  const std::size_t owned = m.firms.size;
-  auto first = thrust::counting_iterator<std::size_t>(0);
-  // Orders placed here at remote sellers go to their owners, and the totals come back.
-  thrust::device_vector<std::int64_t> placed(m.offer_ghosts.size());
-  thrust::transform(first, first + placed.size(), placed.begin(),
-                    GhostOrders{raw(m.offers), owned});
-  const std::vector<std::int64_t> received = x.send_to_owners(to_host(placed), 1);
-  if (!received.empty()) {
-    const thrust::device_vector<std::int64_t> ids(x.asked().begin(), x.asked().end());
-    const thrust::device_vector<std::int64_t> orders(received.begin(), received.end());
-    thrust::for_each(first, first + ids.size(),
-                     AddOrders{raw(m.offers), thrust::raw_pointer_cast(ids.data()),
-                               thrust::raw_pointer_cast(orders.data()), m.domain.firm_first});
-  }
-  set_ghosts(m, m.offers, x.answer(pack_owned(m, x.asked(), 1, PackOrders{raw(m.offers)}), 1),
-             false);
-}
-
-void fetch_spill_sellers(Model& m, int step) {
-  SellerExchange& x = *m.offer_exchange;
-  // The sellers that short slots will try: their round-one totals decide the spill seller.
-  const SpillSeller spill{m.tables.view(), round_book(m, false), m.rng, step};
-  const std::vector<std::int64_t> more = subtract_ids(
-      merge_ids(spill_candidates_of_firms(m, spill), spill_candidates_of_households(m, spill)),
-      m.offer_ghosts.ids);
-  x.ask(more);
-  add_ghosts(
-      m, more,
-      opening_offers(x.answer(pack_owned(m, x.asked(), 4, PackRoundOne{raw(m.offers)}), 4), 4));
-  // From here on the owners hear from every ghost, old and new.
-  x.ask(m.offer_ghosts.ids);
-}
-
-void return_sales(Model& m, bool second) {
-  SellerExchange& x = *m.offer_exchange;
-  const std::size_t owned = m.firms.size;
-  const int width = second ? 3 : 4;
-  thrust::device_vector<Offer>& book = second ? m.spill_offers : m.offers;
-  Offer* spill_book = second ? nullptr : raw(m.spill_offers);
-  thrust::device_vector<std::int64_t> words(m.offer_ghosts.size() *
-                                            static_cast<std::size_t>(width));
-  auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(
-      first, first + m.offer_ghosts.size(),
-      GhostSales{raw(book), spill_book, owned, width, thrust::raw_pointer_cast(words.data())});
+  thrust::for_each(first, first + place.size(),
+                   ListWords{raw(book), thrust::raw_pointer_cast(place.data()), sales,
+                             thrust::raw_pointer_cast(words.data())});
   const std::vector<std::int64_t> received = x.send_to_owners(to_host(words), width);
   if (received.empty()) return;
   const thrust::device_vector<std::int64_t> ids(x.asked().begin(), x.asked().end());
   const thrust::device_vector<std::int64_t> device_words(received.begin(), received.end());
   thrust::for_each(
       first, first + ids.size(),
-      AddSales{raw(book), spill_book, thrust::raw_pointer_cast(ids.data()),
-               thrust::raw_pointer_cast(device_words.data()), m.domain.firm_first, width});
+      AddWords{raw(book), thrust::raw_pointer_cast(ids.data()),
+               thrust::raw_pointer_cast(device_words.data()), m.domain.firm_first, sales});
+}
+
+// Totals the owners answered, onto a list's entries in `book`.
+void set_totals(Model& m, const SellerExchange& x, thrust::device_vector<Offer>& book,
+                const std::vector<std::int64_t>& words, bool spill_round) {
+  const thrust::device_vector<std::int64_t> place = places(m, x.ghosts());
+  const thrust::device_vector<std::int64_t> device_words(words.begin(), words.end());
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + place.size(),
+                   SetTotals{raw(book), thrust::raw_pointer_cast(place.data()),
+                             thrust::raw_pointer_cast(device_words.data()), spill_round});
+}
+
+}  // namespace
+
+void open_ghost_books(Model& m) {
+  SellerExchange& x = *m.offer_exchange;
+  x.ask(linked_sellers(m, m.seller_index(m.offer_ghosts)));
+  add_ghosts(
+      m, x.ghosts(),
+      opening_offers(x.answer(pack_owned(m, x.asked(), 3, PackOpening{raw(m.offers)}), 3), 3));
+}
+
+void total_orders(Model& m) {
+  SellerExchange& x = *m.offer_exchange;
+  send_to_owners(m, x, m.offers, false);
+  set_totals(m, x, m.offers, x.answer(pack_owned(m, x.asked(), 1, PackOrders{raw(m.offers)}), 1),
+             false);
+}
+
+void fetch_spill_sellers(Model& m, int step) {
+  SellerExchange& x = *m.spill_exchange;
+  // The sellers that short slots will try: their round-one totals decide the second seller.
+  const SpillSeller spill{m.tables.view(), round_book(m, false), m.rng, step};
+  x.ask(subtract_ids(
+      merge_ids(spill_candidates_of_firms(m, spill), spill_candidates_of_households(m, spill)),
+      m.offer_ghosts.ids));
+  add_ghosts(
+      m, x.ghosts(),
+      opening_offers(x.answer(pack_owned(m, x.asked(), 4, PackRoundOne{raw(m.offers)}), 4), 4));
+}
+
+void return_sales(Model& m, bool second) {
+  if (second) {
+    send_to_owners(m, *m.round_two_exchange, m.spill_offers, true);
+    return;
+  }
+  send_to_owners(m, *m.offer_exchange, m.offers, true);
+  // The sellers given round-two orders, and those orders.
+  const std::size_t owned = m.firms.size;
+  thrust::device_vector<std::int64_t> ordered(m.offer_ghosts.size());
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  auto end = thrust::copy_if(first, first + m.offer_ghosts.size(), ordered.begin(),
+                             Ordered{raw(m.spill_offers), owned});
+  ordered.resize(static_cast<std::size_t>(end - ordered.begin()));
+  const std::vector<std::int64_t> at = to_host(ordered);
+  std::vector<std::int64_t> chosen(at.size());
+  for (std::size_t i = 0; i < at.size(); ++i) chosen[i] = m.offer_ghosts.ids[at[i]];
+  m.round_two_exchange->ask(chosen);
+  send_to_owners(m, *m.round_two_exchange, m.spill_offers, false);
 }
 
 void open_ghost_spill_round(Model& m) {
-  SellerExchange& x = *m.offer_exchange;
-  set_ghosts(m, m.spill_offers,
+  SellerExchange& x = *m.round_two_exchange;
+  set_totals(m, x, m.spill_offers,
              x.answer(pack_owned(m, x.asked(), 2, PackSpillRound{raw(m.spill_offers)}), 2), true);
 }
 
