@@ -24,11 +24,11 @@ struct RankExchange {
 
 // Bytes the trade exchange (kernels/trade_ghosts.cpp) sends per distinct remote seller a
 // rank's links name, per step: the id asked (8) and the opening offer back (price, stock,
-// region: 24); the summed order (8) and the total back (8); the id asked again with the
-// round-two sellers (8); round one's sales and spill orders (32); round two's stock and
-// orders back (16); round two's sales (24). The search's quotes (24 B per candidate seller)
-// and the round-two sellers come on top; `mpirun -np R entrepot bench` measures the whole.
-inline constexpr std::int64_t kExchangeBytesPerSeller = 8 + 24 + 8 + 8 + 8 + 32 + 16 + 24;
+// region: 24), the summed order (8) and the total back (8), round one's sales (24). The
+// search's quotes (24 B per candidate seller), the sellers short slots try (40 B) and
+// those given round-two orders (56 B) come on top; `mpirun -np R entrepot bench`
+// measures the whole.
+inline constexpr std::int64_t kExchangeBytesPerSeller = 8 + 24 + 8 + 8 + 24;
 
 std::vector<RankExchange> estimate_exchange(const Model& model, const Partition& partition);
 std::string describe_exchange(const std::vector<RankExchange>& ranks);

@@ -31,6 +31,15 @@ ENTREPOT_HD std::int64_t atomic_fetch_add(std::int64_t* target, std::int64_t amo
 #endif
 }
 
+// Sets bits of a word: marks in a bitmap that many threads write.
+ENTREPOT_HD void atomic_or(std::uint32_t* target, std::uint32_t bits) {
+#if defined(__CUDA_ARCH__)
+  atomicOr(reinterpret_cast<unsigned int*>(target), static_cast<unsigned int>(bits));
+#else
+  __atomic_fetch_or(target, bits, __ATOMIC_RELAXED);
+#endif
+}
+
 ENTREPOT_HD void atomic_add(std::int32_t* target, std::int32_t amount) {
 #if defined(__CUDA_ARCH__)
   atomicAdd(target, amount);

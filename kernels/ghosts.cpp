@@ -22,12 +22,23 @@ void Ghosts::assign(std::vector<std::int64_t> sorted) {
   places.assign(place.begin(), place.end());
 }
 
+std::vector<std::int64_t> SellerSet::ids() const {
+  const std::vector<std::uint32_t> words = to_host(bits_);
+  std::vector<std::int64_t> out;
+  for (std::size_t w = 0; w < words.size(); ++w) {
+    for (std::uint32_t bits = words[w]; bits != 0; bits &= bits - 1) {
+      out.push_back(static_cast<std::int64_t>(w) * 32 + __builtin_ctz(bits));
+    }
+  }
+  return out;
+}
+
 std::vector<std::int64_t> linked_sellers(Model& m, const SellerIndex& held) {
   FirmStore::View f = m.firms.view();
   ConsumerStore::View h = m.consumers.view();
   return merge_ids(
-      collect_ids(f.size, LinkedSellers{f.supplier, f.size, kInputSlots, held}),
-      collect_ids(h.size, LinkedSellers{h.retailer, h.size, m.tables.consumer_slots, held}));
+      collect_ids(m, f.size, LinkedSellers{f.supplier, f.size, kInputSlots, held}),
+      collect_ids(m, h.size, LinkedSellers{h.retailer, h.size, m.tables.consumer_slots, held}));
 }
 
 }  // namespace entrepot

@@ -8,9 +8,7 @@
 #include <thrust/device_vector.h>
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
-#include <thrust/sort.h>
 #include <thrust/transform.h>
-#include <thrust/unique.h>
 
 #include <cstring>
 #include <vector>
@@ -32,26 +30,23 @@ ENTREPOT_HD double double_of(std::int64_t w) {
   return x;
 }
 
-namespace ghost_detail {
-
-// Appends each id at a shared cursor; ids beyond the capacity are only counted, and the
-// pass runs again with room for all (the order does not matter: the list is sorted).
-struct Appender {
-  std::int64_t* cursor;
-  std::int64_t* ids;
-  std::int64_t capacity;
+// Marks each id in a bitmap over all firms: the list comes out sorted and unique without a
+// sort, in memory of one bit per firm.
+struct Marker {
+  std::uint32_t* bits;
   ENTREPOT_HD void operator()(std::int64_t id) const {
-    const std::int64_t at = atomic_fetch_add(cursor, 1);
-    if (at < capacity) ids[at] = id;
+    atomic_or(&bits[id >> 5], std::uint32_t{1} << (id & 31));
   }
 };
 
+namespace ghost_detail {
+
 template <class Visitor>
-struct AppendIds {
+struct MarkIds {
   Visitor visit;
-  Appender append;
+  Marker mark;
   ENTREPOT_HD void operator()(std::size_t i) const {
-    Appender emit = append;
+    Marker emit = mark;
     visit(i, emit);
   }
 };
@@ -67,33 +62,24 @@ struct AtOwned {
 
 }  // namespace ghost_detail
 
-// The ids that `visit(i, emit)` passes to `emit` for i in [0, n): sorted and unique. One pass
-// over the buyers, appending at a shared cursor; a second only if the list outgrew the room
-// the previous call needed.
+// A set of firm ids, as a bitmap over all firms.
+class SellerSet {
+ public:
+  explicit SellerSet(std::int64_t firms) : bits_(static_cast<std::size_t>((firms + 31) / 32), 0) {}
+  Marker marker() { return Marker{thrust::raw_pointer_cast(bits_.data())}; }
+  std::vector<std::int64_t> ids() const;  // sorted (kernels/ghosts.cpp)
+
+ private:
+  thrust::device_vector<std::uint32_t> bits_;
+};
+
+// The ids that `visit(i, emit)` passes to `emit` for i in [0, n): sorted and unique.
 template <class Visitor>
-std::vector<std::int64_t> collect_ids(std::size_t n, Visitor visit) {
-  static thread_local std::size_t room = 1 << 16;
-  if (n == 0) return {};
-  thrust::device_vector<std::int64_t> cursor(1);
-  thrust::device_vector<std::int64_t> ids;
+std::vector<std::int64_t> collect_ids(const Model& m, std::size_t n, Visitor visit) {
+  SellerSet set(m.domain.firm_total);
   auto first = thrust::counting_iterator<std::size_t>(0);
-  for (;;) {
-    cursor[0] = 0;
-    ids.resize(room);
-    const ghost_detail::Appender append{thrust::raw_pointer_cast(cursor.data()),
-                                        thrust::raw_pointer_cast(ids.data()),
-                                        static_cast<std::int64_t>(room)};
-    thrust::for_each(first, first + n, ghost_detail::AppendIds<Visitor>{visit, append});
-    const auto total = static_cast<std::size_t>(static_cast<std::int64_t>(cursor[0]));
-    if (total <= room) {
-      ids.resize(total);
-      break;
-    }
-    room = total + total / 4;
-  }
-  thrust::sort(ids.begin(), ids.end());
-  ids.erase(thrust::unique(ids.begin(), ids.end()), ids.end());
-  return to_host(ids);
+  thrust::for_each(first, first + n, ghost_detail::MarkIds<Visitor>{visit, set.marker()});
+  return set.ids();
 }
 
 // `width` words per id of `ids` (owned firms), `pack(local, words)` writing them.

@@ -8,9 +8,13 @@
 // firms' current suppliers (a firm searches when its supplier rationed), then, for the
 // slots that search, those of their current seller and candidates. Candidates come from
 // Philox counters alone, so they are known before any quote is read.
+#include <thrust/copy.h>
 #include <thrust/iterator/counting_iterator.h>
+#include <thrust/scan.h>
 #include <thrust/transform.h>
 #include <thrust/transform_reduce.h>
+
+#include <initializer_list>
 
 #include "agents/rules.h"
 #include "kernels/ghosts.h"
@@ -64,8 +68,11 @@ struct SupplierSearch {
 
   // `rationed`: the slot was left short last step, so the buyer looks for a seller with
   // goods to spare and takes one even at a higher price.
+  // `drawn`: the slot's candidates as drawn for the list of quotes to fetch (runs over
+  // several ranks), or null to draw them here.
   ENTREPOT_HD std::int32_t operator()(std::uint64_t buyer, std::uint32_t slot, int dest, int sector,
-                                      std::int32_t current, bool rationed, bool& switched) const {
+                                      std::int32_t current, bool rationed,
+                                      const std::int32_t* drawn, bool& switched) const {
     switched = false;
     if (!looks(buyer, slot, current, banned(current, dest, sector), rationed)) return current;
     const double current_cost =
@@ -75,7 +82,8 @@ struct SupplierSearch {
     std::int32_t best = -1;
     double best_cost = 0.0;
     for (int c = 0; c < candidates; ++c) {
-      const std::int32_t seller = candidate(buyer, slot, c, dest, sector);
+      const std::int32_t seller =
+          drawn != nullptr ? drawn[c] : candidate(buyer, slot, c, dest, sector);
       if (seller < 0) return current;  // nothing reachable
       // A seller that rationed its buyers last step has no goods to spare for new ones.
       if (quotes[seller].rationing != 0) continue;
@@ -97,19 +105,14 @@ struct SupplierSearch {
     return current;
   }
 
-  // The sellers a slot that searches will compare, its current one and every candidate, for
-  // fetching their quotes from other ranks; the current one's region comes from the layout,
-  // like the search's own ban check.
-  template <class Emit>
-  ENTREPOT_HD void draw_all(std::uint64_t buyer, std::uint32_t slot, int dest, int sector,
-                            std::int32_t current, bool rationed, const SellerIndex& held,
-                            Emit& emit) const {
-    if (!looks(buyer, slot, current, banned(current, dest, sector), rationed)) return;
-    if (current >= 0 && !held.holds(current)) emit(current);
+  // Draws the m candidates of a slot that searches into `out`; −1 from the first that
+  // finds no reachable origin on (where the search stops).
+  ENTREPOT_HD void draw(std::uint64_t buyer, std::uint32_t slot, int dest, int sector,
+                        std::int32_t* out) const {
+    bool reachable = true;
     for (int c = 0; c < candidates; ++c) {
-      const std::int32_t seller = candidate(buyer, slot, c, dest, sector);
-      if (seller < 0) return;
-      if (!held.holds(seller)) emit(seller);
+      out[c] = reachable ? candidate(buyer, slot, c, dest, sector) : -1;
+      reachable = out[c] >= 0;
     }
   }
 };
@@ -123,10 +126,13 @@ struct QuoteOf {
   }
 };
 
-// The input slots of firm j: `visit(j, k, dest, input, current, rationed)` for each used one.
+// The input slots of firm j: `visit(k, dest, input, current, rationed)` for each used one.
 struct FirmSlots {
   SupplierSearch search;
   FirmStore::View f;
+  std::uint64_t first;  // global id of firm 0
+  ENTREPOT_HD std::uint64_t id(std::size_t j) const { return first + j; }
+  ENTREPOT_HD std::int32_t& link(std::size_t j, int k) const { return f.supplier[k * f.size + j]; }
   template <class Visit>
   ENTREPOT_HD void each(std::size_t j, Visit&& visit) const {
     const int sector = f.block[j] % search.t.sectors;
@@ -134,7 +140,7 @@ struct FirmSlots {
     for (int k = 0; k < kInputSlots; ++k) {
       const int input = search.t.input_sector[sector * kInputSlots + k];
       if (input < 0) continue;
-      const std::int32_t current = f.supplier[k * f.size + j];
+      const std::int32_t current = link(j, k);
       // A firm knows only that its supplier rationed its buyers.
       const bool rationed = current >= 0 && search.quotes[current].rationing != 0;
       visit(k, dest, input, current, rationed);
@@ -142,68 +148,143 @@ struct FirmSlots {
   }
 };
 
-struct FirmSearch {
-  FirmSlots slots;
-  std::uint64_t first;  // global id of firm 0
-  ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
-    std::int64_t switches = 0;
-    const FirmStore::View& f = slots.f;
-    slots.each(j, [&](int k, int dest, int input, std::int32_t current, bool rationed) {
-      bool switched = false;
-      f.supplier[k * f.size + j] = slots.search(first + j, static_cast<std::uint32_t>(k), dest,
-                                                input, current, rationed, switched);
-      switches += switched ? 1 : 0;
-    });
-    return switches;
-  }
-};
-
-struct FirmCandidates {
-  FirmSlots slots;
-  std::uint64_t first;
-  SellerIndex held;
-  template <class Emit>
-  ENTREPOT_HD void operator()(std::size_t j, Emit& emit) const {
-    slots.each(j, [&](int k, int dest, int input, std::int32_t current, bool rationed) {
-      slots.search.draw_all(first + j, static_cast<std::uint32_t>(k), dest, input, current,
-                            rationed, held, emit);
-    });
-  }
-};
-
-// The retailer slots of household n.
-struct HouseholdSearch {
+// The retailer slots of household n, likewise.
+struct HouseholdSlots {
   SupplierSearch search;
   ConsumerStore::View h;
   std::uint64_t first;  // Philox id of household 0
-  ENTREPOT_HD std::int64_t operator()(std::size_t n) const {
-    std::int64_t switches = 0;
+  ENTREPOT_HD std::uint64_t id(std::size_t n) const { return first + n; }
+  ENTREPOT_HD std::int32_t& link(std::size_t n, int c) const { return h.retailer[c * h.size + n]; }
+  template <class Visit>
+  ENTREPOT_HD void each(std::size_t n, Visit&& visit) const {
     for (int c = 0; c < search.t.consumer_slots; ++c) {
-      const std::size_t i = c * h.size + n;
-      bool switched = false;
-      h.retailer[i] =
-          search(first + n, static_cast<std::uint32_t>(c), h.region[n], search.t.consumer_sector[c],
-                 h.retailer[i], ((h.spill[n] >> c) & 1u) != 0, switched);
-      switches += switched ? 1 : 0;
+      visit(c, static_cast<int>(h.region[n]), search.t.consumer_sector[c], link(n, c),
+            ((h.spill[n] >> c) & 1u) != 0);
     }
+  }
+};
+
+// Candidates drawn once per step over several ranks: for buyer i, its searching slots'
+// candidates start at slot offset[i]; null offsets mean the search draws for itself.
+struct Drawn {
+  const std::int64_t* offset = nullptr;
+  const std::int32_t* sellers = nullptr;
+  int m = 0;
+};
+
+template <class Slots>
+struct Search {
+  Slots slots;
+  Drawn drawn;
+  ENTREPOT_HD std::int64_t operator()(std::size_t i) const {
+    std::int64_t switches = 0, at = drawn.offset != nullptr ? drawn.offset[i] : 0;
+    const SupplierSearch& search = slots.search;
+    slots.each(i, [&](int k, int dest, int sector, std::int32_t current, bool rationed) {
+      const auto slot = static_cast<std::uint32_t>(k);
+      const std::int32_t* mine = nullptr;
+      if (drawn.offset != nullptr && search.looks(slots.id(i), slot, current,
+                                                  search.banned(current, dest, sector), rationed)) {
+        mine = drawn.sellers + at++ * drawn.m;
+      }
+      bool switched = false;
+      slots.link(i, k) = search(slots.id(i), slot, dest, sector, current, rationed, mine, switched);
+      switches += switched ? 1 : 0;
+    });
     return switches;
   }
 };
 
-struct HouseholdCandidates {
-  SupplierSearch search;
-  ConsumerStore::View h;
-  std::uint64_t first;
-  SellerIndex held;
-  template <class Emit>
-  ENTREPOT_HD void operator()(std::size_t n, Emit& emit) const {
-    for (int c = 0; c < search.t.consumer_slots; ++c) {
-      search.draw_all(first + n, static_cast<std::uint32_t>(c), h.region[n],
-                      search.t.consumer_sector[c], h.retailer[c * h.size + n],
-                      ((h.spill[n] >> c) & 1u) != 0, held, emit);
-    }
+// The slots of buyer i that search this step.
+template <class Slots>
+struct CountSearching {
+  Slots slots;
+  ENTREPOT_HD std::int64_t operator()(std::size_t i) const {
+    std::int64_t n = 0;
+    const SupplierSearch& search = slots.search;
+    slots.each(i, [&](int k, int dest, int sector, std::int32_t current, bool rationed) {
+      n += search.looks(slots.id(i), static_cast<std::uint32_t>(k), current,
+                        search.banned(current, dest, sector), rationed)
+               ? 1
+               : 0;
+    });
+    return n;
   }
 };
+
+// Draws the candidates of buyer i's searching slots, and notes each slot's current seller
+// (its quote is needed too).
+template <class Slots>
+struct DrawSearching {
+  Slots slots;
+  const std::int64_t* offset;
+  std::int32_t* sellers;
+  std::int32_t* current_of;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    std::int64_t at = offset[i];
+    const SupplierSearch& search = slots.search;
+    const int m = search.candidates;
+    slots.each(i, [&](int k, int dest, int sector, std::int32_t current, bool rationed) {
+      const auto slot = static_cast<std::uint32_t>(k);
+      if (!search.looks(slots.id(i), slot, current, search.banned(current, dest, sector),
+                        rationed)) {
+        return;
+      }
+      current_of[at] = current;
+      search.draw(slots.id(i), slot, dest, sector, sellers + at * m);
+      ++at;
+    });
+  }
+};
+
+// The searching slots of one kind of buyer, drawn: offsets, candidates, current sellers.
+struct SearchDraws {
+  thrust::device_vector<std::int64_t> offset;
+  thrust::device_vector<std::int32_t> sellers, current_of;
+  Drawn view(int m) const {
+    if (offset.empty()) return Drawn{};
+    return Drawn{thrust::raw_pointer_cast(offset.data()), thrust::raw_pointer_cast(sellers.data()),
+                 m};
+  }
+};
+
+template <class Slots>
+void draw_searching(std::size_t n, const Slots& slots, SearchDraws& out) {
+  out.offset.resize(n + 1);
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::transform(first, first + n, out.offset.begin(), CountSearching<Slots>{slots});
+  out.offset[n] = 0;
+  thrust::exclusive_scan(out.offset.begin(), out.offset.end(), out.offset.begin());
+  const auto searching = static_cast<std::size_t>(static_cast<std::int64_t>(out.offset[n]));
+  const int m = slots.search.candidates;
+  out.sellers.resize(searching * static_cast<std::size_t>(m));
+  out.current_of.resize(searching);
+  thrust::for_each(first, first + n,
+                   DrawSearching<Slots>{slots, thrust::raw_pointer_cast(out.offset.data()),
+                                        thrust::raw_pointer_cast(out.sellers.data()),
+                                        thrust::raw_pointer_cast(out.current_of.data())});
+}
+
+// The sellers of other ranks in lists of ids (−1: none), sorted and unique.
+struct MarkRemote {
+  const std::int32_t* ids;
+  SellerIndex owned;
+  Marker mark;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    if (ids[i] >= 0 && !owned.owns(ids[i])) mark(ids[i]);
+  }
+};
+
+std::vector<std::int64_t> remote_sellers(
+    const Model& m, std::initializer_list<const thrust::device_vector<std::int32_t>*> lists) {
+  SellerSet set(m.domain.firm_total);
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  for (const auto* ids : lists) {
+    thrust::for_each(
+        first, first + ids->size(),
+        MarkRemote{thrust::raw_pointer_cast(ids->data()), m.seller_index(Ghosts{}), set.marker()});
+  }
+  return set.ids();
+}
 
 // Quote → two words: the price's bits, then region and rationing flag.
 struct PackQuote {
@@ -247,6 +328,7 @@ std::int64_t search_suppliers(Model& m, int step, double probability) {
   thrust::transform(first, first + f.size, m.quotes.begin(), QuoteOf{t, f});
   const bool every_step = probability >= 1.0;
   const auto rate = every_step ? 0u : static_cast<std::uint32_t>(probability * 4294967296.0);
+  const int m_candidates = b.candidates < 15 ? b.candidates : 15;
   auto make_search = [&]() {
     return SupplierSearch{t,
                           Book<const Quote>{thrust::raw_pointer_cast(m.quotes.data()),
@@ -255,29 +337,31 @@ std::int64_t search_suppliers(Model& m, int step, double probability) {
                           step,
                           every_step,
                           rate,
-                          b.candidates < 15 ? b.candidates : 15};
+                          m_candidates};
   };
   const std::uint64_t firm0 = m.domain.firm_id(0), household0 = m.domain.household_id(0);
+  SearchDraws firm_draws, household_draws;
   if (m.distributed()) {
     // Firms search when their supplier rationed: their suppliers' quotes come first.
-    fetch_quotes(m, collect_ids(f.size, LinkedSellers{f.supplier, f.size, kInputSlots,
-                                                      m.seller_index(Ghosts{})}));
+    fetch_quotes(m, remote_sellers(m, {&m.firms.supplier}));
+    // Then every searching slot's candidates, drawn once and kept for the search, and its
+    // current seller.
     const SupplierSearch search = make_search();
-    // Remote candidates, less those fetched already (checked after the pass: a lookup per
-    // candidate would cost more than the longer list).
-    const SellerIndex held = m.seller_index(Ghosts{});
-    fetch_quotes(
-        m, subtract_ids(
-               merge_ids(collect_ids(f.size, FirmCandidates{{search, f}, firm0, held}),
-                         collect_ids(h.size, HouseholdCandidates{search, h, household0, held})),
-               m.quote_ghosts.ids));
+    draw_searching(f.size, FirmSlots{search, f, firm0}, firm_draws);
+    draw_searching(h.size, HouseholdSlots{search, h, household0}, household_draws);
+    fetch_quotes(m, subtract_ids(remote_sellers(m, {&firm_draws.sellers, &household_draws.sellers,
+                                                    &household_draws.current_of}),
+                                 m.quote_ghosts.ids));
   }
   const SupplierSearch search = make_search();
-  const std::int64_t by_firms =
-      thrust::transform_reduce(first, first + f.size, FirmSearch{{search, f}, firm0},
-                               std::int64_t{0}, thrust::plus<std::int64_t>());
+  const std::int64_t by_firms = thrust::transform_reduce(
+      first, first + f.size,
+      Search<FirmSlots>{FirmSlots{search, f, firm0}, firm_draws.view(m_candidates)},
+      std::int64_t{0}, thrust::plus<std::int64_t>());
   const std::int64_t by_households =
-      thrust::transform_reduce(first, first + h.size, HouseholdSearch{search, h, household0},
+      thrust::transform_reduce(first, first + h.size,
+                               Search<HouseholdSlots>{HouseholdSlots{search, h, household0},
+                                                      household_draws.view(m_candidates)},
                                std::int64_t{0}, thrust::plus<std::int64_t>());
   return m.sum_over_ranks(by_firms + by_households);
 }

@@ -290,8 +290,9 @@ void spill_inputs(Model& m, const SpillSeller& spill) {
 std::vector<std::int64_t> spill_candidates_of_firms(Model& m, const SpillSeller& spill) {
   FirmStore::View f = m.firms.view();
   return collect_ids(
-      f.size, ShortInputSlots{ShortInputs{InputRound{m.tables.view(), f, round_book(m, false)}},
-                              spill, m.domain.firm_id(0), m.seller_index(Ghosts{})});
+      m, f.size,
+      ShortInputSlots{ShortInputs{InputRound{m.tables.view(), f, round_book(m, false)}}, spill,
+                      m.domain.firm_id(0), m.seller_index(Ghosts{})});
 }
 
 }  // namespace entrepot

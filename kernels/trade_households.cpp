@@ -201,7 +201,7 @@ struct ShortHouseholdSlots {
 }  // namespace
 
 std::vector<std::int64_t> spill_candidates_of_households(Model& m, const SpillSeller& spill) {
-  return collect_ids(m.consumers.size,
+  return collect_ids(m, m.consumers.size,
                      ShortHouseholdSlots{m.consumers.view(), spill, m.domain.household_id(0),
                                          m.seller_index(Ghosts{})});
 }
