@@ -2,12 +2,15 @@
 result file (/world, /series, /snapshots) holds the same bytes as a plain run of the same
 config and seed. The config (tests/mpi/shocks.yaml) phases in a tariff and imposes an export
 ban; at 3 and 4 ranks the partition splits regions, so a region's labour market spans
-ranks. Also: a bad config is reported once, by rank 0; an unwritable path stops every rank.
+ranks. Also: a bad config is reported once, by rank 0; an unwritable path stops every rank; SIGTERM
+to mpirun stops every rank after the same step, with a readable file marked interrupted.
 
 Called as `python3 mpirun.py ENTREPOT SOURCE_DIR MPIEXEC RANKS`."""
 import os
 import re
+import signal
 import subprocess
+import time
 
 import h5py
 import numpy as np
@@ -56,6 +59,40 @@ def compare_files(t, plain, spread, ranks):
         t.check(bool(np.all(balance == 0)), f"goods balance at every step: {balance}")
 
 
+def stop_all_ranks(t, config):
+    out = t.path("stopped.h5")
+    command = [t.args[0], "-np", "4", "--oversubscribe", t.binary, "run", config, "--steps",
+               "100000", "--set", "output.progress_every=1", "--out", out]
+    env = child_env()
+    env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMP_NUM_THREADS="1")
+    with open(t.path("stopped.err"), "w") as err:
+        child = subprocess.Popen(command, cwd=t.tmp, env=env, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=err)
+        deadline = time.time() + 120
+        while time.time() < deadline and child.poll() is None:
+            with open(t.path("stopped.err")) as progress:
+                if progress.read().count("step ") >= 3:
+                    break
+            time.sleep(0.2)
+        child.send_signal(signal.SIGTERM)
+        try:
+            rc = child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            rc = None
+    with open(t.path("stopped.err")) as text:
+        err = text.read()
+    t.check(rc is not None and rc != 0, f"SIGTERM stops mpirun with a non-zero exit ({rc})")
+    t.check("stopped by signal" in err, f"the stop is reported: {err[-500:]}")
+    if os.path.exists(out):
+        with h5py.File(out, "r") as f:
+            t.check(f.attrs["status"] == "interrupted", "the file is marked interrupted")
+            lengths = {f["series"][name].shape[0] for name in ("money", "produced", "wage")}
+            t.check(len(lengths) == 1 and min(lengths) >= 1,
+                    f"every series holds the same steps: {lengths}")
+
+
 def body(t):
     ranks = int(t.args[1])
     config = os.path.join(t.source, "tests", "mpi", "shocks.yaml")
@@ -81,6 +118,8 @@ def body(t):
         rc, _, err = mpirun(t, 3, ["run", config, "--set", "steps=-1", "--out", t.path("b.h5")])
         t.check(rc == 2, f"a bad config under mpirun exits 2 (got {rc})")
         t.check(err.count("steps is -1") == 1, f"the config error is printed once: {err}")
+    if ranks == 4:
+        stop_all_ranks(t, config)
     if ranks == 2:
         missing = t.path("no", "such", "folder") + "/"
         rc, _, err = mpirun(t, 2, ["run", config, "--out", missing])
