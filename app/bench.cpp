@@ -29,7 +29,8 @@ namespace {
 Traffic report_traffic(const Comm& comm, const Model& model, const Traffic& before, int steps) {
   const Traffic& after = comm.traffic();
   std::vector<std::vector<std::int64_t>> send(comm.size());
-  send[0] = {after.bytes - before.bytes, after.messages - before.messages,
+  send[0] = {after.bytes - before.bytes,
+             after.messages - before.messages,
              after.collectives - before.collectives,
              static_cast<std::int64_t>(model.quote_ghosts.size()),
              static_cast<std::int64_t>(model.offer_ghosts.size()),
