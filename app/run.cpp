@@ -136,17 +136,15 @@ int run_command(const RunOptions& options, const Comm& comm) {
       }
       if (step % sc.output.flush_every == 0) recorder.flush();
       done = step;
-      if (writer) progress.update(step);
+      progress.update(step);  // silent off rank 0
       // A signal may reach the ranks at different steps: they stop together.
       stopped = !comm.all(!stop_requested());
       if (stopped) break;
     }
   } catch (...) {
     progress.finish();
-    if (writer) {
-      recorder.flush();
-      recorder.close("failed");
-    }
+    recorder.flush();  // the recorder writes on rank 0 only
+    recorder.close("failed");
     throw;
   }
   progress.finish();

@@ -102,30 +102,17 @@ struct Enter {
 
 struct ReceiveIncome {
   ConsumerStore::View h;
-  const std::int64_t* wage_paid;  // by employer, over the labour mirror's firms
-  const std::int64_t* exited;     // likewise
-  std::int64_t base;              // global id of the mirror's first firm
-  const std::int64_t* benefit;    // per unemployed household, by region
-  const std::int64_t* transfer;   // per household (dividend + government transfer), by region
+  Mirror wage_paid, exited;      // by employer, over the labour mirror's firms
+  const std::int64_t* benefit;   // per unemployed household, by region
+  const std::int64_t* transfer;  // per household (dividend + government transfer), by region
   ENTREPOT_HD void operator()(std::size_t n) const {
     const std::int32_t firm = h.employer[n];
     const int region = h.region[n];
-    const std::int64_t income =
-        (firm >= 0 ? wage_paid[firm - base] : benefit[region]) + transfer[region];
+    const std::int64_t income = (firm >= 0 ? wage_paid[firm] : benefit[region]) + transfer[region];
     h.cash[n] += income;
     h.income[n] = income;
-    if (firm >= 0 && exited[firm - base] != 0) h.employer[n] = -1;
+    if (firm >= 0 && exited[firm] != 0) h.employer[n] = -1;
   }
-};
-
-struct WagePaid {
-  const std::int64_t* wage_paid;
-  ENTREPOT_HD std::int64_t operator()(std::size_t j) const { return wage_paid[j]; }
-};
-
-struct Exited {
-  const std::uint8_t* exited;
-  ENTREPOT_HD std::int64_t operator()(std::size_t j) const { return exited[j]; }
 };
 
 }  // namespace
@@ -194,14 +181,12 @@ void settle_accounts(Model& m, int step) {
   thrust::device_vector<std::int64_t> benefit_device(benefit.begin(), benefit.end());
   thrust::device_vector<std::int64_t> transfer_device(transfer.begin(), transfer.end());
   // Employers in the other part of a split region pay too.
-  mirror_firms(m, WagePaid{f.wage_paid}, m.labour_wage_paid);
-  mirror_firms(m, Exited{f.exited}, m.labour_exited);
-  thrust::for_each(
-      first, first + h.size,
-      ReceiveIncome{h, thrust::raw_pointer_cast(m.labour_wage_paid.data()),
-                    thrust::raw_pointer_cast(m.labour_exited.data()), m.domain.labour_first,
-                    thrust::raw_pointer_cast(benefit_device.data()),
-                    thrust::raw_pointer_cast(transfer_device.data())});
+  mirror_firms(m, Widen<std::int64_t>{f.wage_paid}, m.labour_wage_paid);
+  mirror_firms(m, Widen<std::uint8_t>{f.exited}, m.labour_exited);
+  thrust::for_each(first, first + h.size,
+                   ReceiveIncome{h, mirror_of(m, m.labour_wage_paid), mirror_of(m, m.labour_exited),
+                                 thrust::raw_pointer_cast(benefit_device.data()),
+                                 thrust::raw_pointer_cast(transfer_device.data())});
 }
 
 }  // namespace entrepot

@@ -33,12 +33,13 @@ std::vector<std::int64_t> SellerSet::ids() const {
   return out;
 }
 
-std::vector<std::int64_t> linked_sellers(Model& m, const SellerIndex& held) {
+std::vector<std::int64_t> linked_sellers(Model& m) {
+  const SellerIndex owned = m.owned_index();
   FirmStore::View f = m.firms.view();
   ConsumerStore::View h = m.consumers.view();
   return merge_ids(
-      collect_ids(m, f.size, LinkedSellers{f.supplier, f.size, kInputSlots, held}),
-      collect_ids(m, h.size, LinkedSellers{h.retailer, h.size, m.tables.consumer_slots, held}));
+      collect_ids(m, f.size, LinkedSellers{f.supplier, f.size, kInputSlots, owned}),
+      collect_ids(m, h.size, LinkedSellers{h.retailer, h.size, m.tables.consumer_slots, owned}));
 }
 
 }  // namespace entrepot

@@ -108,6 +108,26 @@ std::vector<std::int64_t> pack_owned(const Model& m, const std::vector<std::int6
   return to_host(words);
 }
 
+// An integer firm field as int64 words, for mirror_firms.
+template <class T>
+struct Widen {
+  const T* values;
+  ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
+    return static_cast<std::int64_t>(values[j]);
+  }
+};
+
+// A field of the labour mirror, indexed by global firm id.
+struct Mirror {
+  const std::int64_t* values;
+  std::int64_t first;
+  ENTREPOT_HD std::int64_t operator[](std::int64_t id) const { return values[id - first]; }
+};
+
+inline Mirror mirror_of(const Model& m, const thrust::device_vector<std::int64_t>& field) {
+  return Mirror{thrust::raw_pointer_cast(field.data()), m.domain.labour_first};
+}
+
 // `value(local)` of every firm of [labour_first, labour_end) into `out` (indexed by id −
 // labour_first): owned firms here, the other parts of split regions from their owners.
 template <class Value>
@@ -138,18 +158,18 @@ void mirror_firms(const Model& m, Value value, thrust::device_vector<std::int64_
 
 namespace entrepot {
 
-// The sellers a link array names (`slots` slots, slot-major over `size` agents) that the
-// book does not hold yet.
+// The sellers of other ranks a link array names (`slots` slots, slot-major over `size`
+// agents).
 struct LinkedSellers {
   const std::int32_t* links;
   std::size_t size;
   int slots;
-  SellerIndex held;
+  SellerIndex owned;
   template <class Emit>
   ENTREPOT_HD void operator()(std::size_t i, Emit& emit) const {
     for (int s = 0; s < slots; ++s) {
       const std::int32_t seller = links[static_cast<std::size_t>(s) * size + i];
-      if (seller >= 0 && !held.holds(seller)) emit(seller);
+      if (seller >= 0 && !owned.owns(seller)) emit(seller);
     }
   }
 };
@@ -177,6 +197,6 @@ void merge_ghosts(thrust::device_vector<Entry>& book, std::size_t owned,
 }
 
 // Remote sellers named by the firms' input slots or the households' retailer slots.
-std::vector<std::int64_t> linked_sellers(Model& m, const SellerIndex& held);
+std::vector<std::int64_t> linked_sellers(Model& m);
 
 }  // namespace entrepot

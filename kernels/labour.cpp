@@ -27,13 +27,6 @@ namespace {
 
 constexpr std::uint64_t kNoFirm = ~std::uint64_t{0};
 
-// Firm fields of the labour mirror, indexed by global firm id.
-struct Mirror {
-  const std::int64_t* values;
-  std::int64_t first;
-  ENTREPOT_HD std::int64_t operator[](std::int64_t id) const { return values[id - first]; }
-};
-
 struct Separate {
   ConsumerStore::View h;
   Mirror staff_of, wanted_by;
@@ -80,14 +73,6 @@ struct AddStaff {
   }
 };
 
-template <class T>
-struct Widen {
-  const T* values;
-  ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
-    return static_cast<std::int64_t>(values[j]);
-  }
-};
-
 struct Searching {
   ConsumerStore::View h;
   Philox rng;
@@ -111,19 +96,13 @@ struct Apply {
   int step;
   ENTREPOT_HD std::uint64_t operator()(std::int64_t n) const {
     const int region = h.region[n];
-    const std::int64_t first = t.block_start[region * t.sectors] - base;
-    const std::int64_t last = t.block_start[(region + 1) * t.sectors] - base;
-    if (last <= first) return kNoFirm;
-    const std::int64_t before = first > 0 ? cumulative[first - 1] : 0;
-    const std::int64_t open = cumulative[last - 1] - before;
-    if (open <= 0) return kNoFirm;
     const auto w =
         rng.words(domain.household_id(static_cast<std::size_t>(n)), step, Draw::job_search, 1);
-    const std::uint64_t draw = (static_cast<std::uint64_t>(w[1]) << 32) | w[2];
-    const std::int64_t target =
-        before + static_cast<std::int64_t>(draw % static_cast<std::uint64_t>(open));
-    const std::int64_t lo = first_above(cumulative, first, last, target) + base;
-    return (static_cast<std::uint64_t>(lo) << 32) | w[3];
+    const std::int64_t firm = draw_weighted(cumulative, base, t.block_start[region * t.sectors],
+                                            t.block_start[(region + 1) * t.sectors],
+                                            (static_cast<std::uint64_t>(w[1]) << 32) | w[2]);
+    if (firm < 0) return kNoFirm;
+    return (static_cast<std::uint64_t>(firm) << 32) | w[3];
   }
 };
 
@@ -247,11 +226,9 @@ void labour_market(Model& m, int step) {
   auto first = thrust::counting_iterator<std::size_t>(0);
   mirror_firms(m, Widen<std::int32_t>{f.employees}, m.labour_employees);
   mirror_firms(m, Widen<std::int32_t>{f.labour_demand}, m.labour_demand);
-  thrust::for_each(
-      first, first + h.size,
-      Separate{h, Mirror{thrust::raw_pointer_cast(m.labour_employees.data()), d.labour_first},
-               Mirror{thrust::raw_pointer_cast(m.labour_demand.data()), d.labour_first}, d, m.rng,
-               step, b.separation_rate});
+  thrust::for_each(first, first + h.size,
+                   Separate{h, mirror_of(m, m.labour_employees), mirror_of(m, m.labour_demand), d,
+                            m.rng, step, b.separation_rate});
   recount_staff(m);
   mirror_firms(m, Widen<std::int32_t>{f.employees}, m.labour_employees);
 

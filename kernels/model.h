@@ -186,6 +186,22 @@ ENTREPOT_HD std::int64_t first_above(const std::int64_t* cumulative, std::int64_
   return lo;
 }
 
+// A firm of the ids [first, last) drawn ∝ weight with the 64-bit `draw`: `cumulative` is
+// an inclusive running total of weights over firms from global id `base` on (the labour
+// mirror's). −1 when the range has no firm or no weight.
+ENTREPOT_HD std::int64_t draw_weighted(const std::int64_t* cumulative, std::int64_t base,
+                                       std::int64_t first, std::int64_t last, std::uint64_t draw) {
+  first -= base;
+  last -= base;
+  if (last <= first) return -1;
+  const std::int64_t before = first > 0 ? cumulative[first - 1] : 0;
+  const std::int64_t total = cumulative[last - 1] - before;
+  if (total <= 0) return -1;
+  const std::int64_t target =
+      before + static_cast<std::int64_t>(draw % static_cast<std::uint64_t>(total));
+  return first_above(cumulative, first, last, target) + base;
+}
+
 struct Tables {
   int regions = 0, sectors = 0, countries = 0, consumer_slots = 0;
   bool any_ban = false;
@@ -245,6 +261,8 @@ struct Model {
   Ghosts quote_ghosts, offer_ghosts;
   bool distributed() const { return comm != nullptr && comm->distributed(); }
   SellerIndex seller_index(const Ghosts& ghosts) const;
+  // This rank's own sellers, no ghosts: tells remote ids apart.
+  SellerIndex owned_index() const { return seller_index(Ghosts{}); }
   // Sums int64 totals over ranks in place (nothing to do on one rank).
   void sum_over_ranks(std::int64_t* values, std::size_t count) const;
   std::int64_t sum_over_ranks(std::int64_t value) const;

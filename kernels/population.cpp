@@ -63,16 +63,10 @@ struct FirstJob {
     const int region = h.region[n];
     const auto w = rng.words(domain.household_id(n), 0, Draw::employer_init, 0);
     h.employer[n] = -1;
-    const std::int64_t first = t.block_start[region * t.sectors] - base;
-    const std::int64_t last = t.block_start[(region + 1) * t.sectors] - base;
-    if (last <= first || to_unit(w[0]) < unemployment) return;
-    const std::int64_t before = first > 0 ? cumulative[first - 1] : 0;
-    const std::int64_t total = cumulative[last - 1] - before;
-    const std::uint64_t draw = (static_cast<std::uint64_t>(w[1]) << 32) | w[2];
-    const std::int64_t target =
-        before + static_cast<std::int64_t>(draw % static_cast<std::uint64_t>(total));
-    const std::int64_t lo = first_above(cumulative, first, last, target);
-    h.employer[n] = static_cast<std::int32_t>(lo + base);
+    if (to_unit(w[0]) < unemployment) return;
+    h.employer[n] = static_cast<std::int32_t>(draw_weighted(
+        cumulative, base, t.block_start[region * t.sectors],
+        t.block_start[(region + 1) * t.sectors], (static_cast<std::uint64_t>(w[1]) << 32) | w[2]));
   }
 };
 

@@ -281,7 +281,7 @@ std::vector<std::int64_t> remote_sellers(
   for (const auto* ids : lists) {
     thrust::for_each(
         first, first + ids->size(),
-        MarkRemote{thrust::raw_pointer_cast(ids->data()), m.seller_index(Ghosts{}), set.marker()});
+        MarkRemote{thrust::raw_pointer_cast(ids->data()), m.owned_index(), set.marker()});
   }
   return set.ids();
 }

@@ -156,11 +156,11 @@ struct ShortInputSlots {
   ShortInputs inputs;
   SpillSeller spill;
   std::uint64_t first;
-  SellerIndex held;
+  SellerIndex owned;
   template <class Emit>
   ENTREPOT_HD void operator()(std::size_t j, Emit& emit) const {
     inputs.each(j, [&](int k, std::size_t, int region, int input) {
-      spill.draw_all(first + j, k, region, input, held, emit);
+      spill.draw_all(first + j, k, region, input, owned, emit);
     });
   }
 };
@@ -292,7 +292,7 @@ std::vector<std::int64_t> spill_candidates_of_firms(Model& m, const SpillSeller&
   return collect_ids(
       m, f.size,
       ShortInputSlots{ShortInputs{InputRound{m.tables.view(), f, round_book(m, false)}}, spill,
-                      m.domain.firm_id(0), m.seller_index(Ghosts{})});
+                      m.domain.firm_id(0), m.owned_index()});
 }
 
 }  // namespace entrepot

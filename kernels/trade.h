@@ -61,16 +61,16 @@ struct SpillSeller {
   Book<Offer> offers;  // round one
   Philox rng;
   int step;
-  // Both gravity draws of a buyer's slot, whether or not the second is needed: the sellers
-  // whose round-one totals a rank must fetch before round one settles.
+  // Both gravity draws of a buyer's slot that other ranks own, whether or not the second is
+  // needed: the sellers whose round-one totals a rank must fetch before round two.
   template <class Emit>
   ENTREPOT_HD void draw_all(std::uint64_t buyer, int slot, int dest, int sector,
-                            const SellerIndex& held, Emit& emit) const {
+                            const SellerIndex& owned, Emit& emit) const {
     const auto w = rng.words(buyer, step, Draw::spillover, static_cast<std::uint32_t>(slot));
     for (int k = 0; k < 2; ++k) {
       const std::int32_t seller = t.find_seller(dest, sector, w[2 * k], w[2 * k + 1]);
       if (seller < 0) return;
-      if (!held.holds(seller)) emit(seller);
+      if (!owned.owns(seller)) emit(seller);
     }
   }
   ENTREPOT_HD std::int32_t operator()(std::uint64_t buyer, int slot, int dest, int sector,

@@ -182,7 +182,7 @@ void set_totals(Model& m, const SellerExchange& x, thrust::device_vector<Offer>&
 
 void open_ghost_books(Model& m) {
   SellerExchange& x = *m.offer_exchange;
-  x.ask(linked_sellers(m, m.seller_index(m.offer_ghosts)));
+  x.ask(linked_sellers(m));
   add_ghosts(
       m, x.ghosts(),
       opening_offers(x.answer(pack_owned(m, x.asked(), 3, PackOpening{raw(m.offers)}), 3), 3));

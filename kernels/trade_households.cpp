@@ -186,13 +186,13 @@ struct ShortHouseholdSlots {
   ConsumerStore::View h;
   SpillSeller spill;
   std::uint64_t first;
-  SellerIndex held;
+  SellerIndex owned;
   template <class Emit>
   ENTREPOT_HD void operator()(std::size_t n, Emit& emit) const {
     const std::uint8_t short_slots = h.spill[n];
     for (int s = 0; s < spill.t.consumer_slots; ++s) {
       if ((short_slots >> s) & 1u) {
-        spill.draw_all(first + n, s, h.region[n], spill.t.consumer_sector[s], held, emit);
+        spill.draw_all(first + n, s, h.region[n], spill.t.consumer_sector[s], owned, emit);
       }
     }
   }
@@ -201,9 +201,9 @@ struct ShortHouseholdSlots {
 }  // namespace
 
 std::vector<std::int64_t> spill_candidates_of_households(Model& m, const SpillSeller& spill) {
-  return collect_ids(m, m.consumers.size,
-                     ShortHouseholdSlots{m.consumers.view(), spill, m.domain.household_id(0),
-                                         m.seller_index(Ghosts{})});
+  return collect_ids(
+      m, m.consumers.size,
+      ShortHouseholdSlots{m.consumers.view(), spill, m.domain.household_id(0), m.owned_index()});
 }
 
 void spill_consumption(Model& m, const SpillSeller& spill) {
