@@ -63,6 +63,7 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   World world(sc);
   const auto built = std::chrono::steady_clock::now();
   Model model(sc, world, &comm);
+  if (options.trade_chunk >= 0) model.trade_chunk = static_cast<std::size_t>(options.trade_chunk);
   const double setup_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - built).count();
   const auto agents =
@@ -103,11 +104,12 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
                round_s, round_s > 0.0 ? static_cast<double>(agents) / (2.0 * round_s) : 0.0);
 #endif
   std::fprintf(stderr,
-               "bench: %zu firms (%zu B each), %zu households (%zu B each), %d threads, set-up "
-               "%.2f s, step median %.4f s (min %.4f, max %.4f) over %d steps\nbench: %s\n",
+               "bench: %zu firms (%zu B each), %zu households (%zu B each), %d threads, trade "
+               "chunk %zu, set-up %.2f s, step median %.4f s (min %.4f, max %.4f) over %d "
+               "steps\nbench: %s\n",
                model.firms.size, FirmStore::bytes_per_agent(), model.consumers.size,
-               ConsumerStore::bytes_per_agent(), omp_get_max_threads(), setup_s, median,
-               seconds.front(), seconds.back(), options.steps, describe_device().c_str());
+               ConsumerStore::bytes_per_agent(), omp_get_max_threads(), model.trade_chunk, setup_s,
+               median, seconds.front(), seconds.back(), options.steps, describe_device().c_str());
   if (options.ranks > 1 && !comm.distributed()) {
     const Partition partition = partition_agents(sc, options.ranks);
     std::fprintf(stderr, "bench: %s\n%s", partition.describe().c_str(),

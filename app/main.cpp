@@ -58,6 +58,11 @@ int main(int argc, char** argv) {
                    "Also estimate the exchange of a run over this many MPI ranks (from the "
                    "links of the stepped world)")
       ->check(CLI::PositiveNumber);
+  bench_cmd
+      ->add_option("--trade-chunk", bench.trade_chunk,
+                   "Buyers per thread of the trade's settling passes, 0 for one per buyer "
+                   "with no local table (default: the backend's; the results are the same)")
+      ->check(CLI::NonNegativeNumber);
 
   CLI::App* device_cmd =
       app.add_subcommand("device", "Show the device the kernels run on (GPU or host threads)");

@@ -217,6 +217,19 @@ struct Tables {
   TablesView view() const;
 };
 
+// Buyers per thread of the settling passes, by default (Model::trade_chunk). One thread
+// settles a chunk in order, tallying flows in a local table (LocalFlows); 0 means one
+// thread per buyer adding each purchase's flows where they belong (DirectFlows). Any value
+// gives the same bytes (int64 sums). CPU threads take long chunks, so the table is flushed
+// rarely. A GPU needs hundreds of thousands of threads: 4096 buyers each would leave it
+// mostly idle, so it takes short chunks (a first guess until measured: `entrepot bench
+// --trade-chunk` compares the choices, and scripts/device-check runs that comparison).
+#if defined(ENTREPOT_BACKEND_CUDA)
+inline constexpr std::size_t kTradeChunk = 64;
+#else
+inline constexpr std::size_t kTradeChunk = 4096;
+#endif
+
 struct Model {
   // `comm`: the ranks this economy is stepped over; none (or one rank) steps it whole here.
   Model(const Scenario& scenario, World& world, const Comm* comm = nullptr);
@@ -244,6 +257,10 @@ struct Model {
   thrust::device_vector<std::int64_t> applicants;       // household ids
   thrust::device_vector<std::uint64_t> applicant_key;
   thrust::device_vector<std::int32_t> applicant_rank;
+
+  // Buyers per thread of the trade's settling passes (0: one per buyer, no local table).
+  // A speed setting only: every value gives the same bytes.
+  std::size_t trade_chunk = kTradeChunk;
 
   // Regional conditions from the previous step, read by this step's rules.
   std::vector<double> unemployment_rate, mean_wage;  // mean_wage in money micro-units

@@ -1,8 +1,7 @@
 // Phase 6: trade. Orders are summed per seller (int64, so order does not matter); each
 // order is filled at the seller's ratio min(1, I/D); goods arrive after iceberg melt; the
 // buyer pays the seller and the duty to the importer's government. Bilateral flows are
-// tallied per chunk of buyers in a local table and flushed once per chunk, so the hot
-// cells are not contended by every buyer.
+// int64 sums, tallied per chunk of buyers or per purchase (kernels/trade.h).
 #include "kernels/trade.h"
 
 #include <thrust/copy.h>
@@ -51,39 +50,36 @@ struct InputRound {
   }
 };
 
+// Where firms' input purchases are tallied: the bilateral flow cells.
+struct InputFlows {
+  TablesView t;
+  std::int64_t* flows;
+  ENTREPOT_HD void operator()(int dest, int origin, int input, const std::int64_t* v) const {
+    for (int x = 0; x < kFlows; ++x) {
+      if (v[x] != 0) atomic_add(&flows[t.rrs(dest, origin, input) * kFlows + x], v[x]);
+    }
+  }
+};
+
 // Settles one round of input purchases for a chunk of firms, tallying flows per origin.
+template <bool Local>
 struct BuyInputs {
   Settle settle;
   InputRound round;
   SpillSeller spill;
   bool second;
-  std::int64_t* flows;
-  std::size_t chunk;
+  InputFlows sink;
   std::uint64_t first;  // global id of firm 0
-  ENTREPOT_HD void flush(std::int64_t (*local)[kMaxSectors][kFlows], int dest) const {
-    const TablesView& t = settle.t;
-    for (int o = 0; o < t.regions; ++o) {
-      for (int s = 0; s < t.sectors; ++s) {
-        for (int x = 0; x < kFlows; ++x) {
-          if (local[o][s][x] != 0)
-            atomic_add(&flows[t.rrs(dest, o, s) * kFlows + x], local[o][s][x]);
-          local[o][s][x] = 0;
-        }
-      }
-    }
-  }
+  std::size_t chunk;
   ENTREPOT_HD void operator()(std::size_t c) const {
     const TablesView& t = settle.t;
     const FirmStore::View& f = round.f;
-    std::int64_t local[kMaxRegions][kMaxSectors][kFlows] = {};
     const std::size_t end = (c + 1) * chunk < f.size ? (c + 1) * chunk : f.size;
-    int dest = f.block[c * chunk] / t.sectors;
+    FlowTally<Local, kMaxSectors, InputFlows> tally(sink, t.regions, t.sectors,
+                                                    f.block[c * chunk] / t.sectors);
     for (std::size_t j = c * chunk; j < end; ++j) {
       const int region = f.block[j] / t.sectors;
-      if (region != dest) {
-        flush(local, dest);
-        dest = region;
-      }
+      tally.region(region);
       for (int k = 0; k < kInputSlots; ++k) {
         const std::size_t i = k * f.size + j;
         std::int32_t seller = f.supplier[i];
@@ -105,10 +101,10 @@ struct BuyInputs {
                flow);
         f.input_cost[j] += before - f.cash[j];
         f.input_stock[i] += flow[kFlowDelivered];
-        for (int x = 0; x < kFlows; ++x) local[origin][input][x] += flow[x];
+        tally.add(origin, input, flow);
       }
     }
-    flush(local, dest);
+    tally.flush();
   }
 };
 
@@ -270,13 +266,11 @@ void trade(Model& m, int step) {
 void settle_inputs(Model& m, const SpillSeller& spill, bool second) {
   FirmStore::View f = m.firms.view();
   if (f.size == 0) return;
-  auto first = thrust::counting_iterator<std::size_t>(0);
   const TablesView t = m.tables.view();
-  thrust::for_each(
-      first, first + (f.size + kTradeChunk - 1) / kTradeChunk,
-      BuyInputs{Settle{t, round_book(m, second)}, InputRound{t, f, round_book(m, false)}, spill,
-                second, thrust::raw_pointer_cast(m.flows.data()), kTradeChunk,
-                m.domain.firm_id(0)});
+  settle_buyers<BuyInputs>(f.size, m.trade_chunk, Settle{t, round_book(m, second)},
+                           InputRound{t, f, round_book(m, false)}, spill, second,
+                           InputFlows{t, thrust::raw_pointer_cast(m.flows.data())},
+                           std::uint64_t{m.domain.firm_id(0)});
 }
 
 void spill_inputs(Model& m, const SpillSeller& spill) {

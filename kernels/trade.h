@@ -1,21 +1,71 @@
 // Pieces the trade passes share (kernels/trade.cpp, kernels/trade_households.cpp).
 #pragma once
 
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+
+#include <type_traits>
+
 #include "agents/rules.h"
 #include "kernels/model.h"
 
 namespace entrepot {
 
-// Buyers per chunk of the settling passes (one thread settles one chunk, tallying flows in
-// a local table); any value gives the same bytes (int64 sums). CPU threads take long
-// chunks, so the table is flushed rarely. A GPU needs hundreds of thousands of threads:
-// 4096 buyers each would leave it mostly idle, so it takes short chunks (a first guess,
-// not yet tuned on a device).
-#if defined(ENTREPOT_BACKEND_CUDA)
-inline constexpr std::size_t kTradeChunk = 64;
-#else
-inline constexpr std::size_t kTradeChunk = 4096;
-#endif
+// The flows of one settling thread, kept per (origin region, kind) for the buyers'
+// region and handed to `sink(dest, origin, kind, values)` when the region changes and at
+// the end: few atomic additions, but a table of up to 32 KB per thread.
+template <int Kinds, class Sink>
+struct LocalFlows {
+  const Sink& sink;
+  int regions, kinds, dest;
+  std::int64_t table[kMaxRegions][Kinds][kFlows] = {};
+  ENTREPOT_HD LocalFlows(const Sink& s, int r, int k, int d)
+      : sink(s), regions(r), kinds(k), dest(d) {}
+  ENTREPOT_HD void region(int r) {
+    if (r == dest) return;
+    flush();
+    dest = r;
+  }
+  ENTREPOT_HD void add(int origin, int kind, const std::int64_t* flow) {
+    for (int x = 0; x < kFlows; ++x) table[origin][kind][x] += flow[x];
+  }
+  ENTREPOT_HD void flush() {
+    for (int o = 0; o < regions; ++o) {
+      for (int k = 0; k < kinds; ++k) {
+        sink(dest, o, k, table[o][k]);
+        for (int x = 0; x < kFlows; ++x) table[o][k][x] = 0;
+      }
+    }
+  }
+};
+
+// The same interface with no table: each purchase's flows go to the sink at once.
+template <class Sink>
+struct DirectFlows {
+  const Sink& sink;
+  int dest;
+  ENTREPOT_HD DirectFlows(const Sink& s, int, int, int d) : sink(s), dest(d) {}
+  ENTREPOT_HD void region(int r) { dest = r; }
+  ENTREPOT_HD void add(int origin, int kind, const std::int64_t* flow) {
+    sink(dest, origin, kind, flow);
+  }
+  ENTREPOT_HD void flush() {}
+};
+
+template <bool Local, int Kinds, class Sink>
+using FlowTally = std::conditional_t<Local, LocalFlows<Kinds, Sink>, DirectFlows<Sink>>;
+
+// Runs a settling pass over `buyers`: Buy<true> per chunk of `chunk` buyers, or Buy<false>
+// per buyer when `chunk` is 0. `parts` are Buy's members before its last, the chunk size.
+template <template <bool> class Buy, class... Parts>
+void settle_buyers(std::size_t buyers, std::size_t chunk, const Parts&... parts) {
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  if (chunk == 0) {
+    thrust::for_each(first, first + buyers, Buy<false>{parts..., std::size_t{1}});
+  } else {
+    thrust::for_each(first, first + (buyers + chunk - 1) / chunk, Buy<true>{parts..., chunk});
+  }
+}
 
 struct HouseholdCosts {
   TablesView t;

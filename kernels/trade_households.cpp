@@ -70,48 +70,45 @@ struct OrderConsumption {
   }
 };
 
+// Where households' purchases are tallied: the bilateral flow cells, and per region and
+// slot what was spent (value and duty) and delivered.
+struct ConsumptionFlows {
+  TablesView t;
+  std::int64_t* flows;
+  std::int64_t* household;  // [region][slot][spent, delivered]
+  ENTREPOT_HD void operator()(int dest, int origin, int c, const std::int64_t* v) const {
+    const std::size_t cell = t.rrs(dest, origin, t.consumer_sector[c]) * kFlows;
+    for (int x = 0; x < kFlows; ++x) {
+      if (v[x] != 0) atomic_add(&flows[cell + x], v[x]);
+    }
+    const std::int64_t spent = v[kFlowValue] + v[kFlowDuty];
+    const std::size_t slot = (static_cast<std::size_t>(dest) * t.consumer_slots + c) * 2;
+    if (spent != 0) atomic_add(&household[slot], spent);
+    if (v[kFlowDelivered] != 0) atomic_add(&household[slot + 1], v[kFlowDelivered]);
+  }
+};
+
 // Settles one round for a chunk of households, tallying flows per origin and slot.
+template <bool Local>
 struct BuyConsumption {
   FirstRound round;
   SpillSeller spill;
   Settle settle;
   bool second;  // false: the retailers' round; true: the spill round
-  std::int64_t* flows;
-  std::int64_t* household;  // [region][slot][spent, delivered]
-  std::uint64_t first;      // Philox id of household 0
+  ConsumptionFlows sink;
+  std::uint64_t first;  // Philox id of household 0
   std::size_t chunk;
-
-  ENTREPOT_HD void flush(std::int64_t (*local)[kConsumerSlots][kFlows], int dest) const {
-    const TablesView& t = settle.t;
-    for (int o = 0; o < t.regions; ++o) {
-      for (int c = 0; c < t.consumer_slots; ++c) {
-        const std::size_t cell = t.rrs(dest, o, t.consumer_sector[c]) * kFlows;
-        for (int x = 0; x < kFlows; ++x) {
-          if (local[o][c][x] != 0) atomic_add(&flows[cell + x], local[o][c][x]);
-        }
-        const std::int64_t spent = local[o][c][kFlowValue] + local[o][c][kFlowDuty];
-        const std::size_t slot = (static_cast<std::size_t>(dest) * t.consumer_slots + c) * 2;
-        if (spent != 0) atomic_add(&household[slot], spent);
-        if (local[o][c][kFlowDelivered] != 0)
-          atomic_add(&household[slot + 1], local[o][c][kFlowDelivered]);
-        for (int x = 0; x < kFlows; ++x) local[o][c][x] = 0;
-      }
-    }
-  }
 
   ENTREPOT_HD void operator()(std::size_t c) const {
     const TablesView& t = settle.t;
     const ConsumerStore::View& h = round.h;
-    std::int64_t local[kMaxRegions][kConsumerSlots][kFlows] = {};
     const std::size_t end = (c + 1) * chunk < h.size ? (c + 1) * chunk : h.size;
-    int dest = h.region[c * chunk];
+    FlowTally<Local, kConsumerSlots, ConsumptionFlows> tally(sink, t.regions, t.consumer_slots,
+                                                             h.region[c * chunk]);
     for (std::size_t n = c * chunk; n < end; ++n) {
       if (!second) round.prefetch_retailers(n + kPrefetchAhead);
       const int region = h.region[n];
-      if (region != dest) {
-        flush(local, dest);
-        dest = region;
-      }
+      tally.region(region);
       // Round two visits only the slots round one marked as left short.
       const std::uint8_t short_slots = second ? h.spill[n] : 0;
       if (second && short_slots == 0) continue;
@@ -139,7 +136,7 @@ struct BuyConsumption {
         std::int64_t flow[kFlows] = {0, 0, 0, 0};
         settle(seller, q, static_cast<std::size_t>(cell),
                t.region_country[origin] != t.region_country[region], cash, flow);
-        for (int x = 0; x < kFlows; ++x) local[origin][s][x] += flow[x];
+        tally.add(origin, s, flow);
         // Left short: remembered (the slot reviews its retailer next step, and orders the
         // rest at another seller in round two).
         if (!second && flow[kFlowShipped] < q)
@@ -148,7 +145,7 @@ struct BuyConsumption {
       h.cash[n] = cash;
       if (!second) h.spill[n] = marked;
     }
-    flush(local, dest);
+    tally.flush();
   }
 };
 
@@ -230,12 +227,11 @@ void settle_consumption(Model& m, const SpillSeller& spill, bool second) {
   if (h.size == 0) return;
   HouseholdCosts costs{t, round_book(m, false)};
   FirstRound round{costs, h, b.consume_income, b.consume_wealth};
-  auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + (h.size + kTradeChunk - 1) / kTradeChunk,
-                   BuyConsumption{round, spill, Settle{t, round_book(m, second)}, second,
-                                  thrust::raw_pointer_cast(m.flows.data()),
-                                  thrust::raw_pointer_cast(m.household_flows.data()),
-                                  m.domain.household_id(0), kTradeChunk});
+  settle_buyers<BuyConsumption>(
+      h.size, m.trade_chunk, round, spill, Settle{t, round_book(m, second)}, second,
+      ConsumptionFlows{t, thrust::raw_pointer_cast(m.flows.data()),
+                       thrust::raw_pointer_cast(m.household_flows.data())},
+      std::uint64_t{m.domain.household_id(0)});
 }
 
 }  // namespace entrepot
