@@ -120,6 +120,12 @@ int run_command(const RunOptions& options, const Comm& comm) {
                         omp_get_max_threads(), comm.size(),         utc_now()};
   Recorder recorder(sc.output.path, sc, world, provenance, comm);
   Model model(sc, world, &comm);
+  if (comm.distributed() && writer) {
+    std::cerr << "entrepot: exchanges "
+              << (model.exchange_in_place ? "in place (MPI reads and writes the agents' memory)"
+                                          : "staged through host buffers")
+              << "\n";
+  }
   const double setup_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   Progress progress(sc.steps, sc.output.progress_every, options.quiet || !writer);

@@ -1,5 +1,7 @@
 #include "kernels/ghosts.h"
 
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace entrepot {
@@ -31,6 +33,45 @@ std::vector<std::int64_t> SellerSet::ids() const {
     }
   }
   return out;
+}
+
+namespace {
+
+// `words` (`width` per id of `from`) across the ranks, to `width` per id of `to`: in place
+// where MPI takes the memory the words are in, else through host copies.
+template <class Send>
+Words exchange_words(const Model& m, const std::vector<std::int64_t>& from,
+                     const std::vector<std::int64_t>& to, const Words& words, int width,
+                     Send send) {
+  const auto w = static_cast<std::size_t>(width);
+  if (words.size() != from.size() * w) {
+    throw std::logic_error("ghost sellers: " + std::to_string(words.size()) + " words for " +
+                           std::to_string(from.size()) + " ids of width " + std::to_string(width));
+  }
+  Words out(to.size() * w);
+  if (m.exchange_in_place) {
+    send(thrust::raw_pointer_cast(words.data()), thrust::raw_pointer_cast(out.data()));
+    return out;
+  }
+  const std::vector<std::int64_t> staged = to_host(words);
+  std::vector<std::int64_t> back(out.size());
+  send(staged.data(), back.data());
+  thrust::copy(back.begin(), back.end(), out.begin());
+  return out;
+}
+
+}  // namespace
+
+Words answer_words(const Model& m, const SellerExchange& x, const Words& words, int width) {
+  return exchange_words(
+      m, x.asked(), x.ghosts(), words, width,
+      [&](const std::int64_t* in, std::int64_t* out) { x.answer(in, width, out); });
+}
+
+Words words_to_owners(const Model& m, const SellerExchange& x, const Words& words, int width) {
+  return exchange_words(
+      m, x.ghosts(), x.asked(), words, width,
+      [&](const std::int64_t* in, std::int64_t* out) { x.send_to_owners(in, width, out); });
 }
 
 std::vector<std::int64_t> linked_sellers(Model& m) {

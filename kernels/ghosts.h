@@ -8,6 +8,7 @@
 #include <thrust/device_vector.h>
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
+#include <thrust/merge.h>
 #include <thrust/transform.h>
 
 #include <cstring>
@@ -95,17 +96,29 @@ struct PackWords {
   }
 };
 
+// An exchange's words, in device memory.
+using Words = thrust::device_vector<std::int64_t>;
+
+// The owners answer `width` words per asked id; each rank gets `width` words per ghost.
+Words answer_words(const Model& m, const SellerExchange& x, const Words& words, int width);
+// Each rank sends `width` words per ghost; each owner gets `width` words per asked id.
+Words words_to_owners(const Model& m, const SellerExchange& x, const Words& words, int width);
+
+// The ids of a host list, in device memory.
+inline thrust::device_vector<std::int64_t> on_device(const std::vector<std::int64_t>& ids) {
+  return thrust::device_vector<std::int64_t>(ids.begin(), ids.end());
+}
+
 template <class Pack>
-std::vector<std::int64_t> pack_owned(const Model& m, const std::vector<std::int64_t>& asked,
-                                     int width, Pack pack) {
-  if (asked.empty()) return {};
-  thrust::device_vector<std::int64_t> ids(asked.begin(), asked.end());
-  thrust::device_vector<std::int64_t> words(asked.size() * static_cast<std::size_t>(width));
+Words pack_owned(const Model& m, const std::vector<std::int64_t>& asked, int width, Pack pack) {
+  Words words(asked.size() * static_cast<std::size_t>(width));
+  if (asked.empty()) return words;
+  const thrust::device_vector<std::int64_t> ids = on_device(asked);
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + asked.size(),
                    PackWords<Pack>{pack, thrust::raw_pointer_cast(ids.data()), m.domain.firm_first,
                                    thrust::raw_pointer_cast(words.data()), width});
-  return to_host(words);
+  return words;
 }
 
 // An integer firm field as int64 words, for mirror_firms.
@@ -139,15 +152,13 @@ void mirror_firms(const Model& m, Value value, thrust::device_vector<std::int64_
   thrust::transform(first, first + m.firms.size, out.begin() + before, value);
   if (!m.distributed()) return;
   const std::vector<std::int64_t>& asked = m.labour_exchange->asked();
-  std::vector<std::int64_t> words;
+  Words words(asked.size());
   if (!asked.empty()) {
-    thrust::device_vector<std::int64_t> ids(asked.begin(), asked.end());
-    thrust::device_vector<std::int64_t> packed(asked.size());
-    thrust::transform(ids.begin(), ids.end(), packed.begin(),
+    const thrust::device_vector<std::int64_t> ids = on_device(asked);
+    thrust::transform(ids.begin(), ids.end(), words.begin(),
                       ghost_detail::AtOwned<Value>{value, d.firm_first});
-    words = to_host(packed);
   }
-  const std::vector<std::int64_t> ghosts = m.labour_exchange->answer(words, 1);
+  const Words ghosts = answer_words(m, *m.labour_exchange, words, 1);
   // The ghosts are the firms before the owned range, then those after it.
   thrust::copy(ghosts.begin(), ghosts.begin() + static_cast<std::ptrdiff_t>(before), out.begin());
   thrust::copy(ghosts.begin() + static_cast<std::ptrdiff_t>(before), ghosts.end(),
@@ -179,19 +190,14 @@ struct LinkedSellers {
 template <class Entry>
 void merge_ghosts(thrust::device_vector<Entry>& book, std::size_t owned,
                   const std::vector<std::int64_t>& old_ids, const std::vector<std::int64_t>& ids,
-                  const std::vector<Entry>& entries) {
-  std::vector<Entry> old(book.size() - owned);
-  thrust::copy(book.begin() + static_cast<std::ptrdiff_t>(owned), book.end(), old.begin());
-  std::vector<Entry> merged;
-  merged.reserve(old.size() + entries.size());
-  std::size_t a = 0, b = 0;
-  while (a < old.size() || b < ids.size()) {
-    if (b == ids.size() || (a < old.size() && old_ids[a] < ids[b])) {
-      merged.push_back(old[a++]);
-    } else {
-      merged.push_back(entries[b++]);
-    }
-  }
+                  const thrust::device_vector<Entry>& entries) {
+  const thrust::device_vector<std::int64_t> old_keys = on_device(old_ids),
+                                            new_keys = on_device(ids);
+  thrust::device_vector<std::int64_t> keys(old_ids.size() + ids.size());
+  thrust::device_vector<Entry> merged(keys.size());
+  thrust::merge_by_key(old_keys.begin(), old_keys.end(), new_keys.begin(), new_keys.end(),
+                       book.begin() + static_cast<std::ptrdiff_t>(owned), entries.begin(),
+                       keys.begin(), merged.begin());
   book.resize(owned + merged.size());
   thrust::copy(merged.begin(), merged.end(), book.begin() + static_cast<std::ptrdiff_t>(owned));
 }

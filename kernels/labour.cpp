@@ -204,18 +204,16 @@ void recount_staff(Model& m) {
   thrust::for_each(first, first + f.size, OwnStaff{f, counts + before});
   if (!m.distributed()) return;
   // Staff this rank's households give the other parts of split regions go to their owners.
-  std::vector<std::int64_t> theirs(span - f.size);
+  Words theirs(span - f.size);
   thrust::copy(staff.begin(), staff.begin() + static_cast<std::ptrdiff_t>(before), theirs.begin());
   thrust::copy(staff.begin() + static_cast<std::ptrdiff_t>(before + f.size), staff.end(),
                theirs.begin() + static_cast<std::ptrdiff_t>(before));
-  const std::vector<std::int64_t> mine = m.labour_exchange->send_to_owners(theirs, 1);
+  const Words mine = words_to_owners(m, *m.labour_exchange, theirs, 1);
   if (mine.empty()) return;
-  const std::vector<std::int64_t>& asked = m.labour_exchange->asked();
-  thrust::device_vector<std::int64_t> ids(asked.begin(), asked.end()),
-      added(mine.begin(), mine.end());
-  thrust::for_each(first, first + asked.size(),
+  const thrust::device_vector<std::int64_t> ids = on_device(m.labour_exchange->asked());
+  thrust::for_each(first, first + ids.size(),
                    AddStaff{f, thrust::raw_pointer_cast(ids.data()),
-                            thrust::raw_pointer_cast(added.data()), d.firm_first});
+                            thrust::raw_pointer_cast(mine.data()), d.firm_first});
 }
 
 void labour_market(Model& m, int step) {

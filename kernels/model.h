@@ -276,6 +276,9 @@ struct Model {
   std::unique_ptr<SellerExchange> quote_exchange, offer_exchange, spill_exchange,
       round_two_exchange, labour_exchange;
   Ghosts quote_ghosts, offer_ghosts;
+  // Whether MPI reads and writes the exchange's words where they are, in device memory
+  // (always on CPU threads; on GPUs with a CUDA-aware MPI); else they go through the host.
+  bool exchange_in_place = false;
   bool distributed() const { return comm != nullptr && comm->distributed(); }
   SellerIndex seller_index(const Ghosts& ghosts) const;
   // This rank's own sellers, no ghosts: tells remote ids apart.

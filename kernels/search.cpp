@@ -295,23 +295,30 @@ struct PackQuote {
   }
 };
 
+// Two words → a quote.
+struct QuoteOfWords {
+  const std::int64_t* words;
+  ENTREPOT_HD Quote operator()(std::size_t i) const {
+    const std::int64_t* w = words + 2 * i;
+    return Quote{double_of(w[0]), static_cast<std::int32_t>(w[1] / 2),
+                 static_cast<std::int32_t>(w[1] % 2)};
+  }
+};
+
 // Fetches the quotes of `ids` (remote, sorted) and adds them to the ghosts of the book.
 void fetch_quotes(Model& m, const std::vector<std::int64_t>& ids) {
   SellerExchange& exchange = *m.quote_exchange;
   exchange.ask(ids);
   const Quote* own = thrust::raw_pointer_cast(m.quotes.data());
-  const std::vector<std::int64_t> words =
-      exchange.answer(pack_owned(m, exchange.asked(), 2, PackQuote{own}), 2);
-  std::vector<Quote> fetched(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    const std::int64_t* w = &words[2 * i];
-    fetched[i] = Quote{double_of(w[0]), static_cast<std::int32_t>(w[1] / 2),
-                       static_cast<std::int32_t>(w[1] % 2)};
-  }
+  const Words words =
+      answer_words(m, exchange, pack_owned(m, exchange.asked(), 2, PackQuote{own}), 2);
+  thrust::device_vector<Quote> fetched(ids.size());
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::transform(first, first + ids.size(), fetched.begin(),
+                    QuoteOfWords{thrust::raw_pointer_cast(words.data())});
   const std::vector<std::int64_t>& old_ids = m.quote_ghosts.ids;
   merge_ghosts(m.quotes, m.firms.size, old_ids, ids, fetched);
-  const std::vector<std::int64_t> all = merge_ids(old_ids, ids);
-  m.quote_ghosts.assign(all);
+  m.quote_ghosts.assign(merge_ids(old_ids, ids));
 }
 
 }  // namespace

@@ -54,6 +54,11 @@ Model::Model(const Scenario& sc, World& w, const Comm* c)
   const RankShare& mine = partition.ranks[rank];
   domain = domain_of(mine, block_start, consumer_start, tables.sectors);
   if (distributed()) {
+#if defined(ENTREPOT_BACKEND_CUDA)
+    exchange_in_place = comm->cuda_aware();
+#else
+    exchange_in_place = !comm->staged();
+#endif
     quote_exchange = std::make_unique<SellerExchange>(*comm, partition);
     offer_exchange = std::make_unique<SellerExchange>(*comm, partition);
     spill_exchange = std::make_unique<SellerExchange>(*comm, partition);

@@ -119,31 +119,36 @@ Offer* raw(thrust::device_vector<Offer>& book) {
 }
 
 thrust::device_vector<std::int64_t> places(const Model& m, const std::vector<std::int64_t>& ids) {
-  const thrust::device_vector<std::int64_t> device_ids(ids.begin(), ids.end());
+  const thrust::device_vector<std::int64_t> device_ids = on_device(ids);
   thrust::device_vector<std::int64_t> out(ids.size());
   thrust::transform(device_ids.begin(), device_ids.end(), out.begin(),
                     PlaceOf{m.seller_index(m.offer_ghosts)});
   return out;
 }
 
-// `width`-word opening offers (price, stock, region, and orders when width is 4).
-std::vector<Offer> opening_offers(const std::vector<std::int64_t>& words, int width) {
-  std::vector<Offer> out(words.size() / static_cast<std::size_t>(width));
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const std::int64_t* w = &words[i * static_cast<std::size_t>(width)];
-    const std::int64_t orders = width > 3 ? w[3] : 0;
-    out[i] = Offer{double_of(w[0]), w[1], orders, 0, 0, 0, static_cast<std::int32_t>(w[2])};
+// `width`-word opening offers (price, stock, region, and orders when width is 4); round
+// two's book opens the same, with no orders yet.
+struct OpeningOffer {
+  const std::int64_t* words;
+  int width;
+  bool round_two;
+  ENTREPOT_HD Offer operator()(std::size_t i) const {
+    const std::int64_t* w = words + i * static_cast<std::size_t>(width);
+    const std::int64_t orders = width > 3 && !round_two ? w[3] : 0;
+    return Offer{double_of(w[0]), w[1], orders, 0, 0, 0, static_cast<std::int32_t>(w[2])};
   }
-  return out;
-}
+};
 
-// Adds ghosts to both books (round two's opens like round one's; its totals come later).
-void add_ghosts(Model& m, const std::vector<std::int64_t>& ids, const std::vector<Offer>& offers) {
+// Adds the ghosts `ids` to both books, from the owners' `width`-word answer.
+void add_ghosts(Model& m, const std::vector<std::int64_t>& ids, const Words& words, int width) {
   const std::vector<std::int64_t>& old_ids = m.offer_ghosts.ids;
-  merge_ghosts(m.offers, m.firms.size, old_ids, ids, offers);
-  std::vector<Offer> spill = offers;
-  for (Offer& o : spill) o.orders = 0;
-  merge_ghosts(m.spill_offers, m.firms.size, old_ids, ids, spill);
+  thrust::device_vector<Offer> offers(ids.size());
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  for (bool round_two : {false, true}) {
+    thrust::transform(first, first + ids.size(), offers.begin(),
+                      OpeningOffer{thrust::raw_pointer_cast(words.data()), width, round_two});
+    merge_ghosts(round_two ? m.spill_offers : m.offers, m.firms.size, old_ids, ids, offers);
+  }
   m.offer_ghosts.assign(merge_ids(old_ids, ids));
 }
 
@@ -152,30 +157,27 @@ void send_to_owners(Model& m, const SellerExchange& x, thrust::device_vector<Off
                     bool sales) {
   const thrust::device_vector<std::int64_t> place = places(m, x.ghosts());
   const int width = sales ? 3 : 1;
-  thrust::device_vector<std::int64_t> words(place.size() * static_cast<std::size_t>(width));
+  Words words(place.size() * static_cast<std::size_t>(width));
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + place.size(),
                    ListWords{raw(book), thrust::raw_pointer_cast(place.data()), sales,
                              thrust::raw_pointer_cast(words.data())});
-  const std::vector<std::int64_t> received = x.send_to_owners(to_host(words), width);
+  const Words received = words_to_owners(m, x, words, width);
   if (received.empty()) return;
-  const thrust::device_vector<std::int64_t> ids(x.asked().begin(), x.asked().end());
-  const thrust::device_vector<std::int64_t> device_words(received.begin(), received.end());
-  thrust::for_each(
-      first, first + ids.size(),
-      AddWords{raw(book), thrust::raw_pointer_cast(ids.data()),
-               thrust::raw_pointer_cast(device_words.data()), m.domain.firm_first, sales});
+  const thrust::device_vector<std::int64_t> ids = on_device(x.asked());
+  thrust::for_each(first, first + ids.size(),
+                   AddWords{raw(book), thrust::raw_pointer_cast(ids.data()),
+                            thrust::raw_pointer_cast(received.data()), m.domain.firm_first, sales});
 }
 
 // Totals the owners answered, onto a list's entries in `book`.
 void set_totals(Model& m, const SellerExchange& x, thrust::device_vector<Offer>& book,
-                const std::vector<std::int64_t>& words, bool spill_round) {
+                const Words& words, bool spill_round) {
   const thrust::device_vector<std::int64_t> place = places(m, x.ghosts());
-  const thrust::device_vector<std::int64_t> device_words(words.begin(), words.end());
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + place.size(),
                    SetTotals{raw(book), thrust::raw_pointer_cast(place.data()),
-                             thrust::raw_pointer_cast(device_words.data()), spill_round});
+                             thrust::raw_pointer_cast(words.data()), spill_round});
 }
 
 }  // namespace
@@ -183,16 +185,15 @@ void set_totals(Model& m, const SellerExchange& x, thrust::device_vector<Offer>&
 void open_ghost_books(Model& m) {
   SellerExchange& x = *m.offer_exchange;
   x.ask(linked_sellers(m));
-  add_ghosts(
-      m, x.ghosts(),
-      opening_offers(x.answer(pack_owned(m, x.asked(), 3, PackOpening{raw(m.offers)}), 3), 3));
+  add_ghosts(m, x.ghosts(),
+             answer_words(m, x, pack_owned(m, x.asked(), 3, PackOpening{raw(m.offers)}), 3), 3);
 }
 
 void total_orders(Model& m) {
   SellerExchange& x = *m.offer_exchange;
   send_to_owners(m, x, m.offers, false);
-  set_totals(m, x, m.offers, x.answer(pack_owned(m, x.asked(), 1, PackOrders{raw(m.offers)}), 1),
-             false);
+  set_totals(m, x, m.offers,
+             answer_words(m, x, pack_owned(m, x.asked(), 1, PackOrders{raw(m.offers)}), 1), false);
 }
 
 void fetch_spill_sellers(Model& m, int step) {
@@ -202,9 +203,8 @@ void fetch_spill_sellers(Model& m, int step) {
   x.ask(subtract_ids(
       merge_ids(spill_candidates_of_firms(m, spill), spill_candidates_of_households(m, spill)),
       m.offer_ghosts.ids));
-  add_ghosts(
-      m, x.ghosts(),
-      opening_offers(x.answer(pack_owned(m, x.asked(), 4, PackRoundOne{raw(m.offers)}), 4), 4));
+  add_ghosts(m, x.ghosts(),
+             answer_words(m, x, pack_owned(m, x.asked(), 4, PackRoundOne{raw(m.offers)}), 4), 4);
 }
 
 void return_sales(Model& m, bool second) {
@@ -229,8 +229,10 @@ void return_sales(Model& m, bool second) {
 
 void open_ghost_spill_round(Model& m) {
   SellerExchange& x = *m.round_two_exchange;
-  set_totals(m, x, m.spill_offers,
-             x.answer(pack_owned(m, x.asked(), 2, PackSpillRound{raw(m.spill_offers)}), 2), true);
+  set_totals(
+      m, x, m.spill_offers,
+      answer_words(m, x, pack_owned(m, x.asked(), 2, PackSpillRound{raw(m.spill_offers)}), 2),
+      true);
 }
 
 }  // namespace entrepot

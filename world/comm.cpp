@@ -2,10 +2,15 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <limits>
 
 #ifdef ENTREPOT_MPI
 #include <mpi.h>
+#if __has_include(<mpi-ext.h>)
+#include <mpi-ext.h>  // Open MPI's extensions: MPIX_Query_cuda_support
+#endif
 #endif
 
 namespace entrepot {
@@ -21,6 +26,43 @@ void check(int code, const char* call) {
   if (MPI_Error_string(code, text, &length) != MPI_SUCCESS) length = 0;
   throw CommError(std::string(call) + " failed: " + std::string(text, length));
 }
+
+// ENTREPOT_MPI_DEVICE_BUFFERS=0: every exchange through host buffers of its own.
+bool staging_asked() {
+  const char* setting = std::getenv("ENTREPOT_MPI_DEVICE_BUFFERS");
+  return setting != nullptr && std::strcmp(setting, "0") == 0;
+}
+
+// Whether this MPI library, as started, takes CUDA device memory in its calls.
+bool query_cuda_aware() {
+#if defined(MPIX_CUDA_AWARE_SUPPORT)
+  return MPIX_Query_cuda_support() == 1;
+#elif defined(MPIX_GPU_SUPPORT_CUDA)
+  int supported = 0;
+  check(MPIX_GPU_query_support(MPIX_GPU_SUPPORT_CUDA, &supported), "MPIX_GPU_query_support");
+  return supported != 0;
+#else
+  return false;
+#endif
+}
+
+// MPI's int counts and displacements for an exchange, by rank.
+struct Counts {
+  std::vector<int> count, at;
+  Counts(const std::vector<std::size_t>& counts, const char* what)
+      : count(counts.size()), at(counts.size()) {
+    std::size_t total = 0;
+    for (std::size_t k = 0; k < counts.size(); ++k) {
+      at[k] = static_cast<int>(total);
+      count[k] = static_cast<int>(counts[k]);
+      total += counts[k];
+      if (total > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+        throw CommError(std::string("exchange: more than 2^31 values ") + what +
+                        " in one call (MPI counts are int)");
+      }
+    }
+  }
+};
 
 }  // namespace
 
@@ -54,7 +96,8 @@ Comm Comm::world() {
   const int ranked = MPI_Comm_rank(node, &local);
   MPI_Comm_free(&node);
   check(ranked, "MPI_Comm_rank");
-  return Comm(rank, size, local);
+  const bool staged = staging_asked();
+  return Comm(rank, size, local, !staged && query_cuda_aware(), staged);
 }
 
 void Comm::sum(std::int64_t* values, std::size_t count) const {
@@ -83,38 +126,50 @@ std::vector<std::vector<std::int64_t>> Comm::exchange(
   if (static_cast<int>(send.size()) != size_) {
     throw CommError("exchange: one list per rank is needed");
   }
-  std::vector<int> send_counts(size_), recv_counts(size_), send_at(size_), recv_at(size_);
+  std::vector<int> counts(size_), arriving(size_);
+  std::vector<std::size_t> send_counts(size_), recv_counts(size_);
   std::vector<std::int64_t> out;
   for (int k = 0; k < size_; ++k) {
-    if (send[k].size() > static_cast<std::size_t>(1) << 30) {
-      throw CommError("exchange: more than 2^30 values for one rank in one call");
+    if (send[k].size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+      throw CommError("exchange: more than 2^31 values for one rank in one call");
     }
-    send_counts[k] = static_cast<int>(send[k].size());
-    if (k != rank_ && !send[k].empty()) {
-      ++traffic_.messages;
-      traffic_.bytes += static_cast<std::int64_t>(send[k].size()) * 8;
-    }
-    send_at[k] = static_cast<int>(out.size());
+    counts[k] = static_cast<int>(send[k].size());
+    send_counts[k] = send[k].size();
     out.insert(out.end(), send[k].begin(), send[k].end());
   }
-  check(
-      MPI_Alltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, MPI_COMM_WORLD),
-      "MPI_Alltoall");
+  check(MPI_Alltoall(counts.data(), 1, MPI_INT, arriving.data(), 1, MPI_INT, MPI_COMM_WORLD),
+        "MPI_Alltoall");
+  ++traffic_.collectives;
   std::size_t total = 0;
-  for (int k = 0; k < size_; ++k) {
-    recv_at[k] = static_cast<int>(total);
-    total += static_cast<std::size_t>(recv_counts[k]);
-  }
+  for (int k = 0; k < size_; ++k) total += recv_counts[k] = static_cast<std::size_t>(arriving[k]);
   std::vector<std::int64_t> in(total);
-  check(MPI_Alltoallv(out.data(), send_counts.data(), send_at.data(), MPI_INT64_T, in.data(),
-                      recv_counts.data(), recv_at.data(), MPI_INT64_T, MPI_COMM_WORLD),
-        "MPI_Alltoallv");
-  traffic_.collectives += 2;
+  exchange(out.data(), send_counts, in.data(), recv_counts);
   std::vector<std::vector<std::int64_t>> received(size_);
+  auto at = in.begin();
   for (int k = 0; k < size_; ++k) {
-    received[k].assign(in.begin() + recv_at[k], in.begin() + recv_at[k] + recv_counts[k]);
+    received[k].assign(at, at + static_cast<std::ptrdiff_t>(recv_counts[k]));
+    at += static_cast<std::ptrdiff_t>(recv_counts[k]);
   }
   return received;
+}
+
+void Comm::exchange(const std::int64_t* send, const std::vector<std::size_t>& send_counts,
+                    std::int64_t* recv, const std::vector<std::size_t>& recv_counts) const {
+  if (static_cast<int>(send_counts.size()) != size_ ||
+      static_cast<int>(recv_counts.size()) != size_) {
+    throw CommError("exchange: one count per rank is needed");
+  }
+  const Counts out(send_counts, "to send"), in(recv_counts, "to receive");
+  for (int k = 0; k < size_; ++k) {
+    if (k != rank_ && send_counts[k] > 0) {
+      ++traffic_.messages;
+      traffic_.bytes += static_cast<std::int64_t>(send_counts[k]) * 8;
+    }
+  }
+  check(MPI_Alltoallv(send, out.count.data(), out.at.data(), MPI_INT64_T, recv, in.count.data(),
+                      in.at.data(), MPI_INT64_T, MPI_COMM_WORLD),
+        "MPI_Alltoallv");
+  ++traffic_.collectives;
 }
 
 void Comm::abort(const std::string& reason, int status) const {
@@ -142,6 +197,14 @@ std::vector<std::vector<std::int64_t>> Comm::exchange(
     const std::vector<std::vector<std::int64_t>>& send) const {
   if (send.size() != 1) throw CommError("exchange: one list per rank is needed");
   return send;
+}
+
+void Comm::exchange(const std::int64_t* send, const std::vector<std::size_t>& send_counts,
+                    std::int64_t* recv, const std::vector<std::size_t>& recv_counts) const {
+  if (send_counts.size() != 1 || recv_counts != send_counts) {
+    throw CommError("exchange: one rank sends to itself only what it receives");
+  }
+  if (send_counts[0] > 0) std::memmove(recv, send, send_counts[0] * sizeof *send);
 }
 
 void Comm::abort(const std::string& reason, int status) const {

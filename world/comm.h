@@ -55,6 +55,20 @@ class Comm {
   // Sends `send[k]` to rank k and returns what each rank sent here, indexed by source.
   std::vector<std::vector<std::int64_t>> exchange(
       const std::vector<std::vector<std::int64_t>>& send) const;
+  // Sends `send_counts[k]` values of `send` (laid out by destination rank) to rank k and
+  // receives `recv_counts[k]` values from rank k into `recv` (by source rank): one
+  // MPI_Alltoallv, for an exchange whose sizes both sides already know. The buffers may be
+  // GPU memory where cuda_aware() is true.
+  void exchange(const std::int64_t* send, const std::vector<std::size_t>& send_counts,
+                std::int64_t* recv, const std::vector<std::size_t>& recv_counts) const;
+  // Whether the MPI library takes GPU (CUDA) memory in exchange(): asked of the library at
+  // start-up (Open MPI's MPIX_Query_cuda_support, MPICH's MPIX_GPU_query_support). False
+  // without MPI, and when staged().
+  bool cuda_aware() const { return cuda_aware_; }
+  // Whether exchanges must go through host buffers of their own, whatever the library can
+  // do: ENTREPOT_MPI_DEVICE_BUFFERS=0 asks for it (for an MPI whose GPU support misbehaves;
+  // the results are the same bytes either way).
+  bool staged() const { return staged_; }
 
   // Stops every rank of the job at once with exit status `status` after printing `reason`
   // on this rank's stderr (MPI_Abort): for a failure that not all ranks share.
@@ -67,8 +81,11 @@ class Comm {
   void* native_handle() const;
 
  private:
-  Comm(int rank, int size, int local_rank) : rank_(rank), size_(size), local_rank_(local_rank) {}
+  Comm(int rank, int size, int local_rank, bool cuda_aware = false, bool staged = false)
+      : rank_(rank), size_(size), local_rank_(local_rank), cuda_aware_(cuda_aware),
+        staged_(staged) {}
   int rank_ = 0, size_ = 1, local_rank_ = 0;
+  bool cuda_aware_ = false, staged_ = false;
   mutable Traffic traffic_;
 };
 

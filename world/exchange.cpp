@@ -24,48 +24,50 @@ void SellerExchange::ask(const std::vector<std::int64_t>& ghosts) {
   const std::vector<std::vector<std::int64_t>> received = comm_.exchange(send);
   asked_per_source_.assign(ranks, 0);
   for (int k = 0; k < ranks; ++k) asked_per_source_[k] = received[k].size();
-  asked_ = join(received);
+  asked_.clear();
+  for (const auto& part : received) asked_.insert(asked_.end(), part.begin(), part.end());
 }
 
-std::vector<std::vector<std::int64_t>> SellerExchange::split(const std::vector<std::int64_t>& words,
-                                                             const std::vector<std::size_t>& counts,
-                                                             int width) const {
-  std::size_t total = 0;
-  for (std::size_t c : counts) total += c;
-  if (words.size() != total * static_cast<std::size_t>(width)) {
-    throw std::logic_error("ghost sellers: " + std::to_string(words.size()) + " words for " +
-                           std::to_string(total) + " ids of width " + std::to_string(width));
-  }
-  std::vector<std::vector<std::int64_t>> parts(counts.size());
-  auto at = words.begin();
+std::vector<std::size_t> SellerExchange::times(const std::vector<std::size_t>& counts, int width) {
+  std::vector<std::size_t> out(counts.size());
   for (std::size_t k = 0; k < counts.size(); ++k) {
-    const auto n = static_cast<std::ptrdiff_t>(counts[k] * static_cast<std::size_t>(width));
-    parts[k].assign(at, at + n);
-    at += n;
+    out[k] = counts[k] * static_cast<std::size_t>(width);
   }
-  return parts;
+  return out;
 }
 
-std::vector<std::int64_t> SellerExchange::join(
-    const std::vector<std::vector<std::int64_t>>& parts) {
-  std::vector<std::int64_t> out;
-  std::size_t total = 0;
-  for (const auto& part : parts) total += part.size();
-  out.reserve(total);
-  for (const auto& part : parts) out.insert(out.end(), part.begin(), part.end());
-  return out;
+// Sources are answered in rank order, and ghosts are grouped by owner in rank order, so
+// the replies arrive in ghost order.
+void SellerExchange::answer(const std::int64_t* words, int width, std::int64_t* out) const {
+  comm_.exchange(words, times(asked_per_source_, width), out, times(ghosts_per_owner_, width));
+}
+
+void SellerExchange::send_to_owners(const std::int64_t* words, int width, std::int64_t* out) const {
+  comm_.exchange(words, times(ghosts_per_owner_, width), out, times(asked_per_source_, width));
 }
 
 std::vector<std::int64_t> SellerExchange::answer(const std::vector<std::int64_t>& words,
                                                  int width) const {
-  // Sources are answered in rank order, and ghosts are grouped by owner in rank order, so
-  // joining the replies by owner gives ghost order.
-  return join(comm_.exchange(split(words, asked_per_source_, width)));
+  if (words.size() != asked_.size() * static_cast<std::size_t>(width)) {
+    throw std::logic_error("ghost sellers: " + std::to_string(words.size()) + " words for " +
+                           std::to_string(asked_.size()) + " asked ids of width " +
+                           std::to_string(width));
+  }
+  std::vector<std::int64_t> out(ghosts_.size() * static_cast<std::size_t>(width));
+  answer(words.data(), width, out.data());
+  return out;
 }
 
 std::vector<std::int64_t> SellerExchange::send_to_owners(const std::vector<std::int64_t>& words,
                                                          int width) const {
-  return join(comm_.exchange(split(words, ghosts_per_owner_, width)));
+  if (words.size() != ghosts_.size() * static_cast<std::size_t>(width)) {
+    throw std::logic_error("ghost sellers: " + std::to_string(words.size()) + " words for " +
+                           std::to_string(ghosts_.size()) + " ghosts of width " +
+                           std::to_string(width));
+  }
+  std::vector<std::int64_t> out(asked_.size() * static_cast<std::size_t>(width));
+  send_to_owners(words.data(), width, out.data());
+  return out;
 }
 
 std::vector<std::int64_t> subtract_ids(const std::vector<std::int64_t>& a,

@@ -32,12 +32,14 @@ class SellerExchange {
   // `words`: `width` words per ghost. Returns `width` words per asked() id: what the ranks
   // that hold each id as a ghost sent its owner.
   std::vector<std::int64_t> send_to_owners(const std::vector<std::int64_t>& words, int width) const;
+  // The same into `out` (ghosts().size() or asked().size() times `width` words): one
+  // MPI_Alltoallv, as both sides know the sizes. The buffers may be GPU memory where
+  // Comm::cuda_aware() is true.
+  void answer(const std::int64_t* words, int width, std::int64_t* out) const;
+  void send_to_owners(const std::int64_t* words, int width, std::int64_t* out) const;
 
  private:
-  std::vector<std::vector<std::int64_t>> split(const std::vector<std::int64_t>& words,
-                                               const std::vector<std::size_t>& counts,
-                                               int width) const;
-  static std::vector<std::int64_t> join(const std::vector<std::vector<std::int64_t>>& parts);
+  static std::vector<std::size_t> times(const std::vector<std::size_t>& counts, int width);
 
   const Comm& comm_;
   const Partition& partition_;
