@@ -82,7 +82,10 @@ class Comm {
 
  private:
   Comm(int rank, int size, int local_rank, bool cuda_aware = false, bool staged = false)
-      : rank_(rank), size_(size), local_rank_(local_rank), cuda_aware_(cuda_aware),
+      : rank_(rank),
+        size_(size),
+        local_rank_(local_rank),
+        cuda_aware_(cuda_aware),
         staged_(staged) {}
   int rank_ = 0, size_ = 1, local_rank_ = 0;
   bool cuda_aware_ = false, staged_ = false;
