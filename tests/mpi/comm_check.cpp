@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "world/comm.h"
 #include "world/partition.h"
@@ -49,6 +50,31 @@ int check(const Comm& comm) {
              "exchanged values", comm);
     }
   }
+
+  // The exchange whose sizes both sides know: rank a sends 2·(b + 1) values to rank b, in
+  // one buffer by destination, and each receives into one buffer by source.
+  std::vector<std::size_t> out_counts(n), in_counts(n);
+  std::vector<std::int64_t> out;
+  for (int b = 0; b < n; ++b) {
+    out_counts[b] = 2 * static_cast<std::size_t>(b + 1);
+    for (int r = 0; r <= b; ++r) out.insert(out.end(), {me * 1000 + b, r});
+  }
+  for (int a = 0; a < n; ++a) in_counts[a] = 2 * static_cast<std::size_t>(me + 1);
+  std::vector<std::int64_t> in(2 * static_cast<std::size_t>(me + 1) * n, -1);
+  comm.exchange(out.data(), out_counts, in.data(), in_counts);
+  for (int a = 0; a < n; ++a) {
+    for (int r = 0; r <= me; ++r) {
+      const std::size_t at = (static_cast<std::size_t>(a) * (me + 1) + r) * 2;
+      expect(in[at] == a * 1000 + me && in[at + 1] == r, "values of a sized exchange", comm);
+    }
+  }
+  bool refused = false;
+  try {
+    comm.exchange(out.data(), std::vector<std::size_t>(n + 1), in.data(), in_counts);
+  } catch (const entrepot::CommError&) {
+    refused = true;
+  }
+  expect(refused, "counts for the wrong number of ranks are refused", comm);
 
   // Every rank computes the same partition without talking: compare a digest.
   const auto p =
