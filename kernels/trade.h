@@ -18,9 +18,17 @@ template <int Kinds, class Sink>
 struct LocalFlows {
   const Sink& sink;
   int regions, kinds, dest;
-  std::int64_t table[kMaxRegions][Kinds][kFlows] = {};
+  std::int64_t table[kMaxRegions][Kinds][kFlows];  // only [regions][kinds] is used
   ENTREPOT_HD LocalFlows(const Sink& s, int r, int k, int d)
-      : sink(s), regions(r), kinds(k), dest(d) {}
+      : sink(s), regions(r), kinds(k), dest(d) {
+    // Zeroing the part in use only: the world's regions and kinds, often a tenth of the
+    // table, which on a GPU is local memory.
+    for (int o = 0; o < regions; ++o) {
+      for (int c = 0; c < kinds; ++c) {
+        for (int x = 0; x < kFlows; ++x) table[o][c][x] = 0;
+      }
+    }
+  }
   ENTREPOT_HD void region(int r) {
     if (r == dest) return;
     flush();
