@@ -27,6 +27,7 @@ namespace {
 // sellers of its last step (quotes for the search, offers for trade), gathered on rank 0;
 // one line per rank, and the largest for the summary line.
 Traffic report_traffic(const Comm& comm, const Model& model, const Traffic& before, int steps) {
+  if (!comm.distributed()) return Traffic{};
   const Traffic& after = comm.traffic();
   std::vector<std::vector<std::int64_t>> send(comm.size());
   send[0] = {after.bytes - before.bytes,
