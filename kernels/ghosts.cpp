@@ -1,7 +1,5 @@
 #include "kernels/ghosts.h"
 
-#include <stdexcept>
-#include <string>
 #include <utility>
 
 namespace entrepot {
@@ -37,24 +35,17 @@ std::vector<std::int64_t> SellerSet::ids() const {
 
 namespace {
 
-// `words` (`width` per id of `from`) across the ranks, to `width` per id of `to`: in place
-// where MPI takes the memory the words are in, else through host copies.
+// `words` across the ranks, `size` words back: in place where MPI takes the memory the
+// words are in, else through host copies.
 template <class Send>
-Words exchange_words(const Model& m, const std::vector<std::int64_t>& from,
-                     const std::vector<std::int64_t>& to, const Words& words, int width,
-                     Send send) {
-  const auto w = static_cast<std::size_t>(width);
-  if (words.size() != from.size() * w) {
-    throw std::logic_error("ghost sellers: " + std::to_string(words.size()) + " words for " +
-                           std::to_string(from.size()) + " ids of width " + std::to_string(width));
-  }
-  Words out(to.size() * w);
+Words exchange_words(const Model& m, const Words& words, std::size_t size, Send send) {
+  Words out(size);
   if (m.exchange_in_place) {
     send(thrust::raw_pointer_cast(words.data()), thrust::raw_pointer_cast(out.data()));
     return out;
   }
   const std::vector<std::int64_t> staged = to_host(words);
-  std::vector<std::int64_t> back(out.size());
+  std::vector<std::int64_t> back(size);
   send(staged.data(), back.data());
   thrust::copy(back.begin(), back.end(), out.begin());
   return out;
@@ -64,13 +55,13 @@ Words exchange_words(const Model& m, const std::vector<std::int64_t>& from,
 
 Words answer_words(const Model& m, const SellerExchange& x, const Words& words, int width) {
   return exchange_words(
-      m, x.asked(), x.ghosts(), words, width,
+      m, words, x.answered_words(words.size(), width),
       [&](const std::int64_t* in, std::int64_t* out) { x.answer(in, width, out); });
 }
 
 Words words_to_owners(const Model& m, const SellerExchange& x, const Words& words, int width) {
   return exchange_words(
-      m, x.ghosts(), x.asked(), words, width,
+      m, words, x.words_at_owners(words.size(), width),
       [&](const std::int64_t* in, std::int64_t* out) { x.send_to_owners(in, width, out); });
 }
 

@@ -46,26 +46,34 @@ void SellerExchange::send_to_owners(const std::int64_t* words, int width, std::i
   comm_.exchange(words, times(ghosts_per_owner_, width), out, times(asked_per_source_, width));
 }
 
+std::size_t SellerExchange::checked(std::size_t words, std::size_t from, std::size_t to,
+                                    int width) {
+  const auto w = static_cast<std::size_t>(width);
+  if (width <= 0 || words != from * w) {
+    throw std::logic_error("ghost sellers: " + std::to_string(words) + " words for " +
+                           std::to_string(from) + " ids of width " + std::to_string(width));
+  }
+  return to * w;
+}
+
+std::size_t SellerExchange::answered_words(std::size_t words, int width) const {
+  return checked(words, asked_.size(), ghosts_.size(), width);
+}
+
+std::size_t SellerExchange::words_at_owners(std::size_t words, int width) const {
+  return checked(words, ghosts_.size(), asked_.size(), width);
+}
+
 std::vector<std::int64_t> SellerExchange::answer(const std::vector<std::int64_t>& words,
                                                  int width) const {
-  if (words.size() != asked_.size() * static_cast<std::size_t>(width)) {
-    throw std::logic_error("ghost sellers: " + std::to_string(words.size()) + " words for " +
-                           std::to_string(asked_.size()) + " asked ids of width " +
-                           std::to_string(width));
-  }
-  std::vector<std::int64_t> out(ghosts_.size() * static_cast<std::size_t>(width));
+  std::vector<std::int64_t> out(answered_words(words.size(), width));
   answer(words.data(), width, out.data());
   return out;
 }
 
 std::vector<std::int64_t> SellerExchange::send_to_owners(const std::vector<std::int64_t>& words,
                                                          int width) const {
-  if (words.size() != ghosts_.size() * static_cast<std::size_t>(width)) {
-    throw std::logic_error("ghost sellers: " + std::to_string(words.size()) + " words for " +
-                           std::to_string(ghosts_.size()) + " ghosts of width " +
-                           std::to_string(width));
-  }
-  std::vector<std::int64_t> out(asked_.size() * static_cast<std::size_t>(width));
+  std::vector<std::int64_t> out(words_at_owners(words.size(), width));
   send_to_owners(words.data(), width, out.data());
   return out;
 }

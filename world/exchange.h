@@ -37,8 +37,13 @@ class SellerExchange {
   // Comm::cuda_aware() is true.
   void answer(const std::int64_t* words, int width, std::int64_t* out) const;
   void send_to_owners(const std::int64_t* words, int width, std::int64_t* out) const;
+  // The words answer() or send_to_owners() gives for `words` words of `width` per id;
+  // throws std::logic_error unless `words` is what the call takes.
+  std::size_t answered_words(std::size_t words, int width) const;
+  std::size_t words_at_owners(std::size_t words, int width) const;
 
  private:
+  static std::size_t checked(std::size_t words, std::size_t from, std::size_t to, int width);
   static std::vector<std::size_t> times(const std::vector<std::size_t>& counts, int width);
 
   const Comm& comm_;
