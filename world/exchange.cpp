@@ -64,20 +64,6 @@ std::size_t SellerExchange::words_at_owners(std::size_t words, int width) const 
   return checked(words, ghosts_.size(), asked_.size(), width);
 }
 
-std::vector<std::int64_t> SellerExchange::answer(const std::vector<std::int64_t>& words,
-                                                 int width) const {
-  std::vector<std::int64_t> out(answered_words(words.size(), width));
-  answer(words.data(), width, out.data());
-  return out;
-}
-
-std::vector<std::int64_t> SellerExchange::send_to_owners(const std::vector<std::int64_t>& words,
-                                                         int width) const {
-  std::vector<std::int64_t> out(words_at_owners(words.size(), width));
-  send_to_owners(words.data(), width, out.data());
-  return out;
-}
-
 std::vector<std::int64_t> subtract_ids(const std::vector<std::int64_t>& a,
                                        const std::vector<std::int64_t>& b) {
   std::vector<std::int64_t> out;

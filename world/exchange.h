@@ -27,15 +27,12 @@ class SellerExchange {
   // appears twice): the order of answer()'s input and of send_to_owners()'s output.
   const std::vector<std::int64_t>& asked() const { return asked_; }
 
-  // `words`: `width` words per asked() id. Returns `width` words per ghost, in ghost order.
-  std::vector<std::int64_t> answer(const std::vector<std::int64_t>& words, int width) const;
-  // `words`: `width` words per ghost. Returns `width` words per asked() id: what the ranks
-  // that hold each id as a ghost sent its owner.
-  std::vector<std::int64_t> send_to_owners(const std::vector<std::int64_t>& words, int width) const;
-  // The same into `out` (ghosts().size() or asked().size() times `width` words): one
-  // MPI_Alltoallv, as both sides know the sizes. The buffers may be GPU memory where
-  // Comm::cuda_aware() is true.
+  // `words`: `width` words per asked() id; `out`: `width` words per ghost, in ghost order.
   void answer(const std::int64_t* words, int width, std::int64_t* out) const;
+  // `words`: `width` words per ghost; `out`: `width` words per asked() id, what the ranks
+  // that hold each id as a ghost sent its owner.
+  // Each is one MPI_Alltoallv, as both sides know the sizes. The buffers may be GPU memory
+  // where Comm::cuda_aware() is true.
   void send_to_owners(const std::int64_t* words, int width, std::int64_t* out) const;
   // The words answer() or send_to_owners() gives for `words` words of `width` per id;
   // throws std::logic_error unless `words` is what the call takes.
