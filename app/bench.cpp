@@ -92,6 +92,12 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   peak[comm.rank()] = peak_rss_mb();
   comm.sum(peak.data(), peak.size());
   const long rss = static_cast<long>(*std::max_element(peak.begin(), peak.end()));
+  // Each rank's GPU, before the bandwidth pass below allocates its arrays.
+  std::vector<std::int64_t> device_peak(comm.size(), 0);
+  device_peak[comm.rank()] = peak_device_mb();
+  comm.sum(device_peak.data(), device_peak.size());
+  const long device_mb =
+      static_cast<long>(*std::max_element(device_peak.begin(), device_peak.end()));
   const double stream = measure_device_stream_gbps();
   const double ratio = 2.0 * bytes * updates / (stream * 1e9);
   if (comm.rank() != 0) return 0;
@@ -116,12 +122,14 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
     std::fprintf(stderr, "bench: %s\n%s", partition.describe().c_str(),
                  describe_exchange(estimate_exchange(model, partition)).c_str());
   }
-  // Over several ranks: the largest per-rank figures, and the peak memory of the largest rank.
+  // On GPUs, the device memory peak (of the largest rank); over several ranks, the largest
+  // per-rank figures, and the peak memory of the largest rank.
   std::string spread;
+  if (device_mb >= 0) spread += " device_peak_mb=" + std::to_string(device_mb);
   if (comm.distributed()) {
-    spread = " ranks=" + std::to_string(comm.size()) +
-             " sent_mb_per_rank_step=" + std::to_string(static_cast<double>(sent.bytes) / 1e6) +
-             " messages_per_rank_step=" + std::to_string(sent.messages);
+    spread += " ranks=" + std::to_string(comm.size()) +
+              " sent_mb_per_rank_step=" + std::to_string(static_cast<double>(sent.bytes) / 1e6) +
+              " messages_per_rank_step=" + std::to_string(sent.messages);
   }
   std::printf(
       "agents=%zu updates_per_s=%.4g bytes_per_agent=%.1f peak_rss_mb=%ld stream_gbps=%.2f "

@@ -48,6 +48,13 @@ double measure_device_stream_gbps(std::size_t bytes_per_array = std::size_t{256}
 // Peak resident set size of this process so far, in MiB (getrusage ru_maxrss).
 long peak_rss_mb();
 
+// The most device memory in use so far, in MiB: the device's total less its free memory
+// (so the CUDA context, local memory and allocator pools count, and so would another
+// process on the same GPU), read after each device allocation of 1 MiB or more that this
+// program made, and now. −1 with omp, where device memory is host memory (peak_rss_mb).
+// Throws std::runtime_error if the device could not be asked once.
+long peak_device_mb();
+
 // Threads an OpenMP parallel region would use now (omp_get_max_threads); 1 without OpenMP.
 int openmp_threads();
 

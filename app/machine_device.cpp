@@ -2,6 +2,8 @@
 // memory bandwidth. In the CUDA build nvcc compiles this file (it uses Thrust); besides the
 // Thrust calls in kernels/, it is the only code that talks to the CUDA runtime.
 #include <algorithm>
+#include <atomic>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -51,6 +53,27 @@ class Owned {
 
 using Event = Owned<cudaEvent_t, cudaEventDestroy>;
 using Stream = Owned<cudaStream_t, cudaStreamDestroy>;
+
+// The device memory in use at its highest reading, and the first failed reading.
+std::atomic<std::size_t> device_bytes_peak{0};
+std::atomic<int> device_reading_failed{cudaSuccess};
+
+void read_device_memory() {
+  std::size_t free = 0, total = 0;
+  const cudaError_t status = cudaMemGetInfo(&free, &total);
+  if (status != cudaSuccess) {
+    int none = cudaSuccess;
+    device_reading_failed.compare_exchange_strong(none, status);
+    return;
+  }
+  const std::size_t used = total - free;
+  std::size_t seen = device_bytes_peak.load();
+  while (used > seen && !device_bytes_peak.compare_exchange_weak(seen, used)) {
+  }
+}
+
+// Smaller allocations cannot move a peak of gigabytes; the reading costs microseconds.
+constexpr std::size_t kReadAbove = std::size_t{1} << 20;
 
 struct Triad {
   double scalar;
@@ -140,6 +163,16 @@ double measure_device_stream_gbps(std::size_t bytes_per_array, int repeats) {
   return bytes / median / 1e9;
 }
 
+long peak_device_mb() {
+  read_device_memory();
+  const int failed = device_reading_failed.load();
+  if (failed != cudaSuccess) {
+    throw std::runtime_error(std::string("cannot read the device memory in use: ") +
+                             cudaGetErrorString(static_cast<cudaError_t>(failed)));
+  }
+  return static_cast<long>(device_bytes_peak.load() >> 20);
+}
+
 #else  // the omp backend: the device is the host
 
 const char* backend_name() {
@@ -161,6 +194,32 @@ double measure_device_stream_gbps(std::size_t bytes_per_array, int repeats) {
   return measure_stream_gbps(bytes_per_array, repeats);
 }
 
+long peak_device_mb() {
+  return -1;
+}
+
 #endif
 
 }  // namespace entrepot
+
+#if defined(ENTREPOT_BACKEND_CUDA)
+// Every device allocation of the program comes through here: the link redirects the calls
+// to cudaMalloc (device vectors) and cudaMallocAsync (Thrust's temporary storage) to these
+// wrappers (`--wrap`, cmake/cuda.cmake), which read the memory in use after each one.
+extern "C" {
+cudaError_t __real_cudaMalloc(void** pointer, std::size_t bytes);
+cudaError_t __real_cudaMallocAsync(void** pointer, std::size_t bytes, cudaStream_t stream);
+
+cudaError_t __wrap_cudaMalloc(void** pointer, std::size_t bytes) {
+  const cudaError_t status = __real_cudaMalloc(pointer, bytes);
+  if (status == cudaSuccess && bytes >= entrepot::kReadAbove) entrepot::read_device_memory();
+  return status;
+}
+
+cudaError_t __wrap_cudaMallocAsync(void** pointer, std::size_t bytes, cudaStream_t stream) {
+  const cudaError_t status = __real_cudaMallocAsync(pointer, bytes, stream);
+  if (status == cudaSuccess && bytes >= entrepot::kReadAbove) entrepot::read_device_memory();
+  return status;
+}
+}
+#endif

@@ -42,3 +42,9 @@ function(entrepot_cuda_backend target)
   endif()
   target_link_libraries(${target} INTERFACE CUDA::cudart_static)
 endfunction()
+
+# For `target`, which compiles app/machine_device.cpp: its device allocations go through the
+# wrappers there, which keep the peak of the device memory in use (`entrepot bench`).
+function(entrepot_watch_device_memory target)
+  target_link_options(${target} PRIVATE "LINKER:--wrap=cudaMalloc,--wrap=cudaMallocAsync")
+endfunction()

@@ -6,4 +6,7 @@ set(APP_TESTED_SOURCES ${CMAKE_SOURCE_DIR}/app/progress.cpp ${CMAKE_SOURCE_DIR}/
                        ${CMAKE_SOURCE_DIR}/app/exchange_estimate.cpp)
 entrepot_device_sources(${APP_TESTED_SOURCES})
 target_sources(entrepot_tests PRIVATE ${APP_TESTED_SOURCES})
+if(ENTREPOT_BACKEND STREQUAL "cuda")
+  entrepot_watch_device_memory(entrepot_tests)
+endif()
 target_include_directories(entrepot_tests PRIVATE ${CMAKE_SOURCE_DIR})

@@ -2,6 +2,7 @@
 #include "app/progress.h"
 
 #include <gtest/gtest.h>
+#include <thrust/device_vector.h>
 
 #include <algorithm>
 #include <cmath>
@@ -149,6 +150,24 @@ TEST(Machine, DeviceIsNamedAfterTheBackend) {
   const std::string backend = backend_name();
   EXPECT_TRUE(backend == "omp" || backend == "cuda") << backend;
   EXPECT_EQ(describe_device().rfind(backend + ": ", 0), 0u) << describe_device();
+}
+
+// The device memory peak catches an allocation even when it is freed before the peak is
+// read: it must then exceed the allocation, which is larger than any peak before it.
+TEST(Machine, DevicePeakSeesAllocationsFreedSince) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const long before = peak_device_mb();
+  if (std::string(backend_name()) == "omp") {
+    EXPECT_EQ(before, -1) << "with omp, device memory is host memory";
+    return;
+  }
+  ASSERT_GT(before, 0);
+  const long block_mb = before + 64;
+  {
+    const thrust::device_vector<char> block(static_cast<std::size_t>(block_mb) << 20);
+    EXPECT_EQ(block.size(), static_cast<std::size_t>(block_mb) << 20);
+  }
+  EXPECT_GE(peak_device_mb(), block_mb);
 }
 
 TEST(Machine, PeakRssAndThreadsArePositive) {
