@@ -1,25 +1,75 @@
 #include "kernels/ghosts.h"
 
+#include <thrust/functional.h>
+#include <thrust/scan.h>
+
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace entrepot {
 
-void Ghosts::assign(std::vector<std::int64_t> sorted) {
-  ids = std::move(sorted);
-  bits = 1;
-  while ((std::size_t{1} << bits) < 2 * ids.size()) ++bits;  // at most half full
-  const std::size_t size = std::size_t{1} << bits;
-  std::vector<std::int64_t> table(size, -1);
-  std::vector<std::int32_t> place(size, -1);
-  for (std::size_t g = 0; g < ids.size(); ++g) {
-    std::uint64_t slot =
-        (static_cast<std::uint64_t>(ids[g]) * 0x9E3779B97F4A7C15ULL) >> (64 - bits);
-    while (table[slot] >= 0) slot = (slot + 1) & (size - 1);
-    table[slot] = ids[g];
-    place[slot] = static_cast<std::int32_t>(g);
+namespace {
+
+// The last ghost of each bucket writes, one past its bucket, where the bucket ends; a running
+// maximum then carries each end over the empty buckets after it. Sorted ids make both passes
+// linear and free of atomics, whatever the gaps between ids (a rank's own range is one).
+struct BucketEnd {
+  const std::int64_t* ids;
+  std::int32_t* bucket;
+  std::size_t size;
+  int shift;
+  ENTREPOT_HD void operator()(std::size_t g) const {
+    const std::int64_t b = ids[g] >> shift;
+    if (g + 1 == size || (ids[g + 1] >> shift) != b)
+      bucket[b + 1] = static_cast<std::int32_t>(g + 1);
   }
-  keys.assign(table.begin(), table.end());
-  places.assign(place.begin(), place.end());
+};
+
+}  // namespace
+
+void Ghosts::assign(std::vector<std::int64_t> sorted) {
+  thrust::device_vector<std::int64_t> copy(sorted.begin(), sorted.end());
+  assign(std::move(sorted), std::move(copy));
+}
+
+void Ghosts::assign(std::vector<std::int64_t> sorted,
+                    thrust::device_vector<std::int64_t> on_device) {
+  if (on_device.size() != sorted.size()) {
+    throw std::logic_error("Ghosts::assign: " + std::to_string(on_device.size()) +
+                           " ids in device memory for " + std::to_string(sorted.size()));
+  }
+  ids = std::move(sorted);
+  device_ids = std::move(on_device);
+  shift = 0;
+  if (ids.empty()) {
+    bucket.clear();
+    return;
+  }
+  // Buckets over [0, last ghost], at most two per ghost: 8 bytes per ghost at most.
+  const std::int64_t last = ids.back();
+  while ((last >> shift) + 1 > 2 * static_cast<std::int64_t>(ids.size())) ++shift;
+  const std::int64_t buckets = (last >> shift) + 1;
+  bucket.assign(static_cast<std::size_t>(buckets) + 1, 0);
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + ids.size(),
+                   BucketEnd{thrust::raw_pointer_cast(device_ids.data()),
+                             thrust::raw_pointer_cast(bucket.data()), ids.size(), shift});
+  thrust::inclusive_scan(bucket.begin(), bucket.end(), bucket.begin(),
+                         thrust::maximum<std::int32_t>());
+}
+
+SellerIndex Ghosts::index(std::int64_t first, std::int64_t owned) const {
+  SellerIndex index;
+  index.first = first;
+  index.owned = owned;
+  if (!ids.empty()) {
+    index.ghost_ids = thrust::raw_pointer_cast(device_ids.data());
+    index.bucket = thrust::raw_pointer_cast(bucket.data());
+    index.buckets = static_cast<std::int64_t>(bucket.size()) - 1;
+    index.shift = shift;
+  }
+  return index;
 }
 
 std::vector<std::int64_t> SellerSet::ids() const {

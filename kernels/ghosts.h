@@ -185,21 +185,23 @@ struct LinkedSellers {
   }
 };
 
-// Adds new ghosts (sorted `ids`, none in `old_ids`) with their `entries` to a book laid out
-// as [owned | ghosts in id order]; the caller sets the ghost list to merge_ids(old, ids).
+// Adds new ghosts (sorted `ids` in device memory, none among `ghosts`) with their `entries`
+// to a book laid out as [owned | ghosts in id order]. Returns the ids of the merged ghosts,
+// in device memory, for the caller's Ghosts::assign(merge_ids(ghosts.ids, ids), returned).
 template <class Entry>
-void merge_ghosts(thrust::device_vector<Entry>& book, std::size_t owned,
-                  const std::vector<std::int64_t>& old_ids, const std::vector<std::int64_t>& ids,
-                  const thrust::device_vector<Entry>& entries) {
-  const thrust::device_vector<std::int64_t> old_keys = on_device(old_ids),
-                                            new_keys = on_device(ids);
-  thrust::device_vector<std::int64_t> keys(old_ids.size() + ids.size());
+thrust::device_vector<std::int64_t> merge_ghosts(thrust::device_vector<Entry>& book,
+                                                 std::size_t owned, const Ghosts& ghosts,
+                                                 const thrust::device_vector<std::int64_t>& ids,
+                                                 const thrust::device_vector<Entry>& entries) {
+  const thrust::device_vector<std::int64_t>& old_keys = ghosts.device_ids;
+  thrust::device_vector<std::int64_t> keys(old_keys.size() + ids.size());
   thrust::device_vector<Entry> merged(keys.size());
-  thrust::merge_by_key(old_keys.begin(), old_keys.end(), new_keys.begin(), new_keys.end(),
+  thrust::merge_by_key(old_keys.begin(), old_keys.end(), ids.begin(), ids.end(),
                        book.begin() + static_cast<std::ptrdiff_t>(owned), entries.begin(),
                        keys.begin(), merged.begin());
   book.resize(owned + merged.size());
   thrust::copy(merged.begin(), merged.end(), book.begin() + static_cast<std::ptrdiff_t>(owned));
+  return keys;
 }
 
 // Remote sellers named by the firms' input slots or the households' retailer slots.

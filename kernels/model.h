@@ -66,25 +66,25 @@ struct Domain {
 };
 
 // Where a seller sits in this rank's books: its own firms first, then the ghosts (sellers
-// of other ranks that its buyers need this phase), found through an open-addressing hash
-// table, so a lookup costs a read or two. A one-rank run has no ghosts: the index is the id.
+// of other ranks that its buyers need this phase) in id order. A ghost is found from its
+// id's bucket (a span of 2^shift ids) and the ghosts that bucket holds: two reads, as in a
+// hash table, but built by a parallel search over the sorted ids, on the device. A one-rank
+// run has no ghosts: the index is the id.
 struct SellerIndex {
   std::int64_t first = 0, owned = 0;
-  const std::int64_t* keys = nullptr;    // ghost id per table slot, −1 where empty
-  const std::int32_t* places = nullptr;  // the ghost's place after the owned entries
-  std::uint64_t mask = 0;
-  int shift = 64;
+  const std::int64_t* ghost_ids = nullptr;  // sorted; a ghost's place is its position
+  const std::int32_t* bucket = nullptr;     // [buckets + 1]: the first ghost of each bucket
+  std::int64_t buckets = 0;
+  int shift = 0;
   ENTREPOT_HD bool owns(std::int64_t id) const { return id >= first && id - first < owned; }
   // The ghost's place, or −1 when the book does not hold the seller.
   ENTREPOT_HD std::int64_t ghost(std::int64_t id) const {
-    if (keys == nullptr) return -1;
-    std::uint64_t slot = (static_cast<std::uint64_t>(id) * 0x9E3779B97F4A7C15ULL) >> shift;
-    for (;;) {
-      const std::int64_t key = keys[slot];
-      if (key == id) return places[slot];
-      if (key < 0) return -1;
-      slot = (slot + 1) & mask;
+    const std::int64_t b = id >> shift;
+    if (id < 0 || b >= buckets) return -1;
+    for (std::int32_t g = bucket[b], end = bucket[b + 1]; g < end; ++g) {
+      if (ghost_ids[g] >= id) return ghost_ids[g] == id ? g : -1;
     }
+    return -1;
   }
   ENTREPOT_HD std::int64_t operator()(std::int64_t id) const {
     return owns(id) ? id - first : owned + ghost(id);
@@ -94,15 +94,21 @@ struct SellerIndex {
 };
 
 // The ghost sellers of a book: their ids in order (the book holds them in this order after
-// its own sellers) and the hash table the SellerIndex reads.
+// its own sellers), on the host for the exchanges and on the device with the buckets that
+// the SellerIndex reads.
 struct Ghosts {
   std::vector<std::int64_t> ids;
-  thrust::device_vector<std::int64_t> keys;
-  thrust::device_vector<std::int32_t> places;
-  int bits = 0;
-  void assign(std::vector<std::int64_t> sorted);  // kernels/ghosts.cpp
+  thrust::device_vector<std::int64_t> device_ids;
+  thrust::device_vector<std::int32_t> bucket;
+  int shift = 0;
+  // Sets the ghosts to the sorted ids `sorted`, with `on_device` their copy in device memory
+  // where the caller has one (kernels/ghosts.cpp).
+  void assign(std::vector<std::int64_t> sorted);
+  void assign(std::vector<std::int64_t> sorted, thrust::device_vector<std::int64_t> on_device);
   void clear() { assign({}); }
   std::size_t size() const { return ids.size(); }
+  // The index of a book of `owned` sellers from global id `first` on, with these ghosts.
+  SellerIndex index(std::int64_t first, std::int64_t owned) const;
 };
 
 // A book of seller records indexed by global seller id.

@@ -15,6 +15,7 @@
 #include <thrust/transform_reduce.h>
 
 #include <initializer_list>
+#include <utility>
 
 #include "agents/rules.h"
 #include "kernels/ghosts.h"
@@ -316,9 +317,9 @@ void fetch_quotes(Model& m, const std::vector<std::int64_t>& ids) {
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::transform(first, first + ids.size(), fetched.begin(),
                     QuoteOfWords{thrust::raw_pointer_cast(words.data())});
-  const std::vector<std::int64_t>& old_ids = m.quote_ghosts.ids;
-  merge_ghosts(m.quotes, m.firms.size, old_ids, ids, fetched);
-  m.quote_ghosts.assign(merge_ids(old_ids, ids));
+  thrust::device_vector<std::int64_t> keys =
+      merge_ghosts(m.quotes, m.firms.size, m.quote_ghosts, on_device(ids), fetched);
+  m.quote_ghosts.assign(merge_ids(m.quote_ghosts.ids, ids), std::move(keys));
 }
 
 }  // namespace

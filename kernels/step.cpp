@@ -87,16 +87,7 @@ Model::Model(const Scenario& sc, World& w, const Comm* c)
 }
 
 SellerIndex Model::seller_index(const Ghosts& ghosts) const {
-  SellerIndex index;
-  index.first = domain.firm_first;
-  index.owned = static_cast<std::int64_t>(firms.size);
-  if (ghosts.size() > 0) {
-    index.keys = thrust::raw_pointer_cast(ghosts.keys.data());
-    index.places = thrust::raw_pointer_cast(ghosts.places.data());
-    index.mask = (std::uint64_t{1} << ghosts.bits) - 1;
-    index.shift = 64 - ghosts.bits;
-  }
-  return index;
+  return ghosts.index(domain.firm_first, static_cast<std::int64_t>(firms.size));
 }
 
 void Model::sum_over_ranks(std::int64_t* values, std::size_t count) const {

@@ -11,6 +11,8 @@
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/transform.h>
 
+#include <utility>
+
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
 #include "kernels/trade.h"
@@ -141,15 +143,17 @@ struct OpeningOffer {
 
 // Adds the ghosts `ids` to both books, from the owners' `width`-word answer.
 void add_ghosts(Model& m, const std::vector<std::int64_t>& ids, const Words& words, int width) {
-  const std::vector<std::int64_t>& old_ids = m.offer_ghosts.ids;
+  const thrust::device_vector<std::int64_t> new_ids = on_device(ids);
   thrust::device_vector<Offer> offers(ids.size());
+  thrust::device_vector<std::int64_t> keys;
   auto first = thrust::counting_iterator<std::size_t>(0);
   for (bool round_two : {false, true}) {
     thrust::transform(first, first + ids.size(), offers.begin(),
                       OpeningOffer{thrust::raw_pointer_cast(words.data()), width, round_two});
-    merge_ghosts(round_two ? m.spill_offers : m.offers, m.firms.size, old_ids, ids, offers);
+    keys = merge_ghosts(round_two ? m.spill_offers : m.offers, m.firms.size, m.offer_ghosts,
+                        new_ids, offers);
   }
-  m.offer_ghosts.assign(merge_ids(old_ids, ids));
+  m.offer_ghosts.assign(merge_ids(m.offer_ghosts.ids, ids), std::move(keys));
 }
 
 // What this rank's buyers did at a list's sellers, sent to the owners and added there.

@@ -1,4 +1,4 @@
-// The pieces a run over ranks finds other ranks' sellers with: the hash table of ghost ids
+// The pieces a run over ranks finds other ranks' sellers with: the index of ghost ids
 // (every ghost found at its place, nothing else found), the bitmap that lists marked ids
 // sorted and once, and the id-list set operations.
 #include "kernels/ghosts.h"
@@ -29,24 +29,37 @@ std::vector<std::int64_t> random_ghosts(std::size_t count, std::uint32_t seed) {
   return {ids.begin(), ids.end()};
 }
 
-TEST(Ghosts, HashFindsEveryGhostAtItsPlaceAndNothingElse) {
+TEST(Ghosts, IndexFindsEveryGhostAtItsPlaceAndNothingElse) {
   ENTREPOT_REQUIRE_DEVICE();
+  // Sparse lists over 2^31 ids, and a dense one: two of every three ids around the owned.
+  std::vector<std::vector<std::int64_t>> lists;
   for (std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{5000}}) {
-    const std::vector<std::int64_t> ids =
-        random_ghosts(count, 17 + static_cast<std::uint32_t>(count));
+    lists.push_back(random_ghosts(count, 17 + static_cast<std::uint32_t>(count)));
+  }
+  lists.emplace_back();
+  for (std::int64_t id = 0; id < 3 * kOwned; ++id) {
+    if (id % 3 != 0 && (id < kFirst || id >= kFirst + kOwned)) lists.back().push_back(id);
+  }
+  for (const std::vector<std::int64_t>& ids : lists) {
+    const std::size_t count = ids.size();
     Ghosts ghosts;
     ghosts.assign(ids);
-    const std::vector<std::int64_t> keys = to_host(ghosts.keys);
-    const std::vector<std::int32_t> places = to_host(ghosts.places);
-    SellerIndex index;
-    index.first = kFirst;
-    index.owned = kOwned;
+    // The index as the device sees it, read here from host copies of its arrays.
+    const std::vector<std::int64_t> ghost_ids = to_host(ghosts.device_ids);
+    const std::vector<std::int32_t> bucket = to_host(ghosts.bucket);
+    SellerIndex index = ghosts.index(kFirst, kOwned);
+    EXPECT_EQ(ghost_ids, ids);
     if (count > 0) {
-      index.keys = keys.data();
-      index.places = places.data();
-      index.mask = (std::uint64_t{1} << ghosts.bits) - 1;
-      index.shift = 64 - ghosts.bits;
-      EXPECT_GE(keys.size(), 2 * count) << "the table is at most half full";
+      index.ghost_ids = ghost_ids.data();
+      index.bucket = bucket.data();
+      EXPECT_LE(static_cast<std::size_t>(index.buckets), 2 * count)
+          << "at most two buckets per ghost";
+      EXPECT_EQ(bucket.size(), static_cast<std::size_t>(index.buckets) + 1);
+    } else {
+      EXPECT_EQ(index.buckets, 0);
+    }
+    for (std::int64_t outside : {std::int64_t{-1}, std::int64_t{-5000}, std::int64_t{1} << 40}) {
+      EXPECT_FALSE(index.holds(outside)) << outside;
     }
     for (std::size_t g = 0; g < ids.size(); ++g) {
       ASSERT_TRUE(index.holds(ids[g])) << ids[g];
@@ -56,9 +69,12 @@ TEST(Ghosts, HashFindsEveryGhostAtItsPlaceAndNothingElse) {
       EXPECT_TRUE(index.owns(id));
       EXPECT_EQ(index(id), id - kFirst);
     }
+    std::vector<std::int64_t> probes;
+    for (std::int64_t id = -2; id < 4 * kOwned; ++id) probes.push_back(id);
     std::mt19937_64 draw(99);
-    for (int k = 0; k < 20000; ++k) {
-      const auto id = static_cast<std::int64_t>(draw() % 2147483647ULL);
+    for (int k = 0; k < 20000; ++k)
+      probes.push_back(static_cast<std::int64_t>(draw() % 2147483647ULL));
+    for (std::int64_t id : probes) {
       if (index.owns(id) || std::binary_search(ids.begin(), ids.end(), id)) continue;
       ASSERT_FALSE(index.holds(id)) << id << " is neither owned nor a ghost";
     }
