@@ -204,8 +204,9 @@ long peak_device_mb() {
 
 #if defined(ENTREPOT_BACKEND_CUDA)
 // Every device allocation of the program comes through here: the link redirects the calls
-// to cudaMalloc (device vectors) and cudaMallocAsync (Thrust's temporary storage) to these
-// wrappers (`--wrap`, cmake/cuda.cmake), which read the memory in use after each one.
+// to cudaMalloc (device vectors, Thrust's temporary storage) and cudaMallocAsync (which
+// Thrust's temporary buffers can use) to these wrappers (`--wrap`, cmake/cuda.cmake),
+// which read the memory in use after each one.
 extern "C" {
 cudaError_t __real_cudaMalloc(void** pointer, std::size_t bytes);
 cudaError_t __real_cudaMallocAsync(void** pointer, std::size_t bytes, cudaStream_t stream);
