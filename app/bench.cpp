@@ -23,6 +23,14 @@ namespace entrepot {
 
 namespace {
 
+// The largest of one figure over the ranks (each rank's own on one rank).
+long largest_over_ranks(const Comm& comm, long value) {
+  std::vector<std::int64_t> each(comm.size(), 0);
+  each[comm.rank()] = value;
+  comm.sum(each.data(), each.size());
+  return static_cast<long>(*std::max_element(each.begin(), each.end()));
+}
+
 // What each rank sent per timed step (bytes, messages, collective calls) and the ghost
 // sellers of its last step (quotes for the search, offers for trade), gathered on rank 0;
 // one line per rank, and the largest for the summary line.
@@ -88,16 +96,9 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
       static_cast<double>(model.domain.firm_total * FirmStore::bytes_per_agent() +
                           model.domain.household_total * ConsumerStore::bytes_per_agent()) /
       static_cast<double>(agents);
-  std::vector<std::int64_t> peak(comm.size(), 0);
-  peak[comm.rank()] = peak_rss_mb();
-  comm.sum(peak.data(), peak.size());
-  const long rss = static_cast<long>(*std::max_element(peak.begin(), peak.end()));
+  const long rss = largest_over_ranks(comm, peak_rss_mb());
   // Each rank's GPU, before the bandwidth pass below allocates its arrays.
-  std::vector<std::int64_t> device_peak(comm.size(), 0);
-  device_peak[comm.rank()] = peak_device_mb();
-  comm.sum(device_peak.data(), device_peak.size());
-  const long device_mb =
-      static_cast<long>(*std::max_element(device_peak.begin(), device_peak.end()));
+  const long device_mb = largest_over_ranks(comm, peak_device_mb());
   const double stream = measure_device_stream_gbps();
   const double ratio = 2.0 * bytes * updates / (stream * 1e9);
   if (comm.rank() != 0) return 0;

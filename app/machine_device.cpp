@@ -72,8 +72,12 @@ void read_device_memory() {
   }
 }
 
-// Smaller allocations cannot move a peak of gigabytes; the reading costs microseconds.
-constexpr std::size_t kReadAbove = std::size_t{1} << 20;
+// An allocation's status, with the memory in use read after it succeeded. Smaller
+// allocations cannot move a peak of gigabytes; the reading costs microseconds.
+cudaError_t read_after(cudaError_t status, std::size_t bytes) {
+  if (status == cudaSuccess && bytes >= (std::size_t{1} << 20)) read_device_memory();
+  return status;
+}
 
 struct Triad {
   double scalar;
@@ -212,15 +216,11 @@ cudaError_t __real_cudaMalloc(void** pointer, std::size_t bytes);
 cudaError_t __real_cudaMallocAsync(void** pointer, std::size_t bytes, cudaStream_t stream);
 
 cudaError_t __wrap_cudaMalloc(void** pointer, std::size_t bytes) {
-  const cudaError_t status = __real_cudaMalloc(pointer, bytes);
-  if (status == cudaSuccess && bytes >= entrepot::kReadAbove) entrepot::read_device_memory();
-  return status;
+  return entrepot::read_after(__real_cudaMalloc(pointer, bytes), bytes);
 }
 
 cudaError_t __wrap_cudaMallocAsync(void** pointer, std::size_t bytes, cudaStream_t stream) {
-  const cudaError_t status = __real_cudaMallocAsync(pointer, bytes, stream);
-  if (status == cudaSuccess && bytes >= entrepot::kReadAbove) entrepot::read_device_memory();
-  return status;
+  return entrepot::read_after(__real_cudaMallocAsync(pointer, bytes, stream), bytes);
 }
 }
 #endif
