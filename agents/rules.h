@@ -5,8 +5,8 @@
 
 #include <cstdint>
 
-#include "kernels/backend.h"
-#include "kernels/det_math.h"
+#include "base/backend.h"
+#include "base/det_math.h"
 
 namespace entrepot {
 

@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "world/scenario.h"  // the size limits of a world
+#include "base/limits.h"
 
 namespace entrepot {
 

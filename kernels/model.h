@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "agents/stores.h"
+#include "base/records.h"
+#include "base/rng.h"
 #include "kernels/reduce.h"
-#include "kernels/rng.h"
-#include "kernels/statistics.h"
 #include "world/comm.h"
 #include "world/exchange.h"
 #include "world/partition.h"

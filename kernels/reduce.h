@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "kernels/backend.h"
+#include "base/backend.h"
 
 namespace entrepot {
 

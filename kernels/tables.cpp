@@ -5,7 +5,7 @@
 #include <cmath>
 #include <string>
 
-#include "kernels/det_math.h"
+#include "base/det_math.h"
 #include "kernels/phases.h"
 #include "world/layout.h"
 

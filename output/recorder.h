@@ -6,18 +6,13 @@
 #include <stdexcept>
 #include <string>
 
-#include "kernels/statistics.h"
+#include "base/errors.h"
+#include "base/records.h"
 #include "world/comm.h"
 #include "world/scenario.h"
 #include "world/world.h"
 
 namespace entrepot {
-
-// Any failed HDF5 call or unusable path; the message names the file.
-class OutputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct Provenance {
   std::string version, git_commit, backend;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/statistics.h"
+#include "base/records.h"
 #include "output/h5util.h"
 #include "world/world.h"
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "kernels/statistics.h"
+#include "base/records.h"
 #include "output/h5util.h"
 #include "world/comm.h"
 

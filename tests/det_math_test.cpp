@@ -1,7 +1,7 @@
-// Deterministic math (kernels/det_math.h) against libm over wide grids, its special cases
-// and pinned bit patterns; the Philox generator (kernels/rng.h) against the Random123
+// Deterministic math (base/det_math.h) against libm over wide grids, its special cases
+// and pinned bit patterns; the Philox generator (base/rng.h) against the Random123
 // known-answer vectors and as a pure function of its counter.
-#include "kernels/det_math.h"
+#include "base/det_math.h"
 
 #include <gtest/gtest.h>
 #include <thrust/device_vector.h>
@@ -16,7 +16,7 @@
 #include <set>
 #include <vector>
 
-#include "kernels/rng.h"
+#include "base/rng.h"
 #include "tests/device_required.h"
 
 namespace entrepot {

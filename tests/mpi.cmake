@@ -3,6 +3,7 @@
 if(ENTREPOT_MPI)
   add_executable(entrepot_comm_check ${CMAKE_CURRENT_SOURCE_DIR}/mpi/comm_check.cpp)
   target_link_libraries(entrepot_comm_check PRIVATE entrepot_world)
+  target_include_directories(entrepot_comm_check PRIVATE ${CMAKE_SOURCE_DIR})
   foreach(ranks 1 2 3 4)
     add_test(NAME mpi.comm_${ranks}_ranks
              COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ranks} --oversubscribe
@@ -32,6 +33,7 @@ if(ENTREPOT_MPI AND HDF5_IS_PARALLEL AND SYSTEM_PYTHON)
   target_link_libraries(entrepot_snapshot_check PRIVATE entrepot_output GTest::gtest
                                                         ${HDF5_C_LIBRARIES})
   target_include_directories(entrepot_snapshot_check SYSTEM PRIVATE ${HDF5_C_INCLUDE_DIRS})
+  target_include_directories(entrepot_snapshot_check PRIVATE ${CMAKE_SOURCE_DIR})
   foreach(ranks 1 2 3 4)
     add_test(NAME mpi.snapshot_${ranks}_ranks
              COMMAND ${SYSTEM_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/mpi/parallel_snapshot.py

@@ -10,11 +10,9 @@
 #include <string>
 #include <vector>
 
-namespace entrepot {
+#include "base/errors.h"
 
-struct CommError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+namespace entrepot {
 
 // MPI_Init_thread on construction (funneled: only the main thread calls MPI; OpenMP
 // threads never do) and MPI_Finalize on destruction. One per process, in main().

@@ -7,28 +7,16 @@
 #include <string>
 #include <vector>
 
-namespace entrepot {
+#include "base/errors.h"
+#include "base/limits.h"
 
-// Size limits of a world the model can step: at most four intermediate inputs per firm
-// (DESIGN §4), six sectors households buy from, and bounds that keep the per-chunk
-// statistics tables small and fixed in size.
-inline constexpr int kInputSlots = 4;
-inline constexpr int kConsumerSlots = 6;
-inline constexpr int kMaxRegions = 64;
-inline constexpr int kMaxSectors = 16;
-inline constexpr int kMaxCountries = 64;
+namespace entrepot {
 
 // A position in a scenario file (1-based), so later checks can still point at the text.
 struct SourcePos {
   std::string file;
   int line = 0;
   int column = 0;
-};
-
-// Raised for every invalid input: `file:line:col: what is wrong; what is allowed`.
-class ConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 enum class SectorKind : std::uint8_t { commodity, intermediate, final_good, service };

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "kernels/det_math.h"
+#include "base/det_math.h"
 
 namespace entrepot {
 namespace {

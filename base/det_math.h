@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/backend.h"
+#include "base/backend.h"
 
 namespace entrepot {
 

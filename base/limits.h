@@ -1,0 +1,14 @@
+// Size limits of a world the model can step: at most four intermediate inputs per firm
+// (DESIGN §4), six sectors households buy from, and bounds that keep the per-chunk
+// statistics tables small and fixed in size.
+#pragma once
+
+namespace entrepot {
+
+inline constexpr int kInputSlots = 4;
+inline constexpr int kConsumerSlots = 6;
+inline constexpr int kMaxRegions = 64;
+inline constexpr int kMaxSectors = 16;
+inline constexpr int kMaxCountries = 64;
+
+}  // namespace entrepot
