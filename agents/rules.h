@@ -1,18 +1,19 @@
 // Behaviour rules: pure host-device functions of plain values, written once and called
-// from every kernel (DESIGN §2). Quantities are in goods units (double) or int64 micro-units
-// as named; money likewise. Equations in docs/model.md.
+// from every kernel (DESIGN §2). This file holds production and household spending, and
+// includes the rest by theme: prices and wages (agents/prices.h), trade costs, supplier
+// choice and settlement (agents/trade.h), firms' accounts (agents/accounts.h). Quantities are in
+// goods units (double) or int64 micro-units as named; money likewise. Equations in docs/model.md.
 #pragma once
 
 #include <cstdint>
 
+#include "agents/accounts.h"
+#include "agents/prices.h"
+#include "agents/trade.h"
 #include "base/backend.h"
 #include "base/det_math.h"
 
 namespace entrepot {
-
-ENTREPOT_HD double clamp(double x, double lo, double hi) {
-  return x < lo ? lo : (x > hi ? hi : x);
-}
 
 // Firm productivity φ: Pareto(α) with minimum 1, rescaled to mean 1 and capped at 50 so a
 // single draw cannot swallow a block.
@@ -20,12 +21,6 @@ ENTREPOT_HD double pareto_productivity(double u, double shape) {
   const double raw = det_pow(1.0 - u, -1.0 / shape);
   const double mean = shape / (shape - 1.0);
   return clamp(raw / mean, 0.0, 50.0);
-}
-
-// Cost to the buyer of one delivered unit: price at origin × iceberg × (1 + tariff);
-// `trade_factor` = τ(1+t), infinite when the flow is banned.
-ENTREPOT_HD double landed_cost(double price, double trade_factor) {
-  return price * trade_factor;
 }
 
 // Staggered supplier reviews: slot `slot` of buyer `buyer` reviews its supplier in `step`
@@ -36,11 +31,6 @@ ENTREPOT_HD bool reviews_supplier(std::uint64_t buyer, std::uint32_t slot, int s
                                   std::uint32_t rate) {
   const std::uint32_t phase = static_cast<std::uint32_t>(buyer) * 0x9e3779b9u + slot * 0x7f4a7c15u;
   return phase + static_cast<std::uint32_t>(step) * rate < rate;
-}
-
-// Relationship stickiness: change supplier only for a saving above the switching cost.
-ENTREPOT_HD bool should_switch(double current, double candidate, double switching_cost) {
-  return candidate < current * (1.0 - switching_cost);
 }
 
 // Desired output Q* = Dᵉ + (ι·Dᵉ − I)/T, never negative.
@@ -74,30 +64,6 @@ ENTREPOT_HD double leontief_output(double labour_capacity, double input_capacity
   return q < planned ? q : planned;
 }
 
-// Rationing: an order q from a seller with inventory I and total demand D gets
-// ⌊q·I/D⌋ when D > I (so the shipped total never exceeds I), else q.
-ENTREPOT_HD std::int64_t filled_quantity(std::int64_t order, std::int64_t inventory,
-                                         std::int64_t demand) {
-  if (demand <= inventory) return order;
-  if (inventory <= 0) return 0;
-  const __int128 q = static_cast<__int128>(order) * inventory / demand;
-  return static_cast<std::int64_t>(q);
-}
-
-// Goods that arrive after iceberg melt: ⌊q/τ⌋.
-ENTREPOT_HD std::int64_t delivered_quantity(std::int64_t shipped, double iceberg) {
-  return static_cast<std::int64_t>(static_cast<double>(shipped) / iceberg);
-}
-
-// Money for goods (both in micro-units, price in units per unit), truncated.
-ENTREPOT_HD std::int64_t payment_for(double price, std::int64_t quantity) {
-  return static_cast<std::int64_t>(price * static_cast<double>(quantity));
-}
-
-ENTREPOT_HD std::int64_t duty_on(std::int64_t payment, double tariff) {
-  return static_cast<std::int64_t>(static_cast<double>(payment) * tariff);
-}
-
 // Household spending this step: a share of last income plus a share of wealth, never
 // more than cash.
 ENTREPOT_HD std::int64_t household_budget(std::int64_t income, std::int64_t cash,
@@ -110,50 +76,9 @@ ENTREPOT_HD std::int64_t household_budget(std::int64_t income, std::int64_t cash
   return budget < cash ? (budget > 0 ? budget : 0) : cash;
 }
 
-// Price: moves a share κ of the way to (1+μ)·unit cost, then up by η when the firm
-// rationed its buyers or down by up to η when it holds more stock than its target; never
-// below unit cost.
-ENTREPOT_HD double adjust_price(double price, double unit_cost, double markup, double pass_through,
-                                double speed, bool rationed, double inventory_ratio) {
-  double next = price + pass_through * ((1.0 + markup) * unit_cost - price);
-  if (rationed) {
-    next = next * (1.0 + speed);
-  } else if (inventory_ratio > 1.0) {
-    next = next * (1.0 - speed * clamp(inventory_ratio - 1.0, 0.0, 1.0));
-  }
-  // Never below unit cost, nor below a millionth of a money unit (a price of zero would
-  // make every order infinite).
-  const double floor = unit_cost > 1e-6 ? unit_cost : 1e-6;
-  return next > floor ? next : floor;
-}
-
 // Adaptive expectations Dᵉ ← Dᵉ + λ(D − Dᵉ).
 ENTREPOT_HD double update_expectation(double expected, double observed, double weight) {
   return expected + weight * (observed - expected);
-}
-
-// Wage: follows regional unemployment around its normal rate, and the firm's unfilled
-// vacancies when labour is scarce; rises up to 5% a step, cuts at most `cut_limit` (downward
-// stickiness).
-ENTREPOT_HD std::int64_t adjust_wage(std::int64_t wage, double vacancy_rate, double unemployment,
-                                     double target_unemployment, double speed, double cut_limit) {
-  // Unfilled vacancies push wages up only where labour is scarce.
-  const double scarcity = unemployment < target_unemployment ? vacancy_rate : 0.0;
-  const double change =
-      clamp(speed * (scarcity - (unemployment - target_unemployment)), -cut_limit, 0.05);
-  const std::int64_t next = static_cast<std::int64_t>(static_cast<double>(wage) * (1.0 + change));
-  return next > 1 ? next : 1;
-}
-
-}  // namespace entrepot
-
-namespace entrepot {
-
-// A household's order for one sector: its budget share β·B buys β·B/(p·(1+t)) goods at
-// origin (of which 1/τ arrive), so the bill including duty never exceeds β·B.
-ENTREPOT_HD std::int64_t household_order(std::int64_t budget, double share, double price,
-                                         double tariff) {
-  return static_cast<std::int64_t>(share * static_cast<double>(budget) / (price * (1.0 + tariff)));
 }
 
 }  // namespace entrepot

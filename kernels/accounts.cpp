@@ -16,40 +16,22 @@ namespace {
 
 struct PayFirm {
   FirmStore::View f;
-  double profit_tax, dividend_share, buffer_steps;
+  double profit_tax_rate, dividend_share, buffer_steps;
   int patience;
   ENTREPOT_HD void operator()(std::size_t j) const {
     const std::int64_t staff = f.employees[j];
-    std::int64_t per_worker = 0;
-    if (staff > 0) {
-      const std::int64_t affordable = f.cash[j] / staff;
-      per_worker = f.wage[j] < affordable ? f.wage[j] : affordable;
-    }
+    const std::int64_t per_worker = wage_per_worker(f.wage[j], f.cash[j], staff);
     const std::int64_t bill = per_worker * staff;
     f.cash[j] -= bill;
     f.wage_paid[j] = per_worker;
-    const std::int64_t profit = f.sales_value[j] - f.input_cost[j] - bill;
-    std::int64_t tax =
-        profit > 0 ? static_cast<std::int64_t>(static_cast<double>(profit) * profit_tax) : 0;
-    tax = tax < f.cash[j] ? tax : f.cash[j];
+    const std::int64_t profit = profit_of(f.sales_value[j], f.input_cost[j], bill);
+    const std::int64_t tax = profit_tax(profit, profit_tax_rate, f.cash[j]);
     f.cash[j] -= tax;
-    // Dividends: a share of profit after tax, plus a tenth of any cash beyond four times
-    // the buffer the firm keeps for its running costs (idle cash does not pile up).
-    const std::int64_t buffer =
-        static_cast<std::int64_t>(buffer_steps * static_cast<double>(bill + f.input_cost[j]));
-    const std::int64_t earned = profit - tax > 0 ? profit - tax : 0;
-    const std::int64_t idle = f.cash[j] - 4 * buffer > 0 ? f.cash[j] - 4 * buffer : 0;
-    std::int64_t dividend =
-        static_cast<std::int64_t>(dividend_share * static_cast<double>(earned)) + idle / 10;
-    dividend = dividend < f.cash[j] ? dividend : f.cash[j];
-    // Distress: no sales at all, or losing money and unable to pay one more step of the
-    // wanted wage bill.
-    const std::int64_t next_bill =
-        f.wage[j] * static_cast<std::int64_t>(f.labour_demand[j] > 0 ? f.labour_demand[j] : 1);
-    const bool insolvent = f.sales_value[j] == 0 || (profit < 0 && f.cash[j] < next_bill);
-    f.distress[j] =
-        insolvent ? static_cast<std::uint8_t>(f.distress[j] < 250 ? f.distress[j] + 1 : 250) : 0;
-    f.exited[j] = f.distress[j] >= patience ? 1 : 0;
+    std::int64_t dividend = dividend_payout(profit, tax, f.cash[j], bill + f.input_cost[j],
+                                            dividend_share, buffer_steps);
+    f.distress[j] = next_distress(f.distress[j], insolvent(f.sales_value[j], profit, f.cash[j],
+                                                           f.wage[j], f.labour_demand[j]));
+    f.exited[j] = exits(f.distress[j], patience) ? 1 : 0;
     if (f.exited[j]) dividend = f.cash[j];  // what is left goes back to the owners
     f.cash[j] -= dividend;
     f.tax[j] = tax;
@@ -84,11 +66,10 @@ struct Enter {
     f.employees[j] = 0;
     f.distress[j] = 0;
     // The entrant prices at its own cost: (1+μ)·(w/(φA) + input cost).
-    const double wage = static_cast<double>(f.wage[j]) / static_cast<double>(kMoneyScale);
     const int sector = f.block[j] % t.sectors;
-    f.price[j] = (1.0 + t.markup[sector]) *
-                 (wage / (static_cast<double>(f.productivity[j]) * t.region_tfp[region]) +
-                  f.input_unit_cost[j]);
+    f.price[j] = cost_price(unit_cost(money_units(f.wage[j]), f.productivity[j],
+                                      t.region_tfp[region], f.input_unit_cost[j]),
+                            t.markup[sector]);
     // It expects to sell what half a firm of average size in its region makes, so it hires
     // at once even when it starts with little cash (wages are paid after its sales).
     const double workforce =

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "agents/stores.h"
+#include "agents/trade.h"
 #include "base/records.h"
 #include "base/rng.h"
 #include "kernels/reduce.h"
@@ -20,12 +21,6 @@
 #include "world/world.h"
 
 namespace entrepot {
-
-// A banned flow costs this factor: never chosen, and finite so price × factor is never NaN.
-inline constexpr double kBannedFactor = 1e30;
-ENTREPOT_HD bool is_banned(double trade_factor) {
-  return trade_factor >= kBannedFactor;
-}
 
 // A seller as buyers see it in one trade round, with what that round sold, in one cache
 // line: a purchase reads and updates a single line instead of a handful of arrays.
@@ -250,6 +245,7 @@ struct Model {
   // Host copies of the static layout (small).
   std::vector<std::int64_t> block_start, consumer_start;
   std::vector<std::int32_t> consumer_sector;
+  std::vector<double> iceberg;  // τ_s(o,d): origin × dest × sector, ≥ 1
 
   // Accounts of governments (per country) and owners (per region), money.
   std::vector<std::int64_t> government, owners;

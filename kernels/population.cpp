@@ -32,8 +32,9 @@ struct FoundFirm {
     f.productivity[j] = static_cast<float>(phi);
     const double tfp = t.region_tfp[region];
     f.wage[j] = static_cast<std::int64_t>(tfp * static_cast<double>(kMoneyScale));
-    f.price[j] = (1.0 + t.markup[sector]) *
-                 (1.0 / static_cast<double>(f.productivity[j]) + input_cost[sector]);
+    // Starting wages equal regional productivity A, so labour costs 1/φ a unit.
+    f.price[j] =
+        cost_price(unit_cost(1.0, f.productivity[j], 1.0, input_cost[sector]), t.markup[sector]);
     for (int k = 0; k < kInputSlots; ++k) f.supplier[k * f.size + j] = -1;
   }
 };
@@ -142,7 +143,7 @@ void populate(Model& m) {
       for (const RecipeEntry& e : sc.recipe) {
         if (e.output == s) input_cost[s] += e.amount * price[e.input] * kTypicalTradeFactor;
       }
-      price[s] = (1.0 + sc.sectors[s].markup) * (1.0 + input_cost[s]);
+      price[s] = cost_price(unit_cost(1.0, 1.0, 1.0, input_cost[s]), sc.sectors[s].markup);
     }
   }
   // Gross output (value) that household budgets need through the recipe, X = c + A·X, and

@@ -21,14 +21,12 @@ struct Reprice {
     const double expected = update_expectation(
         f.expected_sales[j], static_cast<double>(f.demand[j]) / scale, expectation_weight);
     f.expected_sales[j] = expected;
-    const double wage = static_cast<double>(f.wage[j]) / static_cast<double>(kMoneyScale);
-    const double unit_cost =
-        wage / (static_cast<double>(f.productivity[j]) * t.region_tfp[region]) +
-        f.input_unit_cost[j];
+    const double cost = unit_cost(money_units(f.wage[j]), f.productivity[j], t.region_tfp[region],
+                                  f.input_unit_cost[j]);
     const double target_stock = inventory_target * expected;
     const double ratio =
         target_stock > 0.0 ? static_cast<double>(f.inventory[j]) / scale / target_stock : 1.0;
-    f.price[j] = adjust_price(f.price[j], unit_cost, t.markup[sector], pass_through, price_speed,
+    f.price[j] = adjust_price(f.price[j], cost, t.markup[sector], pass_through, price_speed,
                               f.shipped[j] < f.demand[j], ratio);
     const double wanted = static_cast<double>(f.labour_demand[j]);
     const double open = wanted - static_cast<double>(f.employees[j]);

@@ -91,15 +91,14 @@ struct SupplierSearch {
       const double trade_factor = factor(seller, dest, sector);
       if (is_banned(trade_factor)) continue;
       const double candidate_cost = landed_cost(quotes[seller].price, trade_factor);
-      if (best < 0 || candidate_cost < best_cost ||
-          (candidate_cost == best_cost && seller < best)) {
+      if (better_candidate(candidate_cost, seller, best_cost, best)) {
         best = seller;
         best_cost = candidate_cost;
       }
     }
     if (best < 0 || best == current) return current;
-    const double switching = t.switching_cost[sector];
-    if (must_replace || rationed || should_switch(current_cost, best_cost, switching)) {
+    if (takes_candidate(must_replace, rationed, current_cost, best_cost,
+                        t.switching_cost[sector])) {
       switched = true;
       return best;
     }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "agents/trade.h"
 #include "base/det_math.h"
 #include "kernels/phases.h"
 #include "world/layout.h"
@@ -89,14 +90,29 @@ void build_tables(Model& m) {
   t.consumer_share = to_device(share);
   t.markup = to_device(markup);
   t.switching_cost = to_device(switching);
-  t.iceberg = to_device(w.iceberg);
+  // Iceberg costs: fixed for the run (agents/trade.h).
+  const Behaviour& b = sc.behaviour;
+  m.iceberg.assign(static_cast<std::size_t>(nr) * nr * ns, 1.0);
+  for (int o = 0; o < nr; ++o) {
+    for (int d = 0; d < nr; ++d) {
+      const double km = w.distance_km[static_cast<std::size_t>(o) * nr + d];
+      const bool border = w.region_country[o] != w.region_country[d];
+      for (int s = 0; s < ns; ++s) {
+        const Sector& sector = sc.sectors[s];
+        m.iceberg[w.rrs(o, d, s)] =
+            iceberg_cost(km, border, sector.digital, sector.transport_cost, b.distance_elasticity,
+                         b.border_cost, b.data_flow_cost);
+      }
+    }
+  }
+  t.iceberg = to_device(m.iceberg);
   m.refresh_trade_costs();
 }
 
 void Model::refresh_trade_costs() {
   const int nr = world.regions(), ns = world.sectors();
   const double gamma = scenario.behaviour.gravity_exponent;
-  std::vector<double> factor(world.iceberg.size()), duty(world.iceberg.size());
+  std::vector<double> factor(iceberg.size()), duty(iceberg.size());
   std::vector<std::uint64_t> cdf(static_cast<std::size_t>(nr) * ns * nr, 0);
   for (int d = 0; d < nr; ++d) {
     for (int s = 0; s < ns; ++s) {
@@ -107,14 +123,15 @@ void Model::refresh_trade_costs() {
         const std::size_t pair = world.ccs(world.region_country[d], world.region_country[o], s);
         const bool banned = world.banned[pair] != 0;
         duty[cell] = world.tariff[pair];
-        factor[cell] = banned ? kBannedFactor : world.iceberg[cell] * (1.0 + world.tariff[pair]);
+        factor[cell] = trade_factor(iceberg[cell], world.tariff[pair], banned);
         // Origin mass: the geometric mean of its sellers (each as likely to be found) and
         // its value added (bigger producers are better known).
         const double sellers =
             static_cast<double>(block_start[o * ns + s + 1] - block_start[o * ns + s]);
         const double mass = std::sqrt(sellers * scenario.regions[o].gdp_musd *
                                       scenario.sectors[s].value_added_share);
-        const double km = std::max(world.distance_km[static_cast<std::size_t>(o) * nr + d], 100.0);
+        const double km =
+            std::max(world.distance_km[static_cast<std::size_t>(o) * nr + d], kInternalDistanceKm);
         weight[o] = banned ? 0.0 : mass / det_pow(km / 1000.0, gamma);
         total += weight[o];
       }

@@ -37,7 +37,7 @@ struct InputRound {
     const std::int64_t filled = filled_quantity(q, offer.stock, offer.orders);
     if (filled >= q) return 0.0;
     const std::size_t cell = t.rrs(offer.origin, f.block[j] / t.sectors, input_of(i, j));
-    return static_cast<double>(q - filled) * offer.price * (1.0 + t.duty_rate[cell]);
+    return entrepot::unserved_value(q, filled, offer.price, t.duty_rate[cell]);
   }
   ENTREPOT_HD int input_of(std::size_t i, std::size_t j) const {
     return t.input_sector[(f.block[j] % t.sectors) * kInputSlots + static_cast<int>(i / f.size)];
@@ -46,7 +46,7 @@ struct InputRound {
   ENTREPOT_HD std::int64_t spill_order(double value, std::int32_t seller, std::size_t j,
                                        int input) const {
     const std::size_t cell = t.rrs(offers[seller].origin, f.block[j] / t.sectors, input);
-    return static_cast<std::int64_t>(value / (offers[seller].price * (1.0 + t.duty_rate[cell])));
+    return order_for_value(value, offers[seller].price, t.duty_rate[cell]);
   }
 };
 

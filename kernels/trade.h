@@ -86,28 +86,26 @@ struct HouseholdCosts {
   }
 };
 
-// Fills one order from the round's stock shared out over its orders (rationing), ships
-// it, and pays (never more than the buyer holds); adds the flow to `flow`.
+// Settles one order against the round's book (agents/trade.h, settle_purchase): the seller
+// records what it shipped and was paid; the buyer's cash pays the bill and the duty; the
+// flow is added to `flow`. Returns the purchase.
 struct Settle {
   TablesView t;
   Book<Offer> book;  // the round's offers
-  ENTREPOT_HD void operator()(std::int32_t seller, std::int64_t order, std::size_t cell,
-                              bool foreign, std::int64_t& cash, std::int64_t* flow) const {
+  ENTREPOT_HD Purchase operator()(std::int32_t seller, std::int64_t order, std::size_t cell,
+                                  bool foreign, std::int64_t& cash, std::int64_t* flow) const {
     Offer& offer = book[seller];
-    const std::int64_t filled = filled_quantity(order, offer.stock, offer.orders);
-    std::int64_t pay = payment_for(offer.price, filled);
-    pay = pay < cash ? pay : cash;
-    std::int64_t duty = duty_on(pay, t.duty_rate[cell]);
-    duty = duty < cash - pay ? duty : cash - pay;
-    cash -= pay + duty;
-    const std::int64_t delivered = delivered_quantity(filled, t.iceberg[cell]);
-    atomic_add(&offer.shipped, filled);
-    atomic_add(&offer.sales, pay);
-    if (foreign) atomic_add(&offer.exports, pay);
-    flow[kFlowValue] += pay;
-    flow[kFlowDuty] += duty;
-    flow[kFlowShipped] += filled;
-    flow[kFlowDelivered] += delivered;
+    const Purchase p = settle_purchase(order, offer.stock, offer.orders, offer.price,
+                                       t.duty_rate[cell], t.iceberg[cell], cash);
+    cash -= p.paid + p.duty;
+    atomic_add(&offer.shipped, p.shipped);
+    atomic_add(&offer.sales, p.paid);
+    if (foreign) atomic_add(&offer.exports, p.paid);
+    flow[kFlowValue] += p.paid;
+    flow[kFlowDuty] += p.duty;
+    flow[kFlowShipped] += p.shipped;
+    flow[kFlowDelivered] += p.delivered;
+    return p;
   }
 };
 

@@ -42,11 +42,9 @@ struct FirstRound {
     long long cell = -1;
     const std::int64_t q = order(n, s, budget, cell);
     if (q <= 0) return 0.0;
-    const std::int32_t seller = h.retailer[s * h.size + n];
-    const Offer& offer = costs.offers[seller];
-    const std::int64_t filled = filled_quantity(q, offer.stock, offer.orders);
-    if (filled >= q) return 0.0;
-    return static_cast<double>(q - filled) * offer.price * (1.0 + costs.t.duty_rate[cell]);
+    const Offer& offer = costs.offers[h.retailer[s * h.size + n]];
+    return entrepot::unserved_value(q, filled_quantity(q, offer.stock, offer.orders), offer.price,
+                                    costs.t.duty_rate[cell]);
   }
 };
 
@@ -128,19 +126,18 @@ struct BuyConsumption {
           seller = spill(first + n, s, region, t.consumer_sector[s], seller);
           if (seller < 0) continue;
           cell = round.costs.cell(seller, region, s);
-          q = static_cast<std::int64_t>(value /
-                                        (settle.book[seller].price * (1.0 + t.duty_rate[cell])));
+          q = order_for_value(value, settle.book[seller].price, t.duty_rate[cell]);
         }
         if (q <= 0) continue;
         const int origin = round.costs.offers[seller].origin;
         std::int64_t flow[kFlows] = {0, 0, 0, 0};
-        settle(seller, q, static_cast<std::size_t>(cell),
-               t.region_country[origin] != t.region_country[region], cash, flow);
+        const Purchase bought =
+            settle(seller, q, static_cast<std::size_t>(cell),
+                   t.region_country[origin] != t.region_country[region], cash, flow);
         tally.add(origin, s, flow);
-        // Left short: remembered (the slot reviews its retailer next step, and orders the
+        // Rationed: remembered (the slot reviews its retailer next step, and orders the
         // rest at another seller in round two).
-        if (!second && flow[kFlowShipped] < q)
-          marked = static_cast<std::uint8_t>(marked | (1u << s));
+        if (!second && bought.allotted < q) marked = static_cast<std::uint8_t>(marked | (1u << s));
       }
       h.cash[n] = cash;
       if (!second) h.spill[n] = marked;
@@ -171,8 +168,8 @@ struct SpillConsumption {
           spill(first + n, s, region, t.consumer_sector[s], h.retailer[s * h.size + n]);
       if (value <= 0.0 || other < 0) continue;
       const long long cell = round.costs.cell(other, region, s);
-      const auto more = static_cast<std::int64_t>(
-          value / (round.costs.offers[other].price * (1.0 + t.duty_rate[cell])));
+      const std::int64_t more =
+          order_for_value(value, round.costs.offers[other].price, t.duty_rate[cell]);
       if (more > 0) atomic_add(&spill_book[other].orders, more);
     }
   }

@@ -10,8 +10,6 @@ namespace entrepot {
 namespace {
 
 constexpr double kEarthRadiusKm = 6371.0;
-// Distance assumed for trade inside one region (the conventional internal distance).
-constexpr double kInternalDistanceKm = 100.0;
 
 double great_circle_km(const Region& a, const Region& b) {
   const double to_rad = kPi / 180.0;
@@ -98,26 +96,11 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
   for (const Sector& s : scenario.sectors) sector_name.push_back(s.name);
 
   const int nr = regions(), ns = sectors(), nc = countries();
-  const Behaviour& b = scenario.behaviour;
   distance_km.assign(static_cast<std::size_t>(nr) * nr, 0.0);
-  iceberg.assign(static_cast<std::size_t>(nr) * nr * ns, 1.0);
   for (int o = 0; o < nr; ++o) {
     for (int d = 0; d < nr; ++d) {
-      const double km = o == d ? 0.0 : great_circle_km(scenario.regions[o], scenario.regions[d]);
-      distance_km[static_cast<std::size_t>(o) * nr + d] = km;
-      const bool border = region_country[o] != region_country[d];
-      const double haul =
-          det_pow(std::max(km, kInternalDistanceKm) / 1000.0, b.distance_elasticity);
-      for (int s = 0; s < ns; ++s) {
-        const Sector& sector = scenario.sectors[s];
-        double tau = 1.0;
-        if (sector.digital) {
-          tau = tau + (border ? b.data_flow_cost : 0.0);
-        } else {
-          tau = tau + sector.transport_cost * haul + (border ? b.border_cost : 0.0);
-        }
-        iceberg[rrs(o, d, s)] = tau;
-      }
+      distance_km[static_cast<std::size_t>(o) * nr + d] =
+          o == d ? 0.0 : great_circle_km(scenario.regions[o], scenario.regions[d]);
     }
   }
 

@@ -1,5 +1,6 @@
-// The world as flat tables the kernels read: distances, trade costs, tariffs and bans,
-// rebuilt from the scenario plus the events that have fired.
+// The world as flat tables the kernels read: distances, tariffs and bans, rebuilt from
+// the scenario plus the events that have fired. Trade costs follow from them by the rules
+// of agents/trade.h (kernels/tables.cpp).
 #pragma once
 
 #include <cstdint>
@@ -33,7 +34,6 @@ class World {
   std::vector<std::string> country_code, country_name, region_name, sector_name;
   std::vector<int> region_country;
   std::vector<double> distance_km;   // region × region, great-circle
-  std::vector<double> iceberg;       // τ_s(o,d): origin × dest × sector, ≥ 1
   std::vector<double> tariff;        // importer × exporter × sector, current rate
   std::vector<double> base_tariff;   // the same at step 0
   std::vector<std::uint8_t> banned;  // exporter × importer × sector as importer-major: ccs(i,e,s)

@@ -1,0 +1,66 @@
+// Firms' accounts at the end of a step (phase 7): wages, profit tax, dividends, distress
+// and exit. Every amount is int64 money and never more than the firm holds, so each
+// payment moves an exact amount between two accounts. Equations in docs/model.md §accounts.
+#pragma once
+
+#include <cstdint>
+
+#include "base/backend.h"
+
+namespace entrepot {
+
+// Wage paid per worker: the offered wage, or pro rata what the cash covers when it is
+// short (every worker is paid alike).
+ENTREPOT_HD std::int64_t wage_per_worker(std::int64_t wage, std::int64_t cash, std::int64_t staff) {
+  if (staff <= 0) return 0;
+  const std::int64_t affordable = cash / staff;
+  return wage < affordable ? wage : affordable;
+}
+
+// Profit of the step: sales less inputs (duty included) less the wage bill.
+ENTREPOT_HD std::int64_t profit_of(std::int64_t sales, std::int64_t input_cost,
+                                   std::int64_t wage_bill) {
+  return sales - input_cost - wage_bill;
+}
+
+// Profit tax at `rate` on a positive profit, never more than the cash left.
+ENTREPOT_HD std::int64_t profit_tax(std::int64_t profit, double rate, std::int64_t cash) {
+  const std::int64_t tax =
+      profit > 0 ? static_cast<std::int64_t>(static_cast<double>(profit) * rate) : 0;
+  return tax < cash ? tax : cash;
+}
+
+// Dividends: a share of profit after tax, plus a tenth of any cash beyond four times the
+// buffer the firm keeps for its running costs (idle cash does not pile up); never more
+// than the cash. `costs`: the step's wage bill and inputs.
+ENTREPOT_HD std::int64_t dividend_payout(std::int64_t profit, std::int64_t tax, std::int64_t cash,
+                                         std::int64_t costs, double share, double buffer_steps) {
+  const std::int64_t buffer = static_cast<std::int64_t>(buffer_steps * static_cast<double>(costs));
+  const std::int64_t earned = profit - tax > 0 ? profit - tax : 0;
+  const std::int64_t idle = cash - 4 * buffer > 0 ? cash - 4 * buffer : 0;
+  const std::int64_t dividend =
+      static_cast<std::int64_t>(share * static_cast<double>(earned)) + idle / 10;
+  return dividend < cash ? dividend : cash;
+}
+
+// Insolvent this step: no sales at all, or losing money and unable to pay one more step of
+// the wanted wage bill (at least one worker's).
+ENTREPOT_HD bool insolvent(std::int64_t sales, std::int64_t profit, std::int64_t cash,
+                           std::int64_t wage, std::int32_t labour_demand) {
+  const std::int64_t next_bill =
+      wage * static_cast<std::int64_t>(labour_demand > 0 ? labour_demand : 1);
+  return sales == 0 || (profit < 0 && cash < next_bill);
+}
+
+// Consecutive insolvent steps (capped so the count never wraps), reset by a solvent one.
+ENTREPOT_HD std::uint8_t next_distress(std::uint8_t distress, bool insolvent_now) {
+  if (!insolvent_now) return 0;
+  return static_cast<std::uint8_t>(distress < 250 ? distress + 1 : 250);
+}
+
+// A firm exits after `patience` insolvent steps in a row; its cash goes to the owners.
+ENTREPOT_HD bool exits(std::uint8_t distress, int patience) {
+  return distress >= patience;
+}
+
+}  // namespace entrepot

@@ -1,0 +1,64 @@
+// Costs, prices and wages: the rules of phase 8, and of every place that sets a price
+// (founding, entry). Equations in docs/model.md §prices.
+#pragma once
+
+#include <cstdint>
+
+#include "base/backend.h"
+#include "base/records.h"
+
+namespace entrepot {
+
+ENTREPOT_HD double clamp(double x, double lo, double hi) {
+  return x < lo ? lo : (x > hi ? hi : x);
+}
+
+// A wage of int64 micro-units as money units.
+ENTREPOT_HD double money_units(std::int64_t money) {
+  return static_cast<double>(money) / static_cast<double>(kMoneyScale);
+}
+
+// Unit cost c = w/(φ·A) + Σ_k a_k·(landed cost of input k): labour at wage w (money per
+// worker and step) with productivity φ in a region of total factor productivity A, plus
+// the inputs a unit takes.
+ENTREPOT_HD double unit_cost(double wage, double productivity, double region_tfp,
+                             double input_unit_cost) {
+  return wage / (productivity * region_tfp) + input_unit_cost;
+}
+
+// The price that covers unit cost with the sector's markup μ: (1+μ)·c.
+ENTREPOT_HD double cost_price(double unit_cost, double markup) {
+  return (1.0 + markup) * unit_cost;
+}
+
+// Price: moves a share κ of the way to (1+μ)·unit cost, then up by η when the firm
+// rationed its buyers or down by up to η when it holds more stock than its target; never
+// below unit cost.
+ENTREPOT_HD double adjust_price(double price, double unit_cost, double markup, double pass_through,
+                                double speed, bool rationed, double inventory_ratio) {
+  double next = price + pass_through * (cost_price(unit_cost, markup) - price);
+  if (rationed) {
+    next = next * (1.0 + speed);
+  } else if (inventory_ratio > 1.0) {
+    next = next * (1.0 - speed * clamp(inventory_ratio - 1.0, 0.0, 1.0));
+  }
+  // Never below unit cost, nor below a millionth of a money unit (a price of zero would
+  // make every order infinite).
+  const double floor = unit_cost > 1e-6 ? unit_cost : 1e-6;
+  return next > floor ? next : floor;
+}
+
+// Wage: follows regional unemployment around its normal rate, and the firm's unfilled
+// vacancies when labour is scarce; rises up to 5% a step, cuts at most `cut_limit` (downward
+// stickiness).
+ENTREPOT_HD std::int64_t adjust_wage(std::int64_t wage, double vacancy_rate, double unemployment,
+                                     double target_unemployment, double speed, double cut_limit) {
+  // Unfilled vacancies push wages up only where labour is scarce.
+  const double scarcity = unemployment < target_unemployment ? vacancy_rate : 0.0;
+  const double change =
+      clamp(speed * (scarcity - (unemployment - target_unemployment)), -cut_limit, 0.05);
+  const std::int64_t next = static_cast<std::int64_t>(static_cast<double>(wage) * (1.0 + change));
+  return next > 1 ? next : 1;
+}
+
+}  // namespace entrepot

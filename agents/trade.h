@@ -1,0 +1,137 @@
+// Trade: what a flow costs, which supplier a buyer keeps, what an order brings, and how a
+// purchase settles. The rules of phases 2 (search) and 6 (trade), and of the trade-cost
+// tables. Equations in docs/model.md §trade.
+#pragma once
+
+#include <cstdint>
+
+#include "base/backend.h"
+#include "base/det_math.h"
+
+namespace entrepot {
+
+// A banned flow costs this factor: never chosen, and finite so price × factor is never NaN.
+inline constexpr double kBannedFactor = 1e30;
+ENTREPOT_HD bool is_banned(double trade_factor) {
+  return trade_factor >= kBannedFactor;
+}
+
+// Distance within a region (and the least distance between two): short hauls cost as
+// 100 km do.
+inline constexpr double kInternalDistanceKm = 100.0;
+
+// Iceberg cost τ_s(o,d) ≥ 1, goods shipped per good delivered: 1 + t_s·(km/1000)^ρ, plus
+// the border cost when the countries differ. Digital services pay no haul, only the
+// data-flow cost of crossing a border.
+ENTREPOT_HD double iceberg_cost(double km, bool border, bool digital, double transport_cost,
+                                double distance_elasticity, double border_cost,
+                                double data_flow_cost) {
+  if (digital) return 1.0 + (border ? data_flow_cost : 0.0);
+  const double haul =
+      det_pow((km > kInternalDistanceKm ? km : kInternalDistanceKm) / 1000.0, distance_elasticity);
+  return 1.0 + transport_cost * haul + (border ? border_cost : 0.0);
+}
+
+// Trade cost factor τ(1+t) of a flow: iceberg times the importer's tariff on the
+// exporter; prohibitive when the flow is banned.
+ENTREPOT_HD double trade_factor(double iceberg, double tariff, bool banned) {
+  return banned ? kBannedFactor : iceberg * (1.0 + tariff);
+}
+
+// Cost to the buyer of one delivered unit: price at origin × iceberg × (1 + tariff);
+// `trade_factor` = τ(1+t), infinite when the flow is banned.
+ENTREPOT_HD double landed_cost(double price, double trade_factor) {
+  return price * trade_factor;
+}
+
+// Relationship stickiness: change supplier only for a saving above the switching cost.
+ENTREPOT_HD bool should_switch(double current, double candidate, double switching_cost) {
+  return candidate < current * (1.0 - switching_cost);
+}
+
+// Among candidates, the one with the lowest landed cost; equal costs go to the lower id,
+// so the choice does not depend on the order candidates are seen in. `best` < 0: none yet.
+ENTREPOT_HD bool better_candidate(double cost, std::int32_t seller, double best_cost,
+                                  std::int32_t best) {
+  return best < 0 || cost < best_cost || (cost == best_cost && seller < best);
+}
+
+// Whether a buyer leaves its supplier for the best candidate: at once when it must (no
+// supplier, or a banned one) or when it was rationed, else only for a saving above the
+// switching cost.
+ENTREPOT_HD bool takes_candidate(bool must_replace, bool rationed, double current_cost,
+                                 double best_cost, double switching_cost) {
+  return must_replace || rationed || should_switch(current_cost, best_cost, switching_cost);
+}
+
+// Rationing: an order q from a seller with inventory I and total demand D gets
+// ⌊q·I/D⌋ when D > I (so the shipped total never exceeds I), else q.
+ENTREPOT_HD std::int64_t filled_quantity(std::int64_t order, std::int64_t inventory,
+                                         std::int64_t demand) {
+  if (demand <= inventory) return order;
+  if (inventory <= 0) return 0;
+  const __int128 q = static_cast<__int128>(order) * inventory / demand;
+  return static_cast<std::int64_t>(q);
+}
+
+// Goods that arrive after iceberg melt: ⌊q/τ⌋.
+ENTREPOT_HD std::int64_t delivered_quantity(std::int64_t shipped, double iceberg) {
+  return static_cast<std::int64_t>(static_cast<double>(shipped) / iceberg);
+}
+
+// Money for goods (both in micro-units, price in units per unit), truncated.
+ENTREPOT_HD std::int64_t payment_for(double price, std::int64_t quantity) {
+  return static_cast<std::int64_t>(price * static_cast<double>(quantity));
+}
+
+// The importer's duty on a payment, truncated.
+ENTREPOT_HD std::int64_t duty_on(std::int64_t payment, double tariff) {
+  return static_cast<std::int64_t>(static_cast<double>(payment) * tariff);
+}
+
+// Goods at origin that `value` (money, duty included) buys at `price` under `tariff`:
+// ⌊v / (p·(1+t))⌋, so the bill with duty never exceeds v.
+ENTREPOT_HD std::int64_t order_for_value(double value, double price, double tariff) {
+  return static_cast<std::int64_t>(value / (price * (1.0 + tariff)));
+}
+
+// A household's order for one sector: its budget share β·B buys β·B/(p·(1+t)) goods at
+// origin (of which 1/τ arrive), so the bill including duty never exceeds β·B.
+ENTREPOT_HD std::int64_t household_order(std::int64_t budget, double share, double price,
+                                         double tariff) {
+  return order_for_value(share * static_cast<double>(budget), price, tariff);
+}
+
+// What an order of q left unbought when it was filled with `filled`, as money the buyer
+// still means to spend there (duty included); 0 when it was filled in full.
+ENTREPOT_HD double unserved_value(std::int64_t order, std::int64_t filled, double price,
+                                  double tariff) {
+  if (filled >= order) return 0.0;
+  return static_cast<double>(order - filled) * price * (1.0 + tariff);
+}
+
+// One purchase as it settles: the seller's allotment of the order, the goods shipped and
+// paid for, the payment to the seller, the duty to the importer's government, and the
+// goods delivered after iceberg melt.
+struct Purchase {
+  std::int64_t allotted, shipped, paid, duty, delivered;
+};
+
+// Settles an order of q goods from a seller sharing `stock` over `orders` (rationing) at
+// `price`, under `tariff` and iceberg τ, by a buyer holding `cash`: the bill and the duty
+// never exceed the cash.
+ENTREPOT_HD Purchase settle_purchase(std::int64_t order, std::int64_t stock, std::int64_t orders,
+                                     double price, double tariff, double iceberg,
+                                     std::int64_t cash) {
+  Purchase p;
+  p.allotted = filled_quantity(order, stock, orders);
+  p.shipped = p.allotted;
+  const std::int64_t bill = payment_for(price, p.allotted);
+  p.paid = bill < cash ? bill : cash;
+  const std::int64_t duty = duty_on(p.paid, tariff);
+  p.duty = duty < cash - p.paid ? duty : cash - p.paid;
+  p.delivered = delivered_quantity(p.shipped, iceberg);
+  return p;
+}
+
+}  // namespace entrepot

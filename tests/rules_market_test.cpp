@@ -1,0 +1,179 @@
+// The rules of costs and prices (agents/prices.h), trade costs, supplier choice and
+// settlement (agents/trade.h) and firms' accounts (agents/accounts.h): hand-computed
+// values, edge cases and properties over random cases (fixed seeds).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "agents/rules.h"
+
+namespace entrepot {
+namespace {
+
+TEST(MarketRulesTest, UnitCostIsLabourPerUnitPlusInputs) {
+  // w = 2, φ = 0.5, A = 2: one worker makes 1 unit, so labour costs 2 a unit.
+  EXPECT_DOUBLE_EQ(unit_cost(2.0, 0.5, 2.0, 0.5), 2.5);
+  EXPECT_DOUBLE_EQ(unit_cost(1.0, 4.0, 1.0, 0.0), 0.25);
+  // Starting wages equal A, so labour costs 1/φ whatever A is.
+  EXPECT_DOUBLE_EQ(unit_cost(3.0, 2.0, 3.0, 0.0), unit_cost(1.0, 2.0, 1.0, 0.0));
+  EXPECT_DOUBLE_EQ(money_units(2500000), 2.5);
+}
+
+TEST(MarketRulesTest, CostPriceCoversUnitCostWithTheMarkup) {
+  EXPECT_DOUBLE_EQ(cost_price(2.5, 0.2), 3.0);
+  EXPECT_DOUBLE_EQ(cost_price(2.5, 0.0), 2.5);
+  // A price already at (1+μ)·c stays there when nothing presses it.
+  EXPECT_DOUBLE_EQ(adjust_price(3.0, 2.5, 0.2, 0.5, 0.05, false, 1.0), 3.0);
+}
+
+TEST(MarketRulesTest, IcebergCostGrowsWithDistanceAndBorders) {
+  // ρ = 1, t = 0.05 per 1000 km: 2000 km cost 10%; a border adds its cost.
+  EXPECT_DOUBLE_EQ(iceberg_cost(2000.0, false, false, 0.05, 1.0, 0.1, 0.02), 1.1);
+  EXPECT_DOUBLE_EQ(iceberg_cost(2000.0, true, false, 0.05, 1.0, 0.1, 0.02), 1.2);
+  // Inside a region, or closer than 100 km: the haul of 100 km.
+  EXPECT_DOUBLE_EQ(iceberg_cost(0.0, false, false, 0.05, 1.0, 0.1, 0.02), 1.005);
+  EXPECT_DOUBLE_EQ(iceberg_cost(40.0, false, false, 0.05, 1.0, 0.1, 0.02),
+                   iceberg_cost(100.0, false, false, 0.05, 1.0, 0.1, 0.02));
+  // Digital services: no haul, only the data-flow cost across a border.
+  EXPECT_EQ(iceberg_cost(9000.0, false, true, 0.05, 1.0, 0.1, 0.02), 1.0);
+  EXPECT_DOUBLE_EQ(iceberg_cost(9000.0, true, true, 0.05, 1.0, 0.1, 0.02), 1.02);
+  double previous = 1.0;
+  for (double km = 100.0; km < 20000.0; km += 250.0) {
+    const double tau = iceberg_cost(km, false, false, 0.05, 0.8, 0.1, 0.02);
+    EXPECT_GE(tau, previous);
+    previous = tau;
+  }
+}
+
+TEST(MarketRulesTest, TradeFactorIsIcebergTimesTariffAndProhibitiveWhenBanned) {
+  EXPECT_DOUBLE_EQ(trade_factor(1.1, 0.25, false), 1.1 * 1.25);
+  EXPECT_DOUBLE_EQ(trade_factor(1.3, 0.0, false), 1.3);
+  EXPECT_TRUE(is_banned(trade_factor(1.1, 0.25, true)));
+  EXPECT_FALSE(is_banned(trade_factor(1.1, 10.0, false)));
+}
+
+TEST(MarketRulesTest, TheCheapestCandidateWinsWhateverTheOrder) {
+  EXPECT_TRUE(better_candidate(5.0, 9, 0.0, -1));  // the first one seen
+  EXPECT_TRUE(better_candidate(4.0, 9, 5.0, 3));
+  EXPECT_FALSE(better_candidate(6.0, 1, 5.0, 3));
+  EXPECT_TRUE(better_candidate(5.0, 2, 5.0, 3));  // a tie goes to the lower id
+  EXPECT_FALSE(better_candidate(5.0, 4, 5.0, 3));
+  std::mt19937_64 gen(21);
+  std::uniform_int_distribution<int> cost(1, 6), id(0, 30);  // many ties
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::vector<std::pair<double, std::int32_t>> offers(8);
+    for (auto& o : offers) o = {static_cast<double>(cost(gen)), id(gen)};
+    auto choose = [&]() {
+      std::int32_t best = -1;
+      double best_cost = 0.0;
+      for (const auto& o : offers) {
+        if (better_candidate(o.first, o.second, best_cost, best)) {
+          best = o.second;
+          best_cost = o.first;
+        }
+      }
+      return best;
+    };
+    const std::int32_t first = choose();
+    std::shuffle(offers.begin(), offers.end(), gen);
+    ASSERT_EQ(choose(), first);
+    ASSERT_EQ(first, std::min_element(offers.begin(), offers.end())->second);
+  }
+}
+
+TEST(MarketRulesTest, ABuyerSwitchesWhenItMustWasRationedOrSavesEnough) {
+  // Must replace (no or a banned supplier), or rationed: even at a higher price.
+  EXPECT_TRUE(takes_candidate(true, false, 1.0, 2.0, 0.1));
+  EXPECT_TRUE(takes_candidate(false, true, 1.0, 2.0, 0.1));
+  // Otherwise only for a saving above the switching cost.
+  EXPECT_TRUE(takes_candidate(false, false, 10.0, 8.9, 0.1));
+  EXPECT_FALSE(takes_candidate(false, false, 10.0, 9.0, 0.1));
+  EXPECT_FALSE(takes_candidate(false, false, 10.0, 9.5, 0.1));
+}
+
+TEST(MarketRulesTest, OrderForValueKeepsTheBillWithDutyWithinTheValue) {
+  EXPECT_EQ(order_for_value(1200.0, 2.0, 0.2), 500);
+  EXPECT_EQ(order_for_value(1199.0, 2.0, 0.2), 499);
+  EXPECT_EQ(household_order(1000, 0.6, 2.0, 0.2), order_for_value(600.0, 2.0, 0.2));
+  std::mt19937_64 gen(22);
+  std::uniform_real_distribution<double> value(0.0, 1e12), price(1e-3, 1e3), tariff(0.0, 2.0);
+  for (int i = 0; i < 100000; ++i) {
+    const double v = value(gen), p = price(gen), t = tariff(gen);
+    const std::int64_t q = order_for_value(v, p, t);
+    const std::int64_t pay = payment_for(p, q);
+    ASSERT_LE(static_cast<double>(pay + duty_on(pay, t)), v) << v << " " << p << " " << t;
+  }
+}
+
+TEST(MarketRulesTest, UnservedValueIsWhatRationingLeftUnbought) {
+  EXPECT_EQ(unserved_value(100, 100, 2.0, 0.5), 0.0);
+  EXPECT_EQ(unserved_value(100, 120, 2.0, 0.5), 0.0);
+  EXPECT_DOUBLE_EQ(unserved_value(100, 60, 2.0, 0.5), 40.0 * 2.0 * 1.5);
+}
+
+TEST(AccountRulesTest, WagesArePaidInFullOrProRataFromCash) {
+  EXPECT_EQ(wage_per_worker(100, 10000, 5), 100);
+  EXPECT_EQ(wage_per_worker(100, 250, 5), 50);  // 250 shared by 5
+  EXPECT_EQ(wage_per_worker(100, 0, 5), 0);
+  EXPECT_EQ(wage_per_worker(100, 1000, 0), 0);  // no staff, no bill
+  std::mt19937_64 gen(31);
+  std::uniform_int_distribution<std::int64_t> wage(0, 1 << 30), cash(0, std::int64_t{1} << 40),
+      staff(0, 5000);
+  for (int i = 0; i < 100000; ++i) {
+    const std::int64_t w = wage(gen), c = cash(gen), n = staff(gen);
+    const std::int64_t each = wage_per_worker(w, c, n);
+    ASSERT_LE(each * n, c);
+    ASSERT_LE(each, w);
+    ASSERT_GE(each, 0);
+  }
+}
+
+TEST(AccountRulesTest, ProfitTaxIsOnPositiveProfitAndNeverAboveCash) {
+  EXPECT_EQ(profit_of(1000, 300, 400), 300);
+  EXPECT_EQ(profit_tax(300, 0.25, 1000), 75);
+  EXPECT_EQ(profit_tax(300, 0.25, 50), 50);  // capped by cash
+  EXPECT_EQ(profit_tax(-300, 0.25, 1000), 0);
+  EXPECT_EQ(profit_tax(0, 0.25, 1000), 0);
+}
+
+TEST(AccountRulesTest, DividendsAreAShareOfEarningsPlusIdleCash) {
+  // Profit 1000, tax 200: earned 800, half paid; costs 100 with a 2-step buffer: the cash
+  // beyond 4 × 200 = 800 is idle, a tenth of it paid too.
+  EXPECT_EQ(dividend_payout(1000, 200, 1800, 100, 0.5, 2.0), 400 + 100);
+  EXPECT_EQ(dividend_payout(1000, 200, 800, 100, 0.5, 2.0), 400);  // no idle cash
+  EXPECT_EQ(dividend_payout(-500, 0, 800, 100, 0.5, 2.0), 0);      // a loss pays nothing
+  EXPECT_EQ(dividend_payout(1000, 200, 300, 100, 0.5, 2.0), 300);  // never above cash
+  std::mt19937_64 gen(32);
+  std::uniform_int_distribution<std::int64_t> money(-(std::int64_t{1} << 40),
+                                                    std::int64_t{1} << 40);
+  std::uniform_real_distribution<double> share(0.0, 1.0), steps(0.0, 8.0);
+  for (int i = 0; i < 100000; ++i) {
+    const std::int64_t cash = std::abs(money(gen)), profit = money(gen);
+    const std::int64_t tax = profit_tax(profit, 0.3, cash);
+    const std::int64_t d =
+        dividend_payout(profit, tax, cash - tax, std::abs(money(gen)), share(gen), steps(gen));
+    ASSERT_GE(d, 0);
+    ASSERT_LE(d, cash - tax);
+  }
+}
+
+TEST(AccountRulesTest, AFirmExitsAfterItsPatienceOfInsolventSteps) {
+  EXPECT_TRUE(insolvent(0, 100, 1000, 10, 5));  // no sales at all
+  EXPECT_TRUE(insolvent(500, -1, 49, 10, 5));   // losing, cannot pay 5 × 10
+  EXPECT_FALSE(insolvent(500, -1, 50, 10, 5));  // losing, but can pay one more step
+  EXPECT_FALSE(insolvent(500, 10, 0, 10, 5));   // profitable
+  EXPECT_TRUE(insolvent(500, -1, 9, 10, 0));    // wants no one: one worker's bill
+  std::uint8_t distress = 0;
+  for (int step = 1; step <= 3; ++step) {
+    distress = next_distress(distress, true);
+    EXPECT_EQ(exits(distress, 3), step == 3);
+  }
+  EXPECT_EQ(next_distress(distress, false), 0);  // a solvent step resets the count
+  EXPECT_EQ(next_distress(250, true), 250);      // never wraps
+}
+
+}  // namespace
+}  // namespace entrepot
