@@ -110,26 +110,40 @@ ENTREPOT_HD double unserved_value(std::int64_t order, std::int64_t filled, doubl
   return static_cast<double>(order - filled) * price * (1.0 + tariff);
 }
 
-// One purchase as it settles: the seller's allotment of the order, the goods shipped and
-// paid for, the payment to the seller, the duty to the importer's government, and the
-// goods delivered after iceberg melt.
+// One purchase as it settles: the seller's allotment of the order, the goods shipped (the
+// part of the allotment the buyer pays for), the payment to the seller, the duty to the
+// importer's government, and the goods delivered after iceberg melt.
 struct Purchase {
   std::int64_t allotted, shipped, paid, duty, delivered;
 };
 
 // Settles an order of q goods from a seller sharing `stock` over `orders` (rationing) at
-// `price`, under `tariff` and iceberg τ, by a buyer holding `cash`: the bill and the duty
-// never exceed the cash.
+// `price`, under `tariff` and iceberg τ, by a buyer holding `cash`. Goods move only for
+// money: every good shipped is paid at the price with its duty, and a buyer short of cash
+// gets only what its cash pays for; the rest of its allotment stays with the seller.
 ENTREPOT_HD Purchase settle_purchase(std::int64_t order, std::int64_t stock, std::int64_t orders,
                                      double price, double tariff, double iceberg,
                                      std::int64_t cash) {
   Purchase p;
   p.allotted = filled_quantity(order, stock, orders);
   p.shipped = p.allotted;
-  const std::int64_t bill = payment_for(price, p.allotted);
-  p.paid = bill < cash ? bill : cash;
-  const std::int64_t duty = duty_on(p.paid, tariff);
-  p.duty = duty < cash - p.paid ? duty : cash - p.paid;
+  p.paid = payment_for(price, p.shipped);
+  p.duty = duty_on(p.paid, tariff);
+  if (p.paid + p.duty > cash) {
+    // What the cash buys, duty included; each correction takes off at least the excess
+    // that rounding left, and a purchase that still cannot be paid ships nothing.
+    const std::int64_t affordable =
+        cash > 0 ? order_for_value(static_cast<double>(cash), price, tariff) : 0;
+    p.shipped = affordable < p.allotted ? affordable : p.allotted;
+    for (int round = 0; round < 4; ++round) {
+      p.paid = payment_for(price, p.shipped);
+      p.duty = duty_on(p.paid, tariff);
+      if (p.paid + p.duty <= cash || p.shipped <= 0) break;
+      p.shipped -= 1 + order_for_value(static_cast<double>(p.paid + p.duty - cash), price, tariff);
+      if (p.shipped < 0) p.shipped = 0;
+    }
+    if (p.paid + p.duty > cash) p.shipped = p.paid = p.duty = 0;
+  }
   p.delivered = delivered_quantity(p.shipped, iceberg);
   return p;
 }

@@ -177,3 +177,63 @@ TEST(AccountRulesTest, AFirmExitsAfterItsPatienceOfInsolventSteps) {
 
 }  // namespace
 }  // namespace entrepot
+
+namespace entrepot {
+namespace {
+
+TEST(MarketRulesTest, SettlementShipsOnlyWhatIsPaidFor) {
+  // Cash enough: the allotment ships and is paid in full, with its duty.
+  Purchase p = settle_purchase(1000, 5000, 2000, 2.0, 0.25, 1.25, 1000000);
+  EXPECT_EQ(p.allotted, 1000);
+  EXPECT_EQ(p.shipped, 1000);
+  EXPECT_EQ(p.paid, 2000);
+  EXPECT_EQ(p.duty, 500);
+  EXPECT_EQ(p.delivered, 800);
+  // Rationed: stock 500 over orders 1000 halves the order.
+  p = settle_purchase(1000, 500, 1000, 2.0, 0.25, 1.25, 1000000);
+  EXPECT_EQ(p.allotted, 500);
+  EXPECT_EQ(p.shipped, 500);
+  // Short of cash: 1250 pays for 500 goods at 2 with 25% duty, not the allotted 1000.
+  p = settle_purchase(1000, 5000, 2000, 2.0, 0.25, 1.25, 1250);
+  EXPECT_EQ(p.allotted, 1000);
+  EXPECT_EQ(p.shipped, 500);
+  EXPECT_EQ(p.paid, 1000);
+  EXPECT_EQ(p.duty, 250);
+  EXPECT_EQ(p.delivered, 400);
+  // No cash: nothing moves.
+  p = settle_purchase(1000, 5000, 2000, 2.0, 0.25, 1.25, 0);
+  EXPECT_EQ(p.shipped, 0);
+  EXPECT_EQ(p.paid + p.duty, 0);
+}
+
+TEST(MarketRulesTest, EveryGoodShippedIsPaidInFullAndCashNeverGoesNegative) {
+  std::mt19937_64 gen(23);
+  std::uniform_int_distribution<std::int64_t> quantity(0, std::int64_t{1} << 36),
+      cash(0, std::int64_t{1} << 40);
+  std::uniform_real_distribution<double> price(1e-3, 1e3), tariff(0.0, 2.0), iceberg(1.0, 3.0);
+  int short_of_cash = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const std::int64_t q = quantity(gen), stock = quantity(gen), orders = q + quantity(gen);
+    const std::int64_t held = i % 4 == 0 ? q / 7 : cash(gen);  // often far too little
+    const double p = price(gen), t = tariff(gen), tau = iceberg(gen);
+    const Purchase bought = settle_purchase(q, stock, orders, p, t, tau, held);
+    ASSERT_LE(bought.shipped, bought.allotted);
+    ASSERT_GE(bought.shipped, 0);
+    // The goods shipped are paid at the price, with the duty on that payment: no good
+    // moves for less than its price.
+    ASSERT_EQ(bought.paid, payment_for(p, bought.shipped));
+    ASSERT_EQ(bought.duty, duty_on(bought.paid, t));
+    ASSERT_LE(bought.paid + bought.duty, held);
+    ASSERT_EQ(bought.delivered, delivered_quantity(bought.shipped, tau));
+    if (bought.shipped < bought.allotted) {
+      ++short_of_cash;
+      // Short only for want of cash: one more good would not be affordable.
+      const std::int64_t more = payment_for(p, bought.shipped + 3);
+      ASSERT_GT(more + duty_on(more, t), held);
+    }
+  }
+  EXPECT_GT(short_of_cash, 1000);  // the cases that matter were drawn
+}
+
+}  // namespace
+}  // namespace entrepot
