@@ -41,9 +41,9 @@ Traffic report_traffic(const Comm& comm, const Model& model, const Traffic& befo
   send[0] = {after.bytes - before.bytes,
              after.messages - before.messages,
              after.collectives - before.collectives,
-             static_cast<std::int64_t>(model.quote_ghosts.size()),
-             static_cast<std::int64_t>(model.offer_ghosts.size()),
-             model.domain.firm_total - static_cast<std::int64_t>(model.firms.size)};
+             static_cast<std::int64_t>(model.ranks.quote_ghosts.size()),
+             static_cast<std::int64_t>(model.ranks.offer_ghosts.size()),
+             model.ranks.domain.firm_total - static_cast<std::int64_t>(model.economy.firms.size)};
   const std::vector<std::vector<std::int64_t>> got = comm.exchange(send);
   Traffic most;
   if (comm.rank() != 0) return most;
@@ -76,7 +76,7 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   const double setup_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - built).count();
   const auto agents =
-      static_cast<std::size_t>(model.domain.firm_total + model.domain.household_total);
+      static_cast<std::size_t>(model.ranks.domain.firm_total + model.ranks.domain.household_total);
 
   // Two untimed steps leave the set-up transient behind; then the median of the timed ones.
   int step = 1;
@@ -93,8 +93,8 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   const double median = seconds[seconds.size() / 2];
   const double updates = static_cast<double>(agents) / median;
   const double bytes =
-      static_cast<double>(model.domain.firm_total * FirmStore::bytes_per_agent() +
-                          model.domain.household_total * ConsumerStore::bytes_per_agent()) /
+      static_cast<double>(model.ranks.domain.firm_total * FirmStore::bytes_per_agent() +
+                          model.ranks.domain.household_total * ConsumerStore::bytes_per_agent()) /
       static_cast<double>(agents);
   const long rss = largest_over_ranks(comm, peak_rss_mb());
   // Each rank's GPU, before the bandwidth pass below allocates its arrays.
@@ -105,8 +105,8 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
 #if defined(ENTREPOT_BACKEND_OMP)
   // On CPU threads: the ceiling that the purchase pattern alone sets, two rounds per step
   // (the second for rationed buyers), over the same numbers of households and sellers.
-  const double round_s =
-      measure_purchase_round_s(model.consumers.size, model.firms.size, model.tables.consumer_slots);
+  const double round_s = measure_purchase_round_s(
+      model.economy.consumers.size, model.economy.firms.size, model.tables.consumer_slots);
   std::fprintf(stderr,
                "bench: purchase pattern alone %.4f s per round, a ceiling of %.4g updates/s\n",
                round_s, round_s > 0.0 ? static_cast<double>(agents) / (2.0 * round_s) : 0.0);
@@ -115,7 +115,7 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
                "bench: %zu firms (%zu B each), %zu households (%zu B each), %d threads, trade "
                "chunk %zu, set-up %.2f s, step median %.4f s (min %.4f, max %.4f) over %d "
                "steps\nbench: %s\n",
-               model.firms.size, FirmStore::bytes_per_agent(), model.consumers.size,
+               model.economy.firms.size, FirmStore::bytes_per_agent(), model.economy.consumers.size,
                ConsumerStore::bytes_per_agent(), omp_get_max_threads(), model.trade_chunk, setup_s,
                median, seconds.front(), seconds.back(), options.steps, describe_device().c_str());
   if (options.ranks > 1 && !comm.distributed()) {

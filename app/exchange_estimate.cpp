@@ -9,9 +9,9 @@
 namespace entrepot {
 
 std::vector<RankExchange> estimate_exchange(const Model& m, const Partition& p) {
-  const std::vector<std::int32_t> supplier = to_host(m.firms.supplier);
-  const std::vector<std::int32_t> retailer = to_host(m.consumers.retailer);
-  const std::size_t nf = m.firms.size, nh = m.consumers.size;
+  const std::vector<std::int32_t> supplier = to_host(m.economy.firms.supplier);
+  const std::vector<std::int32_t> retailer = to_host(m.economy.consumers.retailer);
+  const std::size_t nf = m.economy.firms.size, nh = m.economy.consumers.size;
   const int ranks = static_cast<int>(p.ranks.size());
   std::vector<RankExchange> out(ranks);
   std::vector<std::uint8_t> seen(nf);

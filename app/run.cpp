@@ -122,8 +122,9 @@ int run_command(const RunOptions& options, const Comm& comm) {
   Model model(sc, world, &comm);
   if (comm.distributed() && writer) {
     std::cerr << "entrepot: exchanges "
-              << (model.exchange_in_place ? "in place (MPI reads and writes the agents' memory)"
-                                          : "staged through host buffers")
+              << (model.ranks.exchange_in_place
+                      ? "in place (MPI reads and writes the agents' memory)"
+                      : "staged through host buffers")
               << "\n";
   }
   const double setup_s =
@@ -137,8 +138,8 @@ int run_command(const RunOptions& options, const Comm& comm) {
       model.step(step);
       recorder.append(model.stats);  // rank 0 writes the series
       if (wants_snapshot(sc, step)) {
-        recorder.write_snapshot(model.snapshot(step), model.domain.firm_first,
-                                model.domain.firm_total);
+        recorder.write_snapshot(model.snapshot(step), model.ranks.domain.firm_first,
+                                model.ranks.domain.firm_total);
       }
       if (step % sc.output.flush_every == 0) recorder.flush();
       done = step;

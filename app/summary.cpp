@@ -50,11 +50,12 @@ void print_summary(std::ostream& out, const Scenario& sc, const World& world, co
   }
   std::int64_t money = 0;
   for (std::int64_t held : st.money) money += held;
-  std::snprintf(line, sizeof line,
-                "agents %lld | set-up %.1f s | %d steps in %.1f s (%.2f steps/s) | money %s\n",
-                static_cast<long long>(model.domain.firm_total + model.domain.household_total),
-                setup_seconds, st.step, run_seconds, run_seconds > 0 ? st.step / run_seconds : 0.0,
-                money == model.initial_money ? "conserved exactly" : "NOT CONSERVED");
+  std::snprintf(
+      line, sizeof line,
+      "agents %lld | set-up %.1f s | %d steps in %.1f s (%.2f steps/s) | money %s\n",
+      static_cast<long long>(model.ranks.domain.firm_total + model.ranks.domain.household_total),
+      setup_seconds, st.step, run_seconds, run_seconds > 0 ? st.step / run_seconds : 0.0,
+      money == model.initial_money ? "conserved exactly" : "NOT CONSERVED");
   out << line;
 }
 

@@ -101,71 +101,74 @@ struct ReceiveIncome {
 void settle_accounts(Model& m, int step) {
   const Behaviour& b = m.scenario.behaviour;
   const int nr = m.tables.regions;
-  FirmStore::View f = m.firms.view();
-  ConsumerStore::View h = m.consumers.view();
+  FirmStore::View f = m.economy.firms.view();
+  ConsumerStore::View h = m.economy.consumers.view();
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(
       first, first + f.size,
       PayFirm{f, b.profit_tax, b.dividend_share, b.cash_buffer_steps, b.exit_patience});
   auto payouts =
       totals_by_key<3>(f.size, nr, FirmRegion{m.tables.sectors, f.block}, FirmPayouts{f});
-  m.sum_over_ranks(payouts);
+  m.ranks.sum_over_ranks(payouts);
 
   // Taxes to governments, dividends to owners; owners fund the entrants of their region.
   std::vector<std::int64_t> grant(nr, 0);
   std::int64_t exits = 0;
   for (int r = 0; r < nr; ++r) {
-    m.government[m.world.region_country[r]] += payouts[r].v[0];
-    m.owners[r] += payouts[r].v[1];
+    m.economy.government[m.world.region_country[r]] += payouts[r].v[0];
+    m.economy.owners[r] += payouts[r].v[1];
     const std::int64_t entrants = payouts[r].v[2];
     exits += entrants;
     if (entrants > 0) {
-      const auto startup = static_cast<std::int64_t>(20.0 * m.mean_wage[r]);
-      const std::int64_t each = std::min(startup, m.owners[r] / entrants);
+      const auto startup = static_cast<std::int64_t>(20.0 * m.economy.mean_wage[r]);
+      const std::int64_t each = std::min(startup, m.economy.owners[r] / entrants);
       grant[r] = each > 0 ? each : 0;
-      m.owners[r] -= grant[r] * entrants;
+      m.economy.owners[r] -= grant[r] * entrants;
     }
   }
   m.stats.firm_exits = exits;
   thrust::device_vector<std::int64_t> grant_device(grant.begin(), grant.end());
-  thrust::device_vector<double> wage_device(m.mean_wage.begin(), m.mean_wage.end());
+  thrust::device_vector<double> wage_device(m.economy.mean_wage.begin(), m.economy.mean_wage.end());
   thrust::for_each(first, first + f.size,
                    Enter{m.tables.view(), f, thrust::raw_pointer_cast(grant_device.data()),
-                         thrust::raw_pointer_cast(wage_device.data()), m.rng, m.domain, step,
+                         thrust::raw_pointer_cast(wage_device.data()), m.rng, m.ranks.domain, step,
                          b.productivity_shape});
 
   // Households: wages, or benefit when unemployed, plus dividends and transfers.
   auto unemployed = totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
-  m.sum_over_ranks(unemployed);
+  m.ranks.sum_over_ranks(unemployed);
   std::vector<std::int64_t> benefit(nr, 0), transfer(nr, 0), households_in(m.world.countries(), 0);
   for (int r = 0; r < nr; ++r) {
-    households_in[m.world.region_country[r]] += m.consumer_start[r + 1] - m.consumer_start[r];
+    households_in[m.world.region_country[r]] +=
+        m.tables.host.consumer_start[r + 1] - m.tables.host.consumer_start[r];
   }
   std::vector<std::int64_t> per_household(m.world.countries(), 0);
   for (int c = 0; c < m.world.countries(); ++c) {
-    if (m.government[c] > 0 && households_in[c] > 0) {
-      per_household[c] =
-          static_cast<std::int64_t>(b.government_transfer * static_cast<double>(m.government[c])) /
-          households_in[c];
+    if (m.economy.government[c] > 0 && households_in[c] > 0) {
+      per_household[c] = static_cast<std::int64_t>(b.government_transfer *
+                                                   static_cast<double>(m.economy.government[c])) /
+                         households_in[c];
     }
-    m.government[c] -= per_household[c] * households_in[c];
+    m.economy.government[c] -= per_household[c] * households_in[c];
   }
   for (int r = 0; r < nr; ++r) {
-    const std::int64_t people = m.consumer_start[r + 1] - m.consumer_start[r];
+    const std::int64_t people =
+        m.tables.host.consumer_start[r + 1] - m.tables.host.consumer_start[r];
     const int country = m.world.region_country[r];
-    benefit[r] = static_cast<std::int64_t>(b.unemployment_benefit * m.mean_wage[r]);
-    m.government[country] -= benefit[r] * unemployed[r].v[0];
-    const std::int64_t dividend = people > 0 ? m.owners[r] / people : 0;
-    m.owners[r] -= dividend * people;
+    benefit[r] = static_cast<std::int64_t>(b.unemployment_benefit * m.economy.mean_wage[r]);
+    m.economy.government[country] -= benefit[r] * unemployed[r].v[0];
+    const std::int64_t dividend = people > 0 ? m.economy.owners[r] / people : 0;
+    m.economy.owners[r] -= dividend * people;
     transfer[r] = dividend + per_household[country];
   }
   thrust::device_vector<std::int64_t> benefit_device(benefit.begin(), benefit.end());
   thrust::device_vector<std::int64_t> transfer_device(transfer.begin(), transfer.end());
   // Employers in the other part of a split region pay too.
-  mirror_firms(m, Widen<std::int64_t>{f.wage_paid}, m.labour_wage_paid);
-  mirror_firms(m, Widen<std::uint8_t>{f.exited}, m.labour_exited);
+  mirror_firms(m, Widen<std::int64_t>{f.wage_paid}, m.scratch.labour.wage_paid);
+  mirror_firms(m, Widen<std::uint8_t>{f.exited}, m.scratch.labour.exited);
   thrust::for_each(first, first + h.size,
-                   ReceiveIncome{h, mirror_of(m, m.labour_wage_paid), mirror_of(m, m.labour_exited),
+                   ReceiveIncome{h, mirror_of(m, m.scratch.labour.wage_paid),
+                                 mirror_of(m, m.scratch.labour.exited),
                                  thrust::raw_pointer_cast(benefit_device.data()),
                                  thrust::raw_pointer_cast(transfer_device.data())});
 }

@@ -90,7 +90,7 @@ namespace {
 template <class Send>
 Words exchange_words(const Model& m, const Words& words, std::size_t size, Send send) {
   Words out(size);
-  if (m.exchange_in_place) {
+  if (m.ranks.exchange_in_place) {
     send(thrust::raw_pointer_cast(words.data()), thrust::raw_pointer_cast(out.data()));
     return out;
   }
@@ -116,9 +116,9 @@ Words words_to_owners(const Model& m, const SellerExchange& x, const Words& word
 }
 
 std::vector<std::int64_t> linked_sellers(Model& m) {
-  const SellerIndex owned = m.owned_index();
-  FirmStore::View f = m.firms.view();
-  ConsumerStore::View h = m.consumers.view();
+  const SellerIndex owned = m.ranks.owned_index();
+  FirmStore::View f = m.economy.firms.view();
+  ConsumerStore::View h = m.economy.consumers.view();
   return merge_ids(
       collect_ids(m, f.size, LinkedSellers{f.supplier, f.size, kInputSlots, owned}),
       collect_ids(m, h.size, LinkedSellers{h.retailer, h.size, m.tables.consumer_slots, owned}));

@@ -77,7 +77,7 @@ class SellerSet {
 // The ids that `visit(i, emit)` passes to `emit` for i in [0, n): sorted and unique.
 template <class Visitor>
 std::vector<std::int64_t> collect_ids(const Model& m, std::size_t n, Visitor visit) {
-  SellerSet set(m.domain.firm_total);
+  SellerSet set(m.ranks.domain.firm_total);
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + n, ghost_detail::MarkIds<Visitor>{visit, set.marker()});
   return set.ids();
@@ -115,9 +115,10 @@ Words pack_owned(const Model& m, const std::vector<std::int64_t>& asked, int wid
   if (asked.empty()) return words;
   const thrust::device_vector<std::int64_t> ids = on_device(asked);
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + asked.size(),
-                   PackWords<Pack>{pack, thrust::raw_pointer_cast(ids.data()), m.domain.firm_first,
-                                   thrust::raw_pointer_cast(words.data()), width});
+  thrust::for_each(
+      first, first + asked.size(),
+      PackWords<Pack>{pack, thrust::raw_pointer_cast(ids.data()), m.ranks.domain.firm_first,
+                      thrust::raw_pointer_cast(words.data()), width});
   return words;
 }
 
@@ -138,31 +139,31 @@ struct Mirror {
 };
 
 inline Mirror mirror_of(const Model& m, const thrust::device_vector<std::int64_t>& field) {
-  return Mirror{thrust::raw_pointer_cast(field.data()), m.domain.labour_first};
+  return Mirror{thrust::raw_pointer_cast(field.data()), m.ranks.domain.labour_first};
 }
 
 // `value(local)` of every firm of [labour_first, labour_end) into `out` (indexed by id −
 // labour_first): owned firms here, the other parts of split regions from their owners.
 template <class Value>
 void mirror_firms(const Model& m, Value value, thrust::device_vector<std::int64_t>& out) {
-  const Domain& d = m.domain;
+  const Domain& d = m.ranks.domain;
   out.resize(static_cast<std::size_t>(d.labour_end - d.labour_first));
   const auto before = static_cast<std::size_t>(d.firm_first - d.labour_first);
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::transform(first, first + m.firms.size, out.begin() + before, value);
-  if (!m.distributed()) return;
-  const std::vector<std::int64_t>& asked = m.labour_exchange->asked();
+  thrust::transform(first, first + m.economy.firms.size, out.begin() + before, value);
+  if (!m.ranks.distributed()) return;
+  const std::vector<std::int64_t>& asked = m.ranks.labour_exchange->asked();
   Words words(asked.size());
   if (!asked.empty()) {
     const thrust::device_vector<std::int64_t> ids = on_device(asked);
     thrust::transform(ids.begin(), ids.end(), words.begin(),
                       ghost_detail::AtOwned<Value>{value, d.firm_first});
   }
-  const Words ghosts = answer_words(m, *m.labour_exchange, words, 1);
+  const Words ghosts = answer_words(m, *m.ranks.labour_exchange, words, 1);
   // The ghosts are the firms before the owned range, then those after it.
   thrust::copy(ghosts.begin(), ghosts.begin() + static_cast<std::ptrdiff_t>(before), out.begin());
   thrust::copy(ghosts.begin() + static_cast<std::ptrdiff_t>(before), ghosts.end(),
-               out.begin() + static_cast<std::ptrdiff_t>(before + m.firms.size));
+               out.begin() + static_cast<std::ptrdiff_t>(before + m.economy.firms.size));
 }
 
 }  // namespace entrepot

@@ -154,12 +154,12 @@ struct MirrorVacancies {
 // lists come back in rank order, which is household id order, so a stable sort by key ranks
 // them as one rank would.
 void share_applicants(Model& m, std::size_t count) {
-  const Comm& comm = *m.comm;
-  const Partition& p = m.partition;
-  const std::vector<std::int64_t> ids = to_host(m.applicants);
-  const std::vector<std::uint64_t> keys = to_host(m.applicant_key);
+  const Comm& comm = *m.ranks.comm;
+  const Partition& p = m.ranks.partition;
+  const std::vector<std::int64_t> ids = to_host(m.scratch.labour.applicants);
+  const std::vector<std::uint64_t> keys = to_host(m.scratch.labour.applicant_key);
   std::vector<std::vector<std::int64_t>> send(comm.size());
-  const std::vector<std::int64_t>& start = m.consumer_start;
+  const std::vector<std::int64_t>& start = m.tables.host.consumer_start;
   int region = 0;
   for (std::size_t i = 0; i < count; ++i) {
     while (start[region + 1] <= ids[i]) ++region;
@@ -185,32 +185,32 @@ void share_applicants(Model& m, std::size_t count) {
       all_keys.push_back(static_cast<std::uint64_t>(received[q][i + 1]));
     }
   }
-  m.applicants.assign(all_ids.begin(), all_ids.end());
-  m.applicant_key.assign(all_keys.begin(), all_keys.end());
+  m.scratch.labour.applicants.assign(all_ids.begin(), all_ids.end());
+  m.scratch.labour.applicant_key.assign(all_keys.begin(), all_keys.end());
 }
 
 }  // namespace
 
 void recount_staff(Model& m) {
-  const Domain& d = m.domain;
-  FirmStore::View f = m.firms.view();
+  const Domain& d = m.ranks.domain;
+  FirmStore::View f = m.economy.firms.view();
   const auto span = static_cast<std::size_t>(d.labour_end - d.labour_first);
   const auto before = static_cast<std::size_t>(d.firm_first - d.labour_first);
   thrust::device_vector<std::int64_t> staff(span, 0);
   std::int64_t* counts = thrust::raw_pointer_cast(staff.data());
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + m.consumers.size,
-                   CountStaff{m.consumers.view(), counts, d.labour_first});
+  thrust::for_each(first, first + m.economy.consumers.size,
+                   CountStaff{m.economy.consumers.view(), counts, d.labour_first});
   thrust::for_each(first, first + f.size, OwnStaff{f, counts + before});
-  if (!m.distributed()) return;
+  if (!m.ranks.distributed()) return;
   // Staff this rank's households give the other parts of split regions go to their owners.
   Words theirs(span - f.size);
   thrust::copy(staff.begin(), staff.begin() + static_cast<std::ptrdiff_t>(before), theirs.begin());
   thrust::copy(staff.begin() + static_cast<std::ptrdiff_t>(before + f.size), staff.end(),
                theirs.begin() + static_cast<std::ptrdiff_t>(before));
-  const Words mine = words_to_owners(m, *m.labour_exchange, theirs, 1);
+  const Words mine = words_to_owners(m, *m.ranks.labour_exchange, theirs, 1);
   if (mine.empty()) return;
-  const thrust::device_vector<std::int64_t> ids = on_device(m.labour_exchange->asked());
+  const thrust::device_vector<std::int64_t> ids = on_device(m.ranks.labour_exchange->asked());
   thrust::for_each(first, first + ids.size(),
                    AddStaff{f, thrust::raw_pointer_cast(ids.data()),
                             thrust::raw_pointer_cast(mine.data()), d.firm_first});
@@ -218,54 +218,61 @@ void recount_staff(Model& m) {
 
 void labour_market(Model& m, int step) {
   const Behaviour& b = m.scenario.behaviour;
-  const Domain& d = m.domain;
-  FirmStore::View f = m.firms.view();
-  ConsumerStore::View h = m.consumers.view();
+  const Domain& d = m.ranks.domain;
+  FirmStore::View f = m.economy.firms.view();
+  ConsumerStore::View h = m.economy.consumers.view();
   auto first = thrust::counting_iterator<std::size_t>(0);
-  mirror_firms(m, Widen<std::int32_t>{f.employees}, m.labour_employees);
-  mirror_firms(m, Widen<std::int32_t>{f.labour_demand}, m.labour_demand);
-  thrust::for_each(first, first + h.size,
-                   Separate{h, mirror_of(m, m.labour_employees), mirror_of(m, m.labour_demand), d,
-                            m.rng, step, b.separation_rate});
+  mirror_firms(m, Widen<std::int32_t>{f.employees}, m.scratch.labour.employees);
+  mirror_firms(m, Widen<std::int32_t>{f.labour_demand}, m.scratch.labour.demand);
+  thrust::for_each(
+      first, first + h.size,
+      Separate{h, mirror_of(m, m.scratch.labour.employees), mirror_of(m, m.scratch.labour.demand),
+               d, m.rng, step, b.separation_rate});
   recount_staff(m);
-  mirror_firms(m, Widen<std::int32_t>{f.employees}, m.labour_employees);
+  mirror_firms(m, Widen<std::int32_t>{f.employees}, m.scratch.labour.employees);
 
-  const std::size_t span = m.labour_employees.size();
-  m.labour_vacancies.resize(span);
-  thrust::transform(first, first + span, m.labour_vacancies.begin(),
-                    MirrorVacancies{thrust::raw_pointer_cast(m.labour_demand.data()),
-                                    thrust::raw_pointer_cast(m.labour_employees.data())});
-  thrust::inclusive_scan(m.labour_vacancies.begin(), m.labour_vacancies.end(),
-                         m.labour_vacancies.begin());
-  const std::int64_t* cumulative = thrust::raw_pointer_cast(m.labour_vacancies.data());
+  const std::size_t span = m.scratch.labour.employees.size();
+  m.scratch.labour.vacancies.resize(span);
+  thrust::transform(first, first + span, m.scratch.labour.vacancies.begin(),
+                    MirrorVacancies{thrust::raw_pointer_cast(m.scratch.labour.demand.data()),
+                                    thrust::raw_pointer_cast(m.scratch.labour.employees.data())});
+  thrust::inclusive_scan(m.scratch.labour.vacancies.begin(), m.scratch.labour.vacancies.end(),
+                         m.scratch.labour.vacancies.begin());
+  const std::int64_t* cumulative = thrust::raw_pointer_cast(m.scratch.labour.vacancies.data());
 
-  m.applicants.resize(h.size);
+  m.scratch.labour.applicants.resize(h.size);
   auto index = thrust::counting_iterator<std::int64_t>(0);
-  auto end = thrust::copy_if(index, index + static_cast<std::int64_t>(h.size), m.applicants.begin(),
+  auto end = thrust::copy_if(index, index + static_cast<std::int64_t>(h.size),
+                             m.scratch.labour.applicants.begin(),
                              Searching{h, m.rng, d, step, b.job_search_probability});
-  std::size_t count = static_cast<std::size_t>(end - m.applicants.begin());
-  m.applicant_key.resize(count);
-  thrust::transform(m.applicants.begin(), m.applicants.begin() + count, m.applicant_key.begin(),
+  std::size_t count = static_cast<std::size_t>(end - m.scratch.labour.applicants.begin());
+  m.scratch.labour.applicant_key.resize(count);
+  thrust::transform(m.scratch.labour.applicants.begin(),
+                    m.scratch.labour.applicants.begin() + count,
+                    m.scratch.labour.applicant_key.begin(),
                     Apply{m.tables.view(), h, cumulative, d.labour_first, m.rng, d, step});
-  thrust::transform(m.applicants.begin(), m.applicants.begin() + count, m.applicants.begin(),
-                    HouseholdId{d.household_first});
-  if (m.distributed()) {
+  thrust::transform(m.scratch.labour.applicants.begin(),
+                    m.scratch.labour.applicants.begin() + count,
+                    m.scratch.labour.applicants.begin(), HouseholdId{d.household_first});
+  if (m.ranks.distributed()) {
     share_applicants(m, count);
-    count = m.applicants.size();
+    count = m.scratch.labour.applicants.size();
   }
   if (count == 0) return;
-  m.applicant_rank.resize(count);
+  m.scratch.labour.applicant_rank.resize(count);
   // Stable: equal (firm, priority) keys keep household order, so ties break by id.
-  thrust::stable_sort_by_key(m.applicant_key.begin(), m.applicant_key.begin() + count,
-                             m.applicants.begin());
-  auto firm_of = thrust::make_transform_iterator(m.applicant_key.begin(), FirmOfKey{});
+  thrust::stable_sort_by_key(m.scratch.labour.applicant_key.begin(),
+                             m.scratch.labour.applicant_key.begin() + count,
+                             m.scratch.labour.applicants.begin());
+  auto firm_of =
+      thrust::make_transform_iterator(m.scratch.labour.applicant_key.begin(), FirmOfKey{});
   thrust::exclusive_scan_by_key(firm_of, firm_of + count, thrust::make_constant_iterator(1),
-                                m.applicant_rank.begin());
-  thrust::for_each(
-      first, first + count,
-      Hire{f, h, d, thrust::raw_pointer_cast(m.applicants.data()),
-           thrust::raw_pointer_cast(m.applicant_key.data()),
-           thrust::raw_pointer_cast(m.applicant_rank.data()), cumulative, d.labour_first});
+                                m.scratch.labour.applicant_rank.begin());
+  thrust::for_each(first, first + count,
+                   Hire{f, h, d, thrust::raw_pointer_cast(m.scratch.labour.applicants.data()),
+                        thrust::raw_pointer_cast(m.scratch.labour.applicant_key.data()),
+                        thrust::raw_pointer_cast(m.scratch.labour.applicant_rank.data()),
+                        cumulative, d.labour_first});
 }
 
 }  // namespace entrepot

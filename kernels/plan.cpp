@@ -118,18 +118,19 @@ struct ProduceFirm {
 void plan_production(Model& m) {
   const Behaviour& b = m.scenario.behaviour;
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + m.firms.size,
-                   PlanFirm{m.tables.view(), m.firms.view(),
-                            Book<const Quote>{thrust::raw_pointer_cast(m.quotes.data()),
-                                              m.seller_index(m.quote_ghosts)},
-                            b.inventory_target, b.inventory_adjust_steps, b.input_stock_target});
+  thrust::for_each(
+      first, first + m.economy.firms.size,
+      PlanFirm{m.tables.view(), m.economy.firms.view(),
+               Book<const Quote>{thrust::raw_pointer_cast(m.scratch.search.quotes.data()),
+                                 m.ranks.seller_index(m.ranks.quote_ghosts)},
+               b.inventory_target, b.inventory_adjust_steps, b.input_stock_target});
 }
 
 std::int64_t produce(Model& m) {
   auto first = thrust::counting_iterator<std::size_t>(0);
-  return m.sum_over_ranks(thrust::transform_reduce(first, first + m.firms.size,
-                                                   ProduceFirm{m.tables.view(), m.firms.view()},
-                                                   std::int64_t{0}, thrust::plus<std::int64_t>()));
+  return m.ranks.sum_over_ranks(thrust::transform_reduce(
+      first, first + m.economy.firms.size, ProduceFirm{m.tables.view(), m.economy.firms.view()},
+      std::int64_t{0}, thrust::plus<std::int64_t>()));
 }
 
 }  // namespace entrepot

@@ -117,12 +117,13 @@ void populate(Model& m) {
   const Scenario& sc = m.scenario;
   const Behaviour& b = sc.behaviour;
   const int ns = m.tables.sectors;
-  const Domain& d = m.domain;
-  const RankShare& mine = m.partition.ranks[m.comm != nullptr ? m.comm->rank() : 0];
-  m.firms.resize(static_cast<std::size_t>(mine.firm_end - mine.firm_begin));
-  m.consumers.resize(static_cast<std::size_t>(mine.household_end - mine.household_begin));
-  FirmStore::View f = m.firms.view();
-  ConsumerStore::View h = m.consumers.view();
+  const Domain& d = m.ranks.domain;
+  const RankShare& mine =
+      m.ranks.partition.ranks[m.ranks.comm != nullptr ? m.ranks.comm->rank() : 0];
+  m.economy.firms.resize(static_cast<std::size_t>(mine.firm_end - mine.firm_begin));
+  m.economy.consumers.resize(static_cast<std::size_t>(mine.household_end - mine.household_begin));
+  FirmStore::View f = m.economy.firms.view();
+  ConsumerStore::View h = m.economy.consumers.view();
   const TablesView t = m.tables.view();
   auto first = thrust::counting_iterator<std::size_t>(0);
 
@@ -130,10 +131,11 @@ void populate(Model& m) {
   auto firm_ids = thrust::counting_iterator<std::int64_t>(d.firm_first);
   auto household_ids = thrust::counting_iterator<std::int64_t>(d.household_first);
   thrust::upper_bound(m.tables.block_start.begin() + 1, m.tables.block_start.end(), firm_ids,
-                      firm_ids + static_cast<std::ptrdiff_t>(f.size), m.firms.block.begin());
+                      firm_ids + static_cast<std::ptrdiff_t>(f.size),
+                      m.economy.firms.block.begin());
   thrust::upper_bound(m.tables.consumer_start.begin() + 1, m.tables.consumer_start.end(),
                       household_ids, household_ids + static_cast<std::ptrdiff_t>(h.size),
-                      m.consumers.region.begin());
+                      m.economy.consumers.region.begin());
 
   // Starting sector prices p_s = (1+μ_s)·(1 + Σ_k a_ks·p_k·τ̄), by iteration.
   std::vector<double> price(ns, 1.0), input_cost(ns, 0.0);
@@ -174,11 +176,11 @@ void populate(Model& m) {
   thrust::device_vector<double> hiring_device(hiring.begin(), hiring.end());
   mirror_firms(
       m, HiringWeight{f.productivity, f.block, ns, thrust::raw_pointer_cast(hiring_device.data())},
-      m.labour_vacancies);
-  thrust::inclusive_scan(m.labour_vacancies.begin(), m.labour_vacancies.end(),
-                         m.labour_vacancies.begin());
+      m.scratch.labour.vacancies);
+  thrust::inclusive_scan(m.scratch.labour.vacancies.begin(), m.scratch.labour.vacancies.end(),
+                         m.scratch.labour.vacancies.begin());
   thrust::for_each(first, first + h.size,
-                   FirstJob{t, h, thrust::raw_pointer_cast(m.labour_vacancies.data()),
+                   FirstJob{t, h, thrust::raw_pointer_cast(m.scratch.labour.vacancies.data()),
                             d.labour_first, m.rng, d, b.target_unemployment});
   recount_staff(m);
   thrust::for_each(

@@ -1,5 +1,6 @@
 // Phase 8: prices, wages and expectations. Each firm reads only its own state and the
 // previous step's regional conditions, so the pass has no races.
+#include <thrust/device_vector.h>
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
@@ -40,12 +41,15 @@ struct Reprice {
 
 void adjust_prices(Model& m) {
   const Behaviour& b = m.scenario.behaviour;
+  // Last step's regional unemployment, as the firms' rules read it.
+  const thrust::device_vector<double> unemployment(m.economy.unemployment_rate.begin(),
+                                                   m.economy.unemployment_rate.end());
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + m.firms.size,
-                   Reprice{m.tables.view(), m.firms.view(),
-                           thrust::raw_pointer_cast(m.unemployment_device.data()),
-                           b.expectation_weight, b.inventory_target, b.cost_pass_through,
-                           b.price_adjust, b.wage_adjust, b.target_unemployment, b.wage_cut_limit});
+  thrust::for_each(first, first + m.economy.firms.size,
+                   Reprice{m.tables.view(), m.economy.firms.view(),
+                           thrust::raw_pointer_cast(unemployment.data()), b.expectation_weight,
+                           b.inventory_target, b.cost_pass_through, b.price_adjust, b.wage_adjust,
+                           b.target_unemployment, b.wage_cut_limit});
 }
 
 }  // namespace entrepot

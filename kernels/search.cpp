@@ -276,12 +276,12 @@ struct MarkRemote {
 
 std::vector<std::int64_t> remote_sellers(
     const Model& m, std::initializer_list<const thrust::device_vector<std::int32_t>*> lists) {
-  SellerSet set(m.domain.firm_total);
+  SellerSet set(m.ranks.domain.firm_total);
   auto first = thrust::counting_iterator<std::size_t>(0);
   for (const auto* ids : lists) {
     thrust::for_each(
         first, first + ids->size(),
-        MarkRemote{thrust::raw_pointer_cast(ids->data()), m.owned_index(), set.marker()});
+        MarkRemote{thrust::raw_pointer_cast(ids->data()), m.ranks.owned_index(), set.marker()});
   }
   return set.ids();
 }
@@ -307,50 +307,52 @@ struct QuoteOfWords {
 
 // Fetches the quotes of `ids` (remote, sorted) and adds them to the ghosts of the book.
 void fetch_quotes(Model& m, const std::vector<std::int64_t>& ids) {
-  SellerExchange& exchange = *m.quote_exchange;
+  SellerExchange& exchange = *m.ranks.quote_exchange;
   exchange.ask(ids);
-  const Quote* own = thrust::raw_pointer_cast(m.quotes.data());
+  const Quote* own = thrust::raw_pointer_cast(m.scratch.search.quotes.data());
   const Words words =
       answer_words(m, exchange, pack_owned(m, exchange.asked(), 2, PackQuote{own}), 2);
   thrust::device_vector<Quote> fetched(ids.size());
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::transform(first, first + ids.size(), fetched.begin(),
                     QuoteOfWords{thrust::raw_pointer_cast(words.data())});
-  thrust::device_vector<std::int64_t> keys =
-      merge_ghosts(m.quotes, m.firms.size, m.quote_ghosts, on_device(ids), fetched);
-  m.quote_ghosts.assign(merge_ids(m.quote_ghosts.ids, ids), std::move(keys));
+  thrust::device_vector<std::int64_t> keys = merge_ghosts(
+      m.scratch.search.quotes, m.economy.firms.size, m.ranks.quote_ghosts, on_device(ids), fetched);
+  m.ranks.quote_ghosts.assign(merge_ids(m.ranks.quote_ghosts.ids, ids), std::move(keys));
 }
 
 }  // namespace
 
 std::int64_t search_suppliers(Model& m, int step, double probability) {
   const Behaviour& b = m.scenario.behaviour;
-  FirmStore::View f = m.firms.view();
-  ConsumerStore::View h = m.consumers.view();
+  FirmStore::View f = m.economy.firms.view();
+  ConsumerStore::View h = m.economy.consumers.view();
   const TablesView t = m.tables.view();
   // One 16-byte quote per seller, so each candidate costs a single random read.
-  m.quotes.resize(f.size);
-  m.quote_ghosts.clear();
+  m.scratch.search.quotes.resize(f.size);
+  m.ranks.quote_ghosts.clear();
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::transform(first, first + f.size, m.quotes.begin(), QuoteOf{t, f});
+  thrust::transform(first, first + f.size, m.scratch.search.quotes.begin(), QuoteOf{t, f});
   const bool every_step = probability >= 1.0;
   const auto rate = every_step ? 0u : static_cast<std::uint32_t>(probability * 4294967296.0);
   const int m_candidates = b.candidates < 15 ? b.candidates : 15;
   auto make_search = [&]() {
-    return SupplierSearch{t,
-                          Book<const Quote>{thrust::raw_pointer_cast(m.quotes.data()),
-                                            m.seller_index(m.quote_ghosts)},
-                          m.rng,
-                          step,
-                          every_step,
-                          rate,
-                          m_candidates};
+    return SupplierSearch{
+        t,
+        Book<const Quote>{thrust::raw_pointer_cast(m.scratch.search.quotes.data()),
+                          m.ranks.seller_index(m.ranks.quote_ghosts)},
+        m.rng,
+        step,
+        every_step,
+        rate,
+        m_candidates};
   };
-  const std::uint64_t firm0 = m.domain.firm_id(0), household0 = m.domain.household_id(0);
+  const std::uint64_t firm0 = m.ranks.domain.firm_id(0),
+                      household0 = m.ranks.domain.household_id(0);
   SearchDraws firm_draws, household_draws;
-  if (m.distributed()) {
+  if (m.ranks.distributed()) {
     // Firms search when their supplier rationed: their suppliers' quotes come first.
-    fetch_quotes(m, remote_sellers(m, {&m.firms.supplier}));
+    fetch_quotes(m, remote_sellers(m, {&m.economy.firms.supplier}));
     // Then every searching slot's candidates, drawn once and kept for the search, and its
     // current seller.
     const SupplierSearch search = make_search();
@@ -358,7 +360,7 @@ std::int64_t search_suppliers(Model& m, int step, double probability) {
     draw_searching(h.size, HouseholdSlots{search, h, household0}, household_draws);
     fetch_quotes(m, subtract_ids(remote_sellers(m, {&firm_draws.sellers, &household_draws.sellers,
                                                     &household_draws.current_of}),
-                                 m.quote_ghosts.ids));
+                                 m.ranks.quote_ghosts.ids));
   }
   const SupplierSearch search = make_search();
   const std::int64_t by_firms = thrust::transform_reduce(
@@ -370,7 +372,7 @@ std::int64_t search_suppliers(Model& m, int step, double probability) {
                                Search<HouseholdSlots>{HouseholdSlots{search, h, household0},
                                                       household_draws.view(m_candidates)},
                                std::int64_t{0}, thrust::plus<std::int64_t>());
-  return m.sum_over_ranks(by_firms + by_households);
+  return m.ranks.sum_over_ranks(by_firms + by_households);
 }
 
 }  // namespace entrepot

@@ -32,21 +32,21 @@ std::int64_t sum(const thrust::device_vector<T>& v) {
 
 }  // namespace
 
-void collect_statistics(Model& m, int step) {
+void collect_statistics(Model& m, int step, const TradeFlows& trade) {
   StepStatistics& st = m.stats;
   const int nr = m.tables.regions, ns = m.tables.sectors, nc = m.tables.countries;
   const int slots = m.tables.consumer_slots;
-  FirmStore::View f = m.firms.view();
-  ConsumerStore::View h = m.consumers.view();
+  FirmStore::View f = m.economy.firms.view();
+  ConsumerStore::View h = m.economy.consumers.view();
   st.step = step;
 
-  st.money = {sum(m.firms.cash), sum(m.consumers.cash), 0, 0};
-  m.sum_over_ranks(st.money.data(), 2);
-  for (std::int64_t g : m.government) st.money[2] += g;
-  for (std::int64_t o : m.owners) st.money[3] += o;
+  st.money = {sum(m.economy.firms.cash), sum(m.economy.consumers.cash), 0, 0};
+  m.ranks.sum_over_ranks(st.money.data(), 2);
+  for (std::int64_t g : m.economy.government) st.money[2] += g;
+  for (std::int64_t o : m.economy.owners) st.money[3] += o;
 
   // Bilateral flows, region level on the device, summed to countries here.
-  const std::vector<std::int64_t>& flows = m.host_flows;
+  const std::vector<std::int64_t>& flows = trade.bilateral;
   const std::size_t cube = static_cast<std::size_t>(nc) * nc * ns;
   st.trade_value.assign(cube, 0);
   st.trade_duty.assign(cube, 0);
@@ -57,8 +57,8 @@ void collect_statistics(Model& m, int step) {
     for (int o = 0; o < nr; ++o) {
       const int exporter = m.world.region_country[o];
       for (int s = 0; s < ns; ++s) {
-        const std::int64_t* cell = &flows[m.world.rrs(d, o, s) * kFlows];
-        const std::size_t out = (static_cast<std::size_t>(exporter) * nc + importer) * ns + s;
+        const std::int64_t* cell = &flows[m.world.rrs(o, d, s) * kFlows];
+        const std::size_t out = m.world.flow_cell(exporter, importer, s);
         st.trade_value[out] += cell[kFlowValue];
         st.trade_duty[out] += cell[kFlowDuty];
         st.trade_quantity[out] += cell[kFlowShipped];
@@ -71,10 +71,10 @@ void collect_statistics(Model& m, int step) {
   auto firms = totals_by_key<3>(f.size, nr, FirmRegion{ns, f.block}, FirmAccounts{f});
   auto unemployed = totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
   auto prices = totals_by_key<2>(f.size, nr * ns, FirmBlock{f.block}, BlockPrices{f});
-  m.sum_over_ranks(firms);
-  m.sum_over_ranks(unemployed);
-  m.sum_over_ranks(prices);
-  const std::vector<std::int64_t>& household = m.host_household_flows;
+  m.ranks.sum_over_ranks(firms);
+  m.ranks.sum_over_ranks(unemployed);
+  m.ranks.sum_over_ranks(prices);
+  const std::vector<std::int64_t>& household = trade.household;
 
   st.value_added.assign(nr, 0);
   st.employment.assign(nr, 0);
@@ -88,12 +88,14 @@ void collect_statistics(Model& m, int step) {
     st.value_added[r] = firms[r].v[0];
     st.employment[r] = firms[r].v[1];
     st.unemployment[r] = unemployed[r].v[0];
-    const std::int64_t people = m.consumer_start[r + 1] - m.consumer_start[r];
-    m.unemployment_rate[r] =
+    const std::int64_t people =
+        m.tables.host.consumer_start[r + 1] - m.tables.host.consumer_start[r];
+    m.economy.unemployment_rate[r] =
         people > 0 ? static_cast<double>(st.unemployment[r]) / static_cast<double>(people) : 0.0;
     if (firms[r].v[1] > 0)
-      m.mean_wage[r] = static_cast<double>(firms[r].v[2]) / static_cast<double>(firms[r].v[1]);
-    st.wage[r] = m.mean_wage[r] / static_cast<double>(kMoneyScale);
+      m.economy.mean_wage[r] =
+          static_cast<double>(firms[r].v[2]) / static_cast<double>(firms[r].v[1]);
+    st.wage[r] = m.economy.mean_wage[r] / static_cast<double>(kMoneyScale);
     double now = 0.0, base = 0.0;
     for (int c = 0; c < slots; ++c) {
       const std::size_t cell = static_cast<std::size_t>(r) * slots + c;
@@ -102,10 +104,10 @@ void collect_statistics(Model& m, int step) {
       st.consumed += got;
       if (got <= 0) continue;
       const double unit_value = static_cast<double>(spent) / static_cast<double>(got);
-      if (m.base_unit_value[cell] <= 0.0) m.base_unit_value[cell] = unit_value;
-      const double share = m.scenario.sectors[m.consumer_sector[c]].consumer_share;
+      if (m.economy.base_unit_value[cell] <= 0.0) m.economy.base_unit_value[cell] = unit_value;
+      const double share = m.scenario.sectors[m.tables.host.consumer_sector[c]].consumer_share;
       now += share * unit_value;
-      base += share * m.base_unit_value[cell];
+      base += share * m.economy.base_unit_value[cell];
     }
     st.cpi[r] = base > 0.0 ? now / base : 1.0;
     for (int s = 0; s < ns; ++s) {
@@ -116,10 +118,10 @@ void collect_statistics(Model& m, int step) {
                      : 0.0;
     }
   }
-  m.unemployment_device.assign(m.unemployment_rate.begin(), m.unemployment_rate.end());
 
-  std::int64_t goods[2] = {sum(m.firms.output), sum(m.firms.inventory) + sum(m.firms.input_stock)};
-  m.sum_over_ranks(goods, 2);
+  std::int64_t goods[2] = {sum(m.economy.firms.output),
+                           sum(m.economy.firms.inventory) + sum(m.economy.firms.input_stock)};
+  m.ranks.sum_over_ranks(goods, 2);
   st.produced = goods[0];
   st.melted = shipped - delivered;
   st.inventory = goods[1];

@@ -43,11 +43,12 @@ void build_tables(Model& m) {
   const AgentLayout layout = agent_layout(sc);
   const std::vector<std::int64_t>& firms = layout.firms;
   const std::vector<std::int64_t>& households = layout.households;
-  m.block_start.assign(firms.size() + 1, 0);
-  for (std::size_t b = 0; b < firms.size(); ++b) m.block_start[b + 1] = m.block_start[b] + firms[b];
-  m.consumer_start.assign(households.size() + 1, 0);
+  m.tables.host.block_start.assign(firms.size() + 1, 0);
+  for (std::size_t b = 0; b < firms.size(); ++b)
+    m.tables.host.block_start[b + 1] = m.tables.host.block_start[b] + firms[b];
+  m.tables.host.consumer_start.assign(households.size() + 1, 0);
   for (std::size_t r = 0; r < households.size(); ++r) {
-    m.consumer_start[r + 1] = m.consumer_start[r] + households[r];
+    m.tables.host.consumer_start[r + 1] = m.tables.host.consumer_start[r] + households[r];
   }
 
   // Recipe: each sector's inputs, largest first, in its K slots.
@@ -69,49 +70,50 @@ void build_tables(Model& m) {
 
   // Household slots: the sectors with a positive budget share.
   std::vector<double> share, markup, switching;
-  m.consumer_sector.clear();
+  m.tables.host.consumer_sector.clear();
   for (int s = 0; s < ns; ++s) {
     markup.push_back(sc.sectors[s].markup);
     switching.push_back(sc.sectors[s].switching_cost);
     if (sc.sectors[s].consumer_share > 0.0) {
-      m.consumer_sector.push_back(s);
+      m.tables.host.consumer_sector.push_back(s);
       share.push_back(sc.sectors[s].consumer_share);
     }
   }
-  t.consumer_slots = static_cast<int>(m.consumer_sector.size());
+  t.consumer_slots = static_cast<int>(m.tables.host.consumer_sector.size());
 
   t.region_country = to_device(w.region_country);
   t.region_tfp = to_device(tfp);
-  t.block_start = to_device(m.block_start);
-  t.consumer_start = to_device(m.consumer_start);
+  t.block_start = to_device(m.tables.host.block_start);
+  t.consumer_start = to_device(m.tables.host.consumer_start);
   t.input_sector = to_device(input_sector);
   t.input_amount = to_device(input_amount);
-  t.consumer_sector = to_device(m.consumer_sector);
+  t.consumer_sector = to_device(m.tables.host.consumer_sector);
   t.consumer_share = to_device(share);
   t.markup = to_device(markup);
   t.switching_cost = to_device(switching);
   // Iceberg costs: fixed for the run (agents/trade.h).
   const Behaviour& b = sc.behaviour;
-  m.iceberg.assign(static_cast<std::size_t>(nr) * nr * ns, 1.0);
+  m.tables.host.iceberg.assign(static_cast<std::size_t>(nr) * nr * ns, 1.0);
   for (int o = 0; o < nr; ++o) {
     for (int d = 0; d < nr; ++d) {
       const double km = w.distance_km[static_cast<std::size_t>(o) * nr + d];
       const bool border = w.region_country[o] != w.region_country[d];
       for (int s = 0; s < ns; ++s) {
         const Sector& sector = sc.sectors[s];
-        m.iceberg[w.rrs(o, d, s)] =
+        m.tables.host.iceberg[w.rrs(o, d, s)] =
             iceberg_cost(km, border, sector.digital, sector.transport_cost, b.distance_elasticity,
                          b.border_cost, b.data_flow_cost);
       }
     }
   }
-  t.iceberg = to_device(m.iceberg);
+  t.iceberg = to_device(m.tables.host.iceberg);
   m.refresh_trade_costs();
 }
 
 void Model::refresh_trade_costs() {
   const int nr = world.regions(), ns = world.sectors();
   const double gamma = scenario.behaviour.gravity_exponent;
+  const std::vector<double>& iceberg = tables.host.iceberg;
   std::vector<double> factor(iceberg.size()), duty(iceberg.size());
   std::vector<std::uint64_t> cdf(static_cast<std::size_t>(nr) * ns * nr, 0);
   for (int d = 0; d < nr; ++d) {
@@ -120,14 +122,15 @@ void Model::refresh_trade_costs() {
       double total = 0.0;
       for (int o = 0; o < nr; ++o) {
         const std::size_t cell = world.rrs(o, d, s);
-        const std::size_t pair = world.ccs(world.region_country[d], world.region_country[o], s);
+        const std::size_t pair =
+            world.flow_cell(world.region_country[o], world.region_country[d], s);
         const bool banned = world.banned[pair] != 0;
         duty[cell] = world.tariff[pair];
         factor[cell] = trade_factor(iceberg[cell], world.tariff[pair], banned);
         // Origin mass: the geometric mean of its sellers (each as likely to be found) and
         // its value added (bigger producers are better known).
-        const double sellers =
-            static_cast<double>(block_start[o * ns + s + 1] - block_start[o * ns + s]);
+        const double sellers = static_cast<double>(tables.host.block_start[o * ns + s + 1] -
+                                                   tables.host.block_start[o * ns + s]);
         const double mass = std::sqrt(sellers * scenario.regions[o].gdp_musd *
                                       scenario.sectors[s].value_added_share);
         const double km =

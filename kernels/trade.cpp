@@ -56,7 +56,7 @@ struct InputFlows {
   std::int64_t* flows;
   ENTREPOT_HD void operator()(int dest, int origin, int input, const std::int64_t* v) const {
     for (int x = 0; x < kFlows; ++x) {
-      if (v[x] != 0) atomic_add(&flows[t.rrs(dest, origin, input) * kFlows + x], v[x]);
+      if (v[x] != 0) atomic_add(&flows[t.rrs(origin, dest, input) * kFlows + x], v[x]);
     }
   }
 };
@@ -203,90 +203,92 @@ struct CloseBooks {
 }  // namespace
 
 Book<Offer> round_book(Model& m, bool second) {
-  return Book<Offer>{thrust::raw_pointer_cast(second ? m.spill_offers.data() : m.offers.data()),
-                     m.seller_index(m.offer_ghosts)};
+  return Book<Offer>{thrust::raw_pointer_cast(second ? m.scratch.trade.spill_offers.data()
+                                                     : m.scratch.trade.offers.data()),
+                     m.ranks.seller_index(m.ranks.offer_ghosts)};
 }
 
-void trade(Model& m, int step) {
-  FirmStore& firms = m.firms;
+TradeFlows trade(Model& m, int step) {
+  FirmStore& firms = m.economy.firms;
+  TradeScratch& scratch = m.scratch.trade;
   thrust::fill(firms.input_cost.begin(), firms.input_cost.end(), 0);
-  thrust::fill(m.flows.begin(), m.flows.end(), 0);
-  thrust::fill(m.household_flows.begin(), m.household_flows.end(), 0);
+  thrust::fill(scratch.flows.begin(), scratch.flows.end(), 0);
+  thrust::fill(scratch.household_flows.begin(), scratch.household_flows.end(), 0);
   const TablesView t = m.tables.view();
   FirmStore::View f = firms.view();
-  m.offer_ghosts.clear();
-  m.offers.resize(f.size);
-  m.spill_offers.resize(f.size);
+  m.ranks.offer_ghosts.clear();
+  scratch.offers.resize(f.size);
+  scratch.spill_offers.resize(f.size);
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + f.size,
-                   OpenBooks{t, f, thrust::raw_pointer_cast(m.offers.data()),
-                             thrust::raw_pointer_cast(m.spill_offers.data())});
-  if (m.distributed()) open_ghost_books(m);
+                   OpenBooks{t, f, thrust::raw_pointer_cast(scratch.offers.data()),
+                             thrust::raw_pointer_cast(scratch.spill_offers.data())});
+  if (m.ranks.distributed()) open_ghost_books(m);
 
   // Orders first, so firms' and households' purchases compete for one stock.
   thrust::for_each(first, first + f.size * kInputSlots, OrderInputs{f, round_book(m, false)});
   order_consumption(m);
-  if (m.distributed()) total_orders(m);
+  if (m.ranks.distributed()) total_orders(m);
   // Round one, then the orders round two places with other sellers. Over several ranks,
   // those sellers' round-one totals are fetched in between (the book grows: the spill
   // seller reads it afresh).
   auto spill_seller = [&]() { return SpillSeller{t, round_book(m, false), m.rng, step}; };
   settle_inputs(m, spill_seller(), false);
   settle_consumption(m, spill_seller(), false);
-  if (m.distributed()) fetch_spill_sellers(m, step);
+  if (m.ranks.distributed()) fetch_spill_sellers(m, step);
   const SpillSeller spill = spill_seller();
   spill_inputs(m, spill);
   spill_consumption(m, spill);
-  if (m.distributed()) return_sales(m, false);
-  Offer* offers = thrust::raw_pointer_cast(m.offers.data());
-  Offer* spill_offers = thrust::raw_pointer_cast(m.spill_offers.data());
+  if (m.ranks.distributed()) return_sales(m, false);
+  Offer* offers = thrust::raw_pointer_cast(scratch.offers.data());
+  Offer* spill_offers = thrust::raw_pointer_cast(scratch.spill_offers.data());
   thrust::for_each(first, first + f.size, CloseFirstRound{offers, spill_offers});
-  if (m.distributed()) open_ghost_spill_round(m);
+  if (m.ranks.distributed()) open_ghost_spill_round(m);
   settle_consumption(m, spill, true);
   settle_inputs(m, spill, true);
-  if (m.distributed()) return_sales(m, true);
+  if (m.ranks.distributed()) return_sales(m, true);
   thrust::for_each(first, first + f.size, CloseBooks{f, offers, spill_offers});
 
   // Flows of all ranks' buyers; duty belongs to the importer's government.
-  m.host_flows = to_host(m.flows);
-  m.sum_over_ranks(m.host_flows.data(), m.host_flows.size());
-  m.host_household_flows = to_host(m.household_flows);
-  m.sum_over_ranks(m.host_household_flows.data(), m.host_household_flows.size());
+  TradeFlows flows{to_host(scratch.flows), to_host(scratch.household_flows)};
+  m.ranks.sum_over_ranks(flows.bilateral.data(), flows.bilateral.size());
+  m.ranks.sum_over_ranks(flows.household.data(), flows.household.size());
   const int nr = t.regions, ns = t.sectors;
   for (int d = 0; d < nr; ++d) {
     for (int o = 0; o < nr; ++o) {
       for (int s = 0; s < ns; ++s) {
-        m.government[m.world.region_country[d]] +=
-            m.host_flows[t.rrs(d, o, s) * kFlows + kFlowDuty];
+        m.economy.government[m.world.region_country[d]] +=
+            flows.bilateral[t.rrs(o, d, s) * kFlows + kFlowDuty];
       }
     }
   }
+  return flows;
 }
 
 void settle_inputs(Model& m, const SpillSeller& spill, bool second) {
-  FirmStore::View f = m.firms.view();
+  FirmStore::View f = m.economy.firms.view();
   if (f.size == 0) return;
   const TablesView t = m.tables.view();
   settle_buyers<BuyInputs>(f.size, m.trade_chunk, Settle{t, round_book(m, second)},
                            InputRound{t, f, round_book(m, false)}, spill, second,
-                           InputFlows{t, thrust::raw_pointer_cast(m.flows.data())},
-                           std::uint64_t{m.domain.firm_id(0)});
+                           InputFlows{t, thrust::raw_pointer_cast(m.scratch.trade.flows.data())},
+                           std::uint64_t{m.ranks.domain.firm_id(0)});
 }
 
 void spill_inputs(Model& m, const SpillSeller& spill) {
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(
-      first, first + m.firms.size,
-      SpillInputs{ShortInputs{InputRound{m.tables.view(), m.firms.view(), round_book(m, false)}},
-                  spill, round_book(m, true), m.domain.firm_id(0)});
+  thrust::for_each(first, first + m.economy.firms.size,
+                   SpillInputs{ShortInputs{InputRound{m.tables.view(), m.economy.firms.view(),
+                                                      round_book(m, false)}},
+                               spill, round_book(m, true), m.ranks.domain.firm_id(0)});
 }
 
 std::vector<std::int64_t> spill_candidates_of_firms(Model& m, const SpillSeller& spill) {
-  FirmStore::View f = m.firms.view();
+  FirmStore::View f = m.economy.firms.view();
   return collect_ids(
       m, f.size,
       ShortInputSlots{ShortInputs{InputRound{m.tables.view(), f, round_book(m, false)}}, spill,
-                      m.domain.firm_id(0), m.owned_index()});
+                      m.ranks.domain.firm_id(0), m.ranks.owned_index()});
 }
 
 }  // namespace entrepot

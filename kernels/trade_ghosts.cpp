@@ -124,7 +124,7 @@ thrust::device_vector<std::int64_t> places(const Model& m, const std::vector<std
   const thrust::device_vector<std::int64_t> device_ids = on_device(ids);
   thrust::device_vector<std::int64_t> out(ids.size());
   thrust::transform(device_ids.begin(), device_ids.end(), out.begin(),
-                    PlaceOf{m.seller_index(m.offer_ghosts)});
+                    PlaceOf{m.ranks.seller_index(m.ranks.offer_ghosts)});
   return out;
 }
 
@@ -150,10 +150,10 @@ void add_ghosts(Model& m, const std::vector<std::int64_t>& ids, const Words& wor
   for (bool round_two : {false, true}) {
     thrust::transform(first, first + ids.size(), offers.begin(),
                       OpeningOffer{thrust::raw_pointer_cast(words.data()), width, round_two});
-    keys = merge_ghosts(round_two ? m.spill_offers : m.offers, m.firms.size, m.offer_ghosts,
-                        new_ids, offers);
+    keys = merge_ghosts(round_two ? m.scratch.trade.spill_offers : m.scratch.trade.offers,
+                        m.economy.firms.size, m.ranks.offer_ghosts, new_ids, offers);
   }
-  m.offer_ghosts.assign(merge_ids(m.offer_ghosts.ids, ids), std::move(keys));
+  m.ranks.offer_ghosts.assign(merge_ids(m.ranks.offer_ghosts.ids, ids), std::move(keys));
 }
 
 // What this rank's buyers did at a list's sellers, sent to the owners and added there.
@@ -169,9 +169,10 @@ void send_to_owners(Model& m, const SellerExchange& x, thrust::device_vector<Off
   const Words received = words_to_owners(m, x, words, width);
   if (received.empty()) return;
   const thrust::device_vector<std::int64_t> ids = on_device(x.asked());
-  thrust::for_each(first, first + ids.size(),
-                   AddWords{raw(book), thrust::raw_pointer_cast(ids.data()),
-                            thrust::raw_pointer_cast(received.data()), m.domain.firm_first, sales});
+  thrust::for_each(
+      first, first + ids.size(),
+      AddWords{raw(book), thrust::raw_pointer_cast(ids.data()),
+               thrust::raw_pointer_cast(received.data()), m.ranks.domain.firm_first, sales});
 }
 
 // Totals the owners answered, onto a list's entries in `book`.
@@ -187,55 +188,62 @@ void set_totals(Model& m, const SellerExchange& x, thrust::device_vector<Offer>&
 }  // namespace
 
 void open_ghost_books(Model& m) {
-  SellerExchange& x = *m.offer_exchange;
+  SellerExchange& x = *m.ranks.offer_exchange;
   x.ask(linked_sellers(m));
-  add_ghosts(m, x.ghosts(),
-             answer_words(m, x, pack_owned(m, x.asked(), 3, PackOpening{raw(m.offers)}), 3), 3);
+  add_ghosts(
+      m, x.ghosts(),
+      answer_words(m, x, pack_owned(m, x.asked(), 3, PackOpening{raw(m.scratch.trade.offers)}), 3),
+      3);
 }
 
 void total_orders(Model& m) {
-  SellerExchange& x = *m.offer_exchange;
-  send_to_owners(m, x, m.offers, false);
-  set_totals(m, x, m.offers,
-             answer_words(m, x, pack_owned(m, x.asked(), 1, PackOrders{raw(m.offers)}), 1), false);
+  SellerExchange& x = *m.ranks.offer_exchange;
+  send_to_owners(m, x, m.scratch.trade.offers, false);
+  set_totals(
+      m, x, m.scratch.trade.offers,
+      answer_words(m, x, pack_owned(m, x.asked(), 1, PackOrders{raw(m.scratch.trade.offers)}), 1),
+      false);
 }
 
 void fetch_spill_sellers(Model& m, int step) {
-  SellerExchange& x = *m.spill_exchange;
+  SellerExchange& x = *m.ranks.spill_exchange;
   // The sellers that short slots will try: their round-one totals decide the second seller.
   const SpillSeller spill{m.tables.view(), round_book(m, false), m.rng, step};
   x.ask(subtract_ids(
       merge_ids(spill_candidates_of_firms(m, spill), spill_candidates_of_households(m, spill)),
-      m.offer_ghosts.ids));
-  add_ghosts(m, x.ghosts(),
-             answer_words(m, x, pack_owned(m, x.asked(), 4, PackRoundOne{raw(m.offers)}), 4), 4);
+      m.ranks.offer_ghosts.ids));
+  add_ghosts(
+      m, x.ghosts(),
+      answer_words(m, x, pack_owned(m, x.asked(), 4, PackRoundOne{raw(m.scratch.trade.offers)}), 4),
+      4);
 }
 
 void return_sales(Model& m, bool second) {
   if (second) {
-    send_to_owners(m, *m.round_two_exchange, m.spill_offers, true);
+    send_to_owners(m, *m.ranks.round_two_exchange, m.scratch.trade.spill_offers, true);
     return;
   }
-  send_to_owners(m, *m.offer_exchange, m.offers, true);
+  send_to_owners(m, *m.ranks.offer_exchange, m.scratch.trade.offers, true);
   // The sellers given round-two orders, and those orders.
-  const std::size_t owned = m.firms.size;
-  thrust::device_vector<std::int64_t> ordered(m.offer_ghosts.size());
+  const std::size_t owned = m.economy.firms.size;
+  thrust::device_vector<std::int64_t> ordered(m.ranks.offer_ghosts.size());
   auto first = thrust::counting_iterator<std::size_t>(0);
-  auto end = thrust::copy_if(first, first + m.offer_ghosts.size(), ordered.begin(),
-                             Ordered{raw(m.spill_offers), owned});
+  auto end = thrust::copy_if(first, first + m.ranks.offer_ghosts.size(), ordered.begin(),
+                             Ordered{raw(m.scratch.trade.spill_offers), owned});
   ordered.resize(static_cast<std::size_t>(end - ordered.begin()));
   const std::vector<std::int64_t> at = to_host(ordered);
   std::vector<std::int64_t> chosen(at.size());
-  for (std::size_t i = 0; i < at.size(); ++i) chosen[i] = m.offer_ghosts.ids[at[i]];
-  m.round_two_exchange->ask(chosen);
-  send_to_owners(m, *m.round_two_exchange, m.spill_offers, false);
+  for (std::size_t i = 0; i < at.size(); ++i) chosen[i] = m.ranks.offer_ghosts.ids[at[i]];
+  m.ranks.round_two_exchange->ask(chosen);
+  send_to_owners(m, *m.ranks.round_two_exchange, m.scratch.trade.spill_offers, false);
 }
 
 void open_ghost_spill_round(Model& m) {
-  SellerExchange& x = *m.round_two_exchange;
+  SellerExchange& x = *m.ranks.round_two_exchange;
   set_totals(
-      m, x, m.spill_offers,
-      answer_words(m, x, pack_owned(m, x.asked(), 2, PackSpillRound{raw(m.spill_offers)}), 2),
+      m, x, m.scratch.trade.spill_offers,
+      answer_words(
+          m, x, pack_owned(m, x.asked(), 2, PackSpillRound{raw(m.scratch.trade.spill_offers)}), 2),
       true);
 }
 

@@ -75,7 +75,7 @@ struct ConsumptionFlows {
   std::int64_t* flows;
   std::int64_t* household;  // [region][slot][spent, delivered]
   ENTREPOT_HD void operator()(int dest, int origin, int c, const std::int64_t* v) const {
-    const std::size_t cell = t.rrs(dest, origin, t.consumer_sector[c]) * kFlows;
+    const std::size_t cell = t.rrs(origin, dest, t.consumer_sector[c]) * kFlows;
     for (int x = 0; x < kFlows; ++x) {
       if (v[x] != 0) atomic_add(&flows[cell + x], v[x]);
     }
@@ -195,40 +195,41 @@ struct ShortHouseholdSlots {
 }  // namespace
 
 std::vector<std::int64_t> spill_candidates_of_households(Model& m, const SpillSeller& spill) {
-  return collect_ids(
-      m, m.consumers.size,
-      ShortHouseholdSlots{m.consumers.view(), spill, m.domain.household_id(0), m.owned_index()});
+  return collect_ids(m, m.economy.consumers.size,
+                     ShortHouseholdSlots{m.economy.consumers.view(), spill,
+                                         m.ranks.domain.household_id(0), m.ranks.owned_index()});
 }
 
 void spill_consumption(Model& m, const SpillSeller& spill) {
   const Behaviour& b = m.scenario.behaviour;
   HouseholdCosts costs{m.tables.view(), round_book(m, false)};
-  FirstRound round{costs, m.consumers.view(), b.consume_income, b.consume_wealth};
+  FirstRound round{costs, m.economy.consumers.view(), b.consume_income, b.consume_wealth};
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + m.consumers.size,
-                   SpillConsumption{round, spill, round_book(m, true), m.domain.household_id(0)});
+  thrust::for_each(
+      first, first + m.economy.consumers.size,
+      SpillConsumption{round, spill, round_book(m, true), m.ranks.domain.household_id(0)});
 }
 
 void order_consumption(Model& m) {
   const Behaviour& b = m.scenario.behaviour;
   HouseholdCosts costs{m.tables.view(), round_book(m, false)};
-  FirstRound round{costs, m.consumers.view(), b.consume_income, b.consume_wealth};
+  FirstRound round{costs, m.economy.consumers.view(), b.consume_income, b.consume_wealth};
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + m.consumers.size, OrderConsumption{round});
+  thrust::for_each(first, first + m.economy.consumers.size, OrderConsumption{round});
 }
 
 void settle_consumption(Model& m, const SpillSeller& spill, bool second) {
   const Behaviour& b = m.scenario.behaviour;
   const TablesView t = m.tables.view();
-  ConsumerStore::View h = m.consumers.view();
+  ConsumerStore::View h = m.economy.consumers.view();
   if (h.size == 0) return;
   HouseholdCosts costs{t, round_book(m, false)};
   FirstRound round{costs, h, b.consume_income, b.consume_wealth};
   settle_buyers<BuyConsumption>(
       h.size, m.trade_chunk, round, spill, Settle{t, round_book(m, second)}, second,
-      ConsumptionFlows{t, thrust::raw_pointer_cast(m.flows.data()),
-                       thrust::raw_pointer_cast(m.household_flows.data())},
-      std::uint64_t{m.domain.household_id(0)});
+      ConsumptionFlows{t, thrust::raw_pointer_cast(m.scratch.trade.flows.data()),
+                       thrust::raw_pointer_cast(m.scratch.trade.household_flows.data())},
+      std::uint64_t{m.ranks.domain.household_id(0)});
 }
 
 }  // namespace entrepot

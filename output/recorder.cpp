@@ -195,7 +195,7 @@ void write_world(hid_t file_id, const World& world, h5::DimensionScales& scales,
                    std::string("ad-valorem tariff rate at step 0 (0.1 = 10 %)"), file);
   }
   scales.attach(file_id, "/world/base_tariff",
-                {"/world/importer", "/world/exporter", "/world/sector"});
+                {"/world/exporter", "/world/importer", "/world/sector"});
 }
 
 }  // namespace

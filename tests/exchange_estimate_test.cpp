@@ -21,10 +21,10 @@ TEST(ExchangeEstimate, CountsRemoteLinksAndDistinctSellersPerRank) {
   World world(sc);
   Model model(sc, world);
   for (int step = 1; step <= 3; ++step) model.step(step);
-  const auto supplier = to_host(model.firms.supplier);
-  const auto retailer = to_host(model.consumers.retailer);
-  const std::int64_t nf = static_cast<std::int64_t>(model.firms.size);
-  const std::int64_t nh = static_cast<std::int64_t>(model.consumers.size);
+  const auto supplier = to_host(model.economy.firms.supplier);
+  const auto retailer = to_host(model.economy.consumers.retailer);
+  const std::int64_t nf = static_cast<std::int64_t>(model.economy.firms.size);
+  const std::int64_t nh = static_cast<std::int64_t>(model.economy.consumers.size);
 
   for (int ranks = 1; ranks <= 4; ++ranks) {
     const Partition p = partition_agents(sc, ranks);

@@ -29,7 +29,7 @@ std::int64_t device_sum(const thrust::device_vector<T>& v) {
 
 // Goods held by firms: output inventories plus input stocks (goods micro-units).
 std::int64_t goods_held(const Model& m) {
-  return device_sum(m.firms.inventory) + device_sum(m.firms.input_stock);
+  return device_sum(m.economy.firms.inventory) + device_sum(m.economy.firms.input_stock);
 }
 
 // Success, or the first entry of `values` below zero and how many there are.
@@ -77,12 +77,12 @@ class InvariantChecker {
     previous_goods_ = goods;
 
     // No negative cash, inventory or stock; prices positive and finite.
-    EXPECT_TRUE(none_negative(to_host(m_.firms.cash), "firm cash"));
-    EXPECT_TRUE(none_negative(to_host(m_.firms.inventory), "firm inventories"));
-    EXPECT_TRUE(none_negative(to_host(m_.firms.input_stock), "firm input stocks"));
-    EXPECT_TRUE(none_negative(to_host(m_.consumers.cash), "household cash"));
-    EXPECT_TRUE(none_negative(to_host(m_.firms.employees), "firm staff counts"));
-    const std::vector<double> price = to_host(m_.firms.price);
+    EXPECT_TRUE(none_negative(to_host(m_.economy.firms.cash), "firm cash"));
+    EXPECT_TRUE(none_negative(to_host(m_.economy.firms.inventory), "firm inventories"));
+    EXPECT_TRUE(none_negative(to_host(m_.economy.firms.input_stock), "firm input stocks"));
+    EXPECT_TRUE(none_negative(to_host(m_.economy.consumers.cash), "household cash"));
+    EXPECT_TRUE(none_negative(to_host(m_.economy.firms.employees), "firm staff counts"));
+    const std::vector<double> price = to_host(m_.economy.firms.price);
     std::size_t bad_prices = 0, first_bad = 0;
     for (std::size_t j = 0; j < price.size(); ++j) {
       if (std::isfinite(price[j]) && price[j] > 0.0) continue;
@@ -106,10 +106,10 @@ class InvariantChecker {
   void check_labour() {
     const StepStatistics& st = m_.stats;
     const int regions = m_.tables.regions, sectors = m_.tables.sectors;
-    const std::vector<std::int32_t> employer = to_host(m_.consumers.employer);
-    const std::vector<std::uint16_t> home = to_host(m_.consumers.region);
-    const std::vector<std::int32_t> block = to_host(m_.firms.block);
-    const std::vector<std::int32_t> staff = to_host(m_.firms.employees);
+    const std::vector<std::int32_t> employer = to_host(m_.economy.consumers.employer);
+    const std::vector<std::uint16_t> home = to_host(m_.economy.consumers.region);
+    const std::vector<std::int32_t> block = to_host(m_.economy.firms.block);
+    const std::vector<std::int32_t> staff = to_host(m_.economy.firms.employees);
     std::vector<std::int32_t> named(block.size(), 0);
     std::size_t elsewhere = 0, dangling = 0;
     for (std::size_t n = 0; n < employer.size(); ++n) {
@@ -131,7 +131,8 @@ class InvariantChecker {
     ASSERT_EQ(st.employment.size(), static_cast<std::size_t>(regions));
     ASSERT_EQ(st.unemployment.size(), static_cast<std::size_t>(regions));
     for (int r = 0; r < regions; ++r) {
-      const std::int64_t people = m_.consumer_start[r + 1] - m_.consumer_start[r];
+      const std::int64_t people =
+          m_.tables.host.consumer_start[r + 1] - m_.tables.host.consumer_start[r];
       EXPECT_EQ(st.employment[r] + st.unemployment[r], people) << "region " << r;
       EXPECT_GE(st.employment[r], 0) << "region " << r;
       EXPECT_GE(st.unemployment[r], 0) << "region " << r;
@@ -147,8 +148,8 @@ class InvariantChecker {
 void run_checked(const Scenario& scenario, int steps) {
   World world(scenario);
   Model model(scenario, world);
-  ASSERT_GT(model.firms.size, 0u);
-  ASSERT_GT(model.consumers.size, 0u);
+  ASSERT_GT(model.economy.firms.size, 0u);
+  ASSERT_GT(model.economy.consumers.size, 0u);
   ASSERT_GT(model.initial_money, 0);
   InvariantChecker checker(model);
   std::int64_t produced = 0, traded = 0;

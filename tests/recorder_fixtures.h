@@ -63,7 +63,7 @@ class TinyWorld {
     for (int i = 0; i < countries; ++i) {
       for (int e = 0; e < countries; ++e) {
         for (int s = 0; s < sectors; ++s)
-          world->base_tariff[world->ccs(i, e, s)] = i + e / 8.0 + s / 64.0;
+          world->base_tariff[world->flow_cell(e, i, s)] = i + e / 8.0 + s / 64.0;
       }
     }
   }

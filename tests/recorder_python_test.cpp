@@ -96,7 +96,7 @@ ds.close()
 
 world = xr.open_dataset(path, group="world", engine="h5netcdf")
 assert world.distance_km.dims == ("origin", "destination")
-assert world.base_tariff.dims == ("importer", "exporter", "sector")
+assert world.base_tariff.dims == ("exporter", "importer", "sector")
 assert float(world.base_tariff.sel(importer="BAX", exporter="AAX", sector="sector2")) == 1 + 2 / 64
 assert list(world.region_country.values) == [0, 0, 1, 1]
 assert list(world.country_name.values) == ["Country AAX", "Country BAX"]

@@ -108,27 +108,28 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
   tariff.assign(static_cast<std::size_t>(nc) * nc * ns, 0.0);
   for (const TariffRule& rule : scenario.mfn) {
     for_each_cell(rule.importer, -1, rule.sectors, nc, ns,
-                  [&](int i, int e, int s) { tariff[ccs(i, e, s)] = rule.rate; });
+                  [&](int i, int e, int s) { tariff[flow_cell(e, i, s)] = rule.rate; });
   }
   for (int i = 0; i < nc; ++i) {
     for (int e = 0; e < nc; ++e) {
       double factor = 1.0;
       if (i != e &&
           shares_bloc(scenario.countries[i], scenario.countries[e], scenario.blocs, factor)) {
-        for (int s = 0; s < ns; ++s) tariff[ccs(i, e, s)] = tariff[ccs(i, e, s)] * factor;
+        for (int s = 0; s < ns; ++s)
+          tariff[flow_cell(e, i, s)] = tariff[flow_cell(e, i, s)] * factor;
       }
     }
   }
   for (const TariffRule& rule : scenario.bilateral) {
     for_each_cell(rule.importer, rule.exporter, rule.sectors, nc, ns,
-                  [&](int i, int e, int s) { tariff[ccs(i, e, s)] = rule.rate; });
+                  [&](int i, int e, int s) { tariff[flow_cell(e, i, s)] = rule.rate; });
   }
   base_tariff = tariff;
 
   banned.assign(static_cast<std::size_t>(nc) * nc * ns, 0);
   for (const ExportBan& ban : scenario.export_bans) {
     for_each_cell(ban.importer, ban.exporter, ban.sectors, nc, ns,
-                  [&](int i, int e, int s) { banned[ccs(i, e, s)] = 1; });
+                  [&](int i, int e, int s) { banned[flow_cell(e, i, s)] = 1; });
   }
   event_start_.resize(scenario.events.size());
 }
@@ -141,7 +142,7 @@ bool World::apply_policy(int step) {
     if (step < event.step || step >= event.step + std::max(1, event.phase_in)) continue;
     if (event.kind == EventKind::export_ban) {
       for_each_cell(event.importer, event.exporter, event.sectors, nc, ns,
-                    [&](int i, int e, int s) { banned[ccs(i, e, s)] = 1; });
+                    [&](int i, int e, int s) { banned[flow_cell(e, i, s)] = 1; });
       changed = true;
       continue;
     }
@@ -150,7 +151,7 @@ bool World::apply_policy(int step) {
     if (step == event.step) {
       start.clear();
       for_each_cell(event.importer, event.exporter, event.sectors, nc, ns,
-                    [&](int i, int e, int s) { start.push_back(tariff[ccs(i, e, s)]); });
+                    [&](int i, int e, int s) { start.push_back(tariff[flow_cell(e, i, s)]); });
     }
     // Move by an equal share of the way each step, so events that overlap on the same
     // cells add up instead of overwriting each other.
@@ -159,7 +160,7 @@ bool World::apply_policy(int step) {
     for_each_cell(event.importer, event.exporter, event.sectors, nc, ns, [&](int i, int e, int s) {
       const double from = start[cell++];
       const double target = event.add ? from + event.rate : event.rate;
-      tariff[ccs(i, e, s)] += (target - from) / steps;
+      tariff[flow_cell(e, i, s)] += (target - from) / steps;
     });
     changed = true;
   }

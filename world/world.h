@@ -26,17 +26,20 @@ class World {
   std::size_t rrs(int origin, int dest, int sector) const {
     return (static_cast<std::size_t>(origin) * regions() + dest) * sectors() + sector;
   }
-  std::size_t ccs(int importer, int exporter, int sector) const {
-    return (static_cast<std::size_t>(importer) * countries() + exporter) * sectors() + sector;
+  // Every trade table, from the tariffs to /series, is laid out exporter × importer × sector:
+  // the cell of a flow from `exporter` to `importer` in `sector`. Region tables likewise
+  // (rrs: origin × destination × sector).
+  std::size_t flow_cell(int exporter, int importer, int sector) const {
+    return (static_cast<std::size_t>(exporter) * countries() + importer) * sectors() + sector;
   }
 
   // Names and coordinates (also written to /world in the output).
   std::vector<std::string> country_code, country_name, region_name, sector_name;
   std::vector<int> region_country;
   std::vector<double> distance_km;   // region × region, great-circle
-  std::vector<double> tariff;        // importer × exporter × sector, current rate
+  std::vector<double> tariff;        // of the importer on the exporter: flow_cell(e, i, s), now
   std::vector<double> base_tariff;   // the same at step 0
-  std::vector<std::uint8_t> banned;  // exporter × importer × sector as importer-major: ccs(i,e,s)
+  std::vector<std::uint8_t> banned;  // exports banned: flow_cell(e, i, s)
 
   const Scenario& scenario() const { return *scenario_; }
 

@@ -1,0 +1,25 @@
+// The economy's lasting state: exactly what carries from one step to the next, and so
+// exactly what a checkpoint saves. Everything else a Model holds is rebuilt from the
+// scenario and the world (tables, the rank exchange) or lives within one phase (scratch).
+// The policy in force (tariffs, bans, phase-ins under way) is the World's (world/world.h).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "agents/stores.h"
+
+namespace entrepot {
+
+struct Economy {
+  FirmStore firms;
+  ConsumerStore consumers;
+  // Accounts of governments (per country) and owners (per region), money.
+  std::vector<std::int64_t> government, owners;
+  // Regional conditions from the previous step, read by this step's rules: unemployment
+  // rate, mean wage paid (money micro-units), and the CPI base (region × household slot).
+  std::vector<double> unemployment_rate, mean_wage, base_unit_value;
+  int step = 0;  // steps completed
+};
+
+}  // namespace entrepot

@@ -1,0 +1,84 @@
+// What lives within one step: the books of the trade rounds, the search's quotes, the
+// labour market's applicants and mirrors, and the flows the trade returns. Sized and
+// refilled by the phases that use them; nothing here is carried to the next step.
+#pragma once
+
+#include <thrust/device_vector.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace entrepot {
+
+// A seller as buyers see it in one trade round, with what that round sold, in one cache
+// line: a purchase reads and updates a single line instead of a handful of arrays.
+struct Offer {
+  double price;
+  std::int64_t stock;    // what this round shares out
+  std::int64_t orders;   // ordered from the seller this round
+  std::int64_t shipped;  // goods shipped this round
+  std::int64_t sales;    // money received this round
+  std::int64_t exports;  // of which from foreign buyers
+  std::int32_t origin;   // the seller's region
+};
+
+// A seller as searching buyers see it: 16 bytes, so a candidate is one random read.
+struct Quote {
+  double price;
+  std::int32_t origin;     // the seller's region
+  std::int32_t rationing;  // 1 if it shipped less than was ordered last step
+};
+
+// Flow accumulator components, per (origin region, destination region, sector): the one
+// orientation of trade tables (World::flow_cell).
+enum Flow : int { kFlowValue = 0, kFlowDuty = 1, kFlowShipped = 2, kFlowDelivered = 3, kFlows = 4 };
+
+// What the trade of one step moved, summed over ranks: value, duty, goods shipped and
+// delivered per (origin, destination, sector) cell, and per (region, household slot) what
+// households spent (duty included) and received. Phase 6 returns it; phase 9 reads it.
+struct TradeFlows {
+  std::vector<std::int64_t> bilateral;  // [((o·R + d)·S + s)·kFlows + f]
+  std::vector<std::int64_t> household;  // [(r·slots + c)·2]: spent, delivered
+};
+
+struct TradeScratch {
+  thrust::device_vector<std::int64_t> flows;            // TradeFlows::bilateral, this rank's
+  thrust::device_vector<std::int64_t> household_flows;  // TradeFlows::household, this rank's
+  thrust::device_vector<Offer> offers, spill_offers;    // the two rounds: owned, then ghosts
+};
+
+struct SearchScratch {
+  // Sellers as the search saw them: owned, then ghosts. Plan reads them in the same step
+  // (prices do not change in between).
+  thrust::device_vector<Quote> quotes;
+};
+
+struct LabourScratch {
+  thrust::device_vector<std::int64_t> applicants;  // household ids
+  thrust::device_vector<std::uint64_t> applicant_key;
+  thrust::device_vector<std::int32_t> applicant_rank;
+  // Firm fields over [domain.labour_first, labour_end), for the labour market and incomes.
+  thrust::device_vector<std::int64_t> employees, demand, wage_paid, exited, vacancies;
+};
+
+struct Scratch {
+  SearchScratch search;
+  LabourScratch labour;
+  TradeScratch trade;
+};
+
+// Buyers per thread of the settling passes, by default (Model::trade_chunk). One thread
+// settles a chunk in order, tallying flows in a local table (LocalFlows); 0 means one
+// thread per buyer adding each purchase's flows where they belong (DirectFlows). Any value
+// gives the same bytes (int64 sums). CPU threads take long chunks, so the table is flushed
+// rarely. A GPU needs hundreds of thousands of threads: 4096 buyers each would leave it
+// mostly idle, so it takes short chunks (a first guess until measured: `entrepot bench
+// --trade-chunk` compares the choices, and scripts/device-check runs that comparison).
+#if defined(ENTREPOT_BACKEND_CUDA)
+inline constexpr std::size_t kTradeChunk = 64;
+#else
+inline constexpr std::size_t kTradeChunk = 4096;
+#endif
+
+}  // namespace entrepot

@@ -1,0 +1,125 @@
+// The tables derived from the world and the policy in force, as kernels read them: the
+// agent layout, input recipes, household budget slots, trade costs and search weights.
+// Rebuilt from the scenario and the world (kernels/tables.cpp), never saved.
+#pragma once
+
+#include <thrust/device_vector.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "base/backend.h"
+
+namespace entrepot {
+
+// Read-only tables as kernels see them.
+struct TablesView {
+  int regions, sectors, countries, consumer_slots;
+  bool any_ban;  // whether some flow is banned now (most steps of most runs: no)
+  const std::int32_t* region_country;
+  const double* region_tfp;
+  const std::int64_t* block_start;  // firms of block b = r·S+s: [block_start[b], block_start[b+1])
+  const std::int64_t* consumer_start;   // consumers of region r: [consumer_start[r], …[r+1])
+  const std::int32_t* input_sector;     // [s·K + k], −1 when unused
+  const double* input_amount;           // a[k][s]
+  const std::int32_t* consumer_sector;  // sector of each household slot
+  const double* consumer_share;         // β of each household slot
+  const double* markup;
+  const double* switching_cost;
+  const double* iceberg;            // [(o·R + d)·S + s]
+  const double* trade_factor;       // τ(1+t), +∞ when banned
+  const double* duty_rate;          // t of the importer on the exporter
+  const std::uint64_t* origin_cdf;  // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
+
+  // The region of a seller, from the block layout alone (the last block starting at or
+  // before the id holds it; empty blocks start where the next one does).
+  ENTREPOT_HD int origin_of(std::int64_t seller) const {
+    int lo = 0, hi = regions * sectors - 1;
+    while (lo < hi) {
+      const int mid = (lo + hi + 1) / 2;
+      if (block_start[mid] <= seller) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo / sectors;
+  }
+
+  ENTREPOT_HD std::size_t rrs(int o, int d, int s) const {
+    return (static_cast<std::size_t>(o) * regions + d) * sectors + s;
+  }
+
+  // A seller of `sector` found by a buyer in `dest` from two random words: the origin
+  // region from the gravity table, then a seller uniformly in that (region, sector) block.
+  // −1 when no origin is reachable.
+  ENTREPOT_HD std::int32_t find_seller(int dest, int sector, std::uint32_t origin_word,
+                                       std::uint32_t seller_word) const {
+    const std::uint64_t* cdf =
+        origin_cdf + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
+    if (cdf[regions - 1] == 0) return -1;
+    int origin = 0;
+    while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
+    const std::int64_t first = block_start[origin * sectors + sector];
+    const std::int64_t count = block_start[origin * sectors + sector + 1] - first;
+    return static_cast<std::int32_t>(
+        first + static_cast<std::int64_t>((static_cast<std::uint64_t>(seller_word) * count) >> 32));
+  }
+};
+
+// The first index in [first, last) whose inclusive running total exceeds `target`.
+ENTREPOT_HD std::int64_t first_above(const std::int64_t* cumulative, std::int64_t first,
+                                     std::int64_t last, std::int64_t target) {
+  std::int64_t lo = first, hi = last - 1;
+  while (lo < hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    if (cumulative[mid] > target) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
+// A firm of the ids [first, last) drawn ∝ weight with the 64-bit `draw`: `cumulative` is
+// an inclusive running total of weights over firms from global id `base` on (the labour
+// mirror's). −1 when the range has no firm or no weight.
+ENTREPOT_HD std::int64_t draw_weighted(const std::int64_t* cumulative, std::int64_t base,
+                                       std::int64_t first, std::int64_t last, std::uint64_t draw) {
+  first -= base;
+  last -= base;
+  if (last <= first) return -1;
+  const std::int64_t before = first > 0 ? cumulative[first - 1] : 0;
+  const std::int64_t total = cumulative[last - 1] - before;
+  if (total <= 0) return -1;
+  const std::int64_t target =
+      before + static_cast<std::int64_t>(draw % static_cast<std::uint64_t>(total));
+  return first_above(cumulative, first, last, target) + base;
+}
+
+// The same tables on the host, for the passes that run there (accounts, statistics, the
+// trade-cost refresh).
+struct HostTables {
+  std::vector<std::int64_t> block_start, consumer_start;
+  std::vector<std::int32_t> consumer_sector;
+  std::vector<double> iceberg;  // τ_s(o,d): origin × dest × sector, ≥ 1
+};
+
+struct Tables {
+  int regions = 0, sectors = 0, countries = 0, consumer_slots = 0;
+  HostTables host;
+  bool any_ban = false;
+  thrust::device_vector<std::int32_t> region_country;
+  thrust::device_vector<double> region_tfp;
+  thrust::device_vector<std::int64_t> block_start, consumer_start;
+  thrust::device_vector<std::int32_t> input_sector;
+  thrust::device_vector<double> input_amount;
+  thrust::device_vector<std::int32_t> consumer_sector;
+  thrust::device_vector<double> consumer_share, markup, switching_cost;
+  thrust::device_vector<double> iceberg, trade_factor, duty_rate;
+  thrust::device_vector<std::uint64_t> origin_cdf;
+  TablesView view() const;
+};
+
+}  // namespace entrepot
