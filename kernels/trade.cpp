@@ -2,53 +2,17 @@
 // order is filled at the seller's ratio min(1, I/D); goods arrive after iceberg melt; the
 // buyer pays the seller and the duty to the importer's government. Bilateral flows are
 // int64 sums, tallied per chunk of buyers or per purchase (kernels/trade.h).
-#include "kernels/trade.h"
-
 #include <thrust/copy.h>
 #include <thrust/fill.h>
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
 #include "kernels/ghosts.h"
+#include "kernels/market.h"
 #include "kernels/phases.h"
 
 namespace entrepot {
 namespace {
-
-struct OrderInputs {
-  FirmStore::View f;
-  Book<Offer> offers;
-  ENTREPOT_HD void operator()(std::size_t i) const {
-    const std::int32_t seller = f.supplier[i];
-    if (seller >= 0 && f.input_order[i] > 0) atomic_add(&offers[seller].orders, f.input_order[i]);
-  }
-};
-
-// The first-round order of a firm's input slot i, and what it left unserved as money.
-struct InputRound {
-  TablesView t;
-  FirmStore::View f;
-  Book<Offer> offers;  // round one
-  ENTREPOT_HD double unserved_value(std::size_t i, std::size_t j) const {
-    const std::int32_t seller = f.supplier[i];
-    const std::int64_t q = f.input_order[i];
-    if (seller < 0 || q <= 0) return 0.0;
-    const Offer& offer = offers[seller];
-    const std::int64_t filled = filled_quantity(q, offer.stock, offer.orders);
-    if (filled >= q) return 0.0;
-    const std::size_t cell = t.rrs(offer.origin, f.block[j] / t.sectors, input_of(i, j));
-    return entrepot::unserved_value(q, filled, offer.price, t.duty_rate[cell]);
-  }
-  ENTREPOT_HD int input_of(std::size_t i, std::size_t j) const {
-    return t.input_sector[(f.block[j] % t.sectors) * kInputSlots + static_cast<int>(i / f.size)];
-  }
-  // Quantity at origin that `value` buys from `seller`.
-  ENTREPOT_HD std::int64_t spill_order(double value, std::int32_t seller, std::size_t j,
-                                       int input) const {
-    const std::size_t cell = t.rrs(offers[seller].origin, f.block[j] / t.sectors, input);
-    return order_for_value(value, offers[seller].price, t.duty_rate[cell]);
-  }
-};
 
 // Where firms' input purchases are tallied: the bilateral flow cells.
 struct InputFlows {
@@ -61,103 +25,71 @@ struct InputFlows {
   }
 };
 
-// Settles one round of input purchases for a chunk of firms, tallying flows per origin.
-template <bool Local>
-struct BuyInputs {
-  Settle settle;
-  InputRound round;
-  SpillSeller spill;
-  bool second;
-  InputFlows sink;
+// Firms' input slots as buyers (kernels/market.h): slot k of firm j orders its planned
+// input from its supplier; a slot the supplier rationed spends what it could not buy at a
+// second seller in round two.
+struct InputSlots {
+  using Sink = InputFlows;
+  static constexpr int kKinds = kMaxSectors;  // flows are tallied per input sector
+  TablesView t;
+  FirmStore::View f;
+  Book<Offer> offers;   // round one
   std::uint64_t first;  // global id of firm 0
-  std::size_t chunk;
-  ENTREPOT_HD void operator()(std::size_t c) const {
-    const TablesView& t = settle.t;
-    const FirmStore::View& f = round.f;
-    const std::size_t end = (c + 1) * chunk < f.size ? (c + 1) * chunk : f.size;
-    FlowTally<Local, kMaxSectors, InputFlows> tally(sink, t.regions, t.sectors,
-                                                    f.block[c * chunk] / t.sectors);
-    for (std::size_t j = c * chunk; j < end; ++j) {
-      const int region = f.block[j] / t.sectors;
-      tally.region(region);
-      for (int k = 0; k < kInputSlots; ++k) {
-        const std::size_t i = k * f.size + j;
-        std::int32_t seller = f.supplier[i];
-        std::int64_t q = f.input_order[i];
-        const int input = round.input_of(i, j);
-        if (second) {
-          const double value = round.unserved_value(i, j);
-          if (value <= 0.0) continue;
-          seller = spill(first + j, k, region, input, seller);
-          if (seller < 0) continue;
-          q = round.spill_order(value, seller, j, input);
-        }
-        if (seller < 0 || q <= 0) continue;
-        const int origin = round.offers[seller].origin;
-        const std::size_t cell = t.rrs(origin, region, input);
-        std::int64_t flow[kFlows] = {0, 0, 0, 0};
-        const std::int64_t before = f.cash[j];
-        settle(seller, q, cell, t.region_country[origin] != t.region_country[region], f.cash[j],
-               flow);
-        f.input_cost[j] += before - f.cash[j];
-        f.input_stock[i] += flow[kFlowDelivered];
-        tally.add(origin, input, flow);
-      }
-    }
-    tally.flush();
-  }
-};
 
-// The input slots round one left short, `visit(k, i, region, input)` for each: the order
-// was not filled in full, which the round's totals alone decide.
-struct ShortInputs {
-  InputRound round;
-  template <class Visit>
-  ENTREPOT_HD void each(std::size_t j, Visit&& visit) const {
-    const FirmStore::View& f = round.f;
-    const int region = f.block[j] / round.t.sectors;
-    for (int k = 0; k < kInputSlots; ++k) {
-      const std::size_t i = k * f.size + j;
-      const std::int32_t seller = f.supplier[i];
-      const std::int64_t q = f.input_order[i];
-      if (seller < 0 || q <= 0) continue;
-      const Offer& offer = round.offers[seller];
-      if (filled_quantity(q, offer.stock, offer.orders) >= q) continue;
-      visit(k, i, region, round.input_of(i, j));
-    }
+  ENTREPOT_HD std::size_t size() const { return f.size; }
+  ENTREPOT_HD int slots() const { return kInputSlots; }
+  ENTREPOT_HD int kinds() const { return t.sectors; }
+  ENTREPOT_HD int region(std::size_t j) const { return f.block[j] / t.sectors; }
+  ENTREPOT_HD std::uint64_t id(std::size_t j) const { return first + j; }
+  ENTREPOT_HD void plan(std::size_t) const {}
+  ENTREPOT_HD void prepare(std::size_t, bool) const {}
+  ENTREPOT_HD bool in_round_two(std::size_t) const { return true; }
+  ENTREPOT_HD std::size_t slot(std::size_t j, int k) const {
+    return static_cast<std::size_t>(k) * f.size + j;
   }
-};
-
-// Between the rounds: each short slot orders the rest from another seller with stock to
-// spare, in round two's book.
-struct SpillInputs {
-  ShortInputs inputs;
-  SpillSeller spill;
-  Book<Offer> spill_book;
-  std::uint64_t first;  // global id of firm 0
-  ENTREPOT_HD void operator()(std::size_t j) const {
-    const InputRound& round = inputs.round;
-    inputs.each(j, [&](int k, std::size_t i, int region, int input) {
-      const double value = round.unserved_value(i, j);
-      const std::int32_t other = spill(first + j, k, region, input, round.f.supplier[i]);
-      if (value <= 0.0 || other < 0) return;
-      const std::int64_t more = round.spill_order(value, other, j, input);
-      if (more > 0) atomic_add(&spill_book[other].orders, more);
-    });
+  ENTREPOT_HD int sector(std::size_t j, int k) const {
+    return t.input_sector[(f.block[j] % t.sectors) * kInputSlots + k];
   }
-};
-
-// The sellers those slots will try, for fetching their round-one totals from other ranks.
-struct ShortInputSlots {
-  ShortInputs inputs;
-  SpillSeller spill;
-  std::uint64_t first;
-  SellerIndex owned;
-  template <class Emit>
-  ENTREPOT_HD void operator()(std::size_t j, Emit& emit) const {
-    inputs.each(j, [&](int k, std::size_t, int region, int input) {
-      spill.draw_all(first + j, k, region, input, owned, emit);
-    });
+  ENTREPOT_HD std::int32_t seller(std::size_t j, int k) const { return f.supplier[slot(j, k)]; }
+  ENTREPOT_HD SlotOrder order_at(std::int32_t seller, std::int64_t q, std::size_t j, int k) const {
+    const int input = sector(j, k);
+    return SlotOrder{seller, q, t.rrs(offers[seller].origin, region(j), input), input};
+  }
+  ENTREPOT_HD SlotOrder first_order(std::size_t j, int k) const {
+    const std::int32_t s = seller(j, k);
+    const std::int64_t q = f.input_order[slot(j, k)];
+    if (s < 0 || q <= 0) return SlotOrder{};
+    return order_at(s, q, j, k);
+  }
+  // The fill round one gives the slot's order, from the round's totals alone.
+  ENTREPOT_HD bool short_slot(std::size_t j, int k) const {
+    const SlotOrder o = first_order(j, k);
+    if (o.seller < 0) return false;
+    const Offer& offer = offers[o.seller];
+    return filled_quantity(o.quantity, offer.stock, offer.orders) < o.quantity;
+  }
+  ENTREPOT_HD double unserved(std::size_t j, int k) const {
+    const SlotOrder o = first_order(j, k);
+    if (o.seller < 0) return 0.0;
+    const Offer& offer = offers[o.seller];
+    return unserved_value(o.quantity, filled_quantity(o.quantity, offer.stock, offer.orders),
+                          offer.price, t.duty_rate[o.cell]);
+  }
+  ENTREPOT_HD SlotOrder second_order(std::size_t j, int k, std::int32_t other, double value,
+                                     const Book<Offer>& book) const {
+    SlotOrder o = order_at(other, 0, j, k);
+    o.quantity = order_for_value(value, book[other].price, t.duty_rate[o.cell]);
+    return o;
+  }
+  ENTREPOT_HD std::int64_t cash(std::size_t j) const { return f.cash[j]; }
+  ENTREPOT_HD void bought(std::size_t j, int k, const SlotOrder&, const Purchase& p, bool,
+                          std::uint8_t&) const {
+    f.input_stock[slot(j, k)] += p.delivered;
+  }
+  ENTREPOT_HD void close(std::size_t j, std::int64_t cash, std::int64_t spent, std::uint8_t,
+                         bool) const {
+    f.cash[j] = cash;
+    f.input_cost[j] += spent;
   }
 };
 
@@ -226,7 +158,7 @@ TradeFlows trade(Model& m, int step) {
   if (m.ranks.distributed()) open_ghost_books(m);
 
   // Orders first, so firms' and households' purchases compete for one stock.
-  thrust::for_each(first, first + f.size * kInputSlots, OrderInputs{f, round_book(m, false)});
+  order_inputs(m);
   order_consumption(m);
   if (m.ranks.distributed()) total_orders(m);
   // Round one, then the orders round two places with other sellers. Over several ranks,
@@ -265,30 +197,33 @@ TradeFlows trade(Model& m, int step) {
   return flows;
 }
 
+namespace {
+
+InputSlots input_slots(Model& m) {
+  return InputSlots{m.tables.view(), m.economy.firms.view(), round_book(m, false),
+                    m.ranks.domain.firm_id(0)};
+}
+
+}  // namespace
+
+void order_inputs(Model& m) {
+  place_orders(input_slots(m), round_book(m, false));
+}
+
 void settle_inputs(Model& m, const SpillSeller& spill, bool second) {
-  FirmStore::View f = m.economy.firms.view();
-  if (f.size == 0) return;
   const TablesView t = m.tables.view();
-  settle_buyers<BuyInputs>(f.size, m.trade_chunk, Settle{t, round_book(m, second)},
-                           InputRound{t, f, round_book(m, false)}, spill, second,
-                           InputFlows{t, thrust::raw_pointer_cast(m.scratch.trade.flows.data())},
-                           std::uint64_t{m.ranks.domain.firm_id(0)});
+  settle_round(input_slots(m), spill, Settle{t, round_book(m, second)}, second,
+               InputFlows{t, thrust::raw_pointer_cast(m.scratch.trade.flows.data())},
+               m.trade_chunk);
 }
 
 void spill_inputs(Model& m, const SpillSeller& spill) {
-  auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + m.economy.firms.size,
-                   SpillInputs{ShortInputs{InputRound{m.tables.view(), m.economy.firms.view(),
-                                                      round_book(m, false)}},
-                               spill, round_book(m, true), m.ranks.domain.firm_id(0)});
+  place_spill_orders(input_slots(m), spill, round_book(m, true));
 }
 
 std::vector<std::int64_t> spill_candidates_of_firms(Model& m, const SpillSeller& spill) {
-  FirmStore::View f = m.economy.firms.view();
-  return collect_ids(
-      m, f.size,
-      ShortInputSlots{ShortInputs{InputRound{m.tables.view(), f, round_book(m, false)}}, spill,
-                      m.ranks.domain.firm_id(0), m.ranks.owned_index()});
+  return collect_ids(m, m.economy.firms.size,
+                     ShortSlotSellers<InputSlots>{input_slots(m), spill, m.ranks.owned_index()});
 }
 
 }  // namespace entrepot

@@ -75,17 +75,6 @@ void settle_buyers(std::size_t buyers, std::size_t chunk, const Parts&... parts)
   }
 }
 
-struct HouseholdCosts {
-  TablesView t;
-  Book<Offer> offers;  // round one
-  // Trade cell of a household slot, or −1 when the retailer is missing or banned.
-  ENTREPOT_HD long long cell(std::int32_t seller, int region, int slot) const {
-    if (seller < 0) return -1;
-    const std::size_t c = t.rrs(offers[seller].origin, region, t.consumer_sector[slot]);
-    return is_banned(t.trade_factor[c]) ? -1 : static_cast<long long>(c);
-  }
-};
-
 // Settles one order against the round's book (agents/trade.h, settle_purchase): the seller
 // records what it shipped and was paid; the buyer's cash pays the bill and the duty; the
 // flow is added to `flow`. Returns the purchase.
@@ -145,9 +134,12 @@ struct SpillSeller {
   }
 };
 
-// The passes of phase 6 (kernels/trade.cpp orders them). Households order their budget
-// shares at their retailers; each round settles against its book of offers, and between
-// the rounds every buyer round one left short places an order with a second seller.
+// The passes of phase 6 for each kind of buyer (kernels/trade.cpp orders them), each the
+// generic pass of kernels/market.h over its slots: firms order their planned inputs from
+// their suppliers and households their budget shares at their retailers; each round
+// settles against its book of offers, and between the rounds every slot round one left
+// short places an order with a second seller.
+void order_inputs(Model& model);
 void order_consumption(Model& model);
 void settle_consumption(Model& model, const SpillSeller& spill, bool second);
 void settle_inputs(Model& model, const SpillSeller& spill, bool second);

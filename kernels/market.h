@@ -1,0 +1,173 @@
+// The goods market's passes, generic over buyer slots: firms' input slots and households'
+// consumption slots go through the same passes, and so will any later buyer. A kind of
+// buyer is described by a `Slots` type that says, for buyer j and its slot k, what the slot
+// orders in round one, what round one left unbought, what it orders from a second seller,
+// and where a purchase lands (kernels/trade.cpp: InputSlots; kernels/trade_households.cpp:
+// ConsumerSlots). Sellers are addressed by seller id through the round's Book, whatever
+// agent stands behind the id. Every purchase settles by one rule (Settle, settle_purchase).
+//
+// A Slots type has, all ENTREPOT_HD and const:
+//   using Sink; static constexpr int kKinds;      where flows are tallied, and their kinds
+//   std::size_t size(); int slots(); int kinds(); buyers, slots per buyer, kinds in use
+//   int region(j); std::uint64_t id(j);           the buyer's region and Philox id
+//   void plan(j);                                 before round one's orders (a budget)
+//   void prepare(j, bool second);                 before a round's purchases (prefetch)
+//   bool in_round_two(j);                         whether any slot may go to round two
+//   SlotOrder first_order(j, k);                  round one's order (seller < 0: none)
+//   bool short_slot(j, k);                        the seller rationed the slot in round one
+//   double unserved(j, k);                        what round one left unbought, money
+//   int sector(j, k); std::int32_t seller(j, k);  the slot's sector and current seller
+//   SlotOrder second_order(j, k, seller, value, book)   `value` at `seller`, priced in `book`
+//   std::int64_t cash(j);                         what the buyer holds
+//   void bought(j, k, order, purchase, bool second, std::uint8_t& marks)
+//   void close(j, cash, spent, marks, bool second)
+#pragma once
+
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+
+#include "kernels/trade.h"
+
+namespace entrepot {
+
+// What one slot orders in a round: from `seller`, `quantity` goods at origin, in trade cell
+// `cell` (origin, buyer's region, sector), tallied under flow kind `kind`.
+struct SlotOrder {
+  std::int32_t seller = -1;
+  std::int64_t quantity = 0;
+  std::size_t cell = 0;
+  int kind = 0;
+};
+
+// Round one's orders, summed per seller (int64, so the order of work does not matter).
+template <class Slots>
+struct PlaceOrders {
+  Slots slots;
+  Book<Offer> book;  // round one
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    slots.plan(j);
+    for (int k = 0; k < slots.slots(); ++k) {
+      const SlotOrder o = slots.first_order(j, k);
+      if (o.seller >= 0 && o.quantity > 0) atomic_add(&book[o.seller].orders, o.quantity);
+    }
+  }
+};
+
+// Settles one round for a chunk of buyers, tallying flows per origin and kind.
+template <class Slots, bool Local>
+struct BuyRound {
+  Slots slots;
+  SpillSeller spill;  // holds round one's book
+  Settle settle;      // the round's book
+  bool second;        // false: the suppliers' round; true: the spill round
+  typename Slots::Sink sink;
+  std::size_t chunk;
+
+  ENTREPOT_HD void operator()(std::size_t c) const {
+    const TablesView& t = settle.t;
+    const std::size_t end = (c + 1) * chunk < slots.size() ? (c + 1) * chunk : slots.size();
+    FlowTally<Local, Slots::kKinds, typename Slots::Sink> tally(sink, t.regions, slots.kinds(),
+                                                                slots.region(c * chunk));
+    for (std::size_t j = c * chunk; j < end; ++j) {
+      slots.prepare(j, second);
+      const int region = slots.region(j);
+      tally.region(region);
+      if (second && !slots.in_round_two(j)) continue;
+      std::int64_t cash = slots.cash(j);
+      const std::int64_t held = cash;
+      std::uint8_t marks = 0;
+      for (int k = 0; k < slots.slots(); ++k) {
+        SlotOrder o;
+        if (!second) {
+          o = slots.first_order(j, k);
+        } else {
+          const double value = slots.unserved(j, k);
+          if (value <= 0.0) continue;
+          const std::int32_t other =
+              spill(slots.id(j), k, region, slots.sector(j, k), slots.seller(j, k));
+          if (other < 0) continue;
+          o = slots.second_order(j, k, other, value, settle.book);
+        }
+        if (o.seller < 0 || o.quantity <= 0) continue;
+        const int origin = spill.offers[o.seller].origin;
+        std::int64_t flow[kFlows] = {0, 0, 0, 0};
+        const Purchase p = settle(o.seller, o.quantity, o.cell,
+                                  t.region_country[origin] != t.region_country[region], cash, flow);
+        slots.bought(j, k, o, p, second, marks);
+        tally.add(origin, o.kind, flow);
+      }
+      slots.close(j, cash, held - cash, marks, second);
+    }
+    tally.flush();
+  }
+};
+
+template <class Slots>
+struct BuyRoundOf {
+  template <bool Local>
+  using type = BuyRound<Slots, Local>;
+};
+
+// Between the rounds: each slot round one left short orders what it could not buy from
+// another seller with stock to spare, in round two's book. Only round-one totals decide it,
+// so it runs after round one has settled everywhere.
+template <class Slots>
+struct PlaceSpillOrders {
+  Slots slots;
+  SpillSeller spill;
+  Book<Offer> spill_book;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    if (!slots.in_round_two(j)) return;
+    const int region = slots.region(j);
+    for (int k = 0; k < slots.slots(); ++k) {
+      const double value = slots.unserved(j, k);
+      if (value <= 0.0) continue;
+      const std::int32_t other =
+          spill(slots.id(j), k, region, slots.sector(j, k), slots.seller(j, k));
+      if (other < 0) continue;
+      const SlotOrder more = slots.second_order(j, k, other, value, spill.offers);
+      if (more.quantity > 0) atomic_add(&spill_book[other].orders, more.quantity);
+    }
+  }
+};
+
+// The sellers the slots left short will try, for fetching their round-one totals from the
+// ranks that own them.
+template <class Slots>
+struct ShortSlotSellers {
+  Slots slots;
+  SpillSeller spill;
+  SellerIndex owned;
+  template <class Emit>
+  ENTREPOT_HD void operator()(std::size_t j, Emit& emit) const {
+    if (!slots.in_round_two(j)) return;
+    for (int k = 0; k < slots.slots(); ++k) {
+      if (slots.short_slot(j, k)) {
+        spill.draw_all(slots.id(j), k, slots.region(j), slots.sector(j, k), owned, emit);
+      }
+    }
+  }
+};
+
+// The passes over all buyers of a kind.
+template <class Slots>
+void place_orders(const Slots& slots, Book<Offer> book) {
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + slots.size(), PlaceOrders<Slots>{slots, book});
+}
+
+template <class Slots>
+void settle_round(const Slots& slots, const SpillSeller& spill, const Settle& settle, bool second,
+                  const typename Slots::Sink& sink, std::size_t chunk) {
+  if (slots.size() == 0) return;
+  settle_buyers<BuyRoundOf<Slots>::template type>(slots.size(), chunk, slots, spill, settle, second,
+                                                  sink);
+}
+
+template <class Slots>
+void place_spill_orders(const Slots& slots, const SpillSeller& spill, Book<Offer> spill_book) {
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + slots.size(), PlaceSpillOrders<Slots>{slots, spill, spill_book});
+}
+
+}  // namespace entrepot
