@@ -80,9 +80,9 @@ std::vector<std::string> differing_statistics(const StepStatistics& a, const Ste
 // own field lists), the host accounts, the regional conditions and the last flows.
 std::vector<std::string> differing_state(const Model& a, const Model& b) {
   std::vector<std::string> out;
-#define ENTREPOT_TEST_COMPARE_FIRM(T, name, slots) \
+#define ENTREPOT_TEST_COMPARE_FIRM(T, name, slots, keep) \
   if (!same_bytes(a.firms.name, b.firms.name)) out.push_back("firms." #name);
-#define ENTREPOT_TEST_COMPARE_CONSUMER(T, name, slots) \
+#define ENTREPOT_TEST_COMPARE_CONSUMER(T, name, slots, keep) \
   if (!same_bytes(a.consumers.name, b.consumers.name)) out.push_back("consumers." #name);
   ENTREPOT_FIRM_FIELDS(ENTREPOT_TEST_COMPARE_FIRM)
   ENTREPOT_CONSUMER_FIELDS(ENTREPOT_TEST_COMPARE_CONSUMER)
