@@ -309,8 +309,14 @@ void write_checkpoint(const std::string& path, const EconomyCheckpoint& c, const
     sync_file(file.get(), comm.distributed(), temporary);
     check(file.close(), temporary, "cannot close the checkpoint");
   } catch (...) {
-    // The other ranks may wait in a collective call that closing would join: the run ends.
-    file.release();
+    // Over several ranks the others may wait in a collective call that closing would join:
+    // the run ends. One process closes and removes what it wrote.
+    if (comm.distributed()) {
+      file.release();
+    } else {
+      file.reset();
+      std::remove(temporary.c_str());
+    }
     throw;
   }
   try {
