@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <sstream>
 
 #include "output/h5util.h"
 
@@ -376,6 +377,32 @@ void read_checkpoint_arrays(const std::string& path, EconomyCheckpoint& layout, 
   if (everywhere && failure == nullptr) return;
   if (failure) std::rethrow_exception(failure);
   throw OutputError(path + ": another rank cannot read its part of the checkpoint (damaged?)");
+}
+
+std::string describe_checkpoint(const std::string& path) {
+  const EconomyCheckpoint c = read_checkpoint_header(path);
+  Handle fapl = file_access(path, false);
+  Handle file = h5::file_handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), path,
+                                "cannot open the checkpoint");
+  std::ostringstream out;
+  out << path << ": Entrepot checkpoint\n"
+      << "  version     " << c.version << " (state layout " << c.layout << ")\n"
+      << "  step        " << c.step << " done, seed " << c.seed << ", written over " << c.ranks
+      << (c.ranks == 1 ? " rank\n" : " ranks\n") << "  result file " << c.result_path << "\n"
+      << "  resume with entrepot resume " << path << "\n";
+  for (const char* group : {"firms", "households", "accounts", "regions", "policy"}) {
+    if (!h5::link_exists(file.get(), group, path)) continue;
+    Handle g = h5::open_group(file.get(), group, path);
+    H5G_info_t info;
+    check(H5Gget_info(g.get(), &info), path, std::string("cannot list ") + group);
+    out << "  " << group << ": " << info.nlinks << " arrays";
+    if (h5::link_exists(g.get(), "cash", path)) {
+      Handle cash = h5::open_dataset(g.get(), "cash", path);
+      out << " of " << h5::dataset_shape(cash.get(), path).back() << " agents";
+    }
+    out << "\n";
+  }
+  return out.str();
 }
 
 }  // namespace entrepot

@@ -31,4 +31,7 @@ EconomyCheckpoint read_checkpoint_header(const std::string& path);
 // shape, or fails its checksum; every rank finds the same problems in the same file.
 void read_checkpoint_arrays(const std::string& path, EconomyCheckpoint& layout, const Comm& comm);
 
+// A readable summary of a checkpoint, for `entrepot info`: its header and arrays.
+std::string describe_checkpoint(const std::string& path);
+
 }  // namespace entrepot
