@@ -115,7 +115,7 @@ int step_economy(Stepping& run, int first) {
     return stop_exit_code();
   }
   run.recorder.close("completed");
-  if (!run.quiet) {
+  if (!run.quiet && first <= sc.steps) {  // a checkpoint of the last step leaves none to step
     print_summary(std::cout, sc, run.world, run.model, run.setup_seconds, seconds_since(stepping),
                   sc.steps - first + 1);
   }
