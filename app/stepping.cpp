@@ -49,7 +49,7 @@ bool agreed(const Comm& comm, const std::string& prefix, const std::function<voi
 
 void save_checkpoint(Stepping& run) {
   const auto started = std::chrono::steady_clock::now();
-  run.recorder.flush();  // rank 0 writes the result file
+  if (!run.recorder.closed()) run.recorder.flush();  // rank 0 writes the result file
   EconomyCheckpoint checkpoint = capture(run.model);
   checkpoint.version = ENTREPOT_VERSION;
   checkpoint.scenario = run.resolved;
@@ -73,7 +73,7 @@ int step_economy(Stepping& run, int first) {
   progress.start_at(first - 1);
   const auto stepping = std::chrono::steady_clock::now();
   int done = first - 1;
-  bool stopped = false, saved = false;
+  bool stopped = false, checkpoint_now = false;
   try {
     for (int step = first; step <= sc.steps; ++step) {
       run.model.step(step);
@@ -89,13 +89,9 @@ int step_economy(Stepping& run, int first) {
       // when any of them was asked to by SIGTERM.
       stopped = !comm.all(!stop_requested());
       const bool term = !comm.all(stop_signal() != SIGTERM);
-      const bool periodic = every > 0 && step % every == 0 && step < sc.steps;
-      if (periodic || (stopped && (term || every > 0))) {
-        if (stopped) progress.finish();
-        save_checkpoint(run);
-        saved = stopped;
-      }
+      checkpoint_now = stopped && (term || every > 0);
       if (stopped) break;
+      if (every > 0 && step % every == 0 && step < sc.steps) save_checkpoint(run);
     }
   } catch (...) {
     progress.finish();
@@ -104,16 +100,24 @@ int step_economy(Stepping& run, int first) {
     throw;
   }
   progress.finish();
-  if (!writer) return stopped ? stop_exit_code() : 0;
-  run.recorder.flush();
   if (stopped) {
-    run.recorder.close("interrupted");
-    std::cerr << "entrepot: stopped by signal " << stop_signal() << " after step " << done << " of "
-              << sc.steps << "; " << sc.output.path << " holds steps 1-" << done;
-    if (saved) std::cerr << "; continue with: entrepot resume " << run.checkpoint_path;
-    std::cerr << "\n";
+    // The result file is closed first: a kill while the checkpoint is written (mpirun kills
+    // ranks soon after forwarding a signal) leaves it whole, and the previous checkpoint.
+    run.recorder.close("interrupted");  // rank 0 writes it
+    if (writer) {
+      std::cerr << "entrepot: stopped by signal " << stop_signal() << " after step " << done
+                << " of " << sc.steps << "; " << sc.output.path << " holds steps 1-" << done
+                << std::endl;
+    }
+    if (checkpoint_now) {
+      save_checkpoint(run);
+      if (writer)
+        std::cerr << "entrepot: continue with: entrepot resume " << run.checkpoint_path
+                  << std::endl;
+    }
     return stop_exit_code();
   }
+  if (!writer) return 0;
   run.recorder.close("completed");
   if (!run.quiet && first <= sc.steps) {  // a checkpoint of the last step leaves none to step
     print_summary(std::cout, sc, run.world, run.model, run.setup_seconds, seconds_since(stepping),

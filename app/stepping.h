@@ -32,7 +32,8 @@ struct Stepping {
 int step_economy(Stepping& run, int first);
 
 // Writes the checkpoint of the model's last step to run.checkpoint_path (collective); the
-// result file is flushed first, so it holds every step the checkpoint does.
+// result file is flushed first (or already closed), so it holds every step the checkpoint
+// does.
 void save_checkpoint(Stepping& run);
 
 // Runs `check` on every rank. Unless it succeeds everywhere, the lowest rank that failed

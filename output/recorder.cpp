@@ -534,6 +534,10 @@ void Recorder::write_snapshot(const FirmSnapshot& part, std::int64_t offset, std
   write_snapshot(part);
 }
 
+bool Recorder::closed() const {
+  return impl_->closed;
+}
+
 void Recorder::close(const std::string& status) {
   h5::quiet_errors();
   Impl& s = *impl_;

@@ -77,6 +77,7 @@ class Recorder {
   void flush();  // everything appended so far is on disk and readable after a crash
   // Writes the end attributes (end_time, status: "completed" or "interrupted") and closes.
   void close(const std::string& status);
+  bool closed() const;
 
  private:
   struct Impl;

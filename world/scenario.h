@@ -120,11 +120,12 @@ struct Behaviour {
 
 struct OutputSettings {
   std::string path = "results/out.h5";
-  int flush_every = 12;         // steps between flushes to disk
-  std::vector<int> snapshots;   // steps with a firm snapshot (the last is always added)
-  int progress_every = 12;      // steps between progress lines in a batch log
-  int checkpoint_every = 0;     // steps between checkpoints; 0: none (a SIGTERM still writes one)
-  std::string checkpoint_path;  // empty: next to the result file (checkpoint_path_of)
+  int flush_every = 12;        // steps between flushes to disk
+  std::vector<int> snapshots;  // steps with a firm snapshot (the last is always added)
+  int progress_every = 12;     // steps between progress lines in a batch log
+  int checkpoint_every = 0;    // steps between checkpoints, 0: none (SIGTERM still writes one)
+  // Empty: next to the result file (checkpoint_path_of).
+  std::string checkpoint_path;
 };
 
 // Where a run's checkpoints go: `output.checkpoint.path`, or by default the result file's
@@ -138,9 +139,9 @@ inline std::string checkpoint_path_of(const OutputSettings& output) {
 
 struct Scenario {
   std::string name;
-  std::string source_path;  // the file it was read from
-  std::string text;         // the full file text, stored in the output for provenance
-  std::string resolved;     // the validated tree as YAML: base files merged, overrides applied
+  std::string source_path;             // the file it was read from
+  std::string text;                    // the full file text, stored in the output for provenance
+  std::string resolved;                // the validated tree as YAML (bases merged, --set applied)
   std::vector<std::string> overrides;  // --set path=value, as given
   std::uint64_t seed = 1;
   int steps = 120;

@@ -18,7 +18,7 @@ import clitest
 
 # tests/mpi/shocks.yaml shrunk: a tariff phased in over steps 8-10, a ban from step 10.
 SMALL = ["--set", "agents.consumers=4000", "--set", "agents.firms=400"]
-LONG = SMALL + ["--set", "steps=200"]
+LONG = SMALL + ["--set", "steps=80"]
 
 
 def fingerprint(path):
@@ -96,7 +96,7 @@ def stopped_by_sigterm(t, config):
         step = int(f.attrs["checkpoint_step"])
     with h5py.File(out, "r") as f:
         held = f["series"]["step"].shape[0]
-    t.check(step == held and 5 <= step < 200,
+    t.check(step == held and 5 <= step < 80,
             f"the checkpoint is of the last step done ({step}), which the file holds ({held})")
     rc, _, err, _ = t.run(["resume", checkpoint, "--quiet"], timeout=300)
     t.check(rc == 0, f"resume after SIGTERM exits 0: {err}")
