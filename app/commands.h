@@ -16,6 +16,15 @@ struct RunOptions {
   std::vector<std::string> overrides;  // --set path=value
   int threads = 0;                     // 0: OpenMP's default
   bool quiet = false;
+  std::optional<int> checkpoint_every;  // output.checkpoint.every
+};
+
+struct ResumeOptions {
+  std::string checkpoint;
+  std::optional<std::string> out;      // a new result file holding the whole run
+  std::vector<std::string> overrides;  // --set: refused when they change the scenario
+  int threads = 0;
+  bool quiet = false;
 };
 
 struct BenchOptions {
@@ -29,6 +38,7 @@ struct BenchOptions {
 class Comm;
 
 int run_command(const RunOptions& options, const Comm& comm);
+int resume_command(const ResumeOptions& options, const Comm& comm);
 int validate_command(const std::string& config, const std::vector<std::string>& overrides);
 int info_command(const std::string& path);
 int bench_command(const BenchOptions& options, const Comm& comm);

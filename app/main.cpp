@@ -1,4 +1,4 @@
-// The `entrepot` command: run, validate, info, compare, bench, device.
+// The `entrepot` command: run, resume, validate, info, compare, bench, device.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -24,6 +24,25 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", run.threads, "OpenMP threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   run_cmd->add_flag("--quiet", run.quiet, "No progress output");
+  run_cmd
+      ->add_option("--checkpoint-every", run.checkpoint_every,
+                   "Write a checkpoint every N steps (output.checkpoint.every; 0: none)")
+      ->check(CLI::NonNegativeNumber);
+
+  ResumeOptions resume;
+  CLI::App* resume_cmd = app.add_subcommand(
+      "resume", "Continue a run from its checkpoint: the same bytes as never stopping");
+  resume_cmd->add_option("checkpoint", resume.checkpoint, "Checkpoint file (HDF5)")->required();
+  resume_cmd->add_option("--out", resume.out,
+                         "Write the whole run to this new result file (default: continue the "
+                         "run's own result file)");
+  resume_cmd
+      ->add_option("--set", resume.overrides,
+                   "Must not change the scenario: a resumed run is the same run (repeatable)")
+      ->allow_extra_args(false);
+  resume_cmd->add_option("--threads", resume.threads, "OpenMP threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  resume_cmd->add_flag("--quiet", resume.quiet, "No progress output");
 
   std::string validate_config;
   std::vector<std::string> validate_overrides;
@@ -74,6 +93,7 @@ int main(int argc, char** argv) {
   const Comm comm = Comm::world();
   return run_guarded(comm, [&]() -> int {
     if (*run_cmd) return run_command(run, comm);
+    if (*resume_cmd) return resume_command(resume, comm);
     if (*validate_cmd) return validate_command(validate_config, validate_overrides);
     if (*info_cmd) return info_command(info_path);
     if (*compare_cmd) return compare_command(compare_first, compare_second, compare_group);

@@ -53,7 +53,7 @@ Progress::~Progress() {
 
 std::string Progress::line(int step, bool live) const {
   const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-  const double rate = elapsed > 0.0 ? step / elapsed : 0.0;
+  const double rate = elapsed > 0.0 ? (step - first_) / elapsed : 0.0;
   const double eta = rate > 0.0 ? (total_ - step) / rate : -1.0;
   std::ostringstream s;
   s.setf(std::ios::fixed);
@@ -72,6 +72,11 @@ std::string Progress::line(int step, bool live) const {
     }
   }
   return s.str();
+}
+
+void Progress::start_at(int done) {
+  first_ = done;
+  start_ = last_draw_ = Clock::now();
 }
 
 void Progress::update(int step) {

@@ -26,6 +26,9 @@ class Progress {
   // of `every` and at the last step; every < 1 prints the last step only.
   void update(int step);
 
+  // The run goes on from `done` steps (a resumed run): rates count the steps from here.
+  void start_at(int done);
+
   // Ends the output: on a terminal, draws the latest step and ends the line; in batch,
   // prints the latest step if its line was not printed yet (an interrupted run).
   // Idempotent; the destructor calls it.
@@ -45,6 +48,7 @@ class Progress {
   std::ostream& out_;
   Clock::time_point start_;
   Clock::time_point last_draw_;
+  int first_ = 0;          // steps done before this process started
   int latest_ = 0;         // last step passed to update()
   int shown_ = 0;          // last step written out
   std::size_t width_ = 0;  // length of the live line on screen, to blank a shorter one

@@ -9,9 +9,8 @@
 
 #include "app/commands.h"
 #include "app/machine.h"
-#include "app/progress.h"
 #include "app/signals.h"
-#include "app/summary.h"
+#include "app/stepping.h"
 #include "entrepot_git_commit.h"
 #include "kernels/model.h"
 #include "output/recorder.h"
@@ -29,14 +28,6 @@ std::string utc_now() {
   return text;
 }
 
-bool wants_snapshot(const Scenario& sc, int step) {
-  if (step == sc.steps) return true;
-  for (int s : sc.output.snapshots) {
-    if (s == step) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::vector<std::string> all_overrides(const RunOptions& options) {
@@ -51,6 +42,9 @@ std::vector<std::string> all_overrides(const RunOptions& options) {
   }
   if (options.seed) overrides.push_back("seed=" + std::to_string(*options.seed));
   if (options.out) overrides.push_back("output.path=" + *options.out);
+  if (options.checkpoint_every) {
+    overrides.push_back("output.checkpoint.every=" + std::to_string(*options.checkpoint_every));
+  }
   return overrides;
 }
 
@@ -111,6 +105,15 @@ int run_command(const RunOptions& options, const Comm& comm) {
   // Every rank stops alike when the file cannot be written.
   if (!comm.all(writable)) throw OutputError(writer ? why : "rank 0 cannot write the result file");
 
+  // The checkpoint's folder, too, before any work (checkpoints go next to the result file
+  // unless output.checkpoint.path says otherwise).
+  const std::string checkpoint_path = checkpoint_path_of(sc.output);
+  if (!agreed(comm, "entrepot: error: ", [&] {
+        if (writer && sc.output.checkpoint_every > 0) check_writable(checkpoint_path);
+      })) {
+    return 1;
+  }
+
   install_stop_handlers();
   const auto started = std::chrono::steady_clock::now();
   World world(sc);
@@ -127,50 +130,19 @@ int run_command(const RunOptions& options, const Comm& comm) {
                       : "staged through host buffers")
               << "\n";
   }
-  const double setup_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  Progress progress(sc.steps, sc.output.progress_every, options.quiet || !writer);
-  const auto stepping = std::chrono::steady_clock::now();
-  int done = 0;
-  bool stopped = false;
-  try {
-    for (int step = 1; step <= sc.steps; ++step) {
-      model.step(step);
-      recorder.append(model.stats);  // rank 0 writes the series
-      if (wants_snapshot(sc, step)) {
-        recorder.write_snapshot(model.snapshot(step), model.ranks.domain.firm_first,
-                                model.ranks.domain.firm_total);
-      }
-      if (step % sc.output.flush_every == 0) recorder.flush();
-      done = step;
-      progress.update(step);  // silent off rank 0
-      // A signal may reach the ranks at different steps: they stop together.
-      stopped = !comm.all(!stop_requested());
-      if (stopped) break;
-    }
-  } catch (...) {
-    progress.finish();
-    recorder.flush();  // the recorder writes on rank 0 only
-    recorder.close("failed");
-    throw;
-  }
-  progress.finish();
-  if (!writer) return stopped ? stop_exit_code() : 0;
-  recorder.flush();
-  if (stopped) {
-    recorder.close("interrupted");
-    std::cerr << "entrepot: stopped by signal " << stop_signal() << " after step " << done << " of "
-              << sc.steps << "; " << sc.output.path << " holds steps 1-" << done << "\n";
-    return stop_exit_code();
-  }
-  recorder.close("completed");
-  const double run_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - stepping).count();
-  if (!options.quiet) {
-    print_summary(std::cout, sc, world, model, setup_s, run_s);
-  }
-  std::cout << "results: " << sc.output.path << "\n";
-  return 0;
+  Stepping stepping{
+      sc,
+      world,
+      model,
+      recorder,
+      comm,
+      sc.resolved,
+      sc.text,
+      std::filesystem::absolute(out).lexically_normal().string(),
+      checkpoint_path,
+      options.quiet,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
+  return step_economy(stepping, 1);
 }
 
 int info_command(const std::string& path) {

@@ -7,7 +7,7 @@
 namespace entrepot {
 
 void print_summary(std::ostream& out, const Scenario& sc, const World& world, const Model& model,
-                   double setup_seconds, double run_seconds) {
+                   double setup_seconds, double run_seconds, int steps_run) {
   const StepStatistics& st = model.stats;
   const int nc = world.countries(), ns = world.sectors();
   std::vector<double> value_added(nc, 0), exports(nc, 0), imports(nc, 0), duty(nc, 0);
@@ -54,7 +54,7 @@ void print_summary(std::ostream& out, const Scenario& sc, const World& world, co
       line, sizeof line,
       "agents %lld | set-up %.1f s | %d steps in %.1f s (%.2f steps/s) | money %s\n",
       static_cast<long long>(model.ranks.domain.firm_total + model.ranks.domain.household_total),
-      setup_seconds, st.step, run_seconds, run_seconds > 0 ? st.step / run_seconds : 0.0,
+      setup_seconds, steps_run, run_seconds, run_seconds > 0 ? steps_run / run_seconds : 0.0,
       money == model.initial_money ? "conserved exactly" : "NOT CONSERVED");
   out << line;
 }

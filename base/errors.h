@@ -17,6 +17,12 @@ class OutputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A checkpoint that does not fit the program or the run resuming from it.
+class CheckpointError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // A failed MPI call, named with MPI's reason.
 struct CommError : std::runtime_error {
   using std::runtime_error::runtime_error;

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "output/checkpoint.h"
 #include "output/h5util.h"
 #include "output/recorder.h"
 #include "output/series.h"
@@ -100,6 +101,7 @@ std::vector<std::string> link_names(hid_t group, const std::string& file) {
 std::string describe_file(const std::string& path) {
   Handle file = h5::open_result_file(path);
   const hid_t root = file.get();
+  if (h5::has_attr(root, "checkpoint_step", path)) return describe_checkpoint(path);
 
   std::ostringstream out;
   auto line = [&out](const std::string& label) -> std::ostream& {

@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <exception>
@@ -229,6 +230,26 @@ void check_writable(const std::string& path) {
   }
 }
 
+void check_continuable(const std::string& path, const World& world, int step, std::uint64_t seed,
+                       const std::string& config) {
+  h5::quiet_errors();
+  Handle file = h5::open_result_file(path);
+  const std::uint64_t file_seed = h5::read_uint_attr(file.get(), "seed", path);
+  if (file_seed != seed) {
+    throw OutputError(path + ": cannot continue this result file: it is of seed " +
+                      std::to_string(file_seed) + ", the checkpoint of seed " +
+                      std::to_string(seed));
+  }
+  if (h5::read_string_attr(file.get(), "config", path) != config) {
+    throw OutputError(path + ": cannot continue this result file: its scenario text is not " +
+                      "the checkpoint's");
+  }
+  h5::Series(file.get(), world, path, static_cast<hsize_t>(step), false);
+  if (!h5::link_exists(file.get(), "snapshots", path)) {
+    throw OutputError(path + ": cannot continue this result file: it has no /snapshots");
+  }
+}
+
 struct Recorder::Impl {
   std::string path;
   std::optional<Comm> comm;  // the ranks of a run over several; empty: this process alone
@@ -241,6 +262,7 @@ struct Recorder::Impl {
   bool writes() const { return !comm || comm->rank() == 0; }
 
   void create(const Scenario& scenario, const World& world, const Provenance& provenance);
+  void continue_file(const World& world, const Continuation& from);
 
   void flush() {
     series->write_pending();
@@ -295,6 +317,40 @@ void Recorder::Impl::create(const Scenario& scenario, const World& world,
   series = std::make_unique<h5::Series>(root, world, scenario, scales, path);
   scales.finish(root);
   snapshots = h5::create_group(root, "snapshots", path);
+  flush();
+}
+
+void Recorder::Impl::continue_file(const World& world, const Continuation& from) {
+  Handle fapl = access_properties(path);
+  file = h5::file_handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()), path,
+                         "cannot open the result file to continue it");
+  series = std::make_unique<h5::Series>(file.get(), world, path, from.step, true);
+  snapshots = h5::open_group(file.get(), "snapshots", path);
+  // Snapshots of later steps belong to the run being replaced; names are their steps.
+  H5G_info_t info;
+  check(H5Gget_info(snapshots.get(), &info), path, "cannot list /snapshots");
+  std::vector<std::string> later;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    char name[32] = "";
+    if (H5Lget_name_by_idx(snapshots.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name,
+                           H5P_DEFAULT) < 0) {
+      h5::fail(path, "cannot list /snapshots");
+    }
+    if (std::atol(name) > from.step) later.emplace_back(name);
+  }
+  for (const std::string& name : later) {
+    check(H5Ldelete(snapshots.get(), name.c_str(), H5P_DEFAULT), path,
+          "cannot remove /snapshots/" + name);
+  }
+  // A running file has no status (docs/output.md).
+  for (const char* ended : {"status", "end_time"}) {
+    if (h5::has_attr(file.get(), ended, path)) {
+      check(H5Adelete(file.get(), ended), path, std::string("cannot remove attribute ") + ended);
+    }
+  }
+  h5::write_attr(file.get(), "resumed_from",
+                 from.checkpoint + " (step " + std::to_string(from.step) + ")", path);
+  h5::write_attr(file.get(), "resume_time", utc_now(), path);
   flush();
 }
 
@@ -404,6 +460,21 @@ Recorder::Recorder(const std::string& path, const Scenario& scenario, const Worl
   agree(comm, failure, path + ": rank 0 cannot create the result file");
 }
 
+Recorder::Recorder(const std::string& path, const World& world, const Continuation& from,
+                   const Comm& comm)
+    : impl_(std::make_unique<Impl>()) {
+  h5::quiet_errors();
+  impl_->path = path;
+  impl_->comm = comm;
+  std::exception_ptr failure;
+  try {
+    if (impl_->writes()) impl_->continue_file(world, from);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  agree(comm, failure, path + ": rank 0 cannot continue the result file");
+}
+
 Recorder::~Recorder() {
   if (!impl_ || impl_->closed || !impl_->writes()) return;
   // Not closed: an exception is unwinding the run. Keep what was appended, mark nothing.
@@ -461,6 +532,10 @@ void Recorder::write_snapshot(const FirmSnapshot& part, std::int64_t offset, std
                       "; it must hold them all");
   }
   write_snapshot(part);
+}
+
+bool Recorder::closed() const {
+  return impl_->closed;
 }
 
 void Recorder::close(const std::string& status) {

@@ -24,6 +24,19 @@ struct Provenance {
 // in its place). Creates nothing; called before a run starts.
 void check_writable(const std::string& path);
 
+// Where a resumed run takes up its result file: the steps after the checkpoint's, and the
+// snapshots of those steps, are dropped, and the run appends from step + 1 on.
+struct Continuation {
+  int step = 0;
+  std::string checkpoint;  // recorded in the file's `resumed_from` attribute
+};
+
+// Throws OutputError unless `path` is the result file of the run of this `seed` and `config`
+// (its root attributes) over `world`, holding at least `step` steps. Reads only: called
+// before a resumed run changes anything.
+void check_continuable(const std::string& path, const World& world, int step, std::uint64_t seed,
+                       const std::string& config);
+
 // A run over several ranks (DESIGN §5): rank 0 alone writes provenance, /world and /series;
 // every rank writes its own firms into the snapshots, with parallel HDF5. On every rank:
 //
@@ -45,6 +58,9 @@ class Recorder {
   // On one rank this is the constructor above.
   Recorder(const std::string& path, const Scenario& scenario, const World& world,
            const Provenance& provenance, const Comm& comm);
+  // Collective over `comm`: rank 0 opens the existing result file of a resumed run
+  // (check_continuable first), cuts it back to `from.step` and appends from there.
+  Recorder(const std::string& path, const World& world, const Continuation& from, const Comm& comm);
   ~Recorder();
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
@@ -61,6 +77,7 @@ class Recorder {
   void flush();  // everything appended so far is on disk and readable after a crash
   // Writes the end attributes (end_time, status: "completed" or "interrupted") and closes.
   void close(const std::string& status);
+  bool closed() const;
 
  private:
   struct Impl;

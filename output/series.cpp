@@ -301,6 +301,69 @@ Series::Series(hid_t file_id, const World& world, const Scenario& scenario, Dime
   }
 }
 
+Series::Series(hid_t file_id, const World& world, const std::string& file, hsize_t keep,
+               bool truncate)
+    : file_(file), written_(keep), any_step_(keep > 0), last_step_(static_cast<int>(keep)) {
+  auto refuse = [&](const std::string& why) {
+    throw OutputError(file + ": cannot continue this result file: " + why);
+  };
+  const std::vector<std::pair<std::string, std::size_t>> sizes{
+      {"holder", money_holders().size()},
+      {"exporter", world.country_code.size()},
+      {"importer", world.country_code.size()},
+      {"region", world.region_name.size()},
+      {"sector", world.sector_name.size()}};
+  if (!link_exists(file_id, "series", file)) refuse("it has no /series");
+  variables_.push_back({"step", {}, Type::int32, {}, 1, "one value", step_of, {}});
+  for (const Spec& spec : specs()) {
+    Variable var{spec.name, {}, spec.type, {}, 1, "", spec.source, {}};
+    for (const std::string& dim : spec.dims) {
+      const auto size = std::find_if(sizes.begin(), sizes.end(),
+                                     [&](const auto& entry) { return entry.first == dim; });
+      var.shape.push_back(size->second);
+      var.values_per_step *= size->second;
+      var.dims_text += (var.dims_text.empty() ? "" : " × ") + dim;
+    }
+    if (var.dims_text.empty()) var.dims_text = "one value";
+    variables_.push_back(std::move(var));
+  }
+  for (Variable& var : variables_) {
+    const std::string what = "/series/" + var.name;
+    if (!link_exists(file_id, what, file)) refuse(what + " is missing");
+    var.dataset = open_dataset(file_id, what, file);
+    std::vector<hsize_t> shape = dataset_shape(var.dataset.get(), file);
+    if (shape.empty() || std::vector<hsize_t>(shape.begin() + 1, shape.end()) != var.shape) {
+      refuse(what + " is not " + var.dims_text + " per step (another world?)");
+    }
+    if (shape[0] < keep) {
+      refuse(what + " holds " + std::to_string(shape[0]) + " steps; the checkpoint is at step " +
+             std::to_string(keep));
+    }
+    if (!truncate) continue;
+    shape[0] = keep;
+    check(H5Dset_extent(var.dataset.get(), shape.data()), file, "cannot cut back '" + what + "'");
+  }
+  // The kept rows must be steps 1..keep of a run, in order.
+  std::vector<std::int32_t> steps(keep, 0);
+  if (keep > 0) {
+    Handle file_space = space_handle(H5Dget_space(variables_[0].dataset.get()), file,
+                                     "cannot read the shape of /series/step");
+    const hsize_t start = 0, count = keep;
+    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+          file, "cannot select /series/step");
+    Handle mem_space = simple_space({keep}, {}, file);
+    check(H5Dread(variables_[0].dataset.get(), H5T_NATIVE_INT32, mem_space.get(), file_space.get(),
+                  H5P_DEFAULT, steps.data()),
+          file, "cannot read /series/step");
+  }
+  for (hsize_t i = 0; i < keep; ++i) {
+    if (steps[i] != static_cast<std::int32_t>(i + 1)) {
+      refuse("/series/step holds " + std::to_string(steps[i]) + " in row " + std::to_string(i) +
+             ", not step " + std::to_string(i + 1));
+    }
+  }
+}
+
 Series::~Series() = default;
 
 void Series::append(const StepStatistics& stats) {

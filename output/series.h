@@ -22,6 +22,11 @@ class Series {
   // `scales`, whose finish() the caller runs once every group exists.
   Series(hid_t file_id, const World& world, const Scenario& scenario, DimensionScales& scales,
          const std::string& file);
+  // Opens the /series of an existing result file whose first `keep` steps a resumed run
+  // keeps: every variable must be there with the shape `world` gives it and at least `keep`
+  // steps, /series/step holding 1..keep. With `truncate` (a file open for writing) the
+  // variables are cut back to `keep` steps; appending goes on from there.
+  Series(hid_t file_id, const World& world, const std::string& file, hsize_t keep, bool truncate);
   Series(const Series&) = delete;
   Series& operator=(const Series&) = delete;
   ~Series();

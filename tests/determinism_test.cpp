@@ -81,9 +81,9 @@ std::vector<std::string> differing_statistics(const StepStatistics& a, const Ste
 // the statistics).
 std::vector<std::string> differing_state(const Model& a, const Model& b) {
   std::vector<std::string> out;
-#define ENTREPOT_TEST_COMPARE_FIRM(T, name, slots) \
+#define ENTREPOT_TEST_COMPARE_FIRM(T, name, slots, keep) \
   if (!same_bytes(a.economy.firms.name, b.economy.firms.name)) out.push_back("firms." #name);
-#define ENTREPOT_TEST_COMPARE_CONSUMER(T, name, slots)                 \
+#define ENTREPOT_TEST_COMPARE_CONSUMER(T, name, slots, keep)           \
   if (!same_bytes(a.economy.consumers.name, b.economy.consumers.name)) \
     out.push_back("consumers." #name);
   ENTREPOT_FIRM_FIELDS(ENTREPOT_TEST_COMPARE_FIRM)

@@ -26,6 +26,17 @@ if(ENTREPOT_MPI AND SYSTEM_PYTHON)
   endforeach()
 endif()
 
+# Checkpoints under a real mpirun: one file for all ranks, the bytes of a one-process
+# checkpoint, resumed over the same, another and one rank to the uninterrupted run; at 2 ranks
+# SIGTERM to mpirun checkpoints and the run resumes over 3.
+if(ENTREPOT_MPI AND HDF5_IS_PARALLEL AND SYSTEM_PYTHON)
+  foreach(ranks 2 3)
+    entrepot_cli_test(mpi.checkpoint_${ranks}_ranks 600 mpi_checkpoint.py ${MPIEXEC_EXECUTABLE}
+                      ${ranks})
+    set_property(TEST mpi.checkpoint_${ranks}_ranks APPEND PROPERTY LABELS mpi)
+  endforeach()
+endif()
+
 # Snapshots written with parallel HDF5 under a real mpirun at 1 to 4 ranks, compared with
 # the same run written by one process.
 if(ENTREPOT_MPI AND HDF5_IS_PARALLEL AND SYSTEM_PYTHON)

@@ -278,6 +278,17 @@ Scenario parse_scenario(const std::string& text, const std::string& name,
     YAML::Node root = read_tree(text, name, origins, chain, provenance);
     for (const auto& override_text : overrides) apply_override(root, override_text, origins);
     scenario = yaml::read_scenario(root, origins, fs::path(name).stem().string());
+    // The tree as validated, for a checkpoint: it reads back as this scenario without the
+    // base files or the --set list (the name too, which defaults to the file's).
+    const YAML::Node& tree = root;
+    if (!tree["name"].IsDefined()) root["name"] = scenario.name;
+    YAML::Emitter emitter;
+    emitter << root;
+    if (!emitter.good()) {
+      throw ConfigError(name + ": cannot write the scenario back as text (" +
+                        emitter.GetLastError() + ")");
+    }
+    scenario.resolved = emitter.c_str();
   } catch (const YAML::Exception& e) {
     // The readers check types before converting; this is only a last line of defence.
     throw ConfigError(name + ": " + e.what() + "; allowed: the format in docs/scenario.md");

@@ -347,6 +347,11 @@ class ScenarioReader {
     o.flush_every = static_cast<int>(output.integer("flush_every", 1, kMaxInt, o.flush_every));
     o.progress_every =
         static_cast<int>(output.integer("progress_every", 1, kMaxInt, o.progress_every));
+    MapReader checkpoint(origins_, output.get("checkpoint"),
+                         *section_of("output").find("checkpoint")->items);
+    o.checkpoint_every =
+        static_cast<int>(checkpoint.integer("every", 0, kMaxInt, o.checkpoint_every));
+    o.checkpoint_path = checkpoint.text("path", o.checkpoint_path);
     for (const auto& node : read_list(origins_, output.get("snapshots"), "snapshots",
                                       "a list of steps such as [60, 120]")) {
       const int step = static_cast<int>(read_integer(origins_, node, "snapshot step", 0, kMaxInt));

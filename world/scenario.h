@@ -123,12 +123,25 @@ struct OutputSettings {
   int flush_every = 12;        // steps between flushes to disk
   std::vector<int> snapshots;  // steps with a firm snapshot (the last is always added)
   int progress_every = 12;     // steps between progress lines in a batch log
+  int checkpoint_every = 0;    // steps between checkpoints, 0: none (SIGTERM still writes one)
+  // Empty: next to the result file (checkpoint_path_of).
+  std::string checkpoint_path;
 };
+
+// Where a run's checkpoints go: `output.checkpoint.path`, or by default the result file's
+// name with `.checkpoint.h5` in place of `.h5` (results/out.h5 → results/out.checkpoint.h5).
+inline std::string checkpoint_path_of(const OutputSettings& output) {
+  if (!output.checkpoint_path.empty()) return output.checkpoint_path;
+  const std::string& out = output.path;
+  const bool h5 = out.size() > 3 && out.compare(out.size() - 3, 3, ".h5") == 0;
+  return (h5 ? out.substr(0, out.size() - 3) : out) + ".checkpoint.h5";
+}
 
 struct Scenario {
   std::string name;
   std::string source_path;             // the file it was read from
   std::string text;                    // the full file text, stored in the output for provenance
+  std::string resolved;                // the validated tree as YAML (bases merged, --set applied)
   std::vector<std::string> overrides;  // --set path=value, as given
   std::uint64_t seed = 1;
   int steps = 120;

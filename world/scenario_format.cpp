@@ -93,8 +93,14 @@ const Section& scenario_format() {
       {{"mfn", false, Shape::list, &mfn}, {"bilateral", false, Shape::list, &bilateral}}};
   static const Section ban{"export ban", "", {{"exporter", true}, {"importer"}, {"sectors", true}}};
   static const Section behaviour = behaviour_section();
-  static const Section output{
-      "output", "", {{"path"}, {"flush_every"}, {"snapshots"}, {"progress_every"}}};
+  static const Section checkpoint{"checkpoint", "", {{"every"}, {"path"}}};
+  static const Section output{"output",
+                              "",
+                              {{"path"},
+                               {"flush_every"},
+                               {"snapshots"},
+                               {"progress_every"},
+                               {"checkpoint", false, Shape::map, &checkpoint}}};
   static const Section event{"event",
                              "",
                              {{"step", true},
