@@ -83,38 +83,6 @@ std::vector<std::int64_t> SellerSet::ids() const {
   return out;
 }
 
-namespace {
-
-// `words` across the ranks, `size` words back: in place where MPI takes the memory the
-// words are in, else through host copies.
-template <class Send>
-Words exchange_words(const Model& m, const Words& words, std::size_t size, Send send) {
-  Words out(size);
-  if (m.ranks.exchange_in_place) {
-    send(thrust::raw_pointer_cast(words.data()), thrust::raw_pointer_cast(out.data()));
-    return out;
-  }
-  const std::vector<std::int64_t> staged = to_host(words);
-  std::vector<std::int64_t> back(size);
-  send(staged.data(), back.data());
-  thrust::copy(back.begin(), back.end(), out.begin());
-  return out;
-}
-
-}  // namespace
-
-Words answer_words(const Model& m, const SellerExchange& x, const Words& words, int width) {
-  return exchange_words(
-      m, words, x.answered_words(words.size(), width),
-      [&](const std::int64_t* in, std::int64_t* out) { x.answer(in, width, out); });
-}
-
-Words words_to_owners(const Model& m, const SellerExchange& x, const Words& words, int width) {
-  return exchange_words(
-      m, words, x.words_at_owners(words.size(), width),
-      [&](const std::int64_t* in, std::int64_t* out) { x.send_to_owners(in, width, out); });
-}
-
 std::vector<std::int64_t> linked_sellers(Model& m) {
   const SellerIndex owned = m.ranks.owned_index();
   FirmStore::View f = m.economy.firms.view();

@@ -1,7 +1,7 @@
 // The kernel side of a run over ranks: ids of the ghost sellers a phase needs, collected on
-// the device; owned firm fields packed into int64 words for the owners' answers; and the
-// labour mirror (firm fields over the firms of split regions). One rank never gets here,
-// except for the mirror, which is then a copy of its own firms.
+// the device; the message records (kernels/messages.h) that owners answer with and that
+// ranks send to owners; and the labour mirror (firm fields over the firms of split regions).
+// One rank never gets here, except for the mirror, which is then a copy of its own firms.
 #pragma once
 
 #include <thrust/copy.h>
@@ -11,25 +11,13 @@
 #include <thrust/merge.h>
 #include <thrust/transform.h>
 
-#include <cstring>
 #include <vector>
 
 #include "kernels/host_copy.h"
+#include "kernels/messages.h"
 #include "kernels/model.h"
 
 namespace entrepot {
-
-// A double's bits as an int64 word and back, so prices travel exactly.
-ENTREPOT_HD std::int64_t word_of(double x) {
-  std::int64_t w;
-  std::memcpy(&w, &x, sizeof w);
-  return w;
-}
-ENTREPOT_HD double double_of(std::int64_t w) {
-  double x;
-  std::memcpy(&x, &w, sizeof x);
-  return x;
-}
 
 // Marks each id in a bitmap over all firms: the list comes out sorted and unique without a
 // sort, in memory of one bit per firm.
@@ -52,14 +40,46 @@ struct MarkIds {
   }
 };
 
-template <class Value>
+// `pack(local)` of an owned firm, by global id.
+template <class Record, class Pack>
 struct AtOwned {
-  Value value;
+  Pack pack;
   std::int64_t first;
-  ENTREPOT_HD std::int64_t operator()(std::int64_t id) const {
-    return value(static_cast<std::size_t>(id - first));
+  ENTREPOT_HD Record operator()(std::int64_t id) const {
+    return pack(static_cast<std::size_t>(id - first));
   }
 };
+
+// A record array as the int64 words the seller exchange moves (whole words, no padding:
+// words_of checks it).
+template <class Record>
+const std::int64_t* words(const Record* records) {
+  static_assert(words_of<Record>() > 0);
+  return reinterpret_cast<const std::int64_t*>(records);
+}
+template <class Record>
+std::int64_t* words(Record* records) {
+  static_assert(words_of<Record>() > 0);
+  return reinterpret_cast<std::int64_t*>(records);
+}
+
+// `records` across the ranks, `count` records back: in place where MPI takes the memory
+// they are in, else through host copies.
+template <class Record, class Send>
+thrust::device_vector<Record> exchange(const Model& m, const thrust::device_vector<Record>& records,
+                                       std::size_t count, Send send) {
+  thrust::device_vector<Record> out(count);
+  if (m.ranks.exchange_in_place) {
+    send(words(thrust::raw_pointer_cast(records.data())),
+         words(thrust::raw_pointer_cast(out.data())));
+    return out;
+  }
+  const std::vector<Record> staged = to_host(records);
+  std::vector<Record> back(count);
+  send(words(staged.data()), words(back.data()));
+  thrust::copy(back.begin(), back.end(), out.begin());
+  return out;
+}
 
 }  // namespace ghost_detail
 
@@ -83,46 +103,47 @@ std::vector<std::int64_t> collect_ids(const Model& m, std::size_t n, Visitor vis
   return set.ids();
 }
 
-// `width` words per id of `ids` (owned firms), `pack(local, words)` writing them.
-template <class Pack>
-struct PackWords {
-  Pack pack;
-  const std::int64_t* ids;
-  std::int64_t first;
-  std::int64_t* words;
-  int width;
-  ENTREPOT_HD void operator()(std::size_t i) const {
-    pack(static_cast<std::size_t>(ids[i] - first), words + i * static_cast<std::size_t>(width));
-  }
-};
+// The owners answer one record per asked id (x.asked()); each rank gets one per ghost, in
+// ghost order.
+template <class Record>
+thrust::device_vector<Record> answer(const Model& m, const SellerExchange& x,
+                                     const thrust::device_vector<Record>& records) {
+  constexpr int per_record = words_of<Record>();
+  const std::size_t count = x.answered_words(records.size() * per_record, per_record) / per_record;
+  return ghost_detail::exchange(m, records, count, [&](const std::int64_t* in, std::int64_t* out) {
+    x.answer(in, per_record, out);
+  });
+}
 
-// An exchange's words, in device memory.
-using Words = thrust::device_vector<std::int64_t>;
-
-// The owners answer `width` words per asked id; each rank gets `width` words per ghost.
-Words answer_words(const Model& m, const SellerExchange& x, const Words& words, int width);
-// Each rank sends `width` words per ghost; each owner gets `width` words per asked id.
-Words words_to_owners(const Model& m, const SellerExchange& x, const Words& words, int width);
+// Each rank sends one record per ghost; each owner gets one per asked id (x.asked()).
+template <class Record>
+thrust::device_vector<Record> to_owners(const Model& m, const SellerExchange& x,
+                                        const thrust::device_vector<Record>& records) {
+  constexpr int per_record = words_of<Record>();
+  const std::size_t count = x.words_at_owners(records.size() * per_record, per_record) / per_record;
+  return ghost_detail::exchange(m, records, count, [&](const std::int64_t* in, std::int64_t* out) {
+    x.send_to_owners(in, per_record, out);
+  });
+}
 
 // The ids of a host list, in device memory.
 inline thrust::device_vector<std::int64_t> on_device(const std::vector<std::int64_t>& ids) {
   return thrust::device_vector<std::int64_t>(ids.begin(), ids.end());
 }
 
-template <class Pack>
-Words pack_owned(const Model& m, const std::vector<std::int64_t>& asked, int width, Pack pack) {
-  Words words(asked.size() * static_cast<std::size_t>(width));
-  if (asked.empty()) return words;
+// The owner's answer to `asked` (ids of owned firms): `pack(local)` of each, in that order.
+template <class Record, class Pack>
+thrust::device_vector<Record> pack_owned(const Model& m, const std::vector<std::int64_t>& asked,
+                                         Pack pack) {
+  thrust::device_vector<Record> records(asked.size());
+  if (asked.empty()) return records;
   const thrust::device_vector<std::int64_t> ids = on_device(asked);
-  auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(
-      first, first + asked.size(),
-      PackWords<Pack>{pack, thrust::raw_pointer_cast(ids.data()), m.ranks.domain.firm_first,
-                      thrust::raw_pointer_cast(words.data()), width});
-  return words;
+  thrust::transform(ids.begin(), ids.end(), records.begin(),
+                    ghost_detail::AtOwned<Record, Pack>{pack, m.ranks.domain.firm_first});
+  return records;
 }
 
-// An integer firm field as int64 words, for mirror_firms.
+// An integer firm field as int64, for mirror_firms.
 template <class T>
 struct Widen {
   const T* values;
@@ -142,6 +163,18 @@ inline Mirror mirror_of(const Model& m, const thrust::device_vector<std::int64_t
   return Mirror{thrust::raw_pointer_cast(field.data()), m.ranks.domain.labour_first};
 }
 
+// A mirror field's value of an owned firm as its owner sends it, and as the others keep it.
+template <class Value>
+struct MirroredFigureOf {
+  Value value;
+  ENTREPOT_HD MirroredFirmFigure operator()(std::size_t j) const {
+    return MirroredFirmFigure{value(j)};
+  }
+};
+struct FigureValue {
+  ENTREPOT_HD std::int64_t operator()(const MirroredFirmFigure& f) const { return f.value; }
+};
+
 // `value(local)` of every firm of [labour_first, labour_end) into `out` (indexed by id −
 // labour_first): owned firms here, the other parts of split regions from their owners.
 template <class Value>
@@ -152,18 +185,15 @@ void mirror_firms(const Model& m, Value value, thrust::device_vector<std::int64_
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::transform(first, first + m.economy.firms.size, out.begin() + before, value);
   if (!m.ranks.distributed()) return;
-  const std::vector<std::int64_t>& asked = m.ranks.labour_exchange->asked();
-  Words words(asked.size());
-  if (!asked.empty()) {
-    const thrust::device_vector<std::int64_t> ids = on_device(asked);
-    thrust::transform(ids.begin(), ids.end(), words.begin(),
-                      ghost_detail::AtOwned<Value>{value, d.firm_first});
-  }
-  const Words ghosts = answer_words(m, *m.ranks.labour_exchange, words, 1);
+  const SellerExchange& x = *m.ranks.labour_exchange;
+  const thrust::device_vector<MirroredFirmFigure> ghosts =
+      answer(m, x, pack_owned<MirroredFirmFigure>(m, x.asked(), MirroredFigureOf<Value>{value}));
   // The ghosts are the firms before the owned range, then those after it.
-  thrust::copy(ghosts.begin(), ghosts.begin() + static_cast<std::ptrdiff_t>(before), out.begin());
-  thrust::copy(ghosts.begin() + static_cast<std::ptrdiff_t>(before), ghosts.end(),
-               out.begin() + static_cast<std::ptrdiff_t>(before + m.economy.firms.size));
+  thrust::transform(ghosts.begin(), ghosts.begin() + static_cast<std::ptrdiff_t>(before),
+                    out.begin(), FigureValue{});
+  thrust::transform(ghosts.begin() + static_cast<std::ptrdiff_t>(before), ghosts.end(),
+                    out.begin() + static_cast<std::ptrdiff_t>(before + m.economy.firms.size),
+                    FigureValue{});
 }
 
 }  // namespace entrepot

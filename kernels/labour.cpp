@@ -63,13 +63,18 @@ struct OwnStaff {
   }
 };
 
+// A firm's staff among this rank's households, as its owner receives it.
+struct ReportStaff {
+  ENTREPOT_HD StaffReport operator()(std::int64_t workers) const { return StaffReport{workers}; }
+};
+
 struct AddStaff {
   FirmStore::View f;
   const std::int64_t* ids;
-  const std::int64_t* staff;
+  const StaffReport* reports;
   std::int64_t first;
   ENTREPOT_HD void operator()(std::size_t i) const {
-    atomic_add(&f.employees[ids[i] - first], static_cast<std::int32_t>(staff[i]));
+    atomic_add(&f.employees[ids[i] - first], static_cast<std::int32_t>(reports[i].workers));
   }
 };
 
@@ -158,7 +163,7 @@ void share_applicants(Model& m, std::size_t count) {
   const Partition& p = m.ranks.partition;
   const std::vector<std::int64_t> ids = to_host(m.scratch.labour.applicants);
   const std::vector<std::uint64_t> keys = to_host(m.scratch.labour.applicant_key);
-  std::vector<std::vector<std::int64_t>> send(comm.size());
+  std::vector<std::vector<JobApplication>> send(comm.size());
   const std::vector<std::int64_t>& start = m.tables.host.consumer_start;
   int region = 0;
   for (std::size_t i = 0; i < count; ++i) {
@@ -166,11 +171,10 @@ void share_applicants(Model& m, std::size_t count) {
     if (keys[i] == kNoFirm || p.first_rank[region] == p.last_rank[region]) continue;
     for (int q = p.first_rank[region]; q <= p.last_rank[region]; ++q) {
       if (q == comm.rank()) continue;
-      send[q].push_back(ids[i]);
-      send[q].push_back(static_cast<std::int64_t>(keys[i]));
+      send[q].push_back(JobApplication{ids[i], keys[i]});
     }
   }
-  const std::vector<std::vector<std::int64_t>> received = comm.exchange(send);
+  const std::vector<std::vector<JobApplication>> received = exchange_records(comm, send);
   std::vector<std::int64_t> all_ids;
   std::vector<std::uint64_t> all_keys;
   for (int q = 0; q < comm.size(); ++q) {
@@ -180,9 +184,9 @@ void share_applicants(Model& m, std::size_t count) {
                       keys.begin() + static_cast<std::ptrdiff_t>(count));
       continue;
     }
-    for (std::size_t i = 0; i + 1 < received[q].size(); i += 2) {
-      all_ids.push_back(received[q][i]);
-      all_keys.push_back(static_cast<std::uint64_t>(received[q][i + 1]));
+    for (const JobApplication& a : received[q]) {
+      all_ids.push_back(a.household);
+      all_keys.push_back(a.choice);
     }
   }
   m.scratch.labour.applicants.assign(all_ids.begin(), all_ids.end());
@@ -204,11 +208,12 @@ void recount_staff(Model& m) {
   thrust::for_each(first, first + f.size, OwnStaff{f, counts + before});
   if (!m.ranks.distributed()) return;
   // Staff this rank's households give the other parts of split regions go to their owners.
-  Words theirs(span - f.size);
-  thrust::copy(staff.begin(), staff.begin() + static_cast<std::ptrdiff_t>(before), theirs.begin());
-  thrust::copy(staff.begin() + static_cast<std::ptrdiff_t>(before + f.size), staff.end(),
-               theirs.begin() + static_cast<std::ptrdiff_t>(before));
-  const Words mine = words_to_owners(m, *m.ranks.labour_exchange, theirs, 1);
+  thrust::device_vector<StaffReport> theirs(span - f.size);
+  thrust::transform(staff.begin(), staff.begin() + static_cast<std::ptrdiff_t>(before),
+                    theirs.begin(), ReportStaff{});
+  thrust::transform(staff.begin() + static_cast<std::ptrdiff_t>(before + f.size), staff.end(),
+                    theirs.begin() + static_cast<std::ptrdiff_t>(before), ReportStaff{});
+  const thrust::device_vector<StaffReport> mine = to_owners(m, *m.ranks.labour_exchange, theirs);
   if (mine.empty()) return;
   const thrust::device_vector<std::int64_t> ids = on_device(m.ranks.labour_exchange->asked());
   thrust::for_each(first, first + ids.size(),

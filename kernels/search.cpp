@@ -286,23 +286,10 @@ std::vector<std::int64_t> remote_sellers(
   return set.ids();
 }
 
-// Quote → two words: the price's bits, then region and rationing flag.
-struct PackQuote {
+// An owned seller's quote, as the searching ranks receive it.
+struct SellerQuoteOf {
   const Quote* quotes;
-  ENTREPOT_HD void operator()(std::size_t j, std::int64_t* w) const {
-    w[0] = word_of(quotes[j].price);
-    w[1] = static_cast<std::int64_t>(quotes[j].origin) * 2 + quotes[j].rationing;
-  }
-};
-
-// Two words → a quote.
-struct QuoteOfWords {
-  const std::int64_t* words;
-  ENTREPOT_HD Quote operator()(std::size_t i) const {
-    const std::int64_t* w = words + 2 * i;
-    return Quote{double_of(w[0]), static_cast<std::int32_t>(w[1] / 2),
-                 static_cast<std::int32_t>(w[1] % 2)};
-  }
+  ENTREPOT_HD SellerQuote operator()(std::size_t j) const { return quotes[j]; }
 };
 
 // Fetches the quotes of `ids` (remote, sorted) and adds them to the ghosts of the book.
@@ -310,12 +297,8 @@ void fetch_quotes(Model& m, const std::vector<std::int64_t>& ids) {
   SellerExchange& exchange = *m.ranks.quote_exchange;
   exchange.ask(ids);
   const Quote* own = thrust::raw_pointer_cast(m.scratch.search.quotes.data());
-  const Words words =
-      answer_words(m, exchange, pack_owned(m, exchange.asked(), 2, PackQuote{own}), 2);
-  thrust::device_vector<Quote> fetched(ids.size());
-  auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::transform(first, first + ids.size(), fetched.begin(),
-                    QuoteOfWords{thrust::raw_pointer_cast(words.data())});
+  const thrust::device_vector<SellerQuote> fetched =
+      answer(m, exchange, pack_owned<SellerQuote>(m, exchange.asked(), SellerQuoteOf{own}));
   thrust::device_vector<std::int64_t> keys = merge_ghosts(
       m.scratch.search.quotes, m.economy.firms.size, m.ranks.quote_ghosts, on_device(ids), fetched);
   m.ranks.quote_ghosts.assign(merge_ids(m.ranks.quote_ghosts.ids, ids), std::move(keys));

@@ -1,11 +1,12 @@
 // Trade over several ranks. A rank's buyers order from ghost sellers as from its own. Three
-// lists of other ranks' sellers carry the exchange, each with only what it needs:
-// - the sellers the rank's links name: their opening offer (price, stock, region), the
-//   orders summed here to the owner and the total back, and round one's sales;
-// - the sellers that slots left short will try: their round-one totals, which decide
-//   the second seller;
-// - the sellers given round-two orders: those orders to the owner, round two's stock and
-//   total orders back, and round two's sales.
+// lists of other ranks' sellers carry the exchange, each with only what it needs
+// (kernels/messages.h names the records):
+// - the sellers the rank's links name: their OpeningOffer, the PlacedOrders summed here to
+//   the owner and the OrderTotal back, and round one's RoundSales;
+// - the sellers that slots left short will try: their RoundOneTotals, which decide the
+//   second seller;
+// - the sellers given round-two orders: those PlacedOrders to the owner, RoundTwoTotals
+//   back, and round two's RoundSales.
 // Every sum is int64 at the owner, so the fills, and so the bytes, are those of one rank.
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
@@ -20,35 +21,68 @@
 namespace entrepot {
 namespace {
 
-struct PackOpening {
+// What an owner answers about its sellers, from its books.
+struct OpeningOfferOf {
   const Offer* offers;
-  ENTREPOT_HD void operator()(std::size_t j, std::int64_t* w) const {
-    w[0] = word_of(offers[j].price);
-    w[1] = offers[j].stock;
-    w[2] = offers[j].origin;
+  ENTREPOT_HD OpeningOffer operator()(std::size_t j) const {
+    return OpeningOffer{offers[j].price, offers[j].stock, offers[j].origin};
   }
 };
 
-struct PackOrders {
+struct OrderTotalOf {
   const Offer* offers;
-  ENTREPOT_HD void operator()(std::size_t j, std::int64_t* w) const { w[0] = offers[j].orders; }
+  ENTREPOT_HD OrderTotal operator()(std::size_t j) const { return OrderTotal{offers[j].orders}; }
 };
 
-struct PackRoundOne {
+struct RoundOneTotalsOf {
   const Offer* offers;
-  ENTREPOT_HD void operator()(std::size_t j, std::int64_t* w) const {
-    PackOpening{offers}(j, w);
-    w[3] = offers[j].orders;
+  ENTREPOT_HD RoundOneTotals operator()(std::size_t j) const {
+    return RoundOneTotals{OpeningOfferOf{offers}(j), offers[j].orders};
   }
 };
 
-struct PackSpillRound {
+struct RoundTwoTotalsOf {
   const Offer* spill_offers;
-  ENTREPOT_HD void operator()(std::size_t j, std::int64_t* w) const {
-    w[0] = spill_offers[j].stock;
-    w[1] = spill_offers[j].orders;
+  ENTREPOT_HD RoundTwoTotals operator()(std::size_t j) const {
+    return RoundTwoTotals{spill_offers[j].stock, spill_offers[j].orders};
   }
 };
+
+// A ghost seller's entry in a book as it reports to the owner (report), the report added to
+// the owner's entry (add_in), and the owner's totals set on the ghost's entry (set_in).
+ENTREPOT_HD void report(const Offer& o, PlacedOrders& r) {
+  r.orders = o.orders;
+}
+ENTREPOT_HD void report(const Offer& o, RoundSales& r) {
+  r = RoundSales{o.shipped, o.sales, o.exports};
+}
+ENTREPOT_HD void add_in(Offer& o, const PlacedOrders& r) {
+  atomic_add(&o.orders, r.orders);
+}
+ENTREPOT_HD void add_in(Offer& o, const RoundSales& r) {
+  atomic_add(&o.shipped, r.shipped);
+  atomic_add(&o.sales, r.sales);
+  atomic_add(&o.exports, r.exports);
+}
+ENTREPOT_HD void set_in(Offer& o, const OrderTotal& r) {
+  o.orders = r.orders;
+}
+ENTREPOT_HD void set_in(Offer& o, const RoundTwoTotals& r) {
+  o.stock = r.stock;
+  o.orders = r.orders;
+}
+
+// A ghost seller's opening entry in round one's book, or in round two's, which opens with no
+// orders yet.
+ENTREPOT_HD Offer opening_entry(const OpeningOffer& r, std::int64_t orders) {
+  return Offer{r.price, r.stock, orders, 0, 0, 0, static_cast<std::int32_t>(r.origin)};
+}
+ENTREPOT_HD Offer opening_entry(const OpeningOffer& r, bool) {
+  return opening_entry(r, std::int64_t{0});
+}
+ENTREPOT_HD Offer opening_entry(const RoundOneTotals& r, bool round_two) {
+  return opening_entry(r.offer, round_two ? std::int64_t{0} : r.orders);
+}
 
 // The book position of each id of a list (all held by the book).
 struct PlaceOf {
@@ -56,58 +90,35 @@ struct PlaceOf {
   ENTREPOT_HD std::int64_t operator()(std::int64_t id) const { return index(id); }
 };
 
-// A list's entries in a book, as words: what a round sold there, or the orders placed.
-struct ListWords {
+// A list's entries in a book, as the records their owners read.
+template <class Record>
+struct Reported {
   const Offer* book;
   const std::int64_t* place;
-  bool sales;  // shipped, sales, exports; else the orders alone
-  std::int64_t* words;
-  ENTREPOT_HD void operator()(std::size_t g) const {
-    const Offer& o = book[place[g]];
-    if (sales) {
-      words[3 * g] = o.shipped;
-      words[3 * g + 1] = o.sales;
-      words[3 * g + 2] = o.exports;
-    } else {
-      words[g] = o.orders;
-    }
+  ENTREPOT_HD Record operator()(std::size_t g) const {
+    Record r{};
+    report(book[place[g]], r);
+    return r;
   }
 };
 
 // The owner's side: what other ranks' buyers did at its sellers, added in.
-struct AddWords {
+template <class Record>
+struct AddIn {
   Offer* book;
   const std::int64_t* ids;
-  const std::int64_t* words;
+  const Record* reports;
   std::int64_t first;
-  bool sales;
-  ENTREPOT_HD void operator()(std::size_t i) const {
-    Offer& o = book[ids[i] - first];
-    if (sales) {
-      atomic_add(&o.shipped, words[3 * i]);
-      atomic_add(&o.sales, words[3 * i + 1]);
-      atomic_add(&o.exports, words[3 * i + 2]);
-    } else {
-      atomic_add(&o.orders, words[i]);
-    }
-  }
+  ENTREPOT_HD void operator()(std::size_t i) const { add_in(book[ids[i] - first], reports[i]); }
 };
 
 // Totals from the owners onto a list's entries: orders (round one) or round two's book.
-struct SetTotals {
+template <class Record>
+struct SetIn {
   Offer* book;
   const std::int64_t* place;
-  const std::int64_t* words;
-  bool spill_round;
-  ENTREPOT_HD void operator()(std::size_t g) const {
-    Offer& o = book[place[g]];
-    if (spill_round) {
-      o.stock = words[2 * g];
-      o.orders = words[2 * g + 1];
-    } else {
-      o.orders = words[g];
-    }
-  }
+  const Record* totals;
+  ENTREPOT_HD void operator()(std::size_t g) const { set_in(book[place[g]], totals[g]); }
 };
 
 struct Ordered {
@@ -128,61 +139,57 @@ thrust::device_vector<std::int64_t> places(const Model& m, const std::vector<std
   return out;
 }
 
-// `width`-word opening offers (price, stock, region, and orders when width is 4); round
-// two's book opens the same, with no orders yet.
-struct OpeningOffer {
-  const std::int64_t* words;
-  int width;
+// A ghost seller's opening entry in round one's book or round two's.
+template <class Record>
+struct OpeningEntry {
+  const Record* answers;
   bool round_two;
-  ENTREPOT_HD Offer operator()(std::size_t i) const {
-    const std::int64_t* w = words + i * static_cast<std::size_t>(width);
-    const std::int64_t orders = width > 3 && !round_two ? w[3] : 0;
-    return Offer{double_of(w[0]), w[1], orders, 0, 0, 0, static_cast<std::int32_t>(w[2])};
-  }
+  ENTREPOT_HD Offer operator()(std::size_t i) const { return opening_entry(answers[i], round_two); }
 };
 
-// Adds the ghosts `ids` to both books, from the owners' `width`-word answer.
-void add_ghosts(Model& m, const std::vector<std::int64_t>& ids, const Words& words, int width) {
+// Adds the ghosts `ids` to both books, from the owners' answers.
+template <class Record>
+void add_ghosts(Model& m, const std::vector<std::int64_t>& ids,
+                const thrust::device_vector<Record>& answers) {
   const thrust::device_vector<std::int64_t> new_ids = on_device(ids);
   thrust::device_vector<Offer> offers(ids.size());
   thrust::device_vector<std::int64_t> keys;
   auto first = thrust::counting_iterator<std::size_t>(0);
   for (bool round_two : {false, true}) {
     thrust::transform(first, first + ids.size(), offers.begin(),
-                      OpeningOffer{thrust::raw_pointer_cast(words.data()), width, round_two});
+                      OpeningEntry<Record>{thrust::raw_pointer_cast(answers.data()), round_two});
     keys = merge_ghosts(round_two ? m.scratch.trade.spill_offers : m.scratch.trade.offers,
                         m.economy.firms.size, m.ranks.offer_ghosts, new_ids, offers);
   }
   m.ranks.offer_ghosts.assign(merge_ids(m.ranks.offer_ghosts.ids, ids), std::move(keys));
 }
 
-// What this rank's buyers did at a list's sellers, sent to the owners and added there.
-void send_to_owners(Model& m, const SellerExchange& x, thrust::device_vector<Offer>& book,
-                    bool sales) {
+// What this rank's buyers did at a list's sellers, reported to the owners and added there.
+template <class Record>
+void report_to_owners(Model& m, const SellerExchange& x, thrust::device_vector<Offer>& book) {
   const thrust::device_vector<std::int64_t> place = places(m, x.ghosts());
-  const int width = sales ? 3 : 1;
-  Words words(place.size() * static_cast<std::size_t>(width));
+  thrust::device_vector<Record> reports(place.size());
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + place.size(),
-                   ListWords{raw(book), thrust::raw_pointer_cast(place.data()), sales,
-                             thrust::raw_pointer_cast(words.data())});
-  const Words received = words_to_owners(m, x, words, width);
+  thrust::transform(first, first + place.size(), reports.begin(),
+                    Reported<Record>{raw(book), thrust::raw_pointer_cast(place.data())});
+  const thrust::device_vector<Record> received = to_owners(m, x, reports);
   if (received.empty()) return;
   const thrust::device_vector<std::int64_t> ids = on_device(x.asked());
   thrust::for_each(
       first, first + ids.size(),
-      AddWords{raw(book), thrust::raw_pointer_cast(ids.data()),
-               thrust::raw_pointer_cast(received.data()), m.ranks.domain.firm_first, sales});
+      AddIn<Record>{raw(book), thrust::raw_pointer_cast(ids.data()),
+                    thrust::raw_pointer_cast(received.data()), m.ranks.domain.firm_first});
 }
 
 // Totals the owners answered, onto a list's entries in `book`.
+template <class Record>
 void set_totals(Model& m, const SellerExchange& x, thrust::device_vector<Offer>& book,
-                const Words& words, bool spill_round) {
+                const thrust::device_vector<Record>& totals) {
   const thrust::device_vector<std::int64_t> place = places(m, x.ghosts());
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + place.size(),
-                   SetTotals{raw(book), thrust::raw_pointer_cast(place.data()),
-                             thrust::raw_pointer_cast(words.data()), spill_round});
+                   SetIn<Record>{raw(book), thrust::raw_pointer_cast(place.data()),
+                                 thrust::raw_pointer_cast(totals.data())});
 }
 
 }  // namespace
@@ -192,17 +199,17 @@ void open_ghost_books(Model& m) {
   x.ask(linked_sellers(m));
   add_ghosts(
       m, x.ghosts(),
-      answer_words(m, x, pack_owned(m, x.asked(), 3, PackOpening{raw(m.scratch.trade.offers)}), 3),
-      3);
+      answer(m, x,
+             pack_owned<OpeningOffer>(m, x.asked(), OpeningOfferOf{raw(m.scratch.trade.offers)})));
 }
 
 void total_orders(Model& m) {
   SellerExchange& x = *m.ranks.offer_exchange;
-  send_to_owners(m, x, m.scratch.trade.offers, false);
+  report_to_owners<PlacedOrders>(m, x, m.scratch.trade.offers);
   set_totals(
       m, x, m.scratch.trade.offers,
-      answer_words(m, x, pack_owned(m, x.asked(), 1, PackOrders{raw(m.scratch.trade.offers)}), 1),
-      false);
+      answer(m, x,
+             pack_owned<OrderTotal>(m, x.asked(), OrderTotalOf{raw(m.scratch.trade.offers)})));
 }
 
 void fetch_spill_sellers(Model& m, int step) {
@@ -212,18 +219,18 @@ void fetch_spill_sellers(Model& m, int step) {
   x.ask(subtract_ids(
       merge_ids(spill_candidates_of_firms(m, spill), spill_candidates_of_households(m, spill)),
       m.ranks.offer_ghosts.ids));
-  add_ghosts(
-      m, x.ghosts(),
-      answer_words(m, x, pack_owned(m, x.asked(), 4, PackRoundOne{raw(m.scratch.trade.offers)}), 4),
-      4);
+  add_ghosts(m, x.ghosts(),
+             answer(m, x,
+                    pack_owned<RoundOneTotals>(m, x.asked(),
+                                               RoundOneTotalsOf{raw(m.scratch.trade.offers)})));
 }
 
 void return_sales(Model& m, bool second) {
   if (second) {
-    send_to_owners(m, *m.ranks.round_two_exchange, m.scratch.trade.spill_offers, true);
+    report_to_owners<RoundSales>(m, *m.ranks.round_two_exchange, m.scratch.trade.spill_offers);
     return;
   }
-  send_to_owners(m, *m.ranks.offer_exchange, m.scratch.trade.offers, true);
+  report_to_owners<RoundSales>(m, *m.ranks.offer_exchange, m.scratch.trade.offers);
   // The sellers given round-two orders, and those orders.
   const std::size_t owned = m.economy.firms.size;
   thrust::device_vector<std::int64_t> ordered(m.ranks.offer_ghosts.size());
@@ -235,16 +242,15 @@ void return_sales(Model& m, bool second) {
   std::vector<std::int64_t> chosen(at.size());
   for (std::size_t i = 0; i < at.size(); ++i) chosen[i] = m.ranks.offer_ghosts.ids[at[i]];
   m.ranks.round_two_exchange->ask(chosen);
-  send_to_owners(m, *m.ranks.round_two_exchange, m.scratch.trade.spill_offers, false);
+  report_to_owners<PlacedOrders>(m, *m.ranks.round_two_exchange, m.scratch.trade.spill_offers);
 }
 
 void open_ghost_spill_round(Model& m) {
   SellerExchange& x = *m.ranks.round_two_exchange;
-  set_totals(
-      m, x, m.scratch.trade.spill_offers,
-      answer_words(
-          m, x, pack_owned(m, x.asked(), 2, PackSpillRound{raw(m.scratch.trade.spill_offers)}), 2),
-      true);
+  set_totals(m, x, m.scratch.trade.spill_offers,
+             answer(m, x,
+                    pack_owned<RoundTwoTotals>(
+                        m, x.asked(), RoundTwoTotalsOf{raw(m.scratch.trade.spill_offers)})));
 }
 
 }  // namespace entrepot
