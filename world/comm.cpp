@@ -173,7 +173,12 @@ void Comm::exchange(const std::int64_t* send, const std::vector<std::size_t>& se
 }
 
 void Comm::abort(const std::string& reason, int status) const {
-  std::cerr << "entrepot: rank " << rank_ << " of " << size_ << ": " << reason << std::endl;
+  // One write of the whole line: written piece by piece, mpirun's own abort notice can land
+  // between the pieces.
+  const std::string line = "entrepot: rank " + std::to_string(rank_) + " of " +
+                           std::to_string(size_) + ": " + reason + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
   MPI_Abort(MPI_COMM_WORLD, status);
   std::_Exit(status);  // MPI_Abort does not return; this is for the compiler
 }
