@@ -19,11 +19,15 @@
 #include "output/checkpoint.h"
 #include "output/recorder.h"
 #include "tests/device_required.h"
+#include "tests/same_bytes.h"
 #include "tests/scratch_dir.h"
 #include "tests/small_world.h"
 
 namespace entrepot {
 namespace {
+
+using testing::differing_statistics;
+using testing::joined;
 
 using testing::ScratchDir;
 
@@ -84,36 +88,6 @@ std::vector<std::string> differing_fields(const Model& a, const Model& b) {
   compare(a.economy.firms, b.economy.firms, "firms");
   compare(a.economy.consumers, b.economy.consumers, "households");
   return out;
-}
-
-std::vector<std::string> differing_statistics(const StepStatistics& a, const StepStatistics& b) {
-  std::vector<std::string> out;
-  auto vec = [&](const char* name, const auto& x, const auto& y) {
-    if (bytes_of(x) != bytes_of(y)) out.push_back(name);
-  };
-  if (a.step != b.step) out.push_back("step");
-  vec("money", a.money, b.money);
-  vec("trade_value", a.trade_value, b.trade_value);
-  vec("trade_duty", a.trade_duty, b.trade_duty);
-  vec("trade_quantity", a.trade_quantity, b.trade_quantity);
-  vec("value_added", a.value_added, b.value_added);
-  vec("employment", a.employment, b.employment);
-  vec("unemployment", a.unemployment, b.unemployment);
-  vec("consumption", a.consumption, b.consumption);
-  vec("wage", a.wage, b.wage);
-  vec("cpi", a.cpi, b.cpi);
-  vec("price", a.price, b.price);
-  const std::vector<std::int64_t> ta{a.produced,  a.used,       a.consumed,         a.melted,
-                                     a.inventory, a.firm_exits, a.supplier_switches},
-      tb{b.produced, b.used, b.consumed, b.melted, b.inventory, b.firm_exits, b.supplier_switches};
-  vec("totals", ta, tb);
-  return out;
-}
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string text;
-  for (const std::string& n : names) text += (text.empty() ? "" : ", ") + n;
-  return text;
 }
 
 // Overwrites every per-step field with a pattern no step would leave there.

@@ -26,6 +26,7 @@
 #include "kernels/host_copy.h"
 #include "kernels/model.h"
 #include "tests/device_required.h"
+#include "tests/same_bytes.h"
 #include "tests/scratch_dir.h"
 #include "tests/small_world.h"
 #include "world/world.h"
@@ -33,48 +34,9 @@
 namespace entrepot {
 namespace {
 
-// Byte equality, so doubles compare by their bits (−0 ≠ +0, NaN = the same NaN).
-template <class T>
-bool same_bytes(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
-}
-
-template <class T>
-bool same_bytes(const thrust::device_vector<T>& a, const thrust::device_vector<T>& b) {
-  return same_bytes(to_host(a), to_host(b));
-}
-
-// The fields of two steps' statistics that differ, by name; empty when all are identical.
-std::vector<std::string> differing_statistics(const StepStatistics& a, const StepStatistics& b) {
-  std::vector<std::string> out;
-  auto vec = [&](const char* name, const auto& x, const auto& y) {
-    if (!same_bytes(x, y)) out.push_back(name);
-  };
-  auto one = [&](const char* name, std::int64_t x, std::int64_t y) {
-    if (x != y) out.push_back(name);
-  };
-  one("step", a.step, b.step);
-  vec("money", a.money, b.money);
-  vec("trade_value", a.trade_value, b.trade_value);
-  vec("trade_duty", a.trade_duty, b.trade_duty);
-  vec("trade_quantity", a.trade_quantity, b.trade_quantity);
-  vec("value_added", a.value_added, b.value_added);
-  vec("employment", a.employment, b.employment);
-  vec("unemployment", a.unemployment, b.unemployment);
-  vec("consumption", a.consumption, b.consumption);
-  vec("wage", a.wage, b.wage);
-  vec("cpi", a.cpi, b.cpi);
-  vec("price", a.price, b.price);
-  one("produced", a.produced, b.produced);
-  one("used", a.used, b.used);
-  one("consumed", a.consumed, b.consumed);
-  one("melted", a.melted, b.melted);
-  one("inventory", a.inventory, b.inventory);
-  one("supplier_switches", a.supplier_switches, b.supplier_switches);
-  one("firm_exits", a.firm_exits, b.firm_exits);
-  return out;
-}
+using testing::differing_statistics;
+using testing::joined;
+using testing::same_bytes;
 
 // The parts of two models' state that differ: every agent field (listed by the stores'
 // own field lists), the host accounts and the regional conditions (the last flows show in
@@ -100,12 +62,6 @@ std::vector<std::string> differing_state(const Model& a, const Model& b) {
   vec("base_unit_value", a.economy.base_unit_value, b.economy.base_unit_value);
   vec("labour_vacancies", a.scratch.labour.vacancies, b.scratch.labour.vacancies);
   return out;
-}
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string text;
-  for (const std::string& n : names) text += (text.empty() ? "" : ", ") + n;
-  return text;
 }
 
 // Restores the OpenMP thread count a test changed.

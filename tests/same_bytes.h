@@ -1,0 +1,66 @@
+// Byte-for-byte comparisons of model state and step statistics, shared by the tests that
+// check two runs are the same run (determinism, restart from a checkpoint).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "base/records.h"
+#include "kernels/host_copy.h"
+
+namespace entrepot::testing {
+
+// Byte equality, so doubles compare by their bits (−0 ≠ +0, NaN = the same NaN).
+template <class T>
+inline bool same_bytes(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+}
+
+template <class T>
+inline bool same_bytes(const thrust::device_vector<T>& a, const thrust::device_vector<T>& b) {
+  return same_bytes(to_host(a), to_host(b));
+}
+
+// The fields of two steps' statistics that differ, by name; empty when all are identical.
+inline std::vector<std::string> differing_statistics(const StepStatistics& a,
+                                                     const StepStatistics& b) {
+  std::vector<std::string> out;
+  auto vec = [&](const char* name, const auto& x, const auto& y) {
+    if (!same_bytes(x, y)) out.push_back(name);
+  };
+  auto one = [&](const char* name, std::int64_t x, std::int64_t y) {
+    if (x != y) out.push_back(name);
+  };
+  one("step", a.step, b.step);
+  vec("money", a.money, b.money);
+  vec("trade_value", a.trade_value, b.trade_value);
+  vec("trade_duty", a.trade_duty, b.trade_duty);
+  vec("trade_quantity", a.trade_quantity, b.trade_quantity);
+  vec("value_added", a.value_added, b.value_added);
+  vec("employment", a.employment, b.employment);
+  vec("unemployment", a.unemployment, b.unemployment);
+  vec("consumption", a.consumption, b.consumption);
+  vec("wage", a.wage, b.wage);
+  vec("cpi", a.cpi, b.cpi);
+  vec("price", a.price, b.price);
+  one("produced", a.produced, b.produced);
+  one("used", a.used, b.used);
+  one("consumed", a.consumed, b.consumed);
+  one("melted", a.melted, b.melted);
+  one("inventory", a.inventory, b.inventory);
+  one("supplier_switches", a.supplier_switches, b.supplier_switches);
+  one("firm_exits", a.firm_exits, b.firm_exits);
+  return out;
+}
+
+// Names joined with commas, for failure messages.
+inline std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& n : names) text += (text.empty() ? "" : ", ") + n;
+  return text;
+}
+
+}  // namespace entrepot::testing
