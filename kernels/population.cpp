@@ -118,10 +118,8 @@ void populate(Model& m) {
   const Behaviour& b = sc.behaviour;
   const int ns = m.tables.sectors;
   const Domain& d = m.ranks.domain;
-  const RankShare& mine =
-      m.ranks.partition.ranks[m.ranks.comm != nullptr ? m.ranks.comm->rank() : 0];
-  m.economy.firms.resize(static_cast<std::size_t>(mine.firm_end - mine.firm_begin));
-  m.economy.consumers.resize(static_cast<std::size_t>(mine.household_end - mine.household_begin));
+  m.economy.firms.resize(static_cast<std::size_t>(d.firm_count));
+  m.economy.consumers.resize(static_cast<std::size_t>(d.household_count));
   FirmStore::View f = m.economy.firms.view();
   ConsumerStore::View h = m.economy.consumers.view();
   const TablesView t = m.tables.view();

@@ -9,7 +9,6 @@ import hashlib
 import os
 import shutil
 import signal
-import subprocess
 import time
 
 import h5py
@@ -78,10 +77,7 @@ def stopped_by_sigterm(t, config):
     if seen is None:
         return
     child.send_signal(signal.SIGTERM)
-    try:
-        child.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        t.check(False, "the run was still going 60 s after SIGTERM")
+    if clitest.wait_for_exit(t, child, 60, "SIGTERM") is None:
         return
     with open(t.path("long.err")) as f:
         err = f.read()

@@ -188,6 +188,16 @@ def wait_for_steps(test, child, path, at_least, timeout=120.0):
     return None
 
 
+def wait_for_exit(test, child, timeout, after):
+    """Wait for a job stopped by `after` (e.g. "SIGTERM"); returns its exit status, or None
+    (a failed check) if it was still going `timeout` s later."""
+    try:
+        return child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        test.check(False, f"the run was still going {timeout} s after {after}")
+        return None
+
+
 def check_series(test, f, at_least):
     """/series/step is 1..k with k >= at_least, every series variable has k rows along step
     and the money rows all sum to the same total. Returns k."""

@@ -56,10 +56,8 @@ def sigterm_to_mpirun(t, config, ranks):
         t.check(len(ranks_of) == ranks, f"mpirun started {ranks} ranks: {ranks_of}")
         for pid in ranks_of:
             os.kill(int(pid), signal.SIGTERM)
-        try:
-            rc = child.wait(timeout=90)
-        except subprocess.TimeoutExpired:
-            t.check(False, "mpirun was still going 90 s after SIGTERM to its ranks")
+        rc = clitest.wait_for_exit(t, child, 90, "SIGTERM to its ranks")
+        if rc is None:
             return
     with open(t.path("long.err")) as f:
         err = f.read()
