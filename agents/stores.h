@@ -61,6 +61,7 @@ enum class Keep : std::uint8_t { lasting, step, layout };
 
 #define ENTREPOT_DECLARE_FIELD(T, name, slots, keep) thrust::device_vector<T> name;
 #define ENTREPOT_VIEW_FIELD(T, name, slots, keep) T* name;
+#define ENTREPOT_CONST_VIEW_FIELD(T, name, slots, keep) const T* name;
 #define ENTREPOT_RESIZE_FIELD(T, name, slots, keep) name.resize(n* static_cast<std::size_t>(slots));
 #define ENTREPOT_BIND_FIELD(T, name, slots, keep) v.name = thrust::raw_pointer_cast(name.data());
 #define ENTREPOT_FIELD_BYTES(T, name, slots, keep) \
@@ -78,12 +79,22 @@ enum class Keep : std::uint8_t { lasting, step, layout };
       std::size_t size;                    \
       FIELDS(ENTREPOT_VIEW_FIELD)          \
     };                                     \
+    struct ConstView {                     \
+      std::size_t size;                    \
+      FIELDS(ENTREPOT_CONST_VIEW_FIELD)    \
+    };                                     \
     void resize(std::size_t n) {           \
       size = n;                            \
       FIELDS(ENTREPOT_RESIZE_FIELD)        \
     }                                      \
     View view() {                          \
       View v;                              \
+      v.size = size;                       \
+      FIELDS(ENTREPOT_BIND_FIELD)          \
+      return v;                            \
+    }                                      \
+    ConstView view() const {               \
+      ConstView v;                         \
       v.size = size;                       \
       FIELDS(ENTREPOT_BIND_FIELD)          \
       return v;                            \

@@ -98,79 +98,80 @@ struct ReceiveIncome {
 
 }  // namespace
 
-void settle_accounts(Model& m, int step) {
-  const Behaviour& b = m.scenario.behaviour;
-  const int nr = m.tables.regions;
-  FirmStore::View f = m.economy.firms.view();
-  ConsumerStore::View h = m.economy.consumers.view();
+std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
+                             LabourScratch& labour, int step) {
+  const Behaviour& b = setting.behaviour;
+  const World& world = setting.world;
+  const Tables& tables = setting.tables;
+  const int nr = tables.regions;
+  FirmStore::View f = economy.firms.view();
+  ConsumerStore::View h = economy.consumers.view();
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(
       first, first + f.size,
       PayFirm{f, b.profit_tax, b.dividend_share, b.cash_buffer_steps, b.exit_patience});
-  auto payouts =
-      totals_by_key<3>(f.size, nr, FirmRegion{m.tables.sectors, f.block}, FirmPayouts{f});
-  m.ranks.sum_over_ranks(payouts);
+  auto payouts = totals_by_key<3>(f.size, nr, FirmRegion{tables.sectors, f.block}, FirmPayouts{f});
+  ranks.sum_over_ranks(payouts);
 
   // Taxes to governments, dividends to owners; owners fund the entrants of their region.
   std::vector<std::int64_t> grant(nr, 0);
   std::int64_t exits = 0;
   for (int r = 0; r < nr; ++r) {
-    m.economy.government[m.world.region_country[r]] += payouts[r].v[0];
-    m.economy.owners[r] += payouts[r].v[1];
+    economy.government[world.region_country[r]] += payouts[r].v[0];
+    economy.owners[r] += payouts[r].v[1];
     const std::int64_t entrants = payouts[r].v[2];
     exits += entrants;
     if (entrants > 0) {
-      const auto startup = static_cast<std::int64_t>(20.0 * m.economy.mean_wage[r]);
-      const std::int64_t each = std::min(startup, m.economy.owners[r] / entrants);
+      const auto startup = static_cast<std::int64_t>(20.0 * economy.mean_wage[r]);
+      const std::int64_t each = std::min(startup, economy.owners[r] / entrants);
       grant[r] = each > 0 ? each : 0;
-      m.economy.owners[r] -= grant[r] * entrants;
+      economy.owners[r] -= grant[r] * entrants;
     }
   }
-  m.stats.firm_exits = exits;
   thrust::device_vector<std::int64_t> grant_device(grant.begin(), grant.end());
-  thrust::device_vector<double> wage_device(m.economy.mean_wage.begin(), m.economy.mean_wage.end());
+  thrust::device_vector<double> wage_device(economy.mean_wage.begin(), economy.mean_wage.end());
   thrust::for_each(first, first + f.size,
-                   Enter{m.tables.view(), f, thrust::raw_pointer_cast(grant_device.data()),
-                         thrust::raw_pointer_cast(wage_device.data()), m.rng, m.ranks.domain, step,
-                         b.productivity_shape});
+                   Enter{tables.view(), f, thrust::raw_pointer_cast(grant_device.data()),
+                         thrust::raw_pointer_cast(wage_device.data()), setting.rng, ranks.domain,
+                         step, b.productivity_shape});
 
   // Households: wages, or benefit when unemployed, plus dividends and transfers.
   auto unemployed = totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
-  m.ranks.sum_over_ranks(unemployed);
-  std::vector<std::int64_t> benefit(nr, 0), transfer(nr, 0), households_in(m.world.countries(), 0);
+  ranks.sum_over_ranks(unemployed);
+  std::vector<std::int64_t> benefit(nr, 0), transfer(nr, 0), households_in(world.countries(), 0);
   for (int r = 0; r < nr; ++r) {
-    households_in[m.world.region_country[r]] +=
-        m.tables.host.consumer_start[r + 1] - m.tables.host.consumer_start[r];
+    households_in[world.region_country[r]] +=
+        tables.host.consumer_start[r + 1] - tables.host.consumer_start[r];
   }
-  std::vector<std::int64_t> per_household(m.world.countries(), 0);
-  for (int c = 0; c < m.world.countries(); ++c) {
-    if (m.economy.government[c] > 0 && households_in[c] > 0) {
+  std::vector<std::int64_t> per_household(world.countries(), 0);
+  for (int c = 0; c < world.countries(); ++c) {
+    if (economy.government[c] > 0 && households_in[c] > 0) {
       per_household[c] = static_cast<std::int64_t>(b.government_transfer *
-                                                   static_cast<double>(m.economy.government[c])) /
+                                                   static_cast<double>(economy.government[c])) /
                          households_in[c];
     }
-    m.economy.government[c] -= per_household[c] * households_in[c];
+    economy.government[c] -= per_household[c] * households_in[c];
   }
   for (int r = 0; r < nr; ++r) {
-    const std::int64_t people =
-        m.tables.host.consumer_start[r + 1] - m.tables.host.consumer_start[r];
-    const int country = m.world.region_country[r];
-    benefit[r] = static_cast<std::int64_t>(b.unemployment_benefit * m.economy.mean_wage[r]);
-    m.economy.government[country] -= benefit[r] * unemployed[r].v[0];
-    const std::int64_t dividend = people > 0 ? m.economy.owners[r] / people : 0;
-    m.economy.owners[r] -= dividend * people;
+    const std::int64_t people = tables.host.consumer_start[r + 1] - tables.host.consumer_start[r];
+    const int country = world.region_country[r];
+    benefit[r] = static_cast<std::int64_t>(b.unemployment_benefit * economy.mean_wage[r]);
+    economy.government[country] -= benefit[r] * unemployed[r].v[0];
+    const std::int64_t dividend = people > 0 ? economy.owners[r] / people : 0;
+    economy.owners[r] -= dividend * people;
     transfer[r] = dividend + per_household[country];
   }
   thrust::device_vector<std::int64_t> benefit_device(benefit.begin(), benefit.end());
   thrust::device_vector<std::int64_t> transfer_device(transfer.begin(), transfer.end());
   // Employers in the other part of a split region pay too.
-  mirror_firms(m, Widen<std::int64_t>{f.wage_paid}, m.scratch.labour.wage_paid);
-  mirror_firms(m, Widen<std::uint8_t>{f.exited}, m.scratch.labour.exited);
-  thrust::for_each(first, first + h.size,
-                   ReceiveIncome{h, mirror_of(m, m.scratch.labour.wage_paid),
-                                 mirror_of(m, m.scratch.labour.exited),
-                                 thrust::raw_pointer_cast(benefit_device.data()),
-                                 thrust::raw_pointer_cast(transfer_device.data())});
+  mirror_firms(ranks, Widen<std::int64_t>{f.wage_paid}, labour.wage_paid);
+  mirror_firms(ranks, Widen<std::uint8_t>{f.exited}, labour.exited);
+  thrust::for_each(
+      first, first + h.size,
+      ReceiveIncome{h, mirror_of(ranks, labour.wage_paid), mirror_of(ranks, labour.exited),
+                    thrust::raw_pointer_cast(benefit_device.data()),
+                    thrust::raw_pointer_cast(transfer_device.data())});
+  return exits;
 }
 
 }  // namespace entrepot

@@ -59,10 +59,10 @@ void Ghosts::assign(std::vector<std::int64_t> sorted,
                          thrust::maximum<std::int32_t>());
 }
 
-SellerIndex Ghosts::index(std::int64_t first, std::int64_t owned) const {
+SellerIndex Ghosts::index(const OwnedSellers& owned) const {
   SellerIndex index;
-  index.first = first;
-  index.owned = owned;
+  index.sellers = owned;
+  index.owned = owned.total();
   if (!ids.empty()) {
     index.ghost_ids = thrust::raw_pointer_cast(device_ids.data());
     index.bucket = thrust::raw_pointer_cast(bucket.data());
@@ -83,13 +83,14 @@ std::vector<std::int64_t> SellerSet::ids() const {
   return out;
 }
 
-std::vector<std::int64_t> linked_sellers(Model& m) {
-  const SellerIndex owned = m.ranks.owned_index();
-  FirmStore::View f = m.economy.firms.view();
-  ConsumerStore::View h = m.economy.consumers.view();
+std::vector<std::int64_t> linked_sellers(const Ranks& ranks, const FirmStore& firms,
+                                         const ConsumerStore& consumers, int consumer_slots) {
+  const SellerIndex owned = ranks.owned_index();
+  const FirmStore::ConstView f = firms.view();
+  const ConsumerStore::ConstView h = consumers.view();
   return merge_ids(
-      collect_ids(m, f.size, LinkedSellers{f.supplier, f.size, kInputSlots, owned}),
-      collect_ids(m, h.size, LinkedSellers{h.retailer, h.size, m.tables.consumer_slots, owned}));
+      collect_ids(ranks, f.size, LinkedSellers{f.supplier, f.size, kInputSlots, owned}),
+      collect_ids(ranks, h.size, LinkedSellers{h.retailer, h.size, consumer_slots, owned}));
 }
 
 }  // namespace entrepot

@@ -13,14 +13,15 @@
 
 #include <vector>
 
+#include "agents/stores.h"
 #include "kernels/host_copy.h"
 #include "kernels/messages.h"
-#include "kernels/model.h"
+#include "kernels/ranks.h"
 
 namespace entrepot {
 
-// Marks each id in a bitmap over all firms: the list comes out sorted and unique without a
-// sort, in memory of one bit per firm.
+// Marks each id in a bitmap over all sellers: the list comes out sorted and unique without a
+// sort, in memory of one bit per seller.
 struct Marker {
   std::uint32_t* bits;
   ENTREPOT_HD void operator()(std::int64_t id) const {
@@ -40,13 +41,13 @@ struct MarkIds {
   }
 };
 
-// `pack(local)` of an owned firm, by global id.
+// `pack(place)` of an owned seller, by global id.
 template <class Record, class Pack>
 struct AtOwned {
   Pack pack;
-  std::int64_t first;
+  OwnedSellers owned;
   ENTREPOT_HD Record operator()(std::int64_t id) const {
-    return pack(static_cast<std::size_t>(id - first));
+    return pack(static_cast<std::size_t>(owned.place(id)));
   }
 };
 
@@ -66,10 +67,11 @@ std::int64_t* words(Record* records) {
 // `records` across the ranks, `count` records back: in place where MPI takes the memory
 // they are in, else through host copies.
 template <class Record, class Send>
-thrust::device_vector<Record> exchange(const Model& m, const thrust::device_vector<Record>& records,
+thrust::device_vector<Record> exchange(const Ranks& ranks,
+                                       const thrust::device_vector<Record>& records,
                                        std::size_t count, Send send) {
   thrust::device_vector<Record> out(count);
-  if (m.ranks.exchange_in_place) {
+  if (ranks.exchange_in_place) {
     send(words(thrust::raw_pointer_cast(records.data())),
          words(thrust::raw_pointer_cast(out.data())));
     return out;
@@ -83,10 +85,11 @@ thrust::device_vector<Record> exchange(const Model& m, const thrust::device_vect
 
 }  // namespace ghost_detail
 
-// A set of firm ids, as a bitmap over all firms.
+// A set of seller ids, as a bitmap over all sellers.
 class SellerSet {
  public:
-  explicit SellerSet(std::int64_t firms) : bits_(static_cast<std::size_t>((firms + 31) / 32), 0) {}
+  explicit SellerSet(std::int64_t sellers)
+      : bits_(static_cast<std::size_t>((sellers + 31) / 32), 0) {}
   Marker marker() { return Marker{thrust::raw_pointer_cast(bits_.data())}; }
   std::vector<std::int64_t> ids() const;  // sorted (kernels/ghosts.cpp)
 
@@ -96,8 +99,8 @@ class SellerSet {
 
 // The ids that `visit(i, emit)` passes to `emit` for i in [0, n): sorted and unique.
 template <class Visitor>
-std::vector<std::int64_t> collect_ids(const Model& m, std::size_t n, Visitor visit) {
-  SellerSet set(m.ranks.domain.firm_total);
+std::vector<std::int64_t> collect_ids(const Ranks& ranks, std::size_t n, Visitor visit) {
+  SellerSet set(ranks.domain.seller_total);
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + n, ghost_detail::MarkIds<Visitor>{visit, set.marker()});
   return set.ids();
@@ -106,24 +109,24 @@ std::vector<std::int64_t> collect_ids(const Model& m, std::size_t n, Visitor vis
 // The owners answer one record per asked id (x.asked()); each rank gets one per ghost, in
 // ghost order.
 template <class Record>
-thrust::device_vector<Record> answer(const Model& m, const SellerExchange& x,
+thrust::device_vector<Record> answer(const Ranks& ranks, const SellerExchange& x,
                                      const thrust::device_vector<Record>& records) {
   constexpr int per_record = words_of<Record>();
   const std::size_t count = x.answered_words(records.size() * per_record, per_record) / per_record;
-  return ghost_detail::exchange(m, records, count, [&](const std::int64_t* in, std::int64_t* out) {
-    x.answer(in, per_record, out);
-  });
+  return ghost_detail::exchange(
+      ranks, records, count,
+      [&](const std::int64_t* in, std::int64_t* out) { x.answer(in, per_record, out); });
 }
 
 // Each rank sends one record per ghost; each owner gets one per asked id (x.asked()).
 template <class Record>
-thrust::device_vector<Record> to_owners(const Model& m, const SellerExchange& x,
+thrust::device_vector<Record> to_owners(const Ranks& ranks, const SellerExchange& x,
                                         const thrust::device_vector<Record>& records) {
   constexpr int per_record = words_of<Record>();
   const std::size_t count = x.words_at_owners(records.size() * per_record, per_record) / per_record;
-  return ghost_detail::exchange(m, records, count, [&](const std::int64_t* in, std::int64_t* out) {
-    x.send_to_owners(in, per_record, out);
-  });
+  return ghost_detail::exchange(
+      ranks, records, count,
+      [&](const std::int64_t* in, std::int64_t* out) { x.send_to_owners(in, per_record, out); });
 }
 
 // The ids of a host list, in device memory.
@@ -133,13 +136,13 @@ inline thrust::device_vector<std::int64_t> on_device(const std::vector<std::int6
 
 // The owner's answer to `asked` (ids of owned firms): `pack(local)` of each, in that order.
 template <class Record, class Pack>
-thrust::device_vector<Record> pack_owned(const Model& m, const std::vector<std::int64_t>& asked,
+thrust::device_vector<Record> pack_owned(const Ranks& ranks, const std::vector<std::int64_t>& asked,
                                          Pack pack) {
   thrust::device_vector<Record> records(asked.size());
   if (asked.empty()) return records;
   const thrust::device_vector<std::int64_t> ids = on_device(asked);
   thrust::transform(ids.begin(), ids.end(), records.begin(),
-                    ghost_detail::AtOwned<Record, Pack>{pack, m.ranks.domain.firm_first});
+                    ghost_detail::AtOwned<Record, Pack>{pack, ranks.domain.sellers});
   return records;
 }
 
@@ -159,8 +162,8 @@ struct Mirror {
   ENTREPOT_HD std::int64_t operator[](std::int64_t id) const { return values[id - first]; }
 };
 
-inline Mirror mirror_of(const Model& m, const thrust::device_vector<std::int64_t>& field) {
-  return Mirror{thrust::raw_pointer_cast(field.data()), m.ranks.domain.labour_first};
+inline Mirror mirror_of(const Ranks& ranks, const thrust::device_vector<std::int64_t>& field) {
+  return Mirror{thrust::raw_pointer_cast(field.data()), ranks.domain.labour_first};
 }
 
 // A mirror field's value of an owned firm as its owner sends it, and as the others keep it.
@@ -178,22 +181,22 @@ struct FigureValue {
 // `value(local)` of every firm of [labour_first, labour_end) into `out` (indexed by id −
 // labour_first): owned firms here, the other parts of split regions from their owners.
 template <class Value>
-void mirror_firms(const Model& m, Value value, thrust::device_vector<std::int64_t>& out) {
-  const Domain& d = m.ranks.domain;
+void mirror_firms(const Ranks& ranks, Value value, thrust::device_vector<std::int64_t>& out) {
+  const Domain& d = ranks.domain;
+  const auto owned = static_cast<std::size_t>(d.firm_count);
   out.resize(static_cast<std::size_t>(d.labour_end - d.labour_first));
   const auto before = static_cast<std::size_t>(d.firm_first - d.labour_first);
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::transform(first, first + m.economy.firms.size, out.begin() + before, value);
-  if (!m.ranks.distributed()) return;
-  const SellerExchange& x = *m.ranks.labour_exchange;
-  const thrust::device_vector<MirroredFirmFigure> ghosts =
-      answer(m, x, pack_owned<MirroredFirmFigure>(m, x.asked(), MirroredFigureOf<Value>{value}));
+  thrust::transform(first, first + owned, out.begin() + before, value);
+  if (!ranks.distributed()) return;
+  const SellerExchange& x = *ranks.labour_exchange;
+  const thrust::device_vector<MirroredFirmFigure> ghosts = answer(
+      ranks, x, pack_owned<MirroredFirmFigure>(ranks, x.asked(), MirroredFigureOf<Value>{value}));
   // The ghosts are the firms before the owned range, then those after it.
   thrust::transform(ghosts.begin(), ghosts.begin() + static_cast<std::ptrdiff_t>(before),
                     out.begin(), FigureValue{});
   thrust::transform(ghosts.begin() + static_cast<std::ptrdiff_t>(before), ghosts.end(),
-                    out.begin() + static_cast<std::ptrdiff_t>(before + m.economy.firms.size),
-                    FigureValue{});
+                    out.begin() + static_cast<std::ptrdiff_t>(before + owned), FigureValue{});
 }
 
 }  // namespace entrepot
@@ -236,6 +239,7 @@ thrust::device_vector<std::int64_t> merge_ghosts(thrust::device_vector<Entry>& b
 }
 
 // Remote sellers named by the firms' input slots or the households' retailer slots.
-std::vector<std::int64_t> linked_sellers(Model& m);
+std::vector<std::int64_t> linked_sellers(const Ranks& ranks, const FirmStore& firms,
+                                         const ConsumerStore& consumers, int consumer_slots);
 
 }  // namespace entrepot

@@ -158,13 +158,14 @@ struct MirrorVacancies {
 // The applicants of regions split between ranks go to every other rank of the region; the
 // lists come back in rank order, which is household id order, so a stable sort by key ranks
 // them as one rank would.
-void share_applicants(Model& m, std::size_t count) {
-  const Comm& comm = *m.ranks.comm;
-  const Partition& p = m.ranks.partition;
-  const std::vector<std::int64_t> ids = to_host(m.scratch.labour.applicants);
-  const std::vector<std::uint64_t> keys = to_host(m.scratch.labour.applicant_key);
+void share_applicants(const Ranks& ranks, const std::vector<std::int64_t>& consumer_start,
+                      LabourScratch& labour, std::size_t count) {
+  const Comm& comm = *ranks.comm;
+  const Partition& p = ranks.partition;
+  const std::vector<std::int64_t> ids = to_host(labour.applicants);
+  const std::vector<std::uint64_t> keys = to_host(labour.applicant_key);
   std::vector<std::vector<JobApplication>> send(comm.size());
-  const std::vector<std::int64_t>& start = m.tables.host.consumer_start;
+  const std::vector<std::int64_t>& start = consumer_start;
   int region = 0;
   for (std::size_t i = 0; i < count; ++i) {
     while (start[region + 1] <= ids[i]) ++region;
@@ -189,95 +190,91 @@ void share_applicants(Model& m, std::size_t count) {
       all_keys.push_back(a.choice);
     }
   }
-  m.scratch.labour.applicants.assign(all_ids.begin(), all_ids.end());
-  m.scratch.labour.applicant_key.assign(all_keys.begin(), all_keys.end());
+  labour.applicants.assign(all_ids.begin(), all_ids.end());
+  labour.applicant_key.assign(all_keys.begin(), all_keys.end());
 }
 
 }  // namespace
 
-void recount_staff(Model& m) {
-  const Domain& d = m.ranks.domain;
-  FirmStore::View f = m.economy.firms.view();
+void recount_staff(Economy& economy, const Ranks& ranks) {
+  const Domain& d = ranks.domain;
+  FirmStore::View f = economy.firms.view();
   const auto span = static_cast<std::size_t>(d.labour_end - d.labour_first);
   const auto before = static_cast<std::size_t>(d.firm_first - d.labour_first);
   thrust::device_vector<std::int64_t> staff(span, 0);
   std::int64_t* counts = thrust::raw_pointer_cast(staff.data());
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + m.economy.consumers.size,
-                   CountStaff{m.economy.consumers.view(), counts, d.labour_first});
+  thrust::for_each(first, first + economy.consumers.size,
+                   CountStaff{economy.consumers.view(), counts, d.labour_first});
   thrust::for_each(first, first + f.size, OwnStaff{f, counts + before});
-  if (!m.ranks.distributed()) return;
+  if (!ranks.distributed()) return;
   // Staff this rank's households give the other parts of split regions go to their owners.
   thrust::device_vector<StaffReport> theirs(span - f.size);
   thrust::transform(staff.begin(), staff.begin() + static_cast<std::ptrdiff_t>(before),
                     theirs.begin(), ReportStaff{});
   thrust::transform(staff.begin() + static_cast<std::ptrdiff_t>(before + f.size), staff.end(),
                     theirs.begin() + static_cast<std::ptrdiff_t>(before), ReportStaff{});
-  const thrust::device_vector<StaffReport> mine = to_owners(m, *m.ranks.labour_exchange, theirs);
+  const thrust::device_vector<StaffReport> mine = to_owners(ranks, *ranks.labour_exchange, theirs);
   if (mine.empty()) return;
-  const thrust::device_vector<std::int64_t> ids = on_device(m.ranks.labour_exchange->asked());
+  const thrust::device_vector<std::int64_t> ids = on_device(ranks.labour_exchange->asked());
   thrust::for_each(first, first + ids.size(),
                    AddStaff{f, thrust::raw_pointer_cast(ids.data()),
                             thrust::raw_pointer_cast(mine.data()), d.firm_first});
 }
 
-void labour_market(Model& m, int step) {
-  const Behaviour& b = m.scenario.behaviour;
-  const Domain& d = m.ranks.domain;
-  FirmStore::View f = m.economy.firms.view();
-  ConsumerStore::View h = m.economy.consumers.view();
+void labour_market(const Setting& setting, Economy& economy, Ranks& ranks, LabourScratch& labour,
+                   int step) {
+  const Behaviour& b = setting.behaviour;
+  const Domain& d = ranks.domain;
+  FirmStore::View f = economy.firms.view();
+  ConsumerStore::View h = economy.consumers.view();
   auto first = thrust::counting_iterator<std::size_t>(0);
-  mirror_firms(m, Widen<std::int32_t>{f.employees}, m.scratch.labour.employees);
-  mirror_firms(m, Widen<std::int32_t>{f.labour_demand}, m.scratch.labour.demand);
-  thrust::for_each(
-      first, first + h.size,
-      Separate{h, mirror_of(m, m.scratch.labour.employees), mirror_of(m, m.scratch.labour.demand),
-               d, m.rng, step, b.separation_rate});
-  recount_staff(m);
-  mirror_firms(m, Widen<std::int32_t>{f.employees}, m.scratch.labour.employees);
+  mirror_firms(ranks, Widen<std::int32_t>{f.employees}, labour.employees);
+  mirror_firms(ranks, Widen<std::int32_t>{f.labour_demand}, labour.demand);
+  thrust::for_each(first, first + h.size,
+                   Separate{h, mirror_of(ranks, labour.employees), mirror_of(ranks, labour.demand),
+                            d, setting.rng, step, b.separation_rate});
+  recount_staff(economy, ranks);
+  mirror_firms(ranks, Widen<std::int32_t>{f.employees}, labour.employees);
 
-  const std::size_t span = m.scratch.labour.employees.size();
-  m.scratch.labour.vacancies.resize(span);
-  thrust::transform(first, first + span, m.scratch.labour.vacancies.begin(),
-                    MirrorVacancies{thrust::raw_pointer_cast(m.scratch.labour.demand.data()),
-                                    thrust::raw_pointer_cast(m.scratch.labour.employees.data())});
-  thrust::inclusive_scan(m.scratch.labour.vacancies.begin(), m.scratch.labour.vacancies.end(),
-                         m.scratch.labour.vacancies.begin());
-  const std::int64_t* cumulative = thrust::raw_pointer_cast(m.scratch.labour.vacancies.data());
+  const std::size_t span = labour.employees.size();
+  labour.vacancies.resize(span);
+  thrust::transform(first, first + span, labour.vacancies.begin(),
+                    MirrorVacancies{thrust::raw_pointer_cast(labour.demand.data()),
+                                    thrust::raw_pointer_cast(labour.employees.data())});
+  thrust::inclusive_scan(labour.vacancies.begin(), labour.vacancies.end(),
+                         labour.vacancies.begin());
+  const std::int64_t* cumulative = thrust::raw_pointer_cast(labour.vacancies.data());
 
-  m.scratch.labour.applicants.resize(h.size);
+  labour.applicants.resize(h.size);
   auto index = thrust::counting_iterator<std::int64_t>(0);
-  auto end = thrust::copy_if(index, index + static_cast<std::int64_t>(h.size),
-                             m.scratch.labour.applicants.begin(),
-                             Searching{h, m.rng, d, step, b.job_search_probability});
-  std::size_t count = static_cast<std::size_t>(end - m.scratch.labour.applicants.begin());
-  m.scratch.labour.applicant_key.resize(count);
-  thrust::transform(m.scratch.labour.applicants.begin(),
-                    m.scratch.labour.applicants.begin() + count,
-                    m.scratch.labour.applicant_key.begin(),
-                    Apply{m.tables.view(), h, cumulative, d.labour_first, m.rng, d, step});
-  thrust::transform(m.scratch.labour.applicants.begin(),
-                    m.scratch.labour.applicants.begin() + count,
-                    m.scratch.labour.applicants.begin(), HouseholdId{d.household_first});
-  if (m.ranks.distributed()) {
-    share_applicants(m, count);
-    count = m.scratch.labour.applicants.size();
+  auto end =
+      thrust::copy_if(index, index + static_cast<std::int64_t>(h.size), labour.applicants.begin(),
+                      Searching{h, setting.rng, d, step, b.job_search_probability});
+  std::size_t count = static_cast<std::size_t>(end - labour.applicants.begin());
+  labour.applicant_key.resize(count);
+  thrust::transform(
+      labour.applicants.begin(), labour.applicants.begin() + count, labour.applicant_key.begin(),
+      Apply{setting.tables.view(), h, cumulative, d.labour_first, setting.rng, d, step});
+  thrust::transform(labour.applicants.begin(), labour.applicants.begin() + count,
+                    labour.applicants.begin(), HouseholdId{d.household_first});
+  if (ranks.distributed()) {
+    share_applicants(ranks, setting.tables.host.consumer_start, labour, count);
+    count = labour.applicants.size();
   }
   if (count == 0) return;
-  m.scratch.labour.applicant_rank.resize(count);
+  labour.applicant_rank.resize(count);
   // Stable: equal (firm, priority) keys keep household order, so ties break by id.
-  thrust::stable_sort_by_key(m.scratch.labour.applicant_key.begin(),
-                             m.scratch.labour.applicant_key.begin() + count,
-                             m.scratch.labour.applicants.begin());
-  auto firm_of =
-      thrust::make_transform_iterator(m.scratch.labour.applicant_key.begin(), FirmOfKey{});
+  thrust::stable_sort_by_key(labour.applicant_key.begin(), labour.applicant_key.begin() + count,
+                             labour.applicants.begin());
+  auto firm_of = thrust::make_transform_iterator(labour.applicant_key.begin(), FirmOfKey{});
   thrust::exclusive_scan_by_key(firm_of, firm_of + count, thrust::make_constant_iterator(1),
-                                m.scratch.labour.applicant_rank.begin());
-  thrust::for_each(first, first + count,
-                   Hire{f, h, d, thrust::raw_pointer_cast(m.scratch.labour.applicants.data()),
-                        thrust::raw_pointer_cast(m.scratch.labour.applicant_key.data()),
-                        thrust::raw_pointer_cast(m.scratch.labour.applicant_rank.data()),
-                        cumulative, d.labour_first});
+                                labour.applicant_rank.begin());
+  thrust::for_each(
+      first, first + count,
+      Hire{f, h, d, thrust::raw_pointer_cast(labour.applicants.data()),
+           thrust::raw_pointer_cast(labour.applicant_key.data()),
+           thrust::raw_pointer_cast(labour.applicant_rank.data()), cumulative, d.labour_first});
 }
 
 }  // namespace entrepot

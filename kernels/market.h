@@ -21,6 +21,13 @@
 //   std::int64_t cash(j);                         what the buyer holds
 //   void bought(j, k, order, purchase, bool second, std::uint8_t& marks)
 //   void close(j, cash, spent, marks, bool second)
+//
+// A kind of seller is described by a `Sellers` type (kernels/trade.cpp: FirmSellers), all
+// ENTREPOT_HD and const:
+//   std::size_t size();                            the sellers of this kind this rank owns
+//   Offer opening(j);                              price, stock to share out, origin region
+//   void sold(j, const Offer& one, const Offer& two)   both rounds into its accounts
+// Its sellers sit in the books from their kind's first place on (OwnedSellers::start).
 #pragma once
 
 #include <thrust/for_each.h>
@@ -148,6 +155,57 @@ struct ShortSlotSellers {
     }
   }
 };
+
+// A kind's sellers open both rounds' books with their offers.
+template <class Sellers>
+struct OpenOffers {
+  Sellers sellers;
+  Offer* offers;
+  Offer* spill_offers;
+  std::size_t place;  // the kind's first place in the books
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    const Offer open = sellers.opening(j);
+    offers[place + j] = open;
+    spill_offers[place + j] = open;
+  }
+};
+
+// Both rounds into a kind's sellers' accounts.
+template <class Sellers>
+struct CloseOffers {
+  Sellers sellers;
+  const Offer* offers;
+  const Offer* spill_offers;
+  std::size_t place;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    sellers.sold(j, offers[place + j], spill_offers[place + j]);
+  }
+};
+
+// Round two shares out what round one left of every owned seller's stock.
+struct CloseFirstRound {
+  const Offer* offers;
+  Offer* spill_offers;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    spill_offers[j].stock = offers[j].stock - offers[j].shipped;
+  }
+};
+
+// The passes over all sellers of a kind, at `place` in the books `offers`, `spill_offers`.
+template <class Sellers>
+void open_offers(const Sellers& sellers, Offer* offers, Offer* spill_offers, std::size_t place) {
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + sellers.size(),
+                   OpenOffers<Sellers>{sellers, offers, spill_offers, place});
+}
+
+template <class Sellers>
+void close_offers(const Sellers& sellers, const Offer* offers, const Offer* spill_offers,
+                  std::size_t place) {
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + sellers.size(),
+                   CloseOffers<Sellers>{sellers, offers, spill_offers, place});
+}
 
 // The passes over all buyers of a kind.
 template <class Slots>

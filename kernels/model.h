@@ -11,6 +11,7 @@
 #include "base/records.h"
 #include "base/rng.h"
 #include "kernels/economy.h"
+#include "kernels/phases.h"
 #include "kernels/ranks.h"
 #include "kernels/scratch.h"
 #include "kernels/tables.h"
@@ -39,6 +40,9 @@ struct Model {
 
   StepStatistics stats;  // what the last step reports
   std::int64_t initial_money = 0;
+
+  // What the phases read and none changes (kernels/phases.h).
+  Setting setting() const { return Setting{scenario.behaviour, world, tables, rng}; }
 
   // Runs the nine phases of one step (kernels/step.cpp); steps count from 1.
   void step(int step);

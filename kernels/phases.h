@@ -1,23 +1,67 @@
-// The nine phases of one step (DESIGN §4), each a composition of Thrust passes.
+// The nine phases of one step (DESIGN §4), each a composition of Thrust passes. A phase
+// takes the parts of the model it reads and writes, and returns what it produces for
+// later phases: the trade's flows, the accounts' exits, the step's statistics.
 #pragma once
 
-#include "kernels/model.h"
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "base/records.h"
+#include "base/rng.h"
+#include "kernels/economy.h"
+#include "kernels/ranks.h"
+#include "kernels/scratch.h"
+#include "kernels/tables.h"
+#include "world/scenario.h"
+#include "world/world.h"
 
 namespace entrepot {
 
-void build_tables(Model& model);  // kernels/tables.cpp
-void populate(Model& model);      // kernels/population.cpp: the synthetic population
+// What every phase reads and none changes: the behaviour parameters, the world with the
+// policy in force, the tables derived from both, and the run's random stream.
+struct Setting {
+  const Behaviour& behaviour;
+  const World& world;
+  const Tables& tables;
+  Philox rng;
+};
+
+// The tables of `world` under `scenario` (kernels/tables.cpp).
+void build_tables(const Scenario& scenario, const World& world, Tables& tables);
+// Trade factors τ(1+t), duty rates and search weights under the policy in force; again
+// whenever the tariff or ban tables change.
+void refresh_trade_costs(const Scenario& scenario, const World& world, Tables& tables);
+// The synthetic population of this rank's domain (kernels/population.cpp).
+void populate(const Scenario& scenario, const Setting& setting, Economy& economy, Ranks& ranks,
+              Scratch& scratch);
 
 // 2: search and switching; returns the number of switches (probability 1 at set-up).
-std::int64_t search_suppliers(Model& model, int step, double probability);
-void plan_production(Model& model);            // 3: output, labour and input plans
-void labour_market(Model& model, int step);    // 4: separations and hiring
-void recount_staff(Model& model);              // employees from the households that name them
-std::int64_t produce(Model& model);            // 5: Leontief production; returns the inputs used
-TradeFlows trade(Model& model, int step);      // 6: orders, rationing, shipping, payments
-void settle_accounts(Model& model, int step);  // 7: wages, taxes, dividends, benefits, exit
-void adjust_prices(Model& model);              // 8: prices, wages, expectations
-// 9: int64 reductions of the agents and of the trade's flows into the series.
-void collect_statistics(Model& model, int step, const TradeFlows& flows);
+std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& ranks,
+                              SearchScratch& scratch, int step, double probability);
+// 3: output, labour and input plans, at the suppliers' prices the search saw.
+void plan_production(const Setting& setting, FirmStore& firms, const Ranks& ranks,
+                     const SearchScratch& search);
+// 4: separations and hiring.
+void labour_market(const Setting& setting, Economy& economy, Ranks& ranks, LabourScratch& scratch,
+                   int step);
+// Employees from the households that name them.
+void recount_staff(Economy& economy, const Ranks& ranks);
+// 5: Leontief production; returns the inputs used (all ranks).
+std::int64_t produce(const Setting& setting, FirmStore& firms, const Ranks& ranks);
+// 6: orders, rationing, shipping, payments. `chunk`: buyers per settling thread
+// (Model::trade_chunk).
+TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeScratch& scratch,
+                 std::size_t chunk, int step);
+// 7: wages, taxes, dividends, benefits, exit; returns the firms that exited (all ranks).
+std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
+                             LabourScratch& scratch, int step);
+// 8: prices, wages, expectations.
+void adjust_prices(const Setting& setting, FirmStore& firms,
+                   const std::vector<double>& unemployment_rate);
+// 9: int64 reductions of the agents and of the trade's flows into the series; carries the
+// regional conditions the next step's rules read (unemployment, mean wage, CPI base).
+StepStatistics collect_statistics(const Setting& setting, Economy& economy, const Ranks& ranks,
+                                  int step, const TradeFlows& flows);
 
 }  // namespace entrepot

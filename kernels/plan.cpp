@@ -115,22 +115,22 @@ struct ProduceFirm {
 
 }  // namespace
 
-void plan_production(Model& m) {
-  const Behaviour& b = m.scenario.behaviour;
+void plan_production(const Setting& setting, FirmStore& firms, const Ranks& ranks,
+                     const SearchScratch& search) {
+  const Behaviour& b = setting.behaviour;
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(
-      first, first + m.economy.firms.size,
-      PlanFirm{m.tables.view(), m.economy.firms.view(),
-               Book<const Quote>{thrust::raw_pointer_cast(m.scratch.search.quotes.data()),
-                                 m.ranks.seller_index(m.ranks.quote_ghosts)},
-               b.inventory_target, b.inventory_adjust_steps, b.input_stock_target});
+  thrust::for_each(first, first + firms.size,
+                   PlanFirm{setting.tables.view(), firms.view(),
+                            Book<const Quote>{thrust::raw_pointer_cast(search.quotes.data()),
+                                              ranks.seller_index(ranks.quote_ghosts)},
+                            b.inventory_target, b.inventory_adjust_steps, b.input_stock_target});
 }
 
-std::int64_t produce(Model& m) {
+std::int64_t produce(const Setting& setting, FirmStore& firms, const Ranks& ranks) {
   auto first = thrust::counting_iterator<std::size_t>(0);
-  return m.ranks.sum_over_ranks(thrust::transform_reduce(
-      first, first + m.economy.firms.size, ProduceFirm{m.tables.view(), m.economy.firms.view()},
-      std::int64_t{0}, thrust::plus<std::int64_t>()));
+  return ranks.sum_over_ranks(thrust::transform_reduce(
+      first, first + firms.size, ProduceFirm{setting.tables.view(), firms.view()}, std::int64_t{0},
+      thrust::plus<std::int64_t>()));
 }
 
 }  // namespace entrepot

@@ -113,27 +113,27 @@ struct SettleHousehold {
 
 }  // namespace
 
-void populate(Model& m) {
-  const Scenario& sc = m.scenario;
+void populate(const Scenario& sc, const Setting& setting, Economy& economy, Ranks& ranks,
+              Scratch& scratch) {
   const Behaviour& b = sc.behaviour;
-  const int ns = m.tables.sectors;
-  const Domain& d = m.ranks.domain;
-  m.economy.firms.resize(static_cast<std::size_t>(d.firm_count));
-  m.economy.consumers.resize(static_cast<std::size_t>(d.household_count));
-  FirmStore::View f = m.economy.firms.view();
-  ConsumerStore::View h = m.economy.consumers.view();
-  const TablesView t = m.tables.view();
+  const int ns = setting.tables.sectors;
+  const Domain& d = ranks.domain;
+  economy.firms.resize(static_cast<std::size_t>(d.firm_count));
+  economy.consumers.resize(static_cast<std::size_t>(d.household_count));
+  FirmStore::View f = economy.firms.view();
+  ConsumerStore::View h = economy.consumers.view();
+  const TablesView t = setting.tables.view();
   auto first = thrust::counting_iterator<std::size_t>(0);
 
   // Dense ids: block and region follow from the (global) id by the layout tables.
   auto firm_ids = thrust::counting_iterator<std::int64_t>(d.firm_first);
   auto household_ids = thrust::counting_iterator<std::int64_t>(d.household_first);
-  thrust::upper_bound(m.tables.block_start.begin() + 1, m.tables.block_start.end(), firm_ids,
-                      firm_ids + static_cast<std::ptrdiff_t>(f.size),
-                      m.economy.firms.block.begin());
-  thrust::upper_bound(m.tables.consumer_start.begin() + 1, m.tables.consumer_start.end(),
-                      household_ids, household_ids + static_cast<std::ptrdiff_t>(h.size),
-                      m.economy.consumers.region.begin());
+  thrust::upper_bound(setting.tables.block_start.begin() + 1, setting.tables.block_start.end(),
+                      firm_ids, firm_ids + static_cast<std::ptrdiff_t>(f.size),
+                      economy.firms.block.begin());
+  thrust::upper_bound(
+      setting.tables.consumer_start.begin() + 1, setting.tables.consumer_start.end(), household_ids,
+      household_ids + static_cast<std::ptrdiff_t>(h.size), economy.consumers.region.begin());
 
   // Starting sector prices p_s = (1+μ_s)·(1 + Σ_k a_ks·p_k·τ̄), by iteration.
   std::vector<double> price(ns, 1.0), input_cost(ns, 0.0);
@@ -168,26 +168,28 @@ void populate(Model& m) {
   }
   thrust::device_vector<double> input_cost_device(input_cost.begin(), input_cost.end());
   const double* cost = thrust::raw_pointer_cast(input_cost_device.data());
-  thrust::for_each(first, first + f.size, FoundFirm{t, f, cost, m.rng, d, b.productivity_shape});
+  thrust::for_each(first, first + f.size,
+                   FoundFirm{t, f, cost, setting.rng, d, b.productivity_shape});
 
   // First jobs over the firms of each household's region, split between ranks or not.
   thrust::device_vector<double> hiring_device(hiring.begin(), hiring.end());
   mirror_firms(
-      m, HiringWeight{f.productivity, f.block, ns, thrust::raw_pointer_cast(hiring_device.data())},
-      m.scratch.labour.vacancies);
-  thrust::inclusive_scan(m.scratch.labour.vacancies.begin(), m.scratch.labour.vacancies.end(),
-                         m.scratch.labour.vacancies.begin());
+      ranks,
+      HiringWeight{f.productivity, f.block, ns, thrust::raw_pointer_cast(hiring_device.data())},
+      scratch.labour.vacancies);
+  thrust::inclusive_scan(scratch.labour.vacancies.begin(), scratch.labour.vacancies.end(),
+                         scratch.labour.vacancies.begin());
   thrust::for_each(first, first + h.size,
-                   FirstJob{t, h, thrust::raw_pointer_cast(m.scratch.labour.vacancies.data()),
-                            d.labour_first, m.rng, d, b.target_unemployment});
-  recount_staff(m);
+                   FirstJob{t, h, thrust::raw_pointer_cast(scratch.labour.vacancies.data()),
+                            d.labour_first, setting.rng, d, b.target_unemployment});
+  recount_staff(economy, ranks);
   thrust::for_each(
       first, first + f.size,
       StockFirm{t, f, cost, b.inventory_target, b.input_stock_target, b.cash_buffer_steps});
   double markup = 0.0;
   for (const Sector& sector : sc.sectors) markup += sector.consumer_share * sector.markup;
   thrust::for_each(first, first + h.size, SettleHousehold{t, h, markup});
-  search_suppliers(m, 0, 1.0);
+  search_suppliers(setting, economy, ranks, scratch.search, 0, 1.0);
 }
 
 }  // namespace entrepot

@@ -39,17 +39,18 @@ struct Reprice {
 
 }  // namespace
 
-void adjust_prices(Model& m) {
-  const Behaviour& b = m.scenario.behaviour;
+void adjust_prices(const Setting& setting, FirmStore& firms,
+                   const std::vector<double>& unemployment_rate) {
+  const Behaviour& b = setting.behaviour;
   // Last step's regional unemployment, as the firms' rules read it.
-  const thrust::device_vector<double> unemployment(m.economy.unemployment_rate.begin(),
-                                                   m.economy.unemployment_rate.end());
+  const thrust::device_vector<double> unemployment(unemployment_rate.begin(),
+                                                   unemployment_rate.end());
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + m.economy.firms.size,
-                   Reprice{m.tables.view(), m.economy.firms.view(),
-                           thrust::raw_pointer_cast(unemployment.data()), b.expectation_weight,
-                           b.inventory_target, b.cost_pass_through, b.price_adjust, b.wage_adjust,
-                           b.target_unemployment, b.wage_cut_limit});
+  thrust::for_each(
+      first, first + firms.size,
+      Reprice{setting.tables.view(), firms.view(), thrust::raw_pointer_cast(unemployment.data()),
+              b.expectation_weight, b.inventory_target, b.cost_pass_through, b.price_adjust,
+              b.wage_adjust, b.target_unemployment, b.wage_cut_limit});
 }
 
 }  // namespace entrepot

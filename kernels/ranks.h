@@ -18,6 +18,42 @@
 
 namespace entrepot {
 
+// The goods market addresses a seller by a global seller id, whatever agent it is: each
+// kind of agent that sells has its own range of ids, firms first ([0, firm_total)), the next
+// kind after them. A rank owns a contiguous part of each kind's range; its books hold its
+// own sellers kind by kind, then the ghosts (kernels/trade.cpp opens them).
+inline constexpr int kMaxSellerKinds = 4;
+inline constexpr int kFirmSellers = 0;  // the kind of firms
+
+// The sellers one rank owns: for each kind, the ids [first, first + count).
+struct OwnedSellers {
+  std::int64_t first[kMaxSellerKinds] = {};
+  std::int64_t count[kMaxSellerKinds] = {};
+  int kinds = 0;
+  // Adds the next kind; returns its number.
+  int add(std::int64_t first_id, std::int64_t owned) {
+    first[kinds] = first_id;
+    count[kinds] = owned;
+    return kinds++;
+  }
+  // The first place of kind `kind` in the books; with kind == kinds, all owned sellers.
+  ENTREPOT_HD std::int64_t start(int kind) const {
+    std::int64_t n = 0;
+    for (int k = 0; k < kind; ++k) n += count[k];
+    return n;
+  }
+  ENTREPOT_HD std::int64_t total() const { return start(kinds); }
+  // The seller's place among the owned sellers, or −1 when another rank owns it.
+  ENTREPOT_HD std::int64_t place(std::int64_t id) const {
+    std::int64_t before = 0;
+    for (int k = 0; k < kinds; ++k) {
+      if (id >= first[k] && id - first[k] < count[k]) return before + (id - first[k]);
+      before += count[k];
+    }
+    return -1;
+  }
+};
+
 // The agents this rank owns, out of the whole economy: the firms [firm_first, firm_first +
 // firm_count) of firm_total, and households likewise, in global id order. Stores hold the owned
 // agents only; links (suppliers, retailers, employers) and Philox counters use global ids, so a run
@@ -28,6 +64,10 @@ struct Domain {
   // The firms of every region this rank holds agents of: its own, plus the other parts of a
   // region split between ranks, whose labour market it shares.
   std::int64_t labour_first = 0, labour_end = 0;
+  // The goods market's sellers this rank owns (firms are kind 0), and all ranks' together:
+  // seller ids are [0, seller_total).
+  OwnedSellers sellers;
+  std::int64_t seller_total = 0;
   // Philox counter ids: firms first, then households.
   ENTREPOT_HD std::uint64_t firm_id(std::size_t j) const {
     return static_cast<std::uint64_t>(firm_first) + j;
@@ -37,18 +77,19 @@ struct Domain {
   }
 };
 
-// Where a seller sits in this rank's books: its own firms first, then the ghosts (sellers
-// of other ranks that its buyers need this phase) in id order. A ghost is found from its
-// id's bucket (a span of 2^shift ids) and the ghosts that bucket holds: two reads, as in a
-// hash table, but built by a parallel search over the sorted ids, on the device. A one-rank
-// run has no ghosts: the index is the id.
+// Where a seller sits in this rank's books: its own sellers first (OwnedSellers), then the
+// ghosts (sellers of other ranks that its buyers need this phase) in id order. A ghost is
+// found from its id's bucket (a span of 2^shift ids) and the ghosts that bucket holds: two
+// reads, as in a hash table, but built by a parallel search over the sorted ids, on the
+// device. A one-rank run has no ghosts.
 struct SellerIndex {
-  std::int64_t first = 0, owned = 0;
+  OwnedSellers sellers;
+  std::int64_t owned = 0;                   // sellers.total()
   const std::int64_t* ghost_ids = nullptr;  // sorted; a ghost's place is its position
   const std::int32_t* bucket = nullptr;     // [buckets + 1]: the first ghost of each bucket
   std::int64_t buckets = 0;
   int shift = 0;
-  ENTREPOT_HD bool owns(std::int64_t id) const { return id >= first && id - first < owned; }
+  ENTREPOT_HD bool owns(std::int64_t id) const { return sellers.place(id) >= 0; }
   // The ghost's place, or −1 when the book does not hold the seller.
   ENTREPOT_HD std::int64_t ghost(std::int64_t id) const {
     const std::int64_t b = id >> shift;
@@ -59,7 +100,8 @@ struct SellerIndex {
     return -1;
   }
   ENTREPOT_HD std::int64_t operator()(std::int64_t id) const {
-    return owns(id) ? id - first : owned + ghost(id);
+    const std::int64_t place = sellers.place(id);
+    return place >= 0 ? place : owned + ghost(id);
   }
   // Whether the book has this seller: owned, or among the ghosts.
   ENTREPOT_HD bool holds(std::int64_t id) const { return owns(id) || ghost(id) >= 0; }
@@ -79,8 +121,8 @@ struct Ghosts {
   void assign(std::vector<std::int64_t> sorted, thrust::device_vector<std::int64_t> on_device);
   void clear() { assign({}); }
   std::size_t size() const { return ids.size(); }
-  // The index of a book of `owned` sellers from global id `first` on, with these ghosts.
-  SellerIndex index(std::int64_t first, std::int64_t owned) const;
+  // The index of a book of the `owned` sellers, with these ghosts.
+  SellerIndex index(const OwnedSellers& owned) const;
 };
 
 // A book of seller records indexed by global seller id.
@@ -109,9 +151,7 @@ struct Ranks {
   bool distributed() const { return comm != nullptr && comm->distributed(); }
   int rank() const { return comm != nullptr ? comm->rank() : 0; }
   // The book of this rank's own sellers followed by `ghosts`.
-  SellerIndex seller_index(const Ghosts& ghosts) const {
-    return ghosts.index(domain.firm_first, domain.firm_count);
-  }
+  SellerIndex seller_index(const Ghosts& ghosts) const { return ghosts.index(domain.sellers); }
   // This rank's own sellers, no ghosts: tells remote ids apart.
   SellerIndex owned_index() const { return seller_index(Ghosts{}); }
   // Sums int64 totals over ranks in place (nothing to do on one rank).

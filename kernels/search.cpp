@@ -275,13 +275,13 @@ struct MarkRemote {
 };
 
 std::vector<std::int64_t> remote_sellers(
-    const Model& m, std::initializer_list<const thrust::device_vector<std::int32_t>*> lists) {
-  SellerSet set(m.ranks.domain.firm_total);
+    const Ranks& ranks, std::initializer_list<const thrust::device_vector<std::int32_t>*> lists) {
+  SellerSet set(ranks.domain.seller_total);
   auto first = thrust::counting_iterator<std::size_t>(0);
   for (const auto* ids : lists) {
     thrust::for_each(
         first, first + ids->size(),
-        MarkRemote{thrust::raw_pointer_cast(ids->data()), m.ranks.owned_index(), set.marker()});
+        MarkRemote{thrust::raw_pointer_cast(ids->data()), ranks.owned_index(), set.marker()});
   }
   return set.ids();
 }
@@ -293,57 +293,61 @@ struct SellerQuoteOf {
 };
 
 // Fetches the quotes of `ids` (remote, sorted) and adds them to the ghosts of the book.
-void fetch_quotes(Model& m, const std::vector<std::int64_t>& ids) {
-  SellerExchange& exchange = *m.ranks.quote_exchange;
+void fetch_quotes(Ranks& ranks, SearchScratch& scratch, const std::vector<std::int64_t>& ids) {
+  SellerExchange& exchange = *ranks.quote_exchange;
   exchange.ask(ids);
-  const Quote* own = thrust::raw_pointer_cast(m.scratch.search.quotes.data());
+  const Quote* own = thrust::raw_pointer_cast(scratch.quotes.data());
   const thrust::device_vector<SellerQuote> fetched =
-      answer(m, exchange, pack_owned<SellerQuote>(m, exchange.asked(), SellerQuoteOf{own}));
-  thrust::device_vector<std::int64_t> keys = merge_ghosts(
-      m.scratch.search.quotes, m.economy.firms.size, m.ranks.quote_ghosts, on_device(ids), fetched);
-  m.ranks.quote_ghosts.assign(merge_ids(m.ranks.quote_ghosts.ids, ids), std::move(keys));
+      answer(ranks, exchange, pack_owned<SellerQuote>(ranks, exchange.asked(), SellerQuoteOf{own}));
+  thrust::device_vector<std::int64_t> keys =
+      merge_ghosts(scratch.quotes, static_cast<std::size_t>(ranks.domain.sellers.total()),
+                   ranks.quote_ghosts, on_device(ids), fetched);
+  ranks.quote_ghosts.assign(merge_ids(ranks.quote_ghosts.ids, ids), std::move(keys));
 }
 
 }  // namespace
 
-std::int64_t search_suppliers(Model& m, int step, double probability) {
-  const Behaviour& b = m.scenario.behaviour;
-  FirmStore::View f = m.economy.firms.view();
-  ConsumerStore::View h = m.economy.consumers.view();
-  const TablesView t = m.tables.view();
-  // One 16-byte quote per seller, so each candidate costs a single random read.
-  m.scratch.search.quotes.resize(f.size);
-  m.ranks.quote_ghosts.clear();
+std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& ranks,
+                              SearchScratch& scratch, int step, double probability) {
+  const Behaviour& b = setting.behaviour;
+  FirmStore::View f = economy.firms.view();
+  ConsumerStore::View h = economy.consumers.view();
+  const TablesView t = setting.tables.view();
+  // One 16-byte quote per seller, so each candidate costs a single random read; in the
+  // books' order, every kind of seller at its places (OwnedSellers).
+  const OwnedSellers& owned = ranks.domain.sellers;
+  scratch.quotes.resize(static_cast<std::size_t>(owned.total()));
+  ranks.quote_ghosts.clear();
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::transform(first, first + f.size, m.scratch.search.quotes.begin(), QuoteOf{t, f});
+  thrust::transform(first, first + f.size, scratch.quotes.begin() + owned.start(kFirmSellers),
+                    QuoteOf{t, f});
   const bool every_step = probability >= 1.0;
   const auto rate = every_step ? 0u : static_cast<std::uint32_t>(probability * 4294967296.0);
   const int m_candidates = b.candidates < 15 ? b.candidates : 15;
   auto make_search = [&]() {
-    return SupplierSearch{
-        t,
-        Book<const Quote>{thrust::raw_pointer_cast(m.scratch.search.quotes.data()),
-                          m.ranks.seller_index(m.ranks.quote_ghosts)},
-        m.rng,
-        step,
-        every_step,
-        rate,
-        m_candidates};
+    return SupplierSearch{t,
+                          Book<const Quote>{thrust::raw_pointer_cast(scratch.quotes.data()),
+                                            ranks.seller_index(ranks.quote_ghosts)},
+                          setting.rng,
+                          step,
+                          every_step,
+                          rate,
+                          m_candidates};
   };
-  const std::uint64_t firm0 = m.ranks.domain.firm_id(0),
-                      household0 = m.ranks.domain.household_id(0);
+  const std::uint64_t firm0 = ranks.domain.firm_id(0), household0 = ranks.domain.household_id(0);
   SearchDraws firm_draws, household_draws;
-  if (m.ranks.distributed()) {
+  if (ranks.distributed()) {
     // Firms search when their supplier rationed: their suppliers' quotes come first.
-    fetch_quotes(m, remote_sellers(m, {&m.economy.firms.supplier}));
+    fetch_quotes(ranks, scratch, remote_sellers(ranks, {&economy.firms.supplier}));
     // Then every searching slot's candidates, drawn once and kept for the search, and its
     // current seller.
     const SupplierSearch search = make_search();
     draw_searching(f.size, FirmSlots{search, f, firm0}, firm_draws);
     draw_searching(h.size, HouseholdSlots{search, h, household0}, household_draws);
-    fetch_quotes(m, subtract_ids(remote_sellers(m, {&firm_draws.sellers, &household_draws.sellers,
-                                                    &household_draws.current_of}),
-                                 m.ranks.quote_ghosts.ids));
+    fetch_quotes(ranks, scratch,
+                 subtract_ids(remote_sellers(ranks, {&firm_draws.sellers, &household_draws.sellers,
+                                                     &household_draws.current_of}),
+                              ranks.quote_ghosts.ids));
   }
   const SupplierSearch search = make_search();
   const std::int64_t by_firms = thrust::transform_reduce(
@@ -355,7 +359,7 @@ std::int64_t search_suppliers(Model& m, int step, double probability) {
                                Search<HouseholdSlots>{HouseholdSlots{search, h, household0},
                                                       household_draws.view(m_candidates)},
                                std::int64_t{0}, thrust::plus<std::int64_t>());
-  return m.ranks.sum_over_ranks(by_firms + by_households);
+  return ranks.sum_over_ranks(by_firms + by_households);
 }
 
 }  // namespace entrepot

@@ -4,6 +4,8 @@
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/reduce.h>
 
+#include <utility>
+
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
 
@@ -11,7 +13,7 @@ namespace entrepot {
 namespace {
 
 struct FirmAccounts {
-  FirmStore::View f;
+  FirmStore::ConstView f;
   ENTREPOT_HD Totals<3> operator()(std::size_t j) const {
     return Totals<3>{{f.sales_value[j] - f.input_cost[j], f.employees[j],
                       f.wage_paid[j] * static_cast<std::int64_t>(f.employees[j])}};
@@ -19,7 +21,7 @@ struct FirmAccounts {
 };
 
 struct BlockPrices {
-  FirmStore::View f;
+  FirmStore::ConstView f;
   ENTREPOT_HD Totals<2> operator()(std::size_t j) const {
     return Totals<2>{{static_cast<std::int64_t>(f.price[j] * static_cast<double>(kMoneyScale)), 1}};
   }
@@ -32,18 +34,21 @@ std::int64_t sum(const thrust::device_vector<T>& v) {
 
 }  // namespace
 
-void collect_statistics(Model& m, int step, const TradeFlows& trade) {
-  StepStatistics& st = m.stats;
-  const int nr = m.tables.regions, ns = m.tables.sectors, nc = m.tables.countries;
-  const int slots = m.tables.consumer_slots;
-  FirmStore::View f = m.economy.firms.view();
-  ConsumerStore::View h = m.economy.consumers.view();
+StepStatistics collect_statistics(const Setting& setting, Economy& economy, const Ranks& ranks,
+                                  int step, const TradeFlows& trade) {
+  StepStatistics st;
+  const Tables& tables = setting.tables;
+  const World& world = setting.world;
+  const int nr = tables.regions, ns = tables.sectors, nc = tables.countries;
+  const int slots = tables.consumer_slots;
+  const FirmStore::ConstView f = std::as_const(economy.firms).view();
+  const ConsumerStore::ConstView h = std::as_const(economy.consumers).view();
   st.step = step;
 
-  st.money = {sum(m.economy.firms.cash), sum(m.economy.consumers.cash), 0, 0};
-  m.ranks.sum_over_ranks(st.money.data(), 2);
-  for (std::int64_t g : m.economy.government) st.money[2] += g;
-  for (std::int64_t o : m.economy.owners) st.money[3] += o;
+  st.money = {sum(economy.firms.cash), sum(economy.consumers.cash), 0, 0};
+  ranks.sum_over_ranks(st.money.data(), 2);
+  for (std::int64_t g : economy.government) st.money[2] += g;
+  for (std::int64_t o : economy.owners) st.money[3] += o;
 
   // Bilateral flows, region level on the device, summed to countries here.
   const std::vector<std::int64_t>& flows = trade.bilateral;
@@ -53,12 +58,12 @@ void collect_statistics(Model& m, int step, const TradeFlows& trade) {
   st.trade_quantity.assign(cube, 0);
   std::int64_t shipped = 0, delivered = 0;
   for (int d = 0; d < nr; ++d) {
-    const int importer = m.world.region_country[d];
+    const int importer = world.region_country[d];
     for (int o = 0; o < nr; ++o) {
-      const int exporter = m.world.region_country[o];
+      const int exporter = world.region_country[o];
       for (int s = 0; s < ns; ++s) {
-        const std::int64_t* cell = &flows[m.world.rrs(o, d, s) * kFlows];
-        const std::size_t out = m.world.flow_cell(exporter, importer, s);
+        const std::int64_t* cell = &flows[world.rrs(o, d, s) * kFlows];
+        const std::size_t out = world.flow_cell(exporter, importer, s);
         st.trade_value[out] += cell[kFlowValue];
         st.trade_duty[out] += cell[kFlowDuty];
         st.trade_quantity[out] += cell[kFlowShipped];
@@ -71,9 +76,9 @@ void collect_statistics(Model& m, int step, const TradeFlows& trade) {
   auto firms = totals_by_key<3>(f.size, nr, FirmRegion{ns, f.block}, FirmAccounts{f});
   auto unemployed = totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
   auto prices = totals_by_key<2>(f.size, nr * ns, FirmBlock{f.block}, BlockPrices{f});
-  m.ranks.sum_over_ranks(firms);
-  m.ranks.sum_over_ranks(unemployed);
-  m.ranks.sum_over_ranks(prices);
+  ranks.sum_over_ranks(firms);
+  ranks.sum_over_ranks(unemployed);
+  ranks.sum_over_ranks(prices);
   const std::vector<std::int64_t>& household = trade.household;
 
   st.value_added.assign(nr, 0);
@@ -88,14 +93,13 @@ void collect_statistics(Model& m, int step, const TradeFlows& trade) {
     st.value_added[r] = firms[r].v[0];
     st.employment[r] = firms[r].v[1];
     st.unemployment[r] = unemployed[r].v[0];
-    const std::int64_t people =
-        m.tables.host.consumer_start[r + 1] - m.tables.host.consumer_start[r];
-    m.economy.unemployment_rate[r] =
+    const std::int64_t people = tables.host.consumer_start[r + 1] - tables.host.consumer_start[r];
+    economy.unemployment_rate[r] =
         people > 0 ? static_cast<double>(st.unemployment[r]) / static_cast<double>(people) : 0.0;
     if (firms[r].v[1] > 0)
-      m.economy.mean_wage[r] =
+      economy.mean_wage[r] =
           static_cast<double>(firms[r].v[2]) / static_cast<double>(firms[r].v[1]);
-    st.wage[r] = m.economy.mean_wage[r] / static_cast<double>(kMoneyScale);
+    st.wage[r] = economy.mean_wage[r] / static_cast<double>(kMoneyScale);
     double now = 0.0, base = 0.0;
     for (int c = 0; c < slots; ++c) {
       const std::size_t cell = static_cast<std::size_t>(r) * slots + c;
@@ -104,10 +108,10 @@ void collect_statistics(Model& m, int step, const TradeFlows& trade) {
       st.consumed += got;
       if (got <= 0) continue;
       const double unit_value = static_cast<double>(spent) / static_cast<double>(got);
-      if (m.economy.base_unit_value[cell] <= 0.0) m.economy.base_unit_value[cell] = unit_value;
-      const double share = m.scenario.sectors[m.tables.host.consumer_sector[c]].consumer_share;
+      if (economy.base_unit_value[cell] <= 0.0) economy.base_unit_value[cell] = unit_value;
+      const double share = tables.host.consumer_share[c];
       now += share * unit_value;
-      base += share * m.economy.base_unit_value[cell];
+      base += share * economy.base_unit_value[cell];
     }
     st.cpi[r] = base > 0.0 ? now / base : 1.0;
     for (int s = 0; s < ns; ++s) {
@@ -119,12 +123,13 @@ void collect_statistics(Model& m, int step, const TradeFlows& trade) {
     }
   }
 
-  std::int64_t goods[2] = {sum(m.economy.firms.output),
-                           sum(m.economy.firms.inventory) + sum(m.economy.firms.input_stock)};
-  m.ranks.sum_over_ranks(goods, 2);
+  std::int64_t goods[2] = {sum(economy.firms.output),
+                           sum(economy.firms.inventory) + sum(economy.firms.input_stock)};
+  ranks.sum_over_ranks(goods, 2);
   st.produced = goods[0];
   st.melted = shipped - delivered;
   st.inventory = goods[1];
+  return st;
 }
 
 }  // namespace entrepot

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "kernels/host_copy.h"
-#include "kernels/phases.h"
+#include "kernels/model.h"
 #include "world/layout.h"
 
 namespace entrepot {
@@ -30,6 +30,10 @@ Domain domain_of(const RankShare& mine, const std::vector<std::int64_t>& block_s
   d.household_first = mine.household_begin;
   d.household_count = mine.household_end - mine.household_begin;
   d.household_total = consumer_start.back();
+  // Firms are the goods market's first kind of seller (kFirmSellers), and so far its only
+  // one: seller ids are firm ids.
+  d.sellers.add(d.firm_first, d.firm_count);
+  d.seller_total = d.firm_total;
   int low = static_cast<int>(consumer_start.size()), high = -1;
   if (mine.firm_end > mine.firm_begin) {
     low = std::min(low, group_of(block_start, mine.firm_begin) / sectors);
@@ -49,7 +53,7 @@ Domain domain_of(const RankShare& mine, const std::vector<std::int64_t>& block_s
 }  // namespace
 
 Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(w), rng{sc.seed} {
-  build_tables(*this);
+  build_tables(sc, w, tables);
   ranks.comm = c;
   ranks.partition = partition_agents(sc, c != nullptr ? c->size() : 1);
   const RankShare& mine = ranks.partition.ranks[ranks.rank()];
@@ -83,7 +87,7 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
     e.mean_wage[r] = sc.regions[r].productivity * static_cast<double>(kMoneyScale);
   }
   e.base_unit_value.assign(static_cast<std::size_t>(nr) * tables.consumer_slots, 0.0);
-  populate(*this);
+  populate(sc, setting(), economy, ranks, scratch);
   initial_money = total_money();
 }
 
@@ -98,16 +102,23 @@ std::int64_t Model::total_money() const {
 }
 
 void Model::step(int step) {
-  if (world.apply_policy(step)) refresh_trade_costs();     // 1. policy
-  stats.supplier_switches = search_suppliers(*this, step,  // 2. search
-                                             scenario.behaviour.search_probability);
-  plan_production(*this);                       // 3. plan
-  labour_market(*this, step);                   // 4. labour market
-  stats.used = produce(*this);                  // 5. produce
-  const TradeFlows flows = trade(*this, step);  // 6. trade
-  settle_accounts(*this, step);                 // 7. accounts
-  adjust_prices(*this);                         // 8. prices, expectations
-  collect_statistics(*this, step, flows);       // 9. statistics
+  if (world.apply_policy(step)) refresh_trade_costs();  // 1. policy
+  const Setting set = setting();
+  const Behaviour& b = scenario.behaviour;
+  const std::int64_t switches =  // 2. search
+      search_suppliers(set, economy, ranks, scratch.search, step, b.search_probability);
+  plan_production(set, economy.firms, ranks, scratch.search);    // 3. plan
+  labour_market(set, economy, ranks, scratch.labour, step);      // 4. labour market
+  const std::int64_t used = produce(set, economy.firms, ranks);  // 5. produce
+  const TradeFlows flows =                                       // 6. trade
+      trade(set, economy, ranks, scratch.trade, trade_chunk, step);
+  const std::int64_t exits =  // 7. accounts
+      settle_accounts(set, economy, ranks, scratch.labour, step);
+  adjust_prices(set, economy.firms, economy.unemployment_rate);  // 8. prices
+  stats = collect_statistics(set, economy, ranks, step, flows);  // 9. statistics
+  stats.supplier_switches = switches;
+  stats.used = used;
+  stats.firm_exits = exits;
   economy.step = step;
 
   std::int64_t money = 0;

@@ -7,7 +7,7 @@
 
 #include "agents/trade.h"
 #include "base/det_math.h"
-#include "kernels/phases.h"
+#include "kernels/model.h"
 #include "world/layout.h"
 
 namespace entrepot {
@@ -29,11 +29,8 @@ TablesView Tables::view() const {
                     p(trade_factor),   p(duty_rate),      p(origin_cdf)};
 }
 
-void build_tables(Model& m) {
-  const Scenario& sc = m.scenario;
-  const World& w = m.world;
+void build_tables(const Scenario& sc, const World& w, Tables& t) {
   const int nr = w.regions(), ns = w.sectors();
-  Tables& t = m.tables;
   t.regions = nr;
   t.sectors = ns;
   t.countries = w.countries();
@@ -43,12 +40,12 @@ void build_tables(Model& m) {
   const AgentLayout layout = agent_layout(sc);
   const std::vector<std::int64_t>& firms = layout.firms;
   const std::vector<std::int64_t>& households = layout.households;
-  m.tables.host.block_start.assign(firms.size() + 1, 0);
+  t.host.block_start.assign(firms.size() + 1, 0);
   for (std::size_t b = 0; b < firms.size(); ++b)
-    m.tables.host.block_start[b + 1] = m.tables.host.block_start[b] + firms[b];
-  m.tables.host.consumer_start.assign(households.size() + 1, 0);
+    t.host.block_start[b + 1] = t.host.block_start[b] + firms[b];
+  t.host.consumer_start.assign(households.size() + 1, 0);
   for (std::size_t r = 0; r < households.size(); ++r) {
-    m.tables.host.consumer_start[r + 1] = m.tables.host.consumer_start[r] + households[r];
+    t.host.consumer_start[r + 1] = t.host.consumer_start[r] + households[r];
   }
 
   // Recipe: each sector's inputs, largest first, in its K slots.
@@ -70,47 +67,52 @@ void build_tables(Model& m) {
 
   // Household slots: the sectors with a positive budget share.
   std::vector<double> share, markup, switching;
-  m.tables.host.consumer_sector.clear();
+  t.host.consumer_sector.clear();
   for (int s = 0; s < ns; ++s) {
     markup.push_back(sc.sectors[s].markup);
     switching.push_back(sc.sectors[s].switching_cost);
     if (sc.sectors[s].consumer_share > 0.0) {
-      m.tables.host.consumer_sector.push_back(s);
+      t.host.consumer_sector.push_back(s);
       share.push_back(sc.sectors[s].consumer_share);
     }
   }
-  t.consumer_slots = static_cast<int>(m.tables.host.consumer_sector.size());
+  t.consumer_slots = static_cast<int>(t.host.consumer_sector.size());
 
   t.region_country = to_device(w.region_country);
   t.region_tfp = to_device(tfp);
-  t.block_start = to_device(m.tables.host.block_start);
-  t.consumer_start = to_device(m.tables.host.consumer_start);
+  t.block_start = to_device(t.host.block_start);
+  t.consumer_start = to_device(t.host.consumer_start);
   t.input_sector = to_device(input_sector);
   t.input_amount = to_device(input_amount);
-  t.consumer_sector = to_device(m.tables.host.consumer_sector);
+  t.consumer_sector = to_device(t.host.consumer_sector);
   t.consumer_share = to_device(share);
+  t.host.consumer_share = share;
   t.markup = to_device(markup);
   t.switching_cost = to_device(switching);
   // Iceberg costs: fixed for the run (agents/trade.h).
   const Behaviour& b = sc.behaviour;
-  m.tables.host.iceberg.assign(static_cast<std::size_t>(nr) * nr * ns, 1.0);
+  t.host.iceberg.assign(static_cast<std::size_t>(nr) * nr * ns, 1.0);
   for (int o = 0; o < nr; ++o) {
     for (int d = 0; d < nr; ++d) {
       const double km = w.distance_km[static_cast<std::size_t>(o) * nr + d];
       const bool border = w.region_country[o] != w.region_country[d];
       for (int s = 0; s < ns; ++s) {
         const Sector& sector = sc.sectors[s];
-        m.tables.host.iceberg[w.rrs(o, d, s)] =
+        t.host.iceberg[w.rrs(o, d, s)] =
             iceberg_cost(km, border, sector.digital, sector.transport_cost, b.distance_elasticity,
                          b.border_cost, b.data_flow_cost);
       }
     }
   }
-  t.iceberg = to_device(m.tables.host.iceberg);
-  m.refresh_trade_costs();
+  t.iceberg = to_device(t.host.iceberg);
+  refresh_trade_costs(sc, w, t);
 }
 
 void Model::refresh_trade_costs() {
+  entrepot::refresh_trade_costs(scenario, world, tables);
+}
+
+void refresh_trade_costs(const Scenario& scenario, const World& world, Tables& tables) {
   const int nr = world.regions(), ns = world.sectors();
   const double gamma = scenario.behaviour.gravity_exponent;
   const std::vector<double>& iceberg = tables.host.iceberg;

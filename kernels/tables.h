@@ -103,7 +103,8 @@ ENTREPOT_HD std::int64_t draw_weighted(const std::int64_t* cumulative, std::int6
 struct HostTables {
   std::vector<std::int64_t> block_start, consumer_start;
   std::vector<std::int32_t> consumer_sector;
-  std::vector<double> iceberg;  // τ_s(o,d): origin × dest × sector, ≥ 1
+  std::vector<double> consumer_share;  // β of each household slot
+  std::vector<double> iceberg;         // τ_s(o,d): origin × dest × sector, ≥ 1
 };
 
 struct Tables {

@@ -93,36 +93,16 @@ struct InputSlots {
   }
 };
 
-// Books of offers: round one shares out the opening inventory, round two what is left.
-struct OpenBooks {
+// Firms as sellers (kernels/market.h): they offer their inventory at their price, round
+// one shares it out and round two what is left; both rounds' sales go to their accounts.
+struct FirmSellers {
   TablesView t;
   FirmStore::View f;
-  Offer* offers;
-  Offer* spill_offers;
-  ENTREPOT_HD void operator()(std::size_t j) const {
-    const int origin = f.block[j] / t.sectors;
-    const Offer open{f.price[j], f.inventory[j], 0, 0, 0, 0, origin};
-    offers[j] = open;
-    spill_offers[j] = open;
+  ENTREPOT_HD std::size_t size() const { return f.size; }
+  ENTREPOT_HD Offer opening(std::size_t j) const {
+    return Offer{f.price[j], f.inventory[j], 0, 0, 0, 0, f.block[j] / t.sectors};
   }
-};
-
-struct CloseFirstRound {
-  Offer* offers;
-  Offer* spill_offers;
-  ENTREPOT_HD void operator()(std::size_t j) const {
-    spill_offers[j].stock = offers[j].stock - offers[j].shipped;
-  }
-};
-
-// Both rounds into the firm's accounts: orders seen, goods shipped, money received.
-struct CloseBooks {
-  FirmStore::View f;
-  const Offer* offers;
-  const Offer* spill_offers;
-  ENTREPOT_HD void operator()(std::size_t j) const {
-    const Offer& one = offers[j];
-    const Offer& two = spill_offers[j];
+  ENTREPOT_HD void sold(std::size_t j, const Offer& one, const Offer& two) const {
     f.demand[j] = one.orders + two.orders;
     f.shipped[j] = one.shipped + two.shipped;
     f.sales_value[j] = one.sales + two.sales;
@@ -134,62 +114,62 @@ struct CloseBooks {
 
 }  // namespace
 
-Book<Offer> round_book(Model& m, bool second) {
-  return Book<Offer>{thrust::raw_pointer_cast(second ? m.scratch.trade.spill_offers.data()
-                                                     : m.scratch.trade.offers.data()),
-                     m.ranks.seller_index(m.ranks.offer_ghosts)};
-}
-
-TradeFlows trade(Model& m, int step) {
-  FirmStore& firms = m.economy.firms;
-  TradeScratch& scratch = m.scratch.trade;
+TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeScratch& scratch,
+                 std::size_t chunk, int step) {
+  Market market{setting, economy, ranks, scratch, chunk, step};
+  FirmStore& firms = economy.firms;
   thrust::fill(firms.input_cost.begin(), firms.input_cost.end(), 0);
   thrust::fill(scratch.flows.begin(), scratch.flows.end(), 0);
   thrust::fill(scratch.household_flows.begin(), scratch.household_flows.end(), 0);
-  const TablesView t = m.tables.view();
-  FirmStore::View f = firms.view();
-  m.ranks.offer_ghosts.clear();
-  scratch.offers.resize(f.size);
-  scratch.spill_offers.resize(f.size);
-  auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + f.size,
-                   OpenBooks{t, f, thrust::raw_pointer_cast(scratch.offers.data()),
-                             thrust::raw_pointer_cast(scratch.spill_offers.data())});
-  if (m.ranks.distributed()) open_ghost_books(m);
+  const TablesView t = setting.tables.view();
+  // The books: every kind of seller at its places (kernels/ranks.h, OwnedSellers).
+  const OwnedSellers& owned = ranks.domain.sellers;
+  const auto sellers = static_cast<std::size_t>(owned.total());
+  const FirmSellers firm_sellers{t, firms.view()};
+  const auto firm_place = static_cast<std::size_t>(owned.start(kFirmSellers));
+  ranks.offer_ghosts.clear();
+  scratch.offers.resize(sellers);
+  scratch.spill_offers.resize(sellers);
+  Offer* offers = thrust::raw_pointer_cast(scratch.offers.data());
+  Offer* spill_offers = thrust::raw_pointer_cast(scratch.spill_offers.data());
+  open_offers(firm_sellers, offers, spill_offers, firm_place);
+  if (ranks.distributed()) open_ghost_books(market);
 
   // Orders first, so firms' and households' purchases compete for one stock.
-  order_inputs(m);
-  order_consumption(m);
-  if (m.ranks.distributed()) total_orders(m);
+  order_inputs(market);
+  order_consumption(market);
+  if (ranks.distributed()) total_orders(market);
   // Round one, then the orders round two places with other sellers. Over several ranks,
   // those sellers' round-one totals are fetched in between (the book grows: the spill
   // seller reads it afresh).
-  auto spill_seller = [&]() { return SpillSeller{t, round_book(m, false), m.rng, step}; };
-  settle_inputs(m, spill_seller(), false);
-  settle_consumption(m, spill_seller(), false);
-  if (m.ranks.distributed()) fetch_spill_sellers(m, step);
-  const SpillSeller spill = spill_seller();
-  spill_inputs(m, spill);
-  spill_consumption(m, spill);
-  if (m.ranks.distributed()) return_sales(m, false);
-  Offer* offers = thrust::raw_pointer_cast(scratch.offers.data());
-  Offer* spill_offers = thrust::raw_pointer_cast(scratch.spill_offers.data());
-  thrust::for_each(first, first + f.size, CloseFirstRound{offers, spill_offers});
-  if (m.ranks.distributed()) open_ghost_spill_round(m);
-  settle_consumption(m, spill, true);
-  settle_inputs(m, spill, true);
-  if (m.ranks.distributed()) return_sales(m, true);
-  thrust::for_each(first, first + f.size, CloseBooks{f, offers, spill_offers});
+  settle_inputs(market, market.spill_seller(), false);
+  settle_consumption(market, market.spill_seller(), false);
+  if (ranks.distributed()) fetch_spill_sellers(market);
+  const SpillSeller spill = market.spill_seller();
+  spill_inputs(market, spill);
+  spill_consumption(market, spill);
+  if (ranks.distributed()) return_sales(market, false);
+  // The ghost books grew since: the owned places stay where they were.
+  offers = thrust::raw_pointer_cast(scratch.offers.data());
+  spill_offers = thrust::raw_pointer_cast(scratch.spill_offers.data());
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(first, first + sellers, CloseFirstRound{offers, spill_offers});
+  if (ranks.distributed()) open_ghost_spill_round(market);
+  settle_consumption(market, spill, true);
+  settle_inputs(market, spill, true);
+  if (ranks.distributed()) return_sales(market, true);
+  close_offers(firm_sellers, thrust::raw_pointer_cast(scratch.offers.data()),
+               thrust::raw_pointer_cast(scratch.spill_offers.data()), firm_place);
 
   // Flows of all ranks' buyers; duty belongs to the importer's government.
   TradeFlows flows{to_host(scratch.flows), to_host(scratch.household_flows)};
-  m.ranks.sum_over_ranks(flows.bilateral.data(), flows.bilateral.size());
-  m.ranks.sum_over_ranks(flows.household.data(), flows.household.size());
+  ranks.sum_over_ranks(flows.bilateral.data(), flows.bilateral.size());
+  ranks.sum_over_ranks(flows.household.data(), flows.household.size());
   const int nr = t.regions, ns = t.sectors;
   for (int d = 0; d < nr; ++d) {
     for (int o = 0; o < nr; ++o) {
       for (int s = 0; s < ns; ++s) {
-        m.economy.government[m.world.region_country[d]] +=
+        economy.government[setting.world.region_country[d]] +=
             flows.bilateral[t.rrs(o, d, s) * kFlows + kFlowDuty];
       }
     }
@@ -199,30 +179,29 @@ TradeFlows trade(Model& m, int step) {
 
 namespace {
 
-InputSlots input_slots(Model& m) {
-  return InputSlots{m.tables.view(), m.economy.firms.view(), round_book(m, false),
+InputSlots input_slots(const Market& m) {
+  return InputSlots{m.setting.tables.view(), m.economy.firms.view(), m.book(false),
                     m.ranks.domain.firm_id(0)};
 }
 
 }  // namespace
 
-void order_inputs(Model& m) {
-  place_orders(input_slots(m), round_book(m, false));
+void order_inputs(Market& m) {
+  place_orders(input_slots(m), m.book(false));
 }
 
-void settle_inputs(Model& m, const SpillSeller& spill, bool second) {
-  const TablesView t = m.tables.view();
-  settle_round(input_slots(m), spill, Settle{t, round_book(m, second)}, second,
-               InputFlows{t, thrust::raw_pointer_cast(m.scratch.trade.flows.data())},
-               m.trade_chunk);
+void settle_inputs(Market& m, const SpillSeller& spill, bool second) {
+  const TablesView t = m.setting.tables.view();
+  settle_round(input_slots(m), spill, Settle{t, m.book(second)}, second,
+               InputFlows{t, thrust::raw_pointer_cast(m.scratch.flows.data())}, m.chunk);
 }
 
-void spill_inputs(Model& m, const SpillSeller& spill) {
-  place_spill_orders(input_slots(m), spill, round_book(m, true));
+void spill_inputs(Market& m, const SpillSeller& spill) {
+  place_spill_orders(input_slots(m), spill, m.book(true));
 }
 
-std::vector<std::int64_t> spill_candidates_of_firms(Model& m, const SpillSeller& spill) {
-  return collect_ids(m, m.economy.firms.size,
+std::vector<std::int64_t> spill_candidates_of_firms(Market& m, const SpillSeller& spill) {
+  return collect_ids(m.ranks, m.economy.firms.size,
                      ShortSlotSellers<InputSlots>{input_slots(m), spill, m.ranks.owned_index()});
 }
 

@@ -5,9 +5,10 @@
 #include <thrust/iterator/counting_iterator.h>
 
 #include <type_traits>
+#include <vector>
 
 #include "agents/rules.h"
-#include "kernels/model.h"
+#include "kernels/phases.h"
 
 namespace entrepot {
 
@@ -134,34 +135,53 @@ struct SpillSeller {
   }
 };
 
+// One step's goods market as its passes see it: what they read (the setting), the stores
+// of buyers and sellers, the books and flows of the trade (scratch) and the exchange with
+// other ranks.
+struct Market {
+  const Setting& setting;
+  Economy& economy;
+  Ranks& ranks;
+  TradeScratch& scratch;
+  std::size_t chunk;  // buyers per settling thread (Model::trade_chunk)
+  int step;
+  // The book of a round: owned sellers, then the ghosts of other ranks.
+  Book<Offer> book(bool second) const {
+    return Book<Offer>{
+        thrust::raw_pointer_cast(second ? scratch.spill_offers.data() : scratch.offers.data()),
+        ranks.seller_index(ranks.offer_ghosts)};
+  }
+  // The seller of round two for a slot round one left short (reads round one's book).
+  SpillSeller spill_seller() const {
+    return SpillSeller{setting.tables.view(), book(false), setting.rng, step};
+  }
+};
+
 // The passes of phase 6 for each kind of buyer (kernels/trade.cpp orders them), each the
 // generic pass of kernels/market.h over its slots: firms order their planned inputs from
 // their suppliers and households their budget shares at their retailers; each round
 // settles against its book of offers, and between the rounds every slot round one left
 // short places an order with a second seller.
-void order_inputs(Model& model);
-void order_consumption(Model& model);
-void settle_consumption(Model& model, const SpillSeller& spill, bool second);
-void settle_inputs(Model& model, const SpillSeller& spill, bool second);
+void order_inputs(Market& market);
+void order_consumption(Market& market);
+void settle_consumption(Market& market, const SpillSeller& spill, bool second);
+void settle_inputs(Market& market, const SpillSeller& spill, bool second);
 // Between the rounds: the slots round one left short order the rest in round two's book.
-void spill_consumption(Model& model, const SpillSeller& spill);
-void spill_inputs(Model& model, const SpillSeller& spill);
-
-// The books of a round: owned sellers, then the ghosts of other ranks.
-Book<Offer> round_book(Model& model, bool second);
+void spill_consumption(Market& market, const SpillSeller& spill);
+void spill_inputs(Market& market, const SpillSeller& spill);
 
 // Other ranks' sellers that the slots left short in round one will try in round two.
-std::vector<std::int64_t> spill_candidates_of_firms(Model& model, const SpillSeller& spill);
-std::vector<std::int64_t> spill_candidates_of_households(Model& model, const SpillSeller& spill);
+std::vector<std::int64_t> spill_candidates_of_firms(Market& market, const SpillSeller& spill);
+std::vector<std::int64_t> spill_candidates_of_households(Market& market, const SpillSeller& spill);
 
 // Over several ranks (kernels/trade_ghosts.cpp): the ghost sellers of the current links
 // with their opening offers; the orders summed at the owners and the totals back; the
 // ghosts round two needs, with their round-one totals; what a round sold to the owners;
 // round two's stock and orders.
-void open_ghost_books(Model& model);
-void total_orders(Model& model);
-void fetch_spill_sellers(Model& model, int step);
-void return_sales(Model& model, bool second);
-void open_ghost_spill_round(Model& model);
+void open_ghost_books(Market& market);
+void total_orders(Market& market);
+void fetch_spill_sellers(Market& market);
+void return_sales(Market& market, bool second);
+void open_ghost_spill_round(Market& market);
 
 }  // namespace entrepot

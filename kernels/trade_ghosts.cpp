@@ -108,8 +108,10 @@ struct AddIn {
   Offer* book;
   const std::int64_t* ids;
   const Record* reports;
-  std::int64_t first;
-  ENTREPOT_HD void operator()(std::size_t i) const { add_in(book[ids[i] - first], reports[i]); }
+  OwnedSellers owned;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    add_in(book[owned.place(ids[i])], reports[i]);
+  }
 };
 
 // Totals from the owners onto a list's entries: orders (round one) or round two's book.
@@ -131,7 +133,7 @@ Offer* raw(thrust::device_vector<Offer>& book) {
   return thrust::raw_pointer_cast(book.data());
 }
 
-thrust::device_vector<std::int64_t> places(const Model& m, const std::vector<std::int64_t>& ids) {
+thrust::device_vector<std::int64_t> places(const Market& m, const std::vector<std::int64_t>& ids) {
   const thrust::device_vector<std::int64_t> device_ids = on_device(ids);
   thrust::device_vector<std::int64_t> out(ids.size());
   thrust::transform(device_ids.begin(), device_ids.end(), out.begin(),
@@ -149,7 +151,7 @@ struct OpeningEntry {
 
 // Adds the ghosts `ids` to both books, from the owners' answers.
 template <class Record>
-void add_ghosts(Model& m, const std::vector<std::int64_t>& ids,
+void add_ghosts(Market& m, const std::vector<std::int64_t>& ids,
                 const thrust::device_vector<Record>& answers) {
   const thrust::device_vector<std::int64_t> new_ids = on_device(ids);
   thrust::device_vector<Offer> offers(ids.size());
@@ -158,32 +160,33 @@ void add_ghosts(Model& m, const std::vector<std::int64_t>& ids,
   for (bool round_two : {false, true}) {
     thrust::transform(first, first + ids.size(), offers.begin(),
                       OpeningEntry<Record>{thrust::raw_pointer_cast(answers.data()), round_two});
-    keys = merge_ghosts(round_two ? m.scratch.trade.spill_offers : m.scratch.trade.offers,
-                        m.economy.firms.size, m.ranks.offer_ghosts, new_ids, offers);
+    keys = merge_ghosts(round_two ? m.scratch.spill_offers : m.scratch.offers,
+                        static_cast<std::size_t>(m.ranks.domain.sellers.total()),
+                        m.ranks.offer_ghosts, new_ids, offers);
   }
   m.ranks.offer_ghosts.assign(merge_ids(m.ranks.offer_ghosts.ids, ids), std::move(keys));
 }
 
 // What this rank's buyers did at a list's sellers, reported to the owners and added there.
 template <class Record>
-void report_to_owners(Model& m, const SellerExchange& x, thrust::device_vector<Offer>& book) {
+void report_to_owners(Market& m, const SellerExchange& x, thrust::device_vector<Offer>& book) {
   const thrust::device_vector<std::int64_t> place = places(m, x.ghosts());
   thrust::device_vector<Record> reports(place.size());
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::transform(first, first + place.size(), reports.begin(),
                     Reported<Record>{raw(book), thrust::raw_pointer_cast(place.data())});
-  const thrust::device_vector<Record> received = to_owners(m, x, reports);
+  const thrust::device_vector<Record> received = to_owners(m.ranks, x, reports);
   if (received.empty()) return;
   const thrust::device_vector<std::int64_t> ids = on_device(x.asked());
   thrust::for_each(
       first, first + ids.size(),
       AddIn<Record>{raw(book), thrust::raw_pointer_cast(ids.data()),
-                    thrust::raw_pointer_cast(received.data()), m.ranks.domain.firm_first});
+                    thrust::raw_pointer_cast(received.data()), m.ranks.domain.sellers});
 }
 
 // Totals the owners answered, onto a list's entries in `book`.
 template <class Record>
-void set_totals(Model& m, const SellerExchange& x, thrust::device_vector<Offer>& book,
+void set_totals(Market& m, const SellerExchange& x, thrust::device_vector<Offer>& book,
                 const thrust::device_vector<Record>& totals) {
   const thrust::device_vector<std::int64_t> place = places(m, x.ghosts());
   auto first = thrust::counting_iterator<std::size_t>(0);
@@ -194,63 +197,64 @@ void set_totals(Model& m, const SellerExchange& x, thrust::device_vector<Offer>&
 
 }  // namespace
 
-void open_ghost_books(Model& m) {
+void open_ghost_books(Market& m) {
   SellerExchange& x = *m.ranks.offer_exchange;
-  x.ask(linked_sellers(m));
+  x.ask(linked_sellers(m.ranks, m.economy.firms, m.economy.consumers,
+                       m.setting.tables.consumer_slots));
   add_ghosts(
       m, x.ghosts(),
-      answer(m, x,
-             pack_owned<OpeningOffer>(m, x.asked(), OpeningOfferOf{raw(m.scratch.trade.offers)})));
+      answer(m.ranks, x,
+             pack_owned<OpeningOffer>(m.ranks, x.asked(), OpeningOfferOf{raw(m.scratch.offers)})));
 }
 
-void total_orders(Model& m) {
+void total_orders(Market& m) {
   SellerExchange& x = *m.ranks.offer_exchange;
-  report_to_owners<PlacedOrders>(m, x, m.scratch.trade.offers);
+  report_to_owners<PlacedOrders>(m, x, m.scratch.offers);
   set_totals(
-      m, x, m.scratch.trade.offers,
-      answer(m, x,
-             pack_owned<OrderTotal>(m, x.asked(), OrderTotalOf{raw(m.scratch.trade.offers)})));
+      m, x, m.scratch.offers,
+      answer(m.ranks, x,
+             pack_owned<OrderTotal>(m.ranks, x.asked(), OrderTotalOf{raw(m.scratch.offers)})));
 }
 
-void fetch_spill_sellers(Model& m, int step) {
+void fetch_spill_sellers(Market& m) {
   SellerExchange& x = *m.ranks.spill_exchange;
   // The sellers that short slots will try: their round-one totals decide the second seller.
-  const SpillSeller spill{m.tables.view(), round_book(m, false), m.rng, step};
+  const SpillSeller spill = m.spill_seller();
   x.ask(subtract_ids(
       merge_ids(spill_candidates_of_firms(m, spill), spill_candidates_of_households(m, spill)),
       m.ranks.offer_ghosts.ids));
   add_ghosts(m, x.ghosts(),
-             answer(m, x,
-                    pack_owned<RoundOneTotals>(m, x.asked(),
-                                               RoundOneTotalsOf{raw(m.scratch.trade.offers)})));
+             answer(m.ranks, x,
+                    pack_owned<RoundOneTotals>(m.ranks, x.asked(),
+                                               RoundOneTotalsOf{raw(m.scratch.offers)})));
 }
 
-void return_sales(Model& m, bool second) {
+void return_sales(Market& m, bool second) {
   if (second) {
-    report_to_owners<RoundSales>(m, *m.ranks.round_two_exchange, m.scratch.trade.spill_offers);
+    report_to_owners<RoundSales>(m, *m.ranks.round_two_exchange, m.scratch.spill_offers);
     return;
   }
-  report_to_owners<RoundSales>(m, *m.ranks.offer_exchange, m.scratch.trade.offers);
+  report_to_owners<RoundSales>(m, *m.ranks.offer_exchange, m.scratch.offers);
   // The sellers given round-two orders, and those orders.
-  const std::size_t owned = m.economy.firms.size;
+  const std::size_t owned = static_cast<std::size_t>(m.ranks.domain.sellers.total());
   thrust::device_vector<std::int64_t> ordered(m.ranks.offer_ghosts.size());
   auto first = thrust::counting_iterator<std::size_t>(0);
   auto end = thrust::copy_if(first, first + m.ranks.offer_ghosts.size(), ordered.begin(),
-                             Ordered{raw(m.scratch.trade.spill_offers), owned});
+                             Ordered{raw(m.scratch.spill_offers), owned});
   ordered.resize(static_cast<std::size_t>(end - ordered.begin()));
   const std::vector<std::int64_t> at = to_host(ordered);
   std::vector<std::int64_t> chosen(at.size());
   for (std::size_t i = 0; i < at.size(); ++i) chosen[i] = m.ranks.offer_ghosts.ids[at[i]];
   m.ranks.round_two_exchange->ask(chosen);
-  report_to_owners<PlacedOrders>(m, *m.ranks.round_two_exchange, m.scratch.trade.spill_offers);
+  report_to_owners<PlacedOrders>(m, *m.ranks.round_two_exchange, m.scratch.spill_offers);
 }
 
-void open_ghost_spill_round(Model& m) {
+void open_ghost_spill_round(Market& m) {
   SellerExchange& x = *m.ranks.round_two_exchange;
-  set_totals(m, x, m.scratch.trade.spill_offers,
-             answer(m, x,
-                    pack_owned<RoundTwoTotals>(
-                        m, x.asked(), RoundTwoTotalsOf{raw(m.scratch.trade.spill_offers)})));
+  set_totals(m, x, m.scratch.spill_offers,
+             answer(m.ranks, x,
+                    pack_owned<RoundTwoTotals>(m.ranks, x.asked(),
+                                               RoundTwoTotalsOf{raw(m.scratch.spill_offers)})));
 }
 
 }  // namespace entrepot

@@ -117,34 +117,34 @@ struct ConsumerSlots {
   }
 };
 
-ConsumerSlots consumer_slots(Model& m) {
-  const Behaviour& b = m.scenario.behaviour;
-  return ConsumerSlots{m.tables.view(),      m.economy.consumers.view(),
-                       round_book(m, false), m.ranks.domain.household_id(0),
-                       b.consume_income,     b.consume_wealth};
+ConsumerSlots consumer_slots(const Market& m) {
+  const Behaviour& b = m.setting.behaviour;
+  return ConsumerSlots{m.setting.tables.view(), m.economy.consumers.view(),
+                       m.book(false),           m.ranks.domain.household_id(0),
+                       b.consume_income,        b.consume_wealth};
 }
 
 }  // namespace
 
-void order_consumption(Model& m) {
-  place_orders(consumer_slots(m), round_book(m, false));
+void order_consumption(Market& m) {
+  place_orders(consumer_slots(m), m.book(false));
 }
 
-void settle_consumption(Model& m, const SpillSeller& spill, bool second) {
-  const TablesView t = m.tables.view();
-  settle_round(consumer_slots(m), spill, Settle{t, round_book(m, second)}, second,
-               ConsumptionFlows{t, thrust::raw_pointer_cast(m.scratch.trade.flows.data()),
-                                thrust::raw_pointer_cast(m.scratch.trade.household_flows.data())},
-               m.trade_chunk);
+void settle_consumption(Market& m, const SpillSeller& spill, bool second) {
+  const TablesView t = m.setting.tables.view();
+  settle_round(consumer_slots(m), spill, Settle{t, m.book(second)}, second,
+               ConsumptionFlows{t, thrust::raw_pointer_cast(m.scratch.flows.data()),
+                                thrust::raw_pointer_cast(m.scratch.household_flows.data())},
+               m.chunk);
 }
 
-void spill_consumption(Model& m, const SpillSeller& spill) {
-  place_spill_orders(consumer_slots(m), spill, round_book(m, true));
+void spill_consumption(Market& m, const SpillSeller& spill) {
+  place_spill_orders(consumer_slots(m), spill, m.book(true));
 }
 
-std::vector<std::int64_t> spill_candidates_of_households(Model& m, const SpillSeller& spill) {
+std::vector<std::int64_t> spill_candidates_of_households(Market& m, const SpillSeller& spill) {
   return collect_ids(
-      m, m.economy.consumers.size,
+      m.ranks, m.economy.consumers.size,
       ShortSlotSellers<ConsumerSlots>{consumer_slots(m), spill, m.ranks.owned_index()});
 }
 

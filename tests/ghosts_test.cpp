@@ -17,16 +17,45 @@
 namespace entrepot {
 namespace {
 
-constexpr std::int64_t kFirst = 1000, kOwned = 1000;
+// The owned sellers of two kinds: firms [1000, 2000) and a later kind's [2500, 2800), so
+// owned places are 0–999 (firms), then 1000–1299, and ghosts follow from 1300.
+constexpr std::int64_t kFirst = 1000, kFirms = 1000, kSecond = 2500, kSecondOwned = 300;
+constexpr std::int64_t kOwned = kFirms + kSecondOwned;
+
+OwnedSellers two_kinds() {
+  OwnedSellers owned;
+  EXPECT_EQ(owned.add(kFirst, kFirms), kFirmSellers);
+  EXPECT_EQ(owned.add(kSecond, kSecondOwned), 1);
+  return owned;
+}
+
+bool owned_id(std::int64_t id) {
+  return (id >= kFirst && id < kFirst + kFirms) || (id >= kSecond && id < kSecond + kSecondOwned);
+}
 
 std::vector<std::int64_t> random_ghosts(std::size_t count, std::uint32_t seed) {
   std::mt19937_64 draw(seed);
   std::set<std::int64_t> ids;
   while (ids.size() < count) {
     const auto id = static_cast<std::int64_t>(draw() % 2147483647ULL);
-    if (id < kFirst || id >= kFirst + kOwned) ids.insert(id);
+    if (!owned_id(id)) ids.insert(id);
   }
   return {ids.begin(), ids.end()};
+}
+
+TEST(Ghosts, OwnedSellersOfSeveralKindsTakeConsecutivePlaces) {
+  const OwnedSellers owned = two_kinds();
+  EXPECT_EQ(owned.total(), kOwned);
+  EXPECT_EQ(owned.start(0), 0);
+  EXPECT_EQ(owned.start(1), kFirms);
+  EXPECT_EQ(owned.place(kFirst), 0);
+  EXPECT_EQ(owned.place(kFirst + kFirms - 1), kFirms - 1);
+  EXPECT_EQ(owned.place(kSecond), kFirms);
+  EXPECT_EQ(owned.place(kSecond + kSecondOwned - 1), kOwned - 1);
+  for (std::int64_t id :
+       {kFirst - 1, kFirst + kFirms, kSecond - 1, kSecond + kSecondOwned, std::int64_t{-1}}) {
+    EXPECT_EQ(owned.place(id), -1) << id;
+  }
 }
 
 TEST(Ghosts, IndexFindsEveryGhostAtItsPlaceAndNothingElse) {
@@ -37,8 +66,8 @@ TEST(Ghosts, IndexFindsEveryGhostAtItsPlaceAndNothingElse) {
     lists.push_back(random_ghosts(count, 17 + static_cast<std::uint32_t>(count)));
   }
   lists.emplace_back();
-  for (std::int64_t id = 0; id < 3 * kOwned; ++id) {
-    if (id % 3 != 0 && (id < kFirst || id >= kFirst + kOwned)) lists.back().push_back(id);
+  for (std::int64_t id = 0; id < 3 * kSecond; ++id) {
+    if (id % 3 != 0 && !owned_id(id)) lists.back().push_back(id);
   }
   for (const std::vector<std::int64_t>& ids : lists) {
     const std::size_t count = ids.size();
@@ -47,7 +76,7 @@ TEST(Ghosts, IndexFindsEveryGhostAtItsPlaceAndNothingElse) {
     // The index as the device sees it, read here from host copies of its arrays.
     const std::vector<std::int64_t> ghost_ids = to_host(ghosts.device_ids);
     const std::vector<std::int32_t> bucket = to_host(ghosts.bucket);
-    SellerIndex index = ghosts.index(kFirst, kOwned);
+    SellerIndex index = ghosts.index(two_kinds());
     EXPECT_EQ(ghost_ids, ids);
     if (count > 0) {
       index.ghost_ids = ghost_ids.data();
@@ -65,12 +94,16 @@ TEST(Ghosts, IndexFindsEveryGhostAtItsPlaceAndNothingElse) {
       ASSERT_TRUE(index.holds(ids[g])) << ids[g];
       ASSERT_EQ(index(ids[g]), kOwned + static_cast<std::int64_t>(g)) << ids[g];
     }
-    for (std::int64_t id = kFirst; id < kFirst + kOwned; id += 37) {
+    for (std::int64_t id = kFirst; id < kFirst + kFirms; id += 37) {
       EXPECT_TRUE(index.owns(id));
       EXPECT_EQ(index(id), id - kFirst);
     }
+    for (std::int64_t id = kSecond; id < kSecond + kSecondOwned; id += 7) {
+      EXPECT_TRUE(index.owns(id));
+      EXPECT_EQ(index(id), kFirms + (id - kSecond));
+    }
     std::vector<std::int64_t> probes;
-    for (std::int64_t id = -2; id < 4 * kOwned; ++id) probes.push_back(id);
+    for (std::int64_t id = -2; id < 4 * kSecond; ++id) probes.push_back(id);
     std::mt19937_64 draw(99);
     for (int k = 0; k < 20000; ++k)
       probes.push_back(static_cast<std::int64_t>(draw() % 2147483647ULL));

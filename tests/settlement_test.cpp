@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "kernels/host_copy.h"
-#include "kernels/phases.h"
+#include "kernels/model.h"
 #include "tests/device_required.h"
 #include "tests/small_world.h"
 #include "world/world.h"
@@ -27,10 +27,12 @@ TEST(SettlementTest, BuyersWithoutCashReceiveNoGoods) {
   // Step 4 up to trade, phase by phase.
   const int step = 4;
   if (world.apply_policy(step)) m.refresh_trade_costs();
-  search_suppliers(m, step, scenario.behaviour.search_probability);
-  plan_production(m);
-  labour_market(m, step);
-  produce(m);
+  const Setting set = m.setting();
+  search_suppliers(set, m.economy, m.ranks, m.scratch.search, step,
+                   scenario.behaviour.search_probability);
+  plan_production(set, m.economy.firms, m.ranks, m.scratch.search);
+  labour_market(set, m.economy, m.ranks, m.scratch.labour, step);
+  produce(set, m.economy.firms, m.ranks);
   // Every other firm loses its cash to its region's owners (money stays conserved), after
   // it planned what to buy.
   FirmStore& firms = m.economy.firms;
@@ -52,7 +54,7 @@ TEST(SettlementTest, BuyersWithoutCashReceiveNoGoods) {
   const std::int64_t inventory_before =
       thrust::reduce(firms.inventory.begin(), firms.inventory.end(), std::int64_t{0});
 
-  const TradeFlows flows = trade(m, step);
+  const TradeFlows flows = trade(set, m.economy, m.ranks, m.scratch.trade, m.trade_chunk, step);
 
   ASSERT_GT(broke_with_orders, 100) << "too few input orders to test";
   const std::vector<std::int64_t> stock_after = to_host(firms.input_stock);
