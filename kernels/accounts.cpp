@@ -62,7 +62,7 @@ struct Enter {
         pareto_productivity(rng.uniform(domain.firm_id(j), step, Draw::entrant, 0), shape));
     f.cash[j] += grant[region];
     // The entrant offers the regional mean wage (kept from the slot where none was paid).
-    if (mean_wage[region] >= 1.0) f.wage[j] = static_cast<std::int64_t>(mean_wage[region]);
+    f.wage[j] = entrant_wage(mean_wage[region], f.wage[j]);
     f.employees[j] = 0;
     f.distress[j] = 0;
     // The entrant prices at its own cost: (1+μ)·(w/(φA) + input cost).
@@ -72,12 +72,10 @@ struct Enter {
                             t.markup[sector]);
     // It expects to sell what half a firm of average size in its region makes, so it hires
     // at once even when it starts with little cash (wages are paid after its sales).
-    const double workforce =
-        static_cast<double>(t.consumer_start[region + 1] - t.consumer_start[region]);
-    const double firms = static_cast<double>(t.block_start[(region + 1) * t.sectors] -
-                                             t.block_start[region * t.sectors]);
-    f.expected_sales[j] = 0.5 * static_cast<double>(f.productivity[j]) * t.region_tfp[region] *
-                          workforce / (firms > 0.0 ? firms : 1.0);
+    f.expected_sales[j] = entrant_expected_sales(
+        f.productivity[j], t.region_tfp[region],
+        t.consumer_start[region + 1] - t.consumer_start[region],
+        t.block_start[(region + 1) * t.sectors] - t.block_start[region * t.sectors]);
   }
 };
 
@@ -120,9 +118,7 @@ void settle_accounts(Model& m, int step) {
     const std::int64_t entrants = payouts[r].v[2];
     exits += entrants;
     if (entrants > 0) {
-      const auto startup = static_cast<std::int64_t>(20.0 * m.economy.mean_wage[r]);
-      const std::int64_t each = std::min(startup, m.economy.owners[r] / entrants);
-      grant[r] = each > 0 ? each : 0;
+      grant[r] = startup_grant(m.economy.mean_wage[r], m.economy.owners[r], entrants);
       m.economy.owners[r] -= grant[r] * entrants;
     }
   }
@@ -144,20 +140,17 @@ void settle_accounts(Model& m, int step) {
   }
   std::vector<std::int64_t> per_household(m.world.countries(), 0);
   for (int c = 0; c < m.world.countries(); ++c) {
-    if (m.economy.government[c] > 0 && households_in[c] > 0) {
-      per_household[c] = static_cast<std::int64_t>(b.government_transfer *
-                                                   static_cast<double>(m.economy.government[c])) /
-                         households_in[c];
-    }
+    per_household[c] =
+        transfer_per_household(b.government_transfer, m.economy.government[c], households_in[c]);
     m.economy.government[c] -= per_household[c] * households_in[c];
   }
   for (int r = 0; r < nr; ++r) {
     const std::int64_t people =
         m.tables.host.consumer_start[r + 1] - m.tables.host.consumer_start[r];
     const int country = m.world.region_country[r];
-    benefit[r] = static_cast<std::int64_t>(b.unemployment_benefit * m.economy.mean_wage[r]);
+    benefit[r] = unemployment_benefit(b.unemployment_benefit, m.economy.mean_wage[r]);
     m.economy.government[country] -= benefit[r] * unemployed[r].v[0];
-    const std::int64_t dividend = people > 0 ? m.economy.owners[r] / people : 0;
+    const std::int64_t dividend = dividend_per_head(m.economy.owners[r], people);
     m.economy.owners[r] -= dividend * people;
     transfer[r] = dividend + per_household[country];
   }
