@@ -63,4 +63,42 @@ ENTREPOT_HD bool exits(std::uint8_t distress, int patience) {
   return distress >= patience;
 }
 
+// Start-up grant per entrant, from the owners of its region: 20 regional mean wages ⌊20·w̄⌋,
+// capped by the owners' balance shared over the entrants ⌊O/E⌋; never negative, 0 without
+// entrants.
+ENTREPOT_HD std::int64_t startup_grant(double mean_wage, std::int64_t owners,
+                                       std::int64_t entrants) {
+  if (entrants <= 0) return 0;
+  const auto startup = static_cast<std::int64_t>(20.0 * mean_wage);
+  const std::int64_t share = owners / entrants;
+  const std::int64_t each = startup < share ? startup : share;
+  return each > 0 ? each : 0;
+}
+
+// The entrant's wage: the regional mean wage w̄ (truncated) where wages were paid (w̄ ≥ 1
+// micro-unit), else the wage the slot had.
+ENTREPOT_HD std::int64_t entrant_wage(double mean_wage, std::int64_t wage) {
+  return mean_wage >= 1.0 ? static_cast<std::int64_t>(mean_wage) : wage;
+}
+
+// Government transfer per household: a share γ of a positive balance G, shared equally over
+// the country's H households, ⌊⌊γ·G⌋/H⌋; 0 when G ≤ 0 or there are no households.
+ENTREPOT_HD std::int64_t transfer_per_household(double share, std::int64_t balance,
+                                                std::int64_t households) {
+  if (balance <= 0 || households <= 0) return 0;
+  return static_cast<std::int64_t>(share * static_cast<double>(balance)) / households;
+}
+
+// Unemployment benefit: a share b of the regional mean wage w̄, ⌊b·w̄⌋, whatever the
+// government's balance.
+ENTREPOT_HD std::int64_t unemployment_benefit(double rate, double mean_wage) {
+  return static_cast<std::int64_t>(rate * mean_wage);
+}
+
+// Owners' dividend per head: their balance shared equally over the region's H households,
+// ⌊O/H⌋ (the remainder stays with the owners); 0 without households.
+ENTREPOT_HD std::int64_t dividend_per_head(std::int64_t owners, std::int64_t people) {
+  return people > 0 ? owners / people : 0;
+}
+
 }  // namespace entrepot

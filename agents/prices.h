@@ -48,6 +48,19 @@ ENTREPOT_HD double adjust_price(double price, double unit_cost, double markup, d
   return next > floor ? next : floor;
 }
 
+// Stock relative to its target: x = I/(ι·Dᵉ) (goods), 1 when the target ι·Dᵉ is not positive.
+ENTREPOT_HD double inventory_ratio(double inventory, double inventory_target, double expected) {
+  const double target_stock = inventory_target * expected;
+  return target_stock > 0.0 ? inventory / target_stock : 1.0;
+}
+
+// Vacancy rate of a firm: unfilled labour demand as a share of it, (L* − L)/L* when both are
+// positive, else 0.
+ENTREPOT_HD double vacancy_rate(double wanted, double staff) {
+  const double open = wanted - staff;
+  return wanted > 0.0 && open > 0.0 ? open / wanted : 0.0;
+}
+
 // Wage: follows regional unemployment around its normal rate, and the firm's unfilled
 // vacancies when labour is scarce; rises up to 5% a step, cuts at most `cut_limit` (downward
 // stickiness).

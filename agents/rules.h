@@ -12,6 +12,7 @@
 #include "agents/trade.h"
 #include "base/backend.h"
 #include "base/det_math.h"
+#include "base/records.h"
 
 namespace entrepot {
 
@@ -62,6 +63,105 @@ ENTREPOT_HD double input_deficit(double amount_per_unit, double planned, double 
 ENTREPOT_HD double leontief_output(double labour_capacity, double input_capacity, double planned) {
   double q = labour_capacity < input_capacity ? labour_capacity : input_capacity;
   return q < planned ? q : planned;
+}
+
+// Production capacity of `workers` workers: φ·A·L (goods per step).
+ENTREPOT_HD double labour_capacity(double productivity, double region_tfp, double workers) {
+  return productivity * region_tfp * workers;
+}
+
+// Output that a stock X of an input allows when each unit takes a of it: X / a (goods). The
+// input capacity of Leontief production is the smallest over the inputs, min_k X_k / a_k.
+ENTREPOT_HD double input_capacity(double stock, double amount_per_unit) {
+  return stock / amount_per_unit;
+}
+
+// Financing of a plan (no credit): inputs E are paid from cash M during trade, wages W at the
+// end of the step from cash plus expected revenue S. The plan is scaled by
+// α = min(1, M/E if E > M, (M+S)/(E+W) if E+W > M+S), with a margin 0.999·α when α < 1;
+// 1 when the plan is affordable.
+ENTREPOT_HD double financing_scale(double cash, double expected_revenue, double inputs_bill,
+                                   double wage_bill) {
+  const double spend = inputs_bill + wage_bill;
+  double affordable = 1.0;
+  if (inputs_bill > cash) affordable = cash / inputs_bill;
+  if (spend > cash + expected_revenue) {
+    const double limit = (cash + expected_revenue) / spend;
+    affordable = limit < affordable ? limit : affordable;
+  }
+  return affordable < 1.0 ? 0.999 * affordable : 1.0;
+}
+
+// Input used to make `made` goods (micro-units): ⌈a·made⌉, never more than the stock.
+ENTREPOT_HD std::int64_t input_used(double amount_per_unit, std::int64_t made, std::int64_t stock) {
+  const double need = amount_per_unit * static_cast<double>(made);
+  std::int64_t used = static_cast<std::int64_t>(need);
+  if (static_cast<double>(used) < need) ++used;
+  return used < stock ? used : stock;
+}
+
+// Share of a firm's staff L above its labour demand L*: (L − L*)/L when L > L*, else 0 (they
+// separate on top of the quit rate).
+ENTREPOT_HD double excess_staff(double staff, double wanted) {
+  return staff > wanted && staff > 0.0 ? (staff - wanted) / staff : 0.0;
+}
+
+// Vacancies: labour demand above staff, max(0, L* − L).
+ENTREPOT_HD std::int64_t vacancies(std::int64_t wanted, std::int64_t staff) {
+  return wanted > staff ? wanted - staff : 0;
+}
+
+// Starting wage: regional productivity A in money, ⌊10⁶·A⌋ micro-units (labour then costs
+// 1/φ a unit).
+ENTREPOT_HD std::int64_t starting_wage(double region_tfp) {
+  return static_cast<std::int64_t>(region_tfp * static_cast<double>(kMoneyScale));
+}
+
+// Starting stock of a good of which a unit of output takes `amount_per_unit` (1 for the
+// firm's own output): `steps` steps of use at capacity y, ⌊10⁶·steps·a·y⌋ micro-units.
+ENTREPOT_HD std::int64_t starting_stock(double steps, double amount_per_unit, double capacity) {
+  return static_cast<std::int64_t>(steps * amount_per_unit * capacity *
+                                   static_cast<double>(kGoodsScale));
+}
+
+// Starting cash of a firm: `buffer_steps` steps of its running costs (wage bill w·L and inputs
+// 10⁶·c_in·y at capacity y) plus one wage, ⌊m_b(w·L + 10⁶·c_in·y)⌋ + w.
+ENTREPOT_HD std::int64_t starting_cash(double buffer_steps, std::int64_t wage,
+                                       std::int32_t employees, double input_unit_cost,
+                                       double capacity) {
+  const double costs = static_cast<double>(wage) * static_cast<double>(employees) +
+                       input_unit_cost * capacity * static_cast<double>(kMoneyScale);
+  return static_cast<std::int64_t>(buffer_steps * costs) + wage;
+}
+
+// Starting household income as in a steady state: the starting wage 10⁶·A plus the region's
+// share of profits, ⌊10⁶·A·(1 + μ̄)⌋ with μ̄ the consumption-weighted markup.
+ENTREPOT_HD std::int64_t starting_income(double region_tfp, double profit_share) {
+  const double wage = region_tfp * static_cast<double>(kMoneyScale);
+  return static_cast<std::int64_t>(wage * (1.0 + profit_share));
+}
+
+// Starting household cash: 3·Y, what a household keeps when it spends what it earns (with the
+// default propensities the budget then equals income).
+ENTREPOT_HD std::int64_t starting_household_cash(std::int64_t income) {
+  return 3 * income;
+}
+
+// Weight of a firm in the first hiring: ∝ φ × its sector's labour need per firm h_s, in
+// fixed point so the scan is exact, ⌊2²⁰·φ·h_s⌋ + 1 (every firm can be drawn).
+ENTREPOT_HD std::int64_t hiring_weight(double productivity, double sector_weight) {
+  const double w = productivity * sector_weight;
+  return static_cast<std::int64_t>(w * 1048576.0) + 1;
+}
+
+// Expected sales of an entrant: half what a firm of average size in its region makes,
+// ½·φ·A·H/F with H the region's households and F its firms (at least 1), so it hires at
+// once even when it starts with little cash.
+ENTREPOT_HD double entrant_expected_sales(double productivity, double region_tfp,
+                                          std::int64_t households, std::int64_t firms) {
+  const double workforce = static_cast<double>(households);
+  const double n = static_cast<double>(firms);
+  return 0.5 * productivity * region_tfp * workforce / (n > 0.0 ? n : 1.0);
 }
 
 // Household spending this step: a share of last income plus a share of wealth, never

@@ -62,7 +62,7 @@ struct Enter {
         pareto_productivity(rng.uniform(domain.firm_id(j), step, Draw::entrant, 0), shape));
     f.cash[j] += grant[region];
     // The entrant offers the regional mean wage (kept from the slot where none was paid).
-    if (mean_wage[region] >= 1.0) f.wage[j] = static_cast<std::int64_t>(mean_wage[region]);
+    f.wage[j] = entrant_wage(mean_wage[region], f.wage[j]);
     f.employees[j] = 0;
     f.distress[j] = 0;
     // The entrant prices at its own cost: (1+μ)·(w/(φA) + input cost).
@@ -72,12 +72,10 @@ struct Enter {
                             t.markup[sector]);
     // It expects to sell what half a firm of average size in its region makes, so it hires
     // at once even when it starts with little cash (wages are paid after its sales).
-    const double workforce =
-        static_cast<double>(t.consumer_start[region + 1] - t.consumer_start[region]);
-    const double firms = static_cast<double>(t.block_start[(region + 1) * t.sectors] -
-                                             t.block_start[region * t.sectors]);
-    f.expected_sales[j] = 0.5 * static_cast<double>(f.productivity[j]) * t.region_tfp[region] *
-                          workforce / (firms > 0.0 ? firms : 1.0);
+    f.expected_sales[j] = entrant_expected_sales(
+        f.productivity[j], t.region_tfp[region],
+        t.consumer_start[region + 1] - t.consumer_start[region],
+        t.block_start[(region + 1) * t.sectors] - t.block_start[region * t.sectors]);
   }
 };
 
@@ -122,9 +120,7 @@ std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ra
     const std::int64_t entrants = payouts[r].v[2];
     exits += entrants;
     if (entrants > 0) {
-      const auto startup = static_cast<std::int64_t>(20.0 * economy.mean_wage[r]);
-      const std::int64_t each = std::min(startup, economy.owners[r] / entrants);
-      grant[r] = each > 0 ? each : 0;
+      grant[r] = startup_grant(economy.mean_wage[r], economy.owners[r], entrants);
       economy.owners[r] -= grant[r] * entrants;
     }
   }
@@ -145,19 +141,16 @@ std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ra
   }
   std::vector<std::int64_t> per_household(world.countries(), 0);
   for (int c = 0; c < world.countries(); ++c) {
-    if (economy.government[c] > 0 && households_in[c] > 0) {
-      per_household[c] = static_cast<std::int64_t>(b.government_transfer *
-                                                   static_cast<double>(economy.government[c])) /
-                         households_in[c];
-    }
+    per_household[c] =
+        transfer_per_household(b.government_transfer, economy.government[c], households_in[c]);
     economy.government[c] -= per_household[c] * households_in[c];
   }
   for (int r = 0; r < nr; ++r) {
     const std::int64_t people = tables.host.consumer_start[r + 1] - tables.host.consumer_start[r];
     const int country = world.region_country[r];
-    benefit[r] = static_cast<std::int64_t>(b.unemployment_benefit * economy.mean_wage[r]);
+    benefit[r] = unemployment_benefit(b.unemployment_benefit, economy.mean_wage[r]);
     economy.government[country] -= benefit[r] * unemployed[r].v[0];
-    const std::int64_t dividend = people > 0 ? economy.owners[r] / people : 0;
+    const std::int64_t dividend = dividend_per_head(economy.owners[r], people);
     economy.owners[r] -= dividend * people;
     transfer[r] = dividend + per_household[country];
   }

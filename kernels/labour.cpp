@@ -39,7 +39,7 @@ struct Separate {
     if (firm < 0) return;
     const double staff = static_cast<double>(staff_of[firm]);
     const double wanted = static_cast<double>(wanted_by[firm]);
-    const double excess = staff > wanted && staff > 0.0 ? (staff - wanted) / staff : 0.0;
+    const double excess = excess_staff(staff, wanted);
     if (rng.uniform(domain.household_id(n), step, Draw::separation, 0) < quit_rate + excess) {
       h.employer[n] = -1;
     }
@@ -151,7 +151,7 @@ struct MirrorVacancies {
   const std::int64_t* wanted;
   const std::int64_t* staff;
   ENTREPOT_HD std::int64_t operator()(std::size_t i) const {
-    return wanted[i] > staff[i] ? wanted[i] - staff[i] : 0;
+    return vacancies(wanted[i], staff[i]);
   }
 };
 

@@ -53,15 +53,9 @@ struct PlanFirm {
     // this step's sales. Scale the plan down to what the firm can finance.
     const double cash = static_cast<double>(f.cash[j]) / static_cast<double>(kMoneyScale);
     const double sales = f.price[j] * (expected_sales < planned ? expected_sales : planned);
-    const double spend = inputs_bill + wage * static_cast<double>(workers);
-    double affordable = 1.0;
-    if (inputs_bill > cash) affordable = cash / inputs_bill;
-    if (spend > cash + sales) {
-      const double limit = (cash + sales) / spend;
-      affordable = limit < affordable ? limit : affordable;
-    }
+    const double affordable =
+        financing_scale(cash, sales, inputs_bill, wage * static_cast<double>(workers));
     if (affordable < 1.0) {
-      affordable = 0.999 * affordable;
       planned = planned * affordable;
       workers = workers_needed(planned, f.productivity[j], tfp);
       for (int k = 0; k < kInputSlots; ++k) deficit[k] = deficit[k] * affordable;
@@ -83,13 +77,14 @@ struct ProduceFirm {
   ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
     const double scale = static_cast<double>(kGoodsScale);
-    const double labour = static_cast<double>(f.productivity[j]) * t.region_tfp[region] *
-                          static_cast<double>(f.employees[j]);
+    const double labour = labour_capacity(f.productivity[j], t.region_tfp[region],
+                                          static_cast<double>(f.employees[j]));
     double inputs = 1e300;
     for (int k = 0; k < kInputSlots; ++k) {
       const double a = t.input_amount[sector * kInputSlots + k];
       if (t.input_sector[sector * kInputSlots + k] < 0 || a <= 0.0) continue;
-      const double possible = static_cast<double>(f.input_stock[k * f.size + j]) / scale / a;
+      const double possible =
+          input_capacity(static_cast<double>(f.input_stock[k * f.size + j]) / scale, a);
       inputs = possible < inputs ? possible : inputs;
     }
     const double q =
@@ -99,11 +94,8 @@ struct ProduceFirm {
     for (int k = 0; k < kInputSlots; ++k) {
       const double a = t.input_amount[sector * kInputSlots + k];
       if (t.input_sector[sector * kInputSlots + k] < 0 || a <= 0.0) continue;
-      const double need = a * static_cast<double>(made);
-      std::int64_t used = static_cast<std::int64_t>(need);
-      if (static_cast<double>(used) < need) ++used;
       std::int64_t& stock = f.input_stock[k * f.size + j];
-      used = used < stock ? used : stock;
+      const std::int64_t used = input_used(a, made, stock);
       stock -= used;
       used_total += used;
     }

@@ -31,7 +31,7 @@ struct FoundFirm {
         pareto_productivity(rng.uniform(domain.firm_id(j), 0, Draw::productivity, 0), shape);
     f.productivity[j] = static_cast<float>(phi);
     const double tfp = t.region_tfp[region];
-    f.wage[j] = static_cast<std::int64_t>(tfp * static_cast<double>(kMoneyScale));
+    f.wage[j] = starting_wage(tfp);
     // Starting wages equal regional productivity A, so labour costs 1/φ a unit.
     f.price[j] =
         cost_price(unit_cost(1.0, f.productivity[j], 1.0, input_cost[sector]), t.markup[sector]);
@@ -47,8 +47,7 @@ struct HiringWeight {
   int sectors;
   const double* sector_weight;
   ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
-    const double w = static_cast<double>(productivity[j]) * sector_weight[block[j] % sectors];
-    return static_cast<std::int64_t>(w * 1048576.0) + 1;
+    return hiring_weight(productivity[j], sector_weight[block[j] % sectors]);
   }
 };
 
@@ -78,21 +77,18 @@ struct StockFirm {
   double inventory_target, stock_target, buffer_steps;
   ENTREPOT_HD void operator()(std::size_t j) const {
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
-    const double capacity = static_cast<double>(f.productivity[j]) * t.region_tfp[region] *
-                            static_cast<double>(f.employees[j]);
-    const double scale = static_cast<double>(kGoodsScale);
+    const double capacity = labour_capacity(f.productivity[j], t.region_tfp[region],
+                                            static_cast<double>(f.employees[j]));
     f.expected_sales[j] = capacity;
-    f.inventory[j] = static_cast<std::int64_t>(inventory_target * capacity * scale);
+    f.inventory[j] = starting_stock(inventory_target, 1.0, capacity);
     for (int k = 0; k < kInputSlots; ++k) {
       const double a = t.input_sector[sector * kInputSlots + k] >= 0
                            ? t.input_amount[sector * kInputSlots + k]
                            : 0.0;
-      f.input_stock[k * f.size + j] =
-          static_cast<std::int64_t>(stock_target * a * capacity * scale);
+      f.input_stock[k * f.size + j] = starting_stock(stock_target, a, capacity);
     }
-    const double costs = static_cast<double>(f.wage[j]) * static_cast<double>(f.employees[j]) +
-                         input_cost[sector] * capacity * static_cast<double>(kMoneyScale);
-    f.cash[j] = static_cast<std::int64_t>(buffer_steps * costs) + f.wage[j];
+    f.cash[j] =
+        starting_cash(buffer_steps, f.wage[j], f.employees[j], input_cost[sector], capacity);
     f.input_unit_cost[j] = input_cost[sector];
   }
 };
@@ -104,9 +100,8 @@ struct SettleHousehold {
   ENTREPOT_HD void operator()(std::size_t n) const {
     // Income as in a steady state: the wage plus the region's share of profits, and the
     // cash a household keeps when it spends what it earns (budget = income at M = 3·I).
-    const double wage = t.region_tfp[h.region[n]] * static_cast<double>(kMoneyScale);
-    h.income[n] = static_cast<std::int64_t>(wage * (1.0 + profit_share));
-    h.cash[n] = 3 * h.income[n];
+    h.income[n] = starting_income(t.region_tfp[h.region[n]], profit_share);
+    h.cash[n] = starting_household_cash(h.income[n]);
     for (int c = 0; c < kConsumerSlots; ++c) h.retailer[c * h.size + n] = -1;
   }
 };

@@ -24,15 +24,13 @@ struct Reprice {
     f.expected_sales[j] = expected;
     const double cost = unit_cost(money_units(f.wage[j]), f.productivity[j], t.region_tfp[region],
                                   f.input_unit_cost[j]);
-    const double target_stock = inventory_target * expected;
     const double ratio =
-        target_stock > 0.0 ? static_cast<double>(f.inventory[j]) / scale / target_stock : 1.0;
+        inventory_ratio(static_cast<double>(f.inventory[j]) / scale, inventory_target, expected);
     f.price[j] = adjust_price(f.price[j], cost, t.markup[sector], pass_through, price_speed,
                               f.shipped[j] < f.demand[j], ratio);
-    const double wanted = static_cast<double>(f.labour_demand[j]);
-    const double open = wanted - static_cast<double>(f.employees[j]);
-    const double vacancy_rate = wanted > 0.0 && open > 0.0 ? open / wanted : 0.0;
-    f.wage[j] = adjust_wage(f.wage[j], vacancy_rate, unemployment[region], normal_unemployment,
+    const double open_share =
+        vacancy_rate(static_cast<double>(f.labour_demand[j]), static_cast<double>(f.employees[j]));
+    f.wage[j] = adjust_wage(f.wage[j], open_share, unemployment[region], normal_unemployment,
                             wage_speed, cut_limit);
   }
 };

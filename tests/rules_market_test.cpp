@@ -181,6 +181,60 @@ TEST(AccountRulesTest, AFirmExitsAfterItsPatienceOfInsolventSteps) {
 namespace entrepot {
 namespace {
 
+TEST(AccountRulesTest, StartupGrantIsTwentyMeanWagesWithinTheOwnersBalance) {
+  // 20·10⁶ each while the owners can pay it: ⌊10⁹/10⌋ = 10⁸ ≥ 2·10⁷.
+  EXPECT_EQ(startup_grant(1000000.0, 1000000000, 10), 20000000);
+  // Empty-ish owners: their balance shared over the entrants, ⌊5·10⁷/10⌋.
+  EXPECT_EQ(startup_grant(1000000.0, 50000000, 10), 5000000);
+  EXPECT_EQ(startup_grant(1000000.0, 20000000, 1), 20000000);  // exactly enough
+  EXPECT_EQ(startup_grant(1234.56, 1000000, 1), 24691);        // ⌊24691.2⌋
+  EXPECT_EQ(startup_grant(1000000.0, 0, 3), 0);                // empty owners
+  EXPECT_EQ(startup_grant(1000000.0, 2, 3), 0);                // ⌊2/3⌋
+  EXPECT_EQ(startup_grant(1000000.0, -100, 3), 0);             // never negative
+  EXPECT_EQ(startup_grant(1000000.0, 1000000000, 0), 0);       // no entrants
+  EXPECT_EQ(startup_grant(0.0, 1000000000, 2), 0);             // no wages paid yet
+}
+
+TEST(AccountRulesTest, AnEntrantOffersTheMeanWageWherePaid) {
+  EXPECT_EQ(entrant_wage(1234567.9, 5), 1234567);  // truncated
+  EXPECT_EQ(entrant_wage(1.0, 777), 1);
+  EXPECT_EQ(entrant_wage(0.5, 777), 777);  // no wages paid: the slot's wage
+  EXPECT_EQ(entrant_wage(0.0, 777), 777);
+}
+
+TEST(AccountRulesTest, GovernmentTransferSharesAPositiveSurplus) {
+  EXPECT_EQ(transfer_per_household(0.1, 1000000, 3), 33333);  // ⌊100000/3⌋
+  EXPECT_EQ(transfer_per_household(0.1, 1000000, 1), 100000);
+  EXPECT_EQ(transfer_per_household(0.1, 15, 1), 1);        // ⌊1.5⌋
+  EXPECT_EQ(transfer_per_household(0.1, 5, 1), 0);         // ⌊0.5⌋
+  EXPECT_EQ(transfer_per_household(0.1, -1000000, 3), 0);  // deficit: none
+  EXPECT_EQ(transfer_per_household(0.1, 0, 3), 0);
+  EXPECT_EQ(transfer_per_household(0.1, 1000000, 0), 0);  // no households
+  EXPECT_EQ(transfer_per_household(0.0, 1000000, 3), 0);
+}
+
+TEST(AccountRulesTest, BenefitAndDividendPerHead) {
+  EXPECT_EQ(unemployment_benefit(0.4, 1000000.0), 400000);
+  EXPECT_EQ(unemployment_benefit(0.4, 999.0), 399);  // ⌊399.6⌋
+  EXPECT_EQ(unemployment_benefit(0.0, 1000000.0), 0);
+  EXPECT_EQ(dividend_per_head(1000, 3), 333);  // the remainder stays with the owners
+  EXPECT_EQ(dividend_per_head(2, 5), 0);
+  EXPECT_EQ(dividend_per_head(0, 5), 0);     // empty owners
+  EXPECT_EQ(dividend_per_head(1000, 0), 0);  // no households
+}
+
+TEST(MarketRulesTest, InventoryRatioAndVacancyRate) {
+  EXPECT_DOUBLE_EQ(inventory_ratio(30.0, 1.0, 20.0), 1.5);  // I/(ι·Dᵉ)
+  EXPECT_DOUBLE_EQ(inventory_ratio(30.0, 2.0, 20.0), 0.75);
+  EXPECT_EQ(inventory_ratio(0.0, 1.0, 20.0), 0.0);
+  EXPECT_EQ(inventory_ratio(30.0, 0.0, 20.0), 1.0);  // no target: neutral
+  EXPECT_EQ(inventory_ratio(30.0, 1.0, 0.0), 1.0);
+  EXPECT_DOUBLE_EQ(vacancy_rate(10.0, 8.0), 0.2);  // (10 − 8)/10
+  EXPECT_EQ(vacancy_rate(10.0, 0.0), 1.0);
+  EXPECT_EQ(vacancy_rate(10.0, 12.0), 0.0);  // overstaffed
+  EXPECT_EQ(vacancy_rate(0.0, 0.0), 0.0);
+}
+
 TEST(MarketRulesTest, SettlementShipsOnlyWhatIsPaidFor) {
   // Cash enough: the allotment ships and is paid in full, with its duty.
   Purchase p = settle_purchase(1000, 5000, 2000, 2.0, 0.25, 1.25, 1000000);

@@ -153,6 +153,103 @@ TEST(RulesTest, LeontiefOutputIsTheSmallestCapacityAndNeverAboveThePlan) {
   EXPECT_EQ(leontief_output(5.0, 1e300, 7.0), 5.0);  // no inputs in the recipe
 }
 
+TEST(RulesTest, CapacitiesAreLabourTimesProductivityAndStockPerUnit) {
+  EXPECT_DOUBLE_EQ(labour_capacity(2.0, 1.5, 10.0), 30.0);  // φ·A·L
+  EXPECT_EQ(labour_capacity(2.0, 1.5, 0.0), 0.0);           // no staff, no output
+  EXPECT_DOUBLE_EQ(input_capacity(10.0, 4.0), 2.5);         // X/a
+  EXPECT_EQ(input_capacity(0.0, 4.0), 0.0);
+  // The input capacity binds Leontief production when it is the smallest.
+  EXPECT_DOUBLE_EQ(
+      leontief_output(labour_capacity(2.0, 1.5, 10.0), input_capacity(10.0, 4.0), 100.0), 2.5);
+}
+
+TEST(RulesTest, FinancingScaleIsOneWhenAffordableAndScalesToCashOtherwise) {
+  // Inputs 40 ≤ cash 100, inputs + wages 100 ≤ cash + sales 150: affordable.
+  EXPECT_EQ(financing_scale(100.0, 50.0, 40.0, 60.0), 1.0);
+  // Exactly affordable on both counts: no scaling (strict comparisons).
+  EXPECT_EQ(financing_scale(100.0, 0.0, 100.0, 0.0), 1.0);
+  EXPECT_EQ(financing_scale(100.0, 50.0, 40.0, 110.0), 1.0);
+  EXPECT_EQ(financing_scale(0.0, 0.0, 0.0, 0.0), 1.0);  // nothing to pay
+  // Inputs beyond cash: α = 50/100, with the 0.999 margin.
+  EXPECT_DOUBLE_EQ(financing_scale(50.0, 1000.0, 100.0, 0.0), 0.4995);
+  // Wages beyond cash plus sales: α = (100 + 50)/(50 + 250) = 0.5.
+  EXPECT_DOUBLE_EQ(financing_scale(100.0, 50.0, 50.0, 250.0), 0.4995);
+  // Both short: the tighter, min(60/100, 60/200) = 0.3.
+  EXPECT_DOUBLE_EQ(financing_scale(60.0, 0.0, 100.0, 100.0), 0.2997);
+  EXPECT_DOUBLE_EQ(financing_scale(60.0, 0.0, 100.0, 10.0), 0.999 * 0.5454545454545454);
+  // No cash and no sales: nothing can be financed.
+  EXPECT_EQ(financing_scale(0.0, 0.0, 10.0, 10.0), 0.0);
+  std::mt19937_64 gen(21);
+  std::uniform_real_distribution<double> money(0.0, 1e6);
+  for (int i = 0; i < 100000; ++i) {
+    const double m = money(gen), s = money(gen), e = money(gen), w = money(gen);
+    const double a = financing_scale(m, s, e, w);
+    ASSERT_GE(a, 0.0);
+    ASSERT_LE(a, 1.0);
+    // The scaled inputs fit in cash and the scaled bills in cash plus sales.
+    ASSERT_LE(a * e, m);
+    if (a < 1.0) {
+      ASSERT_LE(a * (e + w), m + s);
+    }
+  }
+}
+
+TEST(RulesTest, InputUsedRoundsUpAndIsCappedByTheStock) {
+  EXPECT_EQ(input_used(2.5, 3, 100), 8);  // ⌈7.5⌉
+  EXPECT_EQ(input_used(2.0, 3, 100), 6);  // exact
+  EXPECT_EQ(input_used(0.3, 1000000, std::int64_t{1} << 40), 300000);
+  EXPECT_EQ(input_used(2.5, 3, 5), 5);  // stock cap
+  EXPECT_EQ(input_used(2.5, 3, 8), 8);  // the stock just covers it
+  EXPECT_EQ(input_used(2.5, 3, 0), 0);
+  EXPECT_EQ(input_used(2.5, 0, 100), 0);  // nothing made, nothing used
+}
+
+TEST(RulesTest, ExcessStaffAndVacanciesFollowLabourDemand) {
+  EXPECT_DOUBLE_EQ(excess_staff(10.0, 8.0), 0.2);  // (10 − 8)/10
+  EXPECT_EQ(excess_staff(10.0, 0.0), 1.0);         // nobody wanted
+  EXPECT_EQ(excess_staff(8.0, 10.0), 0.0);
+  EXPECT_EQ(excess_staff(8.0, 8.0), 0.0);
+  EXPECT_EQ(excess_staff(0.0, 0.0), 0.0);
+  EXPECT_EQ(vacancies(10, 7), 3);
+  EXPECT_EQ(vacancies(7, 10), 0);
+  EXPECT_EQ(vacancies(7, 7), 0);
+  EXPECT_EQ(vacancies(5, 0), 5);
+}
+
+TEST(RulesTest, StartingValuesAreThoseOfASteadyState) {
+  // Wage: A in micro-units.
+  EXPECT_EQ(starting_wage(1.5), 1500000);
+  EXPECT_EQ(starting_wage(0.8), 800000);
+  // Stocks: ι·y of output, θ·a·y of an input, truncated to micro-units.
+  EXPECT_EQ(starting_stock(1.0, 1.0, 12.5), 12500000);
+  EXPECT_EQ(starting_stock(2.0, 0.25, 12.5), 6250000);
+  EXPECT_EQ(starting_stock(1.0, 1.0, 2.0000004), 2000000);
+  EXPECT_EQ(starting_stock(1.5, 0.0, 12.5), 0);  // input not in the recipe
+  EXPECT_EQ(starting_stock(1.0, 1.0, 0.0), 0);   // no staff
+  // Cash: m_b·(w·L + 10⁶·c_in·y) + w = 2·(10⁷ + 10⁷) + 10⁶.
+  EXPECT_EQ(starting_cash(2.0, 1000000, 10, 0.5, 20.0), 41000000);
+  EXPECT_EQ(starting_cash(2.0, 1000000, 0, 0.5, 0.0), 1000000);  // no staff: one wage
+  EXPECT_EQ(starting_cash(1.5, 3, 1, 0.0, 0.0), 7);              // ⌊4.5⌋ + 3
+  // Households: 10⁶·A·(1 + μ̄), and three times that in cash.
+  EXPECT_EQ(starting_income(1.5, 0.25), 1875000);
+  EXPECT_EQ(starting_income(1.0, 0.0), 1000000);
+  EXPECT_EQ(starting_household_cash(1875000), 5625000);
+  EXPECT_EQ(starting_household_cash(0), 0);
+  // First hiring weight ⌊2²⁰·φ·h⌋ + 1: never 0, so every firm can be drawn.
+  EXPECT_EQ(hiring_weight(1.0, 1.0), 1048577);
+  EXPECT_EQ(hiring_weight(2.0, 0.75), 1572865);
+  EXPECT_EQ(hiring_weight(0.5, 0.0), 1);
+  EXPECT_EQ(hiring_weight(1e-7, 1.0), 1);  // 0.10 → 0, plus 1
+}
+
+TEST(RulesTest, EntrantExpectsHalfTheOutputOfAnAverageFirm) {
+  // ½·φ·A·H/F = ½·2·1.5·1000/100.
+  EXPECT_DOUBLE_EQ(entrant_expected_sales(2.0, 1.5, 1000, 100), 15.0);
+  EXPECT_DOUBLE_EQ(entrant_expected_sales(1.0, 1.0, 30, 4), 3.75);
+  EXPECT_DOUBLE_EQ(entrant_expected_sales(2.0, 1.5, 1000, 0), 1500.0);  // firms at least 1
+  EXPECT_EQ(entrant_expected_sales(2.0, 1.5, 0, 100), 0.0);             // no workforce
+}
+
 TEST(RulesTest, FilledQuantityRationsProportionally) {
   EXPECT_EQ(filled_quantity(30, 100, 100), 30);  // D = I: no rationing
   EXPECT_EQ(filled_quantity(30, 100, 60), 30);   // D < I
