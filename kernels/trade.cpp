@@ -19,9 +19,7 @@ struct InputFlows {
   TablesView t;
   std::int64_t* flows;
   ENTREPOT_HD void operator()(int dest, int origin, int input, const std::int64_t* v) const {
-    for (int x = 0; x < kFlows; ++x) {
-      if (v[x] != 0) atomic_add(&flows[t.rrs(origin, dest, input) * kFlows + x], v[x]);
-    }
+    add_flows(flows, t.rrs(origin, dest, input), v);
   }
 };
 

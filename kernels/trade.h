@@ -12,6 +12,14 @@
 
 namespace entrepot {
 
+// Adds one purchase's flows (kFlows values) to trade cell `cell` of a flow table: int64
+// atomics, zeros skipped.
+ENTREPOT_HD void add_flows(std::int64_t* flows, std::size_t cell, const std::int64_t* v) {
+  for (int x = 0; x < kFlows; ++x) {
+    if (v[x] != 0) atomic_add(&flows[cell * kFlows + x], v[x]);
+  }
+}
+
 // The flows of one settling thread, kept per (origin region, kind) for the buyers'
 // region and handed to `sink(dest, origin, kind, values)` when the region changes and at
 // the end: few atomic additions, but a table of up to 32 KB per thread.

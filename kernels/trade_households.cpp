@@ -25,10 +25,7 @@ struct ConsumptionFlows {
   std::int64_t* flows;
   std::int64_t* household;  // [region][slot][spent, delivered]
   ENTREPOT_HD void operator()(int dest, int origin, int c, const std::int64_t* v) const {
-    const std::size_t cell = t.rrs(origin, dest, t.consumer_sector[c]) * kFlows;
-    for (int x = 0; x < kFlows; ++x) {
-      if (v[x] != 0) atomic_add(&flows[cell + x], v[x]);
-    }
+    add_flows(flows, t.rrs(origin, dest, t.consumer_sector[c]), v);
     const std::int64_t spent = v[kFlowValue] + v[kFlowDuty];
     const std::size_t slot = (static_cast<std::size_t>(dest) * t.consumer_slots + c) * 2;
     if (spent != 0) atomic_add(&household[slot], spent);
