@@ -13,7 +13,9 @@
 #include "tests/device_required.h"
 
 namespace entrepot {
-namespace {
+// The test's seller and buyer kinds are outside an unnamed namespace: nvcc reports members of
+// the Slots interface that a test does not reach (short_slot) as unused there.
+namespace market_fixture {
 
 template <class T>
 T* raw(thrust::device_vector<T>& v) {
@@ -87,6 +89,12 @@ struct TestBuyers {
     spent[j] += paid;
   }
 };
+
+}  // namespace market_fixture
+
+namespace {
+
+using namespace market_fixture;
 
 // Both kinds' figures after one trade: per seller of a kind, and per buyer.
 struct Outcome {
