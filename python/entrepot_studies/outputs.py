@@ -1,0 +1,151 @@
+"""What a sweep's summary holds of each run: yearly means of `/series` variables
+(docs/output.md), reduced to countries where the model records regions.
+
+Each output reads one run file's `/series` a year at a time (a year's rows, never the whole
+run's trade matrices) and gives an array over (year, ...) plus one headline number, the
+last year's value for the whole world, which the sensitivity indices are computed of.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import h5py
+import numpy as np
+
+
+@dataclass
+class Labels:
+    """The coordinates of one run file's /series."""
+    steps: np.ndarray              # the model step of each row
+    steps_per_year: int
+    country: list[str]             # country codes (the `exporter` coordinate's order)
+    region: list[str]
+    sector: list[str]
+    region_country: np.ndarray     # index into `country` of each region
+
+    @property
+    def years(self) -> np.ndarray:
+        """Year number (1, 2, ...) of each row: steps 1..steps_per_year are year 1."""
+        return (self.steps - 1) // self.steps_per_year + 1
+
+
+def read_labels(series: h5py.Group) -> Labels:
+    country = list(series["exporter"].asstr()[:])
+    codes = list(series["region_country_code"].asstr()[:])
+    return Labels(steps=series["step"][:].astype(np.int64),
+                  steps_per_year=int(series["step"].attrs["steps_per_year"]),
+                  country=country,
+                  region=list(series["region"].asstr()[:]),
+                  sector=list(series["sector"].asstr()[:]),
+                  region_country=np.array([country.index(c) for c in codes], dtype=np.int64))
+
+
+def _scaled(series: h5py.Group, name: str, rows: slice) -> np.ndarray:
+    data = series[name]
+    values = data[rows].astype(np.float64)
+    scale = data.attrs.get("scale")
+    return values / float(scale) if scale is not None else values
+
+
+def _by_country(values: np.ndarray, labels: Labels) -> np.ndarray:
+    """Sums the region axis (axis 1) into countries."""
+    out = np.zeros((values.shape[0], len(labels.country)) + values.shape[2:])
+    np.add.at(out, (slice(None), labels.region_country), values)
+    return out
+
+
+def _gdp(series, labels, rows):
+    return _by_country(_scaled(series, "value_added", rows), labels)
+
+
+def _consumption(series, labels, rows):
+    return _by_country(_scaled(series, "consumption", rows), labels)
+
+
+def _unemployment_rate(series, labels, rows):
+    unemployed = _by_country(_scaled(series, "unemployment", rows), labels)
+    labour = unemployed + _by_country(_scaled(series, "employment", rows), labels)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(labour > 0, unemployed / labour, np.nan)
+
+
+def _trade(series, labels, rows):
+    return _scaled(series, "trade_value", rows).sum(axis=3)
+
+
+def _price(series, labels, rows):
+    return _scaled(series, "price", rows)
+
+
+def _cpi(series, labels, rows):
+    return _scaled(series, "cpi", rows)
+
+
+def _world_unemployment(series, labels, rows):
+    unemployed = _scaled(series, "unemployment", rows).sum(axis=1)
+    labour = unemployed + _scaled(series, "employment", rows).sum(axis=1)
+    return unemployed / np.maximum(labour, 1)
+
+
+def _cross_border(series, labels, rows):
+    trade = _scaled(series, "trade_value", rows).sum(axis=3)
+    return trade.sum(axis=(1, 2)) - np.trace(trade, axis1=1, axis2=2)
+
+
+@dataclass(frozen=True)
+class Output:
+    long_name: str
+    units: str
+    dims: tuple[str, ...]                       # after `year`
+    rows: Callable                              # (series, labels, rows) -> (steps, *dims)
+    headline: Callable                          # (series, labels, rows) -> (steps,)
+    headline_name: str
+
+
+OUTPUTS: dict[str, Output] = {
+    "gdp": Output("yearly mean of value added (GDP) per step", "currency per step",
+                  ("country",), _gdp,
+                  lambda s, lab, r: _scaled(s, "value_added", r).sum(axis=1),
+                  "world GDP per step, mean of the last year"),
+    "unemployment_rate": Output("yearly mean of the unemployment rate", "1", ("country",),
+                                _unemployment_rate, _world_unemployment,
+                                "world unemployment rate, mean of the last year"),
+    "trade": Output("yearly mean of the value shipped per step, all sectors",
+                    "currency per step", ("exporter", "importer"), _trade, _cross_border,
+                    "cross-border trade per step, mean of the last year"),
+    "price": Output("yearly mean of the output-weighted mean producer price",
+                    "currency per goods unit", ("region", "sector"), _price,
+                    lambda s, lab, r: _scaled(s, "price", r).mean(axis=(1, 2)),
+                    "mean producer price over regions and sectors, mean of the last year"),
+    "cpi": Output("yearly mean of the consumer price index", "1", ("region",), _cpi,
+                  lambda s, lab, r: _scaled(s, "cpi", r).mean(axis=1),
+                  "mean consumer price index over regions, mean of the last year"),
+    "consumption": Output("yearly mean of household spending per step, duty included",
+                          "currency per step", ("country",), _consumption,
+                          lambda s, lab, r: _scaled(s, "consumption", r).sum(axis=1),
+                          "world household spending per step, mean of the last year"),
+}
+
+DEFAULT_OUTPUTS = ("gdp", "unemployment_rate", "trade", "price")
+
+
+def dim_labels(labels: Labels, dim: str) -> list[str]:
+    return {"country": labels.country, "exporter": labels.country,
+            "importer": labels.country, "region": labels.region,
+            "sector": labels.sector}[dim]
+
+
+def yearly(series: h5py.Group, labels: Labels, name: str) -> tuple[np.ndarray, float]:
+    """One output of one run: (year, *dims) yearly means, and the headline number."""
+    output = OUTPUTS[name]
+    years = labels.years
+    result = []
+    headline = np.nan
+    for year in np.unique(years):
+        where = np.flatnonzero(years == year)
+        rows = slice(int(where[0]), int(where[-1]) + 1)    # a year's rows are contiguous
+        result.append(output.rows(series, labels, rows).mean(axis=0))
+        if year == years[-1]:
+            headline = float(output.headline(series, labels, rows).mean())
+    return np.stack(result), headline

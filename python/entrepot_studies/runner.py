@@ -1,0 +1,198 @@
+"""Running a sweep's runs as `entrepot run` subprocesses, several at a time.
+
+A run writes `runs/<name>.partial.h5` and renames it to `runs/<name>.h5` when `entrepot`
+exits 0: a finished run is exactly a present `<name>.h5`, and finished runs are skipped. A
+failed run leaves its output in `runs/<name>.log` and no result file.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+
+from .design import Run, expand, run_name, runs_csv
+from .plan import Plan
+
+STATE = "sweep.json"
+
+
+class SweepError(Exception):
+    """A sweep that cannot go on; the message says why."""
+
+
+@dataclass
+class Failure:
+    run: int
+    reason: str     # the first line of what `entrepot` wrote, or how it ended
+
+
+def find_entrepot(given: str | None) -> str:
+    """--entrepot, else $ENTREPOT, else build/entrepot under the working folder, else PATH."""
+    for source, candidate in (("--entrepot", given), ("ENTREPOT", os.environ.get("ENTREPOT"))):
+        if candidate:
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return os.path.abspath(candidate)
+            raise SweepError(f"{source} {candidate}: no such executable program")
+    local = os.path.join("build", "entrepot")
+    if os.path.isfile(local) and os.access(local, os.X_OK):
+        return os.path.abspath(local)
+    found = shutil.which("entrepot")
+    if not found:
+        raise SweepError("no entrepot program: give --entrepot PATH or set ENTREPOT "
+                         "(scripts/run builds build/entrepot)")
+    return found
+
+
+def prepare(plan: Plan, directory: str) -> list[Run]:
+    """Expands the plan and records it in the sweep folder (sweep.json, runs.csv); refuses a
+    folder that holds another plan's runs."""
+    runs = expand(plan)
+    state = {"plan": os.path.abspath(plan.path), "plan_text": plan.text,
+             "scenario": plan.scenario, "fixed": plan.fixed,
+             "design": plan.design, "samples": plan.samples, "second_order": plan.second_order,
+             "seeds": plan.seeds, "outputs": plan.outputs,
+             "parameters": [asdict(p) for p in plan.parameters],
+             "runs": [asdict(r) for r in runs]}
+    os.makedirs(os.path.join(directory, "runs"), exist_ok=True)
+    path = os.path.join(directory, STATE)
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            old = json.load(f)
+        same = all(json.loads(json.dumps(state[k])) == old.get(k)
+                   for k in ("scenario", "fixed", "runs"))
+        if not same:
+            raise SweepError(f"{directory} holds a sweep of another plan (its scenario, set or "
+                             f"runs differ; {old.get('plan')}); use a new --dir")
+    _write_atomic(path, json.dumps(state, indent=1, default=str) + "\n")
+    _write_atomic(os.path.join(directory, "runs.csv"), runs_csv(plan, runs))
+    return runs
+
+
+def load_state(directory: str) -> dict:
+    path = os.path.join(directory, STATE)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except OSError:
+        raise SweepError(f"{directory} is not a sweep folder (no {STATE}); run "
+                         f"`sweep run PLAN --dir {directory}` first") from None
+
+
+def _write_atomic(path: str, text: str) -> None:
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def result_path(directory: str, run: int, count: int) -> str:
+    return os.path.join(directory, "runs", run_name(run, count) + ".h5")
+
+
+def log_path(directory: str, run: int, count: int) -> str:
+    return os.path.join(directory, "runs", run_name(run, count) + ".log")
+
+
+def status(directory: str, count: int) -> dict[int, str]:
+    """`finished`, `failed` (a log and no result) or `pending` for each run."""
+    result = {}
+    for run in range(count):
+        if os.path.exists(result_path(directory, run, count)):
+            result[run] = "finished"
+        elif os.path.exists(log_path(directory, run, count)):
+            result[run] = "failed"
+        else:
+            result[run] = "pending"
+    return result
+
+
+def first_line(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.strip():
+                    return line.strip()
+    except OSError:
+        pass
+    return "(no output)"
+
+
+def run_one(plan: Plan, run: Run, directory: str, count: int, entrepot: str,
+            threads: int) -> Failure | None:
+    final = result_path(directory, run.index, count)
+    partial = final[:-len(".h5")] + ".partial.h5"
+    log = log_path(directory, run.index, count)
+    command = [entrepot, "run", plan.scenario]
+    for override in run.overrides(plan):
+        command += ["--set", override]
+    command += ["--seed", str(run.seed), "--out", partial, "--quiet", "--threads", str(threads)]
+    env = dict(os.environ)
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if os.path.exists(partial):
+        os.remove(partial)
+    with open(log, "w", encoding="utf-8") as out:
+        out.write("")
+        out.flush()
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=out, env=env)
+    if done.returncode == 0 and os.path.exists(partial):
+        os.replace(partial, final)
+        os.remove(log)
+        return None
+    if os.path.exists(partial):
+        os.remove(partial)
+    with open(log, "a", encoding="utf-8") as out:
+        out.write(f"\ncommand: {' '.join(command)}\nexit status: {done.returncode}\n")
+    reason = first_line(log)
+    if reason.startswith("command: "):
+        reason = f"exit status {done.returncode}, no message"
+    return Failure(run.index, reason)
+
+
+def run_many(plan: Plan, runs: list[Run], chosen: list[int], directory: str, entrepot: str,
+             jobs: int, threads: int, force: bool = False) -> tuple[int, int, list[Failure]]:
+    """Runs the chosen runs not yet finished (all chosen ones with force), `jobs` at a time.
+    Returns (already finished, started, failures)."""
+    count = len(runs)
+    todo = [i for i in chosen if force or not os.path.exists(result_path(directory, i, count))]
+    finished = len(chosen) - len(todo)
+    if force:
+        for i in todo:
+            if os.path.exists(result_path(directory, i, count)):
+                os.remove(result_path(directory, i, count))
+    print(f"sweep: {len(chosen)} runs: {finished} finished, starting {len(todo)} "
+          f"({jobs} at a time)", flush=True)
+    failures: list[Failure] = []
+    lock = threading.Lock()
+    done_count = [0]
+
+    def work(index: int) -> None:
+        failure = run_one(plan, runs[index], directory, count, entrepot, threads)
+        with lock:
+            done_count[0] += 1
+            state = "failed" if failure else "done"
+            print(f"sweep: run {index} {state} ({done_count[0]}/{len(todo)})", flush=True)
+            if failure:
+                failures.append(failure)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for _ in pool.map(work, todo):
+            pass
+    failures.sort(key=lambda f: f.run)
+    return finished, len(todo), failures
+
+
+def report_failures(failures: list[Failure], directory: str, count: int) -> None:
+    if not failures:
+        return
+    print(f"sweep: {len(failures)} runs failed:", file=sys.stderr)
+    for failure in failures:
+        print(f"  run {failure.run}: {failure.reason} "
+              f"(log: {log_path(directory, failure.run, count)})", file=sys.stderr)
+    ids = ",".join(str(f.run) for f in failures)
+    print(f"sweep: rerun them with --only {ids}", file=sys.stderr)

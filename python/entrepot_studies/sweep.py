@@ -1,0 +1,122 @@
+"""`python -m entrepot_studies.sweep COMMAND ...` (scripts/sweep): expand a plan into runs,
+run them here or as chunks of a Slurm job array, and summarize them (docs/studies.md).
+
+Exit status: 0 when everything asked for is done, 1 when runs failed, 2 for a bad plan or
+bad arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .design import parse_ids
+from .plan import PlanError, load_plan
+from .runner import (SweepError, find_entrepot, load_state, prepare, report_failures,
+                     run_many, status)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sweep", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    expand = commands.add_parser("expand", help="write the runs of a plan (runs.csv)")
+    expand.add_argument("plan")
+    expand.add_argument("--dir", required=True, help="sweep folder")
+
+    def running(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("plan")
+        sub.add_argument("--dir", required=True, help="sweep folder")
+        sub.add_argument("--jobs", type=int, default=1, help="runs at a time (default 1)")
+        sub.add_argument("--threads", type=int, default=0,
+                         help="OpenMP threads per run (default: cores / jobs)")
+        sub.add_argument("--entrepot", help="the entrepot program (default: $ENTREPOT, "
+                                            "build/entrepot, PATH)")
+
+    run = commands.add_parser("run", help="run the plan's unfinished runs here")
+    running(run)
+    run.add_argument("--only", help="only these runs, e.g. 3,5-7 (rerun even if finished "
+                                    "with --force)")
+    run.add_argument("--force", action="store_true", help="rerun finished runs of --only")
+
+    tasks = commands.add_parser("tasks", help="run the I-th of T chunks (a Slurm array task)")
+    running(tasks)
+    tasks.add_argument("--task", type=int, required=True, help="chunk number, 0 to T-1")
+    tasks.add_argument("--of", type=int, required=True, help="number of chunks T")
+
+    show = commands.add_parser("status", help="finished, failed and pending runs")
+    show.add_argument("--dir", required=True)
+
+    summary = commands.add_parser("summarize", help="write DIR/summary.nc")
+    summary.add_argument("--dir", required=True)
+    summary.add_argument("--out", help="summary file (default DIR/summary.nc)")
+    return parser
+
+
+def _threads(args: argparse.Namespace) -> int:
+    if args.threads > 0:
+        return args.threads
+    return max(1, (os.cpu_count() or 1) // max(1, args.jobs))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "status":
+            runs = load_state(args.dir)["runs"]
+            states = status(args.dir, len(runs))
+            for kind in ("finished", "failed", "pending"):
+                ids = [i for i, s in states.items() if s == kind]
+                print(f"{kind}: {len(ids)}" + (f" ({_ranges(ids)})" if ids and
+                                                  kind != "finished" else ""))
+            return 0
+        if args.command == "summarize":
+            from .summary import summarize
+            path, finished, count = summarize(args.dir, args.out)
+            print(f"sweep: {path}: {finished} of {count} runs")
+            return 0
+
+        plan = load_plan(args.plan)
+        runs = prepare(plan, args.dir)
+        if args.command == "expand":
+            print(f"sweep: {len(runs)} runs ({len(runs) // len(plan.seeds)} points x "
+                  f"{len(plan.seeds)} seeds): {os.path.join(args.dir, 'runs.csv')}")
+            return 0
+        if args.jobs < 1:
+            raise SweepError(f"--jobs {args.jobs}: allowed: a whole number >= 1")
+        entrepot = find_entrepot(args.entrepot)
+        chosen = list(range(len(runs)))
+        force = False
+        if args.command == "run" and args.only:
+            chosen = parse_ids(args.only, len(runs))
+            force = args.force
+        if args.command == "tasks":
+            if args.of < 1 or not 0 <= args.task < args.of:
+                raise SweepError(f"--task {args.task} --of {args.of}: allowed: 0 <= task < of")
+            size = -(-len(runs) // args.of)
+            chosen = chosen[args.task * size:(args.task + 1) * size]
+        _, _, failures = run_many(plan, runs, chosen, args.dir, entrepot, args.jobs,
+                                  _threads(args), force)
+        report_failures(failures, args.dir, len(runs))
+        return 1 if failures else 0
+    except PlanError as e:
+        print(e, file=sys.stderr)
+        return 2
+    except (SweepError, ValueError) as e:
+        print(f"sweep: {e}", file=sys.stderr)
+        return 2
+
+
+def _ranges(ids: list[int]) -> str:
+    parts, start = [], None
+    for i, n in enumerate(ids):
+        if start is None:
+            start = n
+        if i + 1 == len(ids) or ids[i + 1] != n + 1:
+            parts.append(str(start) if start == n else f"{start}-{n}")
+            start = None
+    return ",".join(parts)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

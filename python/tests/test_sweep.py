@@ -1,0 +1,131 @@
+"""A real sweep with the entrepot program: runs N at a time, resumes, reports a failing run
+with its reason, reruns chosen runs and writes a summary that xarray opens."""
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import xarray as xr
+
+from entrepot_studies.sweep import main
+
+from conftest import BASELINE, SMALL_SET
+
+
+def sweep(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "entrepot_studies.sweep", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def mtimes(folder: str) -> dict[str, int]:
+    return {name: os.stat(os.path.join(folder, name)).st_mtime_ns
+            for name in os.listdir(folder) if name.endswith(".h5")}
+
+
+def test_sweep_runs_resumes_and_summarizes(tmp_path, write_plan, entrepot):
+    plan = write_plan(f"scenario: {BASELINE}\n{SMALL_SET}"
+                      "parameters:\n"
+                      "  - {path: behaviour.search_probability, name: search, values: [0.1, 0.3]}\n"
+                      "seeds: [5, 6]\n")
+    folder = str(tmp_path / "sweep")
+    runs = os.path.join(folder, "runs")
+    common = ["--dir", folder, "--entrepot", entrepot, "--threads", "1"]
+
+    done = sweep("run", plan, *common, "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    assert "4 runs: 0 finished, starting 4" in done.stdout
+    assert sorted(os.listdir(runs)) == [f"run000{i}.h5" for i in range(4)]
+    with open(os.path.join(folder, "runs.csv")) as f:
+        assert f.read().splitlines() == ["run,point,search,seed", "0,0,0.1,5", "1,0,0.1,6",
+                                         "2,1,0.3,5", "3,1,0.3,6"]
+    with h5py.File(os.path.join(runs, "run0003.h5"), "r") as f:
+        assert int(f.attrs["seed"]) == 6 and f.attrs["status"] == "completed"
+        assert "behaviour.search_probability=0.3" in f.attrs["overrides"].splitlines()
+
+    # Resumed: nothing to do; then only a deleted run is run again.
+    before = mtimes(runs)
+    again = sweep("run", plan, *common, "--jobs", "2")
+    assert again.returncode == 0 and "4 finished, starting 0" in again.stdout, again.stdout
+    assert mtimes(runs) == before
+    os.remove(os.path.join(runs, "run0002.h5"))
+    again = sweep("run", plan, *common, "--jobs", "2")
+    assert again.returncode == 0 and "3 finished, starting 1" in again.stdout, again.stdout
+    after = mtimes(runs)
+    assert {k for k in after if after[k] != before.get(k)} == {"run0002.h5"}
+
+    # A chunk of a job array: everything already done.
+    chunk = sweep("tasks", plan, *common, "--task", "1", "--of", "2")
+    assert chunk.returncode == 0 and "2 runs: 2 finished, starting 0" in chunk.stdout
+
+    # The summary: one record per run, the parameter and seed as coordinates.
+    assert main(["summarize", "--dir", folder]) == 0
+    with xr.open_dataset(os.path.join(folder, "summary.nc"), engine="h5netcdf") as summary:
+        assert summary.sizes["run"] == 4 and summary.sizes["year"] == 2
+        assert summary["search"].dims == ("run",)
+        assert summary["search"].values.tolist() == [0.1, 0.1, 0.3, 0.3]
+        assert summary["seed"].values.tolist() == [5, 6, 5, 6]
+        assert summary["gdp"].dims == ("run", "year", "country")
+        assert summary["trade"].dims == ("run", "year", "exporter", "importer")
+        assert summary["price"].dims == ("run", "year", "region", "sector")
+        assert bool(summary["finished"].all())
+        assert np.isfinite(summary["gdp_last"]).all() and (summary["gdp_last"] > 0).all()
+        rate = summary["unemployment_rate"]
+        assert float(rate.min()) >= 0 and float(rate.max()) <= 1
+        # Same point and seed, other runs: the seeds make a difference.
+        assert summary["gdp_last"][0] != summary["gdp_last"][1]
+        # GDP per country matches the run file: value added of its regions, year 2.
+        with h5py.File(os.path.join(runs, "run0001.h5"), "r") as f:
+            series = f["series"]
+            codes = series["region_country_code"].asstr()[:]
+            va = series["value_added"][12:24] / series["value_added"].attrs["scale"]
+            usa = va[:, codes == "USA"].sum(axis=1).mean()
+        assert np.isclose(float(summary["gdp"].sel(year=2, country="USA")[1]), usa)
+
+
+def test_failed_run_is_reported_and_rerun_alone(tmp_path, write_plan, entrepot):
+    plan = write_plan(f"scenario: {BASELINE}\n{SMALL_SET}"
+                      "parameters:\n"
+                      "  - {path: behaviour.search_probability, values: [0.2, 1.5]}\n"
+                      "seeds: 1\n")
+    folder = str(tmp_path / "sweep")
+    common = ["--dir", folder, "--entrepot", entrepot, "--threads", "1"]
+    done = sweep("run", plan, *common, "--jobs", "2")
+    assert done.returncode == 1
+    assert "run 1: --set behaviour.search_probability=1.5: " in done.stderr, done.stderr
+    assert "out of range" in done.stderr and "--only 1" in done.stderr
+    runs = os.path.join(folder, "runs")
+    assert sorted(os.listdir(runs)) == ["run0000.h5", "run0001.log"]
+    status = sweep("status", "--dir", folder)
+    assert "finished: 1" in status.stdout and "failed: 1 (1)" in status.stdout
+
+    # Only the failed run is tried again (and fails again); the finished one stays.
+    before = mtimes(runs)
+    again = sweep("run", plan, *common, "--only", "1")
+    assert again.returncode == 1 and "1 runs: 0 finished, starting 1" in again.stdout
+    assert mtimes(runs) == before
+
+    # A summary of a partial sweep marks the missing run.
+    assert main(["summarize", "--dir", folder]) == 0
+    with xr.open_dataset(os.path.join(folder, "summary.nc"), engine="h5netcdf") as summary:
+        assert summary["finished"].values.tolist() == [True, False]
+        assert np.isnan(summary["gdp_last"][1])
+
+
+def test_bad_plan_exits_2(tmp_path, write_plan):
+    plan = write_plan(f"scenario: {BASELINE}\nparameters:\n  - {{path: a.b}}\n")
+    done = sweep("run", plan, "--dir", str(tmp_path / "sweep"))
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"{plan}:3:5: a parameter without values")\
+        or "needs either values or range" in done.stderr, done.stderr
+
+
+def test_another_plan_is_refused(tmp_path, write_plan, entrepot):
+    folder = str(tmp_path / "sweep")
+    first = write_plan(f"scenario: {BASELINE}\nparameters:\n  - {{path: a.b, values: [1]}}\n",
+                       "a.yaml")
+    second = write_plan(f"scenario: {BASELINE}\nparameters:\n  - {{path: a.b, values: [2]}}\n",
+                        "b.yaml")
+    assert sweep("expand", first, "--dir", folder).returncode == 0
+    done = sweep("expand", second, "--dir", folder)
+    assert done.returncode == 2 and "another plan" in done.stderr
