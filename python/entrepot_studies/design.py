@@ -47,15 +47,23 @@ def _problem(plan: Plan) -> dict:
 
 
 def sample_matrix(plan: Plan) -> np.ndarray:
-    """The lhs or sobol design's points in the unit-free parameter space, (points, params)."""
-    from SALib.sample import latin
+    """The lhs, sobol or morris design's points, unrounded, (points, parameters)."""
+    return sample(plan.design, _problem(plan), plan.samples, plan.second_order, plan.levels,
+                  plan.sample_seed)
+
+
+def sample(design: str, problem: dict, samples: int, second_order: bool, levels: int,
+           seed: int) -> np.ndarray:
+    """SALib's sample of a design: the same arguments always give the same points (the
+    summary redoes a morris sample to find the trajectories' steps)."""
+    from SALib.sample import latin, morris
     from SALib.sample import sobol as saltelli
 
-    problem = _problem(plan)
-    if plan.design == "lhs":
-        return latin.sample(problem, plan.samples, seed=plan.sample_seed)
-    return saltelli.sample(problem, plan.samples, calc_second_order=plan.second_order,
-                           seed=plan.sample_seed)
+    if design == "lhs":
+        return latin.sample(problem, samples, seed=seed)
+    if design == "morris":
+        return morris.sample(problem, samples, num_levels=levels, seed=seed)
+    return saltelli.sample(problem, samples, calc_second_order=second_order, seed=seed)
 
 
 def points(plan: Plan) -> list[tuple[tuple[Any, ...], tuple[str, ...]]]:

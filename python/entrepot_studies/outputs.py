@@ -1,5 +1,6 @@
 """What a sweep's summary holds of each run: yearly means of `/series` variables
-(docs/output.md), reduced to countries where the model records regions.
+(docs/output.md), reduced to countries where the model records regions (the built-in
+outputs), or summed over the dimensions a plan names (series outputs).
 
 Each output reads one run file's `/series` a year at a time (a year's rows, never the whole
 run's trade matrices) and gives an array over (year, ...) plus one headline number, the
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
+
+import re
 
 import h5py
 import numpy as np
@@ -149,3 +152,90 @@ def yearly(series: h5py.Group, labels: Labels, name: str) -> tuple[np.ndarray, f
         if year == years[-1]:
             headline = float(output.headline(series, labels, rows).mean())
     return np.stack(result), headline
+
+
+class OutputError(ValueError):
+    """A series output that a run file cannot give (no such series or dimension)."""
+
+
+@dataclass(frozen=True)
+class SeriesOutput:
+    """An output the plan names: a `/series` variable's yearly means, summed over `sum`."""
+    name: str
+    series: str
+    sum: tuple[str, ...] = ()
+    headline: str = "sum"          # the last year's values combined by sum or mean
+
+
+def _dim_name(scales, series: str, axis: int) -> str:
+    return scales[0].name.rsplit("/", 1)[-1] if len(scales) else f"{series}_dim{axis}"
+
+
+def series_variables(series: h5py.Group) -> list[str]:
+    """The variables of /series: its datasets along the `step` dimension."""
+    return [k for k, d in series.items() if k != "step" and isinstance(d, h5py.Dataset)
+            and d.ndim >= 1 and _dim_name(d.dims[0], k, 0) == "step"]
+
+
+def series_dims(series: h5py.Group, output: SeriesOutput, where: str) -> tuple[str, ...]:
+    """The dimension names of the output's variable (step first); raises OutputError."""
+    variables = series_variables(series)
+    if output.series not in variables:
+        raise OutputError(f"{where}: output '{output.name}': no series '{output.series}' in "
+                          f"/series; there are: {', '.join(variables)}")
+    data = series[output.series]
+    dims = tuple(_dim_name(data.dims[axis], output.series, axis) for axis in range(data.ndim))
+    missing = [d for d in output.sum if d not in dims[1:]]
+    if missing:
+        raise OutputError(f"{where}: output '{output.name}': series '{output.series}' has no "
+                          f"dimension {', '.join(repr(d) for d in missing)} to sum over; its "
+                          f"dimensions: {', '.join(dims[1:]) or 'step only'}")
+    return dims
+
+
+def series_labels(series: h5py.Group, output: SeriesOutput, dim: str) -> list:
+    """The coordinate values of one of the output's dimensions (its dimension scale)."""
+    data = series[output.series]
+    for axis in range(1, data.ndim):
+        scales = data.dims[axis]
+        if _dim_name(scales, output.series, axis) == dim:
+            if not len(scales):
+                return list(range(data.shape[axis]))
+            scale = scales[0]
+            return list(scale.asstr()[:]) if scale.dtype.kind == "O" else list(scale[:])
+    raise KeyError(dim)
+
+
+def series_attrs(series: h5py.Group, output: SeriesOutput) -> tuple[dict, str]:
+    """(long_name and units of the output, long name of its headline)."""
+    attrs = series[output.series].attrs
+    text = lambda v: v.decode() if isinstance(v, bytes) else str(v)
+    units = text(attrs.get("units", ""))
+    if attrs.get("scale") is not None:          # raw fixed point is divided by the scale
+        units = re.sub(r"^1e-?\d+\s+", "", units)
+    what = text(attrs.get("long_name", output.series))
+    summed = f", summed over {', '.join(output.sum)}" if output.sum else ""
+    long_name = f"yearly mean of {output.series} ({what}){summed}"
+    headline = f"{output.headline} of {output.series} over its other dimensions, mean of " \
+               f"the last year"
+    return {"long_name": long_name, "units": units}, headline
+
+
+def yearly_series(series: h5py.Group, labels: Labels, output: SeriesOutput,
+                  where: str) -> tuple[np.ndarray, float, tuple[str, ...]]:
+    """A series output of one run: (year, *kept dims) yearly means, the headline number and
+    the kept dimensions' names. `where` (the run file) goes into the errors."""
+    dims = series_dims(series, output, where)
+    axes = tuple(dims.index(d) for d in output.sum)
+    kept = tuple(d for d in dims[1:] if d not in output.sum)
+    years = labels.years
+    result = []
+    headline = np.nan
+    for year in np.unique(years):
+        where_rows = np.flatnonzero(years == year)
+        rows = slice(int(where_rows[0]), int(where_rows[-1]) + 1)
+        values = _scaled(series, output.series, rows).sum(axis=axes).mean(axis=0)
+        result.append(values)
+        if year == years[-1]:
+            headline = float(values.sum() if output.headline == "sum" else values.mean())
+    return np.stack(result), headline, kept

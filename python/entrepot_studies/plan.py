@@ -13,12 +13,16 @@ from typing import Any
 
 import yaml
 
-from .outputs import DEFAULT_OUTPUTS, OUTPUTS
+from .outputs import DEFAULT_OUTPUTS, OUTPUTS, SeriesOutput
 
-DESIGNS = ("grid", "lhs", "sobol")
+DESIGNS = ("grid", "lhs", "sobol", "morris")
 TOP_KEYS = ("scenario", "set", "parameters", "design", "samples", "sample_seed",
-            "second_order", "seeds", "outputs")
+            "second_order", "levels", "seeds", "outputs")
 PARAMETER_KEYS = ("path", "name", "values", "range", "points", "integer")
+SERIES_OUTPUT_KEYS = ("series", "name", "sum", "headline")
+# Names the summary uses for its own coordinates and variables.
+RESERVED = ("run", "point", "seed", "year", "finished", "parameter", "step", "country",
+            "exporter", "importer", "region", "sector", "holder")
 
 
 class PlanError(Exception):
@@ -48,8 +52,10 @@ class Plan:
     samples: int | None = None
     sample_seed: int = 1
     second_order: bool = False
+    levels: int = 4                    # morris: grid levels of each parameter
     seeds: list[int] = field(default_factory=lambda: [1])
     outputs: list[str] = field(default_factory=lambda: list(DEFAULT_OUTPUTS))
+    series_outputs: list[SeriesOutput] = field(default_factory=list)   # among `outputs`
 
 
 def _where(path: str, node: yaml.Node) -> str:
@@ -183,6 +189,50 @@ def _parameter(path: str, node: yaml.Node, names: set[str]) -> Parameter:
     return param
 
 
+def _plain_name(path: str, node: yaml.Node, what: str) -> str:
+    text = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
+    if not text or not all(c.isalnum() or c == "_" for c in text):
+        raise PlanError(f"{_where(path, node)}: {what} is {_describe(node)}; allowed: a name "
+                        f"of letters, digits and _")
+    return text
+
+
+def _series_output(path: str, node: yaml.Node) -> SeriesOutput:
+    """`{series: NAME, name: NAME, sum: [DIMENSION, ...], headline: sum | mean}`."""
+    items = dict((k.value, (k, v)) for k, v in _mapping(path, node, "an output"))
+    for key, _ in items.values():
+        if key.value not in SERIES_OUTPUT_KEYS:
+            raise _unknown_key(path, key, SERIES_OUTPUT_KEYS, "an output")
+    if "series" not in items:
+        raise PlanError(f"{_where(path, node)}: an output without 'series'; allowed: series: "
+                        f"a variable of the run files' /series (docs/output.md)")
+    series = _plain_name(path, items["series"][1], "series")
+    name = _plain_name(path, items["name"][1], "name") if "name" in items else series
+    summed: list[str] = []
+    if "sum" in items:
+        sum_node = items["sum"][1]
+        if not isinstance(sum_node, yaml.SequenceNode):
+            raise PlanError(f"{_where(path, sum_node)}: sum is {_describe(sum_node)}; allowed: "
+                            f"a list of the series' dimensions, e.g. [exporter, sector]")
+        for dim in sum_node.value:
+            text = _plain_name(path, dim, "a dimension in sum")
+            if text == "step":
+                raise PlanError(f"{_where(path, dim)}: sum names 'step'; allowed: the "
+                                f"series' other dimensions (steps become yearly means)")
+            if text in summed:
+                raise PlanError(f"{_where(path, dim)}: sum names '{text}' twice; allowed: "
+                                f"each dimension once")
+            summed.append(text)
+    headline = "sum"
+    if "headline" in items:
+        head_node = items["headline"][1]
+        if not isinstance(head_node, yaml.ScalarNode) or head_node.value not in ("sum", "mean"):
+            raise PlanError(f"{_where(path, head_node)}: headline is {_describe(head_node)}; "
+                            f"allowed: sum or mean (of the last year's values)")
+        headline = head_node.value
+    return SeriesOutput(name=name, series=series, sum=tuple(summed), headline=headline)
+
+
 def load_plan(path: str) -> Plan:
     """Reads and checks a plan file; raises PlanError."""
     try:
@@ -255,10 +305,10 @@ def load_plan(path: str) -> Plan:
         plan.design = node.value
     design_node = items["design"][1] if "design" in items else root
     if plan.design == "grid":
-        for key in ("samples", "second_order"):
+        for key in ("samples", "second_order", "levels"):
             if key in items:
-                raise PlanError(f"{_where(path, items[key][0])}: '{key}' goes with the lhs "
-                                f"and sobol designs; allowed: no {key} with design grid")
+                raise PlanError(f"{_where(path, items[key][0])}: '{key}' goes with the "
+                                f"sampled designs; allowed: no {key} with design grid")
         for p, node in zip(parameters, params_node.value):
             if p.values is None and p.points is None:
                 raise PlanError(f"{_where(path, node)}: parameter {p.path} has a range but no "
@@ -267,7 +317,8 @@ def load_plan(path: str) -> Plan:
         if "samples" not in items:
             raise PlanError(f"{_where(path, design_node)}: design {plan.design} needs "
                             f"'samples'; allowed: samples: N (a whole number >= 1)")
-        plan.samples = _whole(path, items["samples"][1], "samples", 1)
+        plan.samples = _whole(path, items["samples"][1], "samples",
+                              2 if plan.design == "morris" else 1)
         for p, node in zip(parameters, params_node.value):
             if p.values is not None or p.points is not None:
                 raise PlanError(f"{_where(path, node)}: parameter {p.path} in design "
@@ -282,7 +333,19 @@ def load_plan(path: str) -> Plan:
                 plan.second_order = _flag(path, items["second_order"][1], "second_order")
         elif "second_order" in items:
             raise PlanError(f"{_where(path, items['second_order'][0])}: 'second_order' goes "
-                            f"with design sobol; allowed: no second_order with design lhs")
+                            f"with design sobol; allowed: no second_order with design "
+                            f"{plan.design}")
+        if plan.design == "morris" and "levels" in items:
+            node = items["levels"][1]
+            levels = _construct(node) if isinstance(node, yaml.ScalarNode) else None
+            if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2 \
+                    or levels % 2:
+                raise PlanError(f"{_where(path, node)}: levels is {_describe(node)}; allowed: "
+                                f"an even whole number >= 2 (Morris' grid levels)")
+            plan.levels = levels
+        elif "levels" in items:
+            raise PlanError(f"{_where(path, items['levels'][0])}: 'levels' goes with design "
+                            f"morris; allowed: no levels with design {plan.design}")
     if "sample_seed" in items:
         plan.sample_seed = _whole(path, items["sample_seed"][1], "sample_seed", 0)
 
@@ -303,14 +366,26 @@ def load_plan(path: str) -> Plan:
         node = items["outputs"][1]
         if not isinstance(node, yaml.SequenceNode) or not node.value:
             raise PlanError(f"{_where(path, node)}: outputs is {_describe(node)}; allowed: a "
-                            f"non-empty list of {', '.join(OUTPUTS)}")
+                            f"non-empty list of {', '.join(OUTPUTS)} or {{series: NAME, ...}}")
         plan.outputs = []
+        taken = {p.name for p in parameters}
         for entry in node.value:
-            if not isinstance(entry, yaml.ScalarNode) or entry.value not in OUTPUTS:
+            if isinstance(entry, yaml.MappingNode):
+                output = _series_output(path, entry)
+                name, where = output.name, entry
+                if name in OUTPUTS or name in RESERVED or name in taken:
+                    raise PlanError(f"{_where(path, entry)}: output name '{name}' is taken; "
+                                    f"allowed: a name (name: ...) other than the built-in "
+                                    f"outputs, the parameters and {', '.join(RESERVED)}")
+                plan.series_outputs.append(output)
+            elif isinstance(entry, yaml.ScalarNode) and entry.value in OUTPUTS:
+                name, where = entry.value, entry
+            else:
                 raise PlanError(f"{_where(path, entry)}: output {_describe(entry)} is unknown; "
-                                f"allowed: {', '.join(OUTPUTS)}")
-            if entry.value in plan.outputs:
-                raise PlanError(f"{_where(path, entry)}: output '{entry.value}' appears "
+                                f"allowed: {', '.join(OUTPUTS)} or {{series: NAME, sum: "
+                                f"[DIMENSION, ...]}}")
+            if name in plan.outputs:
+                raise PlanError(f"{_where(path, where)}: output '{name}' appears "
                                 f"twice; allowed: each output once")
-            plan.outputs.append(entry.value)
+            plan.outputs.append(name)
     return plan

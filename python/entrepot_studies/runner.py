@@ -55,7 +55,9 @@ def prepare(plan: Plan, directory: str) -> list[Run]:
     state = {"plan": os.path.abspath(plan.path), "plan_text": plan.text,
              "scenario": plan.scenario, "fixed": plan.fixed,
              "design": plan.design, "samples": plan.samples, "second_order": plan.second_order,
+             "levels": plan.levels, "sample_seed": plan.sample_seed,
              "seeds": plan.seeds, "outputs": plan.outputs,
+             "series_outputs": [asdict(o) for o in plan.series_outputs],
              "parameters": [asdict(p) for p in plan.parameters],
              "runs": [asdict(r) for r in runs]}
     os.makedirs(os.path.join(directory, "runs"), exist_ok=True)

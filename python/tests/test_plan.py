@@ -40,7 +40,7 @@ def test_defaults(write_plan):
     assert plan.outputs == ["gdp", "unemployment_rate", "trade", "price"]
 
 
-@pytest.mark.parametrize("design", ["lhs", "sobol"])
+@pytest.mark.parametrize("design", ["lhs", "sobol", "morris"])
 def test_sampled_designs_are_deterministic(write_plan, design):
     text = plan_text(
         f"design: {design}\nsamples: 8\n"
@@ -51,7 +51,7 @@ def test_sampled_designs_are_deterministic(write_plan, design):
     first = expand(load_plan(write_plan(text, "a.yaml")))
     second = expand(load_plan(write_plan(text, "b.yaml")))
     assert first == second
-    points = 8 if design == "lhs" else 8 * (2 + 2)
+    points = {"lhs": 8, "sobol": 8 * (2 + 2), "morris": 8 * (2 + 1)}[design]
     assert len(first) == points * 2
     for run in first:
         assert 0.05 <= run.values[0] <= 0.5
@@ -72,7 +72,27 @@ def test_sampled_designs_are_deterministic(write_plan, design):
     ("design: lhs\nsamples: 4\nparameters:\n  - {path: a.b, values: [1, 2]}\n", "5:5",
      "allowed: range"),
     ("design: random\nparameters:\n  - {path: a.b, values: [1]}\n", "2:9",
-     "allowed: grid, lhs, sobol"),
+     "allowed: grid, lhs, sobol, morris"),
+    ("design: morris\nparameters:\n  - {path: a.b, range: [0, 1]}\n", "2:9", "needs 'samples'"),
+    ("design: morris\nsamples: 1\nparameters:\n  - {path: a.b, range: [0, 1]}\n", "3:10",
+     "whole number >= 2"),
+    ("design: morris\nsamples: 4\nlevels: 3\nparameters:\n  - {path: a.b, range: [0, 1]}\n",
+     "4:9", "even whole number >= 2"),
+    ("design: lhs\nsamples: 4\nlevels: 4\nparameters:\n  - {path: a.b, range: [0, 1]}\n",
+     "4:1", "goes with design morris"),
+    ("levels: 4\nparameters:\n  - {path: a.b, values: [1]}\n", "2:1", "no levels with design grid"),
+    ("parameters:\n  - {path: a.b, values: [1]}\noutputs: [{name: x}]\n", "4:11",
+     "without 'series'"),
+    ("parameters:\n  - {path: a.b, values: [1]}\noutputs: [{series: price}]\n", "4:11",
+     "output name 'price' is taken"),
+    ("parameters:\n  - {path: a.b, values: [1]}\noutputs: [{series: money, sum: step}]\n",
+     "4:32", "allowed: a list of the series' dimensions"),
+    ("parameters:\n  - {path: a.b, values: [1]}\noutputs: [{series: money, sum: [step]}]\n",
+     "4:33", "steps become yearly means"),
+    ("parameters:\n  - {path: a.b, values: [1]}\noutputs: [{series: wage, headline: max}]\n",
+     "4:36", "allowed: sum or mean"),
+    ("parameters:\n  - {path: a.b, values: [1]}\noutputs: [{series: wage, sume: [region]}]\n",
+     "4:26", "did you mean 'sum'"),
     ("parameters:\n  - {path: a.b, values: [1]}\nseeds: 0\n", "4:8", "whole number >= 1"),
     ("parameters:\n  - {path: a.b, values: [1]}\nseeds: [1, 1]\n", "4:8", "repeated"),
     ("parameters:\n  - {path: a.b, values: [1]}\noutputs: [gdp, wealth]\n", "4:16",
@@ -88,6 +108,21 @@ def test_errors_point_into_the_file(write_plan, body, where, words):
     message = str(error.value)
     assert message.startswith(f"{path}:{where}: "), message
     assert words in message and "allowed" in message, message
+
+
+def test_morris_and_series_outputs(write_plan):
+    plan = load_plan(write_plan(plan_text(
+        "design: morris\nsamples: 4\nlevels: 6\nsample_seed: 3\n"
+        "parameters:\n  - {path: behaviour.search_probability, range: [0.05, 0.5]}\n"
+        "outputs:\n"
+        "  - gdp\n"
+        "  - {series: trade_duty, name: duty, sum: [sector]}\n"
+        "  - {series: wage, headline: mean}\n")))
+    assert plan.design == "morris" and plan.levels == 6 and plan.sample_seed == 3
+    assert plan.outputs == ["gdp", "duty", "wage"]
+    assert [(o.name, o.series, o.sum, o.headline) for o in plan.series_outputs] == [
+        ("duty", "trade_duty", ("sector",), "sum"), ("wage", "wage", (), "mean")]
+    assert len(expand(plan)) == 4 * (1 + 1)
 
 
 def test_missing_scenario(write_plan):

@@ -1,5 +1,6 @@
 """A real sweep with the entrepot program: runs N at a time, resumes, reports a failing run
 with its reason, reruns chosen runs and writes a summary that xarray opens."""
+import json
 import os
 import subprocess
 import sys
@@ -23,11 +24,14 @@ def mtimes(folder: str) -> dict[str, int]:
             for name in os.listdir(folder) if name.endswith(".h5")}
 
 
-def test_sweep_runs_resumes_and_summarizes(tmp_path, write_plan, entrepot):
+def test_sweep_runs_resumes_and_summarizes(tmp_path, write_plan, entrepot, capsys):
     plan = write_plan(f"scenario: {BASELINE}\n{SMALL_SET}"
                       "parameters:\n"
                       "  - {path: behaviour.search_probability, name: search, values: [0.1, 0.3]}\n"
-                      "seeds: [5, 6]\n")
+                      "seeds: [5, 6]\n"
+                      "outputs: [gdp, unemployment_rate, trade, price,\n"
+                      "          {series: trade_duty, name: duty, sum: [sector]}, "
+                      "{series: produced}]\n")
     folder = str(tmp_path / "sweep")
     runs = os.path.join(folder, "runs")
     common = ["--dir", folder, "--entrepot", entrepot, "--threads", "1"]
@@ -81,6 +85,37 @@ def test_sweep_runs_resumes_and_summarizes(tmp_path, write_plan, entrepot):
             va = series["value_added"][12:24] / series["value_added"].attrs["scale"]
             usa = va[:, codes == "USA"].sum(axis=1).mean()
         assert np.isclose(float(summary["gdp"].sel(year=2, country="USA")[1]), usa)
+        # Outputs the plan names: a series summed over sectors, and one over steps only.
+        duty = summary["duty"]
+        assert duty.dims == ("run", "year", "exporter", "importer")
+        assert duty.attrs["units"] == "currency"
+        assert summary["produced"].dims == ("run", "year")
+        with h5py.File(os.path.join(runs, "run0001.h5"), "r") as f:
+            raw = f["series/trade_duty"]
+            want = (raw[12:24] / raw.attrs["scale"]).sum(axis=3).mean(axis=0)
+            produced = f["series/produced"][12:24].mean() / f["series/produced"].attrs["scale"]
+        assert np.allclose(duty.sel(year=2)[1].values, want)
+        assert want.sum() > 0 and np.isclose(float(summary["duty_last"][1]), want.sum())
+        assert duty.sel(exporter="USA", importer="CHN").shape == (4, 2)
+        assert np.isclose(float(summary["produced"].sel(year=2)[1]), produced)
+        assert np.isclose(float(summary["produced_last"][1]), produced)
+
+    # A series or a dimension that the run files do not have: an error naming the run file.
+    state_path = os.path.join(folder, "sweep.json")
+    with open(state_path) as f:
+        state = json.load(f)
+    capsys.readouterr()
+    for wrong, words in (({"series": "tariff", "sum": []}, "no series 'tariff' in /series; "
+                          "there are: money, trade_value"),
+                         ({"series": "wage", "sum": ["sector"]}, "series 'wage' has no "
+                          "dimension 'sector' to sum over; its dimensions: region")):
+        state["series_outputs"][1].update(wrong)
+        with open(state_path, "w") as f:
+            json.dump(state, f)
+        assert main(["summarize", "--dir", folder]) == 2
+        err = capsys.readouterr().err
+        assert f"{os.path.join(runs, 'run0000.h5')}: output 'produced': " in err, err
+        assert words in err, err
 
 
 def test_failed_run_is_reported_and_rerun_alone(tmp_path, write_plan, entrepot):
