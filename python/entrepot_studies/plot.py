@@ -335,10 +335,15 @@ FIGURES = {
 DASHBOARD = ("gdp", "unemployment", "china_share", "us_china", "cpi", "tariff")
 
 
-def _colours(names: list[str]):
+def _colours(names: list[str], country: list[str]):
+    """A country keeps its colour in every panel; other lines take the colours after."""
     import matplotlib.pyplot as plt
-    cmap = plt.get_cmap("tab20" if len(names) > 10 else "tab10")
-    return [cmap(i % cmap.N) for i in range(len(names))]
+    palette = list(plt.get_cmap("tab10").colors) + list(plt.get_cmap("Dark2").colors)
+    if len(country) + len(names) > len(palette):
+        palette += list(plt.get_cmap("tab20").colors) * (len(country) // 20 + 2)
+    others = iter(range(len(country), len(palette)))
+    return [palette[country.index(n)] if n in country else palette[next(others)]
+            for n in names]
 
 
 def draw(ax, panel: Panel, run: Run, baseline: Run | None, legend: bool = True) -> None:
@@ -366,7 +371,7 @@ def draw(ax, panel: Panel, run: Run, baseline: Run | None, legend: bool = True) 
                 transform=ax.transAxes, color="0.4")
         return
     marker = "o" if len(years) < 12 else None
-    for column, (name, colour) in enumerate(zip(names, _colours(names))):
+    for column, (name, colour) in enumerate(zip(names, _colours(names, run.labels.country))):
         ax.plot(years, values[:, column], label=name, color=colour, marker=marker,
                 markersize=3, linewidth=1.4)
     ax.set_xticks(years if len(years) <= 12 else ax.get_xticks())
