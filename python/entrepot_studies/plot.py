@@ -1,0 +1,467 @@
+"""Pictures of one run, or of one scenario run against its baseline: a PNG per figure and a
+dashboard of the main panels (docs/plots.md).
+
+    python -m entrepot_studies.plot RESULT.h5 [BASELINE.h5] [--out DIR]
+
+Every quantity is a yearly mean of `/series` (docs/output.md), read a year's rows at a time
+and only for the variables a figure needs. With a baseline, each figure shows the scenario
+minus the baseline (in % where a relative change means something): one pair of runs, with
+no interval (ensembles come from the sweep summaries, docs/studies.md).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable
+
+import h5py
+import numpy as np
+
+from .outputs import Labels, read_labels
+
+# Country groups for the share of trade that stays within a group, by country code; a group
+# counts only where at least two of its members are in the world.
+GROUPS = {
+    "East Asia-Pacific": ("CHN", "JPN", "KOR", "VNM", "SGP", "AUS"),
+    "North America": ("USA", "MEX", "CAN"),
+}
+
+
+class PlotError(Exception):
+    """A result file that cannot be plotted: the message names the file and the reason."""
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+def model_units(data: h5py.Dataset) -> str:
+    """The `units` of a variable in model units: raw fixed point's `1e-6 ` prefix dropped."""
+    units = str(data.attrs.get("units", ""))
+    if data.attrs.get("scale") is not None:
+        units = re.sub(r"^1e-?\d+\s+", "", units)
+    return units
+
+
+def _scaled(series: h5py.Group, name: str, rows: slice) -> np.ndarray:
+    data = series[name]
+    values = data[rows].astype(np.float64)
+    scale = data.attrs.get("scale")
+    return values / float(scale) if scale is not None else values
+
+
+def _by_country(values: np.ndarray, labels: Labels) -> np.ndarray:
+    out = np.zeros((values.shape[0], len(labels.country)) + values.shape[2:])
+    np.add.at(out, (slice(None), labels.region_country), values)
+    return out
+
+
+def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), np.nan)
+
+
+def _cross_border(trade: np.ndarray) -> np.ndarray:
+    """(steps, exporter, importer) with the domestic diagonal set to 0."""
+    out = trade.copy()
+    n = out.shape[1]
+    out[:, np.arange(n), np.arange(n)] = 0
+    return out
+
+
+# Quantities: (series, labels, rows) -> (steps, ...) for one year's rows; the variables each
+# reads are listed so a file without them is reported rather than failing midway.
+@dataclass(frozen=True)
+class Quantity:
+    variables: tuple[str, ...]
+    rows: Callable
+
+
+def _gdp(s, lab, r):
+    return _by_country(_scaled(s, "value_added", r), lab)
+
+
+def _unemployment(s, lab, r):
+    unemployed = _by_country(_scaled(s, "unemployment", r), lab)
+    labour = unemployed + _by_country(_scaled(s, "employment", r), lab)
+    return _ratio(unemployed, labour)
+
+
+def _trade(s, lab, r):
+    return _scaled(s, "trade_value", r).sum(axis=3)
+
+
+def _duty(s, lab, r):
+    return _scaled(s, "trade_duty", r).sum(axis=3)
+
+
+def _cpi(s, lab, r):
+    """CPI by country: the regions' CPI weighted by their household spending."""
+    cpi = _scaled(s, "cpi", r)
+    spending = _scaled(s, "consumption", r)
+    weighted = _by_country(cpi * spending, lab)
+    return _ratio(weighted, _by_country(spending, lab))
+
+
+def _price(s, lab, r):
+    return _scaled(s, "price", r).mean(axis=1)
+
+
+QUANTITIES = {
+    "gdp": Quantity(("value_added",), _gdp),
+    "unemployment": Quantity(("unemployment", "employment"), _unemployment),
+    "trade": Quantity(("trade_value",), _trade),
+    "duty": Quantity(("trade_duty",), _duty),
+    "cpi": Quantity(("cpi", "consumption"), _cpi),
+    "price": Quantity(("price",), _price),
+}
+
+
+@dataclass
+class Run:
+    """One result file: its labels and, as they are asked for, yearly means of quantities."""
+    path: str
+    file: h5py.File
+    labels: Labels
+    cache: dict = field(default_factory=dict)
+
+    @property
+    def series(self) -> h5py.Group:
+        return self.file["series"]
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.unique(self.labels.years)
+
+    def has(self, *variables: str) -> bool:
+        return all(v in self.series for v in variables)
+
+    def units(self, variable: str) -> str:
+        return model_units(self.series[variable])
+
+    def describe(self) -> str:
+        attrs = self.file.attrs
+        name = str(attrs.get("scenario", os.path.basename(self.path)))
+        seed = f", seed {int(attrs['seed'])}" if "seed" in attrs else ""
+        return f"{name}{seed}"
+
+    def yearly(self, name: str) -> np.ndarray:
+        """(year, ...) yearly means of a quantity."""
+        if name not in self.cache:
+            quantity = QUANTITIES[name]
+            missing = [v for v in quantity.variables if v not in self.series]
+            if missing:
+                raise PlotError(f"{self.path}: /series has no {', '.join(missing)}")
+            years = self.labels.years
+            result = []
+            for year in np.unique(years):
+                where = np.flatnonzero(years == year)
+                rows = slice(int(where[0]), int(where[-1]) + 1)   # a year's rows are contiguous
+                with warnings.catch_warnings():      # a year of undefined rates: NaN
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    result.append(np.nanmean(quantity.rows(self.series, self.labels, rows),
+                                             axis=0))
+            self.cache[name] = np.stack(result)
+        return self.cache[name]
+
+
+def open_run(path: str) -> Run:
+    if not os.path.exists(path):
+        raise PlotError(f"{path}: no such file")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as error:
+        raise PlotError(f"{path}: not a readable HDF5 file ({str(error).splitlines()[0]})")
+    try:
+        if "series" not in f or not isinstance(f["series"], h5py.Group):
+            raise PlotError(f"{path}: no /series group (not an Entrepot result file?)")
+        series = f["series"]
+        for name in ("step", "exporter", "region", "region_country_code", "sector"):
+            if name not in series:
+                raise PlotError(f"{path}: /series has no coordinate {name}")
+        labels = read_labels(series)
+        if labels.steps.size == 0:
+            raise PlotError(f"{path}: /series holds no steps")
+    except PlotError:
+        f.close()
+        raise
+    except (KeyError, ValueError, OSError) as error:
+        f.close()
+        raise PlotError(f"{path}: cannot read /series ({error})")
+    return Run(path, f, labels)
+
+
+def check_same_world(run: Run, baseline: Run) -> None:
+    a, b = run.labels, baseline.labels
+    if a.country != b.country:
+        raise PlotError(f"{run.path}: not the same world as {baseline.path}: the country lists "
+                        f"differ ({' '.join(a.country)} / {' '.join(b.country)})")
+    if a.region != b.region or a.sector != b.sector:
+        raise PlotError(f"{run.path}: not the same world as {baseline.path}: the region or "
+                        "sector lists differ")
+    if a.steps_per_year != b.steps_per_year:
+        raise PlotError(f"{run.path}: {a.steps_per_year} steps a year, {baseline.path} has "
+                        f"{b.steps_per_year}")
+
+
+# --- Panels --------------------------------------------------------------------------------
+#
+# A panel draws itself on one matplotlib Axes, from one run or from the pair (run, baseline).
+# `values(run)` gives (year, line) values and the line labels; the effect is computed from
+# the two runs' values over the years both hold.
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    ylabel: Callable[[Run], str]                   # units of the levels
+    values: Callable[[Run], tuple[np.ndarray, list[str]]]
+    effect: str                                    # "percent" or "difference"
+    effect_units: Callable[[Run], str]
+    needs: tuple[str, ...]                         # /series variables; skipped without them
+    note: str = ""
+
+
+def _countries(run):
+    return run.labels.country
+
+
+def _china_us(run: Run) -> tuple[int, int] | None:
+    c = run.labels.country
+    return (c.index("CHN"), c.index("USA")) if "CHN" in c and "USA" in c else None
+
+
+def _china_share(run):
+    pair = _china_us(run)
+    if pair is None:
+        return np.full((run.years.size, 0), np.nan), []
+    chn, usa = pair
+    imports = _cross_border(run.yearly("trade"))[:, :, usa]          # (year, exporter)
+    return 100 * _ratio(imports[:, chn], imports.sum(axis=1))[:, None], ["CHN share of USA imports"]
+
+
+def _us_china_flows(run):
+    pair = _china_us(run)
+    if pair is None:
+        return np.full((run.years.size, 0), np.nan), []
+    chn, usa = pair
+    trade = run.yearly("trade")
+    return np.stack([trade[:, chn, usa], trade[:, usa, chn]], axis=1), ["CHN → USA", "USA → CHN"]
+
+
+def _group_shares(run):
+    country = run.labels.country
+    trade = _cross_border(run.yearly("trade"))
+    world = trade.sum(axis=(1, 2))
+    columns, names = [], []
+    for name, members in GROUPS.items():
+        idx = [country.index(c) for c in members if c in country]
+        if len(idx) < 2:
+            continue
+        within = trade[:, idx][:, :, idx].sum(axis=(1, 2))
+        columns.append(100 * _ratio(within, world))
+        names.append(f"within {name} ({' '.join(country[i] for i in idx)})")
+    if not columns:
+        return np.full((run.years.size, 0), np.nan), []
+    return np.stack(columns, axis=1), names
+
+
+def _effective_tariff(run):
+    duty = _cross_border(run.yearly("duty")).sum(axis=1)              # (year, importer)
+    imports = _cross_border(run.yearly("trade")).sum(axis=1)
+    return 100 * _ratio(duty, imports), run.labels.country
+
+
+# Duty collected is drawn for these importers where the world has them, and for the world:
+# the same lines in every run, so that a scenario and its baseline can be subtracted.
+DUTY_COUNTRIES = ("USA", "CHN", "EU27", "JPN", "IND")
+
+
+def _duty_collected(run):
+    duty = _cross_border(run.yearly("duty")).sum(axis=1)
+    country = run.labels.country
+    top = [country.index(c) for c in DUTY_COUNTRIES if c in country]
+    return (np.stack([duty[:, i] for i in top] + [duty.sum(axis=1)], axis=1),
+            [run.labels.country[i] for i in top] + ["world"])
+
+
+def _per_step(variable):
+    """Units of a flow recorded per step (the file's `units` name the money or goods)."""
+    return lambda run: f"{run.units(variable)} per step (yearly mean)"
+
+
+PANELS: dict[str, Panel] = {
+    "gdp": Panel("Value added (GDP) by country", _per_step("value_added"),
+                 lambda run: (run.yearly("gdp"), _countries(run)), "percent",
+                 lambda run: "% change", ("value_added",)),
+    "unemployment": Panel("Unemployment rate by country", lambda run: "% of the labour force",
+                          lambda run: (100 * run.yearly("unemployment"), _countries(run)),
+                          "difference", lambda run: "percentage points",
+                          ("unemployment", "employment")),
+    "china_share": Panel("China's share of US imports", lambda run: "% of USA imports by value",
+                         _china_share, "difference", lambda run: "percentage points",
+                         ("trade_value",)),
+    "us_china": Panel("US–China bilateral flows, all sectors", _per_step("trade_value"),
+                      _us_china_flows, "percent", lambda run: "% change", ("trade_value",)),
+    "groups": Panel("Cross-border trade that stays within a country group",
+                    lambda run: "% of world cross-border trade", _group_shares, "difference",
+                    lambda run: "percentage points", ("trade_value",)),
+    "cpi": Panel("Consumer price index by country",
+                 lambda run: "index, 1 at step-0 prices", lambda run: (run.yearly("cpi"),
+                                                                       _countries(run)),
+                 "percent", lambda run: "% change", ("cpi", "consumption"),
+                 "regions weighted by household spending"),
+    "price": Panel("Mean producer price by sector", lambda run: f"{run.units('price')}",
+                   lambda run: (run.yearly("price"), run.labels.sector), "percent",
+                   lambda run: "% change", ("price",), "unweighted mean over regions"),
+    "tariff": Panel("Effective tariff rate on imports, by importer",
+                    lambda run: "% of cross-border import value", _effective_tariff,
+                    "difference", lambda run: "percentage points", ("trade_duty", "trade_value"),
+                    "duty collected / value imported"),
+    "duty": Panel("Import duty collected", _per_step("trade_duty"), _duty_collected,
+                  "difference", lambda run: f"{run.units('trade_duty')} per step (yearly mean)",
+                  ("trade_duty",), "main importers and the world"),
+}
+
+# Figures: file name -> panels; the dashboard takes one panel of each main figure.
+FIGURES = {
+    "gdp": ("gdp",),
+    "unemployment": ("unemployment",),
+    "trade": ("china_share", "us_china", "groups"),
+    "prices": ("cpi", "price"),
+    "tariffs": ("tariff", "duty"),
+}
+DASHBOARD = ("gdp", "unemployment", "china_share", "us_china", "cpi", "tariff")
+
+
+def _colours(names: list[str], country: list[str]):
+    """A country keeps its colour in every panel; other lines take the colours after."""
+    import matplotlib.pyplot as plt
+    palette = list(plt.get_cmap("tab10").colors) + list(plt.get_cmap("Dark2").colors)
+    if len(country) + len(names) > len(palette):
+        palette += list(plt.get_cmap("tab20").colors) * (len(country) // 20 + 2)
+    others = iter(range(len(country), len(palette)))
+    return [palette[country.index(n)] if n in country else palette[next(others)]
+            for n in names]
+
+
+def draw(ax, panel: Panel, run: Run, baseline: Run | None, legend: bool = True) -> None:
+    values, names = panel.values(run)
+    years = run.years
+    if baseline is not None:
+        base, base_names = panel.values(baseline)
+        n = min(values.shape[0], base.shape[0])
+        years, values, base = years[:n], values[:n], base[:n]
+        if panel.effect == "percent":
+            values = 100 * (_ratio(values, base) - 1)
+        else:
+            values = values - base
+        ylabel = panel.effect_units(run)
+        ax.axhline(0, color="0.4", linewidth=0.8)
+    else:
+        ylabel = panel.ylabel(run)
+    title = panel.title + (": scenario − baseline" if baseline is not None else "")
+    ax.set_title(title + (f"\n({panel.note})" if panel.note else ""), fontsize=10)
+    ax.set_xlabel(f"year ({run.labels.steps_per_year} steps a year)")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+    if not names:
+        ax.text(0.5, 0.5, "not in this world", ha="center", va="center",
+                transform=ax.transAxes, color="0.4")
+        return
+    marker = "o" if len(years) < 12 else None
+    for column, (name, colour) in enumerate(zip(names, _colours(names, run.labels.country))):
+        ax.plot(years, values[:, column], label=name, color=colour, marker=marker,
+                markersize=3, linewidth=1.4)
+    ax.set_xticks(years if len(years) <= 12 else ax.get_xticks())
+    if legend:
+        ax.legend(fontsize=7, ncol=2 if len(names) > 6 else 1, loc="best", framealpha=0.7)
+
+
+def heading(run: Run, baseline: Run | None) -> str:
+    if baseline is None:
+        return f"{run.describe()} — {os.path.basename(run.path)}, yearly means"
+    return (f"Effect of {run.describe()} against {baseline.describe()} — one pair of runs "
+            f"({os.path.basename(run.path)} − {os.path.basename(baseline.path)}), "
+            "yearly means, no interval")
+
+
+def render(run: Run, baseline: Run | None, out: str) -> list[str]:
+    """Writes every figure the files allow, and the dashboard; returns the paths written."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def usable(name: str) -> bool:
+        needs = PANELS[name].needs
+        return run.has(*needs) and (baseline is None or baseline.has(*needs))
+
+    os.makedirs(out, exist_ok=True)
+    written = []
+    for figure, names in FIGURES.items():
+        names = [n for n in names if usable(n)]
+        if not names:
+            continue
+        fig, axes = plt.subplots(1, len(names), figsize=(7 * len(names), 5), squeeze=False)
+        for ax, name in zip(axes[0], names):
+            draw(ax, PANELS[name], run, baseline)
+        fig.suptitle(heading(run, baseline), fontsize=10)
+        fig.tight_layout()
+        path = os.path.join(out, f"{figure}.png")
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path)
+
+    names = [n for n in DASHBOARD if usable(n)]
+    columns = 3
+    rows = (len(names) + columns - 1) // columns
+    fig, axes = plt.subplots(rows, columns, figsize=(6.5 * columns, 4.8 * rows), squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        draw(ax, PANELS[name], run, baseline)
+    for ax in list(axes.flat)[len(names):]:
+        ax.set_visible(False)
+    fig.suptitle(heading(run, baseline), fontsize=11)
+    fig.tight_layout()
+    path = os.path.join(out, "dashboard.png")
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    written.append(path)
+    return written
+
+
+def default_out(result: str) -> str:
+    folder, name = os.path.split(os.path.abspath(result))
+    return os.path.join(folder, f"{os.path.splitext(name)[0]}-plots")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="plot", description="PNG figures of an Entrepot result file; with a baseline, "
+        "the effects of the scenario (one pair of runs). See docs/plots.md.")
+    parser.add_argument("result", help="result file (HDF5) of the run, or of the scenario")
+    parser.add_argument("baseline", nargs="?", help="result file of the baseline run")
+    parser.add_argument("--out", help="folder for the PNG files (default: <result>-plots/ "
+                        "next to the result file)")
+    args = parser.parse_args(argv)
+    runs = []
+    try:
+        runs.append(open_run(args.result))
+        if args.baseline:
+            runs.append(open_run(args.baseline))
+            check_same_world(runs[0], runs[1])
+        out = args.out or default_out(args.result)
+        written = render(runs[0], runs[1] if len(runs) > 1 else None, out)
+    except PlotError as error:
+        print(f"plot: {error}", file=sys.stderr)
+        return 2
+    finally:
+        for run in runs:
+            run.file.close()
+    print(f"{len(written)} figures in {out}: "
+          + " ".join(os.path.basename(p) for p in written))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
