@@ -1,0 +1,145 @@
+#!/usr/bin/python3
+"""cli-scenario-library: every file of configs/scenarios/ validates and runs.
+
+Each `configs/scenarios/*.yaml` is validated and run on a small world a few steps past its
+first event (to its own end where later events fall beyond that: an event after the last
+step is an error). The effect of one scenario is checked in the result file: under
+full_decoupling.yaml the duty on every good traded between China and the United States is
+60% of its value once the phase-in is over, and under rcep.yaml China's duty rates on
+Japanese goods fall after entry into force.
+"""
+import glob
+import os
+import re
+
+import clitest
+import h5py
+
+SMALL = ["--set", "agents.consumers=9000", "--set", "agents.firms=1000"]
+GOODS = ["lithium", "crude_oil", "metals", "agriculture", "components", "semiconductors",
+         "electronics", "vehicles", "consumer_goods"]
+PAST_FIRST_EVENT = 4
+# full_decoupling.yaml phases its 60% in over 12 steps from its first event.
+DECOUPLING_PHASE_IN = 12
+
+
+def own_event_steps(path):
+    """The steps of the events written in this file (not in its base)."""
+    with open(path) as f:
+        text = f.read()
+    _, _, events = text.partition("\nevents:")
+    return sorted(int(s) for s in re.findall(r"\bstep:\s*(\d+)", events))
+
+
+def file_steps(stdout):
+    """The run length `entrepot validate` reports ("..., 198 steps, ...")."""
+    found = re.search(r"(\d+) steps", stdout)
+    return int(found.group(1)) if found else None
+
+
+def goods_rate(f, exporter, importer, row):
+    """Duty / value over all goods shipped exporter -> importer in a /series row."""
+    series = f["series"]
+    exporters = list(series["exporter"].asstr()[:])
+    importers = list(series["importer"].asstr()[:])
+    sectors = list(series["sector"].asstr()[:])
+    goods = [sectors.index(s) for s in GOODS]
+    value = series["trade_value"][row, exporters.index(exporter), importers.index(importer)]
+    duty = series["trade_duty"][row, exporters.index(exporter), importers.index(importer)]
+    shipped = int(value[goods].sum())
+    return float(duty[goods].sum()) / shipped if shipped > 0 else None
+
+
+def rates(f, exporter, importer, row):
+    """Duty / value of each goods sector shipped exporter -> importer in a /series row
+    (None where nothing was shipped)."""
+    series = f["series"]
+    exporters = list(series["exporter"].asstr()[:])
+    importers = list(series["importer"].asstr()[:])
+    sectors = list(series["sector"].asstr()[:])
+    value = series["trade_value"][row, exporters.index(exporter), importers.index(importer)]
+    duty = series["trade_duty"][row, exporters.index(exporter), importers.index(importer)]
+    out = {}
+    for name in GOODS:
+        k = sectors.index(name)
+        out[name] = float(duty[k]) / float(value[k]) if value[k] > 0 else None
+    return out
+
+
+def check_decoupling(t, out, first):
+    with h5py.File(out, "r") as f:
+        steps = list(f["series/step"][:])
+        before = steps.index(first - 1)
+        after = len(steps) - 1
+        for exporter, importer in (("CHN", "USA"), ("USA", "CHN")):
+            pre = rates(f, exporter, importer, before)
+            post = rates(f, exporter, importer, after)
+            # Over all goods together: a sector's own ratio can be off by the rounding of a
+            # flow of a few millionths.
+            total = goods_rate(f, exporter, importer, after)
+            if t.check(total is not None, f"full_decoupling: no goods shipped "
+                                          f"{exporter}->{importer} at step {steps[after]}"):
+                t.check(abs(total - 0.60) < 0.005,
+                        f"full_decoupling: duty/value on goods {exporter}->{importer} at step "
+                        f"{steps[after]} is {total:.4f}, expected 0.60")
+            t.check(all(r is None or r < 0.5 for r in pre.values()),
+                    f"full_decoupling: {exporter}->{importer} rates before step {first} "
+                    f"already reach 0.5: {pre}")
+            t.info(f"full_decoupling {exporter}->{importer}: step {steps[before]} {pre}; "
+                   f"step {steps[after]} {post}")
+
+
+def check_rcep(t, out, first):
+    with h5py.File(out, "r") as f:
+        steps = list(f["series/step"][:])
+        later = first + PAST_FIRST_EVENT
+        pre = rates(f, "JPN", "CHN", steps.index(first - 1))
+        post = rates(f, "JPN", "CHN", steps.index(later))
+        both = [s for s in GOODS if pre[s] is not None and post[s] is not None and pre[s] > 0]
+        t.check(both, "rcep: no dutiable goods shipped JPN->CHN both before and after entry "
+                      "into force")
+        for s in both:
+            t.check(post[s] < pre[s] - 1e-4,
+                    f"rcep: China's rate on Japanese {s} did not fall: {pre[s]:.4f} at step "
+                    f"{first - 1}, {post[s]:.4f} at step {later}")
+        t.info(f"rcep JPN->CHN: step {first - 1} {pre}; step {later} {post}")
+
+
+def body(t):
+    files = sorted(glob.glob(os.path.join(t.source, "configs", "scenarios", "*.yaml")))
+    t.check(len(files) >= 3, f"configs/scenarios holds {len(files)} scenario files")
+    for path in files:
+        name = os.path.basename(path)
+        rc, stdout, stderr, _ = t.run(["validate", path])
+        if not t.check(rc == 0, f"validate {name} exits {rc}: {stderr.strip()}"):
+            continue
+        events = own_event_steps(path)
+        if not t.check(events, f"{name} has no events of its own"):
+            continue
+        first = events[0]
+        steps = first + PAST_FIRST_EVENT
+        if name == "full_decoupling.yaml":
+            steps = first + DECOUPLING_PHASE_IN
+        if max(events) >= steps:
+            steps = file_steps(stdout)
+            if not t.check(steps, f"validate {name} does not report the run length: {stdout}"):
+                continue
+        out = t.path(name.replace(".yaml", ".h5"))
+        rc, stdout, stderr, seconds = t.run(
+            ["run", path, *SMALL, "--set", f"steps={steps}", "--set", "output.snapshots=[]",
+             "--out", out, "--quiet"])
+        t.info(f"{name}: {steps} steps in {seconds:.1f} s")
+        if not t.check(rc == 0, f"run {name} exits {rc}: {stderr.strip()}"):
+            continue
+        with h5py.File(out, "r") as f:
+            t.check(clitest.read_status(f) == "completed", f"{name}: status is not completed")
+            last = int(f["series/step"][-1])
+            t.check(last == steps, f"{name}: last step {last}, expected {steps}")
+        if name == "full_decoupling.yaml":
+            check_decoupling(t, out, first)
+        elif name == "rcep.yaml":
+            check_rcep(t, out, first)
+
+
+if __name__ == "__main__":
+    clitest.Test("cli-scenario-library").run_main(body)
