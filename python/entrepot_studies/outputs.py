@@ -44,55 +44,55 @@ def read_labels(series: h5py.Group) -> Labels:
                   region_country=np.array([country.index(c) for c in codes], dtype=np.int64))
 
 
-def _scaled(series: h5py.Group, name: str, rows: slice) -> np.ndarray:
+def scaled(series: h5py.Group, name: str, rows: slice) -> np.ndarray:
     data = series[name]
     values = data[rows].astype(np.float64)
     scale = data.attrs.get("scale")
     return values / float(scale) if scale is not None else values
 
 
-def _by_country(values: np.ndarray, labels: Labels) -> np.ndarray:
+def by_country(values: np.ndarray, labels: Labels) -> np.ndarray:
     """Sums the region axis (axis 1) into countries."""
     out = np.zeros((values.shape[0], len(labels.country)) + values.shape[2:])
     np.add.at(out, (slice(None), labels.region_country), values)
     return out
 
 
-def _gdp(series, labels, rows):
-    return _by_country(_scaled(series, "value_added", rows), labels)
+def country_gdp(series, labels, rows):
+    return by_country(scaled(series, "value_added", rows), labels)
 
 
 def _consumption(series, labels, rows):
-    return _by_country(_scaled(series, "consumption", rows), labels)
+    return by_country(scaled(series, "consumption", rows), labels)
 
 
-def _unemployment_rate(series, labels, rows):
-    unemployed = _by_country(_scaled(series, "unemployment", rows), labels)
-    labour = unemployed + _by_country(_scaled(series, "employment", rows), labels)
+def country_unemployment_rate(series, labels, rows):
+    unemployed = by_country(scaled(series, "unemployment", rows), labels)
+    labour = unemployed + by_country(scaled(series, "employment", rows), labels)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(labour > 0, unemployed / labour, np.nan)
 
 
-def _trade(series, labels, rows):
-    return _scaled(series, "trade_value", rows).sum(axis=3)
+def bilateral_trade(series, labels, rows):
+    return scaled(series, "trade_value", rows).sum(axis=3)
 
 
 def _price(series, labels, rows):
-    return _scaled(series, "price", rows)
+    return scaled(series, "price", rows)
 
 
 def _cpi(series, labels, rows):
-    return _scaled(series, "cpi", rows)
+    return scaled(series, "cpi", rows)
 
 
 def _world_unemployment(series, labels, rows):
-    unemployed = _scaled(series, "unemployment", rows).sum(axis=1)
-    labour = unemployed + _scaled(series, "employment", rows).sum(axis=1)
+    unemployed = scaled(series, "unemployment", rows).sum(axis=1)
+    labour = unemployed + scaled(series, "employment", rows).sum(axis=1)
     return unemployed / np.maximum(labour, 1)
 
 
 def _cross_border(series, labels, rows):
-    trade = _scaled(series, "trade_value", rows).sum(axis=3)
+    trade = scaled(series, "trade_value", rows).sum(axis=3)
     return trade.sum(axis=(1, 2)) - np.trace(trade, axis1=1, axis2=2)
 
 
@@ -108,25 +108,25 @@ class Output:
 
 OUTPUTS: dict[str, Output] = {
     "gdp": Output("yearly mean of value added (GDP) per step", "currency per step",
-                  ("country",), _gdp,
-                  lambda s, lab, r: _scaled(s, "value_added", r).sum(axis=1),
+                  ("country",), country_gdp,
+                  lambda s, lab, r: scaled(s, "value_added", r).sum(axis=1),
                   "world GDP per step, mean of the last year"),
     "unemployment_rate": Output("yearly mean of the unemployment rate", "1", ("country",),
-                                _unemployment_rate, _world_unemployment,
+                                country_unemployment_rate, _world_unemployment,
                                 "world unemployment rate, mean of the last year"),
     "trade": Output("yearly mean of the value shipped per step, all sectors",
-                    "currency per step", ("exporter", "importer"), _trade, _cross_border,
+                    "currency per step", ("exporter", "importer"), bilateral_trade, _cross_border,
                     "cross-border trade per step, mean of the last year"),
     "price": Output("yearly mean of the output-weighted mean producer price",
                     "currency per goods unit", ("region", "sector"), _price,
-                    lambda s, lab, r: _scaled(s, "price", r).mean(axis=(1, 2)),
+                    lambda s, lab, r: scaled(s, "price", r).mean(axis=(1, 2)),
                     "mean producer price over regions and sectors, mean of the last year"),
     "cpi": Output("yearly mean of the consumer price index", "1", ("region",), _cpi,
-                  lambda s, lab, r: _scaled(s, "cpi", r).mean(axis=1),
+                  lambda s, lab, r: scaled(s, "cpi", r).mean(axis=1),
                   "mean consumer price index over regions, mean of the last year"),
     "consumption": Output("yearly mean of household spending per step, duty included",
                           "currency per step", ("country",), _consumption,
-                          lambda s, lab, r: _scaled(s, "consumption", r).sum(axis=1),
+                          lambda s, lab, r: scaled(s, "consumption", r).sum(axis=1),
                           "world household spending per step, mean of the last year"),
 }
 
@@ -206,13 +206,21 @@ def series_labels(series: h5py.Group, output: SeriesOutput, dim: str) -> list:
     raise KeyError(dim)
 
 
+def model_units(attrs: h5py.AttributeManager) -> str:
+    """A variable's `units` in model units: raw fixed point (it has a `scale`, which readers
+    divide out) loses its `1e-6 ` prefix."""
+    units = attrs.get("units", "")
+    units = units.decode() if isinstance(units, bytes) else str(units)
+    if attrs.get("scale") is not None:
+        units = re.sub(r"^1e-?\d+\s+", "", units)
+    return units
+
+
 def series_attrs(series: h5py.Group, output: SeriesOutput) -> tuple[dict, str]:
     """(long_name and units of the output, long name of its headline)."""
     attrs = series[output.series].attrs
     text = lambda v: v.decode() if isinstance(v, bytes) else str(v)
-    units = text(attrs.get("units", ""))
-    if attrs.get("scale") is not None:          # raw fixed point is divided by the scale
-        units = re.sub(r"^1e-?\d+\s+", "", units)
+    units = model_units(attrs)
     what = text(attrs.get("long_name", output.series))
     summed = f", summed over {', '.join(output.sum)}" if output.sum else ""
     long_name = f"yearly mean of {output.series} ({what}){summed}"
@@ -234,7 +242,7 @@ def yearly_series(series: h5py.Group, labels: Labels, output: SeriesOutput,
     for year in np.unique(years):
         where_rows = np.flatnonzero(years == year)
         rows = slice(int(where_rows[0]), int(where_rows[-1]) + 1)
-        values = _scaled(series, output.series, rows).sum(axis=axes).mean(axis=0)
+        values = scaled(series, output.series, rows).sum(axis=axes).mean(axis=0)
         result.append(values)
         if year == years[-1]:
             headline = float(values.sum() if output.headline == "sum" else values.mean())

@@ -132,11 +132,19 @@ def _describe(node: yaml.Node) -> str:
     return "a list" if isinstance(node, yaml.SequenceNode) else "a map"
 
 
+def _keyed(path: str, node: yaml.Node, allowed: tuple[str, ...],
+           what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """A map whose keys are all among `allowed`: key name -> (key node, value node)."""
+    items = {}
+    for key, value in _mapping(path, node, what):
+        if key.value not in allowed:
+            raise _unknown_key(path, key, allowed, what)
+        items[key.value] = (key, value)
+    return items
+
+
 def _parameter(path: str, node: yaml.Node, names: set[str]) -> Parameter:
-    items = dict((k.value, (k, v)) for k, v in _mapping(path, node, "a parameter"))
-    for key, _ in items.values():
-        if key.value not in PARAMETER_KEYS:
-            raise _unknown_key(path, key, PARAMETER_KEYS, "a parameter")
+    items = _keyed(path, node, PARAMETER_KEYS, "a parameter")
     if "path" not in items:
         raise PlanError(f"{_where(path, node)}: a parameter without 'path'; allowed: path (a "
                         f"--set path such as behaviour.search_probability) with values or range")
@@ -199,10 +207,7 @@ def _plain_name(path: str, node: yaml.Node, what: str) -> str:
 
 def _series_output(path: str, node: yaml.Node) -> SeriesOutput:
     """`{series: NAME, name: NAME, sum: [DIMENSION, ...], headline: sum | mean}`."""
-    items = dict((k.value, (k, v)) for k, v in _mapping(path, node, "an output"))
-    for key, _ in items.values():
-        if key.value not in SERIES_OUTPUT_KEYS:
-            raise _unknown_key(path, key, SERIES_OUTPUT_KEYS, "an output")
+    items = _keyed(path, node, SERIES_OUTPUT_KEYS, "an output")
     if "series" not in items:
         raise PlanError(f"{_where(path, node)}: an output without 'series'; allowed: series: "
                         f"a variable of the run files' /series (docs/output.md)")
@@ -250,11 +255,7 @@ def load_plan(path: str) -> Plan:
     if root is None:
         raise PlanError(f"{path}:1:1: the plan is empty; allowed: a map with scenario, "
                         f"parameters, seeds, ...")
-    items = {}
-    for key, value in _mapping(path, root, "the plan"):
-        if key.value not in TOP_KEYS:
-            raise _unknown_key(path, key, TOP_KEYS, "the plan")
-        items[key.value] = (key, value)
+    items = _keyed(path, root, TOP_KEYS, "the plan")
 
     for required in ("scenario", "parameters"):
         if required not in items:

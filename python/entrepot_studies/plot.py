@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -21,7 +20,8 @@ from typing import Callable
 import h5py
 import numpy as np
 
-from .outputs import Labels, read_labels
+from .outputs import (Labels, bilateral_trade, by_country, country_gdp,
+                      country_unemployment_rate, model_units, read_labels, scaled)
 
 # Country groups for the share of trade that stays within a group, by country code; a group
 # counts only where at least two of its members are in the world.
@@ -36,27 +36,6 @@ class PlotError(Exception):
 
 
 # --- Reading -------------------------------------------------------------------------------
-
-def model_units(data: h5py.Dataset) -> str:
-    """The `units` of a variable in model units: raw fixed point's `1e-6 ` prefix dropped."""
-    units = str(data.attrs.get("units", ""))
-    if data.attrs.get("scale") is not None:
-        units = re.sub(r"^1e-?\d+\s+", "", units)
-    return units
-
-
-def _scaled(series: h5py.Group, name: str, rows: slice) -> np.ndarray:
-    data = series[name]
-    values = data[rows].astype(np.float64)
-    scale = data.attrs.get("scale")
-    return values / float(scale) if scale is not None else values
-
-
-def _by_country(values: np.ndarray, labels: Labels) -> np.ndarray:
-    out = np.zeros((values.shape[0], len(labels.country)) + values.shape[2:])
-    np.add.at(out, (slice(None), labels.region_country), values)
-    return out
-
 
 def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -79,40 +58,26 @@ class Quantity:
     rows: Callable
 
 
-def _gdp(s, lab, r):
-    return _by_country(_scaled(s, "value_added", r), lab)
-
-
-def _unemployment(s, lab, r):
-    unemployed = _by_country(_scaled(s, "unemployment", r), lab)
-    labour = unemployed + _by_country(_scaled(s, "employment", r), lab)
-    return _ratio(unemployed, labour)
-
-
-def _trade(s, lab, r):
-    return _scaled(s, "trade_value", r).sum(axis=3)
-
-
 def _duty(s, lab, r):
-    return _scaled(s, "trade_duty", r).sum(axis=3)
+    return scaled(s, "trade_duty", r).sum(axis=3)
 
 
 def _cpi(s, lab, r):
     """CPI by country: the regions' CPI weighted by their household spending."""
-    cpi = _scaled(s, "cpi", r)
-    spending = _scaled(s, "consumption", r)
-    weighted = _by_country(cpi * spending, lab)
-    return _ratio(weighted, _by_country(spending, lab))
+    cpi = scaled(s, "cpi", r)
+    spending = scaled(s, "consumption", r)
+    weighted = by_country(cpi * spending, lab)
+    return _ratio(weighted, by_country(spending, lab))
 
 
 def _price(s, lab, r):
-    return _scaled(s, "price", r).mean(axis=1)
+    return scaled(s, "price", r).mean(axis=1)
 
 
 QUANTITIES = {
-    "gdp": Quantity(("value_added",), _gdp),
-    "unemployment": Quantity(("unemployment", "employment"), _unemployment),
-    "trade": Quantity(("trade_value",), _trade),
+    "gdp": Quantity(("value_added",), country_gdp),
+    "unemployment": Quantity(("unemployment", "employment"), country_unemployment_rate),
+    "trade": Quantity(("trade_value",), bilateral_trade),
     "duty": Quantity(("trade_duty",), _duty),
     "cpi": Quantity(("cpi", "consumption"), _cpi),
     "price": Quantity(("price",), _price),
@@ -139,7 +104,7 @@ class Run:
         return all(v in self.series for v in variables)
 
     def units(self, variable: str) -> str:
-        return model_units(self.series[variable])
+        return model_units(self.series[variable].attrs)
 
     def describe(self) -> str:
         attrs = self.file.attrs
