@@ -128,3 +128,15 @@ def parse_ids(text: str, count: int) -> list[int]:
                              f"{count - 1}")
         ids.update(range(lo, hi + 1))
     return sorted(ids)
+
+
+def format_ids(ids: list[int]) -> str:
+    """[3, 5, 6, 7] -> `3,5-7` (the form --only takes)."""
+    parts, start = [], None
+    for i, n in enumerate(ids):
+        if start is None:
+            start = n
+        if i + 1 == len(ids) or ids[i + 1] != n + 1:
+            parts.append(str(start) if start == n else f"{start}-{n}")
+            start = None
+    return ",".join(parts)

@@ -70,8 +70,8 @@ def prepare(plan: Plan, directory: str) -> list[Run]:
         if not same:
             raise SweepError(f"{directory} holds a sweep of another plan (its scenario, set or "
                              f"runs differ; {old.get('plan')}); use a new --dir")
-    _write_atomic(path, json.dumps(state, indent=1, default=str) + "\n")
-    _write_atomic(os.path.join(directory, "runs.csv"), runs_csv(plan, runs))
+    write_atomic(path, json.dumps(state, indent=1, default=str) + "\n")
+    write_atomic(os.path.join(directory, "runs.csv"), runs_csv(plan, runs))
     return runs
 
 
@@ -85,7 +85,7 @@ def load_state(directory: str) -> dict:
                          f"`sweep run PLAN --dir {directory}` first") from None
 
 
-def _write_atomic(path: str, text: str) -> None:
+def write_atomic(path: str, text: str) -> None:
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
@@ -124,21 +124,18 @@ def first_line(path: str) -> str:
     return "(no output)"
 
 
-def run_one(plan: Plan, run: Run, directory: str, count: int, entrepot: str,
-            threads: int) -> Failure | None:
-    final = result_path(directory, run.index, count)
+def run_command(command: list[str], final: str, log: str) -> str | None:
+    """Runs `command` (an `entrepot run` without `--out`) writing `final` through a partial
+    file: on success the partial file becomes `final` and no log is left; else the log keeps
+    what `entrepot` wrote, the command and its exit status. Returns the reason of a failure
+    (its first line), or None."""
     partial = final[:-len(".h5")] + ".partial.h5"
-    log = log_path(directory, run.index, count)
-    command = [entrepot, "run", plan.scenario]
-    for override in run.overrides(plan):
-        command += ["--set", override]
-    command += ["--seed", str(run.seed), "--out", partial, "--quiet", "--threads", str(threads)]
+    command = [*command, "--out", partial]
     env = dict(os.environ)
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     if os.path.exists(partial):
         os.remove(partial)
     with open(log, "w", encoding="utf-8") as out:
-        out.write("")
         out.flush()
         done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                               stderr=out, env=env)
@@ -153,7 +150,41 @@ def run_one(plan: Plan, run: Run, directory: str, count: int, entrepot: str,
     reason = first_line(log)
     if reason.startswith("command: "):
         reason = f"exit status {done.returncode}, no message"
-    return Failure(run.index, reason)
+    return reason
+
+
+def run_one(plan: Plan, run: Run, directory: str, count: int, entrepot: str,
+            threads: int) -> Failure | None:
+    command = [entrepot, "run", plan.scenario]
+    for override in run.overrides(plan):
+        command += ["--set", override]
+    command += ["--seed", str(run.seed), "--quiet", "--threads", str(threads)]
+    reason = run_command(command, result_path(directory, run.index, count),
+                         log_path(directory, run.index, count))
+    return Failure(run.index, reason) if reason else None
+
+
+def run_pool(todo: list[int], work, jobs: int, prog: str) -> list[Failure]:
+    """Calls `work(index)` (a Failure or None) for each index, `jobs` at a time, printing
+    `prog: run I done|failed (n/N)` as they end; returns the failures in index order."""
+    failures: list[Failure] = []
+    lock = threading.Lock()
+    done_count = [0]
+
+    def one(index: int) -> None:
+        failure = work(index)
+        with lock:
+            done_count[0] += 1
+            state = "failed" if failure else "done"
+            print(f"{prog}: run {index} {state} ({done_count[0]}/{len(todo)})", flush=True)
+            if failure:
+                failures.append(failure)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for _ in pool.map(one, todo):
+            pass
+    failures.sort(key=lambda f: f.run)
+    return failures
 
 
 def run_many(plan: Plan, runs: list[Run], chosen: list[int], directory: str, entrepot: str,
@@ -169,32 +200,20 @@ def run_many(plan: Plan, runs: list[Run], chosen: list[int], directory: str, ent
                 os.remove(result_path(directory, i, count))
     print(f"sweep: {len(chosen)} runs: {finished} finished, starting {len(todo)} "
           f"({jobs} at a time)", flush=True)
-    failures: list[Failure] = []
-    lock = threading.Lock()
-    done_count = [0]
-
-    def work(index: int) -> None:
-        failure = run_one(plan, runs[index], directory, count, entrepot, threads)
-        with lock:
-            done_count[0] += 1
-            state = "failed" if failure else "done"
-            print(f"sweep: run {index} {state} ({done_count[0]}/{len(todo)})", flush=True)
-            if failure:
-                failures.append(failure)
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for _ in pool.map(work, todo):
-            pass
-    failures.sort(key=lambda f: f.run)
+    failures = run_pool(todo, lambda i: run_one(plan, runs[i], directory, count, entrepot,
+                                                threads), jobs, "sweep")
     return finished, len(todo), failures
 
 
-def report_failures(failures: list[Failure], directory: str, count: int) -> None:
+def report_failures(failures: list[Failure], directory: str, count: int,
+                    logs=None, prog: str = "sweep") -> None:
+    """Lists failed runs with their reason and log (`logs(run)`: its path) on stderr."""
     if not failures:
         return
-    print(f"sweep: {len(failures)} runs failed:", file=sys.stderr)
+    logs = logs or (lambda run: log_path(directory, run, count))
+    print(f"{prog}: {len(failures)} runs failed:", file=sys.stderr)
     for failure in failures:
-        print(f"  run {failure.run}: {failure.reason} "
-              f"(log: {log_path(directory, failure.run, count)})", file=sys.stderr)
+        print(f"  run {failure.run}: {failure.reason} (log: {logs(failure.run)})",
+              file=sys.stderr)
     ids = ",".join(str(f.run) for f in failures)
-    print(f"sweep: rerun them with --only {ids}", file=sys.stderr)
+    print(f"{prog}: rerun them with --only {ids}", file=sys.stderr)

@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from .design import parse_ids
+from .design import format_ids, parse_ids
 from .plan import PlanError, load_plan
 from .runner import (SweepError, find_entrepot, load_state, prepare, report_failures,
                      run_many, status)
@@ -27,11 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     def running(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("plan")
         sub.add_argument("--dir", required=True, help="sweep folder")
-        sub.add_argument("--jobs", type=int, default=1, help="runs at a time (default 1)")
-        sub.add_argument("--threads", type=int, default=0,
-                         help="OpenMP threads per run (default: cores / jobs)")
-        sub.add_argument("--entrepot", help="the entrepot program (default: $ENTREPOT, "
-                                            "build/entrepot, PATH)")
+        running_options(sub)
 
     run = commands.add_parser("run", help="run the plan's unfinished runs here")
     running(run)
@@ -53,10 +49,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _threads(args: argparse.Namespace) -> int:
+def running_options(sub: argparse.ArgumentParser) -> None:
+    """--jobs, --threads and --entrepot: how runs are started (sweep and ensemble)."""
+    sub.add_argument("--jobs", type=int, default=1, help="runs at a time (default 1)")
+    sub.add_argument("--threads", type=int, default=0,
+                     help="OpenMP threads per run (default: cores / jobs)")
+    sub.add_argument("--entrepot", help="the entrepot program (default: $ENTREPOT, "
+                                        "build/entrepot, PATH)")
+
+
+def threads_of(args: argparse.Namespace) -> int:
     if args.threads > 0:
         return args.threads
     return max(1, (os.cpu_count() or 1) // max(1, args.jobs))
+
+
+def print_status(states: dict[int, str]) -> None:
+    """How many runs are finished, failed and pending, and which (but the finished)."""
+    for kind in ("finished", "failed", "pending"):
+        ids = [i for i, s in states.items() if s == kind]
+        print(f"{kind}: {len(ids)}" + (f" ({format_ids(ids)})" if ids and
+                                          kind != "finished" else ""))
+
+
+def chunk(ids: list[int], task: int, of: int) -> list[int]:
+    """The task-th of `of` equal chunks of ids (a Slurm array task's share)."""
+    if of < 1 or not 0 <= task < of:
+        raise SweepError(f"--task {task} --of {of}: allowed: 0 <= task < of")
+    size = -(-len(ids) // of)
+    return ids[task * size:(task + 1) * size]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,11 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "status":
             runs = load_state(args.dir)["runs"]
-            states = status(args.dir, len(runs))
-            for kind in ("finished", "failed", "pending"):
-                ids = [i for i, s in states.items() if s == kind]
-                print(f"{kind}: {len(ids)}" + (f" ({_ranges(ids)})" if ids and
-                                                  kind != "finished" else ""))
+            print_status(status(args.dir, len(runs)))
             return 0
         if args.command == "summarize":
             from .summary import summarize
@@ -91,12 +108,9 @@ def main(argv: list[str] | None = None) -> int:
             chosen = parse_ids(args.only, len(runs))
             force = args.force
         if args.command == "tasks":
-            if args.of < 1 or not 0 <= args.task < args.of:
-                raise SweepError(f"--task {args.task} --of {args.of}: allowed: 0 <= task < of")
-            size = -(-len(runs) // args.of)
-            chosen = chosen[args.task * size:(args.task + 1) * size]
+            chosen = chunk(chosen, args.task, args.of)
         _, _, failures = run_many(plan, runs, chosen, args.dir, entrepot, args.jobs,
-                                  _threads(args), force)
+                                  threads_of(args), force)
         report_failures(failures, args.dir, len(runs))
         return 1 if failures else 0
     except PlanError as e:
@@ -106,16 +120,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sweep: {e}", file=sys.stderr)
         return 2
 
-
-def _ranges(ids: list[int]) -> str:
-    parts, start = [], None
-    for i, n in enumerate(ids):
-        if start is None:
-            start = n
-        if i + 1 == len(ids) or ids[i + 1] != n + 1:
-            parts.append(str(start) if start == n else f"{start}-{n}")
-            start = None
-    return ",".join(parts)
 
 
 if __name__ == "__main__":
