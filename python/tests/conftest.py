@@ -1,12 +1,20 @@
 """Shared pieces of the sweep tools' tests: the entrepot program and plan files."""
 import os
 import shutil
+import sys
 import textwrap
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BASELINE = os.path.join(ROOT, "configs", "baseline.yaml")
+
+# The tests, and the commands they start, use this checkout's package, even where .venv/ has
+# another checkout's installed (an editable install points at one checkout only).
+PACKAGE = os.path.join(ROOT, "python")
+sys.path.insert(0, PACKAGE)
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [PACKAGE,
+                                                         os.environ.get("PYTHONPATH")]))
 
 # A world small enough for a run of two simulated years to take about a second.
 SMALL_SET = """\
