@@ -26,13 +26,18 @@ set:
 """
 
 
-@pytest.fixture
-def entrepot() -> str:
-    """ENTREPOT_BINARY (ctest passes the build's), else build/entrepot of this checkout."""
+def entrepot_program() -> str:
+    """ENTREPOT_BINARY (ctest passes the build's), else build/entrepot of this checkout; skips
+    the test where there is none."""
     path = os.environ.get("ENTREPOT_BINARY") or os.path.join(ROOT, "build", "entrepot")
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
         pytest.skip(f"no entrepot program at {path}: set ENTREPOT_BINARY")
     return path
+
+
+@pytest.fixture
+def entrepot() -> str:
+    return entrepot_program()
 
 
 @pytest.fixture
