@@ -72,10 +72,10 @@ class Selection:
     units: str
 
     def describe(self) -> str:
-        rest = [d for d in self.dims if d not in self.chosen]
+        """`trade_value exporter=CHN importer=USA (summed over sector; currency)`."""
+        over = [d for d in self.dims if d not in self.chosen or len(self.chosen[d]) > 1]
         how = "summed" if self.combine == "sum" else "averaged"
-        over = f"{how} over {', '.join(rest + [d for d in self.chosen if len(self.chosen[d]) > 1])}"
-        cells = over if rest or any(len(v) > 1 for v in self.chosen.values()) else "one cell"
+        cells = f"{how} over {', '.join(over)}" if over else "one value a step"
         return " ".join([self.series, *self.texts]) + f" ({cells}; {self.units or 'no units'})"
 
 

@@ -17,10 +17,9 @@ from dataclasses import asdict, dataclass
 
 import yaml
 
-from .design import parse_ids
 from .runner import (Failure, SweepError, find_entrepot, report_failures, run_command,
                      run_pool, write_atomic)
-from .sweep import chunk, print_status, running_options, threads_of
+from .sweep import chosen_runs, print_status, running_options, threads_of
 
 STATE = "ensemble.json"
 
@@ -342,16 +341,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ensemble: {len(found)} runs ({1 + len(state['scenarios'])} configs x "
                   f"{len(state['seeds'])} seeds): {os.path.join(args.dir, 'runs.csv')}")
             return 0
-        if args.jobs < 1:
-            raise EnsembleError(f"--jobs {args.jobs}: allowed: a whole number >= 1")
+        chosen, force = chosen_runs(args, len(found))
         entrepot = find_entrepot(args.entrepot)
-        chosen = [m.index for m in found]
-        force = False
-        if args.command == "run" and args.only:
-            chosen = parse_ids(args.only, len(found))
-            force = args.force
-        if args.command == "tasks":
-            chosen = chunk(chosen, args.task, args.of)
         failures = run_members(state, found, chosen, args.dir, entrepot, args.jobs,
                                threads_of(args), force)
         report_failures(failures, args.dir, len(found),

@@ -72,6 +72,17 @@ def print_status(states: dict[int, str]) -> None:
                                           kind != "finished" else ""))
 
 
+def chosen_runs(args: argparse.Namespace, count: int) -> tuple[list[int], bool]:
+    """The runs that `run` (all, or --only) or `tasks` (the chunk) does, and --force."""
+    if args.jobs < 1:
+        raise SweepError(f"--jobs {args.jobs}: allowed: a whole number >= 1")
+    if args.command == "run" and args.only:
+        return parse_ids(args.only, count), args.force
+    if args.command == "tasks":
+        return chunk(list(range(count)), args.task, args.of), False
+    return list(range(count)), False
+
+
 def chunk(ids: list[int], task: int, of: int) -> list[int]:
     """The task-th of `of` equal chunks of ids (a Slurm array task's share)."""
     if of < 1 or not 0 <= task < of:
@@ -99,16 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"sweep: {len(runs)} runs ({len(runs) // len(plan.seeds)} points x "
                   f"{len(plan.seeds)} seeds): {os.path.join(args.dir, 'runs.csv')}")
             return 0
-        if args.jobs < 1:
-            raise SweepError(f"--jobs {args.jobs}: allowed: a whole number >= 1")
+        chosen, force = chosen_runs(args, len(runs))
         entrepot = find_entrepot(args.entrepot)
-        chosen = list(range(len(runs)))
-        force = False
-        if args.command == "run" and args.only:
-            chosen = parse_ids(args.only, len(runs))
-            force = args.force
-        if args.command == "tasks":
-            chosen = chunk(chosen, args.task, args.of)
         _, _, failures = run_many(plan, runs, chosen, args.dir, entrepot, args.jobs,
                                   threads_of(args), force)
         report_failures(failures, args.dir, len(runs))
@@ -119,7 +122,6 @@ def main(argv: list[str] | None = None) -> int:
     except (SweepError, ValueError) as e:
         print(f"sweep: {e}", file=sys.stderr)
         return 2
-
 
 
 if __name__ == "__main__":
