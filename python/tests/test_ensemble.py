@@ -224,6 +224,16 @@ def test_another_world_is_refused(tmp_path):
                     "--dir", str(tmp_path / "ens"))
     assert same.returncode == 2 and "two configs named 'baseline'" in same.stderr
 
+    # A config that changed since its runs were recorded.
+    tariffs = tmp_path / "tariffs.yaml"
+    tariffs.write_text(f"base: {TARIFFS}\nname: tariffs\n")
+    args = ["prepare", "--baseline", BASELINE, "--scenario", str(tariffs), "--seeds", "2",
+            "--dir", str(tmp_path / "changed")]
+    assert ensemble(*args).returncode == 0
+    tariffs.write_text(f"base: {TARIFFS}\nname: tariffs\nsteps: 100\n")
+    done = ensemble(*args)
+    assert done.returncode == 2 and f"{tariffs} (or a base file of it) has changed" in done.stderr
+
 
 def test_failed_runs_are_reported_and_rerun(tmp_path):
     program = entrepot_program()
@@ -241,6 +251,10 @@ def test_failed_runs_are_reported_and_rerun(tmp_path):
     assert done.returncode == 1
     assert "run 2: broken on purpose (log: " in done.stderr and "--only 2,3" in done.stderr
     assert os.path.exists(os.path.join(folder, "runs", "same-seed2.log"))
+    partial = ensemble("effect", "--dir", folder, "produced")
+    assert partial.returncode == 0 and "seeds 2 left out" in partial.stderr
+    row = partial.stdout.splitlines()[-1].split()
+    assert row[3] == "1" and row[5:] == ["nan", "0", "nan", "[nan,", "nan]", "n/a"], row
     again = ensemble("run", *common, "--only", "2,3", "--entrepot", program)
     assert again.returncode == 0 and "2 runs: 0 finished, starting 2" in again.stdout
     assert sorted(os.listdir(os.path.join(folder, "runs"))) == [
