@@ -1,12 +1,18 @@
 """Shared pieces of the sweep tools' tests: the entrepot program and plan files."""
 import os
 import shutil
+import sys
 import textwrap
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BASELINE = os.path.join(ROOT, "configs", "baseline.yaml")
+PYTHON = os.path.join(ROOT, "python")
+
+# The package of this checkout, not one installed from elsewhere (subprocesses: PYTHONPATH).
+if PYTHON not in sys.path:
+    sys.path.insert(0, PYTHON)
 
 # A world small enough for a run of two simulated years to take about a second.
 SMALL_SET = """\
