@@ -1,0 +1,229 @@
+"""The calibration fit table (entrepot_studies.fit): a result file written here with known
+values gives known table entries; bad input gives one clear error; a real small run goes
+through the command; the targets file agrees with the baseline it documents."""
+import csv
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+import yaml
+
+from conftest import BASELINE, PYTHON
+from entrepot_studies.fit import TARGETS, fit_table, load_targets, main
+
+COUNTRIES = ["CHN", "USA", "ROW"]
+REGIONS = ["CHN-Shanghai", "CHN-Coast", "CHN-Inland", "USA-Coast", "USA-Inland", "ROW"]
+REGION_COUNTRY = ["CHN", "CHN", "CHN", "USA", "USA", "ROW"]
+POPULATION = [1, 9, 40, 4, 4, 100]
+SECTORS = [("metals", "commodity"), ("components", "intermediate"), ("vehicles", "final"),
+           ("business_services", "service")]
+STEPS_PER_YEAR = 2
+STEPS = 6          # three years; the fit's window is the last two (steps 3-6)
+
+CONFIG = yaml.safe_dump({
+    "name": "fit_test", "steps": STEPS, "steps_per_year": STEPS_PER_YEAR,
+    "regions": [{"name": r, "country": c, "population": p}
+                for r, c, p in zip(REGIONS, REGION_COUNTRY, POPULATION)],
+    "sectors": [{"name": s, "kind": k} for s, k in SECTORS]})
+
+# Targets for the world above: data values chosen so that some are met and some are not.
+TARGETS_CSV = """\
+# test targets
+target,key,value,tolerance,source,note
+va_share,CHN,0.2,rel 0.15,test source,
+va_share,USA,0.25,rel 0.15,test source,
+exports_gdp,CHN,0.2,rel 0.25,test source,
+exports_gdp,USA,0.05,rel 0.25,test source,
+exports_gdp,ROW,,,no data figure,modelled partners only
+services_share,world,0.21,range 0.18 0.24,test source,
+intermediate_share,world,0.6,abs 0.1,test source,
+chn_usa_trade,CHN:USA,0.075,rel 0.25,test source,
+shanghai_exports,CHN-Shanghai:CHN,0.11,rel 0.25,test source,
+gdp_per_head_ratio,CHN-Coast+CHN-Shanghai:CHN-Inland,4.0,rel 0.15,test source,
+gdp_per_head_ratio,USA-Coast:USA-Inland,1.2,rel 0.15,test source,
+unemployment,CHN,0.065,range 0.03 0.10,test source,
+unemployment,USA,0.065,range 0.03 0.10,test source,
+"""
+
+
+def per_step() -> dict[str, np.ndarray]:
+    """One step's values in model units, the same at every step of the window."""
+    c = {k: i for i, k in enumerate(COUNTRIES)}
+    s = {name: i for i, (name, _) in enumerate(SECTORS)}
+    trade = np.zeros((3, 3, 4))
+    trade[np.arange(3), np.arange(3), :] = 1000          # domestic: not counted
+    trade[c["CHN"], c["USA"], s["components"]] = 10
+    trade[c["CHN"], c["USA"], s["vehicles"]] = 10
+    trade[c["USA"], c["CHN"], s["metals"]] = 5
+    trade[c["USA"], c["CHN"], s["business_services"]] = 5
+    trade[c["CHN"], c["ROW"], s["vehicles"]] = 10
+    trade[c["CHN"], c["ROW"], s["business_services"]] = 10
+    trade[c["ROW"], c["USA"], s["components"]] = 20
+    final = np.zeros_like(trade)
+    final[np.arange(3), np.arange(3), :] = 500
+    final[c["CHN"], c["USA"], s["vehicles"]] = 6
+    final[c["CHN"], c["ROW"], s["vehicles"]] = 4
+    final[c["CHN"], c["ROW"], s["business_services"]] = 7   # a service: not counted
+    region_exports = np.zeros((6, 4))
+    region_exports[0, :3] = [1, 1, 2]            # Shanghai: 4 of goods
+    region_exports[0, 3] = 100                   # and services, not counted
+    region_exports[1, :3] = [0, 6, 10]
+    region_exports[2, :3] = [20, 0, 0]           # CHN goods exports 40 in all
+    return {"trade_value": trade, "trade_value_final": final,
+            "region_exports": region_exports,
+            "value_added": np.array([10, 90, 100, 120, 80, 600.0]),
+            "unemployment": np.array([5, 5, 0, 1, 1, 10.0]),
+            "employment": np.array([45, 45, 100, 99, 99, 90.0])}
+
+
+def write_result(path, drop=(), regions=REGIONS, region_country=REGION_COUNTRY) -> str:
+    """A result file as the program writes it, for the parts the fit reads; the first year's
+    steps hold other values, so that a window that took them in would show."""
+    text = h5py.string_dtype()
+    with h5py.File(path, "w") as f:
+        f.attrs["config"] = CONFIG
+        f.attrs["scenario"] = "fit_test"
+        f.attrs["seed"] = np.uint64(1)
+        series = f.create_group("series")
+        step = series.create_dataset("step", data=np.arange(1, STEPS + 1, dtype=np.int32))
+        step.attrs["steps_per_year"] = STEPS_PER_YEAR
+        for name, values in (("exporter", COUNTRIES), ("importer", COUNTRIES),
+                             ("region", regions), ("region_country_code", region_country),
+                             ("sector", [name for name, _ in SECTORS])):
+            series.create_dataset(name, data=values, dtype=text)
+        for name, values in per_step().items():
+            if name in drop:
+                continue
+            rows = np.repeat(values[None], STEPS, axis=0)
+            rows[:STEPS_PER_YEAR] += 7                   # the first year: outside the window
+            scaled = name not in ("unemployment", "employment")
+            data = series.create_dataset(
+                name, data=np.rint(rows * (1e6 if scaled else 1)).astype(np.int64))
+            if scaled:
+                data.attrs["scale"] = 1000000
+    return str(path)
+
+
+@pytest.fixture
+def targets(tmp_path) -> str:
+    path = tmp_path / "targets.csv"
+    path.write_text(TARGETS_CSV)
+    return str(path)
+
+
+def table(path, targets, years=2) -> dict[str, dict]:
+    rows, what = fit_table(path, years, targets)
+    assert "steps 3–6" in what
+    return {row["target"]: row for row in rows}
+
+
+def test_known_values(tmp_path, targets):
+    rows = table(write_result(tmp_path / "r.h5"), targets)
+    expected = {   # target: (model, error, met)
+        "share of world value added, CHN": ("20.00%", "+0.0%", "yes"),
+        "share of world value added, USA": ("20.00%", "-20.0%", "no"),
+        "exports / GDP, CHN": ("20.00%", "+0.0%", "yes"),      # 40 of 200
+        "exports / GDP, USA": ("5.00%", "+0.0%", "yes"),       # 10 of 200
+        "exports / GDP, ROW": ("3.33%", "", "–"),              # no data value
+        "services share of cross-border trade": ("21.43%", "+0.0 pts", "yes"),   # 15 of 70
+        "intermediate share of goods trade": ("81.82%", "+21.8 pts", "no"),      # 1 - 10/55
+        "bilateral trade / both GDPs, CHN / USA": ("7.50%", "+0.0%", "yes"),     # 30 of 400
+        "share of the country's goods exports, CHN-Shanghai / CHN": ("10.00%", "-9.1%", "yes"),
+        "GDP per head, ratio, CHN-Coast+CHN-Shanghai / CHN-Inland": ("4.000", "+0.0%", "yes"),
+        "GDP per head, ratio, USA-Coast / USA-Inland": ("1.500", "+25.0%", "no"),
+        "unemployment rate, CHN": ("5.00%", "+0.0 pts", "yes"),
+        "unemployment rate, USA": ("1.00%", "-2.0 pts", "no"),
+    }
+    assert list(rows) == list(expected)
+    for name, (model, error, met) in expected.items():
+        assert (rows[name]["model"], rows[name]["error"], rows[name]["met"]) == \
+            (model, error, met), name
+    assert rows["services share of cross-border trade"]["data"] == "18–24%"
+    assert rows["exports / GDP, ROW"]["note"] == "modelled partners only"
+
+
+def test_not_measured_without_the_new_series(tmp_path, targets):
+    path = write_result(tmp_path / "r.h5", drop=("trade_value_final", "region_exports"))
+    rows = table(path, targets)
+    row = rows["intermediate share of goods trade"]
+    assert row["model"] == "not measured: the result has no /series/trade_value_final"
+    assert (row["error"], row["met"]) == ("", "–")
+    row = rows["share of the country's goods exports, CHN-Shanghai / CHN"]
+    assert row["model"] == "not measured: the result has no /series/region_exports"
+    assert rows["exports / GDP, CHN"]["model"] == "20.00%"
+
+
+def test_formats(tmp_path, targets, capsys):
+    path = write_result(tmp_path / "r.h5")
+    out = tmp_path / "fit.csv"
+    assert main([path, "--targets", targets, "--csv", "--out", str(out)]) == 0
+    with open(out, newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["target", "data", "source", "model", "error", "tolerance", "met",
+                             "note"]
+    assert len(rows) == 13 and rows[0]["model"] == "20.00%"
+    assert main([path, "--targets", targets, "--markdown"]) == 0
+    text = capsys.readouterr().out
+    assert "| target | data | source | model | error | tolerance | met |" in text
+    assert "8 of 12 targets met." in text
+
+
+@pytest.mark.parametrize("case, message", [
+    ("missing_file", "no such file"),
+    ("missing_series", "/series has no value_added"),
+    ("missing_country", "the world has no country EU27, which the target va_share needs"),
+    ("missing_region", "the world has no region CHN-Shanghai, which the target "
+                       "shanghai_exports needs"),
+    ("too_short", "the run has 6 steps, fewer than the 8 of 4 year(s) of 2 steps"),
+])
+def test_bad_input(tmp_path, targets, capsys, case, message):
+    path = str(tmp_path / "r.h5")
+    args = [path, "--targets", targets]
+    if case == "missing_series":
+        write_result(path, drop=("value_added",))
+    elif case == "missing_country":
+        write_result(path)
+        args = [path]                            # the 2020 targets: twelve countries
+    elif case == "missing_region":
+        write_result(path, regions=["CHN-Pudong"] + REGIONS[1:])
+    elif case == "too_short":
+        write_result(path)
+        args += ["--years", "4"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"fit: {path}: ") and message in err, err
+
+
+def test_targets_agree_with_the_baseline():
+    """Shares of world value added sum to 1, and the US coast/inland ratio is the baseline's."""
+    targets = load_targets(TARGETS)
+    shares = [t.value for t in targets if t.target == "va_share"]
+    assert len(shares) == 12 and sum(shares) == pytest.approx(1, abs=1e-4)
+    with open(BASELINE) as f:
+        regions = {r["name"]: r for r in yaml.safe_load(f)["regions"]}
+    head = {n: regions[n]["gdp"] / regions[n]["population"] for n in ("USA-Coast", "USA-Inland")}
+    usa = next(t for t in targets if t.key == "USA-Coast:USA-Inland")
+    assert usa.value == pytest.approx(head["USA-Coast"] / head["USA-Inland"], abs=5e-4)
+    assert all(t.source for t in targets)
+
+
+def test_real_run(entrepot, tmp_path):
+    result = str(tmp_path / "small.h5")
+    done = subprocess.run([entrepot, "run", BASELINE, "--set", "agents.consumers=9000",
+                           "--set", "agents.firms=1000", "--set", "steps=24",
+                           "--set", "output.snapshots=[]", "--seed", "5", "--out", result,
+                           "--quiet", "--threads", "2"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    env = dict(os.environ, PYTHONPATH=PYTHON)
+    done = subprocess.run([sys.executable, "-m", "entrepot_studies.fit", result, "--markdown"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    assert len(lines) == 2 + len(load_targets(TARGETS))
+    assert "mean of steps 1–24" in done.stdout
+    world = [line for line in lines if "share of world value added" in line]
+    assert all("%" in line.split("|")[4] for line in world)
