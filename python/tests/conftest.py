@@ -8,12 +8,6 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BASELINE = os.path.join(ROOT, "configs", "baseline.yaml")
-PYTHON = os.path.join(ROOT, "python")
-
-# The package of this checkout, not one installed from elsewhere (subprocesses: PYTHONPATH).
-if PYTHON not in sys.path:
-    sys.path.insert(0, PYTHON)
-
 # The tests, and the commands they start, use this checkout's package, even where .venv/ has
 # another checkout's installed (an editable install points at one checkout only).
 PACKAGE = os.path.join(ROOT, "python")
