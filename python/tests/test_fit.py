@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import yaml
 
-from conftest import BASELINE, PYTHON
+from conftest import BASELINE, PACKAGE
 from entrepot_studies.fit import TARGETS, fit_table, load_targets, main
 
 COUNTRIES = ["CHN", "USA", "ROW"]
@@ -218,7 +218,7 @@ def test_real_run(entrepot, tmp_path):
                            "--quiet", "--threads", "2"], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
-    env = dict(os.environ, PYTHONPATH=PYTHON)
+    env = dict(os.environ, PYTHONPATH=PACKAGE)
     done = subprocess.run([sys.executable, "-m", "entrepot_studies.fit", result, "--markdown"],
                           capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
