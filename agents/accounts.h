@@ -30,16 +30,27 @@ ENTREPOT_HD std::int64_t profit_tax(std::int64_t profit, double rate, std::int64
   return tax < cash ? tax : cash;
 }
 
-// Dividends: a share of profit after tax, plus a tenth of any cash beyond four times the
-// buffer the firm keeps for its running costs (idle cash does not pile up); never more
-// than the cash. `costs`: the step's wage bill and inputs.
+// Running costs of a firm per step at its expected sales Dᵉ: (w/(φ·A) + unit input cost)·Dᵉ,
+// money micro-units (the wage in micro-units, the input cost in whole units per good).
+ENTREPOT_HD std::int64_t running_costs(std::int64_t wage, double productivity, double region_tfp,
+                                       double input_unit_cost, double expected_sales) {
+  const double per_worker = productivity * region_tfp;
+  const double labour = per_worker > 0.0 ? static_cast<double>(wage) / per_worker : 0.0;
+  const double costs =
+      (labour + input_unit_cost * 1e6) * (expected_sales > 0.0 ? expected_sales : 0.0);
+  return costs < 9e18 ? static_cast<std::int64_t>(costs) : std::int64_t{9000000000000000000};
+}
+
+// Dividends: a share of profit after tax, plus a tenth of the gap between cash and the
+// target the firm keeps, `buffer_steps` steps of its running costs: above the target the
+// excess is paid out, below it profit is retained. Between 0 and the cash.
 ENTREPOT_HD std::int64_t dividend_payout(std::int64_t profit, std::int64_t tax, std::int64_t cash,
                                          std::int64_t costs, double share, double buffer_steps) {
-  const std::int64_t buffer = static_cast<std::int64_t>(buffer_steps * static_cast<double>(costs));
+  const std::int64_t target = static_cast<std::int64_t>(buffer_steps * static_cast<double>(costs));
   const std::int64_t earned = profit - tax > 0 ? profit - tax : 0;
-  const std::int64_t idle = cash - 4 * buffer > 0 ? cash - 4 * buffer : 0;
   const std::int64_t dividend =
-      static_cast<std::int64_t>(share * static_cast<double>(earned)) + idle / 10;
+      static_cast<std::int64_t>(share * static_cast<double>(earned)) + (cash - target) / 10;
+  if (dividend <= 0) return 0;
   return dividend < cash ? dividend : cash;
 }
 
@@ -81,12 +92,18 @@ ENTREPOT_HD std::int64_t entrant_wage(double mean_wage, std::int64_t wage) {
   return mean_wage >= 1.0 ? static_cast<std::int64_t>(mean_wage) : wage;
 }
 
-// Government transfer per household: a share γ of a positive balance G, shared equally over
-// the country's H households, ⌊⌊γ·G⌋/H⌋; 0 when G ≤ 0 or there are no households.
-ENTREPOT_HD std::int64_t transfer_per_household(double share, std::int64_t balance,
-                                                std::int64_t households) {
-  if (balance <= 0 || households <= 0) return 0;
-  return static_cast<std::int64_t>(share * static_cast<double>(balance)) / households;
+// The government's budget rule: it spends what it collected this step (profit tax and
+// duty), plus the allowed deficit, plus a share γ of the balance it started the step with (a
+// surplus is returned, a debt paid down). What benefits leave of that is transferred
+// equally to the country's H households, ⌊pool/H⌋; 0 when nothing is left or H = 0.
+ENTREPOT_HD std::int64_t transfer_per_household(std::int64_t revenue, std::int64_t deficit,
+                                                double share, std::int64_t balance_at_start,
+                                                std::int64_t benefits, std::int64_t households) {
+  if (households <= 0) return 0;
+  const std::int64_t pool =
+      revenue + deficit + static_cast<std::int64_t>(share * static_cast<double>(balance_at_start)) -
+      benefits;
+  return pool > 0 ? pool / households : 0;
 }
 
 // Unemployment benefit: a share b of the regional mean wage w̄, ⌊b·w̄⌋, whatever the

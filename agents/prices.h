@@ -31,17 +31,16 @@ ENTREPOT_HD double cost_price(double unit_cost, double markup) {
   return (1.0 + markup) * unit_cost;
 }
 
-// Price: moves a share κ of the way to (1+μ)·unit cost, then up by η when the firm
-// rationed its buyers or down by up to η when it holds more stock than its target; never
-// below unit cost.
+// Price: moves a share κ of the way to (1+μ)·unit cost, then by up to η against the gap
+// between its stock and its target, x = I/(ι·Dᵉ): down when it holds more, up when it
+// holds less (a firm that rationed its buyers has nothing left, x = 0: up η); never below
+// unit cost. The response is continuous in the gap, so small imbalances move prices a
+// little (Dawid & Delli Gatti 2018 survey such quantity-signal rules).
 ENTREPOT_HD double adjust_price(double price, double unit_cost, double markup, double pass_through,
                                 double speed, bool rationed, double inventory_ratio) {
   double next = price + pass_through * (cost_price(unit_cost, markup) - price);
-  if (rationed) {
-    next = next * (1.0 + speed);
-  } else if (inventory_ratio > 1.0) {
-    next = next * (1.0 - speed * clamp(inventory_ratio - 1.0, 0.0, 1.0));
-  }
+  const double gap = rationed ? -1.0 : clamp(inventory_ratio - 1.0, -1.0, 1.0);
+  next = next * (1.0 - speed * gap);
   // Never below unit cost, nor below a millionth of a money unit (a price of zero would
   // make every order infinite).
   const double floor = unit_cost > 1e-6 ? unit_cost : 1e-6;
@@ -61,15 +60,16 @@ ENTREPOT_HD double vacancy_rate(double wanted, double staff) {
   return wanted > 0.0 && open > 0.0 ? open / wanted : 0.0;
 }
 
-// Wage: follows regional unemployment around its normal rate, and the firm's unfilled
-// vacancies when labour is scarce; rises up to 5% a step, cuts at most `cut_limit` (downward
-// stickiness).
+// Wage: a regional wage Phillips curve around the normal unemployment rate u* (Blanchard &
+// Katz 1999), g = −η_w·(u − u*), plus the firm's unfilled vacancies where labour is scarce;
+// rises at most 5% a step, cuts at most `cut_limit` (downward stickiness).
 ENTREPOT_HD std::int64_t adjust_wage(std::int64_t wage, double vacancy_rate, double unemployment,
                                      double target_unemployment, double speed, double cut_limit) {
-  // Unfilled vacancies push wages up only where labour is scarce.
-  const double scarcity = unemployment < target_unemployment ? vacancy_rate : 0.0;
-  const double change =
-      clamp(speed * (scarcity - (unemployment - target_unemployment)), -cut_limit, 0.05);
+  // Unfilled vacancies push wages up only where labour is scarce, and by at most the gap
+  // to normal unemployment (a firm short of staff bids for them; a tight region, for all).
+  const double gap = target_unemployment - unemployment;
+  const double scarcity = gap > 0.0 ? (vacancy_rate < 1.0 ? vacancy_rate : 1.0) * gap : 0.0;
+  const double change = clamp(speed * (gap + scarcity), -cut_limit, 0.05);
   const std::int64_t next = static_cast<std::int64_t>(static_cast<double>(wage) * (1.0 + change));
   return next > 1 ? next : 1;
 }

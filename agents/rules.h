@@ -41,14 +41,16 @@ ENTREPOT_HD double desired_output(double expected_sales, double inventory, doubl
   return q > 0.0 ? q : 0.0;
 }
 
-// Workers needed for `output`: ⌈Q / (φ·A)⌉.
+// Workers needed for `output`: Q / (φ·A) rounded to the nearest whole worker, and at least
+// one for any output (rounding up would add half a worker per firm to the economy's labour
+// demand, a few per cent of the workforce where firms are small).
 ENTREPOT_HD std::int32_t workers_needed(double output, double productivity, double region_tfp) {
   const double per_worker = productivity * region_tfp;
   if (output <= 0.0 || per_worker <= 0.0) return 0;
   const double n = output / per_worker;
   if (!(n < 2.0e9)) return 2000000000;  // also catches infinity before any cast
-  const double whole = static_cast<double>(static_cast<std::int64_t>(n));
-  return static_cast<std::int32_t>(whole < n ? whole + 1.0 : whole);
+  if (n < 1.0) return 1;
+  return static_cast<std::int32_t>(n + 0.5);
 }
 
 // Input to order so the stock after this step's use is `stock_target` steps of need:
@@ -134,11 +136,11 @@ ENTREPOT_HD std::int64_t starting_cash(double buffer_steps, std::int64_t wage,
   return static_cast<std::int64_t>(buffer_steps * costs) + wage;
 }
 
-// Starting household income as in a steady state: the starting wage 10⁶·A plus the region's
-// share of profits, ⌊10⁶·A·(1 + μ̄)⌋ with μ̄ the consumption-weighted markup.
-ENTREPOT_HD std::int64_t starting_income(double region_tfp, double profit_share) {
-  const double wage = region_tfp * static_cast<double>(kMoneyScale);
-  return static_cast<std::int64_t>(wage * (1.0 + profit_share));
+// Starting household income as in a steady state: the value added of its region's firms at
+// capacity (what their output sells for less the inputs it takes) shared equally over the
+// region's H households, ⌊VA/H⌋; 0 without households.
+ENTREPOT_HD std::int64_t starting_income(std::int64_t region_value_added, std::int64_t households) {
+  return households > 0 && region_value_added > 0 ? region_value_added / households : 0;
 }
 
 // Starting household cash: 3·Y, what a household keeps when it spends what it earns (with the
@@ -147,10 +149,11 @@ ENTREPOT_HD std::int64_t starting_household_cash(std::int64_t income) {
   return 3 * income;
 }
 
-// Weight of a firm in the first hiring: ∝ φ × its sector's labour need per firm h_s, in
-// fixed point so the scan is exact, ⌊2²⁰·φ·h_s⌋ + 1 (every firm can be drawn).
-ENTREPOT_HD std::int64_t hiring_weight(double productivity, double sector_weight) {
-  const double w = productivity * sector_weight;
+// Weight of a firm in the first hiring: ∝ its labour need relative to its block's average
+// firm × its sector's labour need per firm h_s, in fixed point so the scan is exact,
+// ⌊2²⁰·need·h_s⌋ + 1 (every firm can be drawn).
+ENTREPOT_HD std::int64_t hiring_weight(double relative_need, double sector_weight) {
+  const double w = relative_need * sector_weight;
   return static_cast<std::int64_t>(w * 1048576.0) + 1;
 }
 

@@ -38,6 +38,35 @@ ENTREPOT_HD double trade_factor(double iceberg, double tariff, bool banned) {
   return banned ? kBannedFactor : iceberg * (1.0 + tariff);
 }
 
+// How likely buyers of a sector in one region are to find sellers of an origin: the origin's
+// market presence times its landed cost to the power −ε, the Armington (CES) demand share
+// that gravity models rest on (Anderson & van Wincoop 2003; ε: Simonovska & Waugh 2014).
+// `price`: the mean price of the origin's sellers last step. 0 for a banned flow or an
+// origin without sellers (price 0).
+ENTREPOT_HD double origin_weight(double presence, double price, double trade_factor,
+                                 double elasticity) {
+  if (is_banned(trade_factor) || presence <= 0.0 || price <= 0.0) return 0.0;
+  return presence * det_pow(price * trade_factor, -elasticity);
+}
+
+// A seller's weight when buyers search its block: (p/P)^−ε, its price relative to the block's
+// price index P, to the power −ε (the CES / discrete-choice demand share within the block),
+// in fixed point (2^20 at p = P), plus 1 so that every seller can be found.
+ENTREPOT_HD std::int64_t seller_weight(double price, double block_price, double elasticity) {
+  if (!(price > 0.0) || !(block_price > 0.0)) return 1;
+  const double w = det_pow(price / block_price, -elasticity) * 1048576.0;
+  return (w < 1e15 ? static_cast<std::int64_t>(w) : std::int64_t{1000000000000000}) + 1;
+}
+
+// The block's CES price index P' = P·(Σ w / (n·2^20))^(−1/ε) from the sellers' weights at the
+// previous index P; P when the block has no sellers.
+ENTREPOT_HD double price_index(double block_price, std::int64_t weight_total, std::int64_t sellers,
+                               double elasticity) {
+  if (sellers <= 0 || weight_total <= 0) return block_price;
+  const double mean = static_cast<double>(weight_total) / static_cast<double>(sellers) / 1048576.0;
+  return block_price * det_pow(mean, -1.0 / elasticity);
+}
+
 // Cost to the buyer of one delivered unit: price at origin × iceberg × (1 + tariff);
 // `trade_factor` = τ(1+t), infinite when the flow is banned.
 ENTREPOT_HD double landed_cost(double price, double trade_factor) {

@@ -16,6 +16,8 @@ namespace {
 
 struct PayFirm {
   FirmStore::View f;
+  const double* region_tfp;
+  int sectors;
   double profit_tax_rate, dividend_share, buffer_steps;
   int patience;
   ENTREPOT_HD void operator()(std::size_t j) const {
@@ -27,8 +29,11 @@ struct PayFirm {
     const std::int64_t profit = profit_of(f.sales_value[j], f.input_cost[j], bill);
     const std::int64_t tax = profit_tax(profit, profit_tax_rate, f.cash[j]);
     f.cash[j] -= tax;
-    std::int64_t dividend = dividend_payout(profit, tax, f.cash[j], bill + f.input_cost[j],
-                                            dividend_share, buffer_steps);
+    const std::int64_t costs =
+        running_costs(f.wage[j], f.productivity[j], region_tfp[f.block[j] / sectors],
+                      f.input_unit_cost[j], f.expected_sales[j]);
+    std::int64_t dividend =
+        dividend_payout(profit, tax, f.cash[j], costs, dividend_share, buffer_steps);
     f.distress[j] = next_distress(f.distress[j], insolvent(f.sales_value[j], profit, f.cash[j],
                                                            f.wage[j], f.labour_demand[j]));
     f.exited[j] = exits(f.distress[j], patience) ? 1 : 0;
@@ -41,8 +46,8 @@ struct PayFirm {
 
 struct FirmPayouts {
   FirmStore::View f;
-  ENTREPOT_HD Totals<3> operator()(std::size_t j) const {
-    return Totals<3>{{f.tax[j], f.dividend[j], f.exited[j]}};
+  ENTREPOT_HD Totals<4> operator()(std::size_t j) const {
+    return Totals<4>{{f.tax[j], f.dividend[j], f.exited[j], f.sales_value[j] - f.input_cost[j]}};
   }
 };
 
@@ -97,7 +102,8 @@ struct ReceiveIncome {
 }  // namespace
 
 std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
-                             LabourScratch& labour, int step) {
+                             LabourScratch& labour, int step,
+                             const std::vector<std::int64_t>& government_at_start) {
   const Behaviour& b = setting.behaviour;
   const World& world = setting.world;
   const Tables& tables = setting.tables;
@@ -105,10 +111,10 @@ std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ra
   FirmStore::View f = economy.firms.view();
   ConsumerStore::View h = economy.consumers.view();
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(
-      first, first + f.size,
-      PayFirm{f, b.profit_tax, b.dividend_share, b.cash_buffer_steps, b.exit_patience});
-  auto payouts = totals_by_key<3>(f.size, nr, FirmRegion{tables.sectors, f.block}, FirmPayouts{f});
+  thrust::for_each(first, first + f.size,
+                   PayFirm{f, tables.view().region_tfp, tables.sectors, b.profit_tax,
+                           b.dividend_share, b.cash_buffer_steps, b.exit_patience});
+  auto payouts = totals_by_key<4>(f.size, nr, FirmRegion{tables.sectors, f.block}, FirmPayouts{f});
   ranks.sum_over_ranks(payouts);
 
   // Taxes to governments, dividends to owners; owners fund the entrants of their region.
@@ -139,20 +145,31 @@ std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ra
     households_in[world.region_country[r]] +=
         tables.host.consumer_start[r + 1] - tables.host.consumer_start[r];
   }
-  std::vector<std::int64_t> per_household(world.countries(), 0);
-  for (int c = 0; c < world.countries(); ++c) {
+  // Benefits first, whatever the balance; then the budget rule sets the transfers.
+  const int nc = world.countries();
+  std::vector<std::int64_t> benefits_in(nc, 0), value_added_in(nc, 0), per_household(nc, 0);
+  for (int r = 0; r < nr; ++r) {
+    const int country = world.region_country[r];
+    benefit[r] = unemployment_benefit(b.unemployment_benefit, economy.mean_wage[r]);
+    benefits_in[country] += benefit[r] * unemployed[r].v[0];
+    value_added_in[country] += payouts[r].v[3];
+  }
+  for (int c = 0; c < nc; ++c) {
+    const std::int64_t revenue = economy.government[c] - government_at_start[c];
+    const std::int64_t deficit =
+        value_added_in[c] > 0 ? static_cast<std::int64_t>(b.government_deficit *
+                                                          static_cast<double>(value_added_in[c]))
+                              : 0;
     per_household[c] =
-        transfer_per_household(b.government_transfer, economy.government[c], households_in[c]);
-    economy.government[c] -= per_household[c] * households_in[c];
+        transfer_per_household(revenue, deficit, b.government_transfer, government_at_start[c],
+                               benefits_in[c], households_in[c]);
+    economy.government[c] -= benefits_in[c] + per_household[c] * households_in[c];
   }
   for (int r = 0; r < nr; ++r) {
     const std::int64_t people = tables.host.consumer_start[r + 1] - tables.host.consumer_start[r];
-    const int country = world.region_country[r];
-    benefit[r] = unemployment_benefit(b.unemployment_benefit, economy.mean_wage[r]);
-    economy.government[country] -= benefit[r] * unemployed[r].v[0];
     const std::int64_t dividend = dividend_per_head(economy.owners[r], people);
     economy.owners[r] -= dividend * people;
-    transfer[r] = dividend + per_household[country];
+    transfer[r] = dividend + per_household[world.region_country[r]];
   }
   thrust::device_vector<std::int64_t> benefit_device(benefit.begin(), benefit.end());
   thrust::device_vector<std::int64_t> transfer_device(transfer.begin(), transfer.end());

@@ -59,6 +59,8 @@ void add_replicated(const Model* m, bool fill, std::vector<CheckpointArray>& out
   out.push_back(replicated("regions/unemployment_rate", of(&Economy::unemployment_rate), fill));
   out.push_back(replicated("regions/mean_wage", of(&Economy::mean_wage), fill));
   out.push_back(replicated("regions/base_unit_value", of(&Economy::base_unit_value), fill));
+  out.push_back(replicated("blocks/presence", of(&Economy::presence), fill));
+  out.push_back(replicated("blocks/price", of(&Economy::block_price), fill));
   out.push_back(replicated("policy/tariff", world_of(&World::tariff), fill));
   out.push_back(replicated("policy/banned", world_of(&World::banned), fill));
 }
@@ -159,6 +161,8 @@ void restore(Model& m, const EconomyCheckpoint& c) {
   restore_vector(m.economy.unemployment_rate, "regions/unemployment_rate", c, expected);
   restore_vector(m.economy.mean_wage, "regions/mean_wage", c, expected);
   restore_vector(m.economy.base_unit_value, "regions/base_unit_value", c, expected);
+  restore_vector(m.economy.presence, "blocks/presence", c, expected);
+  restore_vector(m.economy.block_price, "blocks/price", c, expected);
 
   // The world keeps the rates each phased tariff started from, so the timeline is replayed
   // rather than the tables copied; the saved tables check that the replay agrees.
@@ -172,6 +176,7 @@ void restore(Model& m, const EconomyCheckpoint& c) {
         std::to_string(c.step));
   }
   m.refresh_trade_costs();
+  refresh_sellers(m.scenario.behaviour, m.economy, m.ranks, m.tables);
   m.economy.step = c.step;
   m.stats = StepStatistics{};
   m.stats.step = c.step;

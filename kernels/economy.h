@@ -19,6 +19,9 @@ struct Economy {
   // Regional conditions from the previous step, read by this step's rules: unemployment
   // rate, mean wage paid (money micro-units), and the CPI base (region × household slot).
   std::vector<double> unemployment_rate, mean_wage, base_unit_value;
+  // Per block (region × sector): the market presence of its sellers, calibrated at set-up,
+  // and their mean price last step; together they weight where buyers search.
+  std::vector<double> presence, block_price;
   int step = 0;  // steps completed
 };
 

@@ -31,8 +31,26 @@ struct Setting {
 void build_tables(const Scenario& scenario, const World& world, Tables& tables);
 // Trade factors τ(1+t), duty rates and search weights under the policy in force; again
 // whenever the tariff or ban tables change.
-void refresh_trade_costs(const Scenario& scenario, const World& world, Tables& tables);
-// The synthetic population of this rank's domain (kernels/population.cpp).
+void refresh_trade_costs(const World& world, Tables& tables);
+// Search weights of origins from the economy's market presence and block prices.
+void refresh_search(const Scenario& scenario, const World& world, const Economy& economy,
+                    Tables& tables);
+// Each block's CES price index from its sellers' prices (agents/trade.h price_index).
+void update_block_prices(const Setting& setting, Economy& economy, const Ranks& ranks);
+// Every firm's search weight (seller_weight at its block's price index), summed into the
+// running total that the search draws sellers from, over all ranks.
+void refresh_sellers(const Behaviour& behaviour, const Economy& economy, const Ranks& ranks,
+                     Tables& tables);
+// The market presence of each block (region × sector) at which every block's sellers meet
+// demand equal to `supply` (their output value) at block prices `price`.
+std::vector<double> calibrate_presence(const Scenario& scenario, const World& world,
+                                       const Tables& tables, const std::vector<double>& supply,
+                                       const std::vector<double>& price);
+// Per block: output value at capacity (firms' price × capacity), all ranks.
+std::vector<double> block_supply(const Setting& setting, const Economy& economy,
+                                 const Ranks& ranks);
+// The synthetic population of this rank's domain, before any buyer has a seller
+// (kernels/population.cpp).
 void populate(const Scenario& scenario, const Setting& setting, Economy& economy, Ranks& ranks,
               Scratch& scratch);
 
@@ -54,8 +72,11 @@ std::int64_t produce(const Setting& setting, FirmStore& firms, const Ranks& rank
 TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeScratch& scratch,
                  std::size_t chunk, int step);
 // 7: wages, taxes, dividends, benefits, exit; returns the firms that exited (all ranks).
+// `government_at_start`: the balances when the step began (the budget rule spends what
+// was collected since).
 std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
-                             LabourScratch& scratch, int step);
+                             LabourScratch& scratch, int step,
+                             const std::vector<std::int64_t>& government_at_start);
 // 8: prices, wages, expectations.
 void adjust_prices(const Setting& setting, FirmStore& firms,
                    const std::vector<double>& unemployment_rate);

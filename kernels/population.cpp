@@ -11,6 +11,7 @@
 #include "agents/rules.h"
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
+#include "kernels/reduce.h"
 
 namespace entrepot {
 namespace {
@@ -39,15 +40,38 @@ struct FoundFirm {
   }
 };
 
-// Weight for the first hiring: ∝ productivity × the sector's labour need per firm, in
-// fixed point so the scan is exact.
+// A firm's labour need at the starting prices relative to its block's: the demand its price
+// draws in the search, seller_weight ∝ (p/P)^−ε, per unit of its productivity φ.
+struct LabourNeed {
+  FirmStore::ConstView f;
+  const double* block_price;
+  double elasticity;
+  ENTREPOT_HD double operator()(std::size_t j) const {
+    return static_cast<double>(seller_weight(f.price[j], block_price[f.block[j]], elasticity)) /
+           static_cast<double>(f.productivity[j]);
+  }
+};
+
+struct BlockNeed {
+  LabourNeed need;
+  ENTREPOT_HD Totals<2> operator()(std::size_t j) const {
+    return Totals<2>{{static_cast<std::int64_t>(need(j)), 1}};
+  }
+};
+
+// Weight for the first hiring: the firm's labour need relative to its block's average firm,
+// times its sector's labour need per firm, in fixed point so the scan is exact.
 struct HiringWeight {
-  const float* productivity;
-  const std::int32_t* block;
+  LabourNeed need;
+  const std::int64_t* block_need;  // per block: Σ need, firms
   int sectors;
   const double* sector_weight;
   ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
-    return hiring_weight(productivity[j], sector_weight[block[j] % sectors]);
+    const std::int32_t block = need.f.block[j];
+    const double total = static_cast<double>(block_need[2 * block]);
+    const double relative =
+        total > 0.0 ? need(j) * static_cast<double>(block_need[2 * block + 1]) / total : 1.0;
+    return hiring_weight(relative, sector_weight[block % sectors]);
   }
 };
 
@@ -93,14 +117,26 @@ struct StockFirm {
   }
 };
 
+// A firm's value added at capacity: its output at its price less the inputs it takes.
+struct ValueAddedAtCapacity {
+  TablesView t;
+  FirmStore::ConstView f;
+  ENTREPOT_HD Totals<1> operator()(std::size_t j) const {
+    const double capacity = labour_capacity(f.productivity[j], t.region_tfp[f.block[j] / t.sectors],
+                                            static_cast<double>(f.employees[j]));
+    const double margin = f.price[j] - f.input_unit_cost[j];
+    return Totals<1>{{margin > 0.0 ? static_cast<std::int64_t>(margin * capacity * 1e6) : 0}};
+  }
+};
+
 struct SettleHousehold {
   TablesView t;
   ConsumerStore::View h;
-  double profit_share;
+  const std::int64_t* income;  // per household, by region
   ENTREPOT_HD void operator()(std::size_t n) const {
-    // Income as in a steady state: the wage plus the region's share of profits, and the
-    // cash a household keeps when it spends what it earns (budget = income at M = 3·I).
-    h.income[n] = starting_income(t.region_tfp[h.region[n]], profit_share);
+    // Income as in a steady state, and the cash a household keeps when it spends what it
+    // earns (budget = income at M = 3·I).
+    h.income[n] = income[h.region[n]];
     h.cash[n] = starting_household_cash(h.income[n]);
     for (int c = 0; c < kConsumerSlots; ++c) h.retailer[c * h.size + n] = -1;
   }
@@ -111,7 +147,7 @@ struct SettleHousehold {
 void populate(const Scenario& sc, const Setting& setting, Economy& economy, Ranks& ranks,
               Scratch& scratch) {
   const Behaviour& b = sc.behaviour;
-  const int ns = setting.tables.sectors;
+  const int nr = setting.tables.regions, ns = setting.tables.sectors;
   const Domain& d = ranks.domain;
   economy.firms.resize(static_cast<std::size_t>(d.firm_count));
   economy.consumers.resize(static_cast<std::size_t>(d.household_count));
@@ -166,12 +202,23 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
   thrust::for_each(first, first + f.size,
                    FoundFirm{t, f, cost, setting.rng, d, b.productivity_shape});
 
-  // First jobs over the firms of each household's region, split between ranks or not.
+  // First jobs over the firms of each household's region, split between ranks or not, in
+  // proportion to the demand each firm's price draws at the blocks' price indices.
+  economy.block_price.assign(static_cast<std::size_t>(nr) * ns, 1.0);
+  update_block_prices(setting, economy, ranks);
+  const thrust::device_vector<double> block_price(economy.block_price.begin(),
+                                                  economy.block_price.end());
+  const LabourNeed need{std::as_const(economy.firms).view(),
+                        thrust::raw_pointer_cast(block_price.data()), b.trade_elasticity};
+  auto block_need = totals_by_key<2>(f.size, nr * ns, FirmBlock{f.block}, BlockNeed{need});
+  ranks.sum_over_ranks(block_need);
+  const thrust::device_vector<std::int64_t> block_need_device(&block_need[0].v[0],
+                                                              &block_need[0].v[0] + 2 * nr * ns);
   thrust::device_vector<double> hiring_device(hiring.begin(), hiring.end());
-  mirror_firms(
-      ranks,
-      HiringWeight{f.productivity, f.block, ns, thrust::raw_pointer_cast(hiring_device.data())},
-      scratch.labour.vacancies);
+  mirror_firms(ranks,
+               HiringWeight{need, thrust::raw_pointer_cast(block_need_device.data()), ns,
+                            thrust::raw_pointer_cast(hiring_device.data())},
+               scratch.labour.vacancies);
   thrust::inclusive_scan(scratch.labour.vacancies.begin(), scratch.labour.vacancies.end(),
                          scratch.labour.vacancies.begin());
   thrust::for_each(first, first + h.size,
@@ -181,10 +228,19 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
   thrust::for_each(
       first, first + f.size,
       StockFirm{t, f, cost, b.inventory_target, b.input_stock_target, b.cash_buffer_steps});
-  double markup = 0.0;
-  for (const Sector& sector : sc.sectors) markup += sector.consumer_share * sector.markup;
-  thrust::for_each(first, first + h.size, SettleHousehold{t, h, markup});
-  search_suppliers(setting, economy, ranks, scratch.search, 0, 1.0);
+  // Households spend what their region's firms add at capacity, so that at the starting
+  // prices final demand meets output.
+  auto value_added = totals_by_key<1>(f.size, nr, FirmRegion{ns, f.block},
+                                      ValueAddedAtCapacity{t, std::as_const(economy.firms).view()});
+  ranks.sum_over_ranks(value_added);
+  std::vector<std::int64_t> income(nr, 0);
+  for (int r = 0; r < nr; ++r) {
+    income[r] = starting_income(value_added[r].v[0], setting.tables.host.consumer_start[r + 1] -
+                                                         setting.tables.host.consumer_start[r]);
+  }
+  const thrust::device_vector<std::int64_t> income_device(income.begin(), income.end());
+  thrust::for_each(first, first + h.size,
+                   SettleHousehold{t, h, thrust::raw_pointer_cast(income_device.data())});
 }
 
 }  // namespace entrepot

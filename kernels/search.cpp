@@ -20,6 +20,7 @@
 #include "agents/rules.h"
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
+#include "kernels/reduce.h"
 
 namespace entrepot {
 namespace {
@@ -360,6 +361,69 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
                                                       household_draws.view(m_candidates)},
                                std::int64_t{0}, thrust::plus<std::int64_t>());
   return ranks.sum_over_ranks(by_firms + by_households);
+}
+
+}  // namespace entrepot
+
+namespace entrepot {
+namespace {
+
+struct SellerWeight {
+  FirmStore::ConstView f;
+  const double* block_price;
+  double elasticity;
+  ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
+    return seller_weight(f.price[j], block_price[f.block[j]], elasticity);
+  }
+};
+
+struct BlockWeight {
+  FirmStore::ConstView f;
+  const double* block_price;
+  double elasticity;
+  ENTREPOT_HD Totals<2> operator()(std::size_t j) const {
+    return Totals<2>{{seller_weight(f.price[j], block_price[f.block[j]], elasticity), 1}};
+  }
+};
+
+}  // namespace
+
+void update_block_prices(const Setting& setting, Economy& economy, const Ranks& ranks) {
+  const int blocks = setting.tables.regions * setting.tables.sectors;
+  const double elasticity = setting.behaviour.trade_elasticity;
+  const thrust::device_vector<double> before(economy.block_price.begin(),
+                                             economy.block_price.end());
+  const FirmStore::ConstView f = std::as_const(economy.firms).view();
+  auto totals =
+      totals_by_key<2>(f.size, blocks, FirmBlock{f.block},
+                       BlockWeight{f, thrust::raw_pointer_cast(before.data()), elasticity});
+  ranks.sum_over_ranks(totals);
+  for (int b = 0; b < blocks; ++b) {
+    economy.block_price[b] =
+        price_index(economy.block_price[b], totals[b].v[0], totals[b].v[1], elasticity);
+  }
+}
+
+void refresh_sellers(const Behaviour& behaviour, const Economy& economy, const Ranks& ranks,
+                     Tables& tables) {
+  const Domain& d = ranks.domain;
+  const thrust::device_vector<double> block_price(economy.block_price.begin(),
+                                                  economy.block_price.end());
+  thrust::device_vector<std::int64_t>& running = tables.seller_cumulative;
+  running.assign(static_cast<std::size_t>(d.firm_total), 0);
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::transform(
+      first, first + economy.firms.size, running.begin() + d.firm_first,
+      SellerWeight{std::as_const(economy.firms).view(),
+                   thrust::raw_pointer_cast(block_price.data()), behaviour.trade_elasticity});
+  if (ranks.distributed()) {
+    // Each rank filled its own firms; the sum over ranks is every firm's weight.
+    std::vector<std::int64_t> all(running.size());
+    thrust::copy(running.begin(), running.end(), all.begin());
+    ranks.sum_over_ranks(all.data(), all.size());
+    thrust::copy(all.begin(), all.end(), running.begin());
+  }
+  thrust::inclusive_scan(running.begin(), running.end(), running.begin());
 }
 
 }  // namespace entrepot

@@ -27,12 +27,38 @@ struct BlockPrices {
   }
 };
 
+// A firm's output at capacity valued at its price, in thousandths of money units (an int64
+// sum over 10^7 firms stays far from overflow).
+struct CapacityValue {
+  FirmStore::ConstView f;
+  const double* region_tfp;
+  int sectors;
+  ENTREPOT_HD Totals<1> operator()(std::size_t j) const {
+    const double capacity =
+        static_cast<double>(f.productivity[j]) * region_tfp[f.block[j] / sectors] * f.employees[j];
+    return Totals<1>{{static_cast<std::int64_t>(f.price[j] * capacity * 1000.0)}};
+  }
+};
+
 template <class T>
 std::int64_t sum(const thrust::device_vector<T>& v) {
   return thrust::reduce(v.begin(), v.end(), std::int64_t{0}, thrust::plus<std::int64_t>());
 }
 
 }  // namespace
+
+std::vector<double> block_supply(const Setting& setting, const Economy& economy,
+                                 const Ranks& ranks) {
+  const int blocks = setting.tables.regions * setting.tables.sectors;
+  const FirmStore::ConstView f = economy.firms.view();
+  auto totals =
+      totals_by_key<1>(f.size, blocks, FirmBlock{f.block},
+                       CapacityValue{f, setting.tables.view().region_tfp, setting.tables.sectors});
+  ranks.sum_over_ranks(totals);
+  std::vector<double> value(blocks, 0.0);
+  for (int b = 0; b < blocks; ++b) value[b] = static_cast<double>(totals[b].v[0]) / 1000.0;
+  return value;
+}
 
 StepStatistics collect_statistics(const Setting& setting, Economy& economy, const Ranks& ranks,
                                   int step, const TradeFlows& trade) {

@@ -88,6 +88,14 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   }
   e.base_unit_value.assign(static_cast<std::size_t>(nr) * tables.consumer_slots, 0.0);
   populate(sc, setting(), economy, ranks, scratch);
+  // Where buyers search follows from the population: each block's presence is set so that,
+  // at the starting prices, it meets demand equal to its output at capacity.
+  refresh_sellers(sc.behaviour, economy, ranks, tables);
+  e.presence =
+      calibrate_presence(sc, world, tables, block_supply(setting(), economy, ranks), e.block_price);
+  refresh_search(sc, world, economy, tables);
+  // Every buyer slot starts with the best of its candidates.
+  search_suppliers(setting(), economy, ranks, scratch.search, 0, 1.0);
   initial_money = total_money();
 }
 
@@ -103,6 +111,7 @@ std::int64_t Model::total_money() const {
 
 void Model::step(int step) {
   if (world.apply_policy(step)) refresh_trade_costs();  // 1. policy
+  const std::vector<std::int64_t> government_at_start = economy.government;
   const Setting set = setting();
   const Behaviour& b = scenario.behaviour;
   const std::int64_t switches =  // 2. search
@@ -113,9 +122,13 @@ void Model::step(int step) {
   const TradeFlows flows =                                       // 6. trade
       trade(set, economy, ranks, scratch.trade, trade_chunk, step);
   const std::int64_t exits =  // 7. accounts
-      settle_accounts(set, economy, ranks, scratch.labour, step);
+      settle_accounts(set, economy, ranks, scratch.labour, step, government_at_start);
   adjust_prices(set, economy.firms, economy.unemployment_rate);  // 8. prices
   stats = collect_statistics(set, economy, ranks, step, flows);  // 9. statistics
+  // Next step's search weighs origins and sellers at this step's prices.
+  update_block_prices(set, economy, ranks);
+  refresh_sellers(b, economy, ranks, tables);
+  refresh_search(scenario, world, economy, tables);
   stats.supplier_switches = switches;
   stats.used = used;
   stats.firm_exits = exits;

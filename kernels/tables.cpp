@@ -26,7 +26,7 @@ TablesView Tables::view() const {
                     any_ban,           p(region_country), p(region_tfp),     p(block_start),
                     p(consumer_start), p(input_sector),   p(input_amount),   p(consumer_sector),
                     p(consumer_share), p(markup),         p(switching_cost), p(iceberg),
-                    p(trade_factor),   p(duty_rate),      p(origin_cdf)};
+                    p(trade_factor),   p(duty_rate),      p(origin_cdf),     p(seller_cumulative)};
 }
 
 void build_tables(const Scenario& sc, const World& w, Tables& t) {
@@ -98,51 +98,89 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
       const bool border = w.region_country[o] != w.region_country[d];
       for (int s = 0; s < ns; ++s) {
         const Sector& sector = sc.sectors[s];
+        const double sector_border = sector.border_cost >= 0.0 ? sector.border_cost
+                                     : sector.digital          ? b.data_flow_cost
+                                                               : b.border_cost;
         t.host.iceberg[w.rrs(o, d, s)] =
             iceberg_cost(km, border, sector.digital, sector.transport_cost, b.distance_elasticity,
-                         b.border_cost, b.data_flow_cost);
+                         sector_border, sector_border);
       }
     }
   }
   t.iceberg = to_device(t.host.iceberg);
-  refresh_trade_costs(sc, w, t);
+  refresh_trade_costs(w, t);
+  // Until the set-up calibrates presence from the agents (Model::Model), every origin with
+  // sellers is equally present at equal prices.
+  Economy even;
+  even.presence.assign(static_cast<std::size_t>(nr) * ns, 0.0);
+  even.block_price.assign(even.presence.size(), 1.0);
+  for (std::size_t block = 0; block < even.presence.size(); ++block) {
+    even.presence[block] = t.host.block_start[block + 1] > t.host.block_start[block] ? 1.0 : 0.0;
+  }
+  refresh_search(sc, w, even, t);
 }
 
 void Model::refresh_trade_costs() {
-  entrepot::refresh_trade_costs(scenario, world, tables);
+  entrepot::refresh_trade_costs(world, tables);
+  refresh_search(scenario, world, economy, tables);
 }
 
-void refresh_trade_costs(const Scenario& scenario, const World& world, Tables& tables) {
+void refresh_trade_costs(const World& world, Tables& tables) {
   const int nr = world.regions(), ns = world.sectors();
-  const double gamma = scenario.behaviour.gravity_exponent;
   const std::vector<double>& iceberg = tables.host.iceberg;
-  std::vector<double> factor(iceberg.size()), duty(iceberg.size());
-  std::vector<std::uint64_t> cdf(static_cast<std::size_t>(nr) * ns * nr, 0);
-  for (int d = 0; d < nr; ++d) {
-    for (int s = 0; s < ns; ++s) {
-      std::vector<double> weight(nr, 0.0);
-      double total = 0.0;
-      for (int o = 0; o < nr; ++o) {
+  std::vector<double>& factor = tables.host.trade_factor;
+  std::vector<double> duty(iceberg.size());
+  factor.assign(iceberg.size(), 0.0);
+  for (int o = 0; o < nr; ++o) {
+    for (int d = 0; d < nr; ++d) {
+      for (int s = 0; s < ns; ++s) {
         const std::size_t cell = world.rrs(o, d, s);
         const std::size_t pair =
             world.flow_cell(world.region_country[o], world.region_country[d], s);
-        const bool banned = world.banned[pair] != 0;
         duty[cell] = world.tariff[pair];
-        factor[cell] = trade_factor(iceberg[cell], world.tariff[pair], banned);
-        // Origin mass: the geometric mean of its sellers (each as likely to be found) and
-        // its value added (bigger producers are better known).
-        const double sellers = static_cast<double>(tables.host.block_start[o * ns + s + 1] -
-                                                   tables.host.block_start[o * ns + s]);
-        const double mass = std::sqrt(sellers * scenario.regions[o].gdp_musd *
-                                      scenario.sectors[s].value_added_share);
-        const double km =
-            std::max(world.distance_km[static_cast<std::size_t>(o) * nr + d], kInternalDistanceKm);
-        weight[o] = banned ? 0.0 : mass / det_pow(km / 1000.0, gamma);
+        factor[cell] = trade_factor(iceberg[cell], world.tariff[pair], world.banned[pair] != 0);
+      }
+    }
+  }
+  tables.any_ban = false;
+  for (std::uint8_t b : world.banned) tables.any_ban = tables.any_ban || b != 0;
+  tables.trade_factor = to_device(factor);
+  tables.duty_rate = to_device(duty);
+}
+
+namespace {
+
+// Origin weights of destination d and sector s (origin_weight, agents/trade.h).
+void origin_weights(const Scenario& scenario, const World& world, const Tables& tables,
+                    const std::vector<double>& presence, const std::vector<double>& price, int d,
+                    int s, std::vector<double>& weight) {
+  const int nr = world.regions(), ns = world.sectors();
+  weight.assign(nr, 0.0);
+  for (int o = 0; o < nr; ++o) {
+    const std::size_t block = static_cast<std::size_t>(o) * ns + s;
+    weight[o] =
+        origin_weight(presence[block], price[block], tables.host.trade_factor[world.rrs(o, d, s)],
+                      scenario.behaviour.trade_elasticity);
+  }
+}
+
+}  // namespace
+
+void refresh_search(const Scenario& scenario, const World& world, const Economy& economy,
+                    Tables& tables) {
+  const int nr = world.regions(), ns = world.sectors();
+  std::vector<std::uint64_t> cdf(static_cast<std::size_t>(nr) * ns * nr, 0);
+  std::vector<double> weight;
+  for (int d = 0; d < nr; ++d) {
+    for (int s = 0; s < ns; ++s) {
+      origin_weights(scenario, world, tables, economy.presence, economy.block_price, d, s, weight);
+      double total = 0.0;
+      int last = -1;
+      for (int o = 0; o < nr; ++o) {
         total += weight[o];
+        last = weight[o] > 0.0 ? o : last;
       }
       // Integer thresholds on a 2^32 scale, so a 32-bit draw picks an origin exactly.
-      int last = -1;
-      for (int o = 0; o < nr; ++o) last = weight[o] > 0.0 ? o : last;
       double running = 0.0;
       for (int o = 0; o < nr && last >= 0; ++o) {
         running += weight[o];
@@ -151,11 +189,47 @@ void refresh_trade_costs(const Scenario& scenario, const World& world, Tables& t
       }
     }
   }
-  tables.any_ban = false;
-  for (std::uint8_t b : world.banned) tables.any_ban = tables.any_ban || b != 0;
-  tables.trade_factor = to_device(factor);
-  tables.duty_rate = to_device(duty);
   tables.origin_cdf = to_device(cdf);
+}
+
+std::vector<double> calibrate_presence(const Scenario& scenario, const World& world,
+                                       const Tables& tables, const std::vector<double>& supply,
+                                       const std::vector<double>& price) {
+  const int nr = world.regions(), ns = world.sectors();
+  // Each region spends on a sector in proportion to its own output (balanced trade); the
+  // presence of each origin is scaled until the demand it meets equals its output at the
+  // starting prices (iterative proportional fitting, as Armington weights are calibrated).
+  std::vector<double> output(nr, 0.0), sector_total(ns, 0.0);
+  double world_total = 0.0;
+  for (int o = 0; o < nr; ++o) {
+    for (int s = 0; s < ns; ++s) {
+      const double v = supply[static_cast<std::size_t>(o) * ns + s];
+      output[o] += v;
+      sector_total[s] += v;
+      world_total += v;
+    }
+  }
+  std::vector<double> presence(supply), met(presence.size()), weight;
+  if (world_total <= 0.0) return presence;
+  for (int round = 0; round < 500; ++round) {
+    std::fill(met.begin(), met.end(), 0.0);
+    for (int d = 0; d < nr; ++d) {
+      for (int s = 0; s < ns; ++s) {
+        origin_weights(scenario, world, tables, presence, price, d, s, weight);
+        double total = 0.0;
+        for (double x : weight) total += x;
+        if (total <= 0.0) continue;
+        const double spending = sector_total[s] * output[d] / world_total;
+        for (int o = 0; o < nr; ++o) {
+          met[static_cast<std::size_t>(o) * ns + s] += spending * weight[o] / total;
+        }
+      }
+    }
+    for (std::size_t b = 0; b < presence.size(); ++b) {
+      if (met[b] > 0.0) presence[b] *= supply[b] / met[b];
+    }
+  }
+  return presence;
 }
 
 }  // namespace entrepot

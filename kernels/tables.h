@@ -30,6 +30,9 @@ struct TablesView {
   const double* trade_factor;       // τ(1+t), +∞ when banned
   const double* duty_rate;          // t of the importer on the exporter
   const std::uint64_t* origin_cdf;  // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
+  // Inclusive running total over all firms (global ids) of their market presence
+  // (seller_presence, agents/trade.h); a block's firms are a contiguous range of it.
+  const std::int64_t* seller_cumulative;
 
   // The region of a seller, from the block layout alone (the last block starting at or
   // before the id holds it; empty blocks start where the next one does).
@@ -51,21 +54,18 @@ struct TablesView {
   }
 
   // A seller of `sector` found by a buyer in `dest` from two random words: the origin
-  // region from the gravity table, then a seller uniformly in that (region, sector) block.
-  // −1 when no origin is reachable.
+  // region from the search table, then a seller of that (region, sector) block drawn ∝ its
+  // market presence. −1 when no origin is reachable.
   ENTREPOT_HD std::int32_t find_seller(int dest, int sector, std::uint32_t origin_word,
-                                       std::uint32_t seller_word) const {
-    const std::uint64_t* cdf =
-        origin_cdf + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
-    if (cdf[regions - 1] == 0) return -1;
-    int origin = 0;
-    while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
-    const std::int64_t first = block_start[origin * sectors + sector];
-    const std::int64_t count = block_start[origin * sectors + sector + 1] - first;
-    return static_cast<std::int32_t>(
-        first + static_cast<std::int64_t>((static_cast<std::uint64_t>(seller_word) * count) >> 32));
-  }
+                                       std::uint32_t seller_word) const;
 };
+
+// ⌊word·total / 2³²⌋: a 32-bit random word scaled to [0, total), exact for any total < 2⁶³.
+ENTREPOT_HD std::int64_t scale_word(std::uint32_t word, std::int64_t total) {
+  const auto t = static_cast<std::uint64_t>(total);
+  const std::uint64_t high = (t >> 32) * word, low = ((t & 0xffffffffULL) * word) >> 32;
+  return static_cast<std::int64_t>(high + low);
+}
 
 // The first index in [first, last) whose inclusive running total exceeds `target`.
 ENTREPOT_HD std::int64_t first_above(const std::int64_t* cumulative, std::int64_t first,
@@ -98,6 +98,22 @@ ENTREPOT_HD std::int64_t draw_weighted(const std::int64_t* cumulative, std::int6
   return first_above(cumulative, first, last, target) + base;
 }
 
+ENTREPOT_HD std::int32_t TablesView::find_seller(int dest, int sector, std::uint32_t origin_word,
+                                                 std::uint32_t seller_word) const {
+  const std::uint64_t* cdf =
+      origin_cdf + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
+  if (cdf[regions - 1] == 0) return -1;
+  int origin = 0;
+  while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
+  const std::int64_t first = block_start[origin * sectors + sector];
+  const std::int64_t last = block_start[origin * sectors + sector + 1];
+  if (last <= first) return -1;
+  const std::int64_t before = first > 0 ? seller_cumulative[first - 1] : 0;
+  const std::int64_t target =
+      before + scale_word(seller_word, seller_cumulative[last - 1] - before);
+  return static_cast<std::int32_t>(first_above(seller_cumulative, first, last, target));
+}
+
 // The same tables on the host, for the passes that run there (accounts, statistics, the
 // trade-cost refresh).
 struct HostTables {
@@ -105,6 +121,7 @@ struct HostTables {
   std::vector<std::int32_t> consumer_sector;
   std::vector<double> consumer_share;  // β of each household slot
   std::vector<double> iceberg;         // τ_s(o,d): origin × dest × sector, ≥ 1
+  std::vector<double> trade_factor;    // τ(1+t) under the policy in force, same layout
 };
 
 struct Tables {
@@ -120,6 +137,7 @@ struct Tables {
   thrust::device_vector<double> consumer_share, markup, switching_cost;
   thrust::device_vector<double> iceberg, trade_factor, duty_rate;
   thrust::device_vector<std::uint64_t> origin_cdf;
+  thrust::device_vector<std::int64_t> seller_cumulative;
   TablesView view() const;
 };
 

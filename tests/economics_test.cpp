@@ -178,3 +178,52 @@ TEST(Economics, TradeFallsWithDistance) {
 
 }  // namespace
 }  // namespace entrepot
+
+namespace entrepot {
+namespace {
+
+// Set-up: every block's market presence is such that, with each region spending on a sector
+// in proportion to its own output, the demand the search weights send it equals its output
+// at capacity, to a part in 10^6.
+TEST(Economics, PresenceIsCalibratedSoEveryBlockMeetsDemandForItsOutput) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const Scenario sc = generated_world(40000, 11);
+  World world(sc);
+  Model model(sc, world);
+  const int nr = world.regions(), ns = world.sectors();
+  const std::vector<double> supply = block_supply(model.setting(), model.economy, model.ranks);
+  std::vector<double> output(nr, 0.0), sector(ns, 0.0), met(supply.size(), 0.0);
+  double total = 0.0;
+  for (int o = 0; o < nr; ++o) {
+    for (int s = 0; s < ns; ++s) {
+      output[o] += supply[o * ns + s];
+      sector[s] += supply[o * ns + s];
+      total += supply[o * ns + s];
+    }
+  }
+  for (int d = 0; d < nr; ++d) {
+    for (int s = 0; s < ns; ++s) {
+      std::vector<double> weight(nr);
+      double sum = 0.0;
+      for (int o = 0; o < nr; ++o) {
+        weight[o] = origin_weight(
+            model.economy.presence[o * ns + s], model.economy.block_price[o * ns + s],
+            model.tables.host.trade_factor[world.rrs(o, d, s)], sc.behaviour.trade_elasticity);
+        sum += weight[o];
+      }
+      for (int o = 0; o < nr && sum > 0.0; ++o) {
+        met[o * ns + s] += sector[s] * output[d] / total * weight[o] / sum;
+      }
+    }
+  }
+  int blocks = 0;
+  for (std::size_t b = 0; b < supply.size(); ++b) {
+    if (supply[b] <= 0.0) continue;
+    EXPECT_NEAR(met[b] / supply[b], 1.0, 1e-6) << "block " << b;
+    ++blocks;
+  }
+  EXPECT_GT(blocks, nr * ns / 2);
+}
+
+}  // namespace
+}  // namespace entrepot

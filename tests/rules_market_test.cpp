@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
 
 #include "agents/rules.h"
+#include "agents/trade.h"
 
 namespace entrepot {
 namespace {
@@ -94,6 +96,40 @@ TEST(MarketRulesTest, ABuyerSwitchesWhenItMustWasRationedOrSavesEnough) {
   EXPECT_FALSE(takes_candidate(false, false, 10.0, 9.5, 0.1));
 }
 
+TEST(MarketRulesTest, SearchWeightsFollowLandedCostToThePowerOfTheElasticity) {
+  // Origins: presence × (price × factor)^−ε; banned, absent or unpriced origins are never drawn.
+  EXPECT_DOUBLE_EQ(origin_weight(2.0, 1.0, 1.0, 4.0), 2.0);
+  EXPECT_DOUBLE_EQ(origin_weight(1.0, 2.0, 1.0, 4.0), 1.0 / 16.0);
+  EXPECT_DOUBLE_EQ(origin_weight(1.0, 1.0, 2.0, 4.0), 1.0 / 16.0);  // the trade factor alike
+  EXPECT_EQ(origin_weight(1.0, 1.0, kBannedFactor, 4.0), 0.0);
+  EXPECT_EQ(origin_weight(0.0, 1.0, 1.0, 4.0), 0.0);
+  EXPECT_EQ(origin_weight(1.0, 0.0, 1.0, 4.0), 0.0);
+  // A 10% tariff lowers an origin's weight by 1.1^−4, about 32%.
+  EXPECT_NEAR(origin_weight(1.0, 1.0, 1.1, 4.0) / origin_weight(1.0, 1.0, 1.0, 4.0), 0.683013,
+              1e-6);
+  // Sellers: ⌊2^20·(p/P)^−ε⌋ + 1, never 0.
+  EXPECT_EQ(seller_weight(1.0, 1.0, 4.0), 1048577);
+  EXPECT_EQ(seller_weight(2.0, 1.0, 4.0), 65537);          // 2^20/16 + 1
+  EXPECT_NEAR(seller_weight(0.5, 1.0, 4.0), 16777217, 1);  // det_pow: within a unit
+  EXPECT_EQ(seller_weight(1e9, 1.0, 4.0), 1);
+  EXPECT_EQ(seller_weight(0.0, 1.0, 4.0), 1);
+  EXPECT_EQ(seller_weight(1e-30, 1.0, 4.0), 1000000000000001);  // capped, never overflows
+}
+
+TEST(MarketRulesTest, ThePriceIndexIsTheCesMeanOfTheSellersPrices) {
+  // Two sellers at 1 and 2 against an index of 1: weights 2^20 + 1 and 2^20/16 + 1.
+  const double elasticity = 4.0;
+  const std::int64_t total =
+      seller_weight(1.0, 1.0, elasticity) + seller_weight(2.0, 1.0, elasticity);
+  const double exact = std::pow((1.0 + 1.0 / 16.0) / 2.0, -1.0 / elasticity);
+  EXPECT_NEAR(price_index(1.0, total, 2, elasticity), exact, 1e-5);
+  // The index of equal prices is that price, whatever the index it starts from.
+  const double p = 1.7;
+  EXPECT_NEAR(price_index(1.0, 3 * seller_weight(p, 1.0, elasticity), 3, elasticity), p, 1e-5);
+  EXPECT_NEAR(price_index(2.5, 3 * seller_weight(p, 2.5, elasticity), 3, elasticity), p, 1e-5);
+  EXPECT_EQ(price_index(1.3, 0, 0, elasticity), 1.3);  // no sellers: unchanged
+}
+
 TEST(MarketRulesTest, OrderForValueKeepsTheBillWithDutyWithinTheValue) {
   EXPECT_EQ(order_for_value(1200.0, 2.0, 0.2), 500);
   EXPECT_EQ(order_for_value(1199.0, 2.0, 0.2), 499);
@@ -139,13 +175,22 @@ TEST(AccountRulesTest, ProfitTaxIsOnPositiveProfitAndNeverAboveCash) {
   EXPECT_EQ(profit_tax(0, 0.25, 1000), 0);
 }
 
-TEST(AccountRulesTest, DividendsAreAShareOfEarningsPlusIdleCash) {
-  // Profit 1000, tax 200: earned 800, half paid; costs 100 with a 2-step buffer: the cash
-  // beyond 4 × 200 = 800 is idle, a tenth of it paid too.
-  EXPECT_EQ(dividend_payout(1000, 200, 1800, 100, 0.5, 2.0), 400 + 100);
-  EXPECT_EQ(dividend_payout(1000, 200, 800, 100, 0.5, 2.0), 400);  // no idle cash
-  EXPECT_EQ(dividend_payout(-500, 0, 800, 100, 0.5, 2.0), 0);      // a loss pays nothing
+TEST(AccountRulesTest, DividendsMoveCashTowardItsTargetBothWays) {
+  // Profit 1000, tax 200: earned 800, half paid; running costs 100 with a 2-step buffer: the
+  // target is 200, and a tenth of the gap between cash and it is paid (above) or retained
+  // (below).
+  EXPECT_EQ(dividend_payout(1000, 200, 1200, 100, 0.5, 2.0), 400 + 100);
+  EXPECT_EQ(dividend_payout(1000, 200, 1000, 500, 0.5, 2.0), 400);  // at the target
+  EXPECT_EQ(dividend_payout(0, 0, 100, 1000, 0.5, 2.0), 0);         // below: 0, not −190
+  // Below the target a profit is partly retained: 400 − (2000 − 1000)/10.
+  EXPECT_EQ(dividend_payout(1000, 200, 1000, 1000, 0.5, 2.0), 300);
+  EXPECT_EQ(dividend_payout(-500, 0, 800, 400, 0.5, 2.0), 0);      // a loss, below: nothing
+  EXPECT_EQ(dividend_payout(-500, 0, 1200, 100, 0.5, 2.0), 100);   // a loss, idle cash: a tenth
   EXPECT_EQ(dividend_payout(1000, 200, 300, 100, 0.5, 2.0), 300);  // never above cash
+  // Running costs: (w/(φ·A) + 10⁶·c_in)·Dᵉ = (2·10⁶/(2·0.5) + 0.5·10⁶)·10.
+  EXPECT_EQ(running_costs(2000000, 2.0, 0.5, 0.5, 10.0), 25000000);
+  EXPECT_EQ(running_costs(2000000, 2.0, 0.5, 0.5, -1.0), 0);        // no expected sales
+  EXPECT_EQ(running_costs(2000000, 0.0, 0.5, 0.5, 10.0), 5000000);  // no labour cost known
   std::mt19937_64 gen(32);
   std::uniform_int_distribution<std::int64_t> money(-(std::int64_t{1} << 40),
                                                     std::int64_t{1} << 40);
@@ -202,15 +247,17 @@ TEST(AccountRulesTest, AnEntrantOffersTheMeanWageWherePaid) {
   EXPECT_EQ(entrant_wage(0.0, 777), 777);
 }
 
-TEST(AccountRulesTest, GovernmentTransferSharesAPositiveSurplus) {
-  EXPECT_EQ(transfer_per_household(0.1, 1000000, 3), 33333);  // ⌊100000/3⌋
-  EXPECT_EQ(transfer_per_household(0.1, 1000000, 1), 100000);
-  EXPECT_EQ(transfer_per_household(0.1, 15, 1), 1);        // ⌊1.5⌋
-  EXPECT_EQ(transfer_per_household(0.1, 5, 1), 0);         // ⌊0.5⌋
-  EXPECT_EQ(transfer_per_household(0.1, -1000000, 3), 0);  // deficit: none
-  EXPECT_EQ(transfer_per_household(0.1, 0, 3), 0);
-  EXPECT_EQ(transfer_per_household(0.1, 1000000, 0), 0);  // no households
-  EXPECT_EQ(transfer_per_household(0.0, 1000000, 3), 0);
+TEST(AccountRulesTest, TheBudgetRuleSpendsRevenueAndDeficitOnBenefitsThenTransfers) {
+  // Collected 900, deficit 100, a tenth of the 1000 it started with; benefits 200: 900 left
+  // for 3 households.
+  EXPECT_EQ(transfer_per_household(900, 100, 0.1, 1000, 200, 3), 300);
+  EXPECT_EQ(transfer_per_household(900, 100, 0.1, 1000, 200, 4), 225);
+  EXPECT_EQ(transfer_per_household(900, 0, 0.1, 1000, 0, 7), 142);  // ⌊1000/7⌋
+  // A debt is paid down: a tenth of −5000 less.
+  EXPECT_EQ(transfer_per_household(900, 100, 0.1, -5000, 200, 3), 100);
+  EXPECT_EQ(transfer_per_household(900, 100, 0.1, -9000, 200, 3), 0);  // nothing left
+  EXPECT_EQ(transfer_per_household(100, 0, 0.0, 0, 500, 3), 0);        // benefits exceed
+  EXPECT_EQ(transfer_per_household(900, 100, 0.1, 1000, 200, 0), 0);   // no households
 }
 
 TEST(AccountRulesTest, BenefitAndDividendPerHead) {

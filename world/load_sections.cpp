@@ -201,6 +201,7 @@ class ScenarioReader {
           item.number("value_added_share", at_least(0), sector.value_added_share);
       sector.consumer_share = item.number("consumer_share", between(0, 1), 0.0);
       sector.digital = item.flag("digital", false);
+      sector.border_cost = item.number("border_cost", at_least(0), sector.border_cost);
       if (sector.digital && sector.kind != SectorKind::service) {
         origins_.fail(item.get("digital"), "sector '" + sector.name + "' is digital but of kind " +
                                                kinds[static_cast<int>(sector.kind)] +

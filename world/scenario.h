@@ -53,6 +53,9 @@ struct Sector {
   double value_added_share = 0.1;  // share of world value added (firm counts ∝ this)
   double consumer_share = 0.0;     // household budget share
   bool digital = false;            // no distance cost; pays data-flow cost across borders
+  // Added to τ across borders in place of behaviour.border_cost (services: barriers to
+  // cross-border supply); negative: the behaviour's.
+  double border_cost = -1.0;
 };
 
 // a[input][output]: units of `input` per unit of `output`.
@@ -90,13 +93,13 @@ struct Event {
 
 // Behaviour parameters; defaults and meanings in docs/model.md.
 struct Behaviour {
-  double search_probability = 0.10;   // ψ: chance a buyer slot searches each step
-  int candidates = 3;                 // m: candidate sellers drawn per search
-  double distance_elasticity = 1.0;   // ρ in τ = 1 + t·(d/1000)^ρ + border
-  double border_cost = 0.10;          // added to τ when countries differ
-  double data_flow_cost = 0.05;       // digital sectors across borders
-  double gravity_exponent = 1.0;      // origin weight ∝ size / distance^γ
-  double inventory_target = 1.0;      // ι: steps of expected sales kept as stock
+  double search_probability = 0.10;  // ψ: chance a buyer slot searches each step
+  int candidates = 3;                // m: candidate sellers drawn per search
+  double distance_elasticity = 1.0;  // ρ in τ = 1 + t·(d/1000)^ρ + border
+  double border_cost = 0.10;         // added to τ when countries differ
+  double data_flow_cost = 0.05;      // digital sectors across borders
+  double trade_elasticity = 4.0;     // ε: origin weight ∝ presence·(price·landed factor)^−ε
+  double inventory_target = 1.0;     // ι: steps of expected sales kept as stock
   double inventory_adjust_steps = 3;  // T
   double input_stock_target = 1.5;    // steps of input needs kept in stock
   double expectation_weight = 0.3;    // λ in Dᵉ ← Dᵉ + λ(sales − Dᵉ)
@@ -114,8 +117,9 @@ struct Behaviour {
   double cash_buffer_steps = 2.0;      // steps of costs kept as cash
   double unemployment_benefit = 0.40;  // replacement rate of the regional mean wage
   double government_transfer = 0.10;   // share of a government surplus returned per step
+  double government_deficit = 0.0;     // deficit allowed per step, share of value added
   int exit_patience = 6;               // insolvent steps before a firm exits
-  double productivity_shape = 3.0;     // Pareto α of firm productivity φ
+  double productivity_shape = 4.5;     // Pareto α of firm productivity φ (above ε − 1)
 };
 
 struct OutputSettings {

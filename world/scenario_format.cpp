@@ -25,7 +25,7 @@ const std::vector<RealParameter>& real_parameters() {
       {"distance_elasticity", &Behaviour::distance_elasticity, at_least(0)},
       {"border_cost", &Behaviour::border_cost, at_least(0)},
       {"data_flow_cost", &Behaviour::data_flow_cost, at_least(0)},
-      {"gravity_exponent", &Behaviour::gravity_exponent, at_least(0)},
+      {"trade_elasticity", &Behaviour::trade_elasticity, between(1, 10)},
       {"inventory_target", &Behaviour::inventory_target, at_least(0)},
       {"inventory_adjust_steps", &Behaviour::inventory_adjust_steps, at_least(1)},
       {"input_stock_target", &Behaviour::input_stock_target, at_least(0)},
@@ -44,6 +44,7 @@ const std::vector<RealParameter>& real_parameters() {
       {"cash_buffer_steps", &Behaviour::cash_buffer_steps, at_least(0)},
       {"unemployment_benefit", &Behaviour::unemployment_benefit, between(0, 1)},
       {"government_transfer", &Behaviour::government_transfer, between(0, 1)},
+      {"government_deficit", &Behaviour::government_deficit, between(0, 0.1)},
       // A Pareto shape of 1 or less has no finite mean productivity.
       {"productivity_shape", &Behaviour::productivity_shape, above(1)},
   };
@@ -81,7 +82,8 @@ const Section& scenario_format() {
                                {"switching_cost"},
                                {"value_added_share"},
                                {"consumer_share"},
-                               {"digital"}}};
+                               {"digital"},
+                               {"border_cost"}}};
   static const Section mfn{"mfn tariff", "", {{"importer", true}, {"sectors"}, {"rate", true}}};
   static const Section bilateral{
       "bilateral tariff",
