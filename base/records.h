@@ -25,7 +25,11 @@ struct StepStatistics {
 
   // Country level, flattened [exporter][importer][sector]; value and duty in money units,
   // quantity in goods units as shipped (before iceberg melt). Domestic flows included.
-  std::vector<std::int64_t> trade_value, trade_duty, trade_quantity;
+  // trade_value_final is the part of trade_value households bought (final use); the rest
+  // firms bought as inputs.
+  std::vector<std::int64_t> trade_value, trade_duty, trade_quantity, trade_value_final;
+  // Per region × sector, money: what the region's firms sold to buyers of other countries.
+  std::vector<std::int64_t> region_exports;
 
   // Per region.
   std::vector<std::int64_t> value_added;   // money

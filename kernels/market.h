@@ -97,7 +97,7 @@ struct BuyRound {
         }
         if (o.seller < 0 || o.quantity <= 0) continue;
         const int origin = spill.offers[o.seller].origin;
-        std::int64_t flow[kFlows] = {0, 0, 0, 0};
+        std::int64_t flow[kPurchaseFlows] = {0, 0, 0, 0};
         const Purchase p = settle(o.seller, o.quantity, o.cell,
                                   t.region_country[origin] != t.region_country[region], cash, flow);
         slots.bought(j, k, o, p, second, marks);

@@ -31,12 +31,24 @@ struct Quote {
 };
 
 // Flow accumulator components, per (origin region, destination region, sector): the one
-// orientation of trade tables (World::flow_cell).
-enum Flow : int { kFlowValue = 0, kFlowDuty = 1, kFlowShipped = 2, kFlowDelivered = 3, kFlows = 4 };
+// orientation of trade tables (World::flow_cell). A purchase moves the first
+// kPurchaseFlows of them (what settling tallies, per thread, in kernels/trade.h); the
+// households' sink adds the purchase's value once more as kFlowFinalValue, the part of
+// kFlowValue bought for final use (the rest went to firms as inputs).
+enum Flow : int {
+  kFlowValue = 0,
+  kFlowDuty = 1,
+  kFlowShipped = 2,
+  kFlowDelivered = 3,
+  kPurchaseFlows = 4,
+  kFlowFinalValue = 4,
+  kFlows = 5
+};
 
-// What the trade of one step moved, summed over ranks: value, duty, goods shipped and
-// delivered per (origin, destination, sector) cell, and per (region, household slot) what
-// households spent (duty included) and received. Phase 6 returns it; phase 9 reads it.
+// What the trade of one step moved, summed over ranks: value (and its final-use part),
+// duty, goods shipped and delivered per (origin, destination, sector) cell, and per
+// (region, household slot) what households spent (duty included) and received. Phase 6
+// returns it; phase 9 reads it.
 struct TradeFlows {
   std::vector<std::int64_t> bilateral;  // [((o·R + d)·S + s)·kFlows + f]
   std::vector<std::int64_t> household;  // [(r·slots + c)·2]: spent, delivered

@@ -82,6 +82,8 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   st.trade_value.assign(cube, 0);
   st.trade_duty.assign(cube, 0);
   st.trade_quantity.assign(cube, 0);
+  st.trade_value_final.assign(cube, 0);
+  st.region_exports.assign(static_cast<std::size_t>(nr) * ns, 0);
   std::int64_t shipped = 0, delivered = 0;
   for (int d = 0; d < nr; ++d) {
     const int importer = world.region_country[d];
@@ -93,6 +95,10 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
         st.trade_value[out] += cell[kFlowValue];
         st.trade_duty[out] += cell[kFlowDuty];
         st.trade_quantity[out] += cell[kFlowShipped];
+        st.trade_value_final[out] += cell[kFlowFinalValue];
+        if (exporter != importer) {
+          st.region_exports[static_cast<std::size_t>(o) * ns + s] += cell[kFlowValue];
+        }
         shipped += cell[kFlowShipped];
         delivered += cell[kFlowDelivered];
       }

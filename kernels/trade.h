@@ -12,10 +12,10 @@
 
 namespace entrepot {
 
-// Adds one purchase's flows (kFlows values) to trade cell `cell` of a flow table: int64
-// atomics, zeros skipped.
+// Adds one purchase's flows (kPurchaseFlows values) to trade cell `cell` of a flow table
+// (kFlows values a cell): int64 atomics, zeros skipped.
 ENTREPOT_HD void add_flows(std::int64_t* flows, std::size_t cell, const std::int64_t* v) {
-  for (int x = 0; x < kFlows; ++x) {
+  for (int x = 0; x < kPurchaseFlows; ++x) {
     if (v[x] != 0) atomic_add(&flows[cell * kFlows + x], v[x]);
   }
 }
@@ -27,14 +27,14 @@ template <int Kinds, class Sink>
 struct LocalFlows {
   const Sink& sink;
   int regions, kinds, dest;
-  std::int64_t table[kMaxRegions][Kinds][kFlows];  // only [regions][kinds] is used
+  std::int64_t table[kMaxRegions][Kinds][kPurchaseFlows];  // only [regions][kinds] is used
   ENTREPOT_HD LocalFlows(const Sink& s, int r, int k, int d)
       : sink(s), regions(r), kinds(k), dest(d) {
     // Zeroing the part in use only: the world's regions and kinds, often a tenth of the
     // table, which on a GPU is local memory.
     for (int o = 0; o < regions; ++o) {
       for (int c = 0; c < kinds; ++c) {
-        for (int x = 0; x < kFlows; ++x) table[o][c][x] = 0;
+        for (int x = 0; x < kPurchaseFlows; ++x) table[o][c][x] = 0;
       }
     }
   }
@@ -44,13 +44,13 @@ struct LocalFlows {
     dest = r;
   }
   ENTREPOT_HD void add(int origin, int kind, const std::int64_t* flow) {
-    for (int x = 0; x < kFlows; ++x) table[origin][kind][x] += flow[x];
+    for (int x = 0; x < kPurchaseFlows; ++x) table[origin][kind][x] += flow[x];
   }
   ENTREPOT_HD void flush() {
     for (int o = 0; o < regions; ++o) {
       for (int k = 0; k < kinds; ++k) {
         sink(dest, o, k, table[o][k]);
-        for (int x = 0; x < kFlows; ++x) table[o][k][x] = 0;
+        for (int x = 0; x < kPurchaseFlows; ++x) table[o][k][x] = 0;
       }
     }
   }

@@ -18,14 +18,16 @@ namespace {
 // How many households ahead the passes start loading seller records.
 constexpr std::size_t kPrefetchAhead = 8;
 
-// Where households' purchases are tallied: the bilateral flow cells, and per region and
-// slot what was spent (value and duty) and delivered.
+// Where households' purchases are tallied: the bilateral flow cells, their value once more
+// as final use, and per region and slot what was spent (value and duty) and delivered.
 struct ConsumptionFlows {
   TablesView t;
   std::int64_t* flows;
   std::int64_t* household;  // [region][slot][spent, delivered]
   ENTREPOT_HD void operator()(int dest, int origin, int c, const std::int64_t* v) const {
-    add_flows(flows, t.rrs(origin, dest, t.consumer_sector[c]), v);
+    const std::size_t cell = t.rrs(origin, dest, t.consumer_sector[c]);
+    add_flows(flows, cell, v);
+    if (v[kFlowValue] != 0) atomic_add(&flows[cell * kFlows + kFlowFinalValue], v[kFlowValue]);
     const std::int64_t spent = v[kFlowValue] + v[kFlowDuty];
     const std::size_t slot = (static_cast<std::size_t>(dest) * t.consumer_slots + c) * 2;
     if (spent != 0) atomic_add(&household[slot], spent);

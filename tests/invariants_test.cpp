@@ -1,7 +1,7 @@
 // Property tests of the model's invariants (DESIGN §4), checked after every step of a run:
 // money is conserved exactly, goods balance exactly, no account or stock goes negative,
-// every household is either employed by a firm of its region or unemployed, and the trade
-// series hold no negative values.
+// every household is either employed by a firm of its region or unemployed, the trade
+// series hold no negative values, and their final-use and export parts add up exactly.
 #include <gtest/gtest.h>
 #include <thrust/copy.h>
 #include <thrust/reduce.h>
@@ -98,9 +98,107 @@ class InvariantChecker {
     EXPECT_TRUE(none_negative(st.trade_duty, "trade duties"));
     EXPECT_TRUE(none_negative(st.trade_quantity, "trade quantities"));
     EXPECT_TRUE(none_negative(st.consumption, "regional consumption values"));
+    EXPECT_TRUE(none_negative(st.trade_value_final, "final-use trade values"));
+    EXPECT_TRUE(none_negative(st.region_exports, "regional exports"));
+
+    check_final_use();
+    check_exports();
   }
 
+  // Duty the households and the firms of each importing country paid on top of the value
+  // they bought, as the identities of check_final_use() leave it (last step checked).
+  const std::vector<std::int64_t>& household_duty() const { return household_duty_; }
+  const std::vector<std::int64_t>& firm_duty() const { return firm_duty_; }
+
  private:
+  int country_of_firm(std::int32_t block) const {
+    return m_.world.region_country[block / m_.tables.sectors];
+  }
+
+  // trade_value_final is the households' part of trade_value: never more, never negative.
+  // Per importing country, households spent (consumption, duty included) the final value
+  // plus their duty, and firms (input_cost, duty included) the rest of the value plus
+  // theirs; the two duties are what trade_duty collected. Buyers tally what they spend, the
+  // flow table what was sold, so these are independent tallies that must agree exactly.
+  void check_final_use() {
+    const StepStatistics& st = m_.stats;
+    const int nc = m_.world.countries(), ns = m_.tables.sectors;
+    ASSERT_EQ(st.trade_value_final.size(), st.trade_value.size());
+    std::size_t above = 0;
+    for (std::size_t c = 0; c < st.trade_value.size(); ++c) {
+      above += st.trade_value_final[c] > st.trade_value[c] ? 1 : 0;
+    }
+    EXPECT_EQ(above, 0u) << "cells where the final-use value exceeds the trade value";
+
+    std::vector<std::int64_t> spent(nc, 0), inputs(nc, 0), final_use(nc, 0), intermediate(nc, 0),
+        duty(nc, 0);
+    for (int r = 0; r < m_.tables.regions; ++r)
+      spent[m_.world.region_country[r]] += st.consumption[r];
+    const std::vector<std::int32_t> block = to_host(m_.economy.firms.block);
+    const std::vector<std::int64_t> cost = to_host(m_.economy.firms.input_cost);
+    for (std::size_t j = 0; j < block.size(); ++j) inputs[country_of_firm(block[j])] += cost[j];
+    std::int64_t cross_final = 0, cross_intermediate = 0, cross_value = 0;
+    for (int e = 0; e < nc; ++e) {
+      for (int i = 0; i < nc; ++i) {
+        for (int s = 0; s < ns; ++s) {
+          const std::size_t c = m_.world.flow_cell(e, i, s);
+          final_use[i] += st.trade_value_final[c];
+          intermediate[i] += st.trade_value[c] - st.trade_value_final[c];
+          duty[i] += st.trade_duty[c];
+          if (e == i) continue;
+          cross_final += st.trade_value_final[c];
+          cross_intermediate += st.trade_value[c] - st.trade_value_final[c];
+          cross_value += st.trade_value[c];
+        }
+      }
+    }
+    EXPECT_LE(cross_final, cross_value);
+    EXPECT_EQ(cross_final + cross_intermediate, cross_value);
+    household_duty_.assign(nc, 0);
+    firm_duty_.assign(nc, 0);
+    for (int i = 0; i < nc; ++i) {
+      SCOPED_TRACE("importer " + std::to_string(i));
+      household_duty_[i] = spent[i] - final_use[i];
+      firm_duty_[i] = inputs[i] - intermediate[i];
+      EXPECT_GE(household_duty_[i], 0) << "households spent less than the final value they bought";
+      EXPECT_GE(firm_duty_[i], 0) << "firms paid less than the intermediate value they bought";
+      EXPECT_EQ(household_duty_[i] + firm_duty_[i], duty[i])
+          << "spending of households " << spent[i] << " and firms " << inputs[i] << " is not final "
+          << final_use[i] << " + intermediate " << intermediate[i] << " + duty " << duty[i];
+    }
+  }
+
+  // region_exports against the sellers' own tally (export_value: paid by buyers of another
+  // country) per region and sector, and summed per country and sector against the
+  // cross-border rows of trade_value.
+  void check_exports() {
+    const StepStatistics& st = m_.stats;
+    const int nc = m_.world.countries(), nr = m_.tables.regions, ns = m_.tables.sectors;
+    ASSERT_EQ(st.region_exports.size(), static_cast<std::size_t>(nr) * ns);
+    std::vector<std::int64_t> sold(static_cast<std::size_t>(nr) * ns, 0);
+    const std::vector<std::int32_t> block = to_host(m_.economy.firms.block);
+    const std::vector<std::int64_t> exported = to_host(m_.economy.firms.export_value);
+    for (std::size_t j = 0; j < block.size(); ++j) sold[block[j]] += exported[j];
+    EXPECT_EQ(st.region_exports, sold) << "region_exports is not the sellers' export_value";
+    std::vector<std::int64_t> by_country(static_cast<std::size_t>(nc) * ns, 0);
+    std::vector<std::int64_t> rows(static_cast<std::size_t>(nc) * ns, 0);
+    for (int r = 0; r < nr; ++r) {
+      for (int s = 0; s < ns; ++s) {
+        by_country[static_cast<std::size_t>(m_.world.region_country[r]) * ns + s] +=
+            st.region_exports[static_cast<std::size_t>(r) * ns + s];
+      }
+    }
+    for (int e = 0; e < nc; ++e) {
+      for (int i = 0; i < nc; ++i) {
+        if (e == i) continue;
+        for (int s = 0; s < ns; ++s) {
+          rows[static_cast<std::size_t>(e) * ns + s] += st.trade_value[m_.world.flow_cell(e, i, s)];
+        }
+      }
+    }
+    EXPECT_EQ(by_country, rows) << "region_exports summed to countries is not cross-border trade";
+  }
+
   // Every household is employed by a firm of its own region or unemployed; a firm's staff
   // count is the number of households naming it; the regional series add up.
   void check_labour() {
@@ -141,6 +239,7 @@ class InvariantChecker {
 
   const Model& m_;
   std::int64_t previous_goods_;
+  std::vector<std::int64_t> household_duty_, firm_duty_;
 };
 
 // Steps a model built from `scenario`, checking the invariants after every step; stops at
@@ -163,6 +262,39 @@ void run_checked(const Scenario& scenario, int steps) {
   // The economy is alive: the checks above were not run on an idle world.
   EXPECT_GT(produced, 0);
   EXPECT_GT(traded, 0);
+}
+
+// Without duty, household spending is exactly the final-use value the country's households
+// bought, and firms' input costs exactly the rest of what the country bought; with duty
+// (small_world levies 5 %), both differ from it by what each paid in duty.
+TEST(InvariantsTest, FinalUseAndDutySplitBetweenBuyers) {
+  ENTREPOT_REQUIRE_DEVICE();
+  for (const double rate : {0.0, 0.05}) {
+    SCOPED_TRACE("tariff " + std::to_string(rate));
+    const Scenario scenario = testing::small_world_at_tariff(rate);
+    World world(scenario);
+    Model model(scenario, world);
+    InvariantChecker checker(model);
+    std::int64_t final_use = 0, households_paid = 0, firms_paid = 0, exports = 0;
+    for (int step = 1; step <= 8; ++step) {
+      ASSERT_NO_THROW(model.step(step)) << "step " << step;
+      checker.check(step);
+      if (HasFailure()) return;
+      for (std::int64_t v : model.stats.trade_value_final) final_use += v;
+      for (std::int64_t v : model.stats.region_exports) exports += v;
+      for (std::int64_t d : checker.household_duty()) households_paid += d;
+      for (std::int64_t d : checker.firm_duty()) firms_paid += d;
+    }
+    EXPECT_GT(final_use, 0);
+    EXPECT_GT(exports, 0);
+    if (rate == 0.0) {
+      EXPECT_EQ(households_paid, 0);
+      EXPECT_EQ(firms_paid, 0);
+    } else {
+      EXPECT_GT(households_paid, 0);
+      EXPECT_GT(firms_paid, 0);
+    }
+  }
 }
 
 TEST(InvariantsTest, SmallWorldEveryStep) {

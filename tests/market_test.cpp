@@ -45,7 +45,7 @@ struct TestSellers {
 struct TestSink {
   std::int64_t* flows;
   ENTREPOT_HD void operator()(int, int, int, const std::int64_t* v) const {
-    for (int x = 0; x < kFlows; ++x) atomic_add(&flows[x], v[x]);
+    for (int x = 0; x < kPurchaseFlows; ++x) atomic_add(&flows[x], v[x]);
   }
 };
 

@@ -106,6 +106,7 @@ inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
         st.trade_value.push_back(trade_value_of(k, e, i, s));
         st.trade_duty.push_back(trade_value_of(k, e, i, s) / 10);
         st.trade_quantity.push_back(k * 1000 + e * 100 + i * 10 + s);
+        st.trade_value_final.push_back(trade_value_of(k, e, i, s) / 3);
       }
     }
   }
@@ -117,6 +118,7 @@ inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
     st.wage.push_back(1.5 + 0.25 * k + r / 8.0);
     st.cpi.push_back(1.0 + 0.125 * k);
     for (int s = 0; s < ns; ++s) st.price.push_back(2.0 + r + 0.5 * s + 0.0625 * k);
+    for (int s = 0; s < ns; ++s) st.region_exports.push_back((k + 1) * 1000000LL + r * 10 + s);
   }
   st.produced = 100 * k + 1;
   st.used = 100 * k + 2;

@@ -73,6 +73,8 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
       {"trade_value", {5, 2, 2, 3}},
       {"trade_duty", {5, 2, 2, 3}},
       {"trade_quantity", {5, 2, 2, 3}},
+      {"trade_value_final", {5, 2, 2, 3}},
+      {"region_exports", {5, 4, 3}},
       {"value_added", {5, 4}},
       {"consumption", {5, 4}},
       {"employment", {5, 4}},
@@ -101,6 +103,10 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
             kMoneyScale);
   EXPECT_EQ(number_attr<std::int64_t>(f.id, "/series/trade_quantity", "scale", H5T_NATIVE_INT64),
             kGoodsScale);
+  for (const char* money : {"/series/trade_value_final", "/series/region_exports"}) {
+    EXPECT_EQ(number_attr<std::int64_t>(f.id, money, "scale", H5T_NATIVE_INT64), kMoneyScale)
+        << money;
+  }
   EXPECT_EQ(number_attr<std::int64_t>(f.id, "/series/inventory", "scale", H5T_NATIVE_INT64),
             kGoodsScale);
   for (const char* plain : {"/series/employment", "/series/wage", "/series/price"}) {
@@ -111,8 +117,17 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
   const auto money = read_all<std::int64_t>(f.id, "/series/money", H5T_NATIVE_INT64);
   const auto price = read_all<double>(f.id, "/series/price", H5T_NATIVE_DOUBLE);
   const auto produced = read_all<std::int64_t>(f.id, "/series/produced", H5T_NATIVE_INT64);
+  const auto final_use =
+      read_all<std::int64_t>(f.id, "/series/trade_value_final", H5T_NATIVE_INT64);
+  const auto exports = read_all<std::int64_t>(f.id, "/series/region_exports", H5T_NATIVE_INT64);
   for (int k = 0; k < 5; ++k) {
     const StepStatistics st = synthetic_step(k, w);
+    EXPECT_TRUE(std::equal(st.trade_value_final.begin(), st.trade_value_final.end(),
+                           final_use.begin() + k * 12))
+        << k;
+    EXPECT_TRUE(
+        std::equal(st.region_exports.begin(), st.region_exports.end(), exports.begin() + k * 12))
+        << k;
     EXPECT_TRUE(std::equal(st.trade_value.begin(), st.trade_value.end(), trade.begin() + k * 12))
         << k;
     EXPECT_TRUE(std::equal(st.money.begin(), st.money.end(), money.begin() + k * 4)) << k;
@@ -295,7 +310,8 @@ TEST(DescribeFile, SummarisesAResultFile) {
   for (const char* expected :
        {"0.1.0-test", "0123456789ab", "completed", "seed 18446744073709551557", "omp, 4 threads",
         "2 countries, 4 regions, 3 sectors", "5 recorded (steps 0 to 4)", "trade_value",
-        "(5, 2, 2, 3)", "snapshots", "3 (5 firms)", "unemployment", "steps=12"}) {
+        "(5, 2, 2, 3)", "trade_value_final", "region_exports", "snapshots", "3 (5 firms)",
+        "unemployment", "steps=12"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << "missing '" << expected << "' in\n"
                                                       << text;
   }

@@ -1,11 +1,13 @@
 // Goods move only for money, through the whole trade phase: firms whose cash is taken away
 // after they planned their purchases receive no inputs, pay nothing, and their suppliers
-// keep the goods.
+// keep the goods. What households and firms spend is the value the flow table sold them
+// plus the duty.
 #include <gtest/gtest.h>
 #include <thrust/copy.h>
 #include <thrust/reduce.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "kernels/host_copy.h"
@@ -17,22 +19,26 @@
 namespace entrepot {
 namespace {
 
+// Steps 1 to step − 1, then step `step` up to trade, phase by phase.
+Setting up_to_trade(Model& m, int step) {
+  for (int past = 1; past < step; ++past) m.step(past);
+  if (m.world.apply_policy(step)) m.refresh_trade_costs();
+  const Setting set = m.setting();
+  search_suppliers(set, m.economy, m.ranks, m.scratch.search, step,
+                   m.scenario.behaviour.search_probability);
+  plan_production(set, m.economy.firms, m.ranks, m.scratch.search);
+  labour_market(set, m.economy, m.ranks, m.scratch.labour, step);
+  produce(set, m.economy.firms, m.ranks);
+  return set;
+}
+
 TEST(SettlementTest, BuyersWithoutCashReceiveNoGoods) {
   ENTREPOT_REQUIRE_DEVICE();
   const Scenario scenario = testing::small_world(20000, 2000);
   World world(scenario);
   Model m(scenario, world);
-  for (int step = 1; step <= 3; ++step) m.step(step);
-
-  // Step 4 up to trade, phase by phase.
   const int step = 4;
-  if (world.apply_policy(step)) m.refresh_trade_costs();
-  const Setting set = m.setting();
-  search_suppliers(set, m.economy, m.ranks, m.scratch.search, step,
-                   scenario.behaviour.search_probability);
-  plan_production(set, m.economy.firms, m.ranks, m.scratch.search);
-  labour_market(set, m.economy, m.ranks, m.scratch.labour, step);
-  produce(set, m.economy.firms, m.ranks);
+  const Setting set = up_to_trade(m, step);
   // Every other firm loses its cash to its region's owners (money stays conserved), after
   // it planned what to buy.
   FirmStore& firms = m.economy.firms;
@@ -80,6 +86,57 @@ TEST(SettlementTest, BuyersWithoutCashReceiveNoGoods) {
   EXPECT_EQ(inventory_before - inventory_after, shipped);
   EXPECT_GT(value, 0);
   for (std::int64_t c : cash_after) ASSERT_GE(c, 0);
+}
+
+// Per region, what households spent (duty included) is the final-use value they bought plus
+// their duty, and what firms spent on inputs the rest of the value bought plus theirs: the
+// two duties are the region's duty in the flow table, and without duty both are exact.
+TEST(SettlementTest, FinalUseIsWhatHouseholdsSpentLessDuty) {
+  ENTREPOT_REQUIRE_DEVICE();
+  for (const double rate : {0.0, 0.05}) {
+    SCOPED_TRACE("tariff " + std::to_string(rate));
+    const Scenario scenario = testing::small_world_at_tariff(rate);
+    World world(scenario);
+    Model m(scenario, world);
+    const int step = 4;
+    const Setting set = up_to_trade(m, step);
+    const TradeFlows flows = trade(set, m.economy, m.ranks, m.scratch.trade, m.trade_chunk, step);
+
+    const int nr = m.tables.regions, ns = m.tables.sectors, slots = m.tables.consumer_slots;
+    std::vector<std::int64_t> spent(nr, 0), inputs(nr, 0), final_use(nr, 0), value(nr, 0),
+        duty(nr, 0);
+    for (int r = 0; r < nr; ++r) {
+      for (int c = 0; c < slots; ++c) spent[r] += flows.household[(r * slots + c) * 2];
+    }
+    const std::vector<std::int32_t> block = to_host(m.economy.firms.block);
+    const std::vector<std::int64_t> cost = to_host(m.economy.firms.input_cost);
+    for (std::size_t j = 0; j < block.size(); ++j) inputs[block[j] / ns] += cost[j];
+    for (int o = 0; o < nr; ++o) {
+      for (int d = 0; d < nr; ++d) {
+        for (int s = 0; s < ns; ++s) {
+          const std::int64_t* cell = &flows.bilateral[world.rrs(o, d, s) * kFlows];
+          ASSERT_GE(cell[kFlowFinalValue], 0);
+          ASSERT_LE(cell[kFlowFinalValue], cell[kFlowValue]);
+          final_use[d] += cell[kFlowFinalValue];
+          value[d] += cell[kFlowValue];
+          duty[d] += cell[kFlowDuty];
+        }
+      }
+    }
+    for (int r = 0; r < nr; ++r) {
+      SCOPED_TRACE("region " + std::to_string(r));
+      const std::int64_t households_paid = spent[r] - final_use[r];
+      const std::int64_t firms_paid = inputs[r] - (value[r] - final_use[r]);
+      EXPECT_GT(final_use[r], 0);
+      EXPECT_GE(households_paid, 0);
+      EXPECT_GE(firms_paid, 0);
+      EXPECT_EQ(households_paid + firms_paid, duty[r]);
+      if (rate == 0.0) {
+        EXPECT_EQ(duty[r], 0);
+        EXPECT_EQ(spent[r], final_use[r]);
+      }
+    }
+  }
 }
 
 }  // namespace

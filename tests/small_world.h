@@ -56,4 +56,11 @@ inline Scenario small_world(std::int64_t consumers = 20000, std::int64_t firms =
   return sc;
 }
 
+// The small world with its one tariff, the MFN rate, at `rate`: 0 levies no duty anywhere.
+inline Scenario small_world_at_tariff(double rate) {
+  Scenario sc = small_world();
+  sc.mfn.front().rate = rate;
+  return sc;
+}
+
 }  // namespace entrepot::testing

@@ -29,9 +29,10 @@ SMALL = ["--set", "agents.consumers=20000", "--set", "agents.firms=2000"]
 
 # Every per-step variable of /series (docs/output.md).
 SERIES_VARIABLES = [
-    "money", "trade_value", "trade_duty", "trade_quantity", "value_added", "consumption",
-    "employment", "unemployment", "wage", "cpi", "price", "produced", "used", "consumed",
-    "melted", "inventory", "supplier_switches", "firm_exits",
+    "money", "trade_value", "trade_duty", "trade_quantity", "trade_value_final",
+    "region_exports", "value_added", "consumption", "employment", "unemployment", "wage", "cpi",
+    "price", "produced", "used", "consumed", "melted", "inventory", "supplier_switches",
+    "firm_exits",
 ]
 
 
