@@ -30,6 +30,8 @@ struct StepStatistics {
   std::vector<std::int64_t> trade_value, trade_duty, trade_quantity, trade_value_final;
   // Per region × sector, money: what the region's firms sold to buyers of other countries.
   std::vector<std::int64_t> region_exports;
+  // Per region × sector, goods: what the region's firms made in the step.
+  std::vector<std::int64_t> region_output;
 
   // Per region.
   std::vector<std::int64_t> value_added;   // money

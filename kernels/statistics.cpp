@@ -22,8 +22,9 @@ struct FirmAccounts {
 
 struct BlockPrices {
   FirmStore::ConstView f;
-  ENTREPOT_HD Totals<2> operator()(std::size_t j) const {
-    return Totals<2>{{static_cast<std::int64_t>(f.price[j] * static_cast<double>(kMoneyScale)), 1}};
+  ENTREPOT_HD Totals<3> operator()(std::size_t j) const {
+    return Totals<3>{
+        {static_cast<std::int64_t>(f.price[j] * static_cast<double>(kMoneyScale)), 1, f.output[j]}};
   }
 };
 
@@ -107,7 +108,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
 
   auto firms = totals_by_key<3>(f.size, nr, FirmRegion{ns, f.block}, FirmAccounts{f});
   auto unemployed = totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
-  auto prices = totals_by_key<2>(f.size, nr * ns, FirmBlock{f.block}, BlockPrices{f});
+  auto prices = totals_by_key<3>(f.size, nr * ns, FirmBlock{f.block}, BlockPrices{f});
   ranks.sum_over_ranks(firms);
   ranks.sum_over_ranks(unemployed);
   ranks.sum_over_ranks(prices);
@@ -119,6 +120,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   st.consumption.assign(nr, 0);
   st.wage.assign(nr, 0.0);
   st.cpi.assign(nr, 1.0);
+  st.region_output.assign(static_cast<std::size_t>(nr) * ns, 0);
   st.price.assign(static_cast<std::size_t>(nr) * ns, 0.0);
   st.consumed = 0;
   for (int r = 0; r < nr; ++r) {
@@ -148,6 +150,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
     st.cpi[r] = base > 0.0 ? now / base : 1.0;
     for (int s = 0; s < ns; ++s) {
       const auto& p = prices[r * ns + s];
+      st.region_output[static_cast<std::size_t>(r) * ns + s] = p.v[2];
       st.price[static_cast<std::size_t>(r) * ns + s] =
           p.v[1] > 0 ? static_cast<double>(p.v[0]) / static_cast<double>(p.v[1]) /
                            static_cast<double>(kMoneyScale)

@@ -100,6 +100,11 @@ class InvariantChecker {
     EXPECT_TRUE(none_negative(st.consumption, "regional consumption values"));
     EXPECT_TRUE(none_negative(st.trade_value_final, "final-use trade values"));
     EXPECT_TRUE(none_negative(st.region_exports, "regional exports"));
+    EXPECT_TRUE(none_negative(st.region_output, "regional output"));
+    // Output by region and sector adds up to the goods produced, exactly.
+    std::int64_t made = 0;
+    for (std::int64_t x : st.region_output) made += x;
+    EXPECT_EQ(made, st.produced) << "step " << st.step;
 
     check_final_use();
     check_exports();

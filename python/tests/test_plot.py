@@ -90,7 +90,9 @@ def test_the_tariffs_show(runs):
         for name, run in (("base", base), ("scenario", scenario)):
             values, countries = PANELS["tariff"].values(run)
             rates[name] = values[-1, countries.index("USA")]
-        assert rates["scenario"] > rates["base"] + 1           # percentage points
+        # Percentage points: the taxed imports from China shrink, so the US average rate
+        # rises by much less than the tariff itself.
+        assert rates["scenario"] > rates["base"] + 0.3
     finally:
         base.file.close()
         scenario.file.close()

@@ -30,7 +30,7 @@ SMALL = ["--set", "agents.consumers=20000", "--set", "agents.firms=2000"]
 # Every per-step variable of /series (docs/output.md).
 SERIES_VARIABLES = [
     "money", "trade_value", "trade_duty", "trade_quantity", "trade_value_final",
-    "region_exports", "value_added", "consumption", "employment", "unemployment", "wage", "cpi",
+    "region_exports", "output", "value_added", "consumption", "employment", "unemployment", "wage", "cpi",
     "price", "produced", "used", "consumed", "melted", "inventory", "supplier_switches",
     "firm_exits",
 ]

@@ -1,0 +1,118 @@
+"""The stationarity checks (entrepot_studies.stationarity): a result file written here with
+known yearly paths passes or fails the checks it should; bad input is refused with one clear
+error; a real small run goes through the command."""
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+
+from conftest import BASELINE, PACKAGE
+from entrepot_studies.stationarity import StationarityError, check, main
+
+COUNTRIES = ["AAA", "BBB"]
+REGIONS = ["AAA-1", "AAA-2", "BBB"]
+REGION_COUNTRY = ["AAA", "AAA", "BBB"]
+SECTORS = ["ore", "services"]
+STEPS_PER_YEAR = 4
+YEARS = 5
+
+
+def write(path, *, output_drift=0.0, unemployed=(5, 5, 5), idle_block=False,
+          with_output=True, years=YEARS):
+    """A result file whose every step of year y has world value added 1000·(1 + drift·y),
+    CPI 1, the given unemployed per region (of 100 people) and constant money shares."""
+    steps = years * STEPS_PER_YEAR
+    year = np.arange(steps) // STEPS_PER_YEAR + 1
+    with h5py.File(path, "w") as f:
+        s = f.create_group("series")
+        step = s.create_dataset("step", data=np.arange(1, steps + 1, dtype=np.int32))
+        step.attrs["steps_per_year"] = STEPS_PER_YEAR
+        for name, labels in (("exporter", COUNTRIES), ("importer", COUNTRIES),
+                             ("region", REGIONS), ("sector", SECTORS),
+                             ("region_country_code", REGION_COUNTRY),
+                             ("holder", ["firms", "consumers", "governments", "owners"])):
+            s.create_dataset(name, data=np.array(labels, dtype=object),
+                             dtype=h5py.string_dtype())
+        va = np.outer(1000.0 * (1 + output_drift * year), [0.3, 0.3, 0.4])
+        s.create_dataset("value_added", data=va.astype(np.int64))
+        s.create_dataset("consumption", data=va.astype(np.int64))
+        s.create_dataset("cpi", data=np.ones((steps, 3)))
+        u = np.tile(np.array(unemployed, dtype=np.int64), (steps, 1))
+        s.create_dataset("unemployment", data=u)
+        s.create_dataset("employment", data=100 - u)
+        s.create_dataset("money", data=np.tile(np.array([400, 600, 0, 0], dtype=np.int64),
+                                               (steps, 1)))
+        if with_output:
+            output = np.full((steps, 3, 2), 10, dtype=np.int64)
+            if idle_block:
+                output[-STEPS_PER_YEAR:, 2, 0] = 0
+            s.create_dataset("output", data=output)
+
+
+def results(checks):
+    return {c.name: c.passed for c in checks}
+
+
+def test_a_steady_file_passes_every_check(tmp_path):
+    path = str(tmp_path / "steady.h5")
+    write(path)
+    checks, context = check(path)
+    assert all(c.passed for c in checks), [c for c in checks if not c.passed]
+    assert context["from_year"] == 2 and context["to_year"] == YEARS
+    assert main([path]) == 0
+
+
+def test_drift_unemployment_and_idle_blocks_fail_their_checks(tmp_path):
+    drifting = str(tmp_path / "drift.h5")
+    write(drifting, output_drift=0.05)       # year 2: 1.10, year 5: 1.25 → +13.6%
+    got = results(check(drifting)[0])
+    assert not got["world real output (value added / CPI)"]
+    assert got["world CPI"] and got["world unemployment rate"]
+    assert main([drifting]) == 1
+    assert results(check(drifting, tolerance=0.2)[0])["world real output (value added / CPI)"]
+
+    slack = str(tmp_path / "slack.h5")
+    write(slack, unemployed=(30, 30, 5))
+    got = results(check(slack)[0])
+    assert not got["unemployment of AAA, yearly"] and got["unemployment of BBB, yearly"]
+    assert results(check(slack, band=(0.02, 0.35))[0])["unemployment of AAA, yearly"]
+
+    idle = str(tmp_path / "idle.h5")
+    write(idle, idle_block=True)
+    (block,) = [c for c in check(idle)[0] if c.name == "every region × sector produces"]
+    assert not block.passed and "BBB/ore" in block.note
+
+
+def test_a_file_without_output_says_so(tmp_path):
+    path = str(tmp_path / "old.h5")
+    write(path, with_output=False)
+    (block,) = [c for c in check(path)[0] if c.name == "every region × sector produces"]
+    assert not block.passed and "not measured" in block.note
+
+
+def test_bad_input_is_refused(tmp_path, capsys):
+    with pytest.raises(StationarityError, match="cannot open"):
+        check(str(tmp_path / "missing.h5"))
+    short = str(tmp_path / "short.h5")
+    write(short, years=2)
+    with pytest.raises(StationarityError, match="compares year 2"):
+        check(short)
+    assert main([short]) == 2
+    assert "stationarity:" in capsys.readouterr().err
+    assert main([short, "--unemployment", "low"]) == 2
+
+
+def test_a_real_small_run_goes_through_the_command(tmp_path, entrepot):
+    out = str(tmp_path / "small.h5")
+    subprocess.run([entrepot, "run", BASELINE, "--set", "agents.consumers=9000",
+                    "--set", "agents.firms=1000", "--set", "steps=36",
+                    "--set", "output.snapshots=[]", "--out", out, "--quiet"], check=True)
+    env = dict(os.environ, PYTHONPATH=PACKAGE)
+    done = subprocess.run([sys.executable, "-m", "entrepot_studies.stationarity", out],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode in (0, 1), done.stderr
+    assert "year 2 against year 3" in done.stdout
+    assert "every region × sector produces" in done.stdout
