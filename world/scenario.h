@@ -94,7 +94,7 @@ struct Event {
 // Behaviour parameters; defaults and meanings in docs/model.md.
 struct Behaviour {
   double search_probability = 0.10;  // ψ: chance a buyer slot searches each step
-  int candidates = 3;                // m: candidate sellers drawn per search
+  int candidates = 1;                // m: candidate sellers drawn per search
   double distance_elasticity = 1.0;  // ρ in τ = 1 + t·(d/1000)^ρ + border
   double border_cost = 0.10;         // added to τ when countries differ
   double data_flow_cost = 0.05;      // digital sectors across borders
