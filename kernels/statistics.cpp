@@ -6,6 +6,7 @@
 
 #include <utility>
 
+#include "agents/rules.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
 
@@ -35,8 +36,8 @@ struct CapacityValue {
   const double* region_tfp;
   int sectors;
   ENTREPOT_HD Totals<1> operator()(std::size_t j) const {
-    const double capacity =
-        static_cast<double>(f.productivity[j]) * region_tfp[f.block[j] / sectors] * f.employees[j];
+    const double capacity = labour_capacity(f.productivity[j], region_tfp[f.block[j] / sectors],
+                                            static_cast<double>(f.employees[j]));
     return Totals<1>{{static_cast<std::int64_t>(f.price[j] * capacity * 1000.0)}};
   }
 };

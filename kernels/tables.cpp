@@ -108,16 +108,8 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
     }
   }
   t.iceberg = to_device(t.host.iceberg);
+  // The search tables follow from the agents: Model::Model builds them after the set-up.
   refresh_trade_costs(w, t);
-  // Until the set-up calibrates presence from the agents (Model::Model), every origin with
-  // sellers is equally present at equal prices.
-  Economy even;
-  even.presence.assign(static_cast<std::size_t>(nr) * ns, 0.0);
-  even.block_price.assign(even.presence.size(), 1.0);
-  for (std::size_t block = 0; block < even.presence.size(); ++block) {
-    even.presence[block] = t.host.block_start[block + 1] > t.host.block_start[block] ? 1.0 : 0.0;
-  }
-  refresh_search(sc, w, even, t);
 }
 
 void Model::refresh_trade_costs() {
