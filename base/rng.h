@@ -14,7 +14,6 @@ namespace entrepot {
 // The phase a draw belongs to; part of the counter so phases never share numbers.
 enum class Draw : std::uint32_t {
   productivity = 1,
-  employer_init = 2,
   search = 3,
   separation = 4,
   job_search = 5,

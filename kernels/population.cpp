@@ -103,22 +103,32 @@ struct HiringWeight {
   }
 };
 
+// First jobs by systematic sampling rather than independent draws: the k-th household of a
+// region is employed when ⌊(k+1)(1−u*)⌋ > ⌊k(1−u*)⌋, and the e-th employed one works where the
+// running total of hiring weights crosses (e + ½)/E of the region's total. Each firm then
+// starts within a worker of its share, where independent draws would leave small firms with
+// Poisson noise of ±√L workers against their demand.
 struct FirstJob {
   TablesView t;
   ConsumerStore::View h;
   const std::int64_t* cumulative;  // over the labour mirror's firms
   std::int64_t base;               // global id of the mirror's first firm
-  Philox rng;
   Domain domain;
   double unemployment;
   ENTREPOT_HD void operator()(std::size_t n) const {
     const int region = h.region[n];
-    const auto w = rng.words(domain.household_id(n), 0, Draw::employer_init, 0);
     h.employer[n] = -1;
-    if (to_unit(w[0]) < unemployment) return;
-    h.employer[n] = static_cast<std::int32_t>(draw_weighted(
-        cumulative, base, t.block_start[region * t.sectors],
-        t.block_start[(region + 1) * t.sectors], (static_cast<std::uint64_t>(w[1]) << 32) | w[2]));
+    const std::int64_t people = t.consumer_start[region + 1] - t.consumer_start[region];
+    const std::int64_t k =
+        static_cast<std::int64_t>(domain.household_first + n) - t.consumer_start[region];
+    const double share = 1.0 - unemployment;
+    const auto rank = static_cast<std::int64_t>(static_cast<double>(k) * share);
+    const auto next = static_cast<std::int64_t>(static_cast<double>(k + 1) * share);
+    if (next == rank) return;  // unemployed
+    const auto employed = static_cast<std::int64_t>(static_cast<double>(people) * share);
+    h.employer[n] = static_cast<std::int32_t>(
+        pick_systematic(cumulative, base, t.block_start[region * t.sectors],
+                        t.block_start[(region + 1) * t.sectors], rank, employed));
   }
 };
 
@@ -264,7 +274,7 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
                          scratch.labour.vacancies.begin());
   thrust::for_each(first, first + h.size,
                    FirstJob{t, h, thrust::raw_pointer_cast(scratch.labour.vacancies.data()),
-                            d.labour_first, setting.rng, d, b.target_unemployment});
+                            d.labour_first, d, b.target_unemployment});
   recount_staff(economy, ranks);
   thrust::for_each(
       first, first + f.size,

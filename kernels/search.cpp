@@ -1,10 +1,10 @@
 // Phase 2: supplier search. Each buyer slot, at staggered reviews a share ψ of the steps
-// (and whenever it was rationed or has no seller), draws m candidate sellers (origin region
+// (and whenever it has no seller), draws m candidate sellers (origin region
 // from the CES search table of its destination and sector, then a seller of that block ∝
 // its CES weight). With one candidate the draw is the buyer's choice, unless the
 // incumbent's loyalty (the switching cost as a premium) keeps it; with several, the
-// cheapest is taken if it beats the current landed cost by more than the switching cost.
-// Banned or missing suppliers are always replaced.
+// cheapest is taken if it beats the current landed cost by more than the switching cost,
+// and a rationed slot searches at once. Banned or missing suppliers are always replaced.
 //
 // Over several ranks, the quotes of other ranks' sellers are fetched first: those of the
 // firms' current suppliers (a firm searches when its supplier rationed), then, for the
@@ -56,10 +56,13 @@ struct SupplierSearch {
     return t.any_ban && current >= 0 && banned_from(t.origin_of(current), dest, sector);
   }
 
-  // Whether the slot draws candidates: it has no usable supplier, reviews, or was rationed.
+  // Whether the slot draws candidates: it has no usable supplier, reviews, or was rationed
+  // and shops among several candidates (with one, a stockout is covered by the spill of
+  // trade round 2 and the buyer waits for its review: leaving at once would drain the
+  // buyers of small sellers, whose stockouts are frequent, far below their CES shares).
   ENTREPOT_HD bool looks(std::uint64_t buyer, std::uint32_t slot, std::int32_t current,
                          bool banned_now, bool rationed) const {
-    return current < 0 || banned_now || reviews(buyer, slot) || rationed;
+    return current < 0 || banned_now || reviews(buyer, slot) || (rationed && candidates > 1);
   }
 
   // Candidate c of the slot; −1 when no origin is reachable (the search ends there).
@@ -101,7 +104,7 @@ struct SupplierSearch {
       }
     }
     if (best < 0 || best == current) return current;
-    if (candidates == 1 && !must_replace && !rationed) {
+    if (candidates == 1 && !must_replace) {
       // The draw is the buyer's choice, unless the incumbent's loyalty overrules it.
       const double loyalty = incumbent_loyalty(t.draw_probability(dest, sector, current),
                                                t.switching_cost[sector], elasticity);

@@ -101,6 +101,23 @@ ENTREPOT_HD std::int64_t draw_weighted(const std::int64_t* cumulative, std::int6
   return first_above(cumulative, first, last, target) + base;
 }
 
+// The firm of the ids [first, last) at position `rank` of `count` evenly spaced points over
+// the running total of weights (systematic sampling): where the total crosses
+// (rank + ½)/count of the range's; `cumulative` and `base` as in draw_weighted. −1 when the
+// range has no firm, no weight, or count ≤ 0.
+ENTREPOT_HD std::int64_t pick_systematic(const std::int64_t* cumulative, std::int64_t base,
+                                         std::int64_t first, std::int64_t last, std::int64_t rank,
+                                         std::int64_t count) {
+  first -= base;
+  last -= base;
+  if (last <= first || count <= 0) return -1;
+  const std::int64_t before = first > 0 ? cumulative[first - 1] : 0;
+  const std::int64_t total = cumulative[last - 1] - before;
+  if (total <= 0) return -1;
+  const __int128 point = (static_cast<__int128>(2 * rank + 1) * total) / (2 * count);
+  return first_above(cumulative, first, last, before + static_cast<std::int64_t>(point)) + base;
+}
+
 ENTREPOT_HD std::int32_t TablesView::find_seller(int dest, int sector, std::uint32_t origin_word,
                                                  std::uint32_t seller_word) const {
   const std::uint64_t* cdf =
