@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", run.threads, "OpenMP threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   run_cmd->add_flag("--quiet", run.quiet, "No progress output");
+  run_cmd->add_flag("--overwrite", run.overwrite,
+                    "Replace the result file if it exists (default: refuse and write nothing)");
   run_cmd
       ->add_option("--checkpoint-every", run.checkpoint_every,
                    "Write a checkpoint every N steps (output.checkpoint.every; 0: none)")
@@ -43,6 +45,8 @@ int main(int argc, char** argv) {
   resume_cmd->add_option("--threads", resume.threads, "OpenMP threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   resume_cmd->add_flag("--quiet", resume.quiet, "No progress output");
+  resume_cmd->add_flag("--overwrite", resume.overwrite,
+                       "Let --out replace an existing file (default: refuse and write nothing)");
 
   std::string validate_config;
   std::vector<std::string> validate_overrides;

@@ -84,7 +84,16 @@ int resume_command(const ResumeOptions& options, const Comm& comm) {
         sc.output.path = options.out ? *options.out : header.result_path;
         world = std::make_unique<World>(sc);
         if (!writer) return;
-        if (options.out) check_writable(*options.out);
+        if (options.out) {
+          std::error_code ignored;
+          if (!options.overwrite && fs::exists(*options.out, ignored) &&
+              !same_file(header.result_path, *options.out)) {
+            throw OutputError(*options.out +
+                              ": a file is already there; pass --overwrite to replace it, or "
+                              "choose another --out");
+          }
+          check_writable(*options.out);
+        }
         check_continuable(header.result_path, *world, header.step, header.seed, header.config);
       })) {
     return 2;

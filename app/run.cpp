@@ -88,6 +88,17 @@ int run_command(const RunOptions& options, const Comm& comm) {
   std::error_code ignored;
   const bool names_file = !sc.output.path.empty() && sc.output.path.back() != '/' &&
                           !std::filesystem::is_directory(out, ignored);
+  // A finished result is not replaced by accident: another run's file, or this scenario's
+  // under another seed, is refused before anything is written.
+  if (!agreed(comm, "entrepot: error: ", [&] {
+        if (writer && !options.overwrite && names_file && std::filesystem::exists(out, ignored)) {
+          throw OutputError(sc.output.path +
+                            ": a result file is already there; pass --overwrite to replace it, "
+                            "or choose another --out");
+        }
+      })) {
+    return 1;
+  }
   bool writable = true;
   std::string why;
   if (writer) {
