@@ -139,6 +139,14 @@ int resume_command(const ResumeOptions& options, const Comm& comm) {
       })) {
     return 1;
   }
+  // The health checks measure world output against step 1's, which the file holds.
+  std::int64_t output_at_start = 0;
+  if (!agreed(comm, "entrepot: error: ", [&] {
+        if (writer && header.step >= 1) output_at_start = series_total_at(out, "produced", 0);
+      })) {
+    return 1;
+  }
+  output_at_start = comm.sum(output_at_start);
   Recorder recorder(out, *world, Continuation{header.step, path}, comm);
   if (writer && !options.quiet) {
     std::fprintf(stderr,
@@ -158,7 +166,8 @@ int resume_command(const ResumeOptions& options, const Comm& comm) {
       fs::absolute(out).lexically_normal().string(),
       checkpoint_path_of(sc.output),
       options.quiet,
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+      output_at_start};
   return step_economy(stepping, header.step + 1);
 }
 

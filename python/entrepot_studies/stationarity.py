@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 import h5py
 import numpy as np
 
-from .outputs import by_country, read_labels, scaled
+from .outputs import IncompleteResult, by_country, read_labels, require_complete, scaled
 
 
 class StationarityError(Exception):
@@ -49,7 +49,8 @@ def _relative(name: str, series: np.ndarray, first: int, tolerance: float, unit:
 
 
 def check(path: str, from_year: int = 2, tolerance: float = 0.02,
-          band: tuple[float, float] = (0.02, 0.15)) -> tuple[list[Check], dict]:
+          band: tuple[float, float] = (0.02, 0.15),
+          allow_incomplete: bool = False) -> tuple[list[Check], dict]:
     try:
         handle = h5py.File(path, "r")
     except OSError as err:
@@ -57,6 +58,10 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
     with handle as f:
         if "series" not in f:
             raise StationarityError(f"{path}: no /series group; is it an entrepot result file?")
+        try:
+            require_complete(f, path, allow_incomplete)
+        except IncompleteResult as err:
+            raise StationarityError(str(err)) from err
         s = f["series"]
         for name in ("value_added", "consumption", "cpi", "unemployment", "employment", "money"):
             if name not in s:
@@ -155,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unemployment", default="0.02,0.15",
                         help="band for every country's yearly unemployment rate")
     parser.add_argument("--json", help="also write the checks to this file")
+    parser.add_argument("--allow-incomplete", action="store_true",
+                        help="also check a run that was interrupted or failed")
     args = parser.parse_args(argv)
     try:
         low, high = (float(x) for x in args.unemployment.split(","))
@@ -163,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
               "e.g. 0.02,0.15", file=sys.stderr)
         return 2
     try:
-        checks, context = check(args.result, args.from_year, args.tolerance, (low, high))
+        checks, context = check(args.result, args.from_year, args.tolerance, (low, high),
+                                args.allow_incomplete)
     except StationarityError as err:
         print(f"stationarity: {err}", file=sys.stderr)
         return 2
