@@ -12,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/machine.h"
+#include "app/memory.h"
 #include "app/signals.h"
 #include "app/stepping.h"
 #include "kernels/checkpoint.h"
@@ -101,6 +102,8 @@ int resume_command(const ResumeOptions& options, const Comm& comm) {
   if (comm.distributed() && writer) {
     std::cerr << "entrepot: " << partition_agents(sc, comm.size()).describe() << "\n";
   }
+  // Over another number of ranks the shares differ from the run's: checked again here.
+  if (!agreed(comm, "entrepot: error: ", [&] { require_memory(sc, comm); })) return 1;
   require_device();
   select_device(comm.local_rank());
   if (options.threads > 0) omp_set_num_threads(options.threads);

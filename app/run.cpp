@@ -9,6 +9,7 @@
 
 #include "app/commands.h"
 #include "app/machine.h"
+#include "app/memory.h"
 #include "app/signals.h"
 #include "app/stepping.h"
 #include "entrepot_git_commit.h"
@@ -55,7 +56,8 @@ int validate_command(const std::string& config, const std::vector<std::string>& 
     std::cout << config << ": valid scenario '" << sc.name << "': " << sc.countries.size()
               << " countries, " << sc.regions.size() << " regions, " << sc.sectors.size()
               << " sectors, " << sc.consumers + sc.firms << " agents, " << sc.steps << " steps, "
-              << sc.events.size() << " events\n";
+              << sc.events.size() << " events\n"
+              << describe_memory(sc) << "\n";
     return 0;
   } catch (const ConfigError& error) {
     std::cerr << error.what() << "\n";
@@ -124,6 +126,9 @@ int run_command(const RunOptions& options, const Comm& comm) {
       })) {
     return 1;
   }
+
+  // The memory the run needs, before any agent is allocated: every rank checks its share.
+  if (!agreed(comm, "entrepot: error: ", [&] { require_memory(sc, comm); })) return 1;
 
   install_stop_handlers();
   const auto started = std::chrono::steady_clock::now();
