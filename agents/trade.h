@@ -85,12 +85,28 @@ ENTREPOT_HD bool better_candidate(double cost, std::int32_t seller, double best_
   return best < 0 || cost < best_cost || (cost == best_cost && seller < best);
 }
 
-// Whether a buyer leaves its supplier for the best candidate: at once when it must (no
-// supplier, or a banned one) or when it was rationed, else only for a saving above the
-// switching cost.
+// Whether a buyer leaves its supplier for the best of several candidates: at once when it
+// must (no supplier, or a banned one) or when it was rationed, else only for a saving above
+// the switching cost.
 ENTREPOT_HD bool takes_candidate(bool must_replace, bool rationed, double current_cost,
                                  double best_cost, double switching_cost) {
   return must_replace || rationed || should_switch(current_cost, best_cost, switching_cost);
+}
+
+// With one candidate the draw is the buyer's discrete choice at this step's landed costs (a
+// CES / logit choice over fresh match values). The switching cost c is a premium on the
+// incumbent's value, B = (1+c)^ε, so the incumbent, drawn with probability s, is chosen with
+// probability B·s / (1 + (B−1)·s) (logit demand with state dependence; Dubé, Hitsch & Rossi
+// 2010). A draw of another seller is therefore overruled with probability
+// (B−1)·s / (1 + (B−1)·s): the incumbent's loyalty. Aggregate shares stay the CES shares up to
+// that premium, where a rule "switch only when cheaper" would ratchet every buyer towards the
+// cheapest seller it has ever seen.
+ENTREPOT_HD double incumbent_loyalty(double incumbent_share, double switching_cost,
+                                     double elasticity) {
+  if (!(incumbent_share > 0.0)) return 0.0;
+  const double premium = det_pow(1.0 + switching_cost, elasticity) - 1.0;
+  const double kept = premium * incumbent_share;
+  return kept / (1.0 + kept);
 }
 
 // Rationing: an order q from a seller with inventory I and total demand D gets

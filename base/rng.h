@@ -18,8 +18,8 @@ enum class Draw : std::uint32_t {
   search = 3,
   separation = 4,
   job_search = 5,
-  entrant = 7,
   spillover = 9,
+  loyalty = 10,
 };
 
 struct Philox {

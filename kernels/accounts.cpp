@@ -56,15 +56,12 @@ struct Enter {
   FirmStore::View f;
   const std::int64_t* grant;  // start-up capital per entrant, by region
   const double* mean_wage;    // by region, money
-  Philox rng;
-  Domain domain;
-  int step;
-  double shape;
   ENTREPOT_HD void operator()(std::size_t j) const {
     if (!f.exited[j]) return;
     const int region = f.block[j] / t.sectors;
-    f.productivity[j] = static_cast<float>(
-        pareto_productivity(rng.uniform(domain.firm_id(j), step, Draw::entrant, 0), shape));
+    // The entrant takes over the plant, and with it the plant's productivity φ: the
+    // distribution of φ stays the one drawn at set-up, so selection by exit cannot drift
+    // the economy's productivity (and prices) for ever.
     f.cash[j] += grant[region];
     // The entrant offers the regional mean wage (kept from the slot where none was paid).
     f.wage[j] = entrant_wage(mean_wage[region], f.wage[j]);
@@ -102,7 +99,7 @@ struct ReceiveIncome {
 }  // namespace
 
 std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
-                             LabourScratch& labour, int step,
+                             LabourScratch& labour,
                              const std::vector<std::int64_t>& government_at_start) {
   const Behaviour& b = setting.behaviour;
   const World& world = setting.world;
@@ -134,8 +131,7 @@ std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ra
   thrust::device_vector<double> wage_device(economy.mean_wage.begin(), economy.mean_wage.end());
   thrust::for_each(first, first + f.size,
                    Enter{tables.view(), f, thrust::raw_pointer_cast(grant_device.data()),
-                         thrust::raw_pointer_cast(wage_device.data()), setting.rng, ranks.domain,
-                         step, b.productivity_shape});
+                         thrust::raw_pointer_cast(wage_device.data())});
 
   // Households: wages, or benefit when unemployed, plus dividends and transfers.
   auto unemployed = totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});

@@ -75,7 +75,7 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
 // `government_at_start`: the balances when the step began (the budget rule spends what
 // was collected since).
 std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
-                             LabourScratch& scratch, int step,
+                             LabourScratch& scratch,
                              const std::vector<std::int64_t>& government_at_start);
 // 8: prices, wages, expectations.
 void adjust_prices(const Setting& setting, FirmStore& firms,

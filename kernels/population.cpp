@@ -16,8 +16,28 @@
 namespace entrepot {
 namespace {
 
-// Trade cost assumed for inputs when setting the first prices.
-constexpr double kTypicalTradeFactor = 1.15;
+// The typical iceberg cost τ̄_s of a sector's trade at set-up: the mean over flows weighted by
+// gravity, GDP_o·GDP_d·(τ(1+t))^−ε (banned flows count for nothing). Input costs and the
+// gross output demand implies use it, since buyers order τ goods at origin for each one used.
+std::vector<double> typical_iceberg(const Scenario& sc, const HostTables& host, int regions,
+                                    int sectors) {
+  std::vector<double> typical(sectors, 1.0);
+  for (int s = 0; s < sectors; ++s) {
+    double weight_total = 0.0, weighted = 0.0;
+    for (int o = 0; o < regions; ++o) {
+      for (int d = 0; d < regions; ++d) {
+        const std::size_t cell = (static_cast<std::size_t>(o) * regions + d) * sectors + s;
+        if (is_banned(host.trade_factor[cell])) continue;
+        const double w = sc.regions[o].gdp_musd * sc.regions[d].gdp_musd *
+                         det_pow(host.trade_factor[cell], -sc.behaviour.trade_elasticity);
+        weight_total += w;
+        weighted += w * host.iceberg[cell];
+      }
+    }
+    if (weight_total > 0.0) typical[s] = weighted / weight_total;
+  }
+  return typical;
+}
 
 struct FoundFirm {
   TablesView t;
@@ -40,14 +60,22 @@ struct FoundFirm {
   }
 };
 
-// A firm's labour need at the starting prices relative to its block's: the demand its price
-// draws in the search, seller_weight ∝ (p/P)^−ε, per unit of its productivity φ.
+// A firm's labour need at the starting prices relative to its block's: the goods its price
+// draws in the search per unit of its productivity φ. Buyers find it with probability
+// ∝ (p/P)^−ε (seller_weight); firms then order a quantity, households spend a value, which
+// buys P/p times as much, so with h the households' share of the sector's demand the goods
+// are ∝ (p/P)^−ε·(h·P/p + 1 − h).
 struct LabourNeed {
   FirmStore::ConstView f;
   const double* block_price;
+  const double* household_share;  // per sector
+  int sectors;
   double elasticity;
   ENTREPOT_HD double operator()(std::size_t j) const {
-    return static_cast<double>(seller_weight(f.price[j], block_price[f.block[j]], elasticity)) /
+    const double index = block_price[f.block[j]];
+    const double h = household_share[f.block[j] % sectors];
+    const double goods = h * index / static_cast<double>(f.price[j]) + (1.0 - h);
+    return static_cast<double>(seller_weight(f.price[j], index, elasticity)) * goods /
            static_cast<double>(f.productivity[j]);
   }
 };
@@ -166,13 +194,14 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
       setting.tables.consumer_start.begin() + 1, setting.tables.consumer_start.end(), household_ids,
       household_ids + static_cast<std::ptrdiff_t>(h.size), economy.consumers.region.begin());
 
-  // Starting sector prices p_s = (1+μ_s)·(1 + Σ_k a_ks·p_k·τ̄), by iteration.
+  // Starting sector prices p_s = (1+μ_s)·(1 + Σ_k a_ks·p_k·τ̄_k), by iteration.
+  const std::vector<double> iceberg = typical_iceberg(sc, setting.tables.host, nr, ns);
   std::vector<double> price(ns, 1.0), input_cost(ns, 0.0);
   for (int round = 0; round < 200; ++round) {
     for (int s = 0; s < ns; ++s) {
       input_cost[s] = 0.0;
       for (const RecipeEntry& e : sc.recipe) {
-        if (e.output == s) input_cost[s] += e.amount * price[e.input] * kTypicalTradeFactor;
+        if (e.output == s) input_cost[s] += e.amount * price[e.input] * iceberg[e.input];
       }
       price[s] = cost_price(unit_cost(1.0, 1.0, 1.0, input_cost[s]), sc.sectors[s].markup);
     }
@@ -180,22 +209,32 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
   // Gross output (value) that household budgets need through the recipe, X = c + A·X, and
   // the labour it takes; first jobs go to sectors in that proportion, so the economy starts
   // with the capacity its demand implies even where firm counts (∝ value added) differ.
-  std::vector<double> gross(ns, 0.0), labour(ns, 0.0), hiring(ns, 0.0);
+  std::vector<double> gross(ns, 0.0), labour(ns, 0.0), hiring(ns, 0.0), household(ns, 0.0);
   for (int round = 0; round < 500; ++round) {
     std::vector<double> next(ns, 0.0);
     for (int s = 0; s < ns; ++s) next[s] = sc.sectors[s].consumer_share;
     for (const RecipeEntry& e : sc.recipe) {
       next[e.input] +=
-          e.amount * price[e.input] * kTypicalTradeFactor / price[e.output] * gross[e.output];
+          e.amount * price[e.input] * iceberg[e.input] / price[e.output] * gross[e.output];
     }
     gross = next;
+  }
+  // Firms per sector as laid out (small sectors have at least a firm where they produce, so
+  // their counts are not proportional to value added).
+  std::vector<double> firms_in(ns, 0.0);
+  const std::vector<std::int64_t>& block_start = setting.tables.host.block_start;
+  for (int b = 0; b < nr * ns; ++b) {
+    firms_in[b % ns] += static_cast<double>(block_start[b + 1] - block_start[b]);
   }
   for (int s = 0; s < ns; ++s) {
     // Labour cost per unit of revenue: 1/(1+μ) − input cost share.
     const double share = 1.0 / (1.0 + sc.sectors[s].markup) - input_cost[s] / price[s];
     labour[s] = gross[s] * (share > 0.0 ? share : 0.0);
-    hiring[s] =
-        sc.sectors[s].value_added_share > 0.0 ? labour[s] / sc.sectors[s].value_added_share : 0.0;
+    // Per firm, relative to the average firm (so the fixed-point weights keep their precision).
+    hiring[s] = firms_in[s] > 0.0
+                    ? labour[s] / firms_in[s] * static_cast<double>(block_start[nr * ns])
+                    : 0.0;
+    household[s] = gross[s] > 0.0 ? sc.sectors[s].consumer_share / gross[s] : 0.0;
   }
   thrust::device_vector<double> input_cost_device(input_cost.begin(), input_cost.end());
   const double* cost = thrust::raw_pointer_cast(input_cost_device.data());
@@ -208,8 +247,10 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
   update_block_prices(setting, economy, ranks);
   const thrust::device_vector<double> block_price(economy.block_price.begin(),
                                                   economy.block_price.end());
+  const thrust::device_vector<double> household_device(household.begin(), household.end());
   const LabourNeed need{std::as_const(economy.firms).view(),
-                        thrust::raw_pointer_cast(block_price.data()), b.trade_elasticity};
+                        thrust::raw_pointer_cast(block_price.data()),
+                        thrust::raw_pointer_cast(household_device.data()), ns, b.trade_elasticity};
   auto block_need = totals_by_key<2>(f.size, nr * ns, FirmBlock{f.block}, BlockNeed{need});
   ranks.sum_over_ranks(block_need);
   const thrust::device_vector<std::int64_t> block_need_device(&block_need[0].v[0],

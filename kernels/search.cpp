@@ -1,8 +1,10 @@
 // Phase 2: supplier search. Each buyer slot, at staggered reviews a share ψ of the steps
-// (and whenever it was rationed or has no seller), draws m candidate sellers
-// (origin region from the gravity table of its destination and sector, then a seller of
-// that block) and switches to the cheapest if it beats the current landed cost by more
-// than the sector's switching cost. Banned or missing suppliers are always replaced.
+// (and whenever it was rationed or has no seller), draws m candidate sellers (origin region
+// from the CES search table of its destination and sector, then a seller of that block ∝
+// its CES weight). With one candidate the draw is the buyer's choice, unless the
+// incumbent's loyalty (the switching cost as a premium) keeps it; with several, the
+// cheapest is taken if it beats the current landed cost by more than the switching cost.
+// Banned or missing suppliers are always replaced.
 //
 // Over several ranks, the quotes of other ranks' sellers are fetched first: those of the
 // firms' current suppliers (a firm searches when its supplier rationed), then, for the
@@ -33,6 +35,7 @@ struct SupplierSearch {
   bool every_step;            // ψ ≥ 1 (and at set-up): every slot searches
   std::uint32_t review_rate;  // ⌊ψ·2^32⌋, the phase step of the staggered reviews
   int candidates;
+  double elasticity;  // ε, which prices the switching cost into the incumbent's loyalty
 
   // τ(1+t) from the seller's region to `dest`; infinite-like when the flow is banned.
   ENTREPOT_HD double factor(std::int32_t seller, int dest, int sector) const {
@@ -98,6 +101,16 @@ struct SupplierSearch {
       }
     }
     if (best < 0 || best == current) return current;
+    if (candidates == 1 && !must_replace && !rationed) {
+      // The draw is the buyer's choice, unless the incumbent's loyalty overrules it.
+      const double loyalty = incumbent_loyalty(t.draw_probability(dest, sector, current),
+                                               t.switching_cost[sector], elasticity);
+      if (loyalty > 0.0 && to_unit(rng.words(buyer, step, Draw::loyalty, slot)[0]) < loyalty) {
+        return current;
+      }
+      switched = true;
+      return best;
+    }
     if (takes_candidate(must_replace, rationed, current_cost, best_cost,
                         t.switching_cost[sector])) {
       switched = true;
@@ -333,7 +346,8 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
                           step,
                           every_step,
                           rate,
-                          m_candidates};
+                          m_candidates,
+                          b.trade_elasticity};
   };
   const std::uint64_t firm0 = ranks.domain.firm_id(0), household0 = ranks.domain.household_id(0);
   SearchDraws firm_draws, household_draws;

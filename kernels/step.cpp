@@ -122,7 +122,7 @@ void Model::step(int step) {
   const TradeFlows flows =                                       // 6. trade
       trade(set, economy, ranks, scratch.trade, trade_chunk, step);
   const std::int64_t exits =  // 7. accounts
-      settle_accounts(set, economy, ranks, scratch.labour, step, government_at_start);
+      settle_accounts(set, economy, ranks, scratch.labour, government_at_start);
   adjust_prices(set, economy.firms, economy.unemployment_rate);  // 8. prices
   stats = collect_statistics(set, economy, ranks, step, flows);  // 9. statistics
   // Next step's search weighs origins and sellers at this step's prices.

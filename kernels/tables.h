@@ -58,6 +58,9 @@ struct TablesView {
   // market presence. −1 when no origin is reachable.
   ENTREPOT_HD std::int32_t find_seller(int dest, int sector, std::uint32_t origin_word,
                                        std::uint32_t seller_word) const;
+
+  // The probability that find_seller draws `seller` for a buyer of `sector` in `dest`.
+  ENTREPOT_HD double draw_probability(int dest, int sector, std::int32_t seller) const;
 };
 
 // ⌊word·total / 2³²⌋: a 32-bit random word scaled to [0, total), exact for any total < 2⁶³.
@@ -112,6 +115,22 @@ ENTREPOT_HD std::int32_t TablesView::find_seller(int dest, int sector, std::uint
   const std::int64_t target =
       before + scale_word(seller_word, seller_cumulative[last - 1] - before);
   return static_cast<std::int32_t>(first_above(seller_cumulative, first, last, target));
+}
+
+ENTREPOT_HD double TablesView::draw_probability(int dest, int sector, std::int32_t seller) const {
+  const int origin = origin_of(seller);
+  const std::uint64_t* cdf =
+      origin_cdf + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
+  const std::uint64_t below = origin > 0 ? cdf[origin - 1] : 0;
+  const double origin_share = static_cast<double>(cdf[origin] - below) / 4294967296.0;
+  const std::int64_t first = block_start[origin * sectors + sector];
+  const std::int64_t last = block_start[origin * sectors + sector + 1];
+  const std::int64_t before = first > 0 ? seller_cumulative[first - 1] : 0;
+  const std::int64_t total = seller_cumulative[last - 1] - before;
+  if (total <= 0) return 0.0;
+  const std::int64_t own =
+      seller_cumulative[seller] - (seller > 0 ? seller_cumulative[seller - 1] : 0);
+  return origin_share * static_cast<double>(own) / static_cast<double>(total);
 }
 
 // The same tables on the host, for the passes that run there (accounts, statistics, the

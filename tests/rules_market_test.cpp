@@ -11,6 +11,7 @@
 
 #include "agents/rules.h"
 #include "agents/trade.h"
+#include "kernels/tables.h"
 
 namespace entrepot {
 namespace {
@@ -94,6 +95,54 @@ TEST(MarketRulesTest, ABuyerSwitchesWhenItMustWasRationedOrSavesEnough) {
   EXPECT_TRUE(takes_candidate(false, false, 10.0, 8.9, 0.1));
   EXPECT_FALSE(takes_candidate(false, false, 10.0, 9.0, 0.1));
   EXPECT_FALSE(takes_candidate(false, false, 10.0, 9.5, 0.1));
+}
+
+TEST(MarketRulesTest, TheIncumbentsLoyaltyIsTheSwitchingPremiumOfALogitChoice) {
+  // No switching cost, or an incumbent no buyer would draw: the draw decides.
+  EXPECT_DOUBLE_EQ(incumbent_loyalty(0.3, 0.0, 4.0), 0.0);
+  EXPECT_DOUBLE_EQ(incumbent_loyalty(0.0, 0.2, 4.0), 0.0);
+  // B = 1.1^4; the incumbent is chosen with probability s + (1 − s)·loyalty = B·s/(1+(B−1)s).
+  for (double s : {0.001, 0.05, 0.3, 0.9}) {
+    for (double c : {0.01, 0.1, 0.5}) {
+      const double b = std::pow(1.0 + c, 4.0);
+      const double kept = s + (1.0 - s) * incumbent_loyalty(s, c, 4.0);
+      EXPECT_NEAR(kept, b * s / (1.0 + (b - 1.0) * s), 1e-12) << s << " " << c;
+      EXPECT_GT(kept, s);
+    }
+  }
+  // More loyal the larger the incumbent's share and the switching cost.
+  EXPECT_LT(incumbent_loyalty(0.01, 0.1, 4.0), incumbent_loyalty(0.1, 0.1, 4.0));
+  EXPECT_LT(incumbent_loyalty(0.1, 0.05, 4.0), incumbent_loyalty(0.1, 0.1, 4.0));
+}
+
+TEST(MarketRulesTest, DrawProbabilitiesAreTheSharesFindSellerDrawsBy) {
+  // Two regions × one sector: region 0 has sellers 0–2, region 1 sellers 3–4. Buyers in
+  // region 1 find origin 0 with probability 1/4 and sellers by their weights.
+  const std::vector<std::int64_t> block_start{0, 3, 5};
+  const std::vector<std::uint64_t> cdf{0, 0, 1ULL << 30, 1ULL << 32};  // [(d·S+s)·R + o]
+  const std::vector<std::int64_t> cumulative{1, 3, 6, 10, 20};         // weights 1,2,3,4,10
+  TablesView t{};
+  t.regions = 2;
+  t.sectors = 1;
+  t.block_start = block_start.data();
+  t.origin_cdf = cdf.data();
+  t.seller_cumulative = cumulative.data();
+  const double expected[] = {0.25 / 6, 0.5 / 6, 0.75 / 6, 0.75 * 4 / 14, 0.75 * 10 / 14};
+  double total = 0.0;
+  std::vector<int> count(5, 0);
+  std::mt19937 rng(7);
+  for (int n = 0; n < 200000; ++n) {
+    const std::int32_t j =
+        t.find_seller(1, 0, static_cast<std::uint32_t>(rng()), static_cast<std::uint32_t>(rng()));
+    ASSERT_GE(j, 0);
+    ++count[static_cast<std::size_t>(j)];
+  }
+  for (std::int32_t j = 0; j < 5; ++j) {
+    EXPECT_NEAR(t.draw_probability(1, 0, j), expected[j], 1e-12);
+    EXPECT_NEAR(count[static_cast<std::size_t>(j)] / 200000.0, expected[j], 0.005);
+    total += t.draw_probability(1, 0, j);
+  }
+  EXPECT_NEAR(total, 1.0, 1e-12);
 }
 
 TEST(MarketRulesTest, SearchWeightsFollowLandedCostToThePowerOfTheElasticity) {

@@ -1,11 +1,11 @@
 """Whether a shock-free run stays near its steady state (docs/studies.md, "Is the baseline
 stationary?"): yearly means of world real output, world unemployment, the consumer price
 index and each holder's share of money, compared between an early year (default 2) and the
-last; every country's yearly unemployment rate within a band; and no region × sector that
+last (levels by their relative change, rates and shares by their change in points); every country's yearly unemployment rate within a band; and no region × sector that
 stops producing.
 
     python -m entrepot_studies.stationarity RESULT.h5 [--from-year 2] [--tolerance 0.02]
-        [--unemployment 0.02,0.15] [--json FILE]
+        [--points 0.02] [--unemployment 0.02,0.15] [--json FILE]
 
 Exit 0 when every check holds, 1 when one fails, 2 on bad input.
 """
@@ -48,9 +48,17 @@ def _relative(name: str, series: np.ndarray, first: int, tolerance: float, unit:
     return Check(name, early, late, change, f"|change| < {tolerance:.0%}{unit}", change < tolerance)
 
 
+def _points(name: str, series: np.ndarray, first: int, points: float) -> Check:
+    """A rate or a share moves by at most `points` (0.02: two percentage points)."""
+    early, late = float(series[first]), float(series[-1])
+    change = abs(late - early)
+    return Check(name, early, late, change, f"|change| < {points * 100:g} points",
+                 change < points)
+
+
 def check(path: str, from_year: int = 2, tolerance: float = 0.02,
           band: tuple[float, float] = (0.02, 0.15),
-          allow_incomplete: bool = False) -> tuple[list[Check], dict]:
+          points: float = 0.02, allow_incomplete: bool = False) -> tuple[list[Check], dict]:
     try:
         handle = h5py.File(path, "r")
     except OSError as err:
@@ -97,18 +105,13 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
     checks = [
         _relative("world real output (value added / CPI)", _yearly(real_output, years), first,
                   tolerance),
-        _relative("world unemployment rate", _yearly(world_u, years), first, tolerance),
+        _points("world unemployment rate", _yearly(world_u, years), first, points),
         _relative("world CPI", _yearly(world_cpi, years), first, tolerance),
     ]
     yearly_shares = _yearly(shares, years)
     for h, holder in enumerate(holders):
         early, late = yearly_shares[first, h], yearly_shares[-1, h]
-        if abs(early) < 1e-3 and abs(late) < 1e-3:
-            checks.append(Check(f"money share of {holder}", float(early), float(late), 0.0,
-                                f"|change| < {tolerance:.0%}", True, "holds almost none"))
-        else:
-            checks.append(_relative(f"money share of {holder}", yearly_shares[:, h], first,
-                                    tolerance))
+        checks.append(_points(f"money share of {holder}", yearly_shares[:, h], first, points))
 
     country_u = by_country(unemployed, labels) / np.maximum(by_country(labour, labels), 1)
     yearly_u = _yearly(country_u, years)[first:]
@@ -157,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-year", type=int, default=2)
     parser.add_argument("--tolerance", type=float, default=0.02,
                         help="largest relative change of a yearly mean (default 0.02)")
+    parser.add_argument("--points", type=float, default=0.02,
+                        help="largest change of a rate or share (unemployment, money shares) "
+                             "in its own units (default 0.02: two percentage points)")
     parser.add_argument("--unemployment", default="0.02,0.15",
                         help="band for every country's yearly unemployment rate")
     parser.add_argument("--json", help="also write the checks to this file")
@@ -171,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         checks, context = check(args.result, args.from_year, args.tolerance, (low, high),
-                                args.allow_incomplete)
+                                args.points, args.allow_incomplete)
     except StationarityError as err:
         print(f"stationarity: {err}", file=sys.stderr)
         return 2

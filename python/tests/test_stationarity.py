@@ -21,7 +21,7 @@ YEARS = 5
 
 
 def write(path, *, output_drift=0.0, unemployed=(5, 5, 5), idle_block=False,
-          with_output=True, years=YEARS):
+          with_output=True, years=YEARS, last_year_unemployed=None):
     """A result file whose every step of year y has world value added 1000·(1 + drift·y),
     CPI 1, the given unemployed per region (of 100 people) and constant money shares."""
     steps = years * STEPS_PER_YEAR
@@ -42,6 +42,8 @@ def write(path, *, output_drift=0.0, unemployed=(5, 5, 5), idle_block=False,
         s.create_dataset("consumption", data=va.astype(np.int64))
         s.create_dataset("cpi", data=np.ones((steps, 3)))
         u = np.tile(np.array(unemployed, dtype=np.int64), (steps, 1))
+        if last_year_unemployed is not None:
+            u[-STEPS_PER_YEAR:] = np.array(last_year_unemployed, dtype=np.int64)
         s.create_dataset("unemployment", data=u)
         s.create_dataset("employment", data=100 - u)
         s.create_dataset("money", data=np.tile(np.array([400, 600, 0, 0], dtype=np.int64),
@@ -85,6 +87,20 @@ def test_drift_unemployment_and_idle_blocks_fail_their_checks(tmp_path):
     write(idle, idle_block=True)
     (block,) = [c for c in check(idle)[0] if c.name == "every region × sector produces"]
     assert not block.passed and "BBB/ore" in block.note
+
+
+def test_rates_and_shares_are_compared_in_points(tmp_path):
+    # World unemployment 5% → 6.33%: 1.33 points (27% relative) is within two points.
+    near = str(tmp_path / "near.h5")
+    write(near, last_year_unemployed=(6, 6, 7))
+    (rate,) = [c for c in check(near)[0] if c.name == "world unemployment rate"]
+    assert rate.passed and abs(rate.measure - 4 / 300) < 1e-12 and "points" in rate.limit
+    # 5% → 8%: three points fail, and pass with --points 0.04.
+    far = str(tmp_path / "far.h5")
+    write(far, last_year_unemployed=(8, 8, 8))
+    assert not results(check(far)[0])["world unemployment rate"]
+    assert results(check(far, points=0.04)[0])["world unemployment rate"]
+    assert main([far, "--points", "0.04"]) == 0
 
 
 def test_a_file_without_output_says_so(tmp_path):
