@@ -13,6 +13,7 @@
 #include "app/commands.h"
 #include "app/exchange_estimate.h"
 #include "app/machine.h"
+#include "app/memory.h"
 #include "app/purchase_bound.h"
 #include "kernels/model.h"
 #include "world/comm.h"
@@ -69,6 +70,7 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   select_device(comm.local_rank());
   if (options.threads > 0) omp_set_num_threads(options.threads);
   const Scenario sc = generated_world(options.agents, 1);
+  require_memory(sc, comm);  // like a run: refused with the estimate before any allocation
   World world(sc);
   const auto built = std::chrono::steady_clock::now();
   Model model(sc, world, &comm);

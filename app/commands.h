@@ -17,6 +17,7 @@ struct RunOptions {
   int threads = 0;                     // 0: OpenMP's default
   bool quiet = false;
   std::optional<int> checkpoint_every;  // output.checkpoint.every
+  bool overwrite = false;               // replace an existing result file
 };
 
 struct ResumeOptions {
@@ -25,6 +26,7 @@ struct ResumeOptions {
   std::vector<std::string> overrides;  // --set: refused when they change the scenario
   int threads = 0;
   bool quiet = false;
+  bool overwrite = false;  // let --out replace an existing file
 };
 
 struct BenchOptions {

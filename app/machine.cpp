@@ -5,7 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <fstream>
+#include <limits>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #ifdef _OPENMP
@@ -65,6 +69,41 @@ long peak_rss_mb() {
   struct rusage usage {};
   if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
   return usage.ru_maxrss / 1024;  // KiB on Linux
+}
+
+namespace {
+
+// The first number in `path` (a cgroup file); 0 when absent or "max" (no limit).
+std::uint64_t read_bytes(const char* path) {
+  std::ifstream in(path);
+  std::uint64_t value = 0;
+  return (in >> value) ? value : 0;
+}
+
+}  // namespace
+
+std::uint64_t available_host_bytes() {
+  std::uint64_t available = 0;
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string key; meminfo >> key;) {
+    std::uint64_t kib = 0;
+    if (key == "MemAvailable:" && (meminfo >> kib)) {
+      available = kib * 1024;
+      break;
+    }
+    meminfo.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+  }
+  // A batch job's cgroup may allow less than the machine has free (cgroup v2, then v1).
+  for (const auto& [limit_file, usage_file] :
+       {std::pair{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"},
+        std::pair{"/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                  "/sys/fs/cgroup/memory/memory.usage_in_bytes"}}) {
+    const std::uint64_t limit = read_bytes(limit_file), used = read_bytes(usage_file);
+    if (limit == 0 || limit >= (std::uint64_t{1} << 60)) continue;
+    const std::uint64_t left = limit > used ? limit - used : 0;
+    if (available == 0 || left < available) available = left;
+  }
+  return available;
 }
 
 int openmp_threads() {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace entrepot {
@@ -54,6 +55,14 @@ long peak_rss_mb();
 // program made, and now. −1 with omp, where device memory is host memory (peak_rss_mb).
 // Throws std::runtime_error if the device could not be asked once.
 long peak_device_mb();
+
+// The free and total memory of this rank's GPU (cudaMemGetInfo); false with omp, where
+// the kernels' memory is the host's (available_host_bytes).
+bool device_memory(std::size_t& free_bytes, std::size_t& total_bytes);
+
+// Host memory this process may still take, in bytes: MemAvailable of /proc/meminfo, or
+// less where a cgroup limit (a batch job's allocation) leaves less; 0 when unknown.
+std::uint64_t available_host_bytes();
 
 // Threads an OpenMP parallel region would use now (omp_get_max_threads); 1 without OpenMP.
 int openmp_threads();

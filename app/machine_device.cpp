@@ -177,6 +177,11 @@ long peak_device_mb() {
   return static_cast<long>(device_bytes_peak.load() >> 20);
 }
 
+bool device_memory(std::size_t& free_bytes, std::size_t& total_bytes) {
+  check_cuda(cudaMemGetInfo(&free_bytes, &total_bytes), "cannot read the device's free memory");
+  return true;
+}
+
 #else  // the omp backend: the device is the host
 
 const char* backend_name() {
@@ -200,6 +205,11 @@ double measure_device_stream_gbps(std::size_t bytes_per_array, int repeats) {
 
 long peak_device_mb() {
   return -1;
+}
+
+bool device_memory(std::size_t& free_bytes, std::size_t& total_bytes) {
+  free_bytes = total_bytes = 0;
+  return false;
 }
 
 #endif

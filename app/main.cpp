@@ -1,6 +1,8 @@
 // The `entrepot` command: run, resume, validate, info, compare, bench, device.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <new>
+#include <stdexcept>
 
 #include "app/commands.h"
 #include "entrepot_git_commit.h"
@@ -24,6 +26,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", run.threads, "OpenMP threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   run_cmd->add_flag("--quiet", run.quiet, "No progress output");
+  run_cmd->add_flag("--overwrite", run.overwrite,
+                    "Replace the result file if it exists (default: refuse and write nothing)");
   run_cmd
       ->add_option("--checkpoint-every", run.checkpoint_every,
                    "Write a checkpoint every N steps (output.checkpoint.every; 0: none)")
@@ -43,6 +47,8 @@ int main(int argc, char** argv) {
   resume_cmd->add_option("--threads", resume.threads, "OpenMP threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   resume_cmd->add_flag("--quiet", resume.quiet, "No progress output");
+  resume_cmd->add_flag("--overwrite", resume.overwrite,
+                       "Let --out replace an existing file (default: refuse and write nothing)");
 
   std::string validate_config;
   std::vector<std::string> validate_overrides;
@@ -91,7 +97,7 @@ int main(int argc, char** argv) {
   CommSession session(argc, argv);
   CLI11_PARSE(app, argc, argv);
   const Comm comm = Comm::world();
-  return run_guarded(comm, [&]() -> int {
+  auto dispatch = [&]() -> int {
     if (*run_cmd) return run_command(run, comm);
     if (*resume_cmd) return resume_command(resume, comm);
     if (*validate_cmd) return validate_command(validate_config, validate_overrides);
@@ -100,5 +106,15 @@ int main(int argc, char** argv) {
     if (*bench_cmd) return bench_command(bench, comm);
     if (*device_cmd) return device_command();
     return 0;
+  };
+  return run_guarded(comm, [&]() -> int {
+    try {
+      return dispatch();
+    } catch (const std::bad_alloc&) {
+      // The estimate before set-up should have refused; say what happened in plain words.
+      throw std::runtime_error(
+          "out of memory: an allocation failed (the run needs more memory than it was given; "
+          "`entrepot validate` prints the estimate)");
+    }
   });
 }

@@ -12,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/machine.h"
+#include "app/memory.h"
 #include "app/signals.h"
 #include "app/stepping.h"
 #include "kernels/checkpoint.h"
@@ -84,7 +85,16 @@ int resume_command(const ResumeOptions& options, const Comm& comm) {
         sc.output.path = options.out ? *options.out : header.result_path;
         world = std::make_unique<World>(sc);
         if (!writer) return;
-        if (options.out) check_writable(*options.out);
+        if (options.out) {
+          std::error_code ignored;
+          if (!options.overwrite && fs::exists(*options.out, ignored) &&
+              !same_file(header.result_path, *options.out)) {
+            throw OutputError(*options.out +
+                              ": a file is already there; pass --overwrite to replace it, or "
+                              "choose another --out");
+          }
+          check_writable(*options.out);
+        }
         check_continuable(header.result_path, *world, header.step, header.seed, header.config);
       })) {
     return 2;
@@ -92,6 +102,8 @@ int resume_command(const ResumeOptions& options, const Comm& comm) {
   if (comm.distributed() && writer) {
     std::cerr << "entrepot: " << partition_agents(sc, comm.size()).describe() << "\n";
   }
+  // Over another number of ranks the shares differ from the run's: checked again here.
+  if (!agreed(comm, "entrepot: error: ", [&] { require_memory(sc, comm); })) return 1;
   require_device();
   select_device(comm.local_rank());
   if (options.threads > 0) omp_set_num_threads(options.threads);
@@ -130,6 +142,14 @@ int resume_command(const ResumeOptions& options, const Comm& comm) {
       })) {
     return 1;
   }
+  // The health checks measure world output against step 1's, which the file holds.
+  std::int64_t output_at_start = 0;
+  if (!agreed(comm, "entrepot: error: ", [&] {
+        if (writer && header.step >= 1) output_at_start = series_total_at(out, "produced", 0);
+      })) {
+    return 1;
+  }
+  output_at_start = comm.sum(output_at_start);
   Recorder recorder(out, *world, Continuation{header.step, path}, comm);
   if (writer && !options.quiet) {
     std::fprintf(stderr,
@@ -149,7 +169,8 @@ int resume_command(const ResumeOptions& options, const Comm& comm) {
       fs::absolute(out).lexically_normal().string(),
       checkpoint_path_of(sc.output),
       options.quiet,
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+      output_at_start};
   return step_economy(stepping, header.step + 1);
 }
 

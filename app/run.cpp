@@ -9,6 +9,7 @@
 
 #include "app/commands.h"
 #include "app/machine.h"
+#include "app/memory.h"
 #include "app/signals.h"
 #include "app/stepping.h"
 #include "entrepot_git_commit.h"
@@ -55,7 +56,8 @@ int validate_command(const std::string& config, const std::vector<std::string>& 
     std::cout << config << ": valid scenario '" << sc.name << "': " << sc.countries.size()
               << " countries, " << sc.regions.size() << " regions, " << sc.sectors.size()
               << " sectors, " << sc.consumers + sc.firms << " agents, " << sc.steps << " steps, "
-              << sc.events.size() << " events\n";
+              << sc.events.size() << " events\n"
+              << describe_memory(sc) << "\n";
     return 0;
   } catch (const ConfigError& error) {
     std::cerr << error.what() << "\n";
@@ -88,6 +90,17 @@ int run_command(const RunOptions& options, const Comm& comm) {
   std::error_code ignored;
   const bool names_file = !sc.output.path.empty() && sc.output.path.back() != '/' &&
                           !std::filesystem::is_directory(out, ignored);
+  // A finished result is not replaced by accident: another run's file, or this scenario's
+  // under another seed, is refused before anything is written.
+  if (!agreed(comm, "entrepot: error: ", [&] {
+        if (writer && !options.overwrite && names_file && std::filesystem::exists(out, ignored)) {
+          throw OutputError(sc.output.path +
+                            ": a result file is already there; pass --overwrite to replace it, "
+                            "or choose another --out");
+        }
+      })) {
+    return 1;
+  }
   bool writable = true;
   std::string why;
   if (writer) {
@@ -113,6 +126,9 @@ int run_command(const RunOptions& options, const Comm& comm) {
       })) {
     return 1;
   }
+
+  // The memory the run needs, before any agent is allocated: every rank checks its share.
+  if (!agreed(comm, "entrepot: error: ", [&] { require_memory(sc, comm); })) return 1;
 
   install_stop_handlers();
   const auto started = std::chrono::steady_clock::now();

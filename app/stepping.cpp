@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/health.h"
 #include "app/progress.h"
 #include "app/signals.h"
 #include "app/summary.h"
@@ -74,10 +75,28 @@ int step_economy(Stepping& run, int first) {
   const auto stepping = std::chrono::steady_clock::now();
   int done = first - 1;
   bool stopped = false, checkpoint_now = false;
+  HealthCheck health(sc, run.world, run.output_at_start);
+  std::string broke;        // why the economy broke, when it did
+  std::int64_t warned = 0;  // health flags already reported on stderr
   try {
     for (int step = first; step <= sc.steps; ++step) {
       run.model.step(step);
+      // Every rank holds the same reduced statistics, so every rank decides alike.
+      const HealthVerdict verdict = health.check(run.model.stats);
+      run.model.stats.health = verdict.flags;
       run.recorder.append(run.model.stats);  // rank 0 writes the series
+      for (const auto& warning : verdict.warnings) {
+        if (writer && !run.quiet && (warned & warning.flag) == 0 &&
+            warning.what != verdict.failure) {
+          std::cerr << "entrepot: warning at step " << step << ": " << warning.what << std::endl;
+        }
+      }
+      warned |= verdict.flags;  // each kind once
+      if (!verdict.failure.empty()) {
+        broke = verdict.failure;
+        done = step;
+        break;
+      }
       if (wants_snapshot(sc, step)) {
         run.recorder.write_snapshot(run.model.snapshot(step), run.model.ranks.domain.firm_first,
                                     run.model.ranks.domain.firm_total);
@@ -93,17 +112,33 @@ int step_economy(Stepping& run, int first) {
       if (stopped) break;
       if (every > 0 && step % every == 0 && step < sc.steps) save_checkpoint(run);
     }
-  } catch (...) {
+  } catch (const std::exception& error) {
     progress.finish();
     run.recorder.flush();  // the recorder writes on rank 0 only
-    run.recorder.close("failed");
+    run.recorder.close("failed", error.what(), done);
+    throw;
+  } catch (...) {
+    progress.finish();
+    run.recorder.flush();
+    run.recorder.close("failed", "an unknown error", done);
     throw;
   }
   progress.finish();
+  if (!broke.empty()) {
+    // The steps so far stay readable, marked failed with the reason and the step.
+    run.recorder.close("failed", "the economy broke: " + broke, done);
+    if (writer) {
+      std::cerr << "entrepot: the economy broke at step " << done << " of " << sc.steps << ": "
+                << broke << "; " << sc.output.path << " holds steps 1-" << done
+                << ", marked failed (thresholds: health in docs/scenario.md)" << std::endl;
+    }
+    return kEconomyBroke;
+  }
   if (stopped) {
     // The result file is closed first: a kill while the checkpoint is written (mpirun kills
     // ranks soon after forwarding a signal) leaves it whole, and the previous checkpoint.
-    run.recorder.close("interrupted");  // rank 0 writes it
+    run.recorder.close("interrupted", "stopped by signal " + std::to_string(stop_signal()),
+                       done);  // rank 0 writes it
     if (writer) {
       std::cerr << "entrepot: stopped by signal " << stop_signal() << " after step " << done
                 << " of " << sc.steps << "; " << sc.output.path << " holds steps 1-" << done

@@ -22,14 +22,17 @@ struct Figures {
   std::int64_t scale = 1;
 };
 
-// The values of the last recorded step of an int64 /series variable, or nothing.
-bool read_last_step(hid_t series, const std::string& name, Figures& out, const std::string& file) {
+// The values of one recorded step (row; the last for -1) of an int64 /series variable, or
+// nothing.
+bool read_step(hid_t series, const std::string& name, std::int64_t row, Figures& out,
+               const std::string& file) {
   if (!h5::link_exists(series, name, file)) return false;
   Handle dataset = h5::open_dataset(series, name, file);
   const std::vector<hsize_t> shape = h5::dataset_shape(dataset.get(), file);
   if (shape.empty() || shape[0] == 0) return false;
+  if (row >= static_cast<std::int64_t>(shape[0])) return false;
   std::vector<hsize_t> start(shape.size(), 0), count = shape;
-  start[0] = shape[0] - 1;
+  start[0] = row < 0 ? shape[0] - 1 : static_cast<hsize_t>(row);
   count[0] = 1;
   out.shape.assign(shape.begin() + 1, shape.end());
   const std::size_t n = std::accumulate(out.shape.begin(), out.shape.end(), std::size_t{1},
@@ -39,11 +42,11 @@ bool read_last_step(hid_t series, const std::string& name, Figures& out, const s
     Handle file_space = h5::space_handle(H5Dget_space(dataset.get()), file, "cannot read " + name);
     h5::check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
                                   count.data(), nullptr),
-              file, "cannot select the last step of " + name);
+              file, "cannot select a step of " + name);
     Handle mem_space = h5::simple_space(count, {}, file);
     h5::check(H5Dread(dataset.get(), H5T_NATIVE_INT64, mem_space.get(), file_space.get(),
                       H5P_DEFAULT, out.values.data()),
-              file, "cannot read the last step of " + name);
+              file, "cannot read a step of " + name);
   }
   out.scale = h5::has_attr(dataset.get(), "scale", file)
                   ? h5::read_int_attr(dataset.get(), "scale", file)
@@ -115,8 +118,19 @@ std::string describe_file(const std::string& path) {
                   << attr_or(root, "git_commit", "unknown", path) << ")\n";
   const std::string start = attr_or(root, "start_time", "?", path);
   if (h5::has_attr(root, "status", path)) {
-    line("status") << h5::read_string_attr(root, "status", path) << " (" << start << " to "
-                   << attr_or(root, "end_time", "?", path) << ")\n";
+    // Only a completed file is a result; the others say how far they got and why.
+    const std::string status = h5::read_string_attr(root, "status", path);
+    line("status") << status;
+    if (h5::has_attr(root, "status_step", path)) {
+      out << " after step " << h5::read_int_attr(root, "status_step", path);
+    }
+    if (h5::has_attr(root, "status_reason", path)) {
+      out << ": " << h5::read_string_attr(root, "status_reason", path);
+    }
+    out << " (" << start << " to " << attr_or(root, "end_time", "?", path) << ")\n";
+    if (status != "completed") {
+      line("") << "incomplete: not a whole run; analyses refuse it unless told otherwise\n";
+    }
   } else {
     line("status") << "unfinished: no end record, the run was stopped or is still going (started "
                    << start << ")\n";
@@ -171,7 +185,7 @@ std::string describe_file(const std::string& path) {
       Figures trade, duty, value_added, consumption, employment, unemployment, money;
       out << std::fixed << std::setprecision(2);
       out << "  last step\n";
-      if (read_last_step(g, "trade_value", trade, path) && trade.shape.size() == 3) {
+      if (read_step(g, "trade_value", -1, trade, path) && trade.shape.size() == 3) {
         double cross_border = 0.0;
         const hsize_t nc = trade.shape[0], ns = trade.shape[2];
         for (hsize_t e = 0; e < nc; ++e) {
@@ -185,22 +199,22 @@ std::string describe_file(const std::string& path) {
         figure("trade") << total(trade) << " (cross-border "
                         << cross_border / static_cast<double>(trade.scale) << ")\n";
       }
-      if (read_last_step(g, "trade_duty", duty, path)) figure("duty") << total(duty) << "\n";
-      if (read_last_step(g, "value_added", value_added, path)) {
+      if (read_step(g, "trade_duty", -1, duty, path)) figure("duty") << total(duty) << "\n";
+      if (read_step(g, "value_added", -1, value_added, path)) {
         figure("value added") << total(value_added) << " (all regions)\n";
       }
-      if (read_last_step(g, "consumption", consumption, path)) {
+      if (read_step(g, "consumption", -1, consumption, path)) {
         figure("consumption") << total(consumption) << "\n";
       }
-      if (read_last_step(g, "employment", employment, path) &&
-          read_last_step(g, "unemployment", unemployment, path)) {
+      if (read_step(g, "employment", -1, employment, path) &&
+          read_step(g, "unemployment", -1, unemployment, path)) {
         const double employed = total(employment), unemployed = total(unemployment);
         const double labour = employed + unemployed;
         figure("unemployment") << (labour > 0 ? 100.0 * unemployed / labour : 0.0) << " % of "
                                << std::setprecision(0) << labour << " workers\n"
                                << std::setprecision(2);
       }
-      if (read_last_step(g, "money", money, path)) figure("money") << total(money) << "\n";
+      if (read_step(g, "money", -1, money, path)) figure("money") << total(money) << "\n";
       out << "  (money in model currency units)\n";
     }
   }
@@ -226,6 +240,17 @@ std::string describe_file(const std::string& path) {
 
   h5::check(file.close(), path, "cannot close the file");
   return out.str();
+}
+
+std::int64_t series_total_at(const std::string& path, const std::string& variable,
+                             std::int64_t row) {
+  Handle file = h5::open_result_file(path);
+  Handle series = h5::open_group(file.get(), "series", path);
+  Figures figures;
+  if (!read_step(series.get(), variable, row, figures, path)) {
+    throw OutputError(path + ": /series/" + variable + " has no step " + std::to_string(row + 1));
+  }
+  return std::accumulate(figures.values.begin(), figures.values.end(), std::int64_t{0});
 }
 
 }  // namespace entrepot

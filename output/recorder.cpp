@@ -343,7 +343,7 @@ void Recorder::Impl::continue_file(const World& world, const Continuation& from)
           "cannot remove /snapshots/" + name);
   }
   // A running file has no status (docs/output.md).
-  for (const char* ended : {"status", "end_time"}) {
+  for (const char* ended : {"status", "end_time", "status_reason", "status_step"}) {
     if (h5::has_attr(file.get(), ended, path)) {
       check(H5Adelete(file.get(), ended), path, std::string("cannot remove attribute ") + ended);
     }
@@ -538,7 +538,7 @@ bool Recorder::closed() const {
   return impl_->closed;
 }
 
-void Recorder::close(const std::string& status) {
+void Recorder::close(const std::string& status, const std::string& reason, int step) {
   h5::quiet_errors();
   Impl& s = *impl_;
   s.require_open("close");
@@ -549,6 +549,8 @@ void Recorder::close(const std::string& status) {
   s.series->write_pending();
   h5::write_attr(s.file.get(), "end_time", utc_now(), s.path);
   h5::write_attr(s.file.get(), "status", status, s.path);
+  if (!reason.empty()) h5::write_attr(s.file.get(), "status_reason", reason, s.path);
+  if (step > 0) h5::write_attr(s.file.get(), "status_step", std::int64_t{step}, s.path);
   s.flush();
   s.closed = true;  // whatever happens next, the destructor must not touch the file
   s.series.reset();

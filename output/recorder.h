@@ -75,8 +75,10 @@ class Recorder {
   // offset 0 and total the size of `part`.
   void write_snapshot(const FirmSnapshot& part, std::int64_t offset, std::int64_t total);
   void flush();  // everything appended so far is on disk and readable after a crash
-  // Writes the end attributes (end_time, status: "completed" or "interrupted") and closes.
-  void close(const std::string& status);
+  // Writes the end attributes and closes: end_time, status ("completed", "interrupted" or
+  // "failed"), and for a run that did not complete why (status_reason) and the last step
+  // it recorded (status_step).
+  void close(const std::string& status, const std::string& reason = "", int step = 0);
   bool closed() const;
 
  private:
@@ -86,5 +88,10 @@ class Recorder {
 
 // A readable summary of a result file, for `entrepot info FILE`.
 std::string describe_file(const std::string& path);
+
+// The sum over one recorded step (0-based `row`) of an int64 /series variable, e.g. the
+// world's output at step 1 that a resumed run's health checks measure against.
+std::int64_t series_total_at(const std::string& path, const std::string& variable,
+                             std::int64_t row);
 
 }  // namespace entrepot

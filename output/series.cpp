@@ -156,6 +156,16 @@ const std::vector<Spec>& specs() {
        [](const StepStatistics& s) {
          return View{&s.firm_exits, 1};
        }},
+      {"health",
+       {},
+       Type::int64,
+       "1",
+       "health warnings, a bit mask: 1 a country's unemployment, 2 a region's price level, "
+       "4 world output, 8 a price at zero or not finite (docs/output.md)",
+       0,
+       [](const StepStatistics& s) {
+         return View{&s.health, 1};
+       }},
   };
   return table;
 }

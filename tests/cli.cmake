@@ -1,5 +1,5 @@
 # Whole-program tests of the `entrepot` command: signals and killed runs, --set overrides,
-# scenario errors, unwritable output paths, help and info, progress lines, compare and device,
+# scenario errors (and mutated scenarios, cli-fuzz-validate), unwritable output paths, help and info, progress lines, compare and device,
 # and the files of the scenario library (configs/scenarios/).
 # Each script in tests/cli/ is run as `python3 SCRIPT ENTREPOT SOURCE_DIR [ARGS]` with the
 # system Python (it needs h5py and numpy), works in a temporary folder of its own and
@@ -31,3 +31,6 @@ entrepot_cli_test(cli-compare 180 compare.py)
 entrepot_cli_test(cli-checkpoint 300 checkpoint.py)
 entrepot_cli_test(cli-slurm-requeue 300 slurm_requeue.py)
 entrepot_cli_test(cli-scenario-library 120 scenario_library.py)
+entrepot_cli_test(cli-fuzz-validate 120 fuzz_validate.py)
+entrepot_cli_test(cli-health 180 health.py)
+entrepot_cli_test(cli-memory 180 memory.py)

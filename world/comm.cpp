@@ -93,11 +93,14 @@ Comm Comm::world() {
   MPI_Comm node = MPI_COMM_NULL;
   check(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node),
         "MPI_Comm_split_type");
+  int local_size = 1;
   const int ranked = MPI_Comm_rank(node, &local);
+  const int counted = MPI_Comm_size(node, &local_size);
   MPI_Comm_free(&node);
   check(ranked, "MPI_Comm_rank");
+  check(counted, "MPI_Comm_size");
   const bool staged = staging_asked();
-  return Comm(rank, size, local, !staged && query_cuda_aware(), staged);
+  return Comm(rank, size, local, !staged && query_cuda_aware(), staged, local_size);
 }
 
 void Comm::sum(std::int64_t* values, std::size_t count) const {

@@ -41,6 +41,8 @@ class Comm {
   // This rank's place among the ranks on its own node (0 on one process): it picks the
   // node's GPU a rank drives, one GPU per rank.
   int local_rank() const { return local_rank_; }
+  // The ranks on this node, which share its memory (1 on one process).
+  int local_size() const { return local_size_; }
   bool distributed() const { return size_ > 1; }
 
   // Element-wise sum over ranks, in place (int64 addition: the same bytes on every rank
@@ -79,13 +81,15 @@ class Comm {
   void* native_handle() const;
 
  private:
-  Comm(int rank, int size, int local_rank, bool cuda_aware = false, bool staged = false)
+  Comm(int rank, int size, int local_rank, bool cuda_aware = false, bool staged = false,
+       int local_size = 1)
       : rank_(rank),
         size_(size),
         local_rank_(local_rank),
+        local_size_(local_size),
         cuda_aware_(cuda_aware),
         staged_(staged) {}
-  int rank_ = 0, size_ = 1, local_rank_ = 0;
+  int rank_ = 0, size_ = 1, local_rank_ = 0, local_size_ = 1;
   bool cuda_aware_ = false, staged_ = false;
   mutable Traffic traffic_;
 };

@@ -16,6 +16,10 @@ constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
 constexpr std::int64_t kMaxCount = std::numeric_limits<std::int64_t>::max();
 constexpr int kMaxInputs = 4;             // input slots per firm (DESIGN §4)
 constexpr double kShareTolerance = 1e-6;  // consumer shares must sum to 1 within this
+// Hard caps of open-ended values: beyond them prices and quantities leave what int64 fixed
+// point and doubles hold. The plausible ranges, far inside, are in docs/scenario.md.
+constexpr double kHuge = 1e6;
+constexpr std::int64_t kMaxFirms = std::numeric_limits<std::int32_t>::max();  // int32 firm ids
 
 const Section& section_of(const std::string& key) {
   return *scenario_format().find(key)->items;
@@ -34,6 +38,7 @@ class ScenarioReader {
 
   void read(const YAML::Node& root, const std::string& default_name) {
     MapReader top(origins_, root, scenario_format());
+    plausibility_.read(origins_, top.get("allow_implausible"));
     s_.name = top.text("name", default_name);
     s_.seed = top.has("seed") ? read_unsigned(origins_, top.get("seed"), "seed") : s_.seed;
     s_.steps = static_cast<int>(top.integer("steps", 1, kMaxInt, s_.steps));
@@ -41,6 +46,9 @@ class ScenarioReader {
     s_.burn_in = static_cast<int>(top.integer("burn_in", 0, kMaxInt, s_.burn_in));
     s_.steps_per_year =
         static_cast<int>(top.integer("steps_per_year", 1, kMaxInt, s_.steps_per_year));
+    plausible(top, "steps", s_.steps, between(1, 2400), "steps");
+    plausible(top, "burn_in", s_.burn_in, between(0, 1200), "burn_in");
+    plausible(top, "steps_per_year", s_.steps_per_year, between(1, 365), "steps_per_year");
     read_blocs(top.get("blocs"));
     read_countries(top.get("countries"));
     read_regions(top.get("regions"));
@@ -51,6 +59,7 @@ class ScenarioReader {
     read_export_bans(top.get("export_bans"));
     read_behaviour(top.get("behaviour"));
     read_output(top.get("output"));
+    read_health(top.get("health"));
     read_events(top.get("events"));
   }
 
@@ -73,6 +82,12 @@ class ScenarioReader {
       names.push_back(name);
       read_item(item);
     }
+  }
+
+  // Refuses a value the map wrote outside its plausible range (defaults always pass).
+  void plausible(const MapReader& map, const std::string& key, double value, const Range& range,
+                 const std::string& group) const {
+    if (map.has(key)) plausibility_.check(origins_, map.get(key), key, value, range, group);
   }
 
   int lookup(const YAML::Node& node, const std::string& what,
@@ -117,6 +132,14 @@ class ScenarioReader {
     return out;
   }
 
+  // An ad valorem rate: 0.25 for 25%. Beyond 200% (the highest tariffs on record are
+  // around 150%) a rate is more likely a percentage or a typo than a policy.
+  double tariff_rate(const MapReader& item, const std::string& group) const {
+    const double rate = item.number("rate", {0, kHuge, false, false, true});
+    plausible(item, "rate", rate, fraction(0, 2), group);
+    return rate;
+  }
+
   void check_distinct(const MapReader& map, int importer, int exporter) const {
     if (importer >= 0 && importer == exporter) {
       origins_.fail(map.get("exporter"), "importer and exporter are both '" +
@@ -127,7 +150,7 @@ class ScenarioReader {
 
   void read_blocs(const YAML::Node& list) {
     read_named(list, "blocs", bloc_names_, [&](const MapReader& item) {
-      s_.blocs.push_back({bloc_names_.back(), item.number("tariff_factor", between(0, 1), 0.0)});
+      s_.blocs.push_back({bloc_names_.back(), item.number("tariff_factor", fraction(), 0.0)});
     });
   }
 
@@ -157,9 +180,14 @@ class ScenarioReader {
       r.country = lookup(item.get("country"), "country", country_codes_);
       r.lat = item.number("lat", between(-90, 90));
       r.lon = item.number("lon", between(-180, 180));
-      r.population_m = item.number("population", above(0));
-      r.gdp_musd = item.number("gdp", above(0));
-      r.productivity = item.number("productivity", above(0));
+      r.population_m = item.number("population", {0, kHuge, true, false});
+      r.gdp_musd = item.number("gdp", {0, 1e9, true, false});
+      r.productivity = item.number("productivity", {0, kHuge, true, false});
+      // A region is at most the world (an aggregate such as ROW): 10 billion people and
+      // 200 trillion US$; a productivity 100 times the world mean is a slip.
+      plausible(item, "population", r.population_m, between(0.01, 10000), "regions");
+      plausible(item, "gdp", r.gdp_musd, between(1, 2e8), "regions");
+      plausible(item, "productivity", r.productivity, between(0.01, 100), "regions");
       std::set<int> seen;
       for (const auto& node :
            read_list(origins_, item.get("flags"), "flags", "a list of flags: " + join(flags))) {
@@ -194,14 +222,21 @@ class ScenarioReader {
         origins_.fail(item.get("name"), "sector name 'all' is reserved; allowed: any other name");
       }
       sector.kind = static_cast<SectorKind>(lookup(item.get("kind"), "sector kind", kinds));
-      sector.transport_cost = item.number("transport_cost", at_least(0), sector.transport_cost);
-      sector.markup = item.number("markup", at_least(0), sector.markup);
-      sector.switching_cost = item.number("switching_cost", between(0, 1), sector.switching_cost);
+      const Range open_ended{0, kHuge, false, false, true};
+      sector.transport_cost = item.number("transport_cost", open_ended, sector.transport_cost);
+      sector.markup = item.number("markup", open_ended, sector.markup);
+      sector.switching_cost = item.number("switching_cost", fraction(), sector.switching_cost);
       sector.value_added_share =
-          item.number("value_added_share", at_least(0), sector.value_added_share);
-      sector.consumer_share = item.number("consumer_share", between(0, 1), 0.0);
+          item.number("value_added_share", open_ended, sector.value_added_share);
+      sector.consumer_share = item.number("consumer_share", fraction(), 0.0);
       sector.digital = item.flag("digital", false);
-      sector.border_cost = item.number("border_cost", at_least(0), sector.border_cost);
+      sector.border_cost = item.number("border_cost", open_ended, sector.border_cost);
+      plausible(item, "transport_cost", sector.transport_cost, fraction(), "sectors");
+      plausible(item, "markup", sector.markup, fraction(), "sectors");
+      plausible(item, "switching_cost", sector.switching_cost, fraction(0, 0.5), "sectors");
+      // A weight: ratios beyond 100 between sectors are not an economy's.
+      plausible(item, "value_added_share", sector.value_added_share, between(0, 100), "sectors");
+      plausible(item, "border_cost", sector.border_cost, fraction(0, 2), "sectors");
       if (sector.digital && sector.kind != SectorKind::service) {
         origins_.fail(item.get("digital"), "sector '" + sector.name + "' is digital but of kind " +
                                                kinds[static_cast<int>(sector.kind)] +
@@ -238,6 +273,16 @@ class ScenarioReader {
     // the synthetic population can give every market a participant.
     s_.consumers = agents.integer("consumers", regions, kMaxCount, s_.consumers);
     s_.firms = agents.integer("firms", blocks, kMaxCount, s_.firms);
+    if (s_.firms > kMaxFirms) {
+      origins_.fail(agents.get("firms"), "firms is " + std::to_string(s_.firms) +
+                                             ", more than 32-bit firm ids number; allowed: a "
+                                             "whole number in [" +
+                                             std::to_string(blocks) + ", " +
+                                             std::to_string(kMaxFirms) + "]");
+    }
+    // More households than the world has people, or firms than households, is a slip.
+    plausible(agents, "consumers", static_cast<double>(s_.consumers), between(0, 1e10), "agents");
+    plausible(agents, "firms", static_cast<double>(s_.firms), between(0, 1e9), "agents");
   }
 
   void read_recipe(const YAML::Node& node) {
@@ -267,7 +312,9 @@ class ScenarioReader {
         }
         const std::string what =
             "recipe amount of " + sector_names_[input] + " per unit of " + sector_names_[output];
-        double amount = read_number(origins_, cell->second, what, at_least(0));
+        double amount = read_number(origins_, cell->second, what, between(0, kHuge));
+        // Units of input per unit of output: input-output coefficients stay well below 5.
+        plausibility_.check(origins_, cell->second, what, amount, between(0, 5), "recipe");
         if (amount == 0.0) continue;  // 0 switches an input off (useful with --set)
         s_.recipe.push_back({input, output, amount});
         auto& inputs = inputs_of[output];
@@ -301,7 +348,7 @@ class ScenarioReader {
       TariffRule rule;
       rule.importer = lookup(item.get("importer"), "country", country_codes_);
       rule.sectors = sector_list(item);
-      rule.rate = item.number("rate", at_least(0));
+      rule.rate = tariff_rate(item, "tariffs");
       s_.mfn.push_back(rule);
     }
     for (const auto& item_node : read_list(origins_, tariffs.get("bilateral"), "bilateral",
@@ -312,7 +359,7 @@ class ScenarioReader {
       rule.exporter = lookup(item.get("exporter"), "country", country_codes_);
       check_distinct(item, rule.importer, rule.exporter);
       rule.sectors = sector_list(item);
-      rule.rate = item.number("rate", at_least(0));
+      rule.rate = tariff_rate(item, "tariffs");
       s_.bilateral.push_back(rule);
     }
   }
@@ -335,9 +382,13 @@ class ScenarioReader {
     Behaviour& b = s_.behaviour;
     for (const auto& p : real_parameters()) {
       b.*p.member = behaviour.number(p.key, p.range, b.*p.member);
+      plausible(behaviour, p.key, b.*p.member, p.plausible, "behaviour");
     }
     for (const auto& p : whole_parameters()) {
       b.*p.member = static_cast<int>(behaviour.integer(p.key, p.lo, p.hi, b.*p.member));
+      plausible(behaviour, p.key, b.*p.member,
+                between(static_cast<double>(p.lo), static_cast<double>(p.plausible_hi)),
+                "behaviour");
     }
   }
 
@@ -368,6 +419,20 @@ class ScenarioReader {
     o.snapshots.push_back(s_.steps);
     std::sort(o.snapshots.begin(), o.snapshots.end());
     o.snapshots.erase(std::unique(o.snapshots.begin(), o.snapshots.end()), o.snapshots.end());
+  }
+
+  void read_health(const YAML::Node& node) {
+    MapReader health(origins_, node, section_of("health"));
+    HealthSettings& h = s_.health;
+    h.unemployment_warning =
+        health.number("unemployment_warning", fraction(), h.unemployment_warning);
+    h.unemployment_limit = health.number("unemployment_limit", fraction(), h.unemployment_limit);
+    h.price_warning = health.number("price_warning", between(0, kHuge), h.price_warning);
+    h.price_limit = health.number("price_limit", between(0, kHuge), h.price_limit);
+    h.output_warning = health.number("output_warning", fraction(), h.output_warning);
+    h.output_limit = health.number("output_limit", fraction(), h.output_limit);
+    h.unemployment_min_households =
+        health.integer("unemployment_min_households", 0, kMaxCount, h.unemployment_min_households);
   }
 
   void read_events(const YAML::Node& list) {
@@ -408,9 +473,10 @@ class ScenarioReader {
                       "tariff event has no 'rate'; allowed: a tariff event with "
                       "rate, a finite number >= 0");
       }
-      e.rate = item.number("rate", at_least(0));
+      e.rate = tariff_rate(item, "events");
       e.add = item.has("mode") && lookup(item.get("mode"), "event mode", modes) == 1;
       e.phase_in = static_cast<int>(item.integer("phase_in", 1, kMaxInt, 1));
+      plausible(item, "phase_in", e.phase_in, between(1, 240), "events");
       return e;
     }
     // An export ban is all or nothing from its step on.
@@ -430,6 +496,7 @@ class ScenarioReader {
 
   const Origins& origins_;
   Scenario& s_;
+  Plausibility plausibility_;
   std::vector<std::string> bloc_names_, country_codes_, region_names_, sector_names_;
 };
 

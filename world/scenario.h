@@ -132,6 +132,21 @@ struct OutputSettings {
   std::string checkpoint_path;
 };
 
+// The run's health checks (docs/scenario.md, `health`), on figures every step reports: past
+// a warning the step is flagged in /series/health; past a limit the run stops, marked
+// failed. A limit of 0 (output), 1 (unemployment) or below 1 (price) switches it off.
+struct HealthSettings {
+  double unemployment_warning = 0.5;  // a country's unemployed share of its households
+  double unemployment_limit = 0.7;
+  double price_warning = 10.0;  // a region's consumer price level × or ÷ this vs its start
+  double price_limit = 100.0;
+  double output_warning = 0.25;  // world output as a share of step 1's
+  double output_limit = 0.1;
+  // Countries with fewer households are left out of the unemployment check: a handful of
+  // households (a small world's city state) swings by whole percentage points.
+  std::int64_t unemployment_min_households = 1000;
+};
+
 // Where a run's checkpoints go: `output.checkpoint.path`, or by default the result file's
 // name with `.checkpoint.h5` in place of `.h5` (results/out.h5 → results/out.checkpoint.h5).
 inline std::string checkpoint_path_of(const OutputSettings& output) {
@@ -164,6 +179,7 @@ struct Scenario {
   std::vector<ExportBan> export_bans;
   Behaviour behaviour;
   OutputSettings output;
+  HealthSettings health;
   std::vector<Event> events;
 };
 

@@ -8,6 +8,7 @@ namespace entrepot::yaml {
 namespace {
 
 constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
+constexpr double kHuge = 1e6;  // hard cap of open-ended reals: keeps fixed-point sums finite
 
 Section behaviour_section() {
   Section section{"behaviour", "", {}};
@@ -20,41 +21,47 @@ Section behaviour_section() {
 
 // Every Behaviour field, its key in the file and what it may be.
 const std::vector<RealParameter>& real_parameters() {
+  // Hard limits first, then the plausible range (docs/scenario.md). Fractions (0.25 for
+  // 25%) are read as such, so a likely percentage is named in the message.
   static const std::vector<RealParameter> table{
-      {"search_probability", &Behaviour::search_probability, between(0, 1)},
-      {"distance_elasticity", &Behaviour::distance_elasticity, at_least(0)},
-      {"border_cost", &Behaviour::border_cost, at_least(0)},
-      {"data_flow_cost", &Behaviour::data_flow_cost, at_least(0)},
-      {"trade_elasticity", &Behaviour::trade_elasticity, between(1, 10)},
-      {"inventory_target", &Behaviour::inventory_target, at_least(0)},
-      {"inventory_adjust_steps", &Behaviour::inventory_adjust_steps, at_least(1)},
-      {"input_stock_target", &Behaviour::input_stock_target, at_least(0)},
-      {"expectation_weight", &Behaviour::expectation_weight, between(0, 1)},
-      {"price_adjust", &Behaviour::price_adjust, between(0, 1)},
-      {"cost_pass_through", &Behaviour::cost_pass_through, between(0, 1)},
-      {"wage_adjust", &Behaviour::wage_adjust, between(0, 1)},
-      {"wage_cut_limit", &Behaviour::wage_cut_limit, between(0, 1)},
-      {"target_unemployment", &Behaviour::target_unemployment, between(0, 1)},
-      {"separation_rate", &Behaviour::separation_rate, between(0, 1)},
-      {"job_search_probability", &Behaviour::job_search_probability, between(0, 1)},
-      {"consume_income", &Behaviour::consume_income, between(0, 1)},
-      {"consume_wealth", &Behaviour::consume_wealth, between(0, 1)},
-      {"profit_tax", &Behaviour::profit_tax, between(0, 1)},
-      {"dividend_share", &Behaviour::dividend_share, between(0, 1)},
-      {"cash_buffer_steps", &Behaviour::cash_buffer_steps, at_least(0)},
-      {"unemployment_benefit", &Behaviour::unemployment_benefit, between(0, 1)},
-      {"government_transfer", &Behaviour::government_transfer, between(0, 1)},
-      {"government_deficit", &Behaviour::government_deficit, between(0, 0.1)},
+      {"search_probability", &Behaviour::search_probability, fraction(), fraction()},
+      {"distance_elasticity", &Behaviour::distance_elasticity, between(0, 10), between(0, 3)},
+      {"border_cost", &Behaviour::border_cost, between(0, kHuge), fraction(0, 2)},
+      {"data_flow_cost", &Behaviour::data_flow_cost, between(0, kHuge), fraction(0, 2)},
+      {"trade_elasticity", &Behaviour::trade_elasticity, between(1, 10), between(1, 10)},
+      {"inventory_target", &Behaviour::inventory_target, between(0, kHuge), between(0, 12)},
+      {"inventory_adjust_steps", &Behaviour::inventory_adjust_steps, between(1, kHuge),
+       between(1, 24)},
+      {"input_stock_target", &Behaviour::input_stock_target, between(0, kHuge), between(0, 12)},
+      {"expectation_weight", &Behaviour::expectation_weight, fraction(), fraction()},
+      {"price_adjust", &Behaviour::price_adjust, fraction(), fraction(0, 0.5)},
+      {"cost_pass_through", &Behaviour::cost_pass_through, fraction(), fraction()},
+      {"wage_adjust", &Behaviour::wage_adjust, fraction(), fraction(0, 0.5)},
+      {"wage_cut_limit", &Behaviour::wage_cut_limit, fraction(), fraction(0, 0.5)},
+      {"target_unemployment", &Behaviour::target_unemployment, fraction(), fraction(0, 0.3)},
+      {"separation_rate", &Behaviour::separation_rate, fraction(), fraction(0, 0.2)},
+      {"job_search_probability", &Behaviour::job_search_probability, fraction(), fraction()},
+      {"consume_income", &Behaviour::consume_income, fraction(), fraction()},
+      {"consume_wealth", &Behaviour::consume_wealth, fraction(), fraction(0, 0.5)},
+      {"profit_tax", &Behaviour::profit_tax, fraction(), fraction(0, 0.8)},
+      {"dividend_share", &Behaviour::dividend_share, fraction(), fraction()},
+      {"cash_buffer_steps", &Behaviour::cash_buffer_steps, between(0, kHuge), between(0, 24)},
+      {"unemployment_benefit", &Behaviour::unemployment_benefit, fraction(), fraction()},
+      {"government_transfer", &Behaviour::government_transfer, fraction(), fraction()},
+      {"government_deficit", &Behaviour::government_deficit, fraction(0, 0.1), fraction(0, 0.1)},
       // A Pareto shape of 1 or less has no finite mean productivity.
-      {"productivity_shape", &Behaviour::productivity_shape, above(1)},
+      {"productivity_shape",
+       &Behaviour::productivity_shape,
+       {1, kHuge, true, false},
+       {1, 20, true, false}},
   };
   return table;
 }
 
 const std::vector<WholeParameter>& whole_parameters() {
   static const std::vector<WholeParameter> table{
-      {"candidates", &Behaviour::candidates, 1, kMaxInt},
-      {"exit_patience", &Behaviour::exit_patience, 1, kMaxInt},
+      {"candidates", &Behaviour::candidates, 1, kMaxInt, 20},
+      {"exit_patience", &Behaviour::exit_patience, 1, kMaxInt, 120},
   };
   return table;
 }
@@ -103,6 +110,15 @@ const Section& scenario_format() {
                                {"snapshots"},
                                {"progress_every"},
                                {"checkpoint", false, Shape::map, &checkpoint}}};
+  static const Section health{"health",
+                              "",
+                              {{"unemployment_warning"},
+                               {"unemployment_limit"},
+                               {"price_warning"},
+                               {"price_limit"},
+                               {"output_warning"},
+                               {"output_limit"},
+                               {"unemployment_min_households"}}};
   static const Section event{"event",
                              "",
                              {{"step", true},
@@ -132,7 +148,9 @@ const Section& scenario_format() {
                             {"export_bans", false, Shape::list, &ban},
                             {"behaviour", false, Shape::map, &behaviour},
                             {"output", false, Shape::map, &output},
-                            {"events", false, Shape::list, &event}}};
+                            {"events", false, Shape::list, &event},
+                            {"health", false, Shape::map, &health},
+                            {"allow_implausible"}}};
   return top;
 }
 

@@ -163,6 +163,11 @@ bool Range::contains(double x) const {
 
 std::string Range::describe() const {
   const bool bounded_below = lo > -1e308, bounded_above = hi < 1e308;
+  // A cap far above any plausible value only keeps the arithmetic finite: said last.
+  if (bounded_below && bounded_above && hi >= 1e6) {
+    return "a finite number " + std::string(lo_open ? "> " : ">= ") + format_number(lo) +
+           ", at most " + format_number(hi);
+  }
   if (bounded_below && bounded_above) {
     return std::string("a number in ") + (lo_open ? "(" : "[") + format_number(lo) + ", " +
            format_number(hi) + (hi_open ? ")" : "]");
@@ -172,6 +177,16 @@ std::string Range::describe() const {
   if (bounded_above)
     return "a finite number " + std::string(hi_open ? "< " : "<= ") + format_number(hi);
   return "a finite number";
+}
+
+std::string Range::percent_hint(const std::string& what, double x) const {
+  if (!fraction || !(x > 1.0 && x <= 100.0) || contains(x)) return "";
+  return " (" + what + " " + format_number(x) + " is " + format_number(x * 100.0) + "%; write " +
+         format_number(x / 100.0) + " for " + format_number(x) + "%)";
+}
+
+Range fraction(double lo, double hi) {
+  return {lo, hi, false, false, true};
 }
 
 Range at_least(double lo) {
@@ -195,8 +210,8 @@ double read_number(const Origins& origins, const YAML::Node& node, const std::st
                            "; allowed: " + range.describe() + ", written without quotes");
   }
   if (!range.contains(value)) {
-    origins.fail(node,
-                 what + " is " + node.Scalar() + ", out of range; allowed: " + range.describe());
+    origins.fail(node, what + " is " + node.Scalar() + ", out of range" +
+                           range.percent_hint(what, value) + "; allowed: " + range.describe());
   }
   return value;
 }

@@ -56,16 +56,39 @@ std::string unknown_message(const std::string& noun, const std::string& word,
 // How a node reads in a message: "a map", "a list", "empty", or the scalar in quotes.
 std::string describe(const YAML::Node& node);
 
-// An allowed interval of real numbers; non-finite values are never allowed.
+// An allowed interval of real numbers; non-finite values are never allowed. A `fraction`
+// (a rate, share or markup: 0.25 for 25%) outside it but in (1, 100] was likely written as
+// a percentage, and its message says so.
 struct Range {
   double lo = -1e308, hi = 1e308;
   bool lo_open = false, hi_open = false;
+  bool fraction = false;
   bool contains(double x) const;
   std::string describe() const;
+  // " (rate 25 is 2500%; write 0.25 for 25%)" for a likely percentage, else "".
+  std::string percent_hint(const std::string& what, double x) const;
 };
 Range at_least(double lo);
 Range above(double lo);
 Range between(double lo, double hi);
+Range fraction(double lo = 0, double hi = 1);  // between(lo, hi), read as a fraction
+
+// The plausible range of a value, beside its hard limits: outside it a value is refused
+// unless the scenario's `allow_implausible` list names its `group` (the top-level key it
+// sits under), so a study of extreme values is deliberate.
+class Plausibility {
+ public:
+  // The groups a scenario may list, in the order the docs give them.
+  static const std::vector<std::string>& groups();
+  // Reads `allow_implausible` (absent: none allowed); unknown groups are refused.
+  void read(const Origins& origins, const YAML::Node& list);
+  // Refuses `value` (read from `node`) outside `range` unless `group` is allowed.
+  void check(const Origins& origins, const YAML::Node& node, const std::string& what, double value,
+             const Range& range, const std::string& group) const;
+
+ private:
+  std::vector<std::string> allowed_;
+};
 
 double read_number(const Origins& origins, const YAML::Node& node, const std::string& what,
                    const Range& range);
@@ -117,11 +140,13 @@ struct RealParameter {
   const char* key;
   double Behaviour::*member;
   Range range;
+  Range plausible;
 };
 struct WholeParameter {
   const char* key;
   int Behaviour::*member;
   std::int64_t lo, hi;
+  std::int64_t plausible_hi;
 };
 const std::vector<RealParameter>& real_parameters();
 const std::vector<WholeParameter>& whole_parameters();

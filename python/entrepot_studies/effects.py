@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import h5py
 import numpy as np
 
-from .outputs import (SeriesOutput, model_units, scaled, series_dims, series_labels,
+from .outputs import (SeriesOutput, open_result, model_units, scaled, series_dims, series_labels,
                       series_variables)
 
 LEVEL = 0.95
@@ -158,8 +158,8 @@ class RunValues:
 
 
 def read_run(path: str, name: str, selectors: dict[str, list[str]],
-             texts: list[str]) -> tuple[RunValues, Selection]:
-    with h5py.File(path, "r") as f:
+             texts: list[str], allow_incomplete: bool = False) -> tuple[RunValues, Selection]:
+    with open_result(path, allow_incomplete) as f:
         series = f["series"]
         selection = select(series, name, selectors, path, texts)
         steps = series["step"][:].astype(np.int64)
@@ -175,7 +175,7 @@ def read_run(path: str, name: str, selectors: dict[str, list[str]],
 
 def first_difference(path_a: str, path_b: str) -> int | None:
     """The first step at which any /series variable of two runs differs (None: none)."""
-    with h5py.File(path_a, "r") as fa, h5py.File(path_b, "r") as fb:
+    with open_result(path_a) as fa, open_result(path_b) as fb:
         a, b = fa["series"], fb["series"]
         steps = a["step"][:]
         first = None

@@ -161,9 +161,9 @@ class Window:
         return trade
 
 
-def open_window(path: str, years: int) -> Window:
+def open_window(path: str, years: int, allow_incomplete: bool = False) -> Window:
     try:
-        run = open_run(path)
+        run = open_run(path, allow_incomplete)
     except PlotError as error:
         raise FitError(str(error))
     try:
@@ -335,10 +335,11 @@ def fit_rows(w: Window, targets: list[Target]) -> list[dict]:
     return rows
 
 
-def fit_table(path: str, years: int = 2, targets: str = TARGETS) -> tuple[list[dict], str]:
+def fit_table(path: str, years: int = 2, targets: str = TARGETS,
+              allow_incomplete: bool = False) -> tuple[list[dict], str]:
     """The rows of the fit table and a line that says what the window is."""
     chosen = load_targets(targets)
-    w = open_window(path, years)
+    w = open_window(path, years, allow_incomplete)
     try:
         rows = fit_rows(w, chosen)
         steps = w.labels.steps[w.rows]
@@ -396,9 +397,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="write the table to this file instead of the terminal")
     parser.add_argument("--targets", default=TARGETS,
                         help="targets file (default: targets2020.csv of the package)")
+    parser.add_argument("--allow-incomplete", action="store_true",
+                        help="also read a run that was interrupted or failed")
     args = parser.parse_args(argv)
     try:
-        rows, what = fit_table(args.result, args.years, args.targets)
+        rows, what = fit_table(args.result, args.years, args.targets, args.allow_incomplete)
     except FitError as error:
         print(f"fit: {error}", file=sys.stderr)
         return 2

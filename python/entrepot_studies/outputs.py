@@ -17,6 +17,49 @@ import h5py
 import numpy as np
 
 
+class IncompleteResult(ValueError):
+    """A result file that does not hold a whole run: interrupted, failed, or cut short."""
+
+
+def completeness(f: h5py.File) -> tuple[str, str, int | None]:
+    """(status, reason, last step) of an open result file: status is `completed`,
+    `interrupted`, `failed`, or `unfinished` for a file with no end record (a killed run,
+    or one still going)."""
+    def text(value):
+        return value.decode() if isinstance(value, bytes) else str(value)
+    status = text(f.attrs["status"]) if "status" in f.attrs else "unfinished"
+    reason = text(f.attrs["status_reason"]) if "status_reason" in f.attrs else ""
+    step = int(f.attrs["status_step"]) if "status_step" in f.attrs else None
+    if step is None and "series" in f and "step" in f["series"] and len(f["series/step"]):
+        step = int(f["series/step"][-1])
+    return status, reason, step
+
+
+def require_complete(f: h5py.File, path: str, allow_incomplete: bool = False) -> None:
+    """Raises IncompleteResult unless the file holds a completed run (or allow_incomplete)."""
+    if allow_incomplete:
+        return
+    status, reason, step = completeness(f)
+    if status == "completed":
+        return
+    at = f" after step {step}" if step is not None else ""
+    why = f": {reason}" if reason else ""
+    raise IncompleteResult(f"{path}: the run is {status}{at}{why}; it holds part of a run "
+                           f"(pass allow_incomplete=True, or --allow-incomplete, to read it "
+                           f"anyway)")
+
+
+def open_result(path: str, allow_incomplete: bool = False) -> h5py.File:
+    """Opens a result file for reading; refuses one that does not hold a whole run."""
+    f = h5py.File(path, "r")
+    try:
+        require_complete(f, path, allow_incomplete)
+    except IncompleteResult:
+        f.close()
+        raise
+    return f
+
+
 @dataclass
 class Labels:
     """The coordinates of one run file's /series."""

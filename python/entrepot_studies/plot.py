@@ -20,7 +20,7 @@ from typing import Callable
 import h5py
 import numpy as np
 
-from .outputs import (Labels, bilateral_trade, by_country, country_gdp,
+from .outputs import (IncompleteResult, Labels, require_complete, bilateral_trade, by_country, country_gdp,
                       country_unemployment_rate, model_units, read_labels, scaled)
 
 # Country groups for the share of trade that stays within a group, by country code; a group
@@ -132,7 +132,7 @@ class Run:
         return self.cache[name]
 
 
-def open_run(path: str) -> Run:
+def open_run(path: str, allow_incomplete: bool = False) -> Run:
     if not os.path.exists(path):
         raise PlotError(f"{path}: no such file")
     try:
@@ -149,6 +149,10 @@ def open_run(path: str) -> Run:
         labels = read_labels(series)
         if labels.steps.size == 0:
             raise PlotError(f"{path}: /series holds no steps")
+        require_complete(f, path, allow_incomplete)
+    except IncompleteResult as error:
+        f.close()
+        raise PlotError(str(error))
     except PlotError:
         f.close()
         raise
@@ -408,12 +412,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("baseline", nargs="?", help="result file of the baseline run")
     parser.add_argument("--out", help="folder for the PNG files (default: <result>-plots/ "
                         "next to the result file)")
+    parser.add_argument("--allow-incomplete", action="store_true",
+                        help="also plot a run that was interrupted or failed")
     args = parser.parse_args(argv)
     runs = []
     try:
-        runs.append(open_run(args.result))
+        runs.append(open_run(args.result, args.allow_incomplete))
         if args.baseline:
-            runs.append(open_run(args.baseline))
+            runs.append(open_run(args.baseline, args.allow_incomplete))
             check_same_world(runs[0], runs[1])
         out = args.out or default_out(args.result)
         written = render(runs[0], runs[1] if len(runs) > 1 else None, out)

@@ -113,6 +113,21 @@ def status(directory: str, count: int) -> dict[int, str]:
     return result
 
 
+def failure_reasons(directory: str, count: int) -> dict[int, str]:
+    """The reason (the first line of its log) of each failed run: a log and no result."""
+    return {run: first_line(log_path(directory, run, count)) for run, state in
+            status(directory, count).items() if state == "failed"}
+
+
+def failed_result_path(final: str) -> str:
+    """Where a run whose economy broke keeps its result file, marked failed."""
+    return final[:-len(".h5")] + ".failed.h5"
+
+
+# The exit status of a run stopped by its health checks (docs/output.md, Health).
+ECONOMY_BROKE = 3
+
+
 def first_line(path: str) -> str:
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
@@ -133,8 +148,9 @@ def run_command(command: list[str], final: str, log: str) -> str | None:
     command = [*command, "--out", partial]
     env = dict(os.environ)
     env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    if os.path.exists(partial):
-        os.remove(partial)
+    for stale in (partial, failed_result_path(final)):
+        if os.path.exists(stale):
+            os.remove(stale)
     with open(log, "w", encoding="utf-8") as out:
         out.flush()
         done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -144,7 +160,11 @@ def run_command(command: list[str], final: str, log: str) -> str | None:
         os.remove(log)
         return None
     if os.path.exists(partial):
-        os.remove(partial)
+        # A run whose economy broke keeps its steps, marked failed, beside the log.
+        if done.returncode == ECONOMY_BROKE:
+            os.replace(partial, failed_result_path(final))
+        else:
+            os.remove(partial)
     with open(log, "a", encoding="utf-8") as out:
         out.write(f"\ncommand: {' '.join(command)}\nexit status: {done.returncode}\n")
     reason = first_line(log)

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 import h5py
 import numpy as np
 
-from .outputs import by_country, read_labels, scaled
+from .outputs import IncompleteResult, by_country, read_labels, require_complete, scaled
 
 
 class StationarityError(Exception):
@@ -58,7 +58,7 @@ def _points(name: str, series: np.ndarray, first: int, points: float) -> Check:
 
 def check(path: str, from_year: int = 2, tolerance: float = 0.02,
           band: tuple[float, float] = (0.02, 0.15),
-          points: float = 0.02) -> tuple[list[Check], dict]:
+          points: float = 0.02, allow_incomplete: bool = False) -> tuple[list[Check], dict]:
     try:
         handle = h5py.File(path, "r")
     except OSError as err:
@@ -66,6 +66,10 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
     with handle as f:
         if "series" not in f:
             raise StationarityError(f"{path}: no /series group; is it an entrepot result file?")
+        try:
+            require_complete(f, path, allow_incomplete)
+        except IncompleteResult as err:
+            raise StationarityError(str(err)) from err
         s = f["series"]
         for name in ("value_added", "consumption", "cpi", "unemployment", "employment", "money"):
             if name not in s:
@@ -162,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unemployment", default="0.02,0.15",
                         help="band for every country's yearly unemployment rate")
     parser.add_argument("--json", help="also write the checks to this file")
+    parser.add_argument("--allow-incomplete", action="store_true",
+                        help="also check a run that was interrupted or failed")
     args = parser.parse_args(argv)
     try:
         low, high = (float(x) for x in args.unemployment.split(","))
@@ -171,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         checks, context = check(args.result, args.from_year, args.tolerance, (low, high),
-                                args.points)
+                                args.points, args.allow_incomplete)
     except StationarityError as err:
         print(f"stationarity: {err}", file=sys.stderr)
         return 2

@@ -16,7 +16,7 @@ import xarray as xr
 
 from .outputs import (OUTPUTS, SeriesOutput, dim_labels, read_labels, series_attrs,
                       series_labels, yearly, yearly_series)
-from .runner import load_state, result_path
+from .runner import failure_reasons, load_state, result_path
 
 
 def summarize(directory: str, out: str | None = None) -> tuple[str, int, int]:
@@ -90,7 +90,12 @@ def summarize(directory: str, out: str | None = None) -> tuple[str, int, int]:
         kind = object if labels and isinstance(labels[0], str) else None
         coords[dim] = (dim, np.array(labels, dtype=kind))
 
-    data: dict[str, tuple] = {"finished": ("run", finished)}
+    # Why each failed run failed (the first line of its log), "" for the others.
+    reasons = failure_reasons(directory, count)
+    failure = np.array([reasons.get(i, "") for i in range(count)], dtype=object)
+    data: dict[str, tuple] = {"finished": ("run", finished),
+                              "failure": ("run", failure, {"long_name": "why the run failed "
+                                                           "(empty: finished or pending)"})}
     for name in outputs:
         about, headline_name = attrs.get(name, ({"long_name": name, "units": ""}, ""))
         if name in arrays:
@@ -104,7 +109,8 @@ def summarize(directory: str, out: str | None = None) -> tuple[str, int, int]:
                           "scenario": state["scenario"], "design": state["design"],
                           "parameters": " ".join(names), "parameter_paths":
                           " ".join(p["path"] for p in params),
-                          "runs_finished": int(finished.sum()), "runs": count})
+                          "runs_finished": int(finished.sum()), "runs": count,
+                          "runs_failed": len(reasons)})
     add_indices(dataset, state, outputs, finished)
 
     tmp = f"{out}.{os.getpid()}.tmp"

@@ -12,8 +12,8 @@ import sys
 
 from .design import format_ids, parse_ids
 from .plan import PlanError, load_plan
-from .runner import (SweepError, find_entrepot, load_state, prepare, report_failures,
-                     run_many, status)
+from .runner import (SweepError, failure_reasons, find_entrepot, load_state, prepare,
+                     report_failures, run_many, status)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -64,12 +64,26 @@ def threads_of(args: argparse.Namespace) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, args.jobs))
 
 
-def print_status(states: dict[int, str]) -> None:
-    """How many runs are finished, failed and pending, and which (but the finished)."""
+def print_status(states: dict[int, str], reasons: dict[int, str] | None = None) -> None:
+    """How many runs are finished, failed and pending, and which (but the finished); the
+    failed ones grouped by their reason."""
     for kind in ("finished", "failed", "pending"):
         ids = [i for i, s in states.items() if s == kind]
         print(f"{kind}: {len(ids)}" + (f" ({format_ids(ids)})" if ids and
                                           kind != "finished" else ""))
+    for reason, ids in by_reason(reasons or {}).items():
+        print(f"  failed ({format_ids(ids)}): {reason}")
+
+
+def by_reason(reasons: dict[int, str]) -> dict[str, list[int]]:
+    """Failed runs grouped by their reason, the step numbers and figures left out, so runs
+    that broke the same way at different steps share a line."""
+    import re
+    groups: dict[str, list[int]] = {}
+    for run in sorted(reasons):
+        kind = re.sub(r"\d+(\.\d+)?", "N", reasons[run])
+        groups.setdefault(kind, []).append(run)
+    return groups
 
 
 def chosen_runs(args: argparse.Namespace, count: int) -> tuple[list[int], bool]:
@@ -96,12 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "status":
             runs = load_state(args.dir)["runs"]
-            print_status(status(args.dir, len(runs)))
+            print_status(status(args.dir, len(runs)), failure_reasons(args.dir, len(runs)))
             return 0
         if args.command == "summarize":
             from .summary import summarize
             path, finished, count = summarize(args.dir, args.out)
             print(f"sweep: {path}: {finished} of {count} runs")
+            reasons = failure_reasons(args.dir, count)
+            if reasons:
+                print(f"sweep: {len(reasons)} runs failed:")
+                for reason, ids in by_reason(reasons).items():
+                    print(f"  runs {format_ids(ids)}: {reason}")
             return 0
 
         plan = load_plan(args.plan)

@@ -87,6 +87,7 @@ def write_result(path, drop=(), regions=REGIONS, region_country=REGION_COUNTRY) 
         f.attrs["config"] = CONFIG
         f.attrs["scenario"] = "fit_test"
         f.attrs["seed"] = np.uint64(1)
+        f.attrs["status"] = "completed"
         series = f.create_group("series")
         step = series.create_dataset("step", data=np.arange(1, STEPS + 1, dtype=np.int32))
         step.attrs["steps_per_year"] = STEPS_PER_YEAR

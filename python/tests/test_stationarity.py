@@ -27,6 +27,7 @@ def write(path, *, output_drift=0.0, unemployed=(5, 5, 5), idle_block=False,
     steps = years * STEPS_PER_YEAR
     year = np.arange(steps) // STEPS_PER_YEAR + 1
     with h5py.File(path, "w") as f:
+        f.attrs["status"] = "completed"
         s = f.create_group("series")
         step = s.create_dataset("step", data=np.arange(1, steps + 1, dtype=np.int32))
         step.attrs["steps_per_year"] = STEPS_PER_YEAR
@@ -132,3 +133,26 @@ def test_a_real_small_run_goes_through_the_command(tmp_path, entrepot):
     assert done.returncode in (0, 1), done.stderr
     assert "year 2 against year 3" in done.stdout
     assert "every region × sector produces" in done.stdout
+
+
+def test_an_incomplete_run_is_refused_unless_allowed(tmp_path, capsys):
+    path = str(tmp_path / "stopped.h5")
+    write(path)
+    with h5py.File(path, "a") as f:
+        f.attrs["status"] = "interrupted"
+        f.attrs["status_reason"] = "stopped by signal 15"
+        f.attrs["status_step"] = np.int64(12)
+    with pytest.raises(StationarityError, match="the run is interrupted after step 12: "
+                                                "stopped by signal 15"):
+        check(path)
+    checks, _ = check(path, allow_incomplete=True)
+    assert all(c.passed for c in checks)
+    assert main([path]) == 2 and "allow-incomplete" in capsys.readouterr().err
+    assert main([path, "--allow-incomplete"]) == 0
+
+    killed = str(tmp_path / "killed.h5")  # no end record at all
+    write(killed)
+    with h5py.File(killed, "a") as f:
+        del f.attrs["status"]
+    with pytest.raises(StationarityError, match="the run is unfinished after step 20"):
+        check(killed)

@@ -7,8 +7,10 @@ import sys
 
 import h5py
 import numpy as np
+import pytest
 import xarray as xr
 
+from entrepot_studies.outputs import IncompleteResult, completeness, open_result
 from entrepot_studies.sweep import main
 
 from conftest import BASELINE, SMALL_SET
@@ -164,3 +166,41 @@ def test_another_plan_is_refused(tmp_path, write_plan, entrepot):
     assert sweep("expand", first, "--dir", folder).returncode == 0
     done = sweep("expand", second, "--dir", folder)
     assert done.returncode == 2 and "another plan" in done.stderr
+
+
+def test_broken_economy_is_listed_by_reason(tmp_path, write_plan, entrepot, capsys):
+    plan = write_plan(f"scenario: {BASELINE}\n{SMALL_SET}"
+                      "  health.unemployment_min_households: 0\n"
+                      "parameters:\n"
+                      "  - {path: health.unemployment_limit, values: [0.99, 0.01]}\n"
+                      "seeds: 1\n")
+    folder = str(tmp_path / "sweep")
+    common = ["--dir", folder, "--entrepot", entrepot, "--threads", "1"]
+    done = sweep("run", plan, *common, "--jobs", "2")
+    assert done.returncode == 1
+    assert "run 1: entrepot: the economy broke at step " in done.stderr, done.stderr
+    runs = os.path.join(folder, "runs")
+    # The broken run keeps its steps, marked failed, beside its log.
+    assert sorted(os.listdir(runs)) == ["run0000.h5", "run0001.failed.h5", "run0001.log"]
+    failed = os.path.join(runs, "run0001.failed.h5")
+    with pytest.raises(IncompleteResult, match="the run is failed after step .*: the economy "
+                                               "broke: country"):
+        open_result(failed)
+    with open_result(failed, allow_incomplete=True) as f:
+        assert completeness(f)[0] == "failed"
+    with open_result(os.path.join(runs, "run0000.h5")) as f:
+        assert completeness(f) == ("completed", "", 24)
+
+    status = sweep("status", "--dir", folder)
+    assert "failed: 1 (1)" in status.stdout
+    assert "failed (1): entrepot: the economy broke at step N of N: country" in status.stdout
+
+    capsys.readouterr()
+    assert main(["summarize", "--dir", folder]) == 0
+    out = capsys.readouterr().out
+    assert "1 runs failed:" in out and "runs 1: entrepot: the economy broke" in out, out
+    with xr.open_dataset(os.path.join(folder, "summary.nc"), engine="h5netcdf") as summary:
+        assert summary["finished"].values.tolist() == [True, False]
+        failure = summary["failure"].values.tolist()
+        assert failure[0] == "" and "the economy broke" in failure[1]
+        assert summary.attrs["runs_failed"] == 1

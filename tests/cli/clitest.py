@@ -32,7 +32,7 @@ SERIES_VARIABLES = [
     "money", "trade_value", "trade_duty", "trade_quantity", "trade_value_final",
     "region_exports", "output", "value_added", "consumption", "employment", "unemployment", "wage", "cpi",
     "price", "produced", "used", "consumed", "melted", "inventory", "supplier_switches",
-    "firm_exits",
+    "firm_exits", "health",
 ]
 
 

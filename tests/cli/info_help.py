@@ -12,7 +12,9 @@ import h5py
 
 HELP = {
     (): ["run", "validate", "info", "compare", "bench", "device", "--version"],
-    ("run",): ["config", "--steps", "--seed", "--out", "--set", "--threads", "--quiet"],
+    ("run",): ["config", "--steps", "--seed", "--out", "--set", "--threads", "--quiet",
+               "--overwrite"],
+    ("resume",): ["checkpoint", "--out", "--overwrite"],
     ("validate",): ["config", "--set"],
     ("info",): ["file"],
     ("compare",): ["first", "second", "--group"],

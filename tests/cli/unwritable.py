@@ -5,7 +5,8 @@ For each unusable path `entrepot run` must exit non-zero with a message naming t
 before the world is built, and without creating anything. "Before" is checked by memory,
 not by time (which depends on the machine's load): the full-size baseline world takes over
 100 MB to set up, a refusal before it well under half of that. A missing results folder,
-on the other hand, is created and the run goes ahead.
+on the other hand, is created and the run goes ahead. An existing result file is not
+replaced unless `--overwrite` is given: the refusal writes nothing and names the path.
 """
 import os
 import resource
@@ -62,6 +63,26 @@ def body(t):
                               "--quiet"])
     t.check(rc == 0, f"a run into a missing folder exits {rc}: {stderr.strip()}")
     t.check(os.path.isfile(out), f"{out} was not written")
+
+    # A second run onto the same file is refused before set-up and leaves it as it was.
+    with open(out, "rb") as f:
+        first = f.read()
+    before = t.files_under()
+    for command in (["run", t.baseline, "--out", out],
+                    ["run", t.baseline, "--set", f"output.path={out}"]):
+        rc, stdout, stderr, _ = t.run(command, timeout=60)
+        what = f"`{' '.join(command[2:])}` onto an existing result"
+        t.check(rc not in (None, 0), f"{what}: exits {rc}, expected a refusal")
+        t.check(out in stderr and "--overwrite" in stderr,
+                f"{what}: the message names neither the path nor --overwrite: {stderr.strip()!r}")
+        with open(out, "rb") as f:
+            t.check(f.read() == first, f"{what}: the existing file was changed")
+        t.check(t.files_under() == before, f"{what}: created {sorted(t.files_under() - before)}")
+    rc, _, stderr, _ = t.run(["run", t.baseline, *clitest.SMALL, "--steps", "2", "--out", out,
+                              "--quiet", "--overwrite"])
+    t.check(rc == 0, f"--overwrite exits {rc}: {stderr.strip()}")
+    with open(out, "rb") as f:
+        t.check(f.read() != first, "--overwrite left the earlier result in place")
 
 
 if __name__ == "__main__":
