@@ -16,9 +16,6 @@ constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
 constexpr std::int64_t kMaxCount = std::numeric_limits<std::int64_t>::max();
 constexpr int kMaxInputs = 4;             // input slots per firm (DESIGN §4)
 constexpr double kShareTolerance = 1e-6;  // consumer shares must sum to 1 within this
-// Hard caps of open-ended values: beyond them prices and quantities leave what int64 fixed
-// point and doubles hold. The plausible ranges, far inside, are in docs/scenario.md.
-constexpr double kHuge = 1e6;
 constexpr std::int64_t kMaxFirms = std::numeric_limits<std::int32_t>::max();  // int32 firm ids
 
 const Section& section_of(const std::string& key) {

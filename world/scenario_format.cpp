@@ -8,7 +8,6 @@ namespace entrepot::yaml {
 namespace {
 
 constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
-constexpr double kHuge = 1e6;  // hard cap of open-ended reals: keeps fixed-point sums finite
 
 Section behaviour_section() {
   Section section{"behaviour", "", {}};

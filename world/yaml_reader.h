@@ -68,6 +68,10 @@ struct Range {
   // " (rate 25 is 2500%; write 0.25 for 25%)" for a likely percentage, else "".
   std::string percent_hint(const std::string& what, double x) const;
 };
+// Hard cap of open-ended reals: beyond it prices and quantities leave what int64 fixed
+// point and doubles hold. Plausible ranges, far inside, are in docs/scenario.md.
+inline constexpr double kHuge = 1e6;
+
 Range at_least(double lo);
 Range above(double lo);
 Range between(double lo, double hi);

@@ -120,14 +120,20 @@ def test_sweep_runs_resumes_and_summarizes(tmp_path, write_plan, entrepot, capsy
         assert words in err, err
 
 
-def test_failed_run_is_reported_and_rerun_alone(tmp_path, write_plan, entrepot):
-    plan = write_plan(f"scenario: {BASELINE}\n{SMALL_SET}"
-                      "parameters:\n"
-                      "  - {path: behaviour.search_probability, values: [0.2, 1.5]}\n"
-                      "seeds: 1\n")
+def two_run_sweep(tmp_path, write_plan, entrepot, settings, parameter):
+    """Runs a small sweep of two points of `parameter` (a plan line) with one seed, two at a
+    time; returns the plan, the sweep folder, the common arguments and the finished command."""
+    plan = write_plan(f"scenario: {BASELINE}\n{SMALL_SET}{settings}"
+                      f"parameters:\n  - {parameter}\nseeds: 1\n")
     folder = str(tmp_path / "sweep")
     common = ["--dir", folder, "--entrepot", entrepot, "--threads", "1"]
-    done = sweep("run", plan, *common, "--jobs", "2")
+    return plan, folder, common, sweep("run", plan, *common, "--jobs", "2")
+
+
+def test_failed_run_is_reported_and_rerun_alone(tmp_path, write_plan, entrepot):
+    plan, folder, common, done = two_run_sweep(
+        tmp_path, write_plan, entrepot, "",
+        "{path: behaviour.search_probability, values: [0.2, 1.5]}")
     assert done.returncode == 1
     assert "run 1: --set behaviour.search_probability=1.5: " in done.stderr, done.stderr
     assert "out of range" in done.stderr and "--only 1" in done.stderr
@@ -169,14 +175,9 @@ def test_another_plan_is_refused(tmp_path, write_plan, entrepot):
 
 
 def test_broken_economy_is_listed_by_reason(tmp_path, write_plan, entrepot, capsys):
-    plan = write_plan(f"scenario: {BASELINE}\n{SMALL_SET}"
-                      "  health.unemployment_min_households: 0\n"
-                      "parameters:\n"
-                      "  - {path: health.unemployment_limit, values: [0.99, 0.01]}\n"
-                      "seeds: 1\n")
-    folder = str(tmp_path / "sweep")
-    common = ["--dir", folder, "--entrepot", entrepot, "--threads", "1"]
-    done = sweep("run", plan, *common, "--jobs", "2")
+    _, folder, _, done = two_run_sweep(
+        tmp_path, write_plan, entrepot, "  health.unemployment_min_households: 0\n",
+        "{path: health.unemployment_limit, values: [0.99, 0.01]}")
     assert done.returncode == 1
     assert "run 1: entrepot: the economy broke at step " in done.stderr, done.stderr
     runs = os.path.join(folder, "runs")
