@@ -55,12 +55,13 @@ ENTREPOT_HD std::int64_t dividend_payout(std::int64_t profit, std::int64_t tax, 
 }
 
 // Insolvent this step: no sales at all, or losing money and unable to pay one more step of
-// the wanted wage bill (at least one worker's).
-ENTREPOT_HD bool insolvent(std::int64_t sales, std::int64_t profit, std::int64_t cash,
+// the wanted wage bill (at least one worker's) from its cash and what its credit line
+// still allows (`liquid`, money micro-units).
+ENTREPOT_HD bool insolvent(std::int64_t sales, std::int64_t profit, double liquid,
                            std::int64_t wage, std::int32_t labour_demand) {
   const std::int64_t next_bill =
       wage * static_cast<std::int64_t>(labour_demand > 0 ? labour_demand : 1);
-  return sales == 0 || (profit < 0 && cash < next_bill);
+  return sales == 0 || (profit < 0 && liquid < static_cast<double>(next_bill));
 }
 
 // Consecutive insolvent steps (capped so the count never wraps), reset by a solvent one.

@@ -1,13 +1,15 @@
 // Behaviour rules: pure host-device functions of plain values, written once and called
 // from every kernel (DESIGN §2). This file holds production and household spending, and
 // includes the rest by theme: prices and wages (agents/prices.h), trade costs, supplier
-// choice and settlement (agents/trade.h), firms' accounts (agents/accounts.h). Quantities are in
-// goods units (double) or int64 micro-units as named; money likewise. Equations in docs/model.md.
+// choice and settlement (agents/trade.h), firms' accounts (agents/accounts.h) and credit
+// (agents/credit.h). Quantities are in goods units (double) or int64 micro-units as named;
+// money likewise. Equations in docs/model.md.
 #pragma once
 
 #include <cstdint>
 
 #include "agents/accounts.h"
+#include "agents/credit.h"
 #include "agents/prices.h"
 #include "agents/trade.h"
 #include "base/backend.h"
@@ -78,10 +80,10 @@ ENTREPOT_HD double input_capacity(double stock, double amount_per_unit) {
   return stock / amount_per_unit;
 }
 
-// Financing of a plan (no credit): inputs E are paid from cash M during trade, wages W at the
-// end of the step from cash plus expected revenue S. The plan is scaled by
-// α = min(1, M/E if E > M, (M+S)/(E+W) if E+W > M+S), with a margin 0.999·α when α < 1;
-// 1 when the plan is affordable.
+// Financing of a plan (after any credit drawn): inputs E are paid from cash M during trade, wages W
+// at the end of the step from cash plus expected revenue S. The plan is scaled by α = min(1, M/E if
+// E > M, (M+S)/(E+W) if E+W > M+S), with a margin 0.999·α when α < 1; 1 when the plan is
+// affordable.
 ENTREPOT_HD double financing_scale(double cash, double expected_revenue, double inputs_bill,
                                    double wage_bill) {
   const double spend = inputs_bill + wage_bill;

@@ -47,6 +47,10 @@ enum class Keep : std::uint8_t { lasting, step, layout };
   X(double, input_unit_cost, 1, step)   /* Σ a_k · landed cost, money per unit */                \
   X(std::int64_t, tax, 1, step)         /* profit tax paid this step, money */                     \
   X(std::int64_t, dividend, 1, step)    /* to the region's owners this step, money */              \
+  X(std::int64_t, loan, 1, lasting)     /* owed to the country's bank, money */                    \
+  X(std::int64_t, borrowed, 1, step)    /* new credit drawn this step, money */                    \
+  X(std::int64_t, interest, 1, step)    /* interest charged this step, money */                    \
+  X(std::int64_t, written_off, 1, step) /* loan left unpaid at exit this step, money */            \
   X(std::uint8_t, distress, 1, lasting) /* consecutive insolvent steps */                          \
   X(std::uint8_t, exited, 1, step)      /* 1 if the firm left this step */
 

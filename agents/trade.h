@@ -101,10 +101,13 @@ ENTREPOT_HD bool takes_candidate(bool must_replace, bool rationed, double curren
 // (B−1)·s / (1 + (B−1)·s): the incumbent's loyalty. Aggregate shares stay the CES shares up to
 // that premium, where a rule "switch only when cheaper" would ratchet every buyer towards the
 // cheapest seller it has ever seen.
-ENTREPOT_HD double incumbent_loyalty(double incumbent_share, double switching_cost,
-                                     double elasticity) {
+// `premium` is B − 1 (switching_premium), a constant per sector kept in the tables.
+ENTREPOT_HD double switching_premium(double switching_cost, double elasticity) {
+  return det_pow(1.0 + switching_cost, elasticity) - 1.0;
+}
+
+ENTREPOT_HD double incumbent_loyalty(double incumbent_share, double premium) {
   if (!(incumbent_share > 0.0)) return 0.0;
-  const double premium = det_pow(1.0 + switching_cost, elasticity) - 1.0;
   const double kept = premium * incumbent_share;
   return kept / (1.0 + kept);
 }

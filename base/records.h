@@ -13,9 +13,12 @@ inline constexpr std::int64_t kMoneyScale = 1000000;
 // Goods are int64 micro-units of a sector's good.
 inline constexpr std::int64_t kGoodsScale = 1000000;
 
-// Holders of money, in the order of StepStatistics::money.
+// Holders of money, in the order of StepStatistics::money: deposits of firms, consumers,
+// governments and owners, the banks' equity, and the firms' loans as a negative holder, so
+// that the sum is the money the run started with.
 inline const std::vector<std::string>& money_holders() {
-  static const std::vector<std::string> names{"firms", "consumers", "governments", "owners"};
+  static const std::vector<std::string> names{"firms",  "consumers", "governments",
+                                              "owners", "banks",     "loans"};
   return names;
 }
 
@@ -42,6 +45,10 @@ struct StepStatistics {
   std::vector<double> cpi;  // consumer prices relative to the first step with purchases
   // Per region × sector: mean producer price over the block's firms, money per unit.
   std::vector<double> price;
+
+  // Per country, money: firms' loans at the end of the step, new credit drawn, interest
+  // charged, loans written off, and the bank's equity.
+  std::vector<std::int64_t> loans, lending, interest, write_offs, bank_equity;
 
   // Goods balance terms (goods units, all sectors): produced = used + consumed + melted
   // + Δinventory.

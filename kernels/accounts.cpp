@@ -6,6 +6,8 @@
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
+#include <utility>
+
 #include "agents/rules.h"
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
@@ -18,7 +20,7 @@ struct PayFirm {
   FirmStore::View f;
   const double* region_tfp;
   int sectors;
-  double profit_tax_rate, dividend_share, buffer_steps;
+  double profit_tax_rate, dividend_share, buffer_steps, loan_rate, credit_line;
   int patience;
   ENTREPOT_HD void operator()(std::size_t j) const {
     const std::int64_t staff = f.employees[j];
@@ -26,28 +28,53 @@ struct PayFirm {
     const std::int64_t bill = per_worker * staff;
     f.cash[j] -= bill;
     f.wage_paid[j] = per_worker;
-    const std::int64_t profit = profit_of(f.sales_value[j], f.input_cost[j], bill);
+    // Interest is charged in full; what the cash does not cover is added to the loan.
+    const std::int64_t interest = interest_due(f.loan[j], loan_rate);
+    const std::int64_t interest_paid = interest < f.cash[j] ? interest : f.cash[j];
+    f.cash[j] -= interest_paid;
+    f.loan[j] += interest - interest_paid;
+    const std::int64_t profit = profit_of(f.sales_value[j], f.input_cost[j], bill) - interest;
     const std::int64_t tax = profit_tax(profit, profit_tax_rate, f.cash[j]);
     f.cash[j] -= tax;
     const std::int64_t costs =
         running_costs(f.wage[j], f.productivity[j], region_tfp[f.block[j] / sectors],
                       f.input_unit_cost[j], f.expected_sales[j]);
+    // Cash above the target repays the loan before anything is paid out.
+    const std::int64_t repaid = loan_repayment(
+        f.loan[j], f.cash[j], static_cast<std::int64_t>(buffer_steps * static_cast<double>(costs)));
+    f.cash[j] -= repaid;
+    f.loan[j] -= repaid;
     std::int64_t dividend =
         dividend_payout(profit, tax, f.cash[j], costs, dividend_share, buffer_steps);
-    f.distress[j] = next_distress(f.distress[j], insolvent(f.sales_value[j], profit, f.cash[j],
-                                                           f.wage[j], f.labour_demand[j]));
+    // Illiquid only when neither cash nor the credit line can pay the next wage bill.
+    const double room = credit_room(f.price[j] * f.expected_sales[j], credit_line, f.loan[j]);
+    const double liquid = static_cast<double>(f.cash[j]) + (room > 0.0 ? room : 0.0);
+    f.distress[j] = next_distress(
+        f.distress[j], insolvent(f.sales_value[j], profit, liquid, f.wage[j], f.labour_demand[j]));
     f.exited[j] = exits(f.distress[j], patience) ? 1 : 0;
-    if (f.exited[j]) dividend = f.cash[j];  // what is left goes back to the owners
+    f.written_off[j] = 0;
+    if (f.exited[j]) {
+      // The bank is paid from what is left, and writes off the rest; any cash then left
+      // goes back to the owners.
+      const std::int64_t settled = f.loan[j] < f.cash[j] ? f.loan[j] : f.cash[j];
+      f.cash[j] -= settled;
+      f.written_off[j] = f.loan[j] - settled;
+      f.loan[j] = 0;
+      dividend = f.cash[j];
+    }
     f.cash[j] -= dividend;
+    f.interest[j] = interest;
     f.tax[j] = tax;
     f.dividend[j] = dividend;
   }
 };
 
+// Per region: tax, dividends, exits, value added, interest, write-offs and loans left.
 struct FirmPayouts {
   FirmStore::View f;
-  ENTREPOT_HD Totals<4> operator()(std::size_t j) const {
-    return Totals<4>{{f.tax[j], f.dividend[j], f.exited[j], f.sales_value[j] - f.input_cost[j]}};
+  ENTREPOT_HD Totals<7> operator()(std::size_t j) const {
+    return Totals<7>{{f.tax[j], f.dividend[j], f.exited[j], f.sales_value[j] - f.input_cost[j],
+                      f.interest[j], f.written_off[j], f.loan[j]}};
   }
 };
 
@@ -96,7 +123,66 @@ struct ReceiveIncome {
   }
 };
 
+// Banks book the interest charged and the loans written off, then pay the step's profit to
+// the owners of their country's regions in proportion to the regions' households, out of
+// equity above the capital requirement (the remainder of the division stays in equity).
+void settle_banks(const Setting& setting, Economy& economy, const std::vector<Totals<7>>& payouts) {
+  const World& world = setting.world;
+  const Tables& tables = setting.tables;
+  const int nc = world.countries();
+  std::vector<std::int64_t> profit(nc, 0), loans(nc, 0), households(nc, 0);
+  for (int r = 0; r < tables.regions; ++r) {
+    const int c = world.region_country[r];
+    profit[c] += payouts[r].v[4] - payouts[r].v[5];
+    loans[c] += payouts[r].v[6];
+    households[c] += tables.host.consumer_start[r + 1] - tables.host.consumer_start[r];
+  }
+  std::vector<std::int64_t> dividend(nc, 0);
+  for (int c = 0; c < nc; ++c) {
+    economy.bank_equity[c] += profit[c];
+    dividend[c] = bank_dividend(profit[c], economy.bank_equity[c], loans[c],
+                                setting.behaviour.bank_capital_ratio);
+  }
+  for (int r = 0; r < tables.regions; ++r) {
+    const int c = world.region_country[r];
+    if (households[c] <= 0) continue;
+    const std::int64_t people = tables.host.consumer_start[r + 1] - tables.host.consumer_start[r];
+    // D·H_r/H_c without overflow: D < 2⁶³ and H_r ≤ H_c.
+    const auto share =
+        static_cast<std::int64_t>(static_cast<__int128>(dividend[c]) * people / households[c]);
+    economy.owners[r] += share;
+    economy.bank_equity[c] -= share;
+  }
+}
+
+// A firm's expected revenue per step, price × Dᵉ, money micro-units.
+struct ExpectedRevenue {
+  FirmStore::ConstView f;
+  ENTREPOT_HD Totals<1> operator()(std::size_t j) const {
+    return Totals<1>{{static_cast<std::int64_t>(f.price[j] * f.expected_sales[j] *
+                                                static_cast<double>(kMoneyScale))}};
+  }
+};
+
 }  // namespace
+
+void open_banks(const Setting& setting, Economy& economy, const Ranks& ranks) {
+  const Tables& tables = setting.tables;
+  const World& world = setting.world;
+  const FirmStore::ConstView f = std::as_const(economy.firms).view();
+  auto revenue = totals_by_key<1>(f.size, tables.regions, FirmRegion{tables.sectors, f.block},
+                                  ExpectedRevenue{f});
+  ranks.sum_over_ranks(revenue);
+  std::vector<double> by_country(world.countries(), 0.0);
+  for (int r = 0; r < tables.regions; ++r) {
+    by_country[world.region_country[r]] += static_cast<double>(revenue[r].v[0]);
+  }
+  economy.bank_equity.assign(world.countries(), 0);
+  for (int c = 0; c < world.countries(); ++c) {
+    economy.bank_equity[c] = starting_bank_equity(setting.behaviour.bank_capital_ratio,
+                                                  setting.behaviour.credit_line, by_country[c]);
+  }
+}
 
 std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
                              LabourScratch& labour,
@@ -108,11 +194,14 @@ std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ra
   FirmStore::View f = economy.firms.view();
   ConsumerStore::View h = economy.consumers.view();
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + f.size,
-                   PayFirm{f, tables.view().region_tfp, tables.sectors, b.profit_tax,
-                           b.dividend_share, b.cash_buffer_steps, b.exit_patience});
-  auto payouts = totals_by_key<4>(f.size, nr, FirmRegion{tables.sectors, f.block}, FirmPayouts{f});
+  thrust::for_each(
+      first, first + f.size,
+      PayFirm{f, tables.view().region_tfp, tables.sectors, b.profit_tax, b.dividend_share,
+              b.cash_buffer_steps, b.loan_rate / static_cast<double>(setting.steps_per_year),
+              b.credit_line, b.exit_patience});
+  auto payouts = totals_by_key<7>(f.size, nr, FirmRegion{tables.sectors, f.block}, FirmPayouts{f});
   ranks.sum_over_ranks(payouts);
+  settle_banks(setting, economy, payouts);
 
   // Taxes to governments, dividends to owners; owners fund the entrants of their region.
   std::vector<std::int64_t> grant(nr, 0);

@@ -54,6 +54,7 @@ void add_replicated(const Model* m, bool fill, std::vector<CheckpointArray>& out
   };
   out.push_back(replicated("accounts/government", of(&Economy::government), fill));
   out.push_back(replicated("accounts/owners", of(&Economy::owners), fill));
+  out.push_back(replicated("accounts/bank_equity", of(&Economy::bank_equity), fill));
   out.push_back(replicated("accounts/initial_money",
                            std::vector<std::int64_t>{m != nullptr ? m->initial_money : 0}, fill));
   out.push_back(replicated("regions/unemployment_rate", of(&Economy::unemployment_rate), fill));
@@ -157,6 +158,7 @@ void restore(Model& m, const EconomyCheckpoint& c) {
   restore_fields(m.economy.consumers, "households", c, expected);
   restore_vector(m.economy.government, "accounts/government", c, expected);
   restore_vector(m.economy.owners, "accounts/owners", c, expected);
+  restore_vector(m.economy.bank_equity, "accounts/bank_equity", c, expected);
   m.initial_money = saved(c, *expected.find("accounts/initial_money")).values<std::int64_t>()[0];
   restore_vector(m.economy.unemployment_rate, "regions/unemployment_rate", c, expected);
   restore_vector(m.economy.mean_wage, "regions/mean_wage", c, expected);

@@ -16,6 +16,8 @@ struct Economy {
   ConsumerStore consumers;
   // Accounts of governments (per country) and owners (per region), money.
   std::vector<std::int64_t> government, owners;
+  // Equity of each country's bank, money (its loans are the firms' `loan`).
+  std::vector<std::int64_t> bank_equity;
   // Regional conditions from the previous step, read by this step's rules: unemployment
   // rate, mean wage paid (money micro-units), and the CPI base (region × household slot).
   std::vector<double> unemployment_rate, mean_wage, base_unit_value;

@@ -42,7 +42,9 @@ struct Model {
   std::int64_t initial_money = 0;
 
   // What the phases read and none changes (kernels/phases.h).
-  Setting setting() const { return Setting{scenario.behaviour, world, tables, rng}; }
+  Setting setting() const {
+    return Setting{scenario.behaviour, world, tables, rng, scenario.steps_per_year};
+  }
 
   // Runs the nine phases of one step (kernels/step.cpp); steps count from 1.
   void step(int step);

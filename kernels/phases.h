@@ -25,6 +25,7 @@ struct Setting {
   const World& world;
   const Tables& tables;
   Philox rng;
+  int steps_per_year;
 };
 
 // The tables of `world` under `scenario` (kernels/tables.cpp).
@@ -54,12 +55,20 @@ std::vector<double> block_supply(const Setting& setting, const Economy& economy,
 void populate(const Scenario& scenario, const Setting& setting, Economy& economy, Ranks& ranks,
               Scratch& scratch);
 
+// Each country's bank, with the equity that backs its firms' credit lines at the start.
+void open_banks(const Setting& setting, Economy& economy, const Ranks& ranks);
+
 // 2: search and switching; returns the number of switches (probability 1 at set-up).
 std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& ranks,
                               SearchScratch& scratch, int step, double probability);
-// 3: output, labour and input plans, at the suppliers' prices the search saw.
-void plan_production(const Setting& setting, FirmStore& firms, const Ranks& ranks,
+// 3: output, labour and input plans, at the suppliers' prices the search saw; firms draw
+// on their credit lines what the plan needs beyond their cash.
+void plan_production(const Setting& setting, Economy& economy, const Ranks& ranks,
                      const SearchScratch& search);
+// Per region: the lending factor of its country's bank (agents/credit.h bank_lending), from
+// the banks' equity and all ranks' loans.
+std::vector<double> lending_by_region(const Setting& setting, const Economy& economy,
+                                      const Ranks& ranks);
 // 4: separations and hiring.
 void labour_market(const Setting& setting, Economy& economy, Ranks& ranks, LabourScratch& scratch,
                    int step);
@@ -71,9 +80,9 @@ std::int64_t produce(const Setting& setting, FirmStore& firms, const Ranks& rank
 // (Model::trade_chunk).
 TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeScratch& scratch,
                  std::size_t chunk, int step);
-// 7: wages, taxes, dividends, benefits, exit; returns the firms that exited (all ranks).
-// `government_at_start`: the balances when the step began (the budget rule spends what
-// was collected since).
+// 7: wages, interest, taxes, repayments, dividends, benefits, exit and default; returns the firms
+// that exited (all ranks). `government_at_start`: the balances when the step began (the budget rule
+// spends what was collected since).
 std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
                              LabourScratch& scratch,
                              const std::vector<std::int64_t>& government_at_start);

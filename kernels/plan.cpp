@@ -5,6 +5,7 @@
 
 #include "agents/rules.h"
 #include "kernels/phases.h"
+#include "kernels/reduce.h"
 
 namespace entrepot {
 namespace {
@@ -13,7 +14,8 @@ struct PlanFirm {
   TablesView t;
   FirmStore::View f;
   Book<const Quote> quotes;  // suppliers as the search saw them (prices are unchanged since)
-  double inventory_target, adjust_steps, stock_target;
+  const double* lending;     // the bank's lending factor, by region
+  double inventory_target, adjust_steps, stock_target, credit_line;
 
   ENTREPOT_HD void operator()(std::size_t j) const {
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
@@ -50,11 +52,19 @@ struct PlanFirm {
       inputs_bill = inputs_bill + landed[k] * deficit[k];
     }
     // Inputs are paid from cash during trade; wages at the end of the step, from cash plus
-    // this step's sales. Scale the plan down to what the firm can finance.
-    const double cash = static_cast<double>(f.cash[j]) / static_cast<double>(kMoneyScale);
+    // this step's sales. The firm borrows what that leaves short, within its credit line,
+    // and scales the plan down to what it can then finance.
     const double sales = f.price[j] * (expected_sales < planned ? expected_sales : planned);
-    const double affordable =
-        financing_scale(cash, sales, inputs_bill, wage * static_cast<double>(workers));
+    const double bill = wage * static_cast<double>(workers);
+    const std::int64_t drawn = credit_drawn(
+        financing_gap(static_cast<double>(f.cash[j]) / static_cast<double>(kMoneyScale), sales,
+                      inputs_bill, bill),
+        f.price[j] * expected_sales, credit_line, f.loan[j], lending[region]);
+    f.cash[j] += drawn;
+    f.loan[j] += drawn;
+    f.borrowed[j] = drawn;
+    const double cash = static_cast<double>(f.cash[j]) / static_cast<double>(kMoneyScale);
+    const double affordable = financing_scale(cash, sales, inputs_bill, bill);
     if (affordable < 1.0) {
       planned = planned * affordable;
       workers = workers_needed(planned, f.productivity[j], tfp);
@@ -107,15 +117,38 @@ struct ProduceFirm {
 
 }  // namespace
 
-void plan_production(const Setting& setting, FirmStore& firms, const Ranks& ranks,
+std::vector<double> lending_by_region(const Setting& setting, const Economy& economy,
+                                      const Ranks& ranks) {
+  const Tables& tables = setting.tables;
+  const World& world = setting.world;
+  const FirmStore::ConstView f = economy.firms.view();
+  auto owed = totals_by_key<1>(f.size, tables.regions, FirmRegion{tables.sectors, f.block},
+                               FirmLoan{f.loan});
+  ranks.sum_over_ranks(owed);
+  std::vector<std::int64_t> loans(world.countries(), 0);
+  for (int r = 0; r < tables.regions; ++r) loans[world.region_country[r]] += owed[r].v[0];
+  std::vector<double> lending(tables.regions, 0.0);
+  for (int r = 0; r < tables.regions; ++r) {
+    const int c = world.region_country[r];
+    lending[r] =
+        bank_lending(economy.bank_equity[c], loans[c], setting.behaviour.bank_capital_ratio);
+  }
+  return lending;
+}
+
+void plan_production(const Setting& setting, Economy& economy, const Ranks& ranks,
                      const SearchScratch& search) {
   const Behaviour& b = setting.behaviour;
+  const std::vector<double> lending = lending_by_region(setting, economy, ranks);
+  const thrust::device_vector<double> lending_device(lending.begin(), lending.end());
+  FirmStore& firms = economy.firms;
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + firms.size,
                    PlanFirm{setting.tables.view(), firms.view(),
                             Book<const Quote>{thrust::raw_pointer_cast(search.quotes.data()),
                                               ranks.seller_index(ranks.quote_ghosts)},
-                            b.inventory_target, b.inventory_adjust_steps, b.input_stock_target});
+                            thrust::raw_pointer_cast(lending_device.data()), b.inventory_target,
+                            b.inventory_adjust_steps, b.input_stock_target, b.credit_line});
 }
 
 std::int64_t produce(const Setting& setting, FirmStore& firms, const Ranks& ranks) {

@@ -71,6 +71,12 @@ struct HouseholdRegion {
   ENTREPOT_HD std::int32_t operator()(std::size_t n) const { return region[n]; }
 };
 
+// A firm's loan: summed per region, what the region's firms owe.
+struct FirmLoan {
+  const std::int64_t* loan;
+  ENTREPOT_HD Totals<1> operator()(std::size_t j) const { return Totals<1>{{loan[j]}}; }
+};
+
 // 1 for a household without a job: summed per region, the unemployed.
 struct Unemployed {
   const std::int32_t* employer;

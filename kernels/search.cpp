@@ -7,7 +7,8 @@
 // and a rationed slot searches at once. Banned or missing suppliers are always replaced.
 //
 // Over several ranks, the quotes of other ranks' sellers are fetched first: those of the
-// firms' current suppliers (a firm searches when its supplier rationed), then, for the
+// firms' current suppliers (the search reads whether they rationed, the plan their prices),
+// then, for the
 // slots that search, those of their current seller and candidates. Candidates come from
 // Philox counters alone, so they are known before any quote is read.
 #include <thrust/copy.h>
@@ -35,7 +36,6 @@ struct SupplierSearch {
   bool every_step;            // ψ ≥ 1 (and at set-up): every slot searches
   std::uint32_t review_rate;  // ⌊ψ·2^32⌋, the phase step of the staggered reviews
   int candidates;
-  double elasticity;  // ε, which prices the switching cost into the incumbent's loyalty
 
   // τ(1+t) from the seller's region to `dest`; infinite-like when the flow is banned.
   ENTREPOT_HD double factor(std::int32_t seller, int dest, int sector) const {
@@ -106,8 +106,9 @@ struct SupplierSearch {
     if (best < 0 || best == current) return current;
     if (candidates == 1 && !must_replace) {
       // The draw is the buyer's choice, unless the incumbent's loyalty overrules it.
-      const double loyalty = incumbent_loyalty(t.draw_probability(dest, sector, current),
-                                               t.switching_cost[sector], elasticity);
+      const double loyalty =
+          incumbent_loyalty(t.draw_probability(dest, sector, quotes[current].origin, current),
+                            t.loyalty_premium[sector]);
       if (loyalty > 0.0 && to_unit(rng.words(buyer, step, Draw::loyalty, slot)[0]) < loyalty) {
         return current;
       }
@@ -349,13 +350,13 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
                           step,
                           every_step,
                           rate,
-                          m_candidates,
-                          b.trade_elasticity};
+                          m_candidates};
   };
   const std::uint64_t firm0 = ranks.domain.firm_id(0), household0 = ranks.domain.household_id(0);
   SearchDraws firm_draws, household_draws;
   if (ranks.distributed()) {
-    // Firms search when their supplier rationed: their suppliers' quotes come first.
+    // Firms' suppliers' quotes come first: the search reads whether they rationed, and the
+    // plan prices the inputs at them.
     fetch_quotes(ranks, scratch, remote_sellers(ranks, {&economy.firms.supplier}));
     // Then every searching slot's candidates, drawn once and kept for the search, and its
     // current seller.

@@ -42,6 +42,14 @@ struct CapacityValue {
   }
 };
 
+// Per region: what its firms owe, drew, were charged and had written off this step.
+struct FirmCredit {
+  FirmStore::ConstView f;
+  ENTREPOT_HD Totals<4> operator()(std::size_t j) const {
+    return Totals<4>{{f.loan[j], f.borrowed[j], f.interest[j], f.written_off[j]}};
+  }
+};
+
 template <class T>
 std::int64_t sum(const thrust::device_vector<T>& v) {
   return thrust::reduce(v.begin(), v.end(), std::int64_t{0}, thrust::plus<std::int64_t>());
@@ -73,10 +81,28 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   const ConsumerStore::ConstView h = std::as_const(economy.consumers).view();
   st.step = step;
 
-  st.money = {sum(economy.firms.cash), sum(economy.consumers.cash), 0, 0};
+  // Deposits by holder, banks' equity, and loans as a negative holder: the sum is the
+  // money the run started with (agents/credit.h).
+  st.money = {sum(economy.firms.cash), sum(economy.consumers.cash), 0, 0, 0, 0};
   ranks.sum_over_ranks(st.money.data(), 2);
   for (std::int64_t g : economy.government) st.money[2] += g;
   for (std::int64_t o : economy.owners) st.money[3] += o;
+  for (std::int64_t k : economy.bank_equity) st.money[4] += k;
+  auto credit = totals_by_key<4>(f.size, nr, FirmRegion{ns, f.block}, FirmCredit{f});
+  ranks.sum_over_ranks(credit);
+  st.loans.assign(nc, 0);
+  st.lending.assign(nc, 0);
+  st.interest.assign(nc, 0);
+  st.write_offs.assign(nc, 0);
+  for (int r = 0; r < nr; ++r) {
+    const int c = world.region_country[r];
+    st.loans[c] += credit[r].v[0];
+    st.lending[c] += credit[r].v[1];
+    st.interest[c] += credit[r].v[2];
+    st.write_offs[c] += credit[r].v[3];
+    st.money[5] -= credit[r].v[0];
+  }
+  st.bank_equity = economy.bank_equity;
 
   // Bilateral flows, region level on the device, summed to countries here.
   const std::vector<std::int64_t>& flows = trade.bilateral;

@@ -88,6 +88,7 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   }
   e.base_unit_value.assign(static_cast<std::size_t>(nr) * tables.consumer_slots, 0.0);
   populate(sc, setting(), economy, ranks, scratch);
+  open_banks(setting(), economy, ranks);
   // Where buyers search follows from the population: each block's presence is set so that,
   // at the starting prices, it meets demand equal to its output at capacity.
   refresh_sellers(sc.behaviour, economy, ranks, tables);
@@ -101,11 +102,14 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
 
 std::int64_t Model::total_money() const {
   const Economy& e = economy;
+  // Deposits plus banks' equity less loans: the money identity of agents/credit.h.
   std::int64_t total = thrust::reduce(e.firms.cash.begin(), e.firms.cash.end(), std::int64_t{0});
   total += thrust::reduce(e.consumers.cash.begin(), e.consumers.cash.end(), std::int64_t{0});
+  total -= thrust::reduce(e.firms.loan.begin(), e.firms.loan.end(), std::int64_t{0});
   total = ranks.sum_over_ranks(total);
   for (std::int64_t g : e.government) total += g;
   for (std::int64_t o : e.owners) total += o;
+  for (std::int64_t k : e.bank_equity) total += k;
   return total;
 }
 
@@ -116,7 +120,7 @@ void Model::step(int step) {
   const Behaviour& b = scenario.behaviour;
   const std::int64_t switches =  // 2. search
       search_suppliers(set, economy, ranks, scratch.search, step, b.search_probability);
-  plan_production(set, economy.firms, ranks, scratch.search);    // 3. plan
+  plan_production(set, economy, ranks, scratch.search);          // 3. plan
   labour_market(set, economy, ranks, scratch.labour, step);      // 4. labour market
   const std::int64_t used = produce(set, economy.firms, ranks);  // 5. produce
   const TradeFlows flows =                                       // 6. trade
@@ -137,9 +141,10 @@ void Model::step(int step) {
   std::int64_t money = 0;
   for (std::int64_t held : stats.money) money += held;
   if (money != initial_money) {
-    throw std::logic_error("step " + std::to_string(step) + ": money is not conserved (" +
-                           std::to_string(money) + " held, " + std::to_string(initial_money) +
-                           " at the start)");
+    throw std::logic_error(
+        "step " + std::to_string(step) +
+        ": money is not conserved (deposits + bank equity − loans = " + std::to_string(money) +
+        ", " + std::to_string(initial_money) + " at the start)");
   }
 }
 

@@ -22,11 +22,27 @@ thrust::device_vector<T> to_device(const std::vector<T>& host) {
 
 TablesView Tables::view() const {
   auto p = [](const auto& v) { return thrust::raw_pointer_cast(v.data()); };
-  return TablesView{regions,           sectors,           countries,         consumer_slots,
-                    any_ban,           p(region_country), p(region_tfp),     p(block_start),
-                    p(consumer_start), p(input_sector),   p(input_amount),   p(consumer_sector),
-                    p(consumer_share), p(markup),         p(switching_cost), p(iceberg),
-                    p(trade_factor),   p(duty_rate),      p(origin_cdf),     p(seller_cumulative)};
+  return TablesView{regions,
+                    sectors,
+                    countries,
+                    consumer_slots,
+                    any_ban,
+                    p(region_country),
+                    p(region_tfp),
+                    p(block_start),
+                    p(consumer_start),
+                    p(input_sector),
+                    p(input_amount),
+                    p(consumer_sector),
+                    p(consumer_share),
+                    p(markup),
+                    p(switching_cost),
+                    p(loyalty_premium),
+                    p(iceberg),
+                    p(trade_factor),
+                    p(duty_rate),
+                    p(origin_cdf),
+                    p(seller_cumulative)};
 }
 
 void build_tables(const Scenario& sc, const World& w, Tables& t) {
@@ -66,11 +82,13 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   }
 
   // Household slots: the sectors with a positive budget share.
-  std::vector<double> share, markup, switching;
+  std::vector<double> share, markup, switching, premium;
   t.host.consumer_sector.clear();
   for (int s = 0; s < ns; ++s) {
     markup.push_back(sc.sectors[s].markup);
     switching.push_back(sc.sectors[s].switching_cost);
+    premium.push_back(
+        switching_premium(sc.sectors[s].switching_cost, sc.behaviour.trade_elasticity));
     if (sc.sectors[s].consumer_share > 0.0) {
       t.host.consumer_sector.push_back(s);
       share.push_back(sc.sectors[s].consumer_share);
@@ -89,6 +107,7 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   t.host.consumer_share = share;
   t.markup = to_device(markup);
   t.switching_cost = to_device(switching);
+  t.loyalty_premium = to_device(premium);
   // Iceberg costs: fixed for the run (agents/trade.h).
   const Behaviour& b = sc.behaviour;
   t.host.iceberg.assign(static_cast<std::size_t>(nr) * nr * ns, 1.0);

@@ -26,6 +26,7 @@ struct TablesView {
   const double* consumer_share;         // β of each household slot
   const double* markup;
   const double* switching_cost;
+  const double* loyalty_premium;    // B − 1 of each sector (agents/trade.h switching_premium)
   const double* iceberg;            // [(o·R + d)·S + s]
   const double* trade_factor;       // τ(1+t), +∞ when banned
   const double* duty_rate;          // t of the importer on the exporter
@@ -60,7 +61,7 @@ struct TablesView {
                                        std::uint32_t seller_word) const;
 
   // The probability that find_seller draws `seller` for a buyer of `sector` in `dest`.
-  ENTREPOT_HD double draw_probability(int dest, int sector, std::int32_t seller) const;
+  ENTREPOT_HD double draw_probability(int dest, int sector, int origin, std::int32_t seller) const;
 };
 
 // ⌊word·total / 2³²⌋: a 32-bit random word scaled to [0, total), exact for any total < 2⁶³.
@@ -134,8 +135,8 @@ ENTREPOT_HD std::int32_t TablesView::find_seller(int dest, int sector, std::uint
   return static_cast<std::int32_t>(first_above(seller_cumulative, first, last, target));
 }
 
-ENTREPOT_HD double TablesView::draw_probability(int dest, int sector, std::int32_t seller) const {
-  const int origin = origin_of(seller);
+ENTREPOT_HD double TablesView::draw_probability(int dest, int sector, int origin,
+                                                std::int32_t seller) const {
   const std::uint64_t* cdf =
       origin_cdf + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
   const std::uint64_t below = origin > 0 ? cdf[origin - 1] : 0;
@@ -170,7 +171,7 @@ struct Tables {
   thrust::device_vector<std::int32_t> input_sector;
   thrust::device_vector<double> input_amount;
   thrust::device_vector<std::int32_t> consumer_sector;
-  thrust::device_vector<double> consumer_share, markup, switching_cost;
+  thrust::device_vector<double> consumer_share, markup, switching_cost, loyalty_premium;
   thrust::device_vector<double> iceberg, trade_factor, duty_rate;
   thrust::device_vector<std::uint64_t> origin_cdf;
   thrust::device_vector<std::int64_t> seller_cumulative;

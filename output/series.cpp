@@ -38,6 +38,7 @@ const char* const kMoney = "1e-6 currency";
 const char* const kGoods = "1e-6 goods";
 const std::vector<std::string> kTrade{"exporter", "importer", "sector"};
 const std::vector<std::string> kRegion{"region"};
+const std::vector<std::string> kCountry{"country"};
 
 const std::vector<Spec>& specs() {
   static const std::vector<Spec> table{
@@ -45,9 +46,23 @@ const std::vector<Spec>& specs() {
        {"holder"},
        Type::int64,
        kMoney,
-       "money held at the end of the step",
+       "money held at the end of the step: deposits, banks' equity, and firms' loans "
+       "(negative); the sum is constant",
        kMoneyScale,
        [](const StepStatistics& s) { return view(s.money); }},
+      {"loans", kCountry, Type::int64, kMoney,
+       "firms' loans from the country's bank at the end of the step", kMoneyScale,
+       [](const StepStatistics& s) { return view(s.loans); }},
+      {"lending", kCountry, Type::int64, kMoney, "new credit drawn by the country's firms",
+       kMoneyScale, [](const StepStatistics& s) { return view(s.lending); }},
+      {"interest", kCountry, Type::int64, kMoney, "interest charged on the country's firms' loans",
+       kMoneyScale, [](const StepStatistics& s) { return view(s.interest); }},
+      {"write_offs", kCountry, Type::int64, kMoney,
+       "loans of exiting firms written off by the country's bank", kMoneyScale,
+       [](const StepStatistics& s) { return view(s.write_offs); }},
+      {"bank_equity", kCountry, Type::int64, kMoney,
+       "equity of the country's bank at the end of the step", kMoneyScale,
+       [](const StepStatistics& s) { return view(s.bank_equity); }},
       {"trade_value", kTrade, Type::int64, kMoney,
        "value of shipments from exporter to importer (domestic where exporter = importer)",
        kMoneyScale, [](const StepStatistics& s) { return view(s.trade_value); }},
@@ -274,6 +289,7 @@ Series::Series(hid_t file_id, const World& world, const Scenario& scenario, Dime
   variables_.push_back({"step", std::move(step), Type::int32, {}, 1, "one value", step_of, {}});
 
   const std::vector<Labels> labels{{"holder", &money_holders(), "holder of money"},
+                                   {"country", &world.country_code, "country"},
                                    {"exporter", &world.country_code, "exporting country"},
                                    {"importer", &world.country_code, "importing country"},
                                    {"region", &world.region_name, "region"},
@@ -335,11 +351,9 @@ Series::Series(hid_t file_id, const World& world, const std::string& file, hsize
     throw OutputError(file + ": cannot continue this result file: " + why);
   };
   const std::vector<std::pair<std::string, std::size_t>> sizes{
-      {"holder", money_holders().size()},
-      {"exporter", world.country_code.size()},
-      {"importer", world.country_code.size()},
-      {"region", world.region_name.size()},
-      {"sector", world.sector_name.size()}};
+      {"holder", money_holders().size()},      {"country", world.country_code.size()},
+      {"exporter", world.country_code.size()}, {"importer", world.country_code.size()},
+      {"region", world.region_name.size()},    {"sector", world.sector_name.size()}};
   if (!link_exists(file_id, "series", file)) refuse("it has no /series");
   variables_.push_back({"step", {}, Type::int32, {}, 1, "one value", step_of, {}});
   for (const Spec& spec : specs()) {

@@ -57,6 +57,7 @@ std::vector<std::string> differing_state(const Model& a, const Model& b) {
   };
   vec("government", a.economy.government, b.economy.government);
   vec("owners", a.economy.owners, b.economy.owners);
+  vec("bank_equity", a.economy.bank_equity, b.economy.bank_equity);
   vec("unemployment_rate", a.economy.unemployment_rate, b.economy.unemployment_rate);
   vec("mean_wage", a.economy.mean_wage, b.economy.mean_wage);
   vec("base_unit_value", a.economy.base_unit_value, b.economy.base_unit_value);

@@ -100,6 +100,13 @@ inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
     st.money.push_back((k + 1) * kMoneyScale * static_cast<std::int64_t>(h + 1) +
                        static_cast<std::int64_t>(h));
   }
+  for (int c = 0; c < nc; ++c) {
+    st.loans.push_back((k + 1) * 5000000LL + c);
+    st.lending.push_back((k + 1) * 400000LL + c);
+    st.interest.push_back((k + 1) * 30000LL + c);
+    st.write_offs.push_back((k + 1) * 2000LL + c);
+    st.bank_equity.push_back((k + 1) * 100000LL + c);
+  }
   for (int e = 0; e < nc; ++e) {
     for (int i = 0; i < nc; ++i) {
       for (int s = 0; s < ns; ++s) {

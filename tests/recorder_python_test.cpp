@@ -62,10 +62,12 @@ path = sys.argv[1]
 nc, nr, ns, steps = 2, 4, 3, 5
 
 ds = xr.open_dataset(path, group="series", engine="h5netcdf")
-assert dict(ds.sizes) == {"step": steps, "holder": 4, "exporter": nc, "importer": nc,
-                          "region": nr, "sector": ns}, dict(ds.sizes)
+assert dict(ds.sizes) == {"step": steps, "holder": 6, "country": nc, "exporter": nc,
+                          "importer": nc, "region": nr, "sector": ns}, dict(ds.sizes)
 assert list(ds.step.values) == list(range(steps)), ds.step.values
-assert list(ds.holder.values) == ["firms", "consumers", "governments", "owners"]
+assert list(ds.holder.values) == ["firms", "consumers", "governments", "owners", "banks",
+                                  "loans"]
+assert ds.loans.dims == ("step", "country") and list(ds.country.values) == ["AAX", "BAX"]
 assert list(ds.exporter.values) == ["AAX", "BAX"] and list(ds.importer.values) == ["AAX", "BAX"]
 assert list(ds.region.values) == ["AAX-North", "AAX-South", "BAX-North", "BAX-South"]
 assert list(ds.sector.values) == ["sector0", "sector1", "sector2"]
@@ -86,6 +88,7 @@ for k in range(steps):
     assert float(ds.price.sel(step=k, region="BAX-North", sector="sector1")) == 2 + 2 + 0.5 + 0.0625 * k
     assert int(ds.money.sel(step=k, holder="governments")) == (k + 1) * 10**6 * 3 + 2
     assert int(ds.firm_exits.sel(step=k)) == k % 3
+    assert int(ds.write_offs.sel(step=k, country="BAX")) == (k + 1) * 2000 + 1
 # Regions group by country through the auxiliary coordinate.
 gdp = ds.value_added.groupby("region_country_code").sum()
 assert list(gdp.region_country_code.values) == ["AAX", "BAX"]
@@ -185,7 +188,9 @@ TEST(Recorder, KilledRunKeepsEveryFlushedStep) {
       EXPECT_TRUE(
           std::equal(st.trade_value.begin(), st.trade_value.end(), trade.begin() + k * slab))
           << "step " << k;
-      EXPECT_TRUE(std::equal(st.money.begin(), st.money.end(), money.begin() + k * 4)) << k;
+      EXPECT_TRUE(
+          std::equal(st.money.begin(), st.money.end(), money.begin() + k * money_holders().size()))
+          << k;
     }
     EXPECT_EQ(read_all<std::int64_t>(f.id, "/snapshots/4/firms/cash", H5T_NATIVE_INT64),
               synthetic_snapshot(4, 1000).cash);

@@ -64,12 +64,18 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
   EXPECT_EQ(read_all<std::int32_t>(f.id, "/series/step", H5T_NATIVE_INT32),
             (std::vector<std::int32_t>{0, 1, 2, 3, 4}));
   EXPECT_EQ(strings_of(f.id, "/series/holder"), money_holders());
+  EXPECT_EQ(strings_of(f.id, "/series/country"), w.world->country_code);
   EXPECT_EQ(strings_of(f.id, "/series/exporter"), w.world->country_code);
   EXPECT_EQ(strings_of(f.id, "/series/importer"), w.world->country_code);
   EXPECT_EQ(strings_of(f.id, "/series/region_country_code"),
             (std::vector<std::string>{"AAX", "AAX", "BAX", "BAX"}));
   const std::vector<std::pair<std::string, std::vector<hsize_t>>> shapes{
-      {"money", {5, 4}},
+      {"money", {5, 6}},
+      {"loans", {5, 2}},
+      {"lending", {5, 2}},
+      {"interest", {5, 2}},
+      {"write_offs", {5, 2}},
+      {"bank_equity", {5, 2}},
       {"trade_value", {5, 2, 2, 3}},
       {"trade_duty", {5, 2, 2, 3}},
       {"trade_quantity", {5, 2, 2, 3}},
@@ -135,7 +141,9 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
         << k;
     EXPECT_TRUE(std::equal(st.trade_value.begin(), st.trade_value.end(), trade.begin() + k * 12))
         << k;
-    EXPECT_TRUE(std::equal(st.money.begin(), st.money.end(), money.begin() + k * 4)) << k;
+    EXPECT_TRUE(
+        std::equal(st.money.begin(), st.money.end(), money.begin() + k * money_holders().size()))
+        << k;
     EXPECT_TRUE(std::equal(st.price.begin(), st.price.end(), price.begin() + k * 12)) << k;
     EXPECT_EQ(produced[k], st.produced);
   }

@@ -99,20 +99,22 @@ TEST(MarketRulesTest, ABuyerSwitchesWhenItMustWasRationedOrSavesEnough) {
 
 TEST(MarketRulesTest, TheIncumbentsLoyaltyIsTheSwitchingPremiumOfALogitChoice) {
   // No switching cost, or an incumbent no buyer would draw: the draw decides.
-  EXPECT_DOUBLE_EQ(incumbent_loyalty(0.3, 0.0, 4.0), 0.0);
-  EXPECT_DOUBLE_EQ(incumbent_loyalty(0.0, 0.2, 4.0), 0.0);
+  EXPECT_DOUBLE_EQ(incumbent_loyalty(0.3, switching_premium(0.0, 4.0)), 0.0);
+  EXPECT_DOUBLE_EQ(incumbent_loyalty(0.0, switching_premium(0.2, 4.0)), 0.0);
   // B = 1.1^4; the incumbent is chosen with probability s + (1 − s)·loyalty = B·s/(1+(B−1)s).
   for (double s : {0.001, 0.05, 0.3, 0.9}) {
     for (double c : {0.01, 0.1, 0.5}) {
       const double b = std::pow(1.0 + c, 4.0);
-      const double kept = s + (1.0 - s) * incumbent_loyalty(s, c, 4.0);
+      EXPECT_NEAR(switching_premium(c, 4.0), b - 1.0, 1e-12);
+      const double kept = s + (1.0 - s) * incumbent_loyalty(s, switching_premium(c, 4.0));
       EXPECT_NEAR(kept, b * s / (1.0 + (b - 1.0) * s), 1e-12) << s << " " << c;
       EXPECT_GT(kept, s);
     }
   }
   // More loyal the larger the incumbent's share and the switching cost.
-  EXPECT_LT(incumbent_loyalty(0.01, 0.1, 4.0), incumbent_loyalty(0.1, 0.1, 4.0));
-  EXPECT_LT(incumbent_loyalty(0.1, 0.05, 4.0), incumbent_loyalty(0.1, 0.1, 4.0));
+  const double premium = switching_premium(0.1, 4.0);
+  EXPECT_LT(incumbent_loyalty(0.01, premium), incumbent_loyalty(0.1, premium));
+  EXPECT_LT(incumbent_loyalty(0.1, switching_premium(0.05, 4.0)), incumbent_loyalty(0.1, premium));
 }
 
 TEST(MarketRulesTest, DrawProbabilitiesAreTheSharesFindSellerDrawsBy) {
@@ -138,9 +140,9 @@ TEST(MarketRulesTest, DrawProbabilitiesAreTheSharesFindSellerDrawsBy) {
     ++count[static_cast<std::size_t>(j)];
   }
   for (std::int32_t j = 0; j < 5; ++j) {
-    EXPECT_NEAR(t.draw_probability(1, 0, j), expected[j], 1e-12);
+    EXPECT_NEAR(t.draw_probability(1, 0, j < 3 ? 0 : 1, j), expected[j], 1e-12);
     EXPECT_NEAR(count[static_cast<std::size_t>(j)] / 200000.0, expected[j], 0.005);
-    total += t.draw_probability(1, 0, j);
+    total += t.draw_probability(1, 0, j < 3 ? 0 : 1, j);
   }
   EXPECT_NEAR(total, 1.0, 1e-12);
 }
@@ -260,6 +262,8 @@ TEST(AccountRulesTest, AFirmExitsAfterItsPatienceOfInsolventSteps) {
   EXPECT_FALSE(insolvent(500, -1, 50, 10, 5));  // losing, but can pay one more step
   EXPECT_FALSE(insolvent(500, 10, 0, 10, 5));   // profitable
   EXPECT_TRUE(insolvent(500, -1, 9, 10, 0));    // wants no one: one worker's bill
+  // Cash plus the credit line's room: 20 in cash and 30 of room pay 5 × 10.
+  EXPECT_FALSE(insolvent(500, -1, 20.0 + credit_room(10.0, 2.0, 20 * kMoneyScale - 30), 10, 5));
   std::uint8_t distress = 0;
   for (int step = 1; step <= 3; ++step) {
     distress = next_distress(distress, true);

@@ -118,6 +118,9 @@ struct Behaviour {
   double unemployment_benefit = 0.40;  // replacement rate of the regional mean wage
   double government_transfer = 0.10;   // share of a government surplus returned per step
   double government_deficit = 0.0;     // deficit allowed per step, share of value added
+  double credit_line = 2.0;            // ℓ: steps of expected revenue a firm may owe its bank
+  double loan_rate = 0.05;             // yearly interest rate on firms' loans
+  double bank_capital_ratio = 0.10;    // k: equity a bank keeps per unit of loans
   int exit_patience = 6;               // insolvent steps before a firm exits
   double productivity_shape = 4.5;     // Pareto α of firm productivity φ (above ε − 1)
 };

@@ -48,6 +48,13 @@ const std::vector<RealParameter>& real_parameters() {
       {"unemployment_benefit", &Behaviour::unemployment_benefit, fraction(), fraction()},
       {"government_transfer", &Behaviour::government_transfer, fraction(), fraction()},
       {"government_deficit", &Behaviour::government_deficit, fraction(0, 0.1), fraction(0, 0.1)},
+      {"credit_line", &Behaviour::credit_line, between(0, kHuge), between(0, 12)},
+      {"loan_rate", &Behaviour::loan_rate, fraction(), fraction(0, 0.3)},
+      // A bank without a capital requirement could lend without limit.
+      {"bank_capital_ratio",
+       &Behaviour::bank_capital_ratio,
+       {0, 1, true, false, true},
+       fraction(0.02, 0.5)},
       // A Pareto shape of 1 or less has no finite mean productivity.
       {"productivity_shape",
        &Behaviour::productivity_shape,

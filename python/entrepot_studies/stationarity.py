@@ -56,9 +56,19 @@ def _points(name: str, series: np.ndarray, first: int, points: float) -> Check:
                  change < points)
 
 
+def _longest_idle(yearly: np.ndarray) -> int:
+    """The longest run of consecutive years without output."""
+    longest = run = 0
+    for made in yearly:
+        run = run + 1 if made <= 0 else 0
+        longest = max(longest, run)
+    return longest
+
+
 def check(path: str, from_year: int = 2, tolerance: float = 0.02,
           band: tuple[float, float] = (0.02, 0.15),
-          points: float = 0.02, allow_incomplete: bool = False) -> tuple[list[Check], dict]:
+          points: float = 0.02, allow_incomplete: bool = False,
+          idle_years: int = 0) -> tuple[list[Check], dict]:
     try:
         handle = h5py.File(path, "r")
     except OSError as err:
@@ -132,10 +142,12 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
         yearly_output = _yearly(output, years)[first:]
         idle = [(labels.region[r], labels.sector[k])
                 for r in range(yearly_output.shape[1]) for k in range(yearly_output.shape[2])
-                if (yearly_output[:, r, k] <= 0).any()]
+                if _longest_idle(yearly_output[:, r, k]) > idle_years]
+        limit = ("output > 0 every year" if idle_years == 0 else
+                 f"no more than {idle_years} year{'s' if idle_years > 1 else ''} in a row "
+                 "without output")
         checks.append(Check("every region × sector produces", None, None, float(len(idle)),
-                            "output > 0 every year", not idle,
-                            ", ".join(f"{r}/{k}" for r, k in idle[:8])))
+                            limit, not idle, ", ".join(f"{r}/{k}" for r, k in idle[:8])))
     context = {"file": path, "from_year": from_year, "to_year": int(complete[-1]),
                "steps_per_year": labels.steps_per_year}
     return checks, context
@@ -165,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
                              "in its own units (default 0.02: two percentage points)")
     parser.add_argument("--unemployment", default="0.02,0.15",
                         help="band for every country's yearly unemployment rate")
+    parser.add_argument("--idle-years", type=int, default=0,
+                        help="years in a row a region × sector may go without output, selling "
+                             "from stock (default 0; a small world's single-firm blocks may)")
     parser.add_argument("--json", help="also write the checks to this file")
     parser.add_argument("--allow-incomplete", action="store_true",
                         help="also check a run that was interrupted or failed")
@@ -177,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         checks, context = check(args.result, args.from_year, args.tolerance, (low, high),
-                                args.points, args.allow_incomplete)
+                                args.points, args.allow_incomplete, args.idle_years)
     except StationarityError as err:
         print(f"stationarity: {err}", file=sys.stderr)
         return 2

@@ -20,7 +20,7 @@ STEPS_PER_YEAR = 4
 YEARS = 5
 
 
-def write(path, *, output_drift=0.0, unemployed=(5, 5, 5), idle_block=False,
+def write(path, *, output_drift=0.0, unemployed=(5, 5, 5), idle_block=False, idle_years=1,
           with_output=True, years=YEARS, last_year_unemployed=None):
     """A result file whose every step of year y has world value added 1000·(1 + drift·y),
     CPI 1, the given unemployed per region (of 100 people) and constant money shares."""
@@ -51,7 +51,7 @@ def write(path, *, output_drift=0.0, unemployed=(5, 5, 5), idle_block=False,
         if with_output:
             output = np.full((steps, 3, 2), 10, dtype=np.int64)
             if idle_block:
-                output[-STEPS_PER_YEAR:, 2, 0] = 0
+                output[-idle_years * STEPS_PER_YEAR:, 2, 0] = 0
             s.create_dataset("output", data=output)
 
 
@@ -86,6 +86,14 @@ def test_drift_unemployment_and_idle_blocks_fail_their_checks(tmp_path):
     idle = str(tmp_path / "idle.h5")
     write(idle, idle_block=True)
     (block,) = [c for c in check(idle)[0] if c.name == "every region × sector produces"]
+    assert not block.passed and "BBB/ore" in block.note
+    # One idle year is allowed with idle_years=1; two in a row are not.
+    (block,) = [c for c in check(idle, idle_years=1)[0]
+                if c.name == "every region × sector produces"]
+    assert block.passed
+    write(idle, idle_block=True, idle_years=2)
+    (block,) = [c for c in check(idle, idle_years=1)[0]
+                if c.name == "every region × sector produces"]
     assert not block.passed and "BBB/ore" in block.note
 
 
