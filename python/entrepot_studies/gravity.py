@@ -29,16 +29,18 @@ import sys
 from dataclasses import dataclass
 
 import numpy as np
+import yaml
 
 from .effects import seed_interval
-from .fit import write_table
+from .fit import FitError, config_key, config_sections, write_table
 from .outputs import scaled
 from .plot import PlotError, open_run
 
 INTERNAL_KM = 100.0                  # the model's distance inside a region (docs/model.md §2)
 DISTANCE_TARGET = (-1.5, -0.5)       # Head & Mayer 2014: about -0.9 to -1.1
 ELASTICITY_TARGET = (3.0, 7.0)
-TARIFF_CHANGE = 1e-3                 # above the rounding of duties (truncated per payment)
+TARIFF_CHANGE = 1e-3                 # a tariff change: above the rounding of duties
+OBSERVED_VALUE = 1.0                 # currency a step: enough trade to read its tariff
 
 
 class GravityError(Exception):
@@ -92,6 +94,11 @@ def ppml(y, x, groups, tol: float = 1e-10, max_iter: int = 200) -> PoissonFit:
         total = np.bincount(g, weights=y)
         used &= total[g] > 0
     y, x = y[used], x[used]
+    active = np.abs(x).sum(axis=0) > 0     # a regressor left with no variation: NaN
+    full, x = x, x[:, active]
+    if not active.any():
+        nan = np.full(full.shape[1], np.nan)
+        return PoissonFit(nan, nan, y, used, 0)
     codes = []
     for g in groups:
         _, inverse = np.unique(np.asarray(g)[used], return_inverse=True)
@@ -115,11 +122,16 @@ def ppml(y, x, groups, tol: float = 1e-10, max_iter: int = 200) -> PoissonFit:
         if abs(new - deviance) <= tol * (1.0 + abs(new)):
             break
         deviance = new
+    else:
+        raise ValueError(f"PPML did not converge in {max_iter} iterations (a regressor that "
+                         f"separates zero flows from the others?)")
     xt = _demean(x, mu, codes, sizes)
     bread = np.linalg.inv(xt.T @ (mu[:, None] * xt))
     meat = xt.T @ (((y - mu) ** 2)[:, None] * xt)
     se = np.sqrt(np.diag(bread @ meat @ bread))
-    return PoissonFit(coef, se, mu * scale, used, iteration)
+    coefs, ses = np.full(full.shape[1], np.nan), np.full(full.shape[1], np.nan)
+    coefs[active], ses[active] = coef, se
+    return PoissonFit(coefs, ses, mu * scale, used, iteration)
 
 
 # --- Reading a run's window ----------------------------------------------------------------
@@ -133,9 +145,9 @@ class Flows:
     steps: tuple[int, int]
     country: list[str]
     sector: list[str]
+    goods: np.ndarray        # (sector) mask: every kind but service (None: kinds unknown)
     value: np.ndarray        # (exporter, importer, sector) value shipped, duty excluded
     duty: np.ndarray         # (exporter, importer, sector) duty on it
-    base_tariff: np.ndarray  # (exporter, importer, sector) the step-0 tariffs
     distance: np.ndarray     # (exporter, importer) effective distance, km
 
 
@@ -155,6 +167,19 @@ def effective_distance(region_km: np.ndarray, region_country: np.ndarray,
     return member @ km @ member.T
 
 
+def goods_mask(f, sectors: list[str]) -> np.ndarray | None:
+    """Which sectors are goods, from the scenario text in the file; None where it does not
+    say."""
+    text = f.attrs.get("config")
+    try:
+        text = text.decode() if isinstance(text, bytes) else str(text)
+        kinds = {x["name"]: x.get("kind") for x in config_key(config_sections(text),
+                                                                "sectors", f.filename)}
+        return np.array([kinds[s] != "service" for s in sectors])
+    except (FitError, KeyError, TypeError, AttributeError, yaml.YAMLError):
+        return None
+
+
 def read_flows(path: str, years: int, allow_incomplete: bool = False) -> Flows:
     try:
         run = open_run(path, allow_incomplete)
@@ -170,7 +195,7 @@ def read_flows(path: str, years: int, allow_incomplete: bool = False) -> Flows:
         for name in ("trade_value", "trade_duty", "value_added"):
             if name not in series:
                 raise GravityError(f"{path}: /series has no {name}")
-        for name in ("distance_km", "base_tariff", "country"):
+        for name in ("distance_km", "country"):
             if "world" not in f or name not in f["world"]:
                 raise GravityError(f"{path}: /world has no {name}")
         if list(f["world/country"].asstr()[:]) != labels.country:
@@ -181,9 +206,8 @@ def read_flows(path: str, years: int, allow_incomplete: bool = False) -> Flows:
                                       weight, len(labels.country))
         window = labels.steps[rows]
         return Flows(path, run.describe(), (int(window[0]), int(window[-1])), labels.country,
-                     labels.sector, scaled(series, "trade_value", rows).mean(axis=0),
-                     scaled(series, "trade_duty", rows).mean(axis=0),
-                     f["world/base_tariff"][:].astype(np.float64), distance)
+                     labels.sector, goods_mask(f, labels.sector), scaled(series, "trade_value", rows).mean(axis=0),
+                     scaled(series, "trade_duty", rows).mean(axis=0), distance)
     finally:
         run.file.close()
 
@@ -215,13 +239,18 @@ def distance_fit(trade: np.ndarray, distance: np.ndarray) -> tuple[float, float,
 
 
 def distance_rows(flows: Flows) -> dict[str, DistanceFit]:
-    """All sectors together, then each sector with flows across borders."""
+    """All sectors together, goods and services, then each sector with flows across
+    borders."""
     n = len(flows.country)
     cross = ~np.eye(n, dtype=bool)
     total = flows.value[cross].sum()
     out = {}
-    for name, trade in [("all sectors", flows.value.sum(axis=2))] + \
-            [(s, flows.value[:, :, k]) for k, s in enumerate(flows.sector)]:
+    groups = [("all sectors", flows.value.sum(axis=2))]
+    if flows.goods is not None:
+        groups += [("goods", flows.value[:, :, flows.goods].sum(axis=2)),
+                   ("services", flows.value[:, :, ~flows.goods].sum(axis=2))]
+    for name, trade in groups + [(s, flows.value[:, :, k]) for k, s in
+                                 enumerate(flows.sector)]:
         crossing = trade[cross]
         if (crossing > 0).sum() < 3:
             continue                       # nothing crosses a border: no elasticity
@@ -262,11 +291,12 @@ def distance_table(paths: list[str], years: int, allow_incomplete: bool = False)
 def tariff_in_force(runs: list[Flows]) -> np.ndarray:
     """(exporter, importer, sector) tariff of one config over the window: the duty the model
     charged over the value shipped, pooled over the config's runs (policy is the same in
-    every seed); NaN where no run shipped anything."""
+    every seed); NaN where they shipped less than OBSERVED_VALUE a step (each payment's duty
+    is truncated to a micro-unit, which moves the ratio of a few micro-units' trade)."""
     value = sum(r.value for r in runs)
     duty = sum(r.duty for r in runs)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(value > 0, duty / value, np.nan)
+        return np.where(value >= OBSERVED_VALUE, duty / value, np.nan)
 
 
 def tariff_fit(base: np.ndarray, scenario: np.ndarray, tariff_base: np.ndarray,
@@ -333,14 +363,14 @@ def elasticity_table(pairs: list[tuple[str, str]], years: int,
         if run.steps != base[0].steps:
             raise GravityError(f"{run.path}: its window (steps {run.steps[0]}–"
                                f"{run.steps[1]}) is not that of {base[0].path}")
-    # The tariff of a cell no baseline run shipped in is its step-0 rate. A cell with flows
-    # in the baseline and none in any scenario run has no observed tariff in the scenario:
+    # A cell's tariff is observed in a config whose runs shipped enough in it. A cell
+    # observed in one config only (e.g. trade that a tariff ended) has no observed change:
     # it is left out (and counted), neither treated nor a comparison.
-    observed_base, observed_scen = tariff_in_force(base), tariff_in_force(scen)
-    t_base = np.where(np.isnan(observed_base), base[0].base_tariff, observed_base)
-    shipped = sum(b.value for b in base)
-    lost = np.isnan(observed_scen) & (shipped > 0)
-    t_scen = np.where(np.isnan(observed_scen), t_base, observed_scen)
+    t_base, t_scen = tariff_in_force(base), tariff_in_force(scen)
+    lost = np.isnan(t_base) != np.isnan(t_scen)
+    t_base = np.where(np.isnan(t_base), 0.0, t_base)
+    t_scen = np.where(np.isnan(t_scen), t_base, t_scen)
+    shipped = sum(b.value for b in base) + sum(s.value for s in scen)
     taxed = ~lost & (np.abs(t_scen - t_base) > TARIFF_CHANGE)
     if not taxed.any():
         raise GravityError(f"{scen[0].path}: no cell's tariff differs from the baseline's "
@@ -358,9 +388,9 @@ def elasticity_table(pairs: list[tuple[str, str]], years: int,
             for names, masks in splits:
                 eps, _ = tariff_fit(np.where(lost, 0, xb), np.where(lost, 0, xs), t_base,
                                     t_scen, masks)
-                for name, value in zip(names, eps):
-                    est.setdefault(name, {"spending": [], "value": []})[kind].append(
-                        float(value))
+                for name, value in zip(names, eps):   # NaN: a pair without these flows
+                    found = est.setdefault(name, {"spending": [], "value": []})[kind]
+                    found += [float(value)] if math.isfinite(value) else []
     rows = []
     for names, masks in splits:
         for name, cells in zip(names, masks):
@@ -444,10 +474,9 @@ def render_elasticity(table: dict, style: str) -> str:
               "seed pairs. 'with duty': what buyers spend (trade_value + trade_duty), whose "
               "slope is -ε under CES demand; 'without duty': value shipped, -(ε + 1)."]
     if table["lost"]:
-        lines.append(f"{table['lost']} cell(s) with flows in the baseline and none in any "
-                     f"scenario run left out (their tariff is not observed there): "
-                     f"{100 * table['lost_share']:.3f}% of the baseline's cross-border "
-                     f"trade.")
+        lines.append(f"{table['lost']} cell(s) whose tariff only one config's flows show "
+                     f"left out (no observed tariff change): {100 * table['lost_share']:.3f}% of "
+                     f"cross-border trade.")
     return "\n".join(lines) + "\n"
 
 
@@ -489,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
                 pairs = list(zip(args.baseline, args.scenario))
             text = render_elasticity(elasticity_table(pairs, args.years,
                                                       args.allow_incomplete), style)
-    except GravityError as error:
+    except (GravityError, ValueError) as error:
         print(f"gravity: {error}", file=sys.stderr)
         return 2
     return write_table("gravity", text, args.out, "table")
