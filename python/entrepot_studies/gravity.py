@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 from dataclasses import dataclass
 
@@ -432,8 +431,10 @@ def _lay_out(head: list[str], body: list[list[str]], style: str) -> list[str]:
         return ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)] + \
             ["| " + " | ".join(r) + " |" for r in body]
     width = [max(len(r[c]) for r in [head] + body) for c in range(len(head))]
-    line = lambda r: "  ".join(v.ljust(w) if c == 0 else v.rjust(w)   # noqa: E731
-                               for c, (v, w) in enumerate(zip(r, width))).rstrip()
+
+    def line(row: list[str]) -> str:
+        return "  ".join(v.ljust(w) if c == 0 else v.rjust(w)
+                         for c, (v, w) in enumerate(zip(row, width))).rstrip()
     return [line(head), "  ".join("-" * w for w in width)] + [line(r) for r in body]
 
 
