@@ -34,16 +34,13 @@ class EffectError(ValueError):
     """A selection or window the run files cannot give; the message says what is allowed."""
 
 
-def paired_effect(base, scenario, relative: bool = False) -> dict:
-    """The effect over K seed pairs of window means (base[k], scenario[k]): K, mean, se,
-    the 95% Student-t interval (K-1 degrees of freedom), whether it excludes zero, and the
-    baseline's mean and across-seed sd. With K = 1 the se and interval are NaN."""
+def seed_interval(values) -> dict:
+    """Mean over K seeds (or seed pairs) of one number, its standard error sd / sqrt(K)
+    (sd with K - 1), the 95% Student-t interval (K - 1 degrees of freedom) and whether it
+    excludes zero. With K = 1 the se and interval are NaN."""
     from scipy.stats import t
 
-    b = np.asarray(base, dtype=np.float64)
-    s = np.asarray(scenario, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = s / b - 1.0 if relative else s - b
+    d = np.asarray(values, dtype=np.float64)
     k = len(d)
     mean = float(d.mean()) if k else math.nan
     if k >= 2:
@@ -52,8 +49,22 @@ def paired_effect(base, scenario, relative: bool = False) -> dict:
         low, high = mean - half, mean + half
     else:
         se = low = high = math.nan
-    return {"k": k, "effect": mean, "se": se, "low": low, "high": high,
-            "excludes_zero": bool(low > 0 or high < 0),
+    return {"k": k, "mean": mean, "se": se, "low": low, "high": high,
+            "excludes_zero": bool(low > 0 or high < 0), "values": d.tolist()}
+
+
+def paired_effect(base, scenario, relative: bool = False) -> dict:
+    """The effect over K seed pairs of window means (base[k], scenario[k]): K, mean, se,
+    the 95% Student-t interval (K-1 degrees of freedom), whether it excludes zero, and the
+    baseline's mean and across-seed sd. With K = 1 the se and interval are NaN."""
+    b = np.asarray(base, dtype=np.float64)
+    s = np.asarray(scenario, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = s / b - 1.0 if relative else s - b
+    stats = seed_interval(d)
+    k = stats["k"]
+    return {"k": k, "effect": stats["mean"], "se": stats["se"], "low": stats["low"],
+            "high": stats["high"], "excludes_zero": stats["excludes_zero"],
             "baseline_mean": float(b.mean()) if k else math.nan,
             "baseline_sd": float(b.std(ddof=1)) if k >= 2 else math.nan,
             "scenario_mean": float(s.mean()) if k else math.nan,

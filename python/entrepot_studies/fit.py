@@ -405,17 +405,22 @@ def main(argv: list[str] | None = None) -> int:
     except FitError as error:
         print(f"fit: {error}", file=sys.stderr)
         return 2
-    text = render(rows, what, args.style or "text")
-    if args.out:
-        try:
-            with open(args.out, "w", encoding="utf-8") as f:
-                f.write(text)
-        except OSError as error:
-            print(f"fit: {args.out}: cannot write ({error.strerror})", file=sys.stderr)
-            return 2
-        print(f"fit table in {args.out}")
-    else:
+    return write_table("fit", render(rows, what, args.style or "text"), args.out,
+                       "fit table")
+
+
+def write_table(program: str, text: str, out: str | None, what: str) -> int:
+    """A report to the file `out`, or to the terminal; exit status 2 where it cannot write."""
+    if not out:
         sys.stdout.write(text)
+        return 0
+    try:
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as error:
+        print(f"{program}: {out}: cannot write ({error.strerror})", file=sys.stderr)
+        return 2
+    print(f"{what} in {out}")
     return 0
 
 
