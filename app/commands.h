@@ -41,7 +41,9 @@ class Comm;
 
 int run_command(const RunOptions& options, const Comm& comm);
 int resume_command(const ResumeOptions& options, const Comm& comm);
-int validate_command(const std::string& config, const std::vector<std::string>& overrides);
+// With `behaviour`, prints the behaviour parameters and their plausible ranges instead.
+int validate_command(const std::string& config, const std::vector<std::string>& overrides,
+                     bool behaviour);
 int info_command(const std::string& path);
 int bench_command(const BenchOptions& options, const Comm& comm);
 int device_command();

@@ -57,6 +57,10 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("config", validate_config, "Scenario file (YAML)")->required();
   validate_cmd->add_option("--set", validate_overrides, "Override a value: path=value (repeatable)")
       ->allow_extra_args(false);
+  bool validate_behaviour = false;
+  validate_cmd->add_flag("--behaviour", validate_behaviour,
+                         "Print each behaviour parameter, its value and its plausible range "
+                         "(tab-separated) instead of the summary");
 
   std::string info_path;
   CLI::App* info_cmd = app.add_subcommand("info", "Summarise a result file");
@@ -100,7 +104,8 @@ int main(int argc, char** argv) {
   auto dispatch = [&]() -> int {
     if (*run_cmd) return run_command(run, comm);
     if (*resume_cmd) return resume_command(resume, comm);
-    if (*validate_cmd) return validate_command(validate_config, validate_overrides);
+    if (*validate_cmd)
+      return validate_command(validate_config, validate_overrides, validate_behaviour);
     if (*info_cmd) return info_command(info_path);
     if (*compare_cmd) return compare_command(compare_first, compare_second, compare_group);
     if (*bench_cmd) return bench_command(bench, comm);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 
 #include "app/commands.h"
@@ -18,6 +19,7 @@
 #include "world/comm.h"
 #include "world/layout.h"
 #include "world/load.h"
+#include "world/yaml_reader.h"
 
 namespace entrepot {
 namespace {
@@ -27,6 +29,22 @@ std::string utc_now() {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
   return text;
+}
+
+// Every behaviour parameter with the scenario's value and its plausible range, one per line,
+// tab-separated: what studies of the parameters read instead of a copy of the list.
+void print_behaviour(const Scenario& sc) {
+  std::cout << std::setprecision(15)
+            << "key\tvalue\tplausible_low\tplausible_high\tlow_open\thigh_open\twhole\n";
+  for (const auto& p : yaml::real_parameters()) {
+    std::cout << p.key << '\t' << sc.behaviour.*p.member << '\t' << p.plausible.lo << '\t'
+              << p.plausible.hi << '\t' << p.plausible.lo_open << '\t' << p.plausible.hi_open
+              << "\t0\n";
+  }
+  for (const auto& p : yaml::whole_parameters()) {
+    std::cout << p.key << '\t' << sc.behaviour.*p.member << '\t' << p.lo << '\t' << p.plausible_hi
+              << "\t0\t0\t1\n";
+  }
 }
 
 }  // namespace
@@ -49,10 +67,15 @@ std::vector<std::string> all_overrides(const RunOptions& options) {
   return overrides;
 }
 
-int validate_command(const std::string& config, const std::vector<std::string>& overrides) {
+int validate_command(const std::string& config, const std::vector<std::string>& overrides,
+                     bool behaviour) {
   try {
     const Scenario sc = load_scenario(config, overrides);
     World world(sc);
+    if (behaviour) {
+      print_behaviour(sc);
+      return 0;
+    }
     std::cout << config << ": valid scenario '" << sc.name << "': " << sc.countries.size()
               << " countries, " << sc.regions.size() << " regions, " << sc.sectors.size()
               << " sectors, " << sc.consumers + sc.firms << " agents, " << sc.steps << " steps, "

@@ -54,6 +54,17 @@ TEST(Plausible, EveryKindOfValue) {
       {"agents.consumers=1000000000000", "[agents]"},
       {"behaviour.price_adjust=0.9", "[behaviour]"},
       {"behaviour.candidates=50", "[behaviour]"},
+      // Ends no economy shows (docs/scenario.md, behaviour).
+      {"behaviour.input_stock_target=0", "[behaviour]"},
+      {"behaviour.input_stock_target=12", "[behaviour]"},
+      {"behaviour.cash_buffer_steps=0.5", "[behaviour]"},
+      {"behaviour.consume_wealth=0", "[behaviour]"},
+      {"behaviour.consume_income=0.2", "[behaviour]"},
+      {"behaviour.job_search_probability=0", "[behaviour]"},
+      {"behaviour.profit_tax=0.8", "[behaviour]"},
+      {"behaviour.border_cost=2", "[behaviour]"},
+      {"behaviour.distance_elasticity=3", "[behaviour]"},
+      {"behaviour.productivity_shape=2", "[behaviour]"},
       {"steps=100000", "[steps]"},
       {"events.0.phase_in=1000", "[events]"},
   };

@@ -20,18 +20,21 @@ Section behaviour_section() {
 
 // Every Behaviour field, its key in the file and what it may be.
 const std::vector<RealParameter>& real_parameters() {
-  // Hard limits first, then the plausible range (docs/scenario.md). Fractions (0.25 for
-  // 25%) are read as such, so a likely percentage is named in the message.
+  // Hard limits first, then the plausible range (docs/scenario.md justifies its ends).
+  // Fractions (0.25 for 25%) are read as such, so a likely percentage is named in the
+  // message.
   static const std::vector<RealParameter> table{
       {"search_probability", &Behaviour::search_probability, fraction(), fraction()},
-      {"distance_elasticity", &Behaviour::distance_elasticity, between(0, 10), between(0, 3)},
-      {"border_cost", &Behaviour::border_cost, between(0, kHuge), fraction(0, 2)},
+      {"distance_elasticity", &Behaviour::distance_elasticity, between(0, 10), between(0, 1.5)},
+      {"border_cost", &Behaviour::border_cost, between(0, kHuge), fraction(0, 1)},
       {"data_flow_cost", &Behaviour::data_flow_cost, between(0, kHuge), fraction(0, 2)},
       {"trade_elasticity", &Behaviour::trade_elasticity, between(1, 10), between(1, 10)},
       {"inventory_target", &Behaviour::inventory_target, between(0, kHuge), between(0, 12)},
       {"inventory_adjust_steps", &Behaviour::inventory_adjust_steps, between(1, kHuge),
        between(1, 24)},
-      {"input_stock_target", &Behaviour::input_stock_target, between(0, kHuge), between(0, 12)},
+      // Inputs bought in a step arrive after its production: below one step a firm cannot
+      // produce its plan.
+      {"input_stock_target", &Behaviour::input_stock_target, between(0, kHuge), between(1, 6)},
       {"expectation_weight", &Behaviour::expectation_weight, fraction(), fraction()},
       {"price_adjust", &Behaviour::price_adjust, fraction(), fraction(0, 0.5)},
       {"cost_pass_through", &Behaviour::cost_pass_through, fraction(), fraction()},
@@ -39,12 +42,13 @@ const std::vector<RealParameter>& real_parameters() {
       {"wage_cut_limit", &Behaviour::wage_cut_limit, fraction(), fraction(0, 0.5)},
       {"target_unemployment", &Behaviour::target_unemployment, fraction(), fraction(0, 0.3)},
       {"separation_rate", &Behaviour::separation_rate, fraction(), fraction(0, 0.2)},
-      {"job_search_probability", &Behaviour::job_search_probability, fraction(), fraction()},
-      {"consume_income", &Behaviour::consume_income, fraction(), fraction()},
-      {"consume_wealth", &Behaviour::consume_wealth, fraction(), fraction(0, 0.5)},
-      {"profit_tax", &Behaviour::profit_tax, fraction(), fraction(0, 0.8)},
+      {"job_search_probability", &Behaviour::job_search_probability, fraction(), fraction(0.05, 1)},
+      {"consume_income", &Behaviour::consume_income, fraction(), fraction(0.5, 1)},
+      {"consume_wealth", &Behaviour::consume_wealth, fraction(), fraction(0.01, 0.5)},
+      {"profit_tax", &Behaviour::profit_tax, fraction(), fraction(0, 0.5)},
       {"dividend_share", &Behaviour::dividend_share, fraction(), fraction()},
-      {"cash_buffer_steps", &Behaviour::cash_buffer_steps, between(0, kHuge), between(0, 24)},
+      // Without credit, a step's inputs are paid from cash before its sales.
+      {"cash_buffer_steps", &Behaviour::cash_buffer_steps, between(0, kHuge), between(1, 24)},
       {"unemployment_benefit", &Behaviour::unemployment_benefit, fraction(), fraction()},
       {"government_transfer", &Behaviour::government_transfer, fraction(), fraction()},
       {"government_deficit", &Behaviour::government_deficit, fraction(0, 0.1), fraction(0, 0.1)},
@@ -55,11 +59,12 @@ const std::vector<RealParameter>& real_parameters() {
        &Behaviour::bank_capital_ratio,
        {0, 1, true, false, true},
        fraction(0.02, 0.5)},
-      // A Pareto shape of 1 or less has no finite mean productivity.
+      // A Pareto shape of 1 or less has no finite mean productivity; below about ε − 1 firm
+      // sizes have none either (docs/scenario.md).
       {"productivity_shape",
        &Behaviour::productivity_shape,
        {1, kHuge, true, false},
-       {1, 20, true, false}},
+       between(3.5, 20)},
   };
   return table;
 }
