@@ -145,10 +145,17 @@ ENTREPOT_HD std::int64_t starting_income(std::int64_t region_value_added, std::i
   return households > 0 && region_value_added > 0 ? region_value_added / households : 0;
 }
 
-// Starting household cash: 3·Y, what a household keeps when it spends what it earns (with the
-// default propensities the budget then equals income).
-ENTREPOT_HD std::int64_t starting_household_cash(std::int64_t income) {
-  return 3 * income;
+// Starting household cash: what a household keeps when its budget (household_budget) equals
+// its income, c_Y·Y + c_W·(M − Y) = Y, so M = Y + (1 − c_Y)·Y/c_W rounded (3·Y at the
+// defaults); at most 121·Y, ten years of income, where c_W is (almost) 0 and no such
+// balance exists.
+ENTREPOT_HD std::int64_t starting_household_cash(std::int64_t income, double consume_income,
+                                                 double consume_wealth) {
+  if (income <= 0) return 0;
+  const double saved = (1.0 - consume_income) * static_cast<double>(income);
+  const double cap = 120.0 * static_cast<double>(income);
+  const double wealth = saved < cap * consume_wealth ? saved / consume_wealth : cap;
+  return income + static_cast<std::int64_t>(wealth + 0.5);
 }
 
 // Weight of a firm in the first hiring: ∝ its labour need relative to its block's average

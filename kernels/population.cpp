@@ -171,11 +171,12 @@ struct SettleHousehold {
   TablesView t;
   ConsumerStore::View h;
   const std::int64_t* income;  // per household, by region
+  double consume_income, consume_wealth;
   ENTREPOT_HD void operator()(std::size_t n) const {
     // Income as in a steady state, and the cash a household keeps when it spends what it
-    // earns (budget = income at M = 3·I).
+    // earns (budget = income).
     h.income[n] = income[h.region[n]];
-    h.cash[n] = starting_household_cash(h.income[n]);
+    h.cash[n] = starting_household_cash(h.income[n], consume_income, consume_wealth);
     for (int c = 0; c < kConsumerSlots; ++c) h.retailer[c * h.size + n] = -1;
   }
 };
@@ -291,7 +292,8 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
   }
   const thrust::device_vector<std::int64_t> income_device(income.begin(), income.end());
   thrust::for_each(first, first + h.size,
-                   SettleHousehold{t, h, thrust::raw_pointer_cast(income_device.data())});
+                   SettleHousehold{t, h, thrust::raw_pointer_cast(income_device.data()),
+                                   b.consume_income, b.consume_wealth});
 }
 
 }  // namespace entrepot

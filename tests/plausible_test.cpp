@@ -57,7 +57,7 @@ TEST(Plausible, EveryKindOfValue) {
       // Ends no economy shows (docs/scenario.md, behaviour).
       {"behaviour.input_stock_target=0", "[behaviour]"},
       {"behaviour.input_stock_target=12", "[behaviour]"},
-      {"behaviour.cash_buffer_steps=0.5", "[behaviour]"},
+      {"behaviour.cash_buffer_steps=30", "[behaviour]"},
       {"behaviour.consume_wealth=0", "[behaviour]"},
       {"behaviour.consume_income=0.2", "[behaviour]"},
       {"behaviour.job_search_probability=0", "[behaviour]"},

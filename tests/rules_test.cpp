@@ -239,8 +239,18 @@ TEST(RulesTest, StartingValuesAreThoseOfASteadyState) {
   EXPECT_EQ(starting_income(10, 3), 3);  // ⌊10/3⌋
   EXPECT_EQ(starting_income(1000, 0), 0);
   EXPECT_EQ(starting_income(-5, 2), 0);
-  EXPECT_EQ(starting_household_cash(1875000), 5625000);
-  EXPECT_EQ(starting_household_cash(0), 0);
+  EXPECT_EQ(starting_household_cash(1875000, 0.9, 0.05), 5625000);  // 3·Y at the defaults
+  EXPECT_EQ(starting_household_cash(0, 0.9, 0.05), 0);
+  // The budget then equals the income, whatever the propensities.
+  for (double c_y : {0.5, 0.8, 1.0}) {
+    for (double c_w : {0.01, 0.05, 0.5}) {
+      const std::int64_t cash = starting_household_cash(1000000, c_y, c_w);
+      EXPECT_NEAR(static_cast<double>(household_budget(1000000, cash, c_y, c_w)), 1e6, 1.0)
+          << c_y << " " << c_w;
+    }
+  }
+  // No balance where nothing of wealth is spent: ten years of income beyond the month's.
+  EXPECT_EQ(starting_household_cash(1000, 0.9, 0.0), 121000);
   // First hiring weight ⌊2²⁰·need·h⌋ + 1: never 0, so every firm can be drawn.
   EXPECT_EQ(hiring_weight(1.0, 1.0), 1048577);
   EXPECT_EQ(hiring_weight(2.0, 0.75), 1572865);

@@ -47,8 +47,7 @@ const std::vector<RealParameter>& real_parameters() {
       {"consume_wealth", &Behaviour::consume_wealth, fraction(), fraction(0.01, 0.5)},
       {"profit_tax", &Behaviour::profit_tax, fraction(), fraction(0, 0.5)},
       {"dividend_share", &Behaviour::dividend_share, fraction(), fraction()},
-      // Without credit, a step's inputs are paid from cash before its sales.
-      {"cash_buffer_steps", &Behaviour::cash_buffer_steps, between(0, kHuge), between(1, 24)},
+      {"cash_buffer_steps", &Behaviour::cash_buffer_steps, between(0, kHuge), between(0, 24)},
       {"unemployment_benefit", &Behaviour::unemployment_benefit, fraction(), fraction()},
       {"government_transfer", &Behaviour::government_transfer, fraction(), fraction()},
       {"government_deficit", &Behaviour::government_deficit, fraction(0, 0.1), fraction(0, 0.1)},

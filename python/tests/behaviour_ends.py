@@ -1,8 +1,8 @@
 """Every behaviour parameter at each end of its plausible range keeps the economy alive: on a
-world of 10^4 agents over ten simulated years, world unemployment in the last two stays below
+world of 10^5 agents over ten simulated years, world unemployment in the last two stays below
 30% and real output above half the baseline's, and no run is stopped by its health checks
-(entrepot_studies.robustness). Registered with ctest on its own (behaviour-ends, about a
-minute on two cores); `scripts/robustness` prints the same table."""
+(entrepot_studies.robustness). Registered with ctest on its own (behaviour-ends, about four
+minutes on two cores); `scripts/robustness` prints the same table."""
 from conftest import BASELINE
 from entrepot_studies.robustness import SMALL_WORLD, render, study
 
