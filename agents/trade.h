@@ -49,8 +49,9 @@ ENTREPOT_HD double origin_weight(double presence, double price, double trade_fac
   return presence * det_pow(price * trade_factor, -elasticity);
 }
 
-// A seller's weight when buyers search its block: (p/P)^−ε, its price relative to the block's
-// price index P, to the power −ε (the CES / discrete-choice demand share within the block),
+// A seller's weight when buyers search its block: (p/P)^−ν, its price relative to the block's
+// price index P, to the power −ν, the elasticity of substitution between the block's
+// varieties (the CES / discrete-choice demand share within the block),
 // in fixed point (2^20 at p = P), plus 1 so that every seller can be found.
 ENTREPOT_HD std::int64_t seller_weight(double price, double block_price, double elasticity) {
   if (!(price > 0.0) || !(block_price > 0.0)) return 1;
@@ -58,7 +59,7 @@ ENTREPOT_HD std::int64_t seller_weight(double price, double block_price, double 
   return (w < 1e15 ? static_cast<std::int64_t>(w) : std::int64_t{1000000000000000}) + 1;
 }
 
-// The block's CES price index P' = P·(Σ w / (n·2^20))^(−1/ε) from the sellers' weights at the
+// The block's CES price index P' = P·(Σ w / (n·2^20))^(−1/ν) from the sellers' weights at the
 // previous index P; P when the block has no sellers.
 ENTREPOT_HD double price_index(double block_price, std::int64_t weight_total, std::int64_t sellers,
                                double elasticity) {
@@ -95,7 +96,7 @@ ENTREPOT_HD bool takes_candidate(bool must_replace, bool rationed, double curren
 
 // With one candidate the draw is the buyer's discrete choice at this step's landed costs (a
 // CES / logit choice over fresh match values). The switching cost c is a premium on the
-// incumbent's value, B = (1+c)^ε, so the incumbent, drawn with probability s, is chosen with
+// incumbent's value, B = (1+c)^ν, so the incumbent, drawn with probability s, is chosen with
 // probability B·s / (1 + (B−1)·s) (logit demand with state dependence; Dubé, Hitsch & Rossi
 // 2010). A draw of another seller is therefore overruled with probability
 // (B−1)·s / (1 + (B−1)·s): the incumbent's loyalty. Aggregate shares stay the CES shares up to

@@ -62,9 +62,9 @@ struct FoundFirm {
 
 // A firm's labour need at the starting prices relative to its block's: the goods its price
 // draws in the search per unit of its productivity φ. Buyers find it with probability
-// ∝ (p/P)^−ε (seller_weight); firms then order a quantity, households spend a value, which
+// ∝ (p/P)^−σ (seller_weight); firms then order a quantity, households spend a value, which
 // buys P/p times as much, so with h the households' share of the sector's demand the goods
-// are ∝ (p/P)^−ε·(h·P/p + 1 − h).
+// are ∝ (p/P)^−σ·(h·P/p + 1 − h).
 struct LabourNeed {
   FirmStore::ConstView f;
   const double* block_price;
@@ -259,9 +259,9 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
   const thrust::device_vector<double> block_price(economy.block_price.begin(),
                                                   economy.block_price.end());
   const thrust::device_vector<double> household_device(household.begin(), household.end());
-  const LabourNeed need{std::as_const(economy.firms).view(),
-                        thrust::raw_pointer_cast(block_price.data()),
-                        thrust::raw_pointer_cast(household_device.data()), ns, b.trade_elasticity};
+  const LabourNeed need{
+      std::as_const(economy.firms).view(), thrust::raw_pointer_cast(block_price.data()),
+      thrust::raw_pointer_cast(household_device.data()), ns, b.variety_elasticity};
   auto block_need = totals_by_key<2>(f.size, nr * ns, FirmBlock{f.block}, BlockNeed{need});
   ranks.sum_over_ranks(block_need);
   const thrust::device_vector<std::int64_t> block_need_device(&block_need[0].v[0],

@@ -408,7 +408,7 @@ struct BlockWeight {
 
 void update_block_prices(const Setting& setting, Economy& economy, const Ranks& ranks) {
   const int blocks = setting.tables.regions * setting.tables.sectors;
-  const double elasticity = setting.behaviour.trade_elasticity;
+  const double elasticity = setting.behaviour.variety_elasticity;
   const thrust::device_vector<double> before(economy.block_price.begin(),
                                              economy.block_price.end());
   const FirmStore::ConstView f = std::as_const(economy.firms).view();
@@ -433,7 +433,7 @@ void refresh_sellers(const Behaviour& behaviour, const Economy& economy, const R
   thrust::transform(
       first, first + economy.firms.size, running.begin() + d.firm_first,
       SellerWeight{std::as_const(economy.firms).view(),
-                   thrust::raw_pointer_cast(block_price.data()), behaviour.trade_elasticity});
+                   thrust::raw_pointer_cast(block_price.data()), behaviour.variety_elasticity});
   if (ranks.distributed()) {
     // Each rank filled its own firms; the sum over ranks is every firm's weight.
     std::vector<std::int64_t> all(running.size());

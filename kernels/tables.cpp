@@ -88,7 +88,7 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
     markup.push_back(sc.sectors[s].markup);
     switching.push_back(sc.sectors[s].switching_cost);
     premium.push_back(
-        switching_premium(sc.sectors[s].switching_cost, sc.behaviour.trade_elasticity));
+        switching_premium(sc.sectors[s].switching_cost, sc.behaviour.variety_elasticity));
     if (sc.sectors[s].consumer_share > 0.0) {
       t.host.consumer_sector.push_back(s);
       share.push_back(sc.sectors[s].consumer_share);

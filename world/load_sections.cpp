@@ -233,7 +233,8 @@ class ScenarioReader {
       plausible(item, "switching_cost", sector.switching_cost, fraction(0, 0.5), "sectors");
       // A weight: ratios beyond 100 between sectors are not an economy's.
       plausible(item, "value_added_share", sector.value_added_share, between(0, 100), "sectors");
-      plausible(item, "border_cost", sector.border_cost, fraction(0, 2), "sectors");
+      // Up to 5: a sector that aggregates services no one trades (docs/scenario.md).
+      plausible(item, "border_cost", sector.border_cost, fraction(0, 5), "sectors");
       if (sector.digital && sector.kind != SectorKind::service) {
         origins_.fail(item.get("digital"), "sector '" + sector.name + "' is digital but of kind " +
                                                kinds[static_cast<int>(sector.kind)] +

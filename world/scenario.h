@@ -99,6 +99,7 @@ struct Behaviour {
   double border_cost = 0.10;         // added to τ when countries differ
   double data_flow_cost = 0.05;      // digital sectors across borders
   double trade_elasticity = 4.0;     // ε: origin weight ∝ presence·(price·landed factor)^−ε
+  double variety_elasticity = 4.0;   // σ: a seller's weight in its block ∝ (p/P)^−σ
   double inventory_target = 1.0;     // ι: steps of expected sales kept as stock
   double inventory_adjust_steps = 3;  // T
   double input_stock_target = 1.5;    // steps of input needs kept in stock
@@ -122,7 +123,7 @@ struct Behaviour {
   double loan_rate = 0.05;             // yearly interest rate on firms' loans
   double bank_capital_ratio = 0.10;    // k: equity a bank keeps per unit of loans
   int exit_patience = 6;               // insolvent steps before a firm exits
-  double productivity_shape = 4.5;     // Pareto α of firm productivity φ (above ε − 1)
+  double productivity_shape = 4.5;     // Pareto α of firm productivity φ (above ν − 1)
 };
 
 struct OutputSettings {

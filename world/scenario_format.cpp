@@ -29,6 +29,8 @@ const std::vector<RealParameter>& real_parameters() {
       {"border_cost", &Behaviour::border_cost, between(0, kHuge), fraction(0, 1)},
       {"data_flow_cost", &Behaviour::data_flow_cost, between(0, kHuge), fraction(0, 2)},
       {"trade_elasticity", &Behaviour::trade_elasticity, between(1, 10), between(1, 10)},
+      // Above 1: at σ ≤ 1 a seller's revenue would not fall with its price.
+      {"variety_elasticity", &Behaviour::variety_elasticity, {1, 10, true, false}, between(2, 8)},
       {"inventory_target", &Behaviour::inventory_target, between(0, kHuge), between(0, 12)},
       {"inventory_adjust_steps", &Behaviour::inventory_adjust_steps, between(1, kHuge),
        between(1, 24)},

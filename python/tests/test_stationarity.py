@@ -82,6 +82,9 @@ def test_drift_unemployment_and_idle_blocks_fail_their_checks(tmp_path):
     got = results(check(slack)[0])
     assert not got["unemployment of AAA, yearly"] and got["unemployment of BBB, yearly"]
     assert results(check(slack, band=(0.02, 0.35))[0])["unemployment of AAA, yearly"]
+    # Countries below min_households are left out of the band: AAA has 200, BBB 100.
+    got = results(check(slack, min_households=150)[0])
+    assert not got["unemployment of AAA, yearly"] and "unemployment of BBB, yearly" not in got
 
     idle = str(tmp_path / "idle.h5")
     write(idle, idle_block=True)
