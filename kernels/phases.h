@@ -30,8 +30,8 @@ struct Setting {
 
 // The tables of `world` under `scenario` (kernels/tables.cpp).
 void build_tables(const Scenario& scenario, const World& world, Tables& tables);
-// Trade factors τ(1+t), duty rates and search weights under the policy in force; again
-// whenever the tariff or ban tables change.
+// Trade factors τ(1+t), duty rates, search weights and regions' output per worker under the
+// policy in force; again whenever the tariff, ban or capacity tables change.
 void refresh_trade_costs(const World& world, Tables& tables);
 // Search weights of origins from the economy's market presence and block prices.
 void refresh_search(const Scenario& scenario, const World& world, const Economy& economy,

@@ -97,7 +97,7 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   t.consumer_slots = static_cast<int>(t.host.consumer_sector.size());
 
   t.region_country = to_device(w.region_country);
-  t.region_tfp = to_device(tfp);
+  t.host.productivity = tfp;
   t.block_start = to_device(t.host.block_start);
   t.consumer_start = to_device(t.host.consumer_start);
   t.input_sector = to_device(input_sector);
@@ -157,6 +157,10 @@ void refresh_trade_costs(const World& world, Tables& tables) {
   for (std::uint8_t b : world.banned) tables.any_ban = tables.any_ban || b != 0;
   tables.trade_factor = to_device(factor);
   tables.duty_rate = to_device(duty);
+  // Output per worker under the capacity events in force.
+  std::vector<double> tfp(tables.host.productivity);
+  for (int r = 0; r < nr; ++r) tfp[r] *= world.region_capacity[r];
+  tables.region_tfp = to_device(tfp);
 }
 
 namespace {

@@ -159,6 +159,7 @@ struct HostTables {
   std::vector<double> consumer_share;  // β of each household slot
   std::vector<double> iceberg;         // τ_s(o,d): origin × dest × sector, ≥ 1
   std::vector<double> trade_factor;    // τ(1+t) under the policy in force, same layout
+  std::vector<double> productivity;    // A_r as the scenario sets it, before capacity events
 };
 
 struct Tables {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 #include <vector>
 
 #include "kernels/model.h"
@@ -123,6 +124,40 @@ TEST(Economics, ExportBanDrivesTheFlowToZero) {
   }
   EXPECT_GT(before, 0);  // the flow existed, so the zero is the ban's doing
   EXPECT_GT(control_after, 0);
+}
+
+// A lockdown: the region's output per worker falls to 40% for three steps, then is restored.
+// Firms that hired to make up for it shed staff afterwards and their raised prices come
+// down over some steps (about a year in the baseline world), so the run goes on for
+// thirty steps after the shock.
+TEST(Economics, ACapacityShockCutsTheRegionsOutputForItsDurationOnly) {
+  ENTREPOT_REQUIRE_DEVICE();
+  Event lockdown;
+  lockdown.step = kShock;
+  lockdown.kind = EventKind::capacity;
+  lockdown.region = 0;
+  lockdown.factor = 0.4;
+  lockdown.duration = 3;
+  Scenario control_world = world_with({}), shocked_world = world_with({lockdown});
+  const int steps = kShock + 3 + 30;
+  control_world.steps = shocked_world.steps = steps;
+  const History control = run(control_world), shocked = run(shocked_world);
+  const std::size_t ns = shocked_world.sectors.size();
+  auto output = [&](const History& r, int first, int last) {
+    double total = 0;
+    for (int step = first; step <= last; ++step) {
+      for (std::size_t s = 0; s < ns; ++s) total += r.steps[step - 1].region_output[s];
+    }
+    return total;
+  };
+  // Identical before the shock (same seed, same policy).
+  EXPECT_EQ(output(shocked, 1, kShock - 1), output(control, 1, kShock - 1));
+  const double during = output(shocked, kShock, kShock + 2) / output(control, kShock, kShock + 2);
+  const double after = output(shocked, steps - 9, steps) / output(control, steps - 9, steps);
+  EXPECT_LT(during, 0.7) << "output per worker at 40% for three steps";
+  EXPECT_GT(after, 0.85) << "the region recovers once its capacity is restored";
+  std::cout << "region 0 output against control: during " << during << ", last ten steps " << after
+            << "\n";
 }
 
 TEST(Economics, TradeFallsWithDistance) {

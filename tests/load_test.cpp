@@ -320,7 +320,8 @@ TEST(LoadErrors, Events) {
         {"event step 11 falls outside the run", "[12, 24)", "burn-in must be free of shocks"});
   check("{step: 24, type: tariff, rate: 0.1}", "24,", 0, {"falls outside the run"});
   check("{step: 12, type: tarif, rate: 0.1}", "type: tarif,", 6,
-        {"unknown event type 'tarif'; did you mean 'tariff'? allowed: tariff, export_ban"});
+        {"unknown event type 'tarif'; did you mean 'tariff'? allowed: tariff, export_ban, "
+         "capacity"});
   check("{step: 12, type: tariff, importer: CHX, rate: 0.1}", "CHX", 0, {"unknown country 'CHX'"});
   check("{step: 12, type: tariff}", "{step: 12", 0, {"tariff event has no 'rate'"});
   check("{step: 12, type: tariff, rate: 0.1, phase_in: 0}", "phase_in: 0", 10,
@@ -335,6 +336,27 @@ TEST(LoadErrors, Events) {
         {"importer and exporter are both 'BBB'"});
   check("{step: 12, type: tariff, rate: 0.1, when: now}", "when", 0,
         {"unknown key 'when' in event"});
+  // Capacity events: a region, a factor above 0, a duration; nothing of a tariff's.
+  check("{step: 12, type: capacity, region: A1}", "{step: 12", 0,
+        {"capacity event needs 'region' and 'factor'"});
+  check("{step: 12, type: capacity, region: A9, factor: 0.5}", "A9", 0, {"unknown region 'A9'"});
+  check("{step: 12, type: capacity, region: A1, factor: 0}", "A1, factor: 0}", 12,
+        {"factor is 0", "(0, 10]"});
+  check("{step: 12, type: capacity, region: A1, factor: 0.5, rate: 0.1}", "0.5, rate: 0.1", 11,
+        {"capacity event has 'rate'"});
+  check("{step: 12, type: capacity, region: A1, factor: 0.5, duration: 0}", "duration: 0", 10,
+        {"duration is 0", ">= 1"});
+  check("{step: 12, type: tariff, rate: 0.1, region: A1}", "region: A1", 8,
+        {"event has 'region'", "only in a capacity event"});
+  {
+    const Scenario c = parse_scenario(
+        with_event("{step: 14, type: capacity, region: B1, factor: 0.4, duration: 2}"), "t.yaml");
+    ASSERT_EQ(c.events.size(), 1u);
+    EXPECT_EQ(c.events[0].kind, EventKind::capacity);
+    EXPECT_EQ(c.events[0].region, 1);
+    EXPECT_DOUBLE_EQ(c.events[0].factor, 0.4);
+    EXPECT_EQ(c.events[0].duration, 2);
+  }
 
   const Scenario s = parse_scenario(
       with_event("{step: 13, type: tariff, exporter: AAA, rate: 0.1, mode: add, phase_in: 3}\n"

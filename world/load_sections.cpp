@@ -444,7 +444,7 @@ class ScenarioReader {
   }
 
   Event read_event(const MapReader& item) const {
-    static const std::vector<std::string> types{"tariff", "export_ban"};
+    static const std::vector<std::string> types{"tariff", "export_ban", "capacity"};
     static const std::vector<std::string> modes{"set", "add"};
     Event e;
     e.where = origins_.position(item.node());
@@ -461,6 +461,14 @@ class ScenarioReader {
                               "to the last step)");
     }
     e.kind = static_cast<EventKind>(lookup(item.get("type"), "event type", types));
+    if (e.kind == EventKind::capacity) return read_capacity_event(item, e);
+    for (const char* key : {"region", "factor", "duration"}) {
+      if (item.has(key)) {
+        origins_.fail(item.get(key), std::string("event has '") + key +
+                                         "'; allowed: region, factor and duration only in a "
+                                         "capacity event");
+      }
+    }
     e.importer = country_or_all(item, "importer");
     e.exporter = country_or_all(item, "exporter");
     check_distinct(item, e.importer, e.exporter);
@@ -489,6 +497,28 @@ class ScenarioReader {
                     "export_ban event needs 'exporter' and 'sectors'; allowed: "
                     "sectors as names or all");
     }
+    return e;
+  }
+
+  // A capacity event names a region, a factor on its output per worker and a duration.
+  Event read_capacity_event(const MapReader& item, Event e) const {
+    for (const char* key : {"importer", "exporter", "sectors", "rate", "mode", "phase_in"}) {
+      if (item.has(key)) {
+        origins_.fail(item.get(key), std::string("capacity event has '") + key +
+                                         "'; allowed: step, type, region, factor, duration");
+      }
+    }
+    if (!item.has("region") || !item.has("factor")) {
+      origins_.fail(item.node(),
+                    "capacity event needs 'region' and 'factor'; allowed: a region name and a "
+                    "number in (0, 10]");
+    }
+    e.region = lookup(item.get("region"), "region", region_names_);
+    // Above 0: a region without any output per worker would need infinitely many workers.
+    e.factor = item.number("factor", Range{0, 10, true, false});
+    plausible(item, "factor", e.factor, between(0.05, 2), "events");
+    e.duration = static_cast<int>(item.integer("duration", 1, kMaxInt, 1));
+    plausible(item, "duration", e.duration, between(1, 120), "events");
     return e;
   }
 

@@ -76,7 +76,7 @@ struct ExportBan {
   std::vector<int> sectors;
 };
 
-enum class EventKind : std::uint8_t { tariff, export_ban };
+enum class EventKind : std::uint8_t { tariff, export_ban, capacity };
 
 // A scheduled policy change. A tariff event sets (or adds to) the bilateral rate of
 // importer × exporter × sectors, reaching its full value after `phase_in` steps.
@@ -88,6 +88,11 @@ struct Event {
   double rate = 0.0;
   bool add = false;
   int phase_in = 1;
+  // A capacity event: the region's output per worker times `factor` for `duration` steps
+  // (a lockdown, a disaster), then back.
+  int region = -1;
+  double factor = 1.0;
+  int duration = 1;
   SourcePos where;
 };
 

@@ -140,7 +140,10 @@ const Section& scenario_format() {
                               {"sectors"},
                               {"rate"},
                               {"mode"},
-                              {"phase_in"}}};
+                              {"phase_in"},
+                              {"region"},
+                              {"factor"},
+                              {"duration"}}};
   static const Section recipe{"recipe", "", {}};
   static const Section top{"",
                            "",

@@ -132,13 +132,28 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
                   [&](int i, int e, int s) { banned[flow_cell(e, i, s)] = 1; });
   }
   event_start_.resize(scenario.events.size());
+  region_capacity.assign(nr, 1.0);
 }
 
 bool World::apply_policy(int step) {
   bool changed = false;
   const int nc = countries(), ns = sectors();
+  // Capacity in force at this step, recomputed from the events so that it returns to
+  // exactly 1 when they end.
+  std::vector<double> capacity(region_capacity.size(), 1.0);
+  for (const Event& event : scenario_->events) {
+    if (event.kind == EventKind::capacity && step >= event.step &&
+        step < event.step + event.duration) {
+      capacity[static_cast<std::size_t>(event.region)] *= event.factor;
+    }
+  }
+  if (capacity != region_capacity) {
+    region_capacity = capacity;
+    changed = true;
+  }
   for (std::size_t k = 0; k < scenario_->events.size(); ++k) {
     const Event& event = scenario_->events[k];
+    if (event.kind == EventKind::capacity) continue;
     if (step < event.step || step >= event.step + std::max(1, event.phase_in)) continue;
     if (event.kind == EventKind::export_ban) {
       for_each_cell(event.importer, event.exporter, event.sectors, nc, ns,

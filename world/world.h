@@ -40,6 +40,8 @@ class World {
   std::vector<double> tariff;        // of the importer on the exporter: flow_cell(e, i, s), now
   std::vector<double> base_tariff;   // the same at step 0
   std::vector<std::uint8_t> banned;  // exports banned: flow_cell(e, i, s)
+  // Per region: the product of the factors of the capacity events in force, 1 without any.
+  std::vector<double> region_capacity;
 
   const Scenario& scenario() const { return *scenario_; }
 

@@ -3,10 +3,11 @@
 
 Each `configs/scenarios/*.yaml` is validated and run on a small world a few steps past its
 first event (to its own end where later events fall beyond that: an event after the last
-step is an error). The effect of one scenario is checked in the result file: under
+step is an error). The effects of some scenarios are checked in the result file: under
 full_decoupling.yaml the duty on every good traded between China and the United States is
-60% of its value once the phase-in is over, and under rcep.yaml China's duty rates on
-Japanese goods fall after entry into force.
+60% of its value once the phase-in is over, under rcep.yaml China's duty rates on Japanese
+goods fall after entry into force, and under shanghai_lockdown.yaml Shanghai's output falls
+in the lockdown step.
 """
 import glob
 import os
@@ -111,6 +112,20 @@ def check_rcep(t, out, first):
         t.info(f"rcep JPN->CHN: step {first - 1} {pre}; step {later} {post}")
 
 
+def check_lockdown(t, out, first):
+    """Shanghai's output in the lockdown step against the step before (factor 0.4)."""
+    with h5py.File(out, "r") as f:
+        steps = list(f["series/step"][:])
+        regions = list(f["series/region"].asstr()[:])
+        made = f["series/output"][:, regions.index("CHN-Shanghai"), :].sum(axis=1)
+        before, during = int(made[steps.index(first - 1)]), int(made[steps.index(first)])
+        t.check(before > 0 and during < 0.7 * before,
+                f"shanghai_lockdown: Shanghai's output {during} at step {first}, {before} the "
+                f"step before: expected a fall to about 40%")
+        t.info(f"shanghai_lockdown: Shanghai's output {before} at step {first - 1}, {during} "
+               f"at step {first}")
+
+
 def body(t):
     files = sorted(glob.glob(os.path.join(t.source, "configs", "scenarios", "*.yaml")))
     t.check(len(files) >= 3, f"configs/scenarios holds {len(files)} scenario files")
@@ -145,6 +160,8 @@ def body(t):
             check_decoupling(t, out, first)
         elif name == "rcep.yaml":
             check_rcep(t, out, first)
+        elif name == "shanghai_lockdown.yaml":
+            check_lockdown(t, out, first)
 
 
 if __name__ == "__main__":
