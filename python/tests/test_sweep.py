@@ -108,7 +108,7 @@ def test_sweep_runs_resumes_and_summarizes(tmp_path, write_plan, entrepot, capsy
         state = json.load(f)
     capsys.readouterr()
     for wrong, words in (({"series": "tariff", "sum": []}, "no series 'tariff' in /series; "
-                          "there are: money, trade_value"),
+                          "there are: money, loans"),
                          ({"series": "wage", "sum": ["sector"]}, "series 'wage' has no "
                           "dimension 'sector' to sum over; its dimensions: region")):
         state["series_outputs"][1].update(wrong)
