@@ -5,7 +5,6 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <iomanip>
 #include <iostream>
 
 #include "app/commands.h"
@@ -19,7 +18,6 @@
 #include "world/comm.h"
 #include "world/layout.h"
 #include "world/load.h"
-#include "world/yaml_reader.h"
 
 namespace entrepot {
 namespace {
@@ -29,22 +27,6 @@ std::string utc_now() {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
   return text;
-}
-
-// Every behaviour parameter with the scenario's value and its plausible range, one per line,
-// tab-separated: what studies of the parameters read instead of a copy of the list.
-void print_behaviour(const Scenario& sc) {
-  std::cout << std::setprecision(15)
-            << "key\tvalue\tplausible_low\tplausible_high\tlow_open\thigh_open\twhole\n";
-  for (const auto& p : yaml::real_parameters()) {
-    std::cout << p.key << '\t' << sc.behaviour.*p.member << '\t' << p.plausible.lo << '\t'
-              << p.plausible.hi << '\t' << p.plausible.lo_open << '\t' << p.plausible.hi_open
-              << "\t0\n";
-  }
-  for (const auto& p : yaml::whole_parameters()) {
-    std::cout << p.key << '\t' << sc.behaviour.*p.member << '\t' << p.lo << '\t' << p.plausible_hi
-              << "\t0\t0\t1\n";
-  }
 }
 
 }  // namespace
@@ -73,7 +55,7 @@ int validate_command(const std::string& config, const std::vector<std::string>& 
     const Scenario sc = load_scenario(config, overrides);
     World world(sc);
     if (behaviour) {
-      print_behaviour(sc);
+      std::cout << behaviour_table(sc);
       return 0;
     }
     std::cout << config << ": valid scenario '" << sc.name << "': " << sc.countries.size()

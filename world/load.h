@@ -18,4 +18,9 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 Scenario parse_scenario(const std::string& text, const std::string& name,
                         const std::vector<std::string>& overrides = {});
 
+// Every behaviour parameter with the scenario's value and its plausible range, a header line
+// then one line each, tab-separated: what studies of the parameters read instead of a copy
+// of the list (world/scenario_format.cpp).
+std::string behaviour_table(const Scenario& scenario);
+
 }  // namespace entrepot

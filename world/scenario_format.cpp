@@ -1,7 +1,9 @@
 // The scenario format as data: every section, its keys and which are required. Validation
 // and the walk of --set paths both read it, so the two cannot disagree.
 #include <limits>
+#include <sstream>
 
+#include "world/load.h"
 #include "world/yaml_reader.h"
 
 namespace entrepot::yaml {
@@ -170,3 +172,22 @@ const Section& scenario_format() {
 }
 
 }  // namespace entrepot::yaml
+
+namespace entrepot {
+
+std::string behaviour_table(const Scenario& sc) {
+  std::ostringstream out;
+  out.precision(15);
+  out << "key\tvalue\tplausible_low\tplausible_high\tlow_open\thigh_open\twhole\n";
+  for (const auto& p : yaml::real_parameters()) {
+    out << p.key << '\t' << sc.behaviour.*p.member << '\t' << p.plausible.lo << '\t'
+        << p.plausible.hi << '\t' << p.plausible.lo_open << '\t' << p.plausible.hi_open << "\t0\n";
+  }
+  for (const auto& p : yaml::whole_parameters()) {
+    out << p.key << '\t' << sc.behaviour.*p.member << '\t' << p.lo << '\t' << p.plausible_hi
+        << "\t0\t0\t1\n";
+  }
+  return out.str();
+}
+
+}  // namespace entrepot
