@@ -35,17 +35,18 @@ void print_summary(std::ostream& out, const Scenario& sc, const World& world, co
   char line[160];
   out << "\n"
       << sc.name << ": step " << st.step << " of " << sc.steps
-      << " (money in model units per step)\n";
-  std::snprintf(line, sizeof line, "%-8s %9s %8s %10s %10s %9s\n", "country", "VA share", "unempl",
-                "exports", "imports", "duty");
+      << " (values in model US$ per step; rate: US$ per unit of the currency)\n";
+  std::snprintf(line, sizeof line, "%-8s %9s %8s %10s %10s %9s %7s\n", "country", "VA share",
+                "unempl", "exports", "imports", "duty", "rate");
   out << line;
   for (int c = 0; c < nc; ++c) {
     const double labour = employed[c] + unemployed[c];
-    std::snprintf(line, sizeof line, "%-8s %8.1f%% %7.1f%% %10.1f %10.1f %9.2f\n",
+    const double rate = c < static_cast<int>(st.exchange_rate.size()) ? st.exchange_rate[c] : 1.0;
+    std::snprintf(line, sizeof line, "%-8s %8.1f%% %7.1f%% %10.1f %10.1f %9.2f %7.3f\n",
                   world.country_code[c].c_str(),
                   world_value_added != 0 ? 100.0 * value_added[c] / world_value_added : 0.0,
                   labour > 0 ? 100.0 * unemployed[c] / labour : 0.0, exports[c] / scale,
-                  imports[c] / scale, duty[c] / scale);
+                  imports[c] / scale, duty[c] / scale, rate);
     out << line;
   }
   std::int64_t money = 0;
@@ -55,7 +56,10 @@ void print_summary(std::ostream& out, const Scenario& sc, const World& world, co
       "agents %lld | set-up %.1f s | %d steps in %.1f s (%.2f steps/s) | money %s\n",
       static_cast<long long>(model.ranks.domain.firm_total + model.ranks.domain.household_total),
       setup_seconds, steps_run, run_seconds, run_seconds > 0 ? steps_run / run_seconds : 0.0,
-      money == model.initial_money ? "conserved exactly" : "NOT CONSERVED");
+      money == model.initial_money &&
+              (st.country_money.empty() || st.country_money == model.initial_country_money)
+          ? "conserved exactly"
+          : "NOT CONSERVED");
   out << line;
 }
 

@@ -8,47 +8,54 @@
 
 namespace entrepot {
 
-// Money is int64 micro-units of the model currency.
+// Money is int64 micro-units of a currency: each country's own in its accounts, US$ in the
+// value series (national accounts and trade, converted at the step's exchange rate).
 inline constexpr std::int64_t kMoneyScale = 1000000;
 // Goods are int64 micro-units of a sector's good.
 inline constexpr std::int64_t kGoodsScale = 1000000;
 
 // Holders of money, in the order of StepStatistics::money: deposits of firms, consumers,
-// governments and owners, the banks' equity, and the firms' loans as a negative holder, so
-// that the sum is the money the run started with.
+// governments and owners, the banks' equity, the firms' loans as a negative holder, and what
+// foreigners hold of each currency (the currency market's accounts), so that each
+// currency's sum is what the run started with. Summed over currencies in their own units.
 inline const std::vector<std::string>& money_holders() {
-  static const std::vector<std::string> names{"firms",  "consumers", "governments",
-                                              "owners", "banks",     "loans"};
+  static const std::vector<std::string> names{"firms", "consumers", "governments", "owners",
+                                              "banks", "loans",     "foreign"};
   return names;
 }
 
 struct StepStatistics {
   int step = 0;
   std::vector<std::int64_t> money;  // per holder (money_holders())
+  // Per country, in its currency: all its holders together (constant: checked every step).
+  std::vector<std::int64_t> country_money;
 
-  // Country level, flattened [exporter][importer][sector]; value and duty in money units,
+  // Country level, flattened [exporter][importer][sector]; value and duty in US$,
   // quantity in goods units as shipped (before iceberg melt). Domestic flows included.
   // trade_value_final is the part of trade_value households bought (final use); the rest
   // firms bought as inputs.
   std::vector<std::int64_t> trade_value, trade_duty, trade_quantity, trade_value_final;
-  // Per region × sector, money: what the region's firms sold to buyers of other countries.
+  // Per region × sector, US$: what the region's firms sold to buyers of other countries.
   std::vector<std::int64_t> region_exports;
   // Per region × sector, goods: what the region's firms made in the step.
   std::vector<std::int64_t> region_output;
 
   // Per region.
-  std::vector<std::int64_t> value_added;   // money
+  std::vector<std::int64_t> value_added;   // US$
   std::vector<std::int64_t> employment;    // workers
   std::vector<std::int64_t> unemployment;  // workers
-  std::vector<std::int64_t> consumption;   // money spent by households, duty included
-  std::vector<double> wage;                // mean wage per worker, money units
-  std::vector<double> cpi;  // consumer prices relative to the first step with purchases
-  // Per region × sector: mean producer price over the block's firms, money per unit.
+  std::vector<std::int64_t> consumption;   // US$ spent by households, duty included
+  std::vector<double> wage;                // mean wage per worker, US$
+  std::vector<double> cpi;  // consumer prices (own currency) relative to the first step
+  // Per region × sector: mean producer price over the block's firms, US$ per unit.
   std::vector<double> price;
 
-  // Per country, money: firms' loans at the end of the step, new credit drawn, interest
-  // charged, loans written off, and the bank's equity.
-  std::vector<std::int64_t> loans, lending, interest, write_offs, bank_equity;
+  // Per country, in its currency: firms' loans at the end of the step, new credit drawn,
+  // interest charged, loans written off, the bank's equity, and what foreigners hold.
+  std::vector<std::int64_t> loans, lending, interest, write_offs, bank_equity, foreign_held;
+  // Per country: the exchange rate of the step (US$ per unit) and the central bank's
+  // reserves after it (US$ micro-units).
+  std::vector<double> exchange_rate, reserves;
 
   // Goods balance terms (goods units, all sectors): produced = used + consumed + melted
   // + Δinventory.

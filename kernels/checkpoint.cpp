@@ -57,6 +57,13 @@ void add_replicated(const Model* m, bool fill, std::vector<CheckpointArray>& out
   out.push_back(replicated("accounts/bank_equity", of(&Economy::bank_equity), fill));
   out.push_back(replicated("accounts/initial_money",
                            std::vector<std::int64_t>{m != nullptr ? m->initial_money : 0}, fill));
+  out.push_back(replicated("accounts/initial_country_money",
+                           m != nullptr ? m->initial_country_money : std::vector<std::int64_t>{},
+                           fill));
+  out.push_back(replicated("currencies/exchange_rate", of(&Economy::exchange_rate), fill));
+  out.push_back(replicated("currencies/foreign_held", of(&Economy::foreign_held), fill));
+  out.push_back(replicated("currencies/official_held", of(&Economy::official_held), fill));
+  out.push_back(replicated("currencies/reserves", of(&Economy::reserves), fill));
   out.push_back(replicated("regions/unemployment_rate", of(&Economy::unemployment_rate), fill));
   out.push_back(replicated("regions/mean_wage", of(&Economy::mean_wage), fill));
   out.push_back(replicated("regions/base_unit_value", of(&Economy::base_unit_value), fill));
@@ -160,6 +167,11 @@ void restore(Model& m, const EconomyCheckpoint& c) {
   restore_vector(m.economy.owners, "accounts/owners", c, expected);
   restore_vector(m.economy.bank_equity, "accounts/bank_equity", c, expected);
   m.initial_money = saved(c, *expected.find("accounts/initial_money")).values<std::int64_t>()[0];
+  restore_vector(m.initial_country_money, "accounts/initial_country_money", c, expected);
+  restore_vector(m.economy.exchange_rate, "currencies/exchange_rate", c, expected);
+  restore_vector(m.economy.foreign_held, "currencies/foreign_held", c, expected);
+  restore_vector(m.economy.official_held, "currencies/official_held", c, expected);
+  restore_vector(m.economy.reserves, "currencies/reserves", c, expected);
   restore_vector(m.economy.unemployment_rate, "regions/unemployment_rate", c, expected);
   restore_vector(m.economy.mean_wage, "regions/mean_wage", c, expected);
   restore_vector(m.economy.base_unit_value, "regions/base_unit_value", c, expected);
@@ -184,9 +196,10 @@ void restore(Model& m, const EconomyCheckpoint& c) {
   m.stats.step = c.step;
 
   const std::int64_t money = m.total_money();
-  if (money != m.initial_money) {
+  if (money != m.initial_money || m.country_money() != m.initial_country_money) {
     throw CheckpointError("its accounts hold " + std::to_string(money) + " micro-units of money, " +
-                          "its start " + std::to_string(m.initial_money));
+                          "its start " + std::to_string(m.initial_money) +
+                          " (or some currency's total differs from its start)");
   }
 }
 

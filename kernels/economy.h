@@ -18,6 +18,12 @@ struct Economy {
   std::vector<std::int64_t> government, owners;
   // Equity of each country's bank, money (its loans are the firms' `loan`).
   std::vector<std::int64_t> bank_equity;
+  // Per country's currency (agents/currency.h): its rate (US$ per unit), what foreigners
+  // hold of it (the currency market's account, money micro-units), the part of that its
+  // central bank bought back, and the central bank's reserves (US$ micro-units).
+  std::vector<double> exchange_rate;
+  std::vector<std::int64_t> foreign_held, official_held;
+  std::vector<double> reserves;
   // Regional conditions from the previous step, read by this step's rules: unemployment
   // rate, mean wage paid (money micro-units), and the CPI base (region × household slot).
   std::vector<double> unemployment_rate, mean_wage, base_unit_value;

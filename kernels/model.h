@@ -40,6 +40,7 @@ struct Model {
 
   StepStatistics stats;  // what the last step reports
   std::int64_t initial_money = 0;
+  std::vector<std::int64_t> initial_country_money;  // per currency, in its units
 
   // What the phases read and none changes (kernels/phases.h).
   Setting setting() const {
@@ -53,7 +54,11 @@ struct Model {
 
   // Rebuilds trade_factor and duty_rate after the tariff or ban tables changed.
   void refresh_trade_costs();
+  // Money in all currencies, each in its own units (constant), and per currency.
   std::int64_t total_money() const;
+  std::vector<std::int64_t> country_money() const {
+    return money_by_country(setting(), economy, ranks);
+  }
 };
 
 }  // namespace entrepot

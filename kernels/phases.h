@@ -30,9 +30,11 @@ struct Setting {
 
 // The tables of `world` under `scenario` (kernels/tables.cpp).
 void build_tables(const Scenario& scenario, const World& world, Tables& tables);
-// Trade factors τ(1+t), duty rates, search weights and regions' output per worker under the
-// policy in force; again whenever the tariff, ban or capacity tables change.
-void refresh_trade_costs(const World& world, Tables& tables);
+// Trade factors τ(1+t)·x, exchange and duty rates and regions' output per worker under the
+// policy in force and the exchange rates (US$ per unit of each country's currency); again
+// whenever the tariff, ban or capacity tables or the rates change.
+void refresh_trade_costs(const World& world, const std::vector<double>& exchange_rate,
+                         Tables& tables);
 // Search weights of origins from the economy's market presence and block prices.
 void refresh_search(const Scenario& scenario, const World& world, const Economy& economy,
                     Tables& tables);
@@ -47,6 +49,10 @@ void refresh_sellers(const Behaviour& behaviour, const Economy& economy, const R
 std::vector<double> calibrate_presence(const Scenario& scenario, const World& world,
                                        const Tables& tables, const std::vector<double>& supply,
                                        const std::vector<double>& price);
+// Per country, in its currency: deposits, banks' equity and foreigners' holdings less loans,
+// all ranks: constant through the run (the money identity, agents/credit.h).
+std::vector<std::int64_t> money_by_country(const Setting& setting, const Economy& economy,
+                                           const Ranks& ranks);
 // Per block: output value at capacity (firms' price × capacity), all ranks.
 std::vector<double> block_supply(const Setting& setting, const Economy& economy,
                                  const Ranks& ranks);
@@ -89,6 +95,11 @@ std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ra
 // 8: prices, wages, expectations.
 void adjust_prices(const Setting& setting, FirmStore& firms,
                    const std::vector<double>& unemployment_rate);
+// After the trade: each currency's rate for the next step from its market, quoted in the
+// currency of country `reference`, and the interventions of central banks that manage
+// theirs (kernels/currency.cpp).
+void clear_currency_market(const Setting& setting, const std::vector<Country>& countries,
+                           int reference, Economy& economy, const TradeFlows& flows, int step);
 // 9: int64 reductions of the agents and of the trade's flows into the series; carries the
 // regional conditions the next step's rules read (unemployment, mean wage, CPI base).
 StepStatistics collect_statistics(const Setting& setting, Economy& economy, const Ranks& ranks,

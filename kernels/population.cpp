@@ -62,9 +62,9 @@ struct FoundFirm {
 
 // A firm's labour need at the starting prices relative to its block's: the goods its price
 // draws in the search per unit of its productivity φ. Buyers find it with probability
-// ∝ (p/P)^−σ (seller_weight); firms then order a quantity, households spend a value, which
+// ∝ (p/P)^−ν (seller_weight); firms then order a quantity, households spend a value, which
 // buys P/p times as much, so with h the households' share of the sector's demand the goods
-// are ∝ (p/P)^−σ·(h·P/p + 1 − h).
+// are ∝ (p/P)^−ν·(h·P/p + 1 − h).
 struct LabourNeed {
   FirmStore::ConstView f;
   const double* block_price;

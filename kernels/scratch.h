@@ -52,6 +52,9 @@ enum Flow : int {
 struct TradeFlows {
   std::vector<std::int64_t> bilateral;  // [((o·R + d)·S + s)·kFlows + f]
   std::vector<std::int64_t> household;  // [(r·slots + c)·2]: spent, delivered
+  // Per country, in its currency: what its buyers paid sellers abroad (duty excluded) and
+  // what its sellers were paid by buyers abroad.
+  std::vector<std::int64_t> imports, exports;
 };
 
 struct TradeScratch {

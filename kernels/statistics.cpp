@@ -42,13 +42,24 @@ struct CapacityValue {
   }
 };
 
-// Per region: what its firms owe, drew, were charged and had written off this step.
+// Per region: what its firms owe, drew, were charged and had written off this step, and
+// their deposits.
 struct FirmCredit {
   FirmStore::ConstView f;
-  ENTREPOT_HD Totals<4> operator()(std::size_t j) const {
-    return Totals<4>{{f.loan[j], f.borrowed[j], f.interest[j], f.written_off[j]}};
+  ENTREPOT_HD Totals<5> operator()(std::size_t j) const {
+    return Totals<5>{{f.loan[j], f.borrowed[j], f.interest[j], f.written_off[j], f.cash[j]}};
   }
 };
+
+struct HouseholdCash {
+  const std::int64_t* cash;
+  ENTREPOT_HD Totals<1> operator()(std::size_t n) const { return Totals<1>{{cash[n]}}; }
+};
+
+// A sum in a country's currency in US$ micro-units at its rate, truncated (exact at 1).
+std::int64_t in_dollars(std::int64_t value, double rate) {
+  return static_cast<std::int64_t>(static_cast<double>(value) * rate);
+}
 
 template <class T>
 std::int64_t sum(const thrust::device_vector<T>& v) {
@@ -56,6 +67,50 @@ std::int64_t sum(const thrust::device_vector<T>& v) {
 }
 
 }  // namespace
+
+namespace {
+
+// Each currency's money from its regions' deposits and loans (deposits, then the FirmCredit
+// totals) and its country's accounts.
+std::vector<std::int64_t> country_money(const Setting& setting, const Economy& economy,
+                                        const std::vector<Totals<1>>& deposits,
+                                        const std::vector<Totals<5>>& firms) {
+  std::vector<std::int64_t> money(setting.tables.countries, 0);
+  for (int r = 0; r < setting.tables.regions; ++r) {
+    money[setting.world.region_country[r]] +=
+        deposits[r].v[0] + firms[r].v[4] - firms[r].v[0] + economy.owners[r];
+  }
+  for (std::size_t c = 0; c < money.size(); ++c) {
+    money[c] += economy.government[c] + economy.bank_equity[c] + economy.foreign_held[c];
+  }
+  return money;
+}
+
+std::vector<Totals<1>> deposits_by_region(const Setting& setting, const Economy& economy,
+                                          const Ranks& ranks) {
+  const ConsumerStore::ConstView h = economy.consumers.view();
+  auto deposits = totals_by_key<1>(h.size, setting.tables.regions, HouseholdRegion{h.region},
+                                   HouseholdCash{h.cash});
+  ranks.sum_over_ranks(deposits);
+  return deposits;
+}
+
+std::vector<Totals<5>> credit_by_region(const Setting& setting, const Economy& economy,
+                                        const Ranks& ranks) {
+  const FirmStore::ConstView f = economy.firms.view();
+  auto credit = totals_by_key<5>(f.size, setting.tables.regions,
+                                 FirmRegion{setting.tables.sectors, f.block}, FirmCredit{f});
+  ranks.sum_over_ranks(credit);
+  return credit;
+}
+
+}  // namespace
+
+std::vector<std::int64_t> money_by_country(const Setting& setting, const Economy& economy,
+                                           const Ranks& ranks) {
+  return country_money(setting, economy, deposits_by_region(setting, economy, ranks),
+                       credit_by_region(setting, economy, ranks));
+}
 
 std::vector<double> block_supply(const Setting& setting, const Economy& economy,
                                  const Ranks& ranks) {
@@ -81,15 +136,12 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   const ConsumerStore::ConstView h = std::as_const(economy.consumers).view();
   st.step = step;
 
-  // Deposits by holder, banks' equity, and loans as a negative holder: the sum is the
-  // money the run started with (agents/credit.h).
-  st.money = {sum(economy.firms.cash), sum(economy.consumers.cash), 0, 0, 0, 0};
-  ranks.sum_over_ranks(st.money.data(), 2);
-  for (std::int64_t g : economy.government) st.money[2] += g;
-  for (std::int64_t o : economy.owners) st.money[3] += o;
-  for (std::int64_t k : economy.bank_equity) st.money[4] += k;
-  auto credit = totals_by_key<4>(f.size, nr, FirmRegion{ns, f.block}, FirmCredit{f});
-  ranks.sum_over_ranks(credit);
+  // Deposits by holder, banks' equity, loans as a negative holder and foreigners' holdings:
+  // each currency's sum is the money it started with (agents/credit.h, agents/currency.h).
+  const auto deposits = deposits_by_region(setting, economy, ranks);
+  const auto credit = credit_by_region(setting, economy, ranks);
+  st.country_money = country_money(setting, economy, deposits, credit);
+  st.money.assign(money_holders().size(), 0);
   st.loans.assign(nc, 0);
   st.lending.assign(nc, 0);
   st.interest.assign(nc, 0);
@@ -100,9 +152,21 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
     st.lending[c] += credit[r].v[1];
     st.interest[c] += credit[r].v[2];
     st.write_offs[c] += credit[r].v[3];
+    st.money[0] += credit[r].v[4];
+    st.money[1] += deposits[r].v[0];
+    st.money[3] += economy.owners[r];
     st.money[5] -= credit[r].v[0];
   }
+  for (int c = 0; c < nc; ++c) {
+    st.money[2] += economy.government[c];
+    st.money[4] += economy.bank_equity[c];
+    st.money[6] += economy.foreign_held[c];
+  }
   st.bank_equity = economy.bank_equity;
+  st.foreign_held = economy.foreign_held;
+  st.exchange_rate = economy.exchange_rate;
+  const std::vector<double>& rate = economy.exchange_rate;
+  const auto region_rate = [&](int r) { return rate[world.region_country[r]]; };
 
   // Bilateral flows, region level on the device, summed to countries here.
   const std::vector<std::int64_t>& flows = trade.bilateral;
@@ -120,13 +184,13 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
       for (int s = 0; s < ns; ++s) {
         const std::int64_t* cell = &flows[world.rrs(o, d, s) * kFlows];
         const std::size_t out = world.flow_cell(exporter, importer, s);
-        st.trade_value[out] += cell[kFlowValue];
-        st.trade_duty[out] += cell[kFlowDuty];
+        // Values as the buyers paid them, in US$ at the importer's rate.
+        const std::int64_t value = in_dollars(cell[kFlowValue], rate[importer]);
+        st.trade_value[out] += value;
+        st.trade_duty[out] += in_dollars(cell[kFlowDuty], rate[importer]);
         st.trade_quantity[out] += cell[kFlowShipped];
-        st.trade_value_final[out] += cell[kFlowFinalValue];
-        if (exporter != importer) {
-          st.region_exports[static_cast<std::size_t>(o) * ns + s] += cell[kFlowValue];
-        }
+        st.trade_value_final[out] += in_dollars(cell[kFlowFinalValue], rate[importer]);
+        if (exporter != importer) st.region_exports[static_cast<std::size_t>(o) * ns + s] += value;
         shipped += cell[kFlowShipped];
         delivered += cell[kFlowDelivered];
       }
@@ -151,7 +215,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   st.price.assign(static_cast<std::size_t>(nr) * ns, 0.0);
   st.consumed = 0;
   for (int r = 0; r < nr; ++r) {
-    st.value_added[r] = firms[r].v[0];
+    st.value_added[r] = in_dollars(firms[r].v[0], region_rate(r));
     st.employment[r] = firms[r].v[1];
     st.unemployment[r] = unemployed[r].v[0];
     const std::int64_t people = tables.host.consumer_start[r + 1] - tables.host.consumer_start[r];
@@ -160,7 +224,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
     if (firms[r].v[1] > 0)
       economy.mean_wage[r] =
           static_cast<double>(firms[r].v[2]) / static_cast<double>(firms[r].v[1]);
-    st.wage[r] = economy.mean_wage[r] / static_cast<double>(kMoneyScale);
+    st.wage[r] = economy.mean_wage[r] / static_cast<double>(kMoneyScale) * region_rate(r);
     double now = 0.0, base = 0.0;
     for (int c = 0; c < slots; ++c) {
       const std::size_t cell = static_cast<std::size_t>(r) * slots + c;
@@ -175,12 +239,13 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
       base += share * economy.base_unit_value[cell];
     }
     st.cpi[r] = base > 0.0 ? now / base : 1.0;
+    st.consumption[r] = in_dollars(st.consumption[r], region_rate(r));
     for (int s = 0; s < ns; ++s) {
       const auto& p = prices[r * ns + s];
       st.region_output[static_cast<std::size_t>(r) * ns + s] = p.v[2];
       st.price[static_cast<std::size_t>(r) * ns + s] =
           p.v[1] > 0 ? static_cast<double>(p.v[0]) / static_cast<double>(p.v[1]) /
-                           static_cast<double>(kMoneyScale)
+                           static_cast<double>(kMoneyScale) * region_rate(r)
                      : 0.0;
     }
   }

@@ -87,6 +87,11 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
     e.mean_wage[r] = sc.regions[r].productivity * static_cast<double>(kMoneyScale);
   }
   e.base_unit_value.assign(static_cast<std::size_t>(nr) * tables.consumer_slots, 0.0);
+  // Every currency starts at 1 US$, so the calibration's prices hold in every country.
+  e.exchange_rate.assign(world.countries(), 1.0);
+  e.foreign_held.assign(world.countries(), 0);
+  e.official_held.assign(world.countries(), 0);
+  e.reserves.assign(world.countries(), 0.0);
   populate(sc, setting(), economy, ranks, scratch);
   open_banks(setting(), economy, ranks);
   // Where buyers search follows from the population: each block's presence is set so that,
@@ -98,6 +103,7 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   // Every buyer slot starts with the best of its candidates.
   search_suppliers(setting(), economy, ranks, scratch.search, 0, 1.0);
   initial_money = total_money();
+  initial_country_money = country_money();
 }
 
 std::int64_t Model::total_money() const {
@@ -110,6 +116,7 @@ std::int64_t Model::total_money() const {
   for (std::int64_t g : e.government) total += g;
   for (std::int64_t o : e.owners) total += o;
   for (std::int64_t k : e.bank_equity) total += k;
+  for (std::int64_t x : e.foreign_held) total += x;
   return total;
 }
 
@@ -129,10 +136,13 @@ void Model::step(int step) {
       settle_accounts(set, economy, ranks, scratch.labour, government_at_start);
   adjust_prices(set, economy.firms, economy.unemployment_rate);  // 8. prices
   stats = collect_statistics(set, economy, ranks, step, flows);  // 9. statistics
-  // Next step's search weighs origins and sellers at this step's prices.
+  // Next step's search weighs origins and sellers at this step's prices, and trades at the
+  // rates this step's payments across borders set.
   update_block_prices(set, economy, ranks);
   refresh_sellers(b, economy, ranks, tables);
-  refresh_search(scenario, world, economy, tables);
+  clear_currency_market(set, scenario.countries, scenario.reference_currency, economy, flows, step);
+  stats.reserves = economy.reserves;
+  refresh_trade_costs();
   stats.supplier_switches = switches;
   stats.used = used;
   stats.firm_exits = exits;
@@ -140,11 +150,21 @@ void Model::step(int step) {
 
   std::int64_t money = 0;
   for (std::int64_t held : stats.money) money += held;
+  for (std::size_t c = 0; c < initial_country_money.size(); ++c) {
+    if (stats.country_money[c] != initial_country_money[c]) {
+      throw std::logic_error("step " + std::to_string(step) + ": money in the currency of " +
+                             world.country_code[c] +
+                             " is not conserved (deposits + bank equity + foreign holdings − "
+                             "loans = " +
+                             std::to_string(stats.country_money[c]) + ", " +
+                             std::to_string(initial_country_money[c]) + " at the start)");
+    }
+  }
   if (money != initial_money) {
     throw std::logic_error(
         "step " + std::to_string(step) +
-        ": money is not conserved (deposits + bank equity − loans = " + std::to_string(money) +
-        ", " + std::to_string(initial_money) + " at the start)");
+        ": money is not conserved (deposits + bank equity + foreign holdings − loans = " +
+        std::to_string(money) + ", " + std::to_string(initial_money) + " at the start)");
   }
 }
 

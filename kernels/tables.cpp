@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "agents/currency.h"
 #include "agents/trade.h"
 #include "base/det_math.h"
 #include "kernels/model.h"
@@ -22,27 +23,17 @@ thrust::device_vector<T> to_device(const std::vector<T>& host) {
 
 TablesView Tables::view() const {
   auto p = [](const auto& v) { return thrust::raw_pointer_cast(v.data()); };
-  return TablesView{regions,
-                    sectors,
-                    countries,
-                    consumer_slots,
-                    any_ban,
-                    p(region_country),
-                    p(region_tfp),
-                    p(block_start),
-                    p(consumer_start),
-                    p(input_sector),
-                    p(input_amount),
-                    p(consumer_sector),
-                    p(consumer_share),
-                    p(markup),
-                    p(switching_cost),
-                    p(loyalty_premium),
-                    p(iceberg),
-                    p(trade_factor),
-                    p(duty_rate),
-                    p(origin_cdf),
-                    p(seller_cumulative)};
+  return TablesView{regions,           sectors,
+                    countries,         consumer_slots,
+                    any_ban,           p(region_country),
+                    p(region_tfp),     p(block_start),
+                    p(consumer_start), p(input_sector),
+                    p(input_amount),   p(consumer_sector),
+                    p(consumer_share), p(markup),
+                    p(switching_cost), p(loyalty_premium),
+                    p(iceberg),        p(trade_factor),
+                    p(exchange),       p(duty_rate),
+                    p(origin_cdf),     p(seller_cumulative)};
 }
 
 void build_tables(const Scenario& sc, const World& w, Tables& t) {
@@ -128,31 +119,38 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   }
   t.iceberg = to_device(t.host.iceberg);
   // The search tables follow from the agents: Model::Model builds them after the set-up.
-  refresh_trade_costs(w, t);
+  refresh_trade_costs(w, std::vector<double>(w.countries(), 1.0), t);
 }
 
 void Model::refresh_trade_costs() {
-  entrepot::refresh_trade_costs(world, tables);
+  entrepot::refresh_trade_costs(world, economy.exchange_rate, tables);
   refresh_search(scenario, world, economy, tables);
 }
 
-void refresh_trade_costs(const World& world, Tables& tables) {
+void refresh_trade_costs(const World& world, const std::vector<double>& exchange_rate,
+                         Tables& tables) {
   const int nr = world.regions(), ns = world.sectors();
   const std::vector<double>& iceberg = tables.host.iceberg;
   std::vector<double>& factor = tables.host.trade_factor;
-  std::vector<double> duty(iceberg.size());
+  std::vector<double> duty(iceberg.size()), exchange(iceberg.size());
   factor.assign(iceberg.size(), 0.0);
   for (int o = 0; o < nr; ++o) {
     for (int d = 0; d < nr; ++d) {
+      const int exporter = world.region_country[o], importer = world.region_country[d];
+      const double x = cross_rate(exchange_rate[exporter], exchange_rate[importer]);
       for (int s = 0; s < ns; ++s) {
         const std::size_t cell = world.rrs(o, d, s);
-        const std::size_t pair =
-            world.flow_cell(world.region_country[o], world.region_country[d], s);
+        const std::size_t pair = world.flow_cell(exporter, importer, s);
         duty[cell] = world.tariff[pair];
-        factor[cell] = trade_factor(iceberg[cell], world.tariff[pair], world.banned[pair] != 0);
+        exchange[cell] = x;
+        // The landed cost in the buyer's currency: price × τ(1+t) × x.
+        factor[cell] = world.banned[pair] != 0
+                           ? kBannedFactor
+                           : trade_factor(iceberg[cell], world.tariff[pair], false) * x;
       }
     }
   }
+  tables.exchange = to_device(exchange);
   tables.any_ban = false;
   for (std::uint8_t b : world.banned) tables.any_ban = tables.any_ban || b != 0;
   tables.trade_factor = to_device(factor);

@@ -28,7 +28,8 @@ struct TablesView {
   const double* switching_cost;
   const double* loyalty_premium;    // B − 1 of each sector (agents/trade.h switching_premium)
   const double* iceberg;            // [(o·R + d)·S + s]
-  const double* trade_factor;       // τ(1+t), +∞ when banned
+  const double* trade_factor;       // τ(1+t)·x, +∞ when banned
+  const double* exchange;           // x: units of the buyer's currency per unit of the seller's
   const double* duty_rate;          // t of the importer on the exporter
   const std::uint64_t* origin_cdf;  // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
   // Inclusive running total over all firms (global ids) of their market presence
@@ -52,6 +53,11 @@ struct TablesView {
 
   ENTREPOT_HD std::size_t rrs(int o, int d, int s) const {
     return (static_cast<std::size_t>(o) * regions + d) * sectors + s;
+  }
+
+  // A seller's price (its currency) in the currency of a buyer of trade cell `cell`.
+  ENTREPOT_HD double buyer_price(double price, std::size_t cell) const {
+    return price * exchange[cell];
   }
 
   // A seller of `sector` found by a buyer in `dest` from two random words: the origin
@@ -158,7 +164,7 @@ struct HostTables {
   std::vector<std::int32_t> consumer_sector;
   std::vector<double> consumer_share;  // β of each household slot
   std::vector<double> iceberg;         // τ_s(o,d): origin × dest × sector, ≥ 1
-  std::vector<double> trade_factor;    // τ(1+t) under the policy in force, same layout
+  std::vector<double> trade_factor;    // τ(1+t)·x under the policy in force, same layout
   std::vector<double> productivity;    // A_r as the scenario sets it, before capacity events
 };
 
@@ -173,7 +179,7 @@ struct Tables {
   thrust::device_vector<double> input_amount;
   thrust::device_vector<std::int32_t> consumer_sector;
   thrust::device_vector<double> consumer_share, markup, switching_cost, loyalty_premium;
-  thrust::device_vector<double> iceberg, trade_factor, duty_rate;
+  thrust::device_vector<double> iceberg, trade_factor, exchange, duty_rate;
   thrust::device_vector<std::uint64_t> origin_cdf;
   thrust::device_vector<std::int64_t> seller_cumulative;
   TablesView view() const;

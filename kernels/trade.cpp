@@ -7,9 +7,12 @@
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
+#include <utility>
+
 #include "kernels/ghosts.h"
 #include "kernels/market.h"
 #include "kernels/phases.h"
+#include "kernels/reduce.h"
 
 namespace entrepot {
 namespace {
@@ -71,12 +74,13 @@ struct InputSlots {
     if (o.seller < 0) return 0.0;
     const Offer& offer = offers[o.seller];
     return unserved_value(o.quantity, filled_quantity(o.quantity, offer.stock, offer.orders),
-                          offer.price, t.duty_rate[o.cell]);
+                          t.buyer_price(offer.price, o.cell), t.duty_rate[o.cell]);
   }
   ENTREPOT_HD SlotOrder second_order(std::size_t j, int k, std::int32_t other, double value,
                                      const Book<Offer>& book) const {
     SlotOrder o = order_at(other, 0, j, k);
-    o.quantity = order_for_value(value, book[other].price, t.duty_rate[o.cell]);
+    o.quantity =
+        order_for_value(value, t.buyer_price(book[other].price, o.cell), t.duty_rate[o.cell]);
     return o;
   }
   ENTREPOT_HD std::int64_t cash(std::size_t j) const { return f.cash[j]; }
@@ -108,6 +112,12 @@ struct FirmSellers {
     f.inventory[j] -= f.shipped[j];
     f.cash[j] += f.sales_value[j];
   }
+};
+
+// What a firm sold to buyers in other countries this step, in its currency.
+struct FirmExports {
+  FirmStore::ConstView f;
+  ENTREPOT_HD Totals<1> operator()(std::size_t j) const { return Totals<1>{{f.export_value[j]}}; }
 };
 
 }  // namespace
@@ -160,18 +170,29 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
                thrust::raw_pointer_cast(scratch.spill_offers.data()), firm_place);
 
   // Flows of all ranks' buyers; duty belongs to the importer's government.
-  TradeFlows flows{to_host(scratch.flows), to_host(scratch.household_flows)};
+  TradeFlows flows{to_host(scratch.flows), to_host(scratch.household_flows), {}, {}};
   ranks.sum_over_ranks(flows.bilateral.data(), flows.bilateral.size());
   ranks.sum_over_ranks(flows.household.data(), flows.household.size());
-  const int nr = t.regions, ns = t.sectors;
+  const int nr = t.regions, ns = t.sectors, nc = t.countries;
+  const std::vector<int>& country = setting.world.region_country;
+  flows.imports.assign(nc, 0);
+  flows.exports.assign(nc, 0);
   for (int d = 0; d < nr; ++d) {
     for (int o = 0; o < nr; ++o) {
       for (int s = 0; s < ns; ++s) {
-        economy.government[setting.world.region_country[d]] +=
-            flows.bilateral[t.rrs(o, d, s) * kFlows + kFlowDuty];
+        const std::int64_t* cell = &flows.bilateral[t.rrs(o, d, s) * kFlows];
+        economy.government[country[d]] += cell[kFlowDuty];
+        if (country[o] != country[d]) flows.imports[country[d]] += cell[kFlowValue];
       }
     }
   }
+  // Payments across borders: the currency market holds what buyers paid in their currency
+  // and paid sellers out of its holdings of theirs (agents/currency.h).
+  const FirmStore::ConstView f = std::as_const(firms).view();
+  auto sold_abroad = totals_by_key<1>(f.size, nr, FirmRegion{ns, f.block}, FirmExports{f});
+  ranks.sum_over_ranks(sold_abroad);
+  for (int r = 0; r < nr; ++r) flows.exports[country[r]] += sold_abroad[r].v[0];
+  for (int c = 0; c < nc; ++c) economy.foreign_held[c] += flows.imports[c] - flows.exports[c];
   return flows;
 }
 

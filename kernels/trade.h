@@ -86,19 +86,24 @@ void settle_buyers(std::size_t buyers, std::size_t chunk, const Parts&... parts)
 
 // Settles one order against the round's book (agents/trade.h, settle_purchase): the seller
 // records what it shipped and was paid; the buyer's cash pays the bill and the duty; the
-// flow is added to `flow`. Returns the purchase.
+// flow is added to `flow`. Returns the purchase. The buyer pays in its currency at the
+// seller's price converted at the step's rate and the seller is paid its price in its own:
+// the currency market takes the one and gives the other (kernels/currency.cpp). At one rate
+// (a domestic sale) the two are the same sum.
 struct Settle {
   TablesView t;
   Book<Offer> book;  // the round's offers
   ENTREPOT_HD Purchase operator()(std::int32_t seller, std::int64_t order, std::size_t cell,
                                   bool foreign, std::int64_t& cash, std::int64_t* flow) const {
     Offer& offer = book[seller];
-    const Purchase p = settle_purchase(order, offer.stock, offer.orders, offer.price,
-                                       t.duty_rate[cell], t.iceberg[cell], cash);
+    const Purchase p =
+        settle_purchase(order, offer.stock, offer.orders, t.buyer_price(offer.price, cell),
+                        t.duty_rate[cell], t.iceberg[cell], cash);
+    const std::int64_t received = payment_for(offer.price, p.shipped);
     cash -= p.paid + p.duty;
     atomic_add(&offer.shipped, p.shipped);
-    atomic_add(&offer.sales, p.paid);
-    if (foreign) atomic_add(&offer.exports, p.paid);
+    atomic_add(&offer.sales, received);
+    if (foreign) atomic_add(&offer.exports, received);
     flow[kFlowValue] += p.paid;
     flow[kFlowDuty] += p.duty;
     flow[kFlowShipped] += p.shipped;

@@ -81,9 +81,11 @@ struct ConsumerSlots {
     const std::int32_t r = seller(n, s);
     const long long c = cell(r, h.region[n], s);
     if (c < 0) return SlotOrder{};
-    return SlotOrder{
-        r, household_order(h.budget[n], t.consumer_share[s], offers[r].price, t.duty_rate[c]),
-        static_cast<std::size_t>(c), s};
+    return SlotOrder{r,
+                     household_order(h.budget[n], t.consumer_share[s],
+                                     t.buyer_price(offers[r].price, static_cast<std::size_t>(c)),
+                                     t.duty_rate[c]),
+                     static_cast<std::size_t>(c), s};
   }
   // What round one left unbought at a rationed slot, as money the household still means
   // to spend.
@@ -93,14 +95,17 @@ struct ConsumerSlots {
     if (o.quantity <= 0) return 0.0;
     const Offer& offer = offers[o.seller];
     return unserved_value(o.quantity, filled_quantity(o.quantity, offer.stock, offer.orders),
-                          offer.price, t.duty_rate[o.cell]);
+                          t.buyer_price(offer.price, o.cell), t.duty_rate[o.cell]);
   }
   ENTREPOT_HD SlotOrder second_order(std::size_t n, int s, std::int32_t other, double value,
                                      const Book<Offer>& book) const {
     const long long c = cell(other, h.region[n], s);
     if (c < 0) return SlotOrder{};
-    return SlotOrder{other, order_for_value(value, book[other].price, t.duty_rate[c]),
-                     static_cast<std::size_t>(c), s};
+    return SlotOrder{
+        other,
+        order_for_value(value, t.buyer_price(book[other].price, static_cast<std::size_t>(c)),
+                        t.duty_rate[c]),
+        static_cast<std::size_t>(c), s};
   }
   ENTREPOT_HD std::int64_t cash(std::size_t n) const { return h.cash[n]; }
   // Rationed by the seller in round one: remembered (the slot reviews its retailer next

@@ -34,7 +34,10 @@ View view(const std::vector<T>& values) {
   return {values.data(), values.size()};
 }
 
-const char* const kMoney = "1e-6 currency";
+// Accounts are in each country's currency; national accounts and trade in US$ at the
+// step's exchange rate (/series/exchange_rate).
+const char* const kMoney = "1e-6 national currency";
+const char* const kDollars = "1e-6 US$";
 const char* const kGoods = "1e-6 goods";
 const std::vector<std::string> kTrade{"exporter", "importer", "sector"};
 const std::vector<std::string> kRegion{"region"};
@@ -46,10 +49,21 @@ const std::vector<Spec>& specs() {
        {"holder"},
        Type::int64,
        kMoney,
-       "money held at the end of the step: deposits, banks' equity, and firms' loans "
-       "(negative); the sum is constant",
+       "money held at the end of the step: deposits, banks' equity, firms' loans "
+       "(negative) and foreigners' holdings, each currency in its own units; each currency's "
+       "sum is constant",
        kMoneyScale,
        [](const StepStatistics& s) { return view(s.money); }},
+      {"exchange_rate", kCountry, Type::float64, "US$ per unit of the country's currency",
+       "exchange rate the step traded at (1 at the start)", 0,
+       [](const StepStatistics& s) { return view(s.exchange_rate); }},
+      {"reserves", kCountry, Type::float64, "1e-6 US$",
+       "central bank's foreign reserves at the end of the step (managed currencies)", 0,
+       [](const StepStatistics& s) { return view(s.reserves); }},
+      {"foreign_held", kCountry, Type::int64, kMoney,
+       "the country's currency held abroad: its cumulated payments abroad less its receipts "
+       "from abroad",
+       kMoneyScale, [](const StepStatistics& s) { return view(s.foreign_held); }},
       {"loans", kCountry, Type::int64, kMoney,
        "firms' loans from the country's bank at the end of the step", kMoneyScale,
        [](const StepStatistics& s) { return view(s.loans); }},
@@ -63,22 +77,22 @@ const std::vector<Spec>& specs() {
       {"bank_equity", kCountry, Type::int64, kMoney,
        "equity of the country's bank at the end of the step", kMoneyScale,
        [](const StepStatistics& s) { return view(s.bank_equity); }},
-      {"trade_value", kTrade, Type::int64, kMoney,
+      {"trade_value", kTrade, Type::int64, kDollars,
        "value of shipments from exporter to importer (domestic where exporter = importer)",
        kMoneyScale, [](const StepStatistics& s) { return view(s.trade_value); }},
-      {"trade_duty", kTrade, Type::int64, kMoney,
+      {"trade_duty", kTrade, Type::int64, kDollars,
        "import duty on shipments from exporter to importer", kMoneyScale,
        [](const StepStatistics& s) { return view(s.trade_duty); }},
       {"trade_quantity", kTrade, Type::int64, kGoods,
        "quantity shipped from exporter to importer, before transport loss", kGoodsScale,
        [](const StepStatistics& s) { return view(s.trade_quantity); }},
-      {"trade_value_final", kTrade, Type::int64, kMoney,
+      {"trade_value_final", kTrade, Type::int64, kDollars,
        "value of shipments from exporter to importer bought by households (final use)", kMoneyScale,
        [](const StepStatistics& s) { return view(s.trade_value_final); }},
       {"region_exports",
        {"region", "sector"},
        Type::int64,
-       kMoney,
+       kDollars,
        "value the region's firms sold to buyers in other countries",
        kMoneyScale,
        [](const StepStatistics& s) { return view(s.region_exports); }},
@@ -89,22 +103,23 @@ const std::vector<Spec>& specs() {
        "goods the region's firms made in the sector",
        kGoodsScale,
        [](const StepStatistics& s) { return view(s.region_output); }},
-      {"value_added", kRegion, Type::int64, kMoney, "value added (regional GDP) in the step",
+      {"value_added", kRegion, Type::int64, kDollars, "value added (regional GDP) in the step",
        kMoneyScale, [](const StepStatistics& s) { return view(s.value_added); }},
-      {"consumption", kRegion, Type::int64, kMoney, "household spending, duty included",
+      {"consumption", kRegion, Type::int64, kDollars, "household spending, duty included",
        kMoneyScale, [](const StepStatistics& s) { return view(s.consumption); }},
       {"employment", kRegion, Type::int64, "workers", "employed workers", 0,
        [](const StepStatistics& s) { return view(s.employment); }},
       {"unemployment", kRegion, Type::int64, "workers", "unemployed workers", 0,
        [](const StepStatistics& s) { return view(s.unemployment); }},
-      {"wage", kRegion, Type::float64, "currency per worker per step", "mean wage per worker", 0,
+      {"wage", kRegion, Type::float64, "US$ per worker per step", "mean wage per worker", 0,
        [](const StepStatistics& s) { return view(s.wage); }},
-      {"cpi", kRegion, Type::float64, "1", "consumer price index (1 at step-0 prices)", 0,
+      {"cpi", kRegion, Type::float64, "1",
+       "consumer price index in the region's currency (1 at step-0 prices)", 0,
        [](const StepStatistics& s) { return view(s.cpi); }},
       {"price",
        {"region", "sector"},
        Type::float64,
-       "currency per goods unit",
+       "US$ per goods unit",
        "output-weighted mean producer price",
        0,
        [](const StepStatistics& s) { return view(s.price); }},

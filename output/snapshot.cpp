@@ -91,14 +91,14 @@ void write_firms(hid_t file_id, hid_t snapshots, const FirmSnapshot& firms, cons
        "workers employed", 0},
       {"output", H5T_NATIVE_INT64, H5T_STD_I64LE, firms.output.data(), "1e-6 goods",
        "goods produced in the step", kGoodsScale},
-      {"sales_value", H5T_NATIVE_INT64, H5T_STD_I64LE, firms.sales_value.data(), "1e-6 currency",
-       "value of sales in the step", kMoneyScale},
-      {"export_value", H5T_NATIVE_INT64, H5T_STD_I64LE, firms.export_value.data(), "1e-6 currency",
-       "value of sales to other countries in the step", kMoneyScale},
-      {"cash", H5T_NATIVE_INT64, H5T_STD_I64LE, firms.cash.data(), "1e-6 currency",
+      {"sales_value", H5T_NATIVE_INT64, H5T_STD_I64LE, firms.sales_value.data(),
+       "1e-6 national currency", "value of sales in the step", kMoneyScale},
+      {"export_value", H5T_NATIVE_INT64, H5T_STD_I64LE, firms.export_value.data(),
+       "1e-6 national currency", "value of sales to other countries in the step", kMoneyScale},
+      {"cash", H5T_NATIVE_INT64, H5T_STD_I64LE, firms.cash.data(), "1e-6 national currency",
        "cash held at the end of the step", kMoneyScale},
-      {"price", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, firms.price.data(), "currency per goods unit",
-       "price asked", 0},
+      {"price", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, firms.price.data(),
+       "national currency per goods unit", "price asked", 0},
   };
   DimensionScales scales(path);
   for (const Field& field : fields) {

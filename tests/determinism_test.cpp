@@ -58,6 +58,10 @@ std::vector<std::string> differing_state(const Model& a, const Model& b) {
   vec("government", a.economy.government, b.economy.government);
   vec("owners", a.economy.owners, b.economy.owners);
   vec("bank_equity", a.economy.bank_equity, b.economy.bank_equity);
+  vec("exchange_rate", a.economy.exchange_rate, b.economy.exchange_rate);
+  vec("foreign_held", a.economy.foreign_held, b.economy.foreign_held);
+  vec("official_held", a.economy.official_held, b.economy.official_held);
+  vec("reserves", a.economy.reserves, b.economy.reserves);
   vec("unemployment_rate", a.economy.unemployment_rate, b.economy.unemployment_rate);
   vec("mean_wage", a.economy.mean_wage, b.economy.mean_wage);
   vec("base_unit_value", a.economy.base_unit_value, b.economy.base_unit_value);
@@ -124,6 +128,7 @@ TEST(DeterminismTest, SameSeedGivesIdenticalStatisticsAndState) {
   World world_a(scenario), world_b(scenario);
   Model a(scenario, world_a), b(scenario, world_b);
   EXPECT_EQ(a.initial_money, b.initial_money);
+  EXPECT_EQ(a.initial_country_money, b.initial_country_money);
   EXPECT_TRUE(differing_state(a, b).empty()) << "after set-up: " << joined(differing_state(a, b));
   for (int step = 1; step <= kSteps; ++step) {
     a.step(step);

@@ -376,5 +376,42 @@ TEST(LoadErrors, SnapshotsOutsideTheRun) {
   expect_error_in_tiny("snapshots: [12]", "snapshots: [0]", "0]", 0, {"falls outside the run"});
 }
 
+// Currencies: a regime from the list; parity, band and reserves only where a central bank
+// manages the rate; a managed reference currency is refused.
+TEST(LoadErrors, Currencies) {
+  const std::string country = "{code: AAA, name: Aland, blocs: [Pact]}";
+  auto check = [&](const std::string& currency, const std::string& needle, std::size_t skip,
+                   std::initializer_list<std::string> words) {
+    const std::string text =
+        tiny_with(country, "{code: AAA, name: Aland, blocs: [Pact], currency: " + currency + "}");
+    expect_error(error_of(text), where(text, needle, skip), words);
+  };
+  check("{regime: crawling}", "crawling", 0,
+        {"unknown currency regime 'crawling'", "float, managed, peg"});
+  check("{band: 0.1}", "band: 0.1}", 6, {"floating currency has 'band'", "managed or peg"});
+  check("{regime: peg, band: 0.1}", "band: 0.1}", 6, {"a peg has 'band'"});
+  check("{regime: managed, parity: 0}", "parity: 0}", 8, {"parity is 0"});
+  check("{regime: managed, band: 0.5}", "band: 0.5}", 6, {"band", "plausible"});
+  check("{regime: managed, speed: 2}", "speed", 0, {"unknown key 'speed' in currency"});
+  {
+    const std::string text = tiny_with(country,
+                                       "{code: AAA, name: Aland, blocs: [Pact], currency: "
+                                       "{regime: managed}}") +
+                             "reference_currency: AAA\n";
+    expect_error(error_of(text), where(text, "AAA\n", 0), {"reference currency (AAA)"});
+  }
+  const Scenario s = parse_scenario(
+      tiny_with(country,
+                "{code: AAA, name: Aland, blocs: [Pact], currency: {regime: managed, "
+                "band: 0.01, reserves: 6}}"),
+      "t.yaml");
+  EXPECT_EQ(s.countries[0].currency.regime, CurrencyRegime::managed);
+  EXPECT_DOUBLE_EQ(s.countries[0].currency.band, 0.01);
+  EXPECT_DOUBLE_EQ(s.countries[0].currency.parity, 1.0);
+  EXPECT_DOUBLE_EQ(s.countries[0].currency.reserve_months, 6.0);
+  EXPECT_EQ(s.countries[1].currency.regime, CurrencyRegime::floating);
+  EXPECT_EQ(s.reference_currency, 1) << "no USA: the first floating currency, BBB's";
+}
+
 }  // namespace
 }  // namespace entrepot::load_testing

@@ -131,9 +131,9 @@ Outcome trade_with_two_kinds(std::size_t chunk) {
     open_offers(kind[k], raw(offers), raw(spill_offers), static_cast<std::size_t>(owned.start(k)));
   }
 
-  // One region, one sector, no duty, no melt.
+  // One region, one sector, one currency, no duty, no melt.
   thrust::device_vector<std::int32_t> region_country(1, 0);
-  thrust::device_vector<double> duty(1, 0.0), iceberg(1, 1.0);
+  thrust::device_vector<double> duty(1, 0.0), iceberg(1, 1.0), exchange(1, 1.0);
   TablesView t{};
   t.regions = 1;
   t.sectors = 1;
@@ -141,6 +141,7 @@ Outcome trade_with_two_kinds(std::size_t chunk) {
   t.region_country = raw(region_country);
   t.duty_rate = raw(duty);
   t.iceberg = raw(iceberg);
+  t.exchange = raw(exchange);
 
   const std::vector<std::int32_t> seller_ids = {0, 1, 1000, 1001, 1002, 1002, 3, 1000};
   const std::vector<std::int64_t> quantity = {2 * g, g, 4 * g, g, 5 * g, 3 * g, g, 2 * g};

@@ -44,7 +44,7 @@ class TinyWorld {
     for (int c = 0; c < countries; ++c) {
       const std::string code = std::string(1, static_cast<char>('A' + c % 26)) +
                                std::string(1, static_cast<char>('A' + c / 26)) + "X";
-      scenario.countries.push_back({code, "Country " + code, {}});
+      scenario.countries.push_back({code, "Country " + code, {}, {}});
       for (int half = 0; half < 2; ++half) {
         Region region;
         region.name = code + (half == 0 ? "-North" : "-South");
@@ -106,6 +106,9 @@ inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
     st.interest.push_back((k + 1) * 30000LL + c);
     st.write_offs.push_back((k + 1) * 2000LL + c);
     st.bank_equity.push_back((k + 1) * 100000LL + c);
+    st.foreign_held.push_back((k + 1) * 700LL - c);
+    st.exchange_rate.push_back(1.0 + 0.01 * k - 0.005 * c);
+    st.reserves.push_back(1e9 * c + 1000.0 * k);
   }
   for (int e = 0; e < nc; ++e) {
     for (int i = 0; i < nc; ++i) {

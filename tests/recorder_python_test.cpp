@@ -62,11 +62,11 @@ path = sys.argv[1]
 nc, nr, ns, steps = 2, 4, 3, 5
 
 ds = xr.open_dataset(path, group="series", engine="h5netcdf")
-assert dict(ds.sizes) == {"step": steps, "holder": 6, "country": nc, "exporter": nc,
+assert dict(ds.sizes) == {"step": steps, "holder": 7, "country": nc, "exporter": nc,
                           "importer": nc, "region": nr, "sector": ns}, dict(ds.sizes)
 assert list(ds.step.values) == list(range(steps)), ds.step.values
 assert list(ds.holder.values) == ["firms", "consumers", "governments", "owners", "banks",
-                                  "loans"]
+                                  "loans", "foreign"]
 assert ds.loans.dims == ("step", "country") and list(ds.country.values) == ["AAX", "BAX"]
 assert list(ds.exporter.values) == ["AAX", "BAX"] and list(ds.importer.values) == ["AAX", "BAX"]
 assert list(ds.region.values) == ["AAX-North", "AAX-South", "BAX-North", "BAX-South"]
@@ -76,7 +76,7 @@ assert ds.price.dims == ("step", "region", "sector")
 assert ds.produced.dims == ("step",)
 assert ds.trade_value.dtype == np.int64 and ds.wage.dtype == np.float64
 assert ds.trade_value.attrs["scale"] == 1000000 and ds.trade_quantity.attrs["scale"] == 1000000
-assert ds.money.attrs["units"] == "1e-6 currency", ds.money.attrs
+assert ds.money.attrs["units"] == "1e-6 national currency", ds.money.attrs
 assert "long_name" in ds.cpi.attrs and "units" in ds.employment.attrs
 for k in range(steps):
     for e, exporter in enumerate(["AAX", "BAX"]):
@@ -89,6 +89,7 @@ for k in range(steps):
     assert int(ds.money.sel(step=k, holder="governments")) == (k + 1) * 10**6 * 3 + 2
     assert int(ds.firm_exits.sel(step=k)) == k % 3
     assert int(ds.write_offs.sel(step=k, country="BAX")) == (k + 1) * 2000 + 1
+    assert float(ds.exchange_rate.sel(step=k, country="BAX")) == 1.0 + 0.01 * k - 0.005
 # Regions group by country through the auxiliary coordinate.
 gdp = ds.value_added.groupby("region_country_code").sum()
 assert list(gdp.region_country_code.values) == ["AAX", "BAX"]

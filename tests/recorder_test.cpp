@@ -70,7 +70,10 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
   EXPECT_EQ(strings_of(f.id, "/series/region_country_code"),
             (std::vector<std::string>{"AAX", "AAX", "BAX", "BAX"}));
   const std::vector<std::pair<std::string, std::vector<hsize_t>>> shapes{
-      {"money", {5, 6}},
+      {"money", {5, 7}},
+      {"exchange_rate", {5, 2}},
+      {"reserves", {5, 2}},
+      {"foreign_held", {5, 2}},
       {"loans", {5, 2}},
       {"lending", {5, 2}},
       {"interest", {5, 2}},

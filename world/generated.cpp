@@ -41,10 +41,17 @@ Scenario generated_world(std::int64_t agents, std::uint64_t seed) {
   sc.firms = agents / 10 > 1 ? agents / 10 : 1;
   sc.consumers = agents - sc.firms > 1 ? agents - sc.firms : 1;
   sc.blocs = {{"EAST", 0.5}, {"WEST", 0.0}};
-  sc.countries = {
-      {"CHN", "China", {0}}, {"USA", "United States", {1}},   {"EU27", "European Union", {1}},
-      {"JPN", "Japan", {0}}, {"VNM", "Viet Nam", {0}},        {"MEX", "Mexico", {1}},
-      {"IND", "India", {}},  {"ROW", "Rest of the world", {}}};
+  // China's currency managed in a band, as in the baseline; the others float.
+  const Currency floating{};
+  sc.countries = {{"CHN", "China", {0}, Currency{CurrencyRegime::managed, 1.0, 0.02, 19.0}},
+                  {"USA", "United States", {1}, floating},
+                  {"EU27", "European Union", {1}, floating},
+                  {"JPN", "Japan", {0}, floating},
+                  {"VNM", "Viet Nam", {0}, floating},
+                  {"MEX", "Mexico", {1}, floating},
+                  {"IND", "India", {}, floating},
+                  {"ROW", "Rest of the world", {}, floating}};
+  sc.reference_currency = 1;  // rates in US$
   sc.regions = {make_region("CHN-Shanghai", 0, 31.2, 121.5, 25, 561000),
                 make_region("CHN-Coast", 0, 23.1, 113.3, 538, 7060000),
                 make_region("CHN-Inland", 0, 30.6, 114.3, 848, 7100000),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <limits>
 #include <map>
 #include <set>
@@ -48,6 +49,24 @@ class ScenarioReader {
     plausible(top, "steps_per_year", s_.steps_per_year, between(1, 365), "steps_per_year");
     read_blocs(top.get("blocs"));
     read_countries(top.get("countries"));
+    // Rates are quoted in the reference currency: the US dollar by default, else the first
+    // that floats.
+    const auto usa = std::find(country_codes_.begin(), country_codes_.end(), "USA");
+    const auto floats = std::find_if(
+        s_.countries.begin(), s_.countries.end(),
+        [](const Country& c) { return c.currency.regime == CurrencyRegime::floating; });
+    s_.reference_currency =
+        top.has("reference_currency")
+            ? lookup(top.get("reference_currency"), "country", country_codes_)
+            : (usa != country_codes_.end()    ? int(usa - country_codes_.begin())
+               : floats != s_.countries.end() ? int(floats - s_.countries.begin())
+                                              : 0);
+    if (s_.countries[s_.reference_currency].currency.regime != CurrencyRegime::floating) {
+      origins_.fail(top.has("reference_currency") ? top.get("reference_currency") : top.node(),
+                    "the reference currency (" + country_codes_[s_.reference_currency] +
+                        ") has a managed regime; allowed: a floating reference, since other "
+                        "currencies are quoted in it");
+    }
     read_regions(top.get("regions"));
     read_sectors(top.get("sectors"));
     read_agents(top.get("agents"));
@@ -78,6 +97,16 @@ class ScenarioReader {
       }
       names.push_back(name);
       read_item(item);
+    }
+  }
+
+  // Refuses the first of `keys` the map has: "<what> has '<key>'; allowed: <allowed>".
+  void refuse_keys(const MapReader& map, std::initializer_list<const char*> keys,
+                   const std::string& what, const std::string& allowed) const {
+    for (const char* key : keys) {
+      if (map.has(key)) {
+        origins_.fail(map.get(key), what + " has '" + key + "'; allowed: " + allowed);
+      }
     }
   }
 
@@ -153,7 +182,7 @@ class ScenarioReader {
 
   void read_countries(const YAML::Node& list) {
     read_named(list, "countries", country_codes_, [&](const MapReader& item) {
-      Country country{country_codes_.back(), item.text("name", country_codes_.back()), {}};
+      Country country{country_codes_.back(), item.text("name", country_codes_.back()), {}, {}};
       for (const auto& node :
            read_list(origins_, item.get("blocs"), "blocs", "a list of bloc names")) {
         int bloc = lookup(node, "bloc", bloc_names_);
@@ -162,11 +191,41 @@ class ScenarioReader {
         }
         country.blocs.push_back(bloc);
       }
+      country.currency = read_currency(item);
       s_.countries.push_back(country);
     });
     if (s_.countries.empty()) {
       origins_.fail(list, "countries is empty; allowed: a list of at least one country");
     }
+  }
+
+  // A country's currency: floating unless managed within a band around a parity, defended
+  // with reserves counted in months of imports (the IMF's reserve-adequacy measure).
+  Currency read_currency(const MapReader& country) const {
+    static const std::vector<std::string> regimes{"float", "managed", "peg"};
+    MapReader map(origins_, country.get("currency"),
+                  *section_of("countries").find("currency")->items);
+    Currency c;
+    const int regime =
+        map.has("regime") ? lookup(map.get("regime"), "currency regime", regimes) : 0;
+    c.regime = regime == 0 ? CurrencyRegime::floating : CurrencyRegime::managed;
+    if (regime == 0) {
+      refuse_keys(map, {"parity", "band", "reserves"}, "floating currency",
+                  "parity, band and reserves with regime managed or peg");
+      return c;
+    }
+    c.parity = map.number("parity", Range{0, kHuge, true, false}, 1.0);
+    plausible(map, "parity", c.parity, between(0.2, 5), "countries");
+    if (regime == 2 && map.has("band")) {
+      origins_.fail(map.get("band"),
+                    "a peg has 'band'; allowed: band with regime managed (a peg "
+                    "holds the parity exactly)");
+    }
+    c.band = regime == 2 ? 0.0 : map.number("band", fraction(0, 1), 0.02);
+    plausible(map, "band", c.band, fraction(0, 0.3), "countries");
+    c.reserve_months = map.number("reserves", between(0, kHuge), 0.0);
+    plausible(map, "reserves", c.reserve_months, between(0, 120), "countries");
+    return c;
   }
 
   void read_regions(const YAML::Node& list) {
@@ -462,13 +521,8 @@ class ScenarioReader {
     }
     e.kind = static_cast<EventKind>(lookup(item.get("type"), "event type", types));
     if (e.kind == EventKind::capacity) return read_capacity_event(item, e);
-    for (const char* key : {"region", "factor", "duration"}) {
-      if (item.has(key)) {
-        origins_.fail(item.get(key), std::string("event has '") + key +
-                                         "'; allowed: region, factor and duration only in a "
-                                         "capacity event");
-      }
-    }
+    refuse_keys(item, {"region", "factor", "duration"}, "event",
+                "region, factor and duration only in a capacity event");
     e.importer = country_or_all(item, "importer");
     e.exporter = country_or_all(item, "exporter");
     check_distinct(item, e.importer, e.exporter);
@@ -486,12 +540,8 @@ class ScenarioReader {
       return e;
     }
     // An export ban is all or nothing from its step on.
-    for (const char* key : {"rate", "mode", "phase_in"}) {
-      if (item.has(key)) {
-        origins_.fail(item.get(key), std::string("export_ban event has '") + key +
-                                         "'; allowed: step, type, exporter, importer, sectors");
-      }
-    }
+    refuse_keys(item, {"rate", "mode", "phase_in"}, "export_ban event",
+                "step, type, exporter, importer, sectors");
     if (!item.has("exporter") || !item.has("sectors")) {
       origins_.fail(item.node(),
                     "export_ban event needs 'exporter' and 'sectors'; allowed: "
@@ -502,12 +552,8 @@ class ScenarioReader {
 
   // A capacity event names a region, a factor on its output per worker and a duration.
   Event read_capacity_event(const MapReader& item, Event e) const {
-    for (const char* key : {"importer", "exporter", "sectors", "rate", "mode", "phase_in"}) {
-      if (item.has(key)) {
-        origins_.fail(item.get(key), std::string("capacity event has '") + key +
-                                         "'; allowed: step, type, region, factor, duration");
-      }
-    }
+    refuse_keys(item, {"importer", "exporter", "sectors", "rate", "mode", "phase_in"},
+                "capacity event", "step, type, region, factor, duration");
     if (!item.has("region") || !item.has("factor")) {
       origins_.fail(item.node(),
                     "capacity event needs 'region' and 'factor'; allowed: a region name and a "

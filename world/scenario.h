@@ -21,10 +21,22 @@ struct SourcePos {
 
 enum class SectorKind : std::uint8_t { commodity, intermediate, final_good, service };
 
+// How a country's central bank treats its exchange rate (agents/currency.h): floating, or
+// managed within parity·(1 ± band) with interventions from its reserves (a peg: band 0).
+enum class CurrencyRegime : std::uint8_t { floating, managed };
+
+struct Currency {
+  CurrencyRegime regime = CurrencyRegime::floating;
+  double parity = 1.0;          // US$ per unit at the centre of the band (1 at the start)
+  double band = 0.0;            // ± share of parity the rate may move
+  double reserve_months = 0.0;  // reserves at the start, in months of the country's imports
+};
+
 struct Country {
   std::string code;  // ISO-3, or a bloc-like aggregate such as EU27 / RoW
   std::string name;
   std::vector<int> blocs;  // indices into Scenario::blocs
+  Currency currency;       // its own, one per country (the EU27's is the euro)
 };
 
 // A trade agreement: tariffs between two members are multiplied by `tariff_factor`
@@ -104,7 +116,7 @@ struct Behaviour {
   double border_cost = 0.10;         // added to τ when countries differ
   double data_flow_cost = 0.05;      // digital sectors across borders
   double trade_elasticity = 4.0;     // ε: origin weight ∝ presence·(price·landed factor)^−ε
-  double variety_elasticity = 4.0;   // σ: a seller's weight in its block ∝ (p/P)^−σ
+  double variety_elasticity = 4.0;   // ν: a seller's weight in its block ∝ (p/P)^−ν
   double inventory_target = 1.0;     // ι: steps of expected sales kept as stock
   double inventory_adjust_steps = 3;  // T
   double input_stock_target = 1.5;    // steps of input needs kept in stock
@@ -127,6 +139,8 @@ struct Behaviour {
   double credit_line = 2.0;            // ℓ: steps of expected revenue a firm may owe its bank
   double loan_rate = 0.05;             // yearly interest rate on firms' loans
   double bank_capital_ratio = 0.10;    // k: equity a bank keeps per unit of loans
+  double exchange_response = 0.10;     // κ: rate change per unit of currency-market pressure
+  double capital_horizon = 12.0;       // H: steps over which foreign holdings seek to unwind
   int exit_patience = 6;               // insolvent steps before a firm exits
   double productivity_shape = 4.5;     // Pareto α of firm productivity φ (above ν − 1)
 };
@@ -179,6 +193,8 @@ struct Scenario {
   std::int64_t firms = 100000;
 
   std::vector<Country> countries;
+  // The country whose currency rates are quoted in (its rate stays 1): the USA by default.
+  int reference_currency = 0;
   std::vector<Bloc> blocs;
   std::vector<Region> regions;
   std::vector<Sector> sectors;

@@ -62,6 +62,9 @@ const std::vector<RealParameter>& real_parameters() {
        &Behaviour::bank_capital_ratio,
        {0, 1, true, false, true},
        fraction(0.02, 0.5)},
+      // Above 0.5 a step's full pressure would more than halve a rate (agents/currency.h).
+      {"exchange_response", &Behaviour::exchange_response, fraction(0, 0.5), fraction(0, 0.3)},
+      {"capital_horizon", &Behaviour::capital_horizon, between(1, kHuge), between(1, 120)},
       // A Pareto shape of 1 or less has no finite mean productivity; below about ε − 1 firm
       // sizes have none either (docs/scenario.md).
       {"productivity_shape",
@@ -83,7 +86,11 @@ const std::vector<WholeParameter>& whole_parameters() {
 const Section& scenario_format() {
   static const Section agents{"agents", "", {{"consumers"}, {"firms"}}};
   static const Section bloc{"bloc", "name", {{"name", true}, {"tariff_factor"}}};
-  static const Section country{"country", "code", {{"code", true}, {"name"}, {"blocs"}}};
+  static const Section currency{"currency", "", {{"regime"}, {"parity"}, {"band"}, {"reserves"}}};
+  static const Section country{
+      "country",
+      "code",
+      {{"code", true}, {"name"}, {"blocs"}, {"currency", false, Shape::map, &currency}}};
   static const Section region{"region",
                               "name",
                               {{"name", true},
@@ -157,6 +164,7 @@ const Section& scenario_format() {
                             {"steps_per_year"},
                             {"agents", false, Shape::map, &agents},
                             {"countries", true, Shape::named_list, &country},
+                            {"reference_currency"},
                             {"blocs", false, Shape::named_list, &bloc},
                             {"regions", true, Shape::named_list, &region},
                             {"sectors", true, Shape::named_list, &sector},

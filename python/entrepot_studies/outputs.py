@@ -101,6 +101,20 @@ def by_country(values: np.ndarray, labels: Labels) -> np.ndarray:
     return out
 
 
+def in_local_currency(series: h5py.Group, labels: Labels, values: np.ndarray,
+                      rows: slice) -> np.ndarray:
+    """Region values in US$ (axis 1 the region) in each region's own currency: divided by its
+    country's exchange rate of the step, so that real quantities are at the starting rates."""
+    if "exchange_rate" not in series:
+        return values
+    rate = series["exchange_rate"][rows][:, labels.region_country]
+    return values / rate.reshape(rate.shape + (1,) * (values.ndim - 2))
+
+
+def _exchange_rate(series, labels, rows):
+    return scaled(series, "exchange_rate", rows)
+
+
 def country_gdp(series, labels, rows):
     return by_country(scaled(series, "value_added", rows), labels)
 
@@ -150,7 +164,7 @@ class Output:
 
 
 OUTPUTS: dict[str, Output] = {
-    "gdp": Output("yearly mean of value added (GDP) per step", "currency per step",
+    "gdp": Output("yearly mean of value added (GDP) per step", "US$ per step",
                   ("country",), country_gdp,
                   lambda s, lab, r: scaled(s, "value_added", r).sum(axis=1),
                   "world GDP per step, mean of the last year"),
@@ -158,19 +172,23 @@ OUTPUTS: dict[str, Output] = {
                                 country_unemployment_rate, _world_unemployment,
                                 "world unemployment rate, mean of the last year"),
     "trade": Output("yearly mean of the value shipped per step, all sectors",
-                    "currency per step", ("exporter", "importer"), bilateral_trade, _cross_border,
+                    "US$ per step", ("exporter", "importer"), bilateral_trade, _cross_border,
                     "cross-border trade per step, mean of the last year"),
     "price": Output("yearly mean of the output-weighted mean producer price",
-                    "currency per goods unit", ("region", "sector"), _price,
+                    "US$ per goods unit", ("region", "sector"), _price,
                     lambda s, lab, r: scaled(s, "price", r).mean(axis=(1, 2)),
                     "mean producer price over regions and sectors, mean of the last year"),
     "cpi": Output("yearly mean of the consumer price index", "1", ("region",), _cpi,
                   lambda s, lab, r: scaled(s, "cpi", r).mean(axis=1),
                   "mean consumer price index over regions, mean of the last year"),
     "consumption": Output("yearly mean of household spending per step, duty included",
-                          "currency per step", ("country",), _consumption,
+                          "US$ per step", ("country",), _consumption,
                           lambda s, lab, r: scaled(s, "consumption", r).sum(axis=1),
                           "world household spending per step, mean of the last year"),
+    "exchange_rate": Output("yearly mean of the exchange rate", "US$ per unit of the currency",
+                            ("country",), _exchange_rate,
+                            lambda s, lab, r: scaled(s, "exchange_rate", r).mean(axis=1),
+                            "unweighted mean rate over countries, mean of the last year"),
 }
 
 DEFAULT_OUTPUTS = ("gdp", "unemployment_rate", "trade", "price")

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 import h5py
 import numpy as np
 
-from .outputs import by_country, read_labels, scaled
+from .outputs import by_country, in_local_currency, read_labels, scaled
 from .runner import (ECONOMY_BROKE, SweepError, failed_result_path, find_entrepot, run_command,
                      run_pool)
 
@@ -102,8 +102,9 @@ def read_figures(path: str, years: int, min_households: int) -> Figures:
         s = f["series"]
         labels = read_labels(s)
         rows = slice(None)
-        value_added = scaled(s, "value_added", rows)
-        spending = scaled(s, "consumption", rows)
+        # Real output at the starting exchange rates (stationarity.py does the same).
+        value_added = in_local_currency(s, labels, scaled(s, "value_added", rows), rows)
+        spending = in_local_currency(s, labels, scaled(s, "consumption", rows), rows)
         cpi = s["cpi"][:]
         unemployed = scaled(s, "unemployment", rows)
         employed = scaled(s, "employment", rows)

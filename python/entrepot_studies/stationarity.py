@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass
 import h5py
 import numpy as np
 
-from .outputs import IncompleteResult, by_country, read_labels, require_complete, scaled
+from .outputs import (IncompleteResult, by_country, in_local_currency, read_labels,
+                      require_complete, scaled)
 
 
 class StationarityError(Exception):
@@ -95,8 +96,10 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
         keep = np.isin(years, complete)
         rows = slice(None)
         years = years[keep]
-        value_added = scaled(s, "value_added", rows)[keep]
-        spending = scaled(s, "consumption", rows)[keep]
+        # Real output at the starting exchange rates: each region's value added in its own
+        # currency, deflated by its own CPI.
+        value_added = in_local_currency(s, labels, scaled(s, "value_added", rows), rows)[keep]
+        spending = in_local_currency(s, labels, scaled(s, "consumption", rows), rows)[keep]
         cpi = s["cpi"][:][keep]
         unemployed = scaled(s, "unemployment", rows)[keep]
         employed = scaled(s, "employment", rows)[keep]

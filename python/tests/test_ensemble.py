@@ -149,7 +149,7 @@ def test_tariff_effect_over_seed_pairs(folder, capsys, tmp_path):
     print(text)
     lines = text.splitlines()
     assert lines[0] == "effect on trade_value exporter=CHN importer=USA (summed over sector; " \
-                       "currency)"
+                       "US$)"
     assert "window: steps 60-78 (the first step where a scenario run differs" in lines[1]
     assert lines[3].split()[:4] == ["scenario", "year", "steps", "K"]
     assert [line.split()[:3] for line in lines[4:]] == [

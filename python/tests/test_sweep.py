@@ -90,7 +90,7 @@ def test_sweep_runs_resumes_and_summarizes(tmp_path, write_plan, entrepot, capsy
         # Outputs the plan names: a series summed over sectors, and one over steps only.
         duty = summary["duty"]
         assert duty.dims == ("run", "year", "exporter", "importer")
-        assert duty.attrs["units"] == "currency"
+        assert duty.attrs["units"] == "US$"
         assert summary["produced"].dims == ("run", "year")
         with h5py.File(os.path.join(runs, "run0001.h5"), "r") as f:
             raw = f["series/trade_duty"]

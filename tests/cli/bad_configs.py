@@ -55,8 +55,8 @@ CASES = [
      "{importer: USX, sectors: [agriculture], rate: 0.05}", "USX", True, "USX"),
     ("unknown-recipe-sector", "\n  lithium: {components: 0.05}", "\n  lithium: {componentz: 0.05}",
      "componentz", True, "componentz"),
-    ("unknown-bloc", "{code: CHN, name: China, blocs: [RCEP]}",
-     "{code: CHN, name: China, blocs: [RCEPP]}", "RCEPP", True, "RCEPP"),
+    ("unknown-bloc", "{code: USA, name: United States, blocs: [USMCA]}",
+     "{code: USA, name: United States, blocs: [USMCAA]}", "USMCAA", True, "USMCAA"),
     # events
     ("event-unknown-sector", "events: []", event(sector="vehiclez"), "vehiclez", True,
      "vehiclez"),
@@ -68,8 +68,8 @@ CASES = [
      "snapshot"),
     # YAML syntax
     ("yaml-two-colons", "\nname: baseline", "\nname: base: line", "name", False, "YAML"),
-    ("yaml-stray-bracket", "{code: CHN, name: China, blocs: [RCEP]}",
-     "{code: CHN, name: China, blocs: [RCEP]]}", "{code", False, "YAML"),
+    ("yaml-stray-bracket", "{code: USA, name: United States, blocs: [USMCA]}",
+     "{code: USA, name: United States, blocs: [USMCA]]}", "{code", False, "YAML"),
 ]
 
 

@@ -12,7 +12,7 @@ import time
 
 import clitest
 
-SMALL = ["--set", "agents.consumers=6000", "--set", "agents.firms=600"]
+SMALL = ["--set", "agents.consumers=9000", "--set", "agents.firms=1000"]
 
 
 def mpirun(t, ranks, args, timeout=240):

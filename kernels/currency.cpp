@@ -1,0 +1,44 @@
+// The currency market that closes each step: each currency's rate moves with its excess
+// supply from the step's payments across borders and the capital-flow rule, and a central
+// bank that manages its rate holds it within its band from its reserves (agents/currency.h).
+// Host arithmetic on replicated, all-rank totals: every rank finds the same rates.
+#include "agents/currency.h"
+
+#include "kernels/phases.h"
+
+namespace entrepot {
+
+void clear_currency_market(const Setting& setting, const std::vector<Country>& countries,
+                           int reference, Economy& economy, const TradeFlows& flows, int step) {
+  const Behaviour& b = setting.behaviour;
+  for (std::size_t c = 0; c < countries.size(); ++c) {
+    const Currency& currency = countries[c].currency;
+    double& rate = economy.exchange_rate[c];
+    // The reference currency's market is the mirror of all the others': its rate stays 1.
+    if (static_cast<int>(c) == reference) continue;
+    // Reserves are set at the first step from what the country then imports.
+    if (step == 1) {
+      economy.reserves[c] = currency.reserve_months * setting.steps_per_year / 12.0 *
+                            static_cast<double>(flows.imports[c]) * rate;
+    }
+    // What foreigners hold privately from earlier steps: all they hold, less this step's
+    // net payments and what the central bank bought back.
+    const std::int64_t net = flows.imports[c] - flows.exports[c];
+    const std::int64_t held = economy.foreign_held[c] - net - economy.official_held[c];
+    const std::int64_t excess =
+        currency_excess(flows.imports[c], flows.exports[c], held, b.capital_horizon);
+    const double floating = floating_rate(
+        rate, currency_pressure(excess, flows.imports[c], flows.exports[c]), b.exchange_response);
+    if (currency.regime == CurrencyRegime::floating) {
+      rate = floating;
+      continue;
+    }
+    const Managed m =
+        managed_rate(floating, currency.parity, currency.band, economy.reserves[c], excess);
+    rate = m.rate;
+    economy.reserves[c] = m.reserves;
+    economy.official_held[c] += m.bought;
+  }
+}
+
+}  // namespace entrepot
