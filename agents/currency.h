@@ -66,4 +66,10 @@ ENTREPOT_HD Managed managed_rate(double floating, double parity, double band, do
   return Managed{edge, reserves - cost, excess};
 }
 
+// The nearest rate to `rate` within parity·(1 ± band).
+ENTREPOT_HD double within_band(double rate, double parity, double band) {
+  const double low = parity * (1.0 - band), high = parity * (1.0 + band);
+  return rate < low ? low : (rate > high ? high : rate);
+}
+
 }  // namespace entrepot

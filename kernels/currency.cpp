@@ -7,19 +7,32 @@
 #include "kernels/phases.h"
 
 namespace entrepot {
+namespace {
 
-void clear_currency_market(const Setting& setting, const std::vector<Country>& countries,
-                           int reference, Economy& economy, const TradeFlows& flows, int step) {
+// Whether a currency event gives country `c` a new regime at `step`.
+bool regime_changed(const std::vector<Event>& events, int c, int step) {
+  for (const Event& e : events) {
+    if (e.kind == EventKind::currency && e.country == c && e.step == step) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void clear_currency_market(const Setting& setting, int reference, Economy& economy,
+                           const TradeFlows& flows, int step) {
   const Behaviour& b = setting.behaviour;
-  for (std::size_t c = 0; c < countries.size(); ++c) {
-    const Currency& currency = countries[c].currency;
+  const std::vector<Currency>& regimes = setting.world.currency;  // in force this step
+  for (std::size_t c = 0; c < regimes.size(); ++c) {
+    const Currency& currency = regimes[c];
     double& rate = economy.exchange_rate[c];
     // The reference currency's market is the mirror of all the others': its rate stays 1.
     if (static_cast<int>(c) == reference) continue;
     // Reserves are set at the first step from what the country then imports.
     if (step == 1) {
-      economy.reserves[c] = currency.reserve_months * setting.steps_per_year / 12.0 *
-                            static_cast<double>(flows.imports[c]) * rate;
+      economy.reserves[c] = setting.world.scenario().countries[c].currency.reserve_months *
+                            setting.steps_per_year / 12.0 * static_cast<double>(flows.imports[c]) *
+                            rate;
     }
     // What foreigners hold privately from earlier steps: all they hold, less this step's
     // net payments and what the central bank bought back.
@@ -31,6 +44,12 @@ void clear_currency_market(const Setting& setting, const std::vector<Country>& c
         rate, currency_pressure(excess, flows.imports[c], flows.exports[c]), b.exchange_response);
     if (currency.regime == CurrencyRegime::floating) {
       rate = floating;
+      continue;
+    }
+    if (regime_changed(setting.world.scenario().events, static_cast<int>(c), step)) {
+      // A new parity or band is announced, and the market trades at it from the next step
+      // (a devaluation or revaluation): the rate moves into the band at once.
+      rate = within_band(floating, currency.parity, currency.band);
       continue;
     }
     const Managed m =

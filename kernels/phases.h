@@ -97,9 +97,9 @@ void adjust_prices(const Setting& setting, FirmStore& firms,
                    const std::vector<double>& unemployment_rate);
 // After the trade: each currency's rate for the next step from its market, quoted in the
 // currency of country `reference`, and the interventions of central banks that manage
-// theirs (kernels/currency.cpp).
-void clear_currency_market(const Setting& setting, const std::vector<Country>& countries,
-                           int reference, Economy& economy, const TradeFlows& flows, int step);
+// theirs under the regimes in force (World::currency; kernels/currency.cpp).
+void clear_currency_market(const Setting& setting, int reference, Economy& economy,
+                           const TradeFlows& flows, int step);
 // 9: int64 reductions of the agents and of the trade's flows into the series; carries the
 // regional conditions the next step's rules read (unemployment, mean wage, CPI base).
 StepStatistics collect_statistics(const Setting& setting, Economy& economy, const Ranks& ranks,

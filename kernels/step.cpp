@@ -140,7 +140,7 @@ void Model::step(int step) {
   // rates this step's payments across borders set.
   update_block_prices(set, economy, ranks);
   refresh_sellers(b, economy, ranks, tables);
-  clear_currency_market(set, scenario.countries, scenario.reference_currency, economy, flows, step);
+  clear_currency_market(set, scenario.reference_currency, economy, flows, step);
   stats.reserves = economy.reserves;
   refresh_trade_costs();
   stats.supplier_switches = switches;

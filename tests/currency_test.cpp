@@ -149,5 +149,27 @@ TEST(CurrencyTest, ManagedCurrenciesStayInTheirBandFromReserves) {
   EXPECT_NE(r.steps.back().reserves[kJapan], r.steps[0].reserves[kJapan]);
 }
 
+// A devaluation: Japan pegs its floating yen at 0.9 US$ from the shock on. The rate is 0.9
+// from the next step, held there by the central bank (selling yen for reserves when the
+// market would have it stronger, while it has reserves for the other side).
+TEST(CurrencyTest, ACurrencyEventDevaluesTheYen) {
+  ENTREPOT_REQUIRE_DEVICE();
+  Event devaluation;
+  devaluation.step = kShock;
+  devaluation.kind = EventKind::currency;
+  devaluation.country = kJapan;
+  devaluation.currency = Currency{CurrencyRegime::managed, 0.9, 0.0, 0.0};
+  const Rates r = run(generated({devaluation}));
+  EXPECT_NE(r.steps[kShock - 1].exchange_rate[kJapan], 0.9) << "floating until the event";
+  std::size_t held = 0;
+  for (int step = kShock + 1; step <= kSteps; ++step) {
+    held += r.steps[step - 1].exchange_rate[kJapan] == 0.9 ? 1 : 0;
+  }
+  EXPECT_EQ(r.steps[kShock].exchange_rate[kJapan], 0.9) << "the new parity at once";
+  std::cout << "steps at the peg after the devaluation: " << held << " of " << kSteps - kShock
+            << "\n";
+  EXPECT_GT(held, static_cast<std::size_t>((kSteps - kShock) / 2));
+}
+
 }  // namespace
 }  // namespace entrepot

@@ -348,6 +348,27 @@ TEST(LoadErrors, Events) {
         {"duration is 0", ">= 1"});
   check("{step: 12, type: tariff, rate: 0.1, region: A1}", "region: A1", 8,
         {"event has 'region'", "only in a capacity event"});
+  // Currency events: a country and a regime; no reserves; the reference currency only floats.
+  check("{step: 12, type: currency, country: BBB, regime: peg, reserves: 3}", "reserves: 3", 10,
+        {"currency event has 'reserves'", "keeps the reserves it has"});
+  check("{step: 12, type: currency, country: BBB, regime: managed, rate: 0.1}",
+        "managed, rate: 0.1", 15, {"currency event has 'rate'"});
+  check("{step: 12, type: tariff, rate: 0.1, regime: float}", "regime: float", 8,
+        {"event has 'regime'", "only in a currency event"});
+  check("{step: 12, type: currency, country: BBB, regime: peg, parity: 0}", "parity: 0}", 8,
+        {"parity is 0"});
+  check("{step: 12, type: currency, country: AAA, regime: peg}", "peg}", 0,
+        {"manages the reference currency (AAA)"});
+  {
+    const Scenario c = parse_scenario(
+        with_event("{step: 14, type: currency, country: BBB, regime: peg, parity: 0.9}"), "t.yaml");
+    ASSERT_EQ(c.events.size(), 1u);
+    EXPECT_EQ(c.events[0].kind, EventKind::currency);
+    EXPECT_EQ(c.events[0].country, 1);
+    EXPECT_EQ(c.events[0].currency.regime, CurrencyRegime::managed);
+    EXPECT_DOUBLE_EQ(c.events[0].currency.parity, 0.9);
+    EXPECT_DOUBLE_EQ(c.events[0].currency.band, 0.0);
+  }
   {
     const Scenario c = parse_scenario(
         with_event("{step: 14, type: capacity, region: B1, factor: 0.4, duration: 2}"), "t.yaml");

@@ -11,7 +11,7 @@ function(entrepot_python_test name target timeout)
 endfunction()
 
 # The sweep tools (python/entrepot_studies): their pytest suite.
-entrepot_python_test(python-studies python/tests 300)
+entrepot_python_test(python-studies python/tests 600)
 # The shock-free baseline at 10^5 agents over twenty simulated years stays near its steady
 # state (python/tests/baseline_stationary.py; about a minute).
 entrepot_python_test(baseline-stationary python/tests/baseline_stationary.py 600)

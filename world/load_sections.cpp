@@ -202,9 +202,15 @@ class ScenarioReader {
   // A country's currency: floating unless managed within a band around a parity, defended
   // with reserves counted in months of imports (the IMF's reserve-adequacy measure).
   Currency read_currency(const MapReader& country) const {
+    return read_currency_map(MapReader(origins_, country.get("currency"),
+                                       *section_of("countries").find("currency")->items),
+                             true);
+  }
+
+  // regime, parity, band (and reserves, at the start only) of `map`; plausible ranges in
+  // the countries group.
+  Currency read_currency_map(const MapReader& map, bool with_reserves) const {
     static const std::vector<std::string> regimes{"float", "managed", "peg"};
-    MapReader map(origins_, country.get("currency"),
-                  *section_of("countries").find("currency")->items);
     Currency c;
     const int regime =
         map.has("regime") ? lookup(map.get("regime"), "currency regime", regimes) : 0;
@@ -216,13 +222,17 @@ class ScenarioReader {
     }
     c.parity = map.number("parity", Range{0, kHuge, true, false}, 1.0);
     plausible(map, "parity", c.parity, between(0.2, 5), "countries");
-    if (regime == 2 && map.has("band")) {
-      origins_.fail(map.get("band"),
-                    "a peg has 'band'; allowed: band with regime managed (a peg "
-                    "holds the parity exactly)");
+    if (regime == 2) {
+      refuse_keys(map, {"band"}, "a peg",
+                  "band with regime managed (a peg holds the parity exactly)");
     }
     c.band = regime == 2 ? 0.0 : map.number("band", fraction(0, 1), 0.02);
     plausible(map, "band", c.band, fraction(0, 0.3), "countries");
+    if (!with_reserves) {
+      refuse_keys(map, {"reserves"}, "currency event",
+                  "regime, parity and band (a central bank keeps the reserves it has)");
+      return c;
+    }
     c.reserve_months = map.number("reserves", between(0, kHuge), 0.0);
     plausible(map, "reserves", c.reserve_months, between(0, 120), "countries");
     return c;
@@ -503,7 +513,7 @@ class ScenarioReader {
   }
 
   Event read_event(const MapReader& item) const {
-    static const std::vector<std::string> types{"tariff", "export_ban", "capacity"};
+    static const std::vector<std::string> types{"tariff", "export_ban", "capacity", "currency"};
     static const std::vector<std::string> modes{"set", "add"};
     Event e;
     e.where = origins_.position(item.node());
@@ -523,6 +533,21 @@ class ScenarioReader {
     if (e.kind == EventKind::capacity) return read_capacity_event(item, e);
     refuse_keys(item, {"region", "factor", "duration"}, "event",
                 "region, factor and duration only in a capacity event");
+    if (e.kind == EventKind::currency) {
+      // A central bank's new regime from this step: a float, a new band or parity, a peg.
+      refuse_keys(item, {"importer", "exporter", "sectors", "rate", "mode", "phase_in"},
+                  "currency event", "step, type, country, regime, parity, band");
+      e.country = lookup(item.get("country"), "country", country_codes_);
+      e.currency = read_currency_map(item, false);
+      if (e.country == s_.reference_currency && e.currency.regime != CurrencyRegime::floating) {
+        origins_.fail(item.get("regime"), "currency event manages the reference currency (" +
+                                              country_codes_[e.country] +
+                                              "); allowed: regime float for it");
+      }
+      return e;
+    }
+    refuse_keys(item, {"country", "regime", "parity", "band", "reserves"}, "event",
+                "country, regime, parity and band only in a currency event");
     e.importer = country_or_all(item, "importer");
     e.exporter = country_or_all(item, "exporter");
     check_distinct(item, e.importer, e.exporter);
@@ -552,7 +577,9 @@ class ScenarioReader {
 
   // A capacity event names a region, a factor on its output per worker and a duration.
   Event read_capacity_event(const MapReader& item, Event e) const {
-    refuse_keys(item, {"importer", "exporter", "sectors", "rate", "mode", "phase_in"},
+    refuse_keys(item,
+                {"importer", "exporter", "sectors", "rate", "mode", "phase_in", "country", "regime",
+                 "parity", "band", "reserves"},
                 "capacity event", "step, type, region, factor, duration");
     if (!item.has("region") || !item.has("factor")) {
       origins_.fail(item.node(),

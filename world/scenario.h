@@ -88,7 +88,7 @@ struct ExportBan {
   std::vector<int> sectors;
 };
 
-enum class EventKind : std::uint8_t { tariff, export_ban, capacity };
+enum class EventKind : std::uint8_t { tariff, export_ban, capacity, currency };
 
 // A scheduled policy change. A tariff event sets (or adds to) the bilateral rate of
 // importer × exporter × sectors, reaching its full value after `phase_in` steps.
@@ -105,6 +105,9 @@ struct Event {
   int region = -1;
   double factor = 1.0;
   int duration = 1;
+  // A currency event: the country's central bank takes a new regime (its reserves stay).
+  int country = -1;
+  Currency currency;
   SourcePos where;
 };
 

@@ -152,7 +152,12 @@ const Section& scenario_format() {
                               {"phase_in"},
                               {"region"},
                               {"factor"},
-                              {"duration"}}};
+                              {"duration"},
+                              {"country"},
+                              {"regime"},
+                              {"parity"},
+                              {"band"},
+                              {"reserves"}}};
   static const Section recipe{"recipe", "", {}};
   static const Section top{"",
                            "",

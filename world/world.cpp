@@ -88,6 +88,7 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
   for (const Country& c : scenario.countries) {
     country_code.push_back(c.code);
     country_name.push_back(c.name);
+    currency.push_back(c.currency);
   }
   for (const Region& r : scenario.regions) {
     region_name.push_back(r.name);
@@ -154,6 +155,11 @@ bool World::apply_policy(int step) {
   for (std::size_t k = 0; k < scenario_->events.size(); ++k) {
     const Event& event = scenario_->events[k];
     if (event.kind == EventKind::capacity) continue;
+    if (event.kind == EventKind::currency) {
+      // The reserves are the central bank's, whatever its regime (the economy holds them).
+      if (step == event.step) currency[static_cast<std::size_t>(event.country)] = event.currency;
+      continue;
+    }
     if (step < event.step || step >= event.step + std::max(1, event.phase_in)) continue;
     if (event.kind == EventKind::export_ban) {
       for_each_cell(event.importer, event.exporter, event.sectors, nc, ns,

@@ -42,6 +42,9 @@ class World {
   std::vector<std::uint8_t> banned;  // exports banned: flow_cell(e, i, s)
   // Per region: the product of the factors of the capacity events in force, 1 without any.
   std::vector<double> region_capacity;
+  // Per country: its central bank's currency regime in force (the scenario's, then its
+  // currency events').
+  std::vector<Currency> currency;
 
   const Scenario& scenario() const { return *scenario_; }
 
