@@ -66,10 +66,6 @@ std::int64_t sum(const thrust::device_vector<T>& v) {
   return thrust::reduce(v.begin(), v.end(), std::int64_t{0}, thrust::plus<std::int64_t>());
 }
 
-}  // namespace
-
-namespace {
-
 // Each currency's money from its regions' deposits and loans (deposits, then the FirmCredit
 // totals) and its country's accounts.
 std::vector<std::int64_t> country_money(const Setting& setting, const Economy& economy,

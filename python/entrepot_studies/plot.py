@@ -81,6 +81,7 @@ QUANTITIES = {
     "duty": Quantity(("trade_duty",), _duty),
     "cpi": Quantity(("cpi", "consumption"), _cpi),
     "price": Quantity(("price",), _price),
+    "exchange_rate": Quantity(("exchange_rate",), lambda s, lab, r: scaled(s, "exchange_rate", r)),
 }
 
 
@@ -284,6 +285,10 @@ PANELS: dict[str, Panel] = {
     "price": Panel("Mean producer price by sector", lambda run: f"{run.units('price')}",
                    lambda run: (run.yearly("price"), run.labels.sector), "percent",
                    lambda run: "% change", ("price",), "unweighted mean over regions"),
+    "exchange_rate": Panel("Exchange rates", lambda run: "US$ per unit of the currency",
+                           lambda run: (run.yearly("exchange_rate"), _countries(run)), "percent",
+                           lambda run: "% change", ("exchange_rate",),
+                           "1 at the start; the reference currency stays 1"),
     "tariff": Panel("Effective tariff rate on imports, by importer",
                     lambda run: "% of cross-border import value", _effective_tariff,
                     "difference", lambda run: "percentage points", ("trade_duty", "trade_value"),
@@ -298,7 +303,7 @@ FIGURES = {
     "gdp": ("gdp",),
     "unemployment": ("unemployment",),
     "trade": ("china_share", "us_china", "groups"),
-    "prices": ("cpi", "price"),
+    "prices": ("cpi", "price", "exchange_rate"),
     "tariffs": ("tariff", "duty"),
 }
 DASHBOARD = ("gdp", "unemployment", "china_share", "us_china", "cpi", "tariff")
