@@ -202,14 +202,16 @@ def first_difference(path_a: str, path_b: str) -> int | None:
 
 # --- The command -------------------------------------------------------------------------
 
-def add_effect_arguments(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--dir", required=True, help="ensemble folder")
+def add_effect_arguments(sub: argparse.ArgumentParser, folder: str = "ensemble folder",
+                         scenarios: bool = True) -> None:
+    sub.add_argument("--dir", required=True, help=folder)
     sub.add_argument("series", help="a /series variable, e.g. trade_value")
     sub.add_argument("selectors", nargs="*", metavar="DIM=LABEL[,LABEL]",
                      help="labels to keep, e.g. exporter=CHN importer=USA; other dimensions "
                           "are combined")
-    sub.add_argument("--scenario", action="append", default=[],
-                     help="only this scenario, by name (repeatable; default: all)")
+    if scenarios:
+        sub.add_argument("--scenario", action="append", default=[],
+                         help="only this scenario, by name (repeatable; default: all)")
     sub.add_argument("--from", type=int, dest="first",
                      help="first step of the window (default: the first step where a "
                           "scenario run differs from its baseline run)")
@@ -267,6 +269,13 @@ def scenario_effects(state: dict, directory: str, scenario: str, name: str,
     if not pairs:
         raise EffectError(f"{scenario}: no seed has both runs finished; run `ensemble run "
                           f"--dir {directory}` first")
+    return paired_effects(pairs, scenario, name, selectors, texts, args)
+
+
+def paired_effects(pairs: list, label: str, name: str, selectors: dict[str, list[str]],
+                   texts: list[str], args) -> tuple:
+    """The effect rows over seed pairs [(seed, baseline file, scenario file)], labelled
+    `label`; as scenario_effects."""
     base_runs, scen_runs = [], []
     selection = None
     for _, b, s in pairs:
@@ -293,7 +302,7 @@ def scenario_effects(state: dict, directory: str, scenario: str, name: str,
                             [float(r.values[keep(r, year)].mean()) for r in scen_runs],
                             args.relative)
         inside = base_runs[0].steps[keep(base_runs[0], year)]
-        row.update({"scenario": scenario, "year": year, "from": int(inside[0]),
+        row.update({"scenario": label, "year": year, "from": int(inside[0]),
                     "to": int(inside[-1]), "seeds": seeds})
         rows.append(row)
     return rows, selection, f"steps {first}-{last} ({how})"

@@ -7,13 +7,16 @@ bad arguments.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 
 from .design import format_ids, parse_ids
+from .effects import (EffectError, _finite, add_effect_arguments, format_table, paired_effects,
+                      parse_selectors)
 from .plan import PlanError, load_plan
 from .runner import (SweepError, failure_reasons, find_entrepot, load_state, prepare,
-                     report_failures, run_many, status)
+                     report_failures, result_path, run_many, status, write_atomic)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("status", help="finished, failed and pending runs")
     show.add_argument("--dir", required=True)
+
+    effect = commands.add_parser(
+        "effect", help="effect of one design point against another over their seed pairs")
+    add_effect_arguments(effect, "sweep folder", scenarios=False)
+    effect.add_argument("--point", type=int, required=True, help="the design point measured")
+    effect.add_argument("--against", type=int, required=True,
+                        help="the design point it is measured against")
 
     summary = commands.add_parser("summarize", help="write DIR/summary.nc")
     summary.add_argument("--dir", required=True)
@@ -105,6 +115,52 @@ def chunk(ids: list[int], task: int, of: int) -> list[int]:
     return ids[task * size:(task + 1) * size]
 
 
+def point_effect(args: argparse.Namespace) -> int:
+    """Prints the effect of design point --point against --against: runs of the two points
+    with the same seed are a pair (common random numbers), as in an ensemble."""
+    state = load_state(args.dir)
+    runs = state["runs"]
+    points = sorted({r["point"] for r in runs})
+    for p in (args.point, args.against):
+        if p not in points:
+            raise ValueError(f"point {p}: not in this sweep; allowed: 0 to {points[-1]}")
+    names = [p.get("name") or p["path"] for p in state["parameters"]]
+
+    def label(point: int) -> str:
+        texts = next(r["texts"] for r in runs if r["point"] == point)
+        return f"point {point} (" + ", ".join(f"{n}={t}" for n, t in zip(names, texts)) + ")"
+
+    pairs, missing = [], []
+    for seed in state["seeds"]:
+        files = []
+        for point in (args.against, args.point):
+            run = next(r for r in runs if r["point"] == point and r["seed"] == seed)
+            files.append(result_path(args.dir, run["index"], len(runs)))
+        if all(os.path.exists(f) for f in files):
+            pairs.append((seed, files[0], files[1]))
+        else:
+            missing.append(seed)
+    if missing:
+        print(f"sweep: seeds {', '.join(map(str, missing))} left out: a run of the pair is not "
+              f"finished", file=sys.stderr)
+    if not pairs:
+        raise EffectError(f"points {args.point} and {args.against}: no seed has both runs "
+                          f"finished; run `sweep run PLAN --dir {args.dir}` first")
+    rows, selection, window = paired_effects(pairs, label(args.point), args.series,
+                                             parse_selectors(args.selectors), args.selectors,
+                                             args)
+    print(f"against {label(args.against)}")
+    print(format_table(rows, selection, window, args.relative))
+    if args.json:
+        record = {"series": args.series, "selectors": args.selectors,
+                  "description": selection.describe(), "units": selection.units,
+                  "relative": args.relative, "point": args.point, "against": args.against,
+                  "window": window,
+                  "results": [{k: _finite(v) for k, v in r.items()} for r in rows]}
+        write_atomic(args.json, json.dumps(record, indent=1, default=str) + "\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -112,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
             runs = load_state(args.dir)["runs"]
             print_status(status(args.dir, len(runs)), failure_reasons(args.dir, len(runs)))
             return 0
+        if args.command == "effect":
+            return point_effect(args)
         if args.command == "summarize":
             from .summary import summarize
             path, finished, count = summarize(args.dir, args.out)

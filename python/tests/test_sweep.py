@@ -102,13 +102,30 @@ def test_sweep_runs_resumes_and_summarizes(tmp_path, write_plan, entrepot, capsy
         assert np.isclose(float(summary["produced"].sel(year=2)[1]), produced)
         assert np.isclose(float(summary["produced_last"][1]), produced)
 
+    # The effect of one design point against another, over their runs paired by seed.
+    capsys.readouterr()
+    out = str(tmp_path / "effect.json")
+    assert main(["effect", "--dir", folder, "--point", "1", "--against", "0", "unemployment",
+                 "region=USA-Coast", "--relative", "--yearly", "--json", out]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("against point 0 (search=0.1)\neffect on unemployment"), text
+    assert "point 1 (search=0.3)" in text
+    with open(out) as f:
+        record = json.load(f)
+    assert record["point"] == 1 and record["against"] == 0
+    assert [r["k"] for r in record["results"]] == [2, 2, 2]       # the window, years 1 and 2
+    assert record["results"][0]["seeds"] == [5, 6]
+    assert main(["effect", "--dir", folder, "--point", "7", "--against", "0",
+                 "unemployment"]) == 2
+    assert "point 7: not in this sweep; allowed: 0 to 1" in capsys.readouterr().err
+
     # A series or a dimension that the run files do not have: an error naming the run file.
     state_path = os.path.join(folder, "sweep.json")
     with open(state_path) as f:
         state = json.load(f)
     capsys.readouterr()
     for wrong, words in (({"series": "tariff", "sum": []}, "no series 'tariff' in /series; "
-                          "there are: money, loans"),
+                          "there are: money, exchange_rate"),
                          ({"series": "wage", "sum": ["sector"]}, "series 'wage' has no "
                           "dimension 'sector' to sum over; its dimensions: region")):
         state["series_outputs"][1].update(wrong)
