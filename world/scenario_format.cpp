@@ -64,7 +64,8 @@ const std::vector<RealParameter>& real_parameters() {
        fraction(0.02, 0.5)},
       // Above 0.5 a step's full pressure would more than halve a rate (agents/currency.h).
       {"exchange_response", &Behaviour::exchange_response, fraction(0, 0.5), fraction(0, 0.3)},
-      {"capital_horizon", &Behaviour::capital_horizon, between(1, kHuge), between(1, 120)},
+      // Below a quarter, foreign holdings are sold within weeks and rates overshoot.
+      {"capital_horizon", &Behaviour::capital_horizon, between(1, kHuge), between(3, 120)},
       // A Pareto shape of 1 or less has no finite mean productivity; below about ε − 1 firm
       // sizes have none either (docs/scenario.md).
       {"productivity_shape",
