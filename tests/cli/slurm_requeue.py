@@ -23,7 +23,7 @@ def body(t):
     shocks = os.path.join(t.source, "tests", "mpi", "shocks.yaml")
     config = t.path("job.yaml")
     with open(config, "w") as f:
-        f.write(f"base: {shocks}\nsteps: 80\nagents: {{consumers: 4000, firms: 400}}\n"
+        f.write(f"base: {shocks}\nsteps: 80\nagents: {{consumers: 9000, firms: 1000}}\n"
                 "output: {flush_every: 1}\n")
     reference = t.path("reference.h5")
     rc, _, err, _ = t.run(["run", config, "--quiet", "--out", reference], timeout=300)
