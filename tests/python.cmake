@@ -17,4 +17,4 @@ entrepot_python_test(python-studies python/tests 600)
 entrepot_python_test(baseline-stationary python/tests/baseline_stationary.py 600)
 # Every behaviour parameter at both ends of its plausible range, on a world of 10^4 agents:
 # no end collapses (python/tests/behaviour_ends.py, scripts/robustness; about a minute).
-entrepot_python_test(behaviour-ends python/tests/behaviour_ends.py 600)
+entrepot_python_test(behaviour-ends python/tests/behaviour_ends.py 900)
