@@ -7,17 +7,6 @@
 #include "kernels/phases.h"
 
 namespace entrepot {
-namespace {
-
-// Whether a currency event gives country `c` a new regime at `step`.
-bool regime_changed(const std::vector<Event>& events, int c, int step) {
-  for (const Event& e : events) {
-    if (e.kind == EventKind::currency && e.country == c && e.step == step) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 void clear_currency_market(const Setting& setting, int reference, Economy& economy,
                            const TradeFlows& flows, int step) {
@@ -46,7 +35,7 @@ void clear_currency_market(const Setting& setting, int reference, Economy& econo
       rate = floating;
       continue;
     }
-    if (regime_changed(setting.world.scenario().events, static_cast<int>(c), step)) {
+    if (setting.world.currency_since[c] == step) {
       // A new parity or band is announced, and the market trades at it from the next step
       // (a devaluation or revaluation): the rate moves into the band at once.
       rate = within_band(floating, currency.parity, currency.band);

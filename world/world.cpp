@@ -89,6 +89,7 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
     country_code.push_back(c.code);
     country_name.push_back(c.name);
     currency.push_back(c.currency);
+    currency_since.push_back(0);
   }
   for (const Region& r : scenario.regions) {
     region_name.push_back(r.name);
@@ -157,7 +158,10 @@ bool World::apply_policy(int step) {
     if (event.kind == EventKind::capacity) continue;
     if (event.kind == EventKind::currency) {
       // The reserves are the central bank's, whatever its regime (the economy holds them).
-      if (step == event.step) currency[static_cast<std::size_t>(event.country)] = event.currency;
+      if (step == event.step) {
+        currency[static_cast<std::size_t>(event.country)] = event.currency;
+        currency_since[static_cast<std::size_t>(event.country)] = step;
+      }
       continue;
     }
     if (step < event.step || step >= event.step + std::max(1, event.phase_in)) continue;

@@ -45,6 +45,8 @@ class World {
   // Per country: its central bank's currency regime in force (the scenario's, then its
   // currency events').
   std::vector<Currency> currency;
+  // Per country: the step its regime last changed by an event (0: the scenario's since set-up).
+  std::vector<int> currency_since;
 
   const Scenario& scenario() const { return *scenario_; }
 
