@@ -55,11 +55,13 @@ ENTREPOT_HD std::int32_t workers_needed(double output, double productivity, doub
   return static_cast<std::int32_t>(n + 0.5);
 }
 
-// Input to order so the stock after this step's use is `stock_target` steps of need:
-// (θ + 1)·a·Q* − X, never negative (goods delivered).
-ENTREPOT_HD double input_deficit(double amount_per_unit, double planned, double stock,
-                                 double stock_target) {
-  const double d = (stock_target + 1.0) * amount_per_unit * planned - stock;
+// Input to order so the stock after this step's use is `stock_target` steps of expected
+// need: a·Q* + θ·a·Dᵉ − X, never negative (goods delivered). The target follows expected
+// sales, not the plan, so that rebuilding inventory does not multiply into input orders θ
+// times over (the bullwhip of order-up-to rules, Sterman 1989).
+ENTREPOT_HD double input_deficit(double amount_per_unit, double planned, double expected_sales,
+                                 double stock, double stock_target) {
+  const double d = amount_per_unit * (planned + stock_target * expected_sales) - stock;
   return d > 0.0 ? d : 0.0;
 }
 
@@ -159,8 +161,8 @@ ENTREPOT_HD std::int64_t starting_household_cash(std::int64_t income, double con
 }
 
 // Weight of a firm in the first hiring: ∝ its labour need relative to its block's average
-// firm × its sector's labour need per firm h_s, in fixed point so the scan is exact,
-// ⌊2²⁰·need·h_s⌋ + 1 (every firm can be drawn).
+// firm × its block's labour need per firm h_b, in fixed point so the scan is exact,
+// ⌊2²⁰·need·h_b⌋ + 1 (every firm can be drawn).
 ENTREPOT_HD std::int64_t hiring_weight(double relative_need, double sector_weight) {
   const double w = relative_need * sector_weight;
   return static_cast<std::int64_t>(w * 1048576.0) + 1;

@@ -39,6 +39,8 @@ struct StepStatistics {
   std::vector<std::int64_t> region_exports;
   // Per region × sector, goods: what the region's firms made in the step.
   std::vector<std::int64_t> region_output;
+  // Per region × sector: its firms that may sell abroad (agents/exporting.h).
+  std::vector<std::int64_t> exporters;
 
   // Per region.
   std::vector<std::int64_t> value_added;   // US$

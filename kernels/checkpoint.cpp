@@ -69,6 +69,7 @@ void add_replicated(const Model* m, bool fill, std::vector<CheckpointArray>& out
   out.push_back(replicated("regions/base_unit_value", of(&Economy::base_unit_value), fill));
   out.push_back(replicated("blocks/presence", of(&Economy::presence), fill));
   out.push_back(replicated("blocks/price", of(&Economy::block_price), fill));
+  out.push_back(replicated("blocks/export_first", of(&Economy::export_first), fill));
   out.push_back(replicated("policy/tariff", world_of(&World::tariff), fill));
   out.push_back(replicated("policy/banned", world_of(&World::banned), fill));
 }
@@ -177,6 +178,8 @@ void restore(Model& m, const EconomyCheckpoint& c) {
   restore_vector(m.economy.base_unit_value, "regions/base_unit_value", c, expected);
   restore_vector(m.economy.presence, "blocks/presence", c, expected);
   restore_vector(m.economy.block_price, "blocks/price", c, expected);
+  restore_vector(m.economy.export_first, "blocks/export_first", c, expected);
+  m.tables.export_first.assign(m.economy.export_first.begin(), m.economy.export_first.end());
 
   // The world keeps the rates each phased tariff started from, so the timeline is replayed
   // rather than the tables copied; the saved tables check that the replay agrees.

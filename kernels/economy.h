@@ -30,6 +30,10 @@ struct Economy {
   // Per block (region × sector): the market presence of its sellers, calibrated at set-up,
   // and their mean price last step; together they weight where buyers search.
   std::vector<double> presence, block_price;
+  // Per block: the first (global) id of its exporters, its most productive firms, chosen at
+  // set-up and at the start of each year (agents/exporting.h); only they are found by
+  // buyers in other countries.
+  std::vector<std::int64_t> export_first;
   int step = 0;  // steps completed
 };
 

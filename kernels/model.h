@@ -52,6 +52,8 @@ struct Model {
   // Firm state for a snapshot.
   FirmSnapshot snapshot(int step) const;
 
+  // Chooses each block's exporters for the year to come (kernels/exporters.cpp).
+  void update_exporters();
   // Rebuilds trade_factor and duty_rate after the tariff or ban tables changed.
   void refresh_trade_costs();
   // Money in all currencies, each in its own units (constant), and per currency.

@@ -49,6 +49,23 @@ void refresh_sellers(const Behaviour& behaviour, const Economy& economy, const R
 std::vector<double> calibrate_presence(const Scenario& scenario, const World& world,
                                        const Tables& tables, const std::vector<double>& supply,
                                        const std::vector<double>& price);
+// Each sector's mean iceberg cost τ over the flows the search weights give at `supply`
+// (value-weighted): what a unit bought loses on its way, on average.
+std::vector<double> flow_iceberg(const Scenario& scenario, const World& world, const Tables& tables,
+                                 const Economy& economy, const std::vector<double>& supply);
+// Origin weights of destination d and sector s, over origins (agents/trade.h origin_weight).
+void origin_weights(const Scenario& scenario, const World& world, const Tables& tables,
+                    const std::vector<double>& presence, const std::vector<double>& price, int d,
+                    int s, std::vector<double>& weight);
+// Each region's spending per sector at output `supply` (per block) and block prices, as
+// households' budgets and the recipe make it, scaled so each sector's world market clears.
+std::vector<double> regional_spending(const Scenario& scenario, const std::vector<double>& supply,
+                                      const std::vector<double>& price, int regions, int sectors);
+// Per block: the first id of its exporters (agents/exporting.h), from the foreign sales the
+// search weights give it at `supply`, its firms' margin and the region's mean wage.
+std::vector<std::int64_t> choose_exporters(const Scenario& scenario, const World& world,
+                                           const Tables& tables, const Economy& economy,
+                                           const std::vector<double>& supply);
 // Per country, in its currency: deposits, banks' equity and foreigners' holdings less loans,
 // all ranks: constant through the run (the money identity, agents/credit.h).
 std::vector<std::int64_t> money_by_country(const Setting& setting, const Economy& economy,
@@ -58,8 +75,11 @@ std::vector<double> block_supply(const Setting& setting, const Economy& economy,
                                  const Ranks& ranks);
 // The synthetic population of this rank's domain, before any buyer has a seller
 // (kernels/population.cpp).
+// `iceberg`: each sector's mean iceberg cost over its trade, or empty for the gravity guess;
+// `overhead`: per region, the workers exporters employ for their fixed cost (empty: none).
 void populate(const Scenario& scenario, const Setting& setting, Economy& economy, Ranks& ranks,
-              Scratch& scratch);
+              Scratch& scratch, const std::vector<double>& iceberg,
+              const std::vector<double>& overhead);
 
 // Each country's bank, with the equity that backs its firms' credit lines at the start.
 void open_banks(const Setting& setting, Economy& economy, const Ranks& ranks);

@@ -16,6 +16,8 @@ struct PlanFirm {
   Book<const Quote> quotes;  // suppliers as the search saw them (prices are unchanged since)
   const double* lending;     // the bank's lending factor, by region
   double inventory_target, adjust_steps, stock_target, credit_line;
+  std::int64_t first_id;  // global id of this rank's first firm
+  double export_cost;     // f_x: workers an exporter employs to serve abroad
 
   ENTREPOT_HD void operator()(std::size_t j) const {
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
@@ -42,12 +44,15 @@ struct PlanFirm {
       unit_inputs = unit_inputs + t.input_amount[sector * kInputSlots + k] * landed[k];
     }
     const double wage = static_cast<double>(f.wage[j]) / static_cast<double>(kMoneyScale);
-    std::int32_t workers = workers_needed(planned, f.productivity[j], tfp);
+    // An exporter's fixed cost, as the output its f_x workers would otherwise make.
+    const bool exporter = first_id + static_cast<std::int64_t>(j) >= t.export_first[f.block[j]];
+    const double overhead = exporter ? export_cost * f.productivity[j] * tfp : 0.0;
+    std::int32_t workers = workers_needed(planned + overhead, f.productivity[j], tfp);
     double inputs_bill = 0.0;
     for (int k = 0; k < kInputSlots; ++k) {
       if (landed[k] <= 0.0) continue;
       deficit[k] =
-          input_deficit(t.input_amount[sector * kInputSlots + k], planned,
+          input_deficit(t.input_amount[sector * kInputSlots + k], planned, expected_sales,
                         static_cast<double>(f.input_stock[k * f.size + j]) / scale, stock_target);
       inputs_bill = inputs_bill + landed[k] * deficit[k];
     }
@@ -67,7 +72,7 @@ struct PlanFirm {
     const double affordable = financing_scale(cash, sales, inputs_bill, bill);
     if (affordable < 1.0) {
       planned = planned * affordable;
-      workers = workers_needed(planned, f.productivity[j], tfp);
+      workers = workers_needed(planned + overhead, f.productivity[j], tfp);
       for (int k = 0; k < kInputSlots; ++k) deficit[k] = deficit[k] * affordable;
     }
     for (int k = 0; k < kInputSlots; ++k) {
@@ -148,7 +153,8 @@ void plan_production(const Setting& setting, Economy& economy, const Ranks& rank
                             Book<const Quote>{thrust::raw_pointer_cast(search.quotes.data()),
                                               ranks.seller_index(ranks.quote_ghosts)},
                             thrust::raw_pointer_cast(lending_device.data()), b.inventory_target,
-                            b.inventory_adjust_steps, b.input_stock_target, b.credit_line});
+                            b.inventory_adjust_steps, b.input_stock_target, b.credit_line,
+                            ranks.domain.firm_first, b.export_cost});
 }
 
 std::int64_t produce(const Setting& setting, FirmStore& firms, const Ranks& ranks) {

@@ -1,17 +1,22 @@
 // The synthetic population (DESIGN §4): households by region ∝ population, firms by
-// (region, sector) ∝ value added, Pareto productivity, dense ids sorted by (region,
-// sector). Wages start ∝ regional productivity and prices at (1+μ)·unit cost, so the
-// economy starts near a steady state; the burn-in does the rest.
+// (region, sector) ∝ value added, Pareto productivity rising with the id within a block,
+// dense ids sorted by (region, sector). Wages start ∝ regional productivity and prices at
+// (1+μ)·unit cost, so the economy starts near a steady state; the burn-in does the rest.
 #include <thrust/binary_search.h>
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/scan.h>
 #include <thrust/transform.h>
 
+#include <algorithm>
+#include <cmath>
+
+#include "agents/exporting.h"
 #include "agents/rules.h"
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
+#include "world/layout.h"
 
 namespace entrepot {
 namespace {
@@ -39,6 +44,35 @@ std::vector<double> typical_iceberg(const Scenario& sc, const HostTables& host, 
   return typical;
 }
 
+// The labour of each block at the start, as value at its region's wage: the regions' sector
+// shares (block_shares) fitted biproportionally (RAS) so that each region's total is its GDP
+// and each sector's world total is the labour its demand needs (`labour`, any scale). Where
+// every region has the world's mix this is the mix itself.
+std::vector<double> block_labour(const Scenario& sc, const std::vector<double>& labour) {
+  const int nr = static_cast<int>(sc.regions.size()), ns = static_cast<int>(sc.sectors.size());
+  std::vector<double> m = block_shares(sc), sector_target(labour);
+  double gdp = 0.0, need = 0.0;
+  for (int r = 0; r < nr; ++r) gdp += sc.regions[r].gdp_musd;
+  for (double x : labour) need += x;
+  for (double& x : sector_target) x = need > 0.0 ? x * gdp / need : 0.0;
+  for (int b = 0; b < nr * ns; ++b) m[b] *= sc.regions[b / ns].gdp_musd;
+  for (int round = 0; round < 200; ++round) {
+    std::vector<double> column(ns, 0.0);
+    for (int b = 0; b < nr * ns; ++b) column[b % ns] += m[b];
+    for (int b = 0; b < nr * ns; ++b) {
+      if (column[b % ns] > 0.0) m[b] *= sector_target[b % ns] / column[b % ns];
+    }
+    for (int r = 0; r < nr; ++r) {
+      double row = 0.0;
+      for (int s = 0; s < ns; ++s) row += m[r * ns + s];
+      for (int s = 0; s < ns; ++s) {
+        if (row > 0.0) m[r * ns + s] *= sc.regions[r].gdp_musd / row;
+      }
+    }
+  }
+  return m;
+}
+
 struct FoundFirm {
   TablesView t;
   FirmStore::View f;
@@ -48,8 +82,12 @@ struct FoundFirm {
   double shape;
   ENTREPOT_HD void operator()(std::size_t j) const {
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
+    // Within its block, a firm's productivity rank is its position: exporters are the last.
+    const auto id = static_cast<std::int64_t>(domain.firm_id(j));
+    const std::int64_t first = t.block_start[f.block[j]];
     const double phi =
-        pareto_productivity(rng.uniform(domain.firm_id(j), 0, Draw::productivity, 0), shape);
+        block_productivity(id - first, t.block_start[f.block[j] + 1] - first,
+                           rng.uniform(domain.firm_id(j), 0, Draw::productivity, 0), shape);
     f.productivity[j] = static_cast<float>(phi);
     const double tfp = t.region_tfp[region];
     f.wage[j] = starting_wage(tfp);
@@ -88,18 +126,17 @@ struct BlockNeed {
 };
 
 // Weight for the first hiring: the firm's labour need relative to its block's average firm,
-// times its sector's labour need per firm, in fixed point so the scan is exact.
+// times its block's labour need per firm, in fixed point so the scan is exact.
 struct HiringWeight {
   LabourNeed need;
   const std::int64_t* block_need;  // per block: Σ need, firms
-  int sectors;
-  const double* sector_weight;
+  const double* block_weight;
   ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
     const std::int32_t block = need.f.block[j];
     const double total = static_cast<double>(block_need[2 * block]);
     const double relative =
         total > 0.0 ? need(j) * static_cast<double>(block_need[2 * block + 1]) / total : 1.0;
-    return hiring_weight(relative, sector_weight[block % sectors]);
+    return hiring_weight(relative, block_weight[block]);
   }
 };
 
@@ -114,14 +151,14 @@ struct FirstJob {
   const std::int64_t* cumulative;  // over the labour mirror's firms
   std::int64_t base;               // global id of the mirror's first firm
   Domain domain;
-  double unemployment;
+  const double* employed;  // per region: the share of households employed at the start
   ENTREPOT_HD void operator()(std::size_t n) const {
     const int region = h.region[n];
     h.employer[n] = -1;
     const std::int64_t people = t.consumer_start[region + 1] - t.consumer_start[region];
     const std::int64_t k =
         static_cast<std::int64_t>(domain.household_first + n) - t.consumer_start[region];
-    const double share = 1.0 - unemployment;
+    const double share = employed[region];
     const auto rank = static_cast<std::int64_t>(static_cast<double>(k) * share);
     const auto next = static_cast<std::int64_t>(static_cast<double>(k + 1) * share);
     if (next == rank) return;  // unemployed
@@ -184,7 +221,8 @@ struct SettleHousehold {
 }  // namespace
 
 void populate(const Scenario& sc, const Setting& setting, Economy& economy, Ranks& ranks,
-              Scratch& scratch) {
+              Scratch& scratch, const std::vector<double>& flow_iceberg,
+              const std::vector<double>& overhead) {
   const Behaviour& b = sc.behaviour;
   const int nr = setting.tables.regions, ns = setting.tables.sectors;
   const Domain& d = ranks.domain;
@@ -206,7 +244,8 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
       household_ids + static_cast<std::ptrdiff_t>(h.size), economy.consumers.region.begin());
 
   // Starting sector prices p_s = (1+μ_s)·(1 + Σ_k a_ks·p_k·τ̄_k), by iteration.
-  const std::vector<double> iceberg = typical_iceberg(sc, setting.tables.host, nr, ns);
+  const std::vector<double> iceberg =
+      flow_iceberg.empty() ? typical_iceberg(sc, setting.tables.host, nr, ns) : flow_iceberg;
   std::vector<double> price(ns, 1.0), input_cost(ns, 0.0);
   for (int round = 0; round < 200; ++round) {
     for (int s = 0; s < ns; ++s) {
@@ -220,32 +259,50 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
   // Gross output (value) that household budgets need through the recipe, X = c + A·X, and
   // the labour it takes; first jobs go to sectors in that proportion, so the economy starts
   // with the capacity its demand implies even where firm counts (∝ value added) differ.
-  std::vector<double> gross(ns, 0.0), labour(ns, 0.0), hiring(ns, 0.0), household(ns, 0.0);
+  std::vector<double> gross(ns, 0.0), labour(ns, 0.0), household(ns, 0.0);
+  const std::vector<double> budget = world_household_budget(sc);
   for (int round = 0; round < 500; ++round) {
     std::vector<double> next(ns, 0.0);
-    for (int s = 0; s < ns; ++s) next[s] = sc.sectors[s].consumer_share;
+    for (int s = 0; s < ns; ++s) next[s] = budget[s];
     for (const RecipeEntry& e : sc.recipe) {
       next[e.input] +=
           e.amount * price[e.input] * iceberg[e.input] / price[e.output] * gross[e.output];
     }
     gross = next;
   }
-  // Firms per sector as laid out (small sectors have at least a firm where they produce, so
-  // their counts are not proportional to value added).
-  std::vector<double> firms_in(ns, 0.0);
-  const std::vector<std::int64_t>& block_start = setting.tables.host.block_start;
-  for (int b = 0; b < nr * ns; ++b) {
-    firms_in[b % ns] += static_cast<double>(block_start[b + 1] - block_start[b]);
-  }
   for (int s = 0; s < ns; ++s) {
     // Labour cost per unit of revenue: 1/(1+μ) − input cost share.
-    const double share = 1.0 / (1.0 + sc.sectors[s].markup) - input_cost[s] / price[s];
-    labour[s] = gross[s] * (share > 0.0 ? share : 0.0);
-    // Per firm, relative to the average firm (so the fixed-point weights keep their precision).
-    hiring[s] = firms_in[s] > 0.0
-                    ? labour[s] / firms_in[s] * static_cast<double>(block_start[nr * ns])
-                    : 0.0;
-    household[s] = gross[s] > 0.0 ? sc.sectors[s].consumer_share / gross[s] : 0.0;
+    const double cost_share = 1.0 / (1.0 + sc.sectors[s].markup) - input_cost[s] / price[s];
+    labour[s] = gross[s] * (cost_share > 0.0 ? cost_share : 0.0);
+    household[s] = gross[s] > 0.0 ? budget[s] / gross[s] : 0.0;
+  }
+  // Per firm of each block: the block's labour (value at the region's wage) over its firms
+  // (small sectors have at least a firm where they produce, so counts are not ∝ shares),
+  // scaled to 1 for the region's average firm so the fixed-point weights keep their precision.
+  const std::vector<double> labour_value = block_labour(sc, labour);
+  const std::vector<std::int64_t>& block_start = setting.tables.host.block_start;
+  std::vector<double> hiring(static_cast<std::size_t>(nr) * ns, 0.0);
+  for (int r = 0; r < nr; ++r) {
+    double need = 0.0, firms = 0.0;
+    for (int s = 0; s < ns; ++s) {
+      const int b = r * ns + s;
+      const double n = static_cast<double>(block_start[b + 1] - block_start[b]);
+      hiring[b] = n > 0.0 ? labour_value[b] / n : 0.0;
+      need += labour_value[b];
+      firms += n;
+    }
+    // At least two workers for a block's average firm: a small world's tiny sector (lithium,
+    // an input others cannot do without) must not start with firms nobody works for.
+    const double workers =
+        std::floor(static_cast<double>(setting.tables.host.consumer_start[r + 1] -
+                                       setting.tables.host.consumer_start[r]) *
+                   (1.0 - b.target_unemployment));
+    const double floor = workers > 0.0 ? 2.0 * firms / workers : 0.0;
+    for (int s = 0; s < ns; ++s) {
+      double& h = hiring[r * ns + s];
+      h *= need > 0.0 ? firms / need : 0.0;
+      if (h > 0.0 && h < floor) h = floor;
+    }
   }
   thrust::device_vector<double> input_cost_device(input_cost.begin(), input_cost.end());
   const double* cost = thrust::raw_pointer_cast(input_cost_device.data());
@@ -268,14 +325,23 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
                                                               &block_need[0].v[0] + 2 * nr * ns);
   thrust::device_vector<double> hiring_device(hiring.begin(), hiring.end());
   mirror_firms(ranks,
-               HiringWeight{need, thrust::raw_pointer_cast(block_need_device.data()), ns,
+               HiringWeight{need, thrust::raw_pointer_cast(block_need_device.data()),
                             thrust::raw_pointer_cast(hiring_device.data())},
                scratch.labour.vacancies);
   thrust::inclusive_scan(scratch.labour.vacancies.begin(), scratch.labour.vacancies.end(),
                          scratch.labour.vacancies.begin());
+  // Productive jobs for 1 − u* of each region's households, less the exporters' overhead
+  // workers (hired in the first step), so that the economy starts at u* with them.
+  std::vector<double> employed(static_cast<std::size_t>(nr), 1.0 - b.target_unemployment);
+  for (int r = 0; r < nr && !overhead.empty(); ++r) {
+    const double people = static_cast<double>(setting.tables.host.consumer_start[r + 1] -
+                                              setting.tables.host.consumer_start[r]);
+    if (people > 0.0) employed[r] = std::max(0.5 * employed[r], employed[r] - overhead[r] / people);
+  }
+  const thrust::device_vector<double> employed_device(employed.begin(), employed.end());
   thrust::for_each(first, first + h.size,
                    FirstJob{t, h, thrust::raw_pointer_cast(scratch.labour.vacancies.data()),
-                            d.labour_first, d, b.target_unemployment});
+                            d.labour_first, d, thrust::raw_pointer_cast(employed_device.data())});
   recount_staff(economy, ranks);
   thrust::for_each(
       first, first + f.size,

@@ -208,6 +208,10 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   st.wage.assign(nr, 0.0);
   st.cpi.assign(nr, 1.0);
   st.region_output.assign(static_cast<std::size_t>(nr) * ns, 0);
+  st.exporters.assign(static_cast<std::size_t>(nr) * ns, 0);
+  for (std::size_t b = 0; b < st.exporters.size() && b < economy.export_first.size(); ++b) {
+    st.exporters[b] = tables.host.block_start[b + 1] - economy.export_first[b];
+  }
   st.price.assign(static_cast<std::size_t>(nr) * ns, 0.0);
   st.consumed = 0;
   for (int r = 0; r < nr; ++r) {
@@ -230,7 +234,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
       if (got <= 0) continue;
       const double unit_value = static_cast<double>(spent) / static_cast<double>(got);
       if (economy.base_unit_value[cell] <= 0.0) economy.base_unit_value[cell] = unit_value;
-      const double share = tables.host.consumer_share[c];
+      const double share = tables.host.consumer_share[cell];
       now += share * unit_value;
       base += share * economy.base_unit_value[cell];
     }

@@ -92,13 +92,28 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   e.foreign_held.assign(world.countries(), 0);
   e.official_held.assign(world.countries(), 0);
   e.reserves.assign(world.countries(), 0.0);
-  populate(sc, setting(), economy, ranks, scratch);
-  open_banks(setting(), economy, ranks);
   // Where buyers search follows from the population: each block's presence is set so that,
-  // at the starting prices, it meets demand equal to its output at capacity.
-  refresh_sellers(sc.behaviour, economy, ranks, tables);
-  e.presence =
-      calibrate_presence(sc, world, tables, block_supply(setting(), economy, ranks), e.block_price);
+  // at the starting prices, it meets demand equal to its output at capacity. Trade then
+  // loses goods on the way (iceberg costs) in proportions the gravity guess of the first
+  // pass only approximates where sectors are specialised; the second pass sizes output
+  // for the losses of the first pass's flows.
+  // The exporters the first pass chooses leave room in the second for their fixed cost.
+  std::vector<double> iceberg, overhead;
+  for (int pass = 0; pass < 2; ++pass) {
+    populate(sc, setting(), economy, ranks, scratch, iceberg, overhead);
+    refresh_sellers(sc.behaviour, economy, ranks, tables);
+    const std::vector<double> supply = block_supply(setting(), economy, ranks);
+    e.presence = calibrate_presence(sc, world, tables, supply, e.block_price);
+    iceberg = flow_iceberg(sc, world, tables, economy, supply);
+    update_exporters();
+    overhead.assign(static_cast<std::size_t>(world.regions()), 0.0);
+    for (std::size_t b = 0; b < e.export_first.size(); ++b) {
+      overhead[b / static_cast<std::size_t>(world.sectors())] +=
+          sc.behaviour.export_cost *
+          static_cast<double>(tables.host.block_start[b + 1] - e.export_first[b]);
+    }
+  }
+  open_banks(setting(), economy, ranks);
   refresh_search(sc, world, economy, tables);
   // Every buyer slot starts with the best of its candidates.
   search_suppliers(setting(), economy, ranks, scratch.search, 0, 1.0);
@@ -143,6 +158,8 @@ void Model::step(int step) {
   clear_currency_market(set, scenario.reference_currency, economy, flows, step);
   stats.reserves = economy.reserves;
   refresh_trade_costs();
+  // Firms decide once a year whether to serve foreign markets, at this step's demand.
+  if (step % scenario.steps_per_year == 0) update_exporters();
   stats.supplier_switches = switches;
   stats.used = used;
   stats.firm_exits = exits;
@@ -166,6 +183,12 @@ void Model::step(int step) {
         ": money is not conserved (deposits + bank equity + foreign holdings − loans = " +
         std::to_string(money) + ", " + std::to_string(initial_money) + " at the start)");
   }
+}
+
+void Model::update_exporters() {
+  economy.export_first =
+      choose_exporters(scenario, world, tables, economy, block_supply(setting(), economy, ranks));
+  tables.export_first.assign(economy.export_first.begin(), economy.export_first.end());
 }
 
 FirmSnapshot Model::snapshot(int step) const {

@@ -33,7 +33,8 @@ TablesView Tables::view() const {
                     p(switching_cost), p(loyalty_premium),
                     p(iceberg),        p(trade_factor),
                     p(exchange),       p(duty_rate),
-                    p(origin_cdf),     p(seller_cumulative)};
+                    p(origin_cdf),     p(seller_cumulative),
+                    p(export_first)};
 }
 
 void build_tables(const Scenario& sc, const World& w, Tables& t) {
@@ -80,16 +81,20 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
     switching.push_back(sc.sectors[s].switching_cost);
     premium.push_back(
         switching_premium(sc.sectors[s].switching_cost, sc.behaviour.variety_elasticity));
-    if (sc.sectors[s].consumer_share > 0.0) {
-      t.host.consumer_sector.push_back(s);
-      share.push_back(sc.sectors[s].consumer_share);
-    }
+    if (sc.sectors[s].consumer_share > 0.0) t.host.consumer_sector.push_back(s);
   }
   t.consumer_slots = static_cast<int>(t.host.consumer_sector.size());
+  // Budget shares per region and slot: [r·slots + c].
+  for (int r = 0; r < static_cast<int>(sc.regions.size()); ++r) {
+    const std::vector<double> budget = household_budget(sc, r);
+    for (int sector : t.host.consumer_sector) share.push_back(budget[sector]);
+  }
 
   t.region_country = to_device(w.region_country);
   t.host.productivity = tfp;
   t.block_start = to_device(t.host.block_start);
+  // Until the economy chooses its exporters, every firm may sell abroad.
+  t.export_first.assign(t.block_start.begin(), t.block_start.end() - 1);
   t.consumer_start = to_device(t.host.consumer_start);
   t.input_sector = to_device(input_sector);
   t.input_amount = to_device(input_amount);
@@ -161,8 +166,6 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
   tables.region_tfp = to_device(tfp);
 }
 
-namespace {
-
 // Origin weights of destination d and sector s (origin_weight, agents/trade.h).
 void origin_weights(const Scenario& scenario, const World& world, const Tables& tables,
                     const std::vector<double>& presence, const std::vector<double>& price, int d,
@@ -177,7 +180,54 @@ void origin_weights(const Scenario& scenario, const World& world, const Tables& 
   }
 }
 
-}  // namespace
+// What each region spends on each sector at the starting state, as the step's rules make it:
+// households spend the region's value added by the budget shares, and firms buy the inputs
+// their output needs by the recipe, valued at the sectors' mean prices. Then each sector's
+// spending is scaled to its world output, so that the world market clears; where sectors
+// are specialised (Scenario's specialisation) this is inter-industry trade.
+std::vector<double> regional_spending(const Scenario& scenario, const std::vector<double>& supply,
+                                      const std::vector<double>& price, int nr, int ns) {
+  std::vector<double> sector_price(ns, 0.0), sector_supply(ns, 0.0);
+  for (int r = 0; r < nr; ++r) {
+    for (int s = 0; s < ns; ++s) {
+      const std::size_t b = static_cast<std::size_t>(r) * ns + s;
+      sector_price[s] += supply[b] * price[b];
+      sector_supply[s] += supply[b];
+    }
+  }
+  for (int s = 0; s < ns; ++s) {
+    sector_price[s] = sector_supply[s] > 0.0 ? sector_price[s] / sector_supply[s] : 1.0;
+  }
+  std::vector<double> spending(supply.size(), 0.0), total(ns, 0.0);
+  for (int d = 0; d < nr; ++d) {
+    double value_added = 0.0;
+    for (int s = 0; s < ns; ++s) value_added += supply[static_cast<std::size_t>(d) * ns + s];
+    for (const RecipeEntry& e : scenario.recipe) {
+      const double inputs = supply[static_cast<std::size_t>(d) * ns + e.output] * e.amount *
+                            sector_price[e.input] / sector_price[e.output];
+      spending[static_cast<std::size_t>(d) * ns + e.input] += inputs;
+      value_added -= inputs;
+    }
+    const std::vector<double> budget = household_budget(scenario, d);
+    for (int s = 0; s < ns; ++s) {
+      spending[static_cast<std::size_t>(d) * ns + s] +=
+          budget[s] * (value_added > 0.0 ? value_added : 0.0);
+    }
+  }
+  for (std::size_t b = 0; b < spending.size(); ++b) total[b % ns] += spending[b];
+  for (int d = 0; d < nr; ++d) {
+    double output = 0.0, world = 0.0;
+    for (int s = 0; s < ns; ++s) output += supply[static_cast<std::size_t>(d) * ns + s];
+    for (double v : sector_supply) world += v;
+    for (int s = 0; s < ns; ++s) {
+      double& spent = spending[static_cast<std::size_t>(d) * ns + s];
+      // A sector nobody's rules demand still sells: spread by the regions' output.
+      spent = total[s] > 0.0 ? spent * sector_supply[s] / total[s]
+                             : (world > 0.0 ? sector_supply[s] * output / world : 0.0);
+    }
+  }
+  return spending;
+}
 
 void refresh_search(const Scenario& scenario, const World& world, const Economy& economy,
                     Tables& tables) {
@@ -209,20 +259,10 @@ std::vector<double> calibrate_presence(const Scenario& scenario, const World& wo
                                        const Tables& tables, const std::vector<double>& supply,
                                        const std::vector<double>& price) {
   const int nr = world.regions(), ns = world.sectors();
-  // Each region spends on a sector in proportion to its own output (balanced trade); the
-  // presence of each origin is scaled until the demand it meets equals its output at the
-  // starting prices (iterative proportional fitting, as Armington weights are calibrated).
-  std::vector<double> output(nr, 0.0), sector_total(ns, 0.0);
-  double world_total = 0.0;
-  for (int o = 0; o < nr; ++o) {
-    for (int s = 0; s < ns; ++s) {
-      const double v = supply[static_cast<std::size_t>(o) * ns + s];
-      output[o] += v;
-      sector_total[s] += v;
-      world_total += v;
-    }
-  }
+  const std::vector<double> spending = regional_spending(scenario, supply, price, nr, ns);
   std::vector<double> presence(supply), met(presence.size()), weight;
+  double world_total = 0.0;
+  for (double v : supply) world_total += v;
   if (world_total <= 0.0) return presence;
   for (int round = 0; round < 500; ++round) {
     std::fill(met.begin(), met.end(), 0.0);
@@ -232,9 +272,9 @@ std::vector<double> calibrate_presence(const Scenario& scenario, const World& wo
         double total = 0.0;
         for (double x : weight) total += x;
         if (total <= 0.0) continue;
-        const double spending = sector_total[s] * output[d] / world_total;
+        const double spent = spending[static_cast<std::size_t>(d) * ns + s];
         for (int o = 0; o < nr; ++o) {
-          met[static_cast<std::size_t>(o) * ns + s] += spending * weight[o] / total;
+          met[static_cast<std::size_t>(o) * ns + s] += spent * weight[o] / total;
         }
       }
     }

@@ -23,7 +23,7 @@ struct TablesView {
   const std::int32_t* input_sector;     // [s·K + k], −1 when unused
   const double* input_amount;           // a[k][s]
   const std::int32_t* consumer_sector;  // sector of each household slot
-  const double* consumer_share;         // β of each household slot
+  const double* consumer_share;         // β of each household slot by region: [r·slots + c]
   const double* markup;
   const double* switching_cost;
   const double* loyalty_premium;    // B − 1 of each sector (agents/trade.h switching_premium)
@@ -35,6 +35,7 @@ struct TablesView {
   // Inclusive running total over all firms (global ids) of their market presence
   // (seller_presence, agents/trade.h); a block's firms are a contiguous range of it.
   const std::int64_t* seller_cumulative;
+  const std::int64_t* export_first;  // per block: its exporters are [export_first, block end)
 
   // The region of a seller, from the block layout alone (the last block starting at or
   // before the id holds it; empty blocks start where the next one does).
@@ -62,9 +63,18 @@ struct TablesView {
 
   // A seller of `sector` found by a buyer in `dest` from two random words: the origin
   // region from the search table, then a seller of that (region, sector) block drawn ∝ its
-  // market presence. −1 when no origin is reachable.
+  // market presence, among its exporters when the origin is in another country. −1 when no
+  // origin is reachable.
   ENTREPOT_HD std::int32_t find_seller(int dest, int sector, std::uint32_t origin_word,
                                        std::uint32_t seller_word) const;
+
+  // The first id of the block's sellers a buyer in `dest` can find: all of them at home,
+  // its exporters from another country.
+  ENTREPOT_HD std::int64_t sellers_from(int origin, int dest, int sector) const {
+    const int block = origin * sectors + sector;
+    return region_country[origin] == region_country[dest] ? block_start[block]
+                                                          : export_first[block];
+  }
 
   // The probability that find_seller draws `seller` for a buyer of `sector` in `dest`.
   ENTREPOT_HD double draw_probability(int dest, int sector, int origin, std::int32_t seller) const;
@@ -132,7 +142,7 @@ ENTREPOT_HD std::int32_t TablesView::find_seller(int dest, int sector, std::uint
   if (cdf[regions - 1] == 0) return -1;
   int origin = 0;
   while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
-  const std::int64_t first = block_start[origin * sectors + sector];
+  const std::int64_t first = sellers_from(origin, dest, sector);
   const std::int64_t last = block_start[origin * sectors + sector + 1];
   if (last <= first) return -1;
   const std::int64_t before = first > 0 ? seller_cumulative[first - 1] : 0;
@@ -147,7 +157,8 @@ ENTREPOT_HD double TablesView::draw_probability(int dest, int sector, int origin
       origin_cdf + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
   const std::uint64_t below = origin > 0 ? cdf[origin - 1] : 0;
   const double origin_share = static_cast<double>(cdf[origin] - below) / 4294967296.0;
-  const std::int64_t first = block_start[origin * sectors + sector];
+  const std::int64_t first = sellers_from(origin, dest, sector);
+  if (seller < first) return 0.0;
   const std::int64_t last = block_start[origin * sectors + sector + 1];
   const std::int64_t before = first > 0 ? seller_cumulative[first - 1] : 0;
   const std::int64_t total = seller_cumulative[last - 1] - before;
@@ -162,7 +173,7 @@ ENTREPOT_HD double TablesView::draw_probability(int dest, int sector, int origin
 struct HostTables {
   std::vector<std::int64_t> block_start, consumer_start;
   std::vector<std::int32_t> consumer_sector;
-  std::vector<double> consumer_share;  // β of each household slot
+  std::vector<double> consumer_share;  // β by region and household slot: [r·slots + c]
   std::vector<double> iceberg;         // τ_s(o,d): origin × dest × sector, ≥ 1
   std::vector<double> trade_factor;    // τ(1+t)·x under the policy in force, same layout
   std::vector<double> productivity;    // A_r as the scenario sets it, before capacity events
@@ -182,6 +193,7 @@ struct Tables {
   thrust::device_vector<double> iceberg, trade_factor, exchange, duty_rate;
   thrust::device_vector<std::uint64_t> origin_cdf;
   thrust::device_vector<std::int64_t> seller_cumulative;
+  thrust::device_vector<std::int64_t> export_first;
   TablesView view() const;
 };
 

@@ -81,11 +81,12 @@ struct ConsumerSlots {
     const std::int32_t r = seller(n, s);
     const long long c = cell(r, h.region[n], s);
     if (c < 0) return SlotOrder{};
-    return SlotOrder{r,
-                     household_order(h.budget[n], t.consumer_share[s],
-                                     t.buyer_price(offers[r].price, static_cast<std::size_t>(c)),
-                                     t.duty_rate[c]),
-                     static_cast<std::size_t>(c), s};
+    return SlotOrder{
+        r,
+        household_order(h.budget[n], t.consumer_share[h.region[n] * t.consumer_slots + s],
+                        t.buyer_price(offers[r].price, static_cast<std::size_t>(c)),
+                        t.duty_rate[c]),
+        static_cast<std::size_t>(c), s};
   }
   // What round one left unbought at a rationed slot, as money the household still means
   // to spend.

@@ -227,15 +227,16 @@ TEST(Economics, PresenceIsCalibratedSoEveryBlockMeetsDemandForItsOutput) {
   Model model(sc, world);
   const int nr = world.regions(), ns = world.sectors();
   const std::vector<double> supply = block_supply(model.setting(), model.economy, model.ranks);
-  std::vector<double> output(nr, 0.0), sector(ns, 0.0), met(supply.size(), 0.0);
-  double total = 0.0;
-  for (int o = 0; o < nr; ++o) {
-    for (int s = 0; s < ns; ++s) {
-      output[o] += supply[o * ns + s];
-      sector[s] += supply[o * ns + s];
-      total += supply[o * ns + s];
-    }
+  // Each region spends what households' budgets and the recipe make it, scaled so that each
+  // sector's world spending is its world output.
+  const std::vector<double> spending =
+      regional_spending(sc, supply, model.economy.block_price, nr, ns);
+  std::vector<double> sector(ns, 0.0), spent(ns, 0.0), met(supply.size(), 0.0);
+  for (std::size_t b = 0; b < supply.size(); ++b) {
+    sector[b % static_cast<std::size_t>(ns)] += supply[b];
+    spent[b % static_cast<std::size_t>(ns)] += spending[b];
   }
+  for (int s = 0; s < ns; ++s) EXPECT_NEAR(spent[s] / sector[s], 1.0, 1e-9) << "sector " << s;
   for (int d = 0; d < nr; ++d) {
     for (int s = 0; s < ns; ++s) {
       std::vector<double> weight(nr);
@@ -247,7 +248,7 @@ TEST(Economics, PresenceIsCalibratedSoEveryBlockMeetsDemandForItsOutput) {
         sum += weight[o];
       }
       for (int o = 0; o < nr && sum > 0.0; ++o) {
-        met[o * ns + s] += sector[s] * output[d] / total * weight[o] / sum;
+        met[o * ns + s] += spending[d * ns + s] * weight[o] / sum;
       }
     }
   }

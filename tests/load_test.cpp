@@ -399,6 +399,45 @@ TEST(LoadErrors, SnapshotsOutsideTheRun) {
 
 // Currencies: a regime from the list; parity, band and reserves only where a central bank
 // manages the rate; a managed reference currency is refused.
+TEST(LoadErrors, Specialisation) {
+  const std::string country = "{code: AAA, name: Aland, blocs: [Pact]}";
+  auto with = [&](const std::string& factors) {
+    return tiny_with(country,
+                     "{code: AAA, name: Aland, blocs: [Pact], specialisation: " + factors + "}");
+  };
+  auto check = [&](const std::string& factors, const std::string& needle, std::size_t skip,
+                   std::initializer_list<std::string> words) {
+    const std::string text = with(factors);
+    expect_error(error_of(text), where(text, needle, skip), words);
+  };
+  check("{wood: 2}", "wood", 0, {"unknown sector 'wood'", "ore, goods, care"});
+  check("{ore: -1}", "-1}", 0, {"specialisation of country 'AAA' in ore", ">= 0"});
+  check("{ore: 500}", "500}", 0, {"plausible", "countries"});
+  check("{ore: 1, ore: 2}", "ore: 2", 0, {"duplicate key 'ore'"});
+  check("[1, 2]", "[1, 2]", 0, {"a map of sector -> factor"});
+  {
+    // Neither country has ore: no one could sell it.
+    const std::string b = "{code: BBB, blocs: [Pact]}";
+    std::string none = with("{ore: 0}");
+    none.replace(none.find(b), b.size(), "{code: BBB, blocs: [Pact], specialisation: {ore: 0}}");
+    expect_error(error_of(none), where(none, "  - {code: AAA", 2),
+                 {"sector 'ore' is produced nowhere"});
+    EXPECT_EQ(error_of(with("{ore: 0}")), "") << "BBB still has ore";
+  }
+  {
+    const std::string text = with("{ore: 0, goods: 0, care: 0}");
+    expect_error(error_of(text), where(text, "  - {code: AAA", 2), {"'AAA' produces nothing"});
+  }
+  const Scenario s = parse_scenario(with("{ore: 0, goods: 2.5}"), "t.yaml");
+  EXPECT_EQ(s.countries[0].specialisation, (std::vector<double>{0.0, 2.5, 1.0}));
+  EXPECT_EQ(s.countries[1].specialisation, (std::vector<double>{1.0, 1.0, 1.0}));
+  // --set reaches one factor, and no further.
+  const Scenario o = parse_scenario(kTiny, "t.yaml", {"countries.BBB.specialisation.goods=3"});
+  EXPECT_EQ(o.countries[1].specialisation, (std::vector<double>{1.0, 3.0, 1.0}));
+  EXPECT_NE(error_of(kTiny, {"countries.BBB.specialisation.goods.x=3"}).find("too many parts"),
+            std::string::npos);
+}
+
 TEST(LoadErrors, Currencies) {
   const std::string country = "{code: AAA, name: Aland, blocs: [Pact]}";
   auto check = [&](const std::string& currency, const std::string& needle, std::size_t skip,

@@ -44,7 +44,7 @@ class TinyWorld {
     for (int c = 0; c < countries; ++c) {
       const std::string code = std::string(1, static_cast<char>('A' + c % 26)) +
                                std::string(1, static_cast<char>('A' + c / 26)) + "X";
-      scenario.countries.push_back({code, "Country " + code, {}, {}});
+      scenario.countries.push_back({code, "Country " + code, {}, {}, {}});
       for (int half = 0; half < 2; ++half) {
         Region region;
         region.name = code + (half == 0 ? "-North" : "-South");
@@ -130,6 +130,7 @@ inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
     for (int s = 0; s < ns; ++s) st.price.push_back(2.0 + r + 0.5 * s + 0.0625 * k);
     for (int s = 0; s < ns; ++s) st.region_exports.push_back((k + 1) * 1000000LL + r * 10 + s);
     for (int s = 0; s < ns; ++s) st.region_output.push_back((k + 1) * 2000000LL + r * 10 + s);
+    for (int s = 0; s < ns; ++s) st.exporters.push_back(k + r + s);
   }
   st.produced = 100 * k + 1;
   st.used = 100 * k + 2;

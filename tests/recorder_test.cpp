@@ -85,6 +85,7 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
       {"trade_value_final", {5, 2, 2, 3}},
       {"region_exports", {5, 4, 3}},
       {"output", {5, 4, 3}},
+      {"exporters", {5, 4, 3}},
       {"value_added", {5, 4}},
       {"consumption", {5, 4}},
       {"employment", {5, 4}},

@@ -123,10 +123,14 @@ TEST(MarketRulesTest, DrawProbabilitiesAreTheSharesFindSellerDrawsBy) {
   const std::vector<std::int64_t> block_start{0, 3, 5};
   const std::vector<std::uint64_t> cdf{0, 0, 1ULL << 30, 1ULL << 32};  // [(d·S+s)·R + o]
   const std::vector<std::int64_t> cumulative{1, 3, 6, 10, 20};         // weights 1,2,3,4,10
+  const std::vector<std::int32_t> country{0, 1};
+  std::vector<std::int64_t> export_first{0, 3};  // every firm exports
   TablesView t{};
   t.regions = 2;
   t.sectors = 1;
+  t.region_country = country.data();
   t.block_start = block_start.data();
+  t.export_first = export_first.data();
   t.origin_cdf = cdf.data();
   t.seller_cumulative = cumulative.data();
   const double expected[] = {0.25 / 6, 0.5 / 6, 0.75 / 6, 0.75 * 4 / 14, 0.75 * 10 / 14};
@@ -145,6 +149,18 @@ TEST(MarketRulesTest, DrawProbabilitiesAreTheSharesFindSellerDrawsBy) {
     total += t.draw_probability(1, 0, j < 3 ? 0 : 1, j);
   }
   EXPECT_NEAR(total, 1.0, 1e-12);
+  // Only seller 2 of region 0 exports: buyers of region 1 (another country) find only it
+  // there, buyers at home still find all three.
+  export_first[0] = 2;
+  EXPECT_EQ(t.draw_probability(1, 0, 0, 0), 0.0);
+  EXPECT_NEAR(t.draw_probability(1, 0, 0, 2), 0.25, 1e-12);
+  for (int n = 0; n < 1000; ++n) {
+    const std::int32_t j =
+        t.find_seller(1, 0, static_cast<std::uint32_t>(rng()), static_cast<std::uint32_t>(rng()));
+    EXPECT_TRUE(j == 2 || j >= 3) << j;
+  }
+  EXPECT_EQ(t.sellers_from(0, 0, 0), 0);
+  EXPECT_EQ(t.sellers_from(0, 1, 0), 2);
 }
 
 TEST(MarketRulesTest, SearchWeightsFollowLandedCostToThePowerOfTheElasticity) {

@@ -139,12 +139,15 @@ TEST(RulesTest, WorkersNeededStaysCappedBeyondTheInt64Range) {
 }
 
 TEST(RulesTest, InputDeficitReachesTheStockTarget) {
-  EXPECT_DOUBLE_EQ(input_deficit(0.5, 10.0, 3.0, 1.5), 9.5);  // 2.5 · 0.5 · 10 − 3
-  EXPECT_DOUBLE_EQ(input_deficit(0.2, 100.0, 0.0, 0.0), 20.0);
-  EXPECT_EQ(input_deficit(0.5, 10.0, 12.5, 1.5), 0.0);  // exactly at target
-  EXPECT_EQ(input_deficit(0.5, 10.0, 20.0, 1.5), 0.0);  // above: never negative
-  EXPECT_EQ(input_deficit(0.5, 0.0, 0.0, 1.5), 0.0);
-  EXPECT_EQ(input_deficit(0.0, 10.0, 0.0, 1.5), 0.0);
+  EXPECT_DOUBLE_EQ(input_deficit(0.5, 10.0, 10.0, 3.0, 1.5), 9.5);  // 0.5·(10 + 1.5·10) − 3
+  EXPECT_DOUBLE_EQ(input_deficit(0.2, 100.0, 50.0, 0.0, 0.0), 20.0);
+  EXPECT_EQ(input_deficit(0.5, 10.0, 10.0, 12.5, 1.5), 0.0);  // exactly at target
+  EXPECT_EQ(input_deficit(0.5, 10.0, 10.0, 20.0, 1.5), 0.0);  // above: never negative
+  EXPECT_EQ(input_deficit(0.5, 0.0, 0.0, 0.0, 1.5), 0.0);
+  EXPECT_EQ(input_deficit(0.0, 10.0, 10.0, 0.0, 1.5), 0.0);
+  // A plan above expected sales (rebuilding inventory) adds its use this step only, not θ
+  // steps of it: 0.5·(20 + 1.5·10) − 3.
+  EXPECT_DOUBLE_EQ(input_deficit(0.5, 20.0, 10.0, 3.0, 1.5), 14.5);
 }
 
 TEST(RulesTest, LeontiefOutputIsTheSmallestCapacityAndNeverAboveThePlan) {

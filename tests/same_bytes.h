@@ -41,6 +41,7 @@ inline std::vector<std::string> differing_statistics(const StepStatistics& a,
   vec("trade_quantity", a.trade_quantity, b.trade_quantity);
   vec("trade_value_final", a.trade_value_final, b.trade_value_final);
   vec("region_exports", a.region_exports, b.region_exports);
+  vec("exporters", a.exporters, b.exporters);
   vec("value_added", a.value_added, b.value_added);
   vec("employment", a.employment, b.employment);
   vec("unemployment", a.unemployment, b.unemployment);

@@ -15,7 +15,8 @@ inline Scenario small_world(std::int64_t consumers = 20000, std::int64_t firms =
   sc.burn_in = 10;
   sc.consumers = consumers;
   sc.firms = firms;
-  sc.countries = {{"AAA", "Alpha", {0}, {}}, {"BBB", "Beta", {0}, {}}, {"CCC", "Gamma", {}, {}}};
+  sc.countries = {
+      {"AAA", "Alpha", {0}, {}, {}}, {"BBB", "Beta", {0}, {}, {}}, {"CCC", "Gamma", {}, {}, {}}};
   sc.blocs = {{"PACT", 0.0}};
   auto region = [](const char* name, int country, double lat, double lon, double pop, double gdp,
                    double tfp) {

@@ -43,14 +43,14 @@ Scenario generated_world(std::int64_t agents, std::uint64_t seed) {
   sc.blocs = {{"EAST", 0.5}, {"WEST", 0.0}};
   // China's currency managed in a band, as in the baseline; the others float.
   const Currency floating{};
-  sc.countries = {{"CHN", "China", {0}, Currency{CurrencyRegime::managed, 1.0, 0.02, 19.0}},
-                  {"USA", "United States", {1}, floating},
-                  {"EU27", "European Union", {1}, floating},
-                  {"JPN", "Japan", {0}, floating},
-                  {"VNM", "Viet Nam", {0}, floating},
-                  {"MEX", "Mexico", {1}, floating},
-                  {"IND", "India", {}, floating},
-                  {"ROW", "Rest of the world", {}, floating}};
+  sc.countries = {{"CHN", "China", {0}, Currency{CurrencyRegime::managed, 1.0, 0.02, 19.0}, {}},
+                  {"USA", "United States", {1}, floating, {}},
+                  {"EU27", "European Union", {1}, floating, {}},
+                  {"JPN", "Japan", {0}, floating, {}},
+                  {"VNM", "Viet Nam", {0}, floating, {}},
+                  {"MEX", "Mexico", {1}, floating, {}},
+                  {"IND", "India", {}, floating, {}},
+                  {"ROW", "Rest of the world", {}, floating, {}}};
   sc.reference_currency = 1;  // rates in US$
   sc.regions = {make_region("CHN-Shanghai", 0, 31.2, 121.5, 25, 561000),
                 make_region("CHN-Coast", 0, 23.1, 113.3, 538, 7060000),

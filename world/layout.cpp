@@ -28,19 +28,73 @@ std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double
   return count;
 }
 
+namespace {
+
+// A country's factor for sector s; 1 when the scenario gives none (the world's mix).
+double specialisation(const std::vector<double>& factor, int s) {
+  return factor.empty() ? 1.0 : factor[static_cast<std::size_t>(s)];
+}
+
+}  // namespace
+
+std::vector<double> block_shares(const Scenario& sc) {
+  const int nr = static_cast<int>(sc.regions.size()), ns = static_cast<int>(sc.sectors.size());
+  std::vector<double> share(static_cast<std::size_t>(nr) * ns, 0.0);
+  for (int r = 0; r < nr; ++r) {
+    const std::vector<double>& factor = sc.countries[sc.regions[r].country].specialisation;
+    double mix = 0.0;
+    for (int s = 0; s < ns; ++s) mix += sc.sectors[s].value_added_share * specialisation(factor, s);
+    for (int s = 0; s < ns; ++s) {
+      share[static_cast<std::size_t>(r) * ns + s] =
+          mix > 0.0 ? sc.sectors[s].value_added_share * specialisation(factor, s) / mix : 0.0;
+    }
+  }
+  return share;
+}
+
 AgentLayout agent_layout(const Scenario& sc) {
   const int nr = static_cast<int>(sc.regions.size()), ns = static_cast<int>(sc.sectors.size());
   // Firms by region ∝ workforce (a firm needs workers; a richer region's firms are more
-  // productive, not more numerous per worker) and by sector within it ∝ value added.
-  std::vector<double> block_weight(static_cast<std::size_t>(nr) * ns), people(nr);
+  // productive, not more numerous per worker) and by sector within it ∝ the region's share of
+  // value added in the sector: the world's share times its country's specialisation, so
+  // comparative advantage and resource endowments decide where sectors are (a factor of 0:
+  // no firms there).
+  const std::vector<double> share = block_shares(sc);
+  std::vector<double> block_weight(share.size()), people(nr);
   for (int r = 0; r < nr; ++r) {
     people[r] = sc.regions[r].population_m;
     for (int s = 0; s < ns; ++s) {
-      block_weight[static_cast<std::size_t>(r) * ns + s] =
-          sc.regions[r].population_m * sc.sectors[s].value_added_share;
+      const std::size_t b = static_cast<std::size_t>(r) * ns + s;
+      block_weight[b] = sc.regions[r].population_m * share[b];
     }
   }
   return AgentLayout{apportion(sc.firms, block_weight), apportion(sc.consumers, people)};
+}
+
+std::vector<double> household_budget(const Scenario& sc, int region) {
+  const std::vector<double>& factor = sc.countries[sc.regions[region].country].specialisation;
+  std::vector<double> share(sc.sectors.size(), 0.0);
+  double total = 0.0;
+  for (std::size_t s = 0; s < share.size(); ++s) {
+    // A quarter of the world's mix at least: a country without the resource still buys it.
+    const double lean = std::max(specialisation(factor, static_cast<int>(s)), 0.25);
+    share[s] = sc.sectors[s].consumer_share * lean;
+    total += share[s];
+  }
+  for (double& x : share) x = total > 0.0 ? x / total : 0.0;
+  return share;
+}
+
+std::vector<double> world_household_budget(const Scenario& sc) {
+  std::vector<double> world(sc.sectors.size(), 0.0);
+  double gdp = 0.0;
+  for (std::size_t r = 0; r < sc.regions.size(); ++r) {
+    const std::vector<double> share = household_budget(sc, static_cast<int>(r));
+    for (std::size_t s = 0; s < world.size(); ++s) world[s] += sc.regions[r].gdp_musd * share[s];
+    gdp += sc.regions[r].gdp_musd;
+  }
+  for (double& x : world) x = gdp > 0.0 ? x / gdp : 0.0;
+  return world;
 }
 
 Partition partition_agents(const Scenario& sc, int ranks) {

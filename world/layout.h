@@ -21,6 +21,19 @@ struct AgentLayout {
 // share. Largest-remainder rounding, so the counts add up to the scenario's totals.
 AgentLayout agent_layout(const Scenario& scenario);
 
+// Per block r·S + s: the region's share of its value added in sector s (the world's share
+// times the country's specialisation, normalised within the region).
+std::vector<double> block_shares(const Scenario& scenario);
+
+// Households' budget shares in a region, per sector: the sectors' consumer_share weighted
+// by the country's specialisation and normalised to sum to 1, so that what a country's
+// households buy leans the way its output does (an economy of services spends more on
+// services), and trade between sectors comes from inputs and resources.
+std::vector<double> household_budget(const Scenario& scenario, int region);
+
+// The world's household budget shares: the regions' weighted by their GDP.
+std::vector<double> world_household_budget(const Scenario& scenario);
+
 // The partition of this scenario's agents over `ranks` ranks (world/partition.h).
 Partition partition_agents(const Scenario& scenario, int ranks);
 

@@ -228,6 +228,14 @@ void apply_override(const YAML::Node& root, const std::string& text, Origins& or
         node.reset(open_map(node, key, text, origins));
         section = nullptr;
         continue;
+      case yaml::Shape::sector_map:
+        if (path.size() - i > 2) {
+          throw ConfigError(label + ": too many parts; allowed: --set <path to " + key + ">." +
+                            key + ".<sector>=<number>");
+        }
+        node.reset(open_map(node, key, text, origins));
+        section = nullptr;
+        continue;
       case yaml::Shape::map:
         node.reset(open_map(node, key, text, origins));
         section = field->items;

@@ -69,6 +69,11 @@ class ScenarioReader {
     }
     read_regions(top.get("regions"));
     read_sectors(top.get("sectors"));
+    for (std::size_t c = 0; c < s_.countries.size(); ++c) {
+      s_.countries[c].specialisation = read_specialisation(
+          origins_, plausibility_, specialisations_[c], country_codes_[c], sector_names_);
+    }
+    check_production(origins_, top.get("countries"), s_);
     read_agents(top.get("agents"));
     read_recipe(top.get("recipe"));
     read_tariffs(top.get("tariffs"));
@@ -182,7 +187,7 @@ class ScenarioReader {
 
   void read_countries(const YAML::Node& list) {
     read_named(list, "countries", country_codes_, [&](const MapReader& item) {
-      Country country{country_codes_.back(), item.text("name", country_codes_.back()), {}, {}};
+      Country country{country_codes_.back(), item.text("name", country_codes_.back()), {}, {}, {}};
       for (const auto& node :
            read_list(origins_, item.get("blocs"), "blocs", "a list of bloc names")) {
         int bloc = lookup(node, "bloc", bloc_names_);
@@ -192,6 +197,7 @@ class ScenarioReader {
         country.blocs.push_back(bloc);
       }
       country.currency = read_currency(item);
+      specialisations_.push_back(item.get("specialisation"));  // read once sectors are known
       s_.countries.push_back(country);
     });
     if (s_.countries.empty()) {
@@ -599,6 +605,7 @@ class ScenarioReader {
   Scenario& s_;
   Plausibility plausibility_;
   std::vector<std::string> bloc_names_, country_codes_, region_names_, sector_names_;
+  std::vector<YAML::Node> specialisations_;  // per country, as written
 };
 
 }  // namespace

@@ -37,6 +37,9 @@ struct Country {
   std::string name;
   std::vector<int> blocs;  // indices into Scenario::blocs
   Currency currency;       // its own, one per country (the EU27's is the euro)
+  // Per sector: the country's share of its value added in the sector relative to the
+  // world's share (1: the world's mix; 0: no production, a resource it lacks). Empty: all 1.
+  std::vector<double> specialisation;
 };
 
 // A trade agreement: tariffs between two members are multiplied by `tariff_factor`
@@ -146,6 +149,7 @@ struct Behaviour {
   double capital_horizon = 12.0;       // H: steps over which foreign holdings seek to unwind
   int exit_patience = 6;               // insolvent steps before a firm exits
   double productivity_shape = 4.5;     // Pareto α of firm productivity φ (above ν − 1)
+  double export_cost = 1.0;            // f_x: workers an exporter employs to serve abroad
 };
 
 struct OutputSettings {

@@ -72,6 +72,8 @@ const std::vector<RealParameter>& real_parameters() {
        &Behaviour::productivity_shape,
        {1, kHuge, true, false},
        between(3.5, 20)},
+      // Workers per step; an average firm has about ten (docs/scenario.md).
+      {"export_cost", &Behaviour::export_cost, between(0, kHuge), between(0, 5)},
   };
   return table;
 }
@@ -88,10 +90,13 @@ const Section& scenario_format() {
   static const Section agents{"agents", "", {{"consumers"}, {"firms"}}};
   static const Section bloc{"bloc", "name", {{"name", true}, {"tariff_factor"}}};
   static const Section currency{"currency", "", {{"regime"}, {"parity"}, {"band"}, {"reserves"}}};
-  static const Section country{
-      "country",
-      "code",
-      {{"code", true}, {"name"}, {"blocs"}, {"currency", false, Shape::map, &currency}}};
+  static const Section country{"country",
+                               "code",
+                               {{"code", true},
+                                {"name"},
+                                {"blocs"},
+                                {"currency", false, Shape::map, &currency},
+                                {"specialisation", false, Shape::sector_map}}};
   static const Section region{"region",
                               "name",
                               {{"name", true},

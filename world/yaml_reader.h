@@ -115,6 +115,7 @@ enum class Shape : std::uint8_t {
   named_list,  // a list of maps addressed by their id key (`items` describes each)
   list,        // a list of maps addressed by 0-based index
   recipe,      // map input sector -> map output sector -> amount
+  sector_map,  // map sector -> number
 };
 
 struct Section;
@@ -154,6 +155,14 @@ struct WholeParameter {
 };
 const std::vector<RealParameter>& real_parameters();
 const std::vector<WholeParameter>& whole_parameters();
+
+// A country's `specialisation` (a map sector -> factor ≥ 0), one factor per sector, 1 where
+// the map is silent.
+std::vector<double> read_specialisation(const Origins& origins, const Plausibility& plausibility,
+                                        const YAML::Node& node, const std::string& country,
+                                        const std::vector<std::string>& sector_names);
+// Refuses a world where some sector has firms nowhere (every country's factor 0).
+void check_production(const Origins& origins, const YAML::Node& countries, const Scenario& s);
 
 // Validates a merged and overridden tree into a Scenario; `default_name` names it when the
 // file does not.

@@ -106,6 +106,9 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
         money = s["money"][:][keep].astype(np.float64)
         holders = list(s["holder"].asstr()[:])
         output = scaled(s, "output", rows)[keep] if "output" in s else None
+        # Blocks without firms (a resource the country lacks) are not expected to produce;
+        # every block with firms has at least one exporter.
+        has_firms = (s["exporters"][:][keep].max(axis=0) > 0) if "exporters" in s else None
 
     first = complete.index(from_year)
     # World CPI: the regions' indices weighted by their households' spending.
@@ -150,7 +153,8 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
         yearly_output = _yearly(output, years)[first:]
         idle = [(labels.region[r], labels.sector[k])
                 for r in range(yearly_output.shape[1]) for k in range(yearly_output.shape[2])
-                if _longest_idle(yearly_output[:, r, k]) > idle_years]
+                if (has_firms is None or has_firms[r, k])
+                and _longest_idle(yearly_output[:, r, k]) > idle_years]
         limit = ("output > 0 every year" if idle_years == 0 else
                  f"no more than {idle_years} year{'s' if idle_years > 1 else ''} in a row "
                  "without output")

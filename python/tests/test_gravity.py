@@ -128,7 +128,7 @@ def test_effective_distance_weights_regions_by_their_share():
 
 # --- A small real ensemble through the command --------------------------------------------
 
-SMALL = [arg for text in ("agents.consumers=9000", "agents.firms=1000", "steps=78",
+SMALL = [arg for text in ("agents.consumers=45000", "agents.firms=5000", "steps=78",
                           "burn_in=24", "output.snapshots=[]") for arg in ("--set", text)]
 
 

@@ -53,10 +53,10 @@ CASES = [
      True, "did you mean 'CHN'"),
     ("unknown-tariff-importer", "{importer: USA, sectors: [agriculture], rate: 0.05}",
      "{importer: USX, sectors: [agriculture], rate: 0.05}", "USX", True, "USX"),
-    ("unknown-recipe-sector", "\n  lithium: {components: 0.05}", "\n  lithium: {componentz: 0.05}",
+    ("unknown-recipe-sector", "\n  lithium: {components: 0.02}", "\n  lithium: {componentz: 0.02}",
      "componentz", True, "componentz"),
-    ("unknown-bloc", "{code: USA, name: United States, blocs: [USMCA]}",
-     "{code: USA, name: United States, blocs: [USMCAA]}", "USMCAA", True, "USMCAA"),
+    ("unknown-bloc", "{code: USA, name: United States, blocs: [USMCA],",
+     "{code: USA, name: United States, blocs: [USMCAA],", "USMCAA", True, "USMCAA"),
     # events
     ("event-unknown-sector", "events: []", event(sector="vehiclez"), "vehiclez", True,
      "vehiclez"),
@@ -68,8 +68,8 @@ CASES = [
      "snapshot"),
     # YAML syntax
     ("yaml-two-colons", "\nname: baseline", "\nname: base: line", "name", False, "YAML"),
-    ("yaml-stray-bracket", "{code: USA, name: United States, blocs: [USMCA]}",
-     "{code: USA, name: United States, blocs: [USMCA]]}", "{code", False, "YAML"),
+    ("yaml-stray-bracket", "{code: USA, name: United States, blocs: [USMCA],",
+     "{code: USA, name: United States, blocs: [USMCA]],", "{code", False, "YAML"),
 ]
 
 

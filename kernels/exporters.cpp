@@ -1,0 +1,78 @@
+// Which firms export (agents/exporting.h): per block, its most productive firms, as many as
+// cover the fixed cost of serving abroad from the block's foreign sales; and the iceberg
+// losses of the calibrated flows. Host-side, from block aggregates, so every rank agrees.
+#include <vector>
+
+#include "agents/exporting.h"
+#include "kernels/phases.h"
+
+namespace entrepot {
+
+namespace {
+
+// Calls visit(o, d, s, value) for every flow the search weights give at `supply`: each
+// region's spending on a sector (regional_spending) split over origins by origin_weights.
+template <class Visit>
+void for_each_flow(const Scenario& scenario, const World& world, const Tables& tables,
+                   const Economy& economy, const std::vector<double>& supply, Visit visit) {
+  const int nr = world.regions(), ns = world.sectors();
+  const std::vector<double> spending =
+      regional_spending(scenario, supply, economy.block_price, nr, ns);
+  std::vector<double> weight;
+  for (int d = 0; d < nr; ++d) {
+    for (int s = 0; s < ns; ++s) {
+      origin_weights(scenario, world, tables, economy.presence, economy.block_price, d, s, weight);
+      double total = 0.0;
+      for (double w : weight) total += w;
+      if (total <= 0.0) continue;
+      for (int o = 0; o < nr; ++o) {
+        visit(o, d, s, spending[static_cast<std::size_t>(d) * ns + s] * weight[o] / total);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<double> flow_iceberg(const Scenario& scenario, const World& world, const Tables& tables,
+                                 const Economy& economy, const std::vector<double>& supply) {
+  const int ns = world.sectors();
+  std::vector<double> lost(ns, 0.0), bought(ns, 0.0);
+  for_each_flow(scenario, world, tables, economy, supply, [&](int o, int d, int s, double flow) {
+    lost[s] += flow * tables.host.iceberg[world.rrs(o, d, s)];
+    bought[s] += flow;
+  });
+  for (int s = 0; s < ns; ++s) lost[s] = bought[s] > 0.0 ? lost[s] / bought[s] : 1.0;
+  return lost;
+}
+
+std::vector<std::int64_t> choose_exporters(const Scenario& scenario, const World& world,
+                                           const Tables& tables, const Economy& economy,
+                                           const std::vector<double>& supply) {
+  const int nr = world.regions(), ns = world.sectors();
+  const Behaviour& b = scenario.behaviour;
+  // Sales abroad per block: what buyers in other countries spend, split by the search weights.
+  std::vector<double> foreign(supply.size(), 0.0);
+  for_each_flow(scenario, world, tables, economy, supply, [&](int o, int d, int s, double flow) {
+    if (world.region_country[o] != world.region_country[d]) {
+      foreign[static_cast<std::size_t>(o) * ns + s] += flow;
+    }
+  });
+  const std::vector<std::int64_t>& start = tables.host.block_start;
+  std::vector<std::int64_t> first(supply.size());
+  for (int o = 0; o < nr; ++o) {
+    // The fixed cost in money: f_x workers at the region's mean wage.
+    const double cost = b.export_cost * economy.mean_wage[o] / static_cast<double>(kMoneyScale);
+    for (int s = 0; s < ns; ++s) {
+      const std::size_t block = static_cast<std::size_t>(o) * ns + s;
+      const double markup = scenario.sectors[s].markup;
+      const std::int64_t n = start[block + 1] - start[block];
+      first[block] =
+          start[block + 1] - exporters_in_block(n, foreign[block], markup / (1 + markup), cost,
+                                                b.productivity_shape, b.variety_elasticity);
+    }
+  }
+  return first;
+}
+
+}  // namespace entrepot
