@@ -46,6 +46,15 @@ std::vector<double> flow_iceberg(const Scenario& scenario, const World& world, c
   return lost;
 }
 
+std::vector<std::int64_t> exporter_counts(const Tables& tables, const Economy& economy) {
+  const std::vector<std::int64_t>& start = tables.host.block_start;
+  std::vector<std::int64_t> count(start.size() - 1, 0);
+  for (std::size_t b = 0; b < count.size() && b < economy.export_first.size(); ++b) {
+    count[b] = start[b + 1] - economy.export_first[b];
+  }
+  return count;
+}
+
 std::vector<std::int64_t> choose_exporters(const Scenario& scenario, const World& world,
                                            const Tables& tables, const Economy& economy,
                                            const std::vector<double>& supply) {

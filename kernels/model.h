@@ -52,8 +52,9 @@ struct Model {
   // Firm state for a snapshot.
   FirmSnapshot snapshot(int step) const;
 
-  // Chooses each block's exporters for the year to come (kernels/exporters.cpp).
-  void update_exporters();
+  // Chooses each block's exporters for the year to come at output `supply` per block
+  // (block_supply; kernels/exporters.cpp).
+  void update_exporters(const std::vector<double>& supply);
   // Rebuilds trade_factor and duty_rate after the tariff or ban tables changed.
   void refresh_trade_costs();
   // Money in all currencies, each in its own units (constant), and per currency.

@@ -66,6 +66,8 @@ std::vector<double> regional_spending(const Scenario& scenario, const std::vecto
 std::vector<std::int64_t> choose_exporters(const Scenario& scenario, const World& world,
                                            const Tables& tables, const Economy& economy,
                                            const std::vector<double>& supply);
+// Per block: how many of its firms export (those from its export_first on).
+std::vector<std::int64_t> exporter_counts(const Tables& tables, const Economy& economy);
 // Per country, in its currency: deposits, banks' equity and foreigners' holdings less loans,
 // all ranks: constant through the run (the money identity, agents/credit.h).
 std::vector<std::int64_t> money_by_country(const Setting& setting, const Economy& economy,

@@ -208,10 +208,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   st.wage.assign(nr, 0.0);
   st.cpi.assign(nr, 1.0);
   st.region_output.assign(static_cast<std::size_t>(nr) * ns, 0);
-  st.exporters.assign(static_cast<std::size_t>(nr) * ns, 0);
-  for (std::size_t b = 0; b < st.exporters.size() && b < economy.export_first.size(); ++b) {
-    st.exporters[b] = tables.host.block_start[b + 1] - economy.export_first[b];
-  }
+  st.exporters = exporter_counts(tables, economy);
   st.price.assign(static_cast<std::size_t>(nr) * ns, 0.0);
   st.consumed = 0;
   for (int r = 0; r < nr; ++r) {

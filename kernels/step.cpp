@@ -105,12 +105,12 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
     const std::vector<double> supply = block_supply(setting(), economy, ranks);
     e.presence = calibrate_presence(sc, world, tables, supply, e.block_price);
     iceberg = flow_iceberg(sc, world, tables, economy, supply);
-    update_exporters();
+    update_exporters(supply);
     overhead.assign(static_cast<std::size_t>(world.regions()), 0.0);
-    for (std::size_t b = 0; b < e.export_first.size(); ++b) {
+    const std::vector<std::int64_t> exporters = exporter_counts(tables, economy);
+    for (std::size_t b = 0; b < exporters.size(); ++b) {
       overhead[b / static_cast<std::size_t>(world.sectors())] +=
-          sc.behaviour.export_cost *
-          static_cast<double>(tables.host.block_start[b + 1] - e.export_first[b]);
+          sc.behaviour.export_cost * static_cast<double>(exporters[b]);
     }
   }
   open_banks(setting(), economy, ranks);
@@ -159,7 +159,9 @@ void Model::step(int step) {
   stats.reserves = economy.reserves;
   refresh_trade_costs();
   // Firms decide once a year whether to serve foreign markets, at this step's demand.
-  if (step % scenario.steps_per_year == 0) update_exporters();
+  if (step % scenario.steps_per_year == 0) {
+    update_exporters(block_supply(setting(), economy, ranks));
+  }
   stats.supplier_switches = switches;
   stats.used = used;
   stats.firm_exits = exits;
@@ -185,9 +187,8 @@ void Model::step(int step) {
   }
 }
 
-void Model::update_exporters() {
-  economy.export_first =
-      choose_exporters(scenario, world, tables, economy, block_supply(setting(), economy, ranks));
+void Model::update_exporters(const std::vector<double>& supply) {
+  economy.export_first = choose_exporters(scenario, world, tables, economy, supply);
   tables.export_first.assign(economy.export_first.begin(), economy.export_first.end());
 }
 

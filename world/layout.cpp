@@ -28,25 +28,17 @@ std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double
   return count;
 }
 
-namespace {
-
-// A country's factor for sector s; 1 when the scenario gives none (the world's mix).
-double specialisation(const std::vector<double>& factor, int s) {
-  return factor.empty() ? 1.0 : factor[static_cast<std::size_t>(s)];
-}
-
-}  // namespace
-
 std::vector<double> block_shares(const Scenario& sc) {
   const int nr = static_cast<int>(sc.regions.size()), ns = static_cast<int>(sc.sectors.size());
   std::vector<double> share(static_cast<std::size_t>(nr) * ns, 0.0);
   for (int r = 0; r < nr; ++r) {
-    const std::vector<double>& factor = sc.countries[sc.regions[r].country].specialisation;
+    const Country& country = sc.countries[sc.regions[r].country];
     double mix = 0.0;
-    for (int s = 0; s < ns; ++s) mix += sc.sectors[s].value_added_share * specialisation(factor, s);
+    for (int s = 0; s < ns; ++s)
+      mix += sc.sectors[s].value_added_share * country.specialisation_in(s);
     for (int s = 0; s < ns; ++s) {
       share[static_cast<std::size_t>(r) * ns + s] =
-          mix > 0.0 ? sc.sectors[s].value_added_share * specialisation(factor, s) / mix : 0.0;
+          mix > 0.0 ? sc.sectors[s].value_added_share * country.specialisation_in(s) / mix : 0.0;
     }
   }
   return share;
@@ -72,12 +64,12 @@ AgentLayout agent_layout(const Scenario& sc) {
 }
 
 std::vector<double> household_budget(const Scenario& sc, int region) {
-  const std::vector<double>& factor = sc.countries[sc.regions[region].country].specialisation;
+  const Country& country = sc.countries[sc.regions[region].country];
   std::vector<double> share(sc.sectors.size(), 0.0);
   double total = 0.0;
   for (std::size_t s = 0; s < share.size(); ++s) {
     // A quarter of the world's mix at least: a country without the resource still buys it.
-    const double lean = std::max(specialisation(factor, static_cast<int>(s)), 0.25);
+    const double lean = std::max(country.specialisation_in(static_cast<int>(s)), 0.25);
     share[s] = sc.sectors[s].consumer_share * lean;
     total += share[s];
   }

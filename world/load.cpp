@@ -220,22 +220,18 @@ void apply_override(const YAML::Node& root, const std::string& text, Origins& or
         throw ConfigError(label + ": '" + key + "' holds a single value, not keys; allowed: " +
                           "a path that ends at '" + key + "'");
       case yaml::Shape::recipe:
-        if (path.size() - i > 3) {
-          throw ConfigError(label +
-                            ": too many parts; allowed: --set "
-                            "recipe.<input sector>.<output sector>=<amount>");
+      case yaml::Shape::sector_map: {
+        // Maps keyed by sector names, checked later: one level of them, or two in a recipe.
+        const bool recipe = field->shape == yaml::Shape::recipe;
+        if (path.size() - i > (recipe ? 3u : 2u)) {
+          throw ConfigError(label + ": too many parts; allowed: --set " +
+                            (recipe ? std::string("recipe.<input sector>.<output sector>=<amount>")
+                                    : "<path to " + key + ">." + key + ".<sector>=<number>"));
         }
         node.reset(open_map(node, key, text, origins));
         section = nullptr;
         continue;
-      case yaml::Shape::sector_map:
-        if (path.size() - i > 2) {
-          throw ConfigError(label + ": too many parts; allowed: --set <path to " + key + ">." +
-                            key + ".<sector>=<number>");
-        }
-        node.reset(open_map(node, key, text, origins));
-        section = nullptr;
-        continue;
+      }
       case yaml::Shape::map:
         node.reset(open_map(node, key, text, origins));
         section = field->items;

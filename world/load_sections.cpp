@@ -79,8 +79,8 @@ class ScenarioReader {
     read_tariffs(top.get("tariffs"));
     read_export_bans(top.get("export_bans"));
     read_behaviour(top.get("behaviour"));
-    read_output(top.get("output"));
-    read_health(top.get("health"));
+    s_.output = read_output(origins_, top.get("output"), s_.steps);
+    s_.health = read_health(origins_, top.get("health"));
     read_events(top.get("events"));
   }
 
@@ -463,49 +463,6 @@ class ScenarioReader {
                 between(static_cast<double>(p.lo), static_cast<double>(p.plausible_hi)),
                 "behaviour");
     }
-  }
-
-  void read_output(const YAML::Node& node) {
-    MapReader output(origins_, node, section_of("output"));
-    OutputSettings& o = s_.output;
-    o.path = output.text("path", o.path);
-    o.flush_every = static_cast<int>(output.integer("flush_every", 1, kMaxInt, o.flush_every));
-    o.progress_every =
-        static_cast<int>(output.integer("progress_every", 1, kMaxInt, o.progress_every));
-    MapReader checkpoint(origins_, output.get("checkpoint"),
-                         *section_of("output").find("checkpoint")->items);
-    o.checkpoint_every =
-        static_cast<int>(checkpoint.integer("every", 0, kMaxInt, o.checkpoint_every));
-    o.checkpoint_path = checkpoint.text("path", o.checkpoint_path);
-    for (const auto& node : read_list(origins_, output.get("snapshots"), "snapshots",
-                                      "a list of steps such as [60, 120]")) {
-      const int step = static_cast<int>(read_integer(origins_, node, "snapshot step", 0, kMaxInt));
-      if (step < 1 || step > s_.steps) {
-        origins_.fail(node, "snapshot step " + std::to_string(step) +
-                                " falls outside the run; allowed: a step in [1, " +
-                                std::to_string(s_.steps) +
-                                "] (a shorter run also needs --set output.snapshots=[...])");
-      }
-      o.snapshots.push_back(step);
-    }
-    // The final state is always kept, so a finished run can be inspected or continued.
-    o.snapshots.push_back(s_.steps);
-    std::sort(o.snapshots.begin(), o.snapshots.end());
-    o.snapshots.erase(std::unique(o.snapshots.begin(), o.snapshots.end()), o.snapshots.end());
-  }
-
-  void read_health(const YAML::Node& node) {
-    MapReader health(origins_, node, section_of("health"));
-    HealthSettings& h = s_.health;
-    h.unemployment_warning =
-        health.number("unemployment_warning", fraction(), h.unemployment_warning);
-    h.unemployment_limit = health.number("unemployment_limit", fraction(), h.unemployment_limit);
-    h.price_warning = health.number("price_warning", between(0, kHuge), h.price_warning);
-    h.price_limit = health.number("price_limit", between(0, kHuge), h.price_limit);
-    h.output_warning = health.number("output_warning", fraction(), h.output_warning);
-    h.output_limit = health.number("output_limit", fraction(), h.output_limit);
-    h.unemployment_min_households =
-        health.integer("unemployment_min_households", 0, kMaxCount, h.unemployment_min_households);
   }
 
   void read_events(const YAML::Node& list) {

@@ -42,22 +42,20 @@ std::vector<double> read_specialisation(const Origins& origins, const Plausibili
 
 void check_production(const Origins& origins, const YAML::Node& countries, const Scenario& s) {
   const std::size_t ns = s.sectors.size();
-  const auto factor_of = [&](const Country& country, std::size_t k) {
-    return country.specialisation.empty() ? 1.0 : country.specialisation[k];
-  };
   std::vector<bool> produced(ns, false), has_region(s.countries.size(), false);
   for (const Region& region : s.regions) {
     has_region[static_cast<std::size_t>(region.country)] = true;
     const Country& country = s.countries[static_cast<std::size_t>(region.country)];
     for (std::size_t k = 0; k < ns; ++k) {
-      produced[k] =
-          produced[k] || (factor_of(country, k) > 0.0 && s.sectors[k].value_added_share > 0.0);
+      produced[k] = produced[k] || (country.specialisation_in(static_cast<int>(k)) > 0.0 &&
+                                    s.sectors[k].value_added_share > 0.0);
     }
   }
   for (std::size_t c = 0; c < s.countries.size(); ++c) {
     double total = 0.0;
     for (std::size_t k = 0; k < ns; ++k) {
-      total += factor_of(s.countries[c], k) * s.sectors[k].value_added_share;
+      total +=
+          s.countries[c].specialisation_in(static_cast<int>(k)) * s.sectors[k].value_added_share;
     }
     if (has_region[c] && total <= 0.0) {
       origins.fail(countries, "country '" + s.countries[c].code +

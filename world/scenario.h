@@ -40,6 +40,11 @@ struct Country {
   // Per sector: the country's share of its value added in the sector relative to the
   // world's share (1: the world's mix; 0: no production, a resource it lacks). Empty: all 1.
   std::vector<double> specialisation;
+
+  // The factor of sector s: 1 where the scenario gives none (the world's mix).
+  double specialisation_in(int s) const {
+    return specialisation.empty() ? 1.0 : specialisation[static_cast<std::size_t>(s)];
+  }
 };
 
 // A trade agreement: tariffs between two members are multiplied by `tariff_factor`

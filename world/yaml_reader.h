@@ -164,6 +164,11 @@ std::vector<double> read_specialisation(const Origins& origins, const Plausibili
 // Refuses a world where some sector has firms nowhere (every country's factor 0).
 void check_production(const Origins& origins, const YAML::Node& countries, const Scenario& s);
 
+// The `output` section (snapshot steps within a run of `steps`, the last always added) and
+// the `health` section, defaults where silent (world/load_output.cpp).
+OutputSettings read_output(const Origins& origins, const YAML::Node& node, int steps);
+HealthSettings read_health(const Origins& origins, const YAML::Node& node);
+
 // Validates a merged and overridden tree into a Scenario; `default_name` names it when the
 // file does not.
 Scenario read_scenario(const YAML::Node& root, const Origins& origins,

@@ -1,0 +1,66 @@
+// The run's own settings in a scenario: where and how often it writes (`output`) and when it
+// stops as broken (`health`); the keys each allows are in world/scenario_format.cpp.
+#include <algorithm>
+#include <limits>
+#include <string>
+
+#include "world/yaml_reader.h"
+
+namespace entrepot::yaml {
+namespace {
+
+constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
+constexpr std::int64_t kMaxCount = std::numeric_limits<std::int64_t>::max();
+
+const Section& section_of(const std::string& key) {
+  return *scenario_format().find(key)->items;
+}
+
+}  // namespace
+
+OutputSettings read_output(const Origins& origins, const YAML::Node& node, int steps) {
+  MapReader output(origins, node, section_of("output"));
+  OutputSettings o;
+  o.path = output.text("path", o.path);
+  o.flush_every = static_cast<int>(output.integer("flush_every", 1, kMaxInt, o.flush_every));
+  o.progress_every =
+      static_cast<int>(output.integer("progress_every", 1, kMaxInt, o.progress_every));
+  MapReader checkpoint(origins, output.get("checkpoint"),
+                       *section_of("output").find("checkpoint")->items);
+  o.checkpoint_every =
+      static_cast<int>(checkpoint.integer("every", 0, kMaxInt, o.checkpoint_every));
+  o.checkpoint_path = checkpoint.text("path", o.checkpoint_path);
+  for (const auto& item : read_list(origins, output.get("snapshots"), "snapshots",
+                                    "a list of steps such as [60, 120]")) {
+    const int step = static_cast<int>(read_integer(origins, item, "snapshot step", 0, kMaxInt));
+    if (step < 1 || step > steps) {
+      origins.fail(item, "snapshot step " + std::to_string(step) +
+                             " falls outside the run; allowed: a step in [1, " +
+                             std::to_string(steps) +
+                             "] (a shorter run also needs --set output.snapshots=[...])");
+    }
+    o.snapshots.push_back(step);
+  }
+  // The final state is always kept, so a finished run can be inspected or continued.
+  o.snapshots.push_back(steps);
+  std::sort(o.snapshots.begin(), o.snapshots.end());
+  o.snapshots.erase(std::unique(o.snapshots.begin(), o.snapshots.end()), o.snapshots.end());
+  return o;
+}
+
+HealthSettings read_health(const Origins& origins, const YAML::Node& node) {
+  MapReader health(origins, node, section_of("health"));
+  HealthSettings h;
+  h.unemployment_warning =
+      health.number("unemployment_warning", fraction(), h.unemployment_warning);
+  h.unemployment_limit = health.number("unemployment_limit", fraction(), h.unemployment_limit);
+  h.price_warning = health.number("price_warning", between(0, kHuge), h.price_warning);
+  h.price_limit = health.number("price_limit", between(0, kHuge), h.price_limit);
+  h.output_warning = health.number("output_warning", fraction(), h.output_warning);
+  h.output_limit = health.number("output_limit", fraction(), h.output_limit);
+  h.unemployment_min_households =
+      health.integer("unemployment_min_households", 0, kMaxCount, h.unemployment_min_households);
+  return h;
+}
+
+}  // namespace entrepot::yaml
