@@ -27,6 +27,12 @@ SKIP = 77
 # A world small enough for a step to take a fraction of a second on two cores.
 SMALL = ["--set", "agents.consumers=20000", "--set", "agents.firms=2000"]
 
+# The health stops switched off, for tests of how a long run is stopped from outside: a small
+# world may collapse within 100 steps, and a health stop that came first would end the run
+# before the signal the test is about.
+NO_HEALTH_STOP = ["--set", "health.unemployment_limit=1", "--set", "health.output_limit=0",
+                  "--set", "health.price_limit=0"]
+
 # Every per-step variable of /series (docs/output.md).
 SERIES_VARIABLES = [
     "money", "trade_value", "trade_duty", "trade_quantity", "trade_value_final",

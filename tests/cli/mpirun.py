@@ -15,7 +15,7 @@ import time
 import h5py
 import numpy as np
 
-from clitest import Test, child_env
+from clitest import NO_HEALTH_STOP, Test, child_env
 
 
 def mpirun(t, ranks, args, timeout=240, **extra_env):
@@ -64,7 +64,7 @@ def stop_all_ranks(t, config):
     # A run far longer than any plausible one, on purpose: it is stopped long before its end.
     command = [t.args[0], "-np", "4", "--oversubscribe", t.binary, "run", config, "--steps",
                "100000", "--set", "allow_implausible=[steps]", "--set",
-               "output.progress_every=1", "--out", out]
+               "output.progress_every=1", *NO_HEALTH_STOP, "--out", out]
     env = child_env()
     env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMP_NUM_THREADS="1")

@@ -14,8 +14,8 @@ import h5py
 
 def body(t):
     out = t.path("killed.h5")
-    child = t.start(["run", t.baseline, *clitest.SMALL, "--steps", "400",
-                     "--set", "output.flush_every=2", "--out", out, "--quiet"],
+    child = t.start(["run", t.baseline, *clitest.SMALL, *clitest.NO_HEALTH_STOP, "--steps",
+                     "400", "--set", "output.flush_every=2", "--out", out, "--quiet"],
                     t.path("stdout.txt"), t.path("stderr.txt"))
     seen = clitest.wait_for_steps(t, child, out, 6)
     # Kill at once: the flush just seen has landed and the next is two steps away.

@@ -26,7 +26,7 @@ def body(t):
     sig = {"TERM": signal.SIGTERM, "INT": signal.SIGINT}[name]
     out = t.path("stopped.h5")
     stderr_path = t.path("stderr.txt")
-    child = t.start(["run", t.baseline, *clitest.SMALL, "--steps", "400",
+    child = t.start(["run", t.baseline, *clitest.SMALL, *clitest.NO_HEALTH_STOP, "--steps", "400",
                      "--set", "output.flush_every=2", "--out", out, "--quiet"],
                     t.path("stdout.txt"), stderr_path)
     seen = clitest.wait_for_steps(t, child, out, 4)
