@@ -16,14 +16,24 @@ ENTREPOT_HD double cross_rate(double seller_rate, double buyer_rate) {
   return seller_rate / buyer_rate;
 }
 
+// What foreigners seek to hold of a currency, in its micro-units: a portfolio balance
+// (Branson 1977) with regressive expectations (Dornbusch 1976). Below its parity x̄ they
+// expect the rate to return and hold the share φ of its money stock M for each unit of
+// that expected appreciation, φ·M·(x̄/x − 1); above it they hold less, or owe it.
+ENTREPOT_HD double desired_holdings(double money, double rate, double parity, double anchor) {
+  return anchor * money * (parity / rate - 1.0);
+}
+
 // The excess supply of a currency in one step: what the country's buyers sold of it to pay
 // abroad (`imports`) less what its sellers were paid in it from abroad (`exports`), plus the
-// share 1/H of the holdings foreigners kept from earlier steps (`held`) that they seek to
-// sell each step: a portfolio-balance capital flow that finances an imbalance for about H
-// steps (Branson 1977). In the currency's micro-units; negative: excess demand.
+// share 1/H of what foreigners hold from earlier steps (`held`) beyond what they seek to
+// hold (`desired`): they sell the difference off, or buy it in, over about H steps.
+// In the currency's micro-units; negative: excess demand.
 ENTREPOT_HD std::int64_t currency_excess(std::int64_t imports, std::int64_t exports,
-                                         std::int64_t held, double horizon) {
-  return imports - exports + static_cast<std::int64_t>(static_cast<double>(held) / horizon);
+                                         std::int64_t held, double desired, double horizon) {
+  const double flow = (static_cast<double>(held) - desired) / horizon;
+  const double bounded = flow > 9e18 ? 9e18 : (flow < -9e18 ? -9e18 : flow);
+  return imports - exports + static_cast<std::int64_t>(bounded);
 }
 
 // The pressure on a currency, in [−1, 1]: its excess supply relative to the step's trade in

@@ -39,7 +39,7 @@ enum class Keep : std::uint8_t { lasting, step, layout };
   X(std::int32_t, supplier, kInputSlots, lasting)    /* seller id per input slot, −1 none */     \
   X(std::int64_t, input_stock, kInputSlots, lasting) /* X_k, goods */                              \
   X(std::int64_t, input_order, kInputSlots, step)    /* ordered this step, goods at origin */      \
-  X(std::int64_t, demand, 1, lasting)                /* ordered from the firm last step, goods */  \
+  X(std::int64_t, demand, 1, lasting)                /* round-1 orders + round-2 sales, goods */   \
   X(std::int64_t, shipped, 1, lasting)               /* shipped last step (< demand: rationed) */  \
   X(std::int64_t, sales_value, 1, step)              /* money received this step */                \
   X(std::int64_t, export_value, 1, step)             /* of which from foreign buyers */            \

@@ -20,22 +20,29 @@ ENTREPOT_HD bool is_banned(double trade_factor) {
 // 100 km do.
 inline constexpr double kInternalDistanceKm = 100.0;
 
-// Iceberg cost τ_s(o,d) ≥ 1, goods shipped per good delivered: 1 + t_s·(km/1000)^ρ, plus
-// the border cost when the countries differ. Digital services pay no haul, only the
-// data-flow cost of crossing a border.
-ENTREPOT_HD double iceberg_cost(double km, bool border, bool digital, double transport_cost,
-                                double distance_elasticity, double border_cost,
-                                double data_flow_cost) {
-  if (digital) return 1.0 + (border ? data_flow_cost : 0.0);
+// Iceberg cost τ_s(o,d) ≥ 1, goods shipped per good delivered: 1 + t_s·(km/1000)^ρ.
+// Digital services are not hauled.
+ENTREPOT_HD double iceberg_cost(double km, bool digital, double transport_cost,
+                                double distance_elasticity) {
+  if (digital) return 1.0;
   const double haul =
       det_pow((km > kInternalDistanceKm ? km : kInternalDistanceKm) / 1000.0, distance_elasticity);
-  return 1.0 + transport_cost * haul + (border ? border_cost : 0.0);
+  return 1.0 + transport_cost * haul;
 }
 
-// Trade cost factor τ(1+t) of a flow: iceberg times the importer's tariff on the
-// exporter; prohibitive when the flow is banned.
-ENTREPOT_HD double trade_factor(double iceberg, double tariff, bool banned) {
-  return banned ? kBannedFactor : iceberg * (1.0 + tariff);
+// The border friction b ≥ 1 of a flow: 1 + the border cost between two countries, 1 at
+// home. Buyers weigh it like a cost, but it is not paid: no good melts and nobody collects
+// it. It stands for what gravity's border effect measures beyond freight and tariffs
+// (regulation, information, networks, home-biased tastes; Head & Mayer 2014), which raises
+// no exporter's sales value, as icebergs would.
+ENTREPOT_HD double border_friction(bool border, double border_cost) {
+  return border ? 1.0 + border_cost : 1.0;
+}
+
+// Trade cost factor τ·b·(1+t) of a flow as buyers weigh it: iceberg, border friction and
+// the importer's tariff on the exporter; prohibitive when the flow is banned.
+ENTREPOT_HD double trade_factor(double iceberg, double friction, double tariff, bool banned) {
+  return banned ? kBannedFactor : iceberg * friction * (1.0 + tariff);
 }
 
 // How likely buyers of a sector in one region are to find sellers of an origin: the origin's
@@ -68,8 +75,8 @@ ENTREPOT_HD double price_index(double block_price, std::int64_t weight_total, st
   return block_price * det_pow(mean, -1.0 / elasticity);
 }
 
-// Cost to the buyer of one delivered unit: price at origin × iceberg × (1 + tariff);
-// `trade_factor` = τ(1+t), infinite when the flow is banned.
+// Cost to the buyer of one delivered unit: price at origin × `trade_factor`, the iceberg ×
+// (1 + tariff) it pays (with the border friction where it chooses), infinite when banned.
 ENTREPOT_HD double landed_cost(double price, double trade_factor) {
   return price * trade_factor;
 }

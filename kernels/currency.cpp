@@ -9,7 +9,8 @@
 namespace entrepot {
 
 void clear_currency_market(const Setting& setting, int reference, Economy& economy,
-                           const TradeFlows& flows, int step) {
+                           const TradeFlows& flows, const std::vector<std::int64_t>& money,
+                           int step) {
   const Behaviour& b = setting.behaviour;
   const std::vector<Currency>& regimes = setting.world.currency;  // in force this step
   for (std::size_t c = 0; c < regimes.size(); ++c) {
@@ -27,8 +28,12 @@ void clear_currency_market(const Setting& setting, int reference, Economy& econo
     // net payments and what the central bank bought back.
     const std::int64_t net = flows.imports[c] - flows.exports[c];
     const std::int64_t held = economy.foreign_held[c] - net - economy.official_held[c];
+    // Foreigners expect a floating rate back at its start (1), a managed one at its parity.
+    const double parity = currency.regime == CurrencyRegime::floating ? 1.0 : currency.parity;
+    const double desired =
+        desired_holdings(static_cast<double>(money[c]), rate, parity, b.capital_anchor);
     const std::int64_t excess =
-        currency_excess(flows.imports[c], flows.exports[c], held, b.capital_horizon);
+        currency_excess(flows.imports[c], flows.exports[c], held, desired, b.capital_horizon);
     const double floating = floating_rate(
         rate, currency_pressure(excess, flows.imports[c], flows.exports[c]), b.exchange_response);
     if (currency.regime == CurrencyRegime::floating) {

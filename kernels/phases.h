@@ -49,6 +49,9 @@ void refresh_sellers(const Behaviour& behaviour, const Economy& economy, const R
 std::vector<double> calibrate_presence(const Scenario& scenario, const World& world,
                                        const Tables& tables, const std::vector<double>& supply,
                                        const std::vector<double>& price);
+// The iceberg costs τ and border frictions b of every region pair and sector (agents/trade.h)
+// under the world's border factors.
+void build_frictions(const Scenario& scenario, const World& world, Tables& tables);
 // Each sector's mean iceberg cost τ over the flows the search weights give at `supply`
 // (value-weighted): what a unit bought loses on its way, on average.
 std::vector<double> flow_iceberg(const Scenario& scenario, const World& world, const Tables& tables,
@@ -119,9 +122,11 @@ void adjust_prices(const Setting& setting, FirmStore& firms,
                    const std::vector<double>& unemployment_rate);
 // After the trade: each currency's rate for the next step from its market, quoted in the
 // currency of country `reference`, and the interventions of central banks that manage
-// theirs under the regimes in force (World::currency; kernels/currency.cpp).
+// theirs under the regimes in force (World::currency; kernels/currency.cpp). `money`: each
+// currency's money stock, the scale of what foreigners seek to hold of it.
 void clear_currency_market(const Setting& setting, int reference, Economy& economy,
-                           const TradeFlows& flows, int step);
+                           const TradeFlows& flows, const std::vector<std::int64_t>& money,
+                           int step);
 // 9: int64 reductions of the agents and of the trade's flows into the series; carries the
 // regional conditions the next step's rules read (unemployment, mean wage, CPI base).
 StepStatistics collect_statistics(const Setting& setting, Economy& economy, const Ranks& ranks,

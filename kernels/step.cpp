@@ -155,7 +155,8 @@ void Model::step(int step) {
   // rates this step's payments across borders set.
   update_block_prices(set, economy, ranks);
   refresh_sellers(b, economy, ranks, tables);
-  clear_currency_market(set, scenario.reference_currency, economy, flows, step);
+  clear_currency_market(set, scenario.reference_currency, economy, flows, initial_country_money,
+                        step);
   stats.reserves = economy.reserves;
   refresh_trade_costs();
   // Firms decide once a year whether to serve foreign markets, at this step's demand.

@@ -104,27 +104,36 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   t.markup = to_device(markup);
   t.switching_cost = to_device(switching);
   t.loyalty_premium = to_device(premium);
-  // Iceberg costs: fixed for the run (agents/trade.h).
+  build_frictions(sc, w, t);
+  // The search tables follow from the agents: Model::Model builds them after the set-up.
+  refresh_trade_costs(w, std::vector<double>(w.countries(), 1.0), t);
+}
+
+void build_frictions(const Scenario& sc, const World& w, Tables& t) {
+  const int nr = w.regions(), ns = w.sectors();
   const Behaviour& b = sc.behaviour;
+  // Iceberg costs and border frictions: fixed for the run (agents/trade.h).
   t.host.iceberg.assign(static_cast<std::size_t>(nr) * nr * ns, 1.0);
+  t.host.friction.assign(t.host.iceberg.size(), 1.0);
   for (int o = 0; o < nr; ++o) {
     for (int d = 0; d < nr; ++d) {
       const double km = w.distance_km[static_cast<std::size_t>(o) * nr + d];
-      const bool border = w.region_country[o] != w.region_country[d];
+      const int exporter = w.region_country[o], importer = w.region_country[d];
+      // A flow's border cost is its sector's times the mean of its two countries' factors.
+      const double factor = 0.5 * (w.border_factor[exporter] + w.border_factor[importer]);
       for (int s = 0; s < ns; ++s) {
         const Sector& sector = sc.sectors[s];
         const double sector_border = sector.border_cost >= 0.0 ? sector.border_cost
                                      : sector.digital          ? b.data_flow_cost
                                                                : b.border_cost;
         t.host.iceberg[w.rrs(o, d, s)] =
-            iceberg_cost(km, border, sector.digital, sector.transport_cost, b.distance_elasticity,
-                         sector_border, sector_border);
+            iceberg_cost(km, sector.digital, sector.transport_cost, b.distance_elasticity);
+        t.host.friction[w.rrs(o, d, s)] =
+            border_friction(exporter != importer, factor * sector_border);
       }
     }
   }
   t.iceberg = to_device(t.host.iceberg);
-  // The search tables follow from the agents: Model::Model builds them after the set-up.
-  refresh_trade_costs(w, std::vector<double>(w.countries(), 1.0), t);
 }
 
 void Model::refresh_trade_costs() {
@@ -148,10 +157,12 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
         const std::size_t pair = world.flow_cell(exporter, importer, s);
         duty[cell] = world.tariff[pair];
         exchange[cell] = x;
-        // The landed cost in the buyer's currency: price × τ(1+t) × x.
+        // The landed cost as buyers weigh it, in their currency: price × τ·b·(1+t) × x.
         factor[cell] = world.banned[pair] != 0
                            ? kBannedFactor
-                           : trade_factor(iceberg[cell], world.tariff[pair], false) * x;
+                           : trade_factor(iceberg[cell], tables.host.friction[cell],
+                                          world.tariff[pair], false) *
+                                 x;
       }
     }
   }

@@ -28,7 +28,7 @@ struct TablesView {
   const double* switching_cost;
   const double* loyalty_premium;    // B − 1 of each sector (agents/trade.h switching_premium)
   const double* iceberg;            // [(o·R + d)·S + s]
-  const double* trade_factor;       // τ(1+t)·x, +∞ when banned
+  const double* trade_factor;       // τ·b·(1+t)·x as buyers weigh it, +∞ when banned
   const double* exchange;           // x: units of the buyer's currency per unit of the seller's
   const double* duty_rate;          // t of the importer on the exporter
   const std::uint64_t* origin_cdf;  // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
@@ -175,7 +175,8 @@ struct HostTables {
   std::vector<std::int32_t> consumer_sector;
   std::vector<double> consumer_share;  // β by region and household slot: [r·slots + c]
   std::vector<double> iceberg;         // τ_s(o,d): origin × dest × sector, ≥ 1
-  std::vector<double> trade_factor;    // τ(1+t)·x under the policy in force, same layout
+  std::vector<double> friction;        // border friction b_s(o,d), same layout, ≥ 1
+  std::vector<double> trade_factor;    // τ·b·(1+t)·x under the policy in force, same layout
   std::vector<double> productivity;    // A_r as the scenario sets it, before capacity events
 };
 

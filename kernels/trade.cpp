@@ -105,7 +105,9 @@ struct FirmSellers {
     return Offer{f.price[j], f.inventory[j], 0, 0, 0, 0, f.block[j] / t.sectors};
   }
   ENTREPOT_HD void sold(std::size_t j, const Offer& one, const Offer& two) const {
-    f.demand[j] = one.orders + two.orders;
+    // Demand: round one's orders and what round two sold. The part of a round-two order the
+    // seller could not fill is already counted by the seller the buyer ordered from first.
+    f.demand[j] = one.orders + two.shipped;
     f.shipped[j] = one.shipped + two.shipped;
     f.sales_value[j] = one.sales + two.sales;
     f.export_value[j] = one.exports + two.exports;

@@ -138,7 +138,8 @@ void check_reachable(const std::string& path, int rank) {
   }
 }
 
-// /world: names, the region → country map, distances and step-0 tariffs, as coordinates
+// /world: names, the region → country map, distances, step-0 tariffs and the countries'
+// border factors, as coordinates
 // and variables that xarray can open as a group.
 void write_world(hid_t file_id, const World& world, h5::DimensionScales& scales,
                  const std::string& file) {
@@ -197,6 +198,16 @@ void write_world(hid_t file_id, const World& world, h5::DimensionScales& scales,
   }
   scales.attach(file_id, "/world/base_tariff",
                 {"/world/exporter", "/world/importer", "/world/sector"});
+
+  expect_size(world.border_factor.size(), nc, "the border factor table", file);
+  {
+    Handle factor = h5::write_array(g, "border_factor", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {nc},
+                                    world.border_factor.data(), false, file);
+    h5::write_attr(factor.get(), "units", std::string("1"), file);
+    h5::write_attr(factor.get(), "long_name",
+                   std::string("factor on the border costs of the country's trade"), file);
+  }
+  scales.attach(file_id, "/world/border_factor", {"/world/country"});
 }
 
 }  // namespace

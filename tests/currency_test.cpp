@@ -22,9 +22,21 @@ TEST(CurrencyRulesTest, CrossRateConvertsTheSellersPriceIntoTheBuyersCurrency) {
 }
 
 TEST(CurrencyRulesTest, ExcessSupplyIsNetPaymentsAbroadPlusAShareOfForeignHoldings) {
-  EXPECT_EQ(currency_excess(1000, 600, 0, 12.0), 400);
-  EXPECT_EQ(currency_excess(1000, 600, 1200, 12.0), 500);
-  EXPECT_EQ(currency_excess(600, 1000, -2400, 12.0), -600);
+  EXPECT_EQ(currency_excess(1000, 600, 0, 0.0, 12.0), 400);
+  EXPECT_EQ(currency_excess(1000, 600, 1200, 0.0, 12.0), 500);
+  EXPECT_EQ(currency_excess(600, 1000, -2400, 0.0, 12.0), -600);
+  // Holdings foreigners seek to keep are not offered; beyond them they buy.
+  EXPECT_EQ(currency_excess(1000, 600, 1200, 600.0, 12.0), 450);
+  EXPECT_EQ(currency_excess(1000, 600, 1200, 6000.0, 12.0), 0);
+}
+
+TEST(CurrencyRulesTest, ForeignersHoldMoreOfACurrencyTheFurtherItFellBelowParity) {
+  EXPECT_EQ(desired_holdings(1e9, 1.0, 1.0, 0.5), 0.0);
+  EXPECT_DOUBLE_EQ(desired_holdings(1e9, 0.5, 1.0, 0.5), 0.5e9);  // expects it to double
+  EXPECT_DOUBLE_EQ(desired_holdings(1e9, 0.25, 1.0, 0.5), 1.5e9);
+  EXPECT_DOUBLE_EQ(desired_holdings(1e9, 2.0, 1.0, 0.5), -0.25e9);  // above: expects a fall
+  EXPECT_EQ(desired_holdings(1e9, 0.25, 1.0, 0.0), 0.0);            // φ = 0: no anchor
+  EXPECT_DOUBLE_EQ(desired_holdings(1e9, 0.9, 0.9, 0.5), 0.0);      // at a managed parity
 }
 
 TEST(CurrencyRulesTest, PressureIsTheExcessOverTradeAndBounded) {

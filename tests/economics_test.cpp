@@ -217,6 +217,47 @@ TEST(Economics, TradeFallsWithDistance) {
 namespace entrepot {
 namespace {
 
+// Border costs weigh in buyers' choices: a country whose borders are thicker (its border
+// factor) has the frictions the factors give on every flow, and trades less with every
+// partner.
+TEST(Economics, AThickerBorderCutsTheCountrysTrade) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const Scenario open_world = world_with({});
+  Scenario closed_world = world_with({});
+  closed_world.countries[kChina].border_factor = 5.0;
+  {
+    World world(closed_world);
+    Model model(closed_world, world);
+    const int nr = world.regions();
+    for (int o = 0; o < nr; ++o) {
+      for (int d = 0; d < nr; ++d) {
+        const int exporter = world.region_country[o], importer = world.region_country[d];
+        const double factor = exporter == importer                       ? 0.0
+                              : exporter == kChina || importer == kChina ? 3.0
+                                                                         : 1.0;
+        const double border = closed_world.behaviour.border_cost;
+        const int goods = kElectronics;
+        EXPECT_DOUBLE_EQ(model.tables.host.friction[world.rrs(o, d, goods)], 1.0 + factor * border)
+            << o << " -> " << d;
+        EXPECT_GE(model.tables.host.iceberg[world.rrs(o, d, goods)], 1.0);
+      }
+    }
+  }
+  const History open = run(open_world), closed = run(closed_world);
+  auto china_trade = [&](const History& r) {
+    double trade = 0;
+    for (int c = 0; c < static_cast<int>(open_world.countries.size()); ++c) {
+      if (c == kChina) continue;
+      for (int s = 0; s < static_cast<int>(open_world.sectors.size()); ++s) {
+        trade += window_sum(r, &StepStatistics::trade_value, cell(open_world, kChina, c, s)) +
+                 window_sum(r, &StepStatistics::trade_value, cell(open_world, c, kChina, s));
+      }
+    }
+    return trade;
+  };
+  EXPECT_LT(china_trade(closed), 0.85 * china_trade(open));
+}
+
 // Set-up: every block's market presence is such that, with each region spending on a sector
 // in proportion to its own output, the demand the search weights send it equals its output
 // at capacity, to a part in 10^6.

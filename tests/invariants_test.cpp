@@ -95,6 +95,7 @@ class InvariantChecker {
                               << " at " << price[first_bad];
 
     check_labour();
+    check_demand();
 
     // Trade series: values, duties and quantities are never negative.
     EXPECT_TRUE(none_negative(st.trade_value, "trade values"));
@@ -212,6 +213,26 @@ class InvariantChecker {
       }
     }
     EXPECT_EQ(by_country, rows) << "region_exports summed to countries is not cross-border trade";
+  }
+
+  // A firm's demand is its round-1 orders and its round-2 sales, from the step's two books:
+  // the part of a round-2 order it could not fill is counted once, unfilled, by the seller
+  // the buyer ordered from first. It never ships more than that demand.
+  void check_demand() {
+    const std::vector<Offer> one = to_host(m_.scratch.trade.offers),
+                             two = to_host(m_.scratch.trade.spill_offers);
+    const auto place = static_cast<std::size_t>(m_.ranks.domain.sellers.start(kFirmSellers));
+    const std::vector<std::int64_t> demand = to_host(m_.economy.firms.demand);
+    const std::vector<std::int64_t> shipped = to_host(m_.economy.firms.shipped);
+    ASSERT_GE(one.size(), place + demand.size());
+    ASSERT_GE(two.size(), place + demand.size());
+    std::size_t miscounted = 0, overshipped = 0;
+    for (std::size_t j = 0; j < demand.size(); ++j) {
+      miscounted += demand[j] != one[place + j].orders + two[place + j].shipped ? 1 : 0;
+      overshipped += shipped[j] > demand[j] ? 1 : 0;
+    }
+    EXPECT_EQ(miscounted, 0u) << "firms whose demand is not round-1 orders + round-2 sales";
+    EXPECT_EQ(overshipped, 0u) << "firms that shipped more than their demand";
   }
 
   // Every household is employed by a firm of its own region or unemployed; a firm's staff

@@ -399,6 +399,24 @@ TEST(LoadErrors, SnapshotsOutsideTheRun) {
 
 // Currencies: a regime from the list; parity, band and reserves only where a central bank
 // manages the rate; a managed reference currency is refused.
+TEST(LoadErrors, BorderFactor) {
+  const std::string country = "{code: AAA, name: Aland, blocs: [Pact]}";
+  auto with = [&](const std::string& factor) {
+    return tiny_with(country,
+                     "{code: AAA, name: Aland, blocs: [Pact], border_factor: " + factor + "}");
+  };
+  for (const std::string bad : {"-0.5", "1000", "high"}) {
+    const std::string text = with(bad);
+    expect_error(error_of(text), where(text, bad + "}", 0), {"border_factor"});
+  }
+  const Scenario s = parse_scenario(with("2.5"), "t.yaml");
+  EXPECT_EQ(s.countries[0].border_factor, 2.5);
+  EXPECT_EQ(s.countries[1].border_factor, 1.0) << "a country without one keeps 1";
+  EXPECT_EQ(
+      parse_scenario(kTiny, "t.yaml", {"countries.BBB.border_factor=3"}).countries[1].border_factor,
+      3.0);
+}
+
 TEST(LoadErrors, Specialisation) {
   const std::string country = "{code: AAA, name: Aland, blocs: [Pact]}";
   auto with = [&](const std::string& factors) {

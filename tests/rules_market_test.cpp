@@ -32,30 +32,34 @@ TEST(MarketRulesTest, CostPriceCoversUnitCostWithTheMarkup) {
   EXPECT_DOUBLE_EQ(adjust_price(3.0, 2.5, 0.2, 0.5, 0.05, false, 1.0), 3.0);
 }
 
-TEST(MarketRulesTest, IcebergCostGrowsWithDistanceAndBorders) {
-  // ρ = 1, t = 0.05 per 1000 km: 2000 km cost 10%; a border adds its cost.
-  EXPECT_DOUBLE_EQ(iceberg_cost(2000.0, false, false, 0.05, 1.0, 0.1, 0.02), 1.1);
-  EXPECT_DOUBLE_EQ(iceberg_cost(2000.0, true, false, 0.05, 1.0, 0.1, 0.02), 1.2);
+TEST(MarketRulesTest, IcebergCostGrowsWithDistance) {
+  // ρ = 1, t = 0.05 per 1000 km: 2000 km cost 10%.
+  EXPECT_DOUBLE_EQ(iceberg_cost(2000.0, false, 0.05, 1.0), 1.1);
   // Inside a region, or closer than 100 km: the haul of 100 km.
-  EXPECT_DOUBLE_EQ(iceberg_cost(0.0, false, false, 0.05, 1.0, 0.1, 0.02), 1.005);
-  EXPECT_DOUBLE_EQ(iceberg_cost(40.0, false, false, 0.05, 1.0, 0.1, 0.02),
-                   iceberg_cost(100.0, false, false, 0.05, 1.0, 0.1, 0.02));
-  // Digital services: no haul, only the data-flow cost across a border.
-  EXPECT_EQ(iceberg_cost(9000.0, false, true, 0.05, 1.0, 0.1, 0.02), 1.0);
-  EXPECT_DOUBLE_EQ(iceberg_cost(9000.0, true, true, 0.05, 1.0, 0.1, 0.02), 1.02);
+  EXPECT_DOUBLE_EQ(iceberg_cost(0.0, false, 0.05, 1.0), 1.005);
+  EXPECT_DOUBLE_EQ(iceberg_cost(40.0, false, 0.05, 1.0), iceberg_cost(100.0, false, 0.05, 1.0));
+  // Digital services are not hauled.
+  EXPECT_EQ(iceberg_cost(9000.0, true, 0.05, 1.0), 1.0);
   double previous = 1.0;
   for (double km = 100.0; km < 20000.0; km += 250.0) {
-    const double tau = iceberg_cost(km, false, false, 0.05, 0.8, 0.1, 0.02);
+    const double tau = iceberg_cost(km, false, 0.05, 0.8);
     EXPECT_GE(tau, previous);
     previous = tau;
   }
 }
 
-TEST(MarketRulesTest, TradeFactorIsIcebergTimesTariffAndProhibitiveWhenBanned) {
-  EXPECT_DOUBLE_EQ(trade_factor(1.1, 0.25, false), 1.1 * 1.25);
-  EXPECT_DOUBLE_EQ(trade_factor(1.3, 0.0, false), 1.3);
-  EXPECT_TRUE(is_banned(trade_factor(1.1, 0.25, true)));
-  EXPECT_FALSE(is_banned(trade_factor(1.1, 10.0, false)));
+TEST(MarketRulesTest, BorderFrictionOnlyBetweenCountries) {
+  EXPECT_EQ(border_friction(false, 0.3), 1.0);
+  EXPECT_DOUBLE_EQ(border_friction(true, 0.3), 1.3);
+  EXPECT_EQ(border_friction(true, 0.0), 1.0);
+}
+
+TEST(MarketRulesTest, TradeFactorIsIcebergFrictionAndTariffAndProhibitiveWhenBanned) {
+  EXPECT_DOUBLE_EQ(trade_factor(1.1, 1.0, 0.25, false), 1.1 * 1.25);
+  EXPECT_DOUBLE_EQ(trade_factor(1.1, 1.3, 0.25, false), 1.1 * 1.3 * 1.25);
+  EXPECT_DOUBLE_EQ(trade_factor(1.3, 1.0, 0.0, false), 1.3);
+  EXPECT_TRUE(is_banned(trade_factor(1.1, 1.3, 0.25, true)));
+  EXPECT_FALSE(is_banned(trade_factor(1.1, 1.3, 10.0, false)));
 }
 
 TEST(MarketRulesTest, TheCheapestCandidateWinsWhateverTheOrder) {

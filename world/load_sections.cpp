@@ -197,6 +197,7 @@ class ScenarioReader {
         country.blocs.push_back(bloc);
       }
       country.currency = read_currency(item);
+      country.border_factor = item.number("border_factor", between(0.0, 100.0), 1.0);
       specialisations_.push_back(item.get("specialisation"));  // read once sectors are known
       s_.countries.push_back(country);
     });

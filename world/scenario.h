@@ -40,6 +40,9 @@ struct Country {
   // Per sector: the country's share of its value added in the sector relative to the
   // world's share (1: the world's mix; 0: no production, a resource it lacks). Empty: all 1.
   std::vector<double> specialisation;
+  // The factor on the border costs of the country's trade (World::border_factor), calibrated
+  // to its exports/GDP by scripts/calibrate-openness.
+  double border_factor = 1.0;
 
   // The factor of sector s: 1 where the scenario gives none (the world's mix).
   double specialisation_in(int s) const {
@@ -72,8 +75,8 @@ struct Sector {
   double switching_cost = 0.03;    // relative saving needed to change supplier
   double value_added_share = 0.1;  // share of world value added (firm counts ∝ this)
   double consumer_share = 0.0;     // household budget share
-  bool digital = false;            // no distance cost; pays data-flow cost across borders
-  // Added to τ across borders in place of behaviour.border_cost (services: barriers to
+  bool digital = false;            // not hauled; the data-flow friction across borders
+  // The border friction across borders in place of behaviour.border_cost (services: barriers to
   // cross-border supply); negative: the behaviour's.
   double border_cost = -1.0;
 };
@@ -124,7 +127,7 @@ struct Behaviour {
   double search_probability = 0.10;  // ψ: chance a buyer slot searches each step
   int candidates = 1;                // m: candidate sellers drawn per search
   double distance_elasticity = 1.0;  // ρ in τ = 1 + t·(d/1000)^ρ + border
-  double border_cost = 0.10;         // added to τ when countries differ
+  double border_cost = 0.10;         // border friction when countries differ (not paid)
   double data_flow_cost = 0.05;      // digital sectors across borders
   double trade_elasticity = 4.0;     // ε: origin weight ∝ presence·(price·landed factor)^−ε
   double variety_elasticity = 4.0;   // ν: a seller's weight in its block ∝ (p/P)^−ν
@@ -152,6 +155,7 @@ struct Behaviour {
   double bank_capital_ratio = 0.10;    // k: equity a bank keeps per unit of loans
   double exchange_response = 0.10;     // κ: rate change per unit of currency-market pressure
   double capital_horizon = 12.0;       // H: steps over which foreign holdings seek to unwind
+  double capital_anchor = 0.5;         // φ: money stock foreigners hold per unit of expected gain
   int exit_patience = 6;               // insolvent steps before a firm exits
   double productivity_shape = 4.5;     // Pareto α of firm productivity φ (above ν − 1)
   double export_cost = 1.0;            // f_x: workers an exporter employs to serve abroad

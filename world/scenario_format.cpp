@@ -66,6 +66,7 @@ const std::vector<RealParameter>& real_parameters() {
       {"exchange_response", &Behaviour::exchange_response, fraction(0, 0.5), fraction(0, 0.3)},
       // Below a quarter, foreign holdings are sold within weeks and rates overshoot.
       {"capital_horizon", &Behaviour::capital_horizon, between(1, kHuge), between(3, 120)},
+      {"capital_anchor", &Behaviour::capital_anchor, between(0, kHuge), between(0, 2)},
       // A Pareto shape of 1 or less has no finite mean productivity; below about ε − 1 firm
       // sizes have none either (docs/scenario.md).
       {"productivity_shape",
@@ -73,7 +74,7 @@ const std::vector<RealParameter>& real_parameters() {
        {1, kHuge, true, false},
        between(3.5, 20)},
       // Workers per step; an average firm has about ten (docs/scenario.md).
-      {"export_cost", &Behaviour::export_cost, between(0, kHuge), between(0, 5)},
+      {"export_cost", &Behaviour::export_cost, between(0, kHuge), between(0, 2)},
   };
   return table;
 }
@@ -96,7 +97,8 @@ const Section& scenario_format() {
                                 {"name"},
                                 {"blocs"},
                                 {"currency", false, Shape::map, &currency},
-                                {"specialisation", false, Shape::sector_map}}};
+                                {"specialisation", false, Shape::sector_map},
+                                {"border_factor"}}};
   static const Section region{"region",
                               "name",
                               {{"name", true},

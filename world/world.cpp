@@ -90,6 +90,7 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
     country_name.push_back(c.name);
     currency.push_back(c.currency);
     currency_since.push_back(0);
+    border_factor.push_back(c.border_factor);
   }
   for (const Region& r : scenario.regions) {
     region_name.push_back(r.name);

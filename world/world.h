@@ -40,6 +40,9 @@ class World {
   std::vector<double> tariff;        // of the importer on the exporter: flow_cell(e, i, s), now
   std::vector<double> base_tariff;   // the same at step 0
   std::vector<std::uint8_t> banned;  // exports banned: flow_cell(e, i, s)
+  // Per country: the factor on the border costs of its trade (a flow bears its sector's
+  // border cost times the mean of its two countries' factors), the scenario's.
+  std::vector<double> border_factor;
   // Per region: the product of the factors of the capacity events in force, 1 without any.
   std::vector<double> region_capacity;
   // Per country: its central bank's currency regime in force (the scenario's, then its
