@@ -75,8 +75,8 @@ ENTREPOT_HD double price_index(double block_price, std::int64_t weight_total, st
   return block_price * det_pow(mean, -1.0 / elasticity);
 }
 
-// Cost to the buyer of one delivered unit: price at origin × `trade_factor`, the iceberg ×
-// (1 + tariff) it pays (with the border friction where it chooses), infinite when banned.
+// Cost to the buyer of one delivered unit: price at origin × a trade factor (agents weigh
+// τ·b·(1+t) when choosing a seller and pay τ·(1+t)), infinite when banned.
 ENTREPOT_HD double landed_cost(double price, double trade_factor) {
   return price * trade_factor;
 }

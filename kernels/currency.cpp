@@ -28,10 +28,9 @@ void clear_currency_market(const Setting& setting, int reference, Economy& econo
     // net payments and what the central bank bought back.
     const std::int64_t net = flows.imports[c] - flows.exports[c];
     const std::int64_t held = economy.foreign_held[c] - net - economy.official_held[c];
-    // Foreigners expect a floating rate back at its start (1), a managed one at its parity.
-    const double parity = currency.regime == CurrencyRegime::floating ? 1.0 : currency.parity;
+    // Foreigners expect the rate back at its parity: a managed currency's, else the start's 1.
     const double desired =
-        desired_holdings(static_cast<double>(money[c]), rate, parity, b.capital_anchor);
+        desired_holdings(static_cast<double>(money[c]), rate, currency.parity, b.capital_anchor);
     const std::int64_t excess =
         currency_excess(flows.imports[c], flows.exports[c], held, desired, b.capital_horizon);
     const double floating = floating_rate(

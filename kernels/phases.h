@@ -49,9 +49,6 @@ void refresh_sellers(const Behaviour& behaviour, const Economy& economy, const R
 std::vector<double> calibrate_presence(const Scenario& scenario, const World& world,
                                        const Tables& tables, const std::vector<double>& supply,
                                        const std::vector<double>& price);
-// The iceberg costs τ and border frictions b of every region pair and sector (agents/trade.h)
-// under the world's border factors.
-void build_frictions(const Scenario& scenario, const World& world, Tables& tables);
 // Each sector's mean iceberg cost τ over the flows the search weights give at `supply`
 // (value-weighted): what a unit bought loses on its way, on average.
 std::vector<double> flow_iceberg(const Scenario& scenario, const World& world, const Tables& tables,

@@ -40,8 +40,7 @@ struct PlanFirm {
       const std::size_t cell = t.rrs(quote.origin, region, input);
       if (is_banned(t.trade_factor[cell])) continue;
       // What the input costs: the border friction weighed in its choice is not paid.
-      landed[k] =
-          landed_cost(quote.price, t.iceberg[cell] * (1.0 + t.duty_rate[cell]) * t.exchange[cell]);
+      landed[k] = landed_cost(quote.price, t.paid_factor[cell]);
       iceberg[k] = t.iceberg[cell];
       unit_inputs = unit_inputs + t.input_amount[sector * kInputSlots + k] * landed[k];
     }

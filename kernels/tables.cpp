@@ -23,19 +23,64 @@ thrust::device_vector<T> to_device(const std::vector<T>& host) {
 
 TablesView Tables::view() const {
   auto p = [](const auto& v) { return thrust::raw_pointer_cast(v.data()); };
-  return TablesView{regions,           sectors,
-                    countries,         consumer_slots,
-                    any_ban,           p(region_country),
-                    p(region_tfp),     p(block_start),
-                    p(consumer_start), p(input_sector),
-                    p(input_amount),   p(consumer_sector),
-                    p(consumer_share), p(markup),
-                    p(switching_cost), p(loyalty_premium),
-                    p(iceberg),        p(trade_factor),
-                    p(exchange),       p(duty_rate),
-                    p(origin_cdf),     p(seller_cumulative),
+  return TablesView{regions,
+                    sectors,
+                    countries,
+                    consumer_slots,
+                    any_ban,
+                    p(region_country),
+                    p(region_tfp),
+                    p(block_start),
+                    p(consumer_start),
+                    p(input_sector),
+                    p(input_amount),
+                    p(consumer_sector),
+                    p(consumer_share),
+                    p(markup),
+                    p(switching_cost),
+                    p(loyalty_premium),
+                    p(iceberg),
+                    p(trade_factor),
+                    p(paid_factor),
+                    p(exchange),
+                    p(duty_rate),
+                    p(origin_cdf),
+                    p(seller_cumulative),
                     p(export_first)};
 }
+
+namespace {
+
+// The iceberg costs τ and border frictions b of every region pair and sector (agents/trade.h)
+// under the world's border factors.
+void build_frictions(const Scenario& sc, const World& w, Tables& t) {
+  const int nr = w.regions(), ns = w.sectors();
+  const Behaviour& b = sc.behaviour;
+  // Iceberg costs and border frictions: fixed for the run (agents/trade.h).
+  t.host.iceberg.assign(static_cast<std::size_t>(nr) * nr * ns, 1.0);
+  t.host.friction.assign(t.host.iceberg.size(), 1.0);
+  for (int o = 0; o < nr; ++o) {
+    for (int d = 0; d < nr; ++d) {
+      const double km = w.distance_km[static_cast<std::size_t>(o) * nr + d];
+      const int exporter = w.region_country[o], importer = w.region_country[d];
+      // A flow's border cost is its sector's times the mean of its two countries' factors.
+      const double factor = 0.5 * (w.border_factor[exporter] + w.border_factor[importer]);
+      for (int s = 0; s < ns; ++s) {
+        const Sector& sector = sc.sectors[s];
+        const double sector_border = sector.border_cost >= 0.0 ? sector.border_cost
+                                     : sector.digital          ? b.data_flow_cost
+                                                               : b.border_cost;
+        t.host.iceberg[w.rrs(o, d, s)] =
+            iceberg_cost(km, sector.digital, sector.transport_cost, b.distance_elasticity);
+        t.host.friction[w.rrs(o, d, s)] =
+            border_friction(exporter != importer, factor * sector_border);
+      }
+    }
+  }
+  t.iceberg = to_device(t.host.iceberg);
+}
+
+}  // namespace
 
 void build_tables(const Scenario& sc, const World& w, Tables& t) {
   const int nr = w.regions(), ns = w.sectors();
@@ -109,33 +154,6 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   refresh_trade_costs(w, std::vector<double>(w.countries(), 1.0), t);
 }
 
-void build_frictions(const Scenario& sc, const World& w, Tables& t) {
-  const int nr = w.regions(), ns = w.sectors();
-  const Behaviour& b = sc.behaviour;
-  // Iceberg costs and border frictions: fixed for the run (agents/trade.h).
-  t.host.iceberg.assign(static_cast<std::size_t>(nr) * nr * ns, 1.0);
-  t.host.friction.assign(t.host.iceberg.size(), 1.0);
-  for (int o = 0; o < nr; ++o) {
-    for (int d = 0; d < nr; ++d) {
-      const double km = w.distance_km[static_cast<std::size_t>(o) * nr + d];
-      const int exporter = w.region_country[o], importer = w.region_country[d];
-      // A flow's border cost is its sector's times the mean of its two countries' factors.
-      const double factor = 0.5 * (w.border_factor[exporter] + w.border_factor[importer]);
-      for (int s = 0; s < ns; ++s) {
-        const Sector& sector = sc.sectors[s];
-        const double sector_border = sector.border_cost >= 0.0 ? sector.border_cost
-                                     : sector.digital          ? b.data_flow_cost
-                                                               : b.border_cost;
-        t.host.iceberg[w.rrs(o, d, s)] =
-            iceberg_cost(km, sector.digital, sector.transport_cost, b.distance_elasticity);
-        t.host.friction[w.rrs(o, d, s)] =
-            border_friction(exporter != importer, factor * sector_border);
-      }
-    }
-  }
-  t.iceberg = to_device(t.host.iceberg);
-}
-
 void Model::refresh_trade_costs() {
   entrepot::refresh_trade_costs(world, economy.exchange_rate, tables);
   refresh_search(scenario, world, economy, tables);
@@ -146,7 +164,7 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
   const int nr = world.regions(), ns = world.sectors();
   const std::vector<double>& iceberg = tables.host.iceberg;
   std::vector<double>& factor = tables.host.trade_factor;
-  std::vector<double> duty(iceberg.size()), exchange(iceberg.size());
+  std::vector<double> duty(iceberg.size()), exchange(iceberg.size()), paid(iceberg.size());
   factor.assign(iceberg.size(), 0.0);
   for (int o = 0; o < nr; ++o) {
     for (int d = 0; d < nr; ++d) {
@@ -157,12 +175,15 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
         const std::size_t pair = world.flow_cell(exporter, importer, s);
         duty[cell] = world.tariff[pair];
         exchange[cell] = x;
-        // The landed cost as buyers weigh it, in their currency: price × τ·b·(1+t) × x.
-        factor[cell] = world.banned[pair] != 0
-                           ? kBannedFactor
-                           : trade_factor(iceberg[cell], tables.host.friction[cell],
-                                          world.tariff[pair], false) *
-                                 x;
+        // The landed cost in the buyer's currency as buyers weigh it, price × τ·b·(1+t) × x,
+        // and as they pay it, without the friction.
+        const bool banned = world.banned[pair] != 0;
+        factor[cell] = banned ? kBannedFactor
+                              : trade_factor(iceberg[cell], tables.host.friction[cell],
+                                             world.tariff[pair], false) *
+                                    x;
+        paid[cell] = banned ? kBannedFactor
+                            : trade_factor(iceberg[cell], 1.0, world.tariff[pair], false) * x;
       }
     }
   }
@@ -170,6 +191,7 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
   tables.any_ban = false;
   for (std::uint8_t b : world.banned) tables.any_ban = tables.any_ban || b != 0;
   tables.trade_factor = to_device(factor);
+  tables.paid_factor = to_device(paid);
   tables.duty_rate = to_device(duty);
   // Output per worker under the capacity events in force.
   std::vector<double> tfp(tables.host.productivity);

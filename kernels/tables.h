@@ -29,6 +29,7 @@ struct TablesView {
   const double* loyalty_premium;    // B − 1 of each sector (agents/trade.h switching_premium)
   const double* iceberg;            // [(o·R + d)·S + s]
   const double* trade_factor;       // τ·b·(1+t)·x as buyers weigh it, +∞ when banned
+  const double* paid_factor;        // τ·(1+t)·x as buyers pay it (no border friction)
   const double* exchange;           // x: units of the buyer's currency per unit of the seller's
   const double* duty_rate;          // t of the importer on the exporter
   const std::uint64_t* origin_cdf;  // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
@@ -191,7 +192,7 @@ struct Tables {
   thrust::device_vector<double> input_amount;
   thrust::device_vector<std::int32_t> consumer_sector;
   thrust::device_vector<double> consumer_share, markup, switching_cost, loyalty_premium;
-  thrust::device_vector<double> iceberg, trade_factor, exchange, duty_rate;
+  thrust::device_vector<double> iceberg, trade_factor, paid_factor, exchange, duty_rate;
   thrust::device_vector<std::uint64_t> origin_cdf;
   thrust::device_vector<std::int64_t> seller_cumulative;
   thrust::device_vector<std::int64_t> export_first;

@@ -40,8 +40,7 @@ struct Country {
   // Per sector: the country's share of its value added in the sector relative to the
   // world's share (1: the world's mix; 0: no production, a resource it lacks). Empty: all 1.
   std::vector<double> specialisation;
-  // The factor on the border costs of the country's trade (World::border_factor), calibrated
-  // to its exports/GDP by scripts/calibrate-openness.
+  // The factor on the border frictions of the country's trade (World::border_factor).
   double border_factor = 1.0;
 
   // The factor of sector s: 1 where the scenario gives none (the world's mix).
@@ -76,7 +75,7 @@ struct Sector {
   double value_added_share = 0.1;  // share of world value added (firm counts ∝ this)
   double consumer_share = 0.0;     // household budget share
   bool digital = false;            // not hauled; the data-flow friction across borders
-  // The border friction across borders in place of behaviour.border_cost (services: barriers to
+  // The border friction in place of behaviour.border_cost (services: barriers to
   // cross-border supply); negative: the behaviour's.
   double border_cost = -1.0;
 };
@@ -126,7 +125,7 @@ struct Event {
 struct Behaviour {
   double search_probability = 0.10;  // ψ: chance a buyer slot searches each step
   int candidates = 1;                // m: candidate sellers drawn per search
-  double distance_elasticity = 1.0;  // ρ in τ = 1 + t·(d/1000)^ρ + border
+  double distance_elasticity = 1.0;  // ρ in τ = 1 + t·(d/1000)^ρ
   double border_cost = 0.10;         // border friction when countries differ (not paid)
   double data_flow_cost = 0.05;      // digital sectors across borders
   double trade_elasticity = 4.0;     // ε: origin weight ∝ presence·(price·landed factor)^−ε
@@ -155,7 +154,7 @@ struct Behaviour {
   double bank_capital_ratio = 0.10;    // k: equity a bank keeps per unit of loans
   double exchange_response = 0.10;     // κ: rate change per unit of currency-market pressure
   double capital_horizon = 12.0;       // H: steps over which foreign holdings seek to unwind
-  double capital_anchor = 0.5;         // φ: money stock foreigners hold per unit of expected gain
+  double capital_anchor = 0.5;         // φ_F: money stock foreigners hold per expected gain
   int exit_patience = 6;               // insolvent steps before a firm exits
   double productivity_shape = 4.5;     // Pareto α of firm productivity φ (above ν − 1)
   double export_cost = 1.0;            // f_x: workers an exporter employs to serve abroad
