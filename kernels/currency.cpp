@@ -13,6 +13,18 @@ void clear_currency_market(const Setting& setting, int reference, Economy& econo
                            int step) {
   const Behaviour& b = setting.behaviour;
   const std::vector<Currency>& regimes = setting.world.currency;  // in force this step
+  // The reference currency floats against all the others together: its excess supply (a
+  // deficit, or foreigners selling what they hold of it) moves every other rate up alike.
+  double reference_move = 1.0;
+  if (reference >= 0 && static_cast<std::size_t>(reference) < regimes.size()) {
+    const std::size_t r = static_cast<std::size_t>(reference);
+    const std::int64_t net = flows.imports[r] - flows.exports[r];
+    const std::int64_t held = economy.foreign_held[r] - net - economy.official_held[r];
+    const std::int64_t excess =
+        currency_excess(flows.imports[r], flows.exports[r], held, 0.0, b.capital_horizon);
+    reference_move = floating_rate(
+        1.0, currency_pressure(excess, flows.imports[r], flows.exports[r]), b.exchange_response);
+  }
   for (std::size_t c = 0; c < regimes.size(); ++c) {
     const Currency& currency = regimes[c];
     double& rate = economy.exchange_rate[c];
@@ -33,12 +45,13 @@ void clear_currency_market(const Setting& setting, int reference, Economy& econo
         desired_holdings(static_cast<double>(money[c]), rate, currency.parity, b.capital_anchor);
     const std::int64_t excess =
         currency_excess(flows.imports[c], flows.exports[c], held, desired, b.capital_horizon);
-    const double floating = floating_rate(
-        rate, currency_pressure(excess, flows.imports[c], flows.exports[c]), b.exchange_response);
+    const double pressure = currency_pressure(excess, flows.imports[c], flows.exports[c]);
     if (currency.regime == CurrencyRegime::floating) {
-      rate = floating;
+      rate = floating_rate(rate / reference_move, pressure, b.exchange_response);
       continue;
     }
+    // A managed currency is held against the reference by its own central bank.
+    const double floating = floating_rate(rate, pressure, b.exchange_response);
     if (setting.world.currency_since[c] == step) {
       // A new parity or band is announced, and the market trades at it from the next step
       // (a devaluation or revaluation): the rate moves into the band at once.

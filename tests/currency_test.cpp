@@ -140,6 +140,35 @@ TEST(CurrencyTest, AProductivityShockWeakensTheCountrysCurrency) {
   for (const StepStatistics& st : shocked.steps) EXPECT_EQ(st.exchange_rate[1], 1.0);
 }
 
+// The United States' output per worker halves: the reference currency is then offered abroad
+// more than it is asked for, and it weakens against all the others, so the floating euro and
+// yen rise against it while its own rate stays 1.
+TEST(CurrencyTest, AShockToTheReferenceCountryRaisesTheOtherRates) {
+  ENTREPOT_REQUIRE_DEVICE();
+  constexpr int kUnitedStates = 1, kEurope = 2;
+  std::vector<Event> shocks;
+  for (int region : {3, 4}) {
+    Event shock;
+    shock.step = kShock;
+    shock.kind = EventKind::capacity;
+    shock.region = region;
+    shock.factor = 0.5;
+    shock.duration = kSteps - kShock + 1;
+    shocks.push_back(shock);
+  }
+  const Rates control = run(generated({})), shocked = run(generated(shocks));
+  for (int country : {kEurope, kJapan}) {
+    const double before = mean_rate(control, country, kSteps - 11, kSteps);
+    const double after = mean_rate(shocked, country, kSteps - 11, kSteps);
+    std::cout << "country " << country << " over the last year: control " << before
+              << ", US shocked " << after << "\n";
+    EXPECT_GT(after, before * 1.03);
+  }
+  EXPECT_GT(shocked.steps.back().foreign_held[kUnitedStates],
+            control.steps.back().foreign_held[kUnitedStates]);
+  for (const StepStatistics& st : shocked.steps) EXPECT_EQ(st.exchange_rate[kUnitedStates], 1.0);
+}
+
 // China's managed renminbi stays within ±2% of its parity, and a peg holds it exactly, paid
 // for from reserves that move.
 TEST(CurrencyTest, ManagedCurrenciesStayInTheirBandFromReserves) {
