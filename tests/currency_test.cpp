@@ -117,17 +117,22 @@ double mean_rate(const Rates& r, int country, int first, int last) {
   return total / (last - first + 1);
 }
 
+// A region's output per worker halved from kShock to the end of the run.
+Event halved(int region) {
+  Event shock;
+  shock.step = kShock;
+  shock.kind = EventKind::capacity;
+  shock.region = region;
+  shock.factor = 0.5;
+  shock.duration = kSteps - kShock + 1;
+  return shock;
+}
+
 // Japan's output per worker halves for the rest of the run: its goods cost more, it sells less
 // abroad and buys more there, and its currency weakens against the control run's.
 TEST(CurrencyTest, AProductivityShockWeakensTheCountrysCurrency) {
   ENTREPOT_REQUIRE_DEVICE();
-  Event shock;
-  shock.step = kShock;
-  shock.kind = EventKind::capacity;
-  shock.region = kJapanRegion;
-  shock.factor = 0.5;
-  shock.duration = kSteps - kShock + 1;
-  const Rates control = run(generated({})), shocked = run(generated({shock}));
+  const Rates control = run(generated({})), shocked = run(generated({halved(kJapanRegion)}));
   EXPECT_EQ(shocked.steps[kShock - 1].exchange_rate, control.steps[kShock - 1].exchange_rate)
       << "the same rates until the shock has traded for a step";
   const double before = mean_rate(control, kJapan, kSteps - 11, kSteps);
@@ -146,17 +151,7 @@ TEST(CurrencyTest, AProductivityShockWeakensTheCountrysCurrency) {
 TEST(CurrencyTest, AShockToTheReferenceCountryRaisesTheOtherRates) {
   ENTREPOT_REQUIRE_DEVICE();
   constexpr int kUnitedStates = 1, kEurope = 2;
-  std::vector<Event> shocks;
-  for (int region : {3, 4}) {
-    Event shock;
-    shock.step = kShock;
-    shock.kind = EventKind::capacity;
-    shock.region = region;
-    shock.factor = 0.5;
-    shock.duration = kSteps - kShock + 1;
-    shocks.push_back(shock);
-  }
-  const Rates control = run(generated({})), shocked = run(generated(shocks));
+  const Rates control = run(generated({})), shocked = run(generated({halved(3), halved(4)}));
   for (int country : {kEurope, kJapan}) {
     const double before = mean_rate(control, country, kSteps - 11, kSteps);
     const double after = mean_rate(shocked, country, kSteps - 11, kSteps);
