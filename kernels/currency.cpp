@@ -15,13 +15,26 @@ void clear_currency_market(const Setting& setting, int reference, Economy& econo
   const std::vector<Currency>& regimes = setting.world.currency;  // in force this step
   // The reference currency floats against all the others together: its excess supply (a
   // deficit, or foreigners selling what they hold of it) moves every other rate up alike.
+  // Foreigners anchor it as they do the others, on its value against them, weighted by
+  // each one's trade this step (1 at the start).
   double reference_move = 1.0;
   if (reference >= 0 && static_cast<std::size_t>(reference) < regimes.size()) {
     const std::size_t r = static_cast<std::size_t>(reference);
+    double weighted = 0.0, weights = 0.0;
+    for (std::size_t c = 0; c < regimes.size(); ++c) {
+      const double w =
+          static_cast<double>(flows.imports[c]) + static_cast<double>(flows.exports[c]);
+      if (c == r || !(w > 0.0) || !(economy.exchange_rate[c] > 0.0)) continue;
+      weighted += w / economy.exchange_rate[c];
+      weights += w;
+    }
+    const double value = weights > 0.0 ? weighted / weights : 1.0;
     const std::int64_t net = flows.imports[r] - flows.exports[r];
     const std::int64_t held = economy.foreign_held[r] - net - economy.official_held[r];
+    const double desired =
+        desired_holdings(static_cast<double>(money[r]), value, 1.0, b.capital_anchor);
     const std::int64_t excess =
-        currency_excess(flows.imports[r], flows.exports[r], held, 0.0, b.capital_horizon);
+        currency_excess(flows.imports[r], flows.exports[r], held, desired, b.capital_horizon);
     reference_move = floating_rate(
         1.0, currency_pressure(excess, flows.imports[r], flows.exports[r]), b.exchange_response);
   }

@@ -18,10 +18,10 @@ from conftest import BASELINE, ROOT, entrepot_program
 
 TARIFFS = os.path.join(ROOT, "configs", "us_china_tariffs.yaml")
 # A small world, four simulated years past a short burn-in: the tariffs' last event is at 74.
-# (At 9000 households a specialised sector is a firm or two, and some seeds slump within the
-# 78 steps.)
+# (At 2·10^4 agents a country's specialised sector is a firm or two, and half the seeds break
+# down within the 78 steps, docs/model.md §8; at 5·10^4 twelve seeds of twelve run 120 steps.)
 def small(steps: int = 78) -> list[str]:
-    return [arg for text in ("agents.consumers=18000", "agents.firms=2000", f"steps={steps}",
+    return [arg for text in ("agents.consumers=45000", "agents.firms=5000", f"steps={steps}",
                              "burn_in=24", "output.snapshots=[]") for arg in ("--set", text)]
 
 

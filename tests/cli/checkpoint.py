@@ -17,11 +17,11 @@ import clitest
 
 # tests/mpi/shocks.yaml shrunk: a tariff phased in over steps 8-10, a ban from step 10.
 # Big enough that every country has a few dozen households and a specialised sector more
-# than a firm or two: smaller, a small economy's currency or a country's jobs collapse
-# within 80 steps and the health check stops the run.
+# than a firm or two: at 2·10^4 agents a country's jobs can collapse within 80 steps and
+# the health check stops the run (docs/model.md §8, small worlds).
 # The price limit is off: a region of a dozen households (Singapore here) can see its
 # consumer prices run away over 80 steps, and the checks are about restarts, not prices.
-SMALL = ["--set", "agents.consumers=18000", "--set", "agents.firms=2000",
+SMALL = ["--set", "agents.consumers=45000", "--set", "agents.firms=5000",
          "--set", "health.price_limit=0"]
 LONG = SMALL + ["--set", "steps=80"]
 

@@ -12,9 +12,10 @@ import time
 
 import clitest
 
-# Households enough for every country to have a few dozen; the price limit off, since a
-# region of a dozen households (Singapore) can see its prices run away over 80 steps.
-SMALL = ["--set", "agents.consumers=18000", "--set", "agents.firms=2000",
+# Households enough for every country to have a few dozen and a specialised sector more
+# than a firm or two (at 2·10^4 agents a country's jobs can collapse within 80 steps); the
+# price limit off, since a small region can see its prices run away over 80 steps.
+SMALL = ["--set", "agents.consumers=45000", "--set", "agents.firms=5000",
          "--set", "health.price_limit=0"]
 
 

@@ -23,9 +23,10 @@ def body(t):
     shocks = os.path.join(t.source, "tests", "mpi", "shocks.yaml")
     config = t.path("job.yaml")
     with open(config, "w") as f:
-        # The price limit off: a region of a dozen households (Singapore) can see its prices
-        # run away over 80 steps; the check is about the requeue.
-        f.write(f"base: {shocks}\nsteps: 80\nagents: {{consumers: 18000, firms: 2000}}\n"
+        # 5·10^4 agents (at 2·10^4 a country's jobs can collapse within 80 steps) and the
+        # price limit off: a small region can see its prices run away over 80 steps; the
+        # check is about the requeue.
+        f.write(f"base: {shocks}\nsteps: 80\nagents: {{consumers: 45000, firms: 5000}}\n"
                 f"health: {{price_limit: 0}}\n"
                 "output: {flush_every: 1}\n")
     reference = t.path("reference.h5")
