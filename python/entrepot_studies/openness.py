@@ -20,7 +20,6 @@ import argparse
 import json
 import math
 import os
-import subprocess
 import sys
 
 from . import fit, runner
@@ -32,19 +31,18 @@ from . import fit, runner
 LOWEST, HIGHEST = 0.25, 4.0
 
 
-def measure(path: str) -> dict[str, float]:
-    """Each country's exports / GDP over the last year of the run at `path`."""
-    targets = [t for t in fit.load_targets() if t.target == "exports_gdp"]
+def exports_targets() -> list:
+    """The exports / GDP targets of the fit table that have a data value."""
+    return [t for t in fit.load_targets() if t.target == "exports_gdp" and t.value is not None]
+
+
+def measure(path: str, targets: list) -> dict[str, float]:
+    """Each target country's exports / GDP over the last year of the run at `path`."""
     w = fit.open_window(path, 1)
     try:
         return {t.key: fit.exports_gdp(w, t) for t in targets}
     finally:
         w.run.file.close()
-
-
-def data_values() -> dict[str, float]:
-    return {t.key: t.value for t in fit.load_targets()
-            if t.target == "exports_gdp" and t.value is not None}
 
 
 def next_factor(factor: float, model: float, target: float, previous: tuple | None,
@@ -65,18 +63,18 @@ def next_factor(factor: float, model: float, target: float, previous: tuple | No
 
 def run_scenario(entrepot: str, scenario: str, steps: int, factors: dict[str, float],
                  overrides: list[str], out: str, threads: int | None) -> None:
-    command = [entrepot, "run", scenario, "--out", out, "--overwrite",
+    command = [entrepot, "run", scenario, "--quiet",
                "--set", f"steps={steps}", "--set", "output.snapshots=[]"]
     for item in overrides:
         command += ["--set", item]
     for code, value in sorted(factors.items()):
         command += ["--set", f"countries.{code}.border_factor={value:.4g}"]
-    env = dict(os.environ)
     if threads:
-        env["OMP_NUM_THREADS"] = str(threads)
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"openness: {' '.join(command)} failed:\n{done.stderr.strip()}")
+        command += ["--threads", str(threads)]
+    log = out[:-len(".h5")] + ".log"
+    reason = runner.run_command(command, out, log)
+    if reason:
+        raise SystemExit(f"openness: {out}: {reason} (log: {log})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,14 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--steps must be at least 24: the measure is the last year after the first")
     entrepot = runner.find_entrepot(a.entrepot)
     os.makedirs(a.dir, exist_ok=True)
-    target = data_values()
+    targets = exports_targets()
+    target = {t.key: t.value for t in targets}
     factors = {code: 1.0 for code in target}
     previous: dict[str, tuple] = {}
     history = []
     for it in range(1, a.iterations + 1):
         out = os.path.join(a.dir, f"iteration{it}.h5")
         run_scenario(entrepot, a.scenario, a.steps, factors, a.overrides, out, a.threads)
-        model = measure(out)
+        model = measure(out, targets)
         rows = []
         for code in sorted(target):
             error = model[code] / target[code] - 1.0
