@@ -46,6 +46,21 @@ std::vector<double> flow_iceberg(const Scenario& scenario, const World& world, c
   return lost;
 }
 
+std::vector<double> foreign_share(const Scenario& scenario, const World& world,
+                                  const Tables& tables, const Economy& economy,
+                                  const std::vector<double>& supply) {
+  const int ns = world.sectors();
+  std::vector<double> abroad(supply.size(), 0.0), all(supply.size(), 0.0);
+  for_each_flow(scenario, world, tables, economy, supply, [&](int o, int d, int s, double flow) {
+    const std::size_t block = static_cast<std::size_t>(o) * ns + s;
+    const double goods = flow * tables.host.iceberg[world.rrs(o, d, s)];
+    all[block] += goods;
+    if (world.region_country[o] != world.region_country[d]) abroad[block] += goods;
+  });
+  for (std::size_t b = 0; b < all.size(); ++b) abroad[b] = all[b] > 0.0 ? abroad[b] / all[b] : 0.0;
+  return abroad;
+}
+
 std::vector<std::int64_t> exporter_counts(const Tables& tables, const Economy& economy) {
   const std::vector<std::int64_t>& start = tables.host.block_start;
   std::vector<std::int64_t> count(start.size() - 1, 0);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "agents/trade.h"
 #include "base/records.h"
 #include "base/rng.h"
 #include "kernels/economy.h"
@@ -17,6 +18,15 @@
 #include "world/world.h"
 
 namespace entrepot {
+
+// The trade cell through which a firm in `region` buys `input` from `seller` as the quotes
+// hold it; −1 where the slot takes no input, has no seller or its flow is banned.
+ENTREPOT_HD long long input_cell(const TablesView& t, int input, std::int32_t seller, int region,
+                                 const Book<const Quote>& quotes) {
+  if (input < 0 || seller < 0) return -1;
+  const std::size_t cell = t.rrs(quotes[seller].origin, region, input);
+  return is_banned(t.trade_factor[cell]) ? -1 : static_cast<long long>(cell);
+}
 
 // What every phase reads and none changes: the behaviour parameters, the world with the
 // policy in force, the tables derived from both, and the run's random stream.
@@ -66,6 +76,11 @@ std::vector<double> regional_spending(const Scenario& scenario, const std::vecto
 std::vector<std::int64_t> choose_exporters(const Scenario& scenario, const World& world,
                                            const Tables& tables, const Economy& economy,
                                            const std::vector<double>& supply);
+// Per block: the share of its goods (iceberg losses included) that go to buyers in other
+// countries, at the flows the search weights give at `supply`.
+std::vector<double> foreign_share(const Scenario& scenario, const World& world,
+                                  const Tables& tables, const Economy& economy,
+                                  const std::vector<double>& supply);
 // Per block: how many of its firms export (those from its export_first on).
 std::vector<std::int64_t> exporter_counts(const Tables& tables, const Economy& economy);
 // Per country, in its currency: deposits, banks' equity and foreigners' holdings less loans,
@@ -75,13 +90,23 @@ std::vector<std::int64_t> money_by_country(const Setting& setting, const Economy
 // Per block: output value at capacity (firms' price × capacity), all ranks.
 std::vector<double> block_supply(const Setting& setting, const Economy& economy,
                                  const Ranks& ranks);
+// What the first pass of the set-up learns of the flows, for the second to size firms by.
+struct StartingFlows {
+  std::vector<double> iceberg;        // per sector: the mean iceberg cost of its trade
+  std::vector<double> overhead;       // per region: workers exporters employ for the fixed cost
+  std::vector<double> foreign_share;  // per block: the share of its goods sold abroad
+};
 // The synthetic population of this rank's domain, before any buyer has a seller
 // (kernels/population.cpp).
-// `iceberg`: each sector's mean iceberg cost over its trade, or empty for the gravity guess;
-// `overhead`: per region, the workers exporters employ for their fixed cost (empty: none).
+// `start`: what a first pass of the set-up found of the flows (empty on the first pass).
 void populate(const Scenario& scenario, const Setting& setting, Economy& economy, Ranks& ranks,
-              Scratch& scratch, const std::vector<double>& iceberg,
-              const std::vector<double>& overhead);
+              Scratch& scratch, const StartingFlows& start);
+// Once every buyer has its sellers: each firm's price covers its unit cost at what its own
+// suppliers charge, and first jobs go again in proportion to the labour what each firm's
+// buyers order of it takes, so that every firm starts staffed for its own customers and
+// not only for its block's average (kernels/population.cpp).
+void staff_by_orders(const Scenario& scenario, const Setting& setting, Economy& economy,
+                     Ranks& ranks, Scratch& scratch, const StartingFlows& start);
 
 // Each country's bank, with the equity that backs its firms' credit lines at the start.
 void open_banks(const Setting& setting, Economy& economy, const Ranks& ranks);
@@ -89,6 +114,10 @@ void open_banks(const Setting& setting, Economy& economy, const Ranks& ranks);
 // 2: search and switching; returns the number of switches (probability 1 at set-up).
 std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& ranks,
                               SearchScratch& scratch, int step, double probability);
+// The quotes of the firms' suppliers afresh, as search and plan read them, after set-up
+// moved prices without a search.
+void quote_suppliers(const Setting& setting, Economy& economy, Ranks& ranks,
+                     SearchScratch& scratch);
 // 3: output, labour and input plans, at the suppliers' prices the search saw; firms draw
 // on their credit lines what the plan needs beyond their cash.
 void plan_production(const Setting& setting, Economy& economy, const Ranks& ranks,

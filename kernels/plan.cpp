@@ -33,14 +33,13 @@ struct PlanFirm {
       landed[k] = 0.0;
       deficit[k] = 0.0;
       iceberg[k] = 1.0;
-      const int input = t.input_sector[sector * kInputSlots + k];
       const std::int32_t seller = f.supplier[k * f.size + j];
-      if (input < 0 || seller < 0) continue;
-      const Quote& quote = quotes[seller];
-      const std::size_t cell = t.rrs(quote.origin, region, input);
-      if (is_banned(t.trade_factor[cell])) continue;
+      const long long c =
+          input_cell(t, t.input_sector[sector * kInputSlots + k], seller, region, quotes);
+      if (c < 0) continue;
+      const auto cell = static_cast<std::size_t>(c);
       // What the input costs: the border friction weighed in its choice is not paid.
-      landed[k] = landed_cost(quote.price, t.paid_factor[cell]);
+      landed[k] = landed_cost(quotes[seller].price, t.paid_factor[cell]);
       iceberg[k] = t.iceberg[cell];
       unit_inputs = unit_inputs + t.input_amount[sector * kInputSlots + k] * landed[k];
     }

@@ -94,16 +94,16 @@ struct FoundFirm {
     // Starting wages equal regional productivity A, so labour costs 1/φ a unit.
     f.price[j] =
         cost_price(unit_cost(1.0, f.productivity[j], 1.0, input_cost[sector]), t.markup[sector]);
+    f.input_unit_cost[j] = input_cost[sector];
     for (int k = 0; k < kInputSlots; ++k) f.supplier[k * f.size + j] = -1;
   }
 };
 
-// A firm's labour need at the starting prices relative to its block's: the goods its price
-// draws in the search per unit of its productivity φ. Buyers find it with probability
-// ∝ (p/P)^−ν (seller_weight); firms then order a quantity, households spend a value, which
-// buys P/p times as much, so with h the households' share of the sector's demand the goods
-// are ∝ (p/P)^−ν·(h·P/p + 1 − h).
-struct LabourNeed {
+// The goods a firm's price draws in the search, relative to its block's other firms. Buyers
+// find it with probability ∝ (p/P)^−ν (seller_weight); firms then order a quantity,
+// households spend a value, which buys P/p times as much, so with h the households' share of
+// the sector's demand the goods are ∝ (p/P)^−ν·(h·P/p + 1 − h).
+struct DrawnGoods {
   FirmStore::ConstView f;
   const double* block_price;
   const double* household_share;  // per sector
@@ -113,29 +113,50 @@ struct LabourNeed {
     const double index = block_price[f.block[j]];
     const double h = household_share[f.block[j] % sectors];
     const double goods = h * index / static_cast<double>(f.price[j]) + (1.0 - h);
-    return static_cast<double>(seller_weight(f.price[j], index, elasticity)) * goods /
-           static_cast<double>(f.productivity[j]);
+    return static_cast<double>(seller_weight(f.price[j], index, elasticity)) * goods;
   }
 };
 
-struct BlockNeed {
-  LabourNeed need;
-  ENTREPOT_HD Totals<2> operator()(std::size_t j) const {
-    return Totals<2>{{static_cast<std::int64_t>(need(j)), 1}};
+// Per block, in fixed point: the goods drawn by all its firms and by its exporters, the
+// labour they take (goods/φ), and its firms. Buyers abroad draw exporters only
+// (TablesView::sellers_from), so a block's foreign sales go to its exporters alone.
+struct BlockDemand {
+  DrawnGoods goods;
+  TablesView t;
+  Domain domain;
+  ENTREPOT_HD bool exporter(std::size_t j) const {
+    return static_cast<std::int64_t>(domain.firm_id(j)) >= t.export_first[goods.f.block[j]];
+  }
+  ENTREPOT_HD Totals<5> operator()(std::size_t j) const {
+    const double drawn = goods(j), labour = drawn / static_cast<double>(goods.f.productivity[j]);
+    const bool x = exporter(j);
+    return Totals<5>{{static_cast<std::int64_t>(drawn), x ? static_cast<std::int64_t>(drawn) : 0,
+                      static_cast<std::int64_t>(labour), x ? static_cast<std::int64_t>(labour) : 0,
+                      1}};
   }
 };
 
 // Weight for the first hiring: the firm's labour need relative to its block's average firm,
-// times its block's labour need per firm, in fixed point so the scan is exact.
+// times its block's labour need per firm, in fixed point so the scan is exact. The need is
+// its share of the block's home sales (a share 1 − f of its goods) by what it draws among
+// all the block's firms, plus its share of the foreign sales (f) among the exporters, over φ.
 struct HiringWeight {
-  LabourNeed need;
-  const std::int64_t* block_need;  // per block: Σ need, firms
+  BlockDemand demand;
+  const std::int64_t* block_totals;  // per block: the five totals of BlockDemand
+  const double* foreign_share;       // per block: f; null before the flows are known
   const double* block_weight;
   ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
-    const std::int32_t block = need.f.block[j];
-    const double total = static_cast<double>(block_need[2 * block]);
+    const std::int32_t block = demand.goods.f.block[j];
+    const std::int64_t* total = block_totals + 5 * block;
+    const double f = foreign_share != nullptr && total[1] > 0 ? foreign_share[block] : 0.0;
+    const double home = total[0] > 0 ? (1.0 - f) / static_cast<double>(total[0]) : 0.0;
+    const double abroad = total[1] > 0 ? f / static_cast<double>(total[1]) : 0.0;
+    const double need = demand.goods(j) / static_cast<double>(demand.goods.f.productivity[j]) *
+                        (home + (demand.exporter(j) ? abroad : 0.0));
+    const double block_need =
+        static_cast<double>(total[2]) * home + static_cast<double>(total[3]) * abroad;
     const double relative =
-        total > 0.0 ? need(j) * static_cast<double>(block_need[2 * block + 1]) / total : 1.0;
+        block_need > 0.0 ? need * static_cast<double>(total[4]) / block_need : 1.0;
     return hiring_weight(relative, block_weight[block]);
   }
 };
@@ -172,7 +193,6 @@ struct FirstJob {
 struct StockFirm {
   TablesView t;
   FirmStore::View f;
-  const double* input_cost;
   double inventory_target, stock_target, buffer_steps;
   ENTREPOT_HD void operator()(std::size_t j) const {
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
@@ -187,8 +207,7 @@ struct StockFirm {
       f.input_stock[k * f.size + j] = starting_stock(stock_target, a, capacity);
     }
     f.cash[j] =
-        starting_cash(buffer_steps, f.wage[j], f.employees[j], input_cost[sector], capacity);
-    f.input_unit_cost[j] = input_cost[sector];
+        starting_cash(buffer_steps, f.wage[j], f.employees[j], f.input_unit_cost[j], capacity);
   }
 };
 
@@ -209,20 +228,173 @@ struct SettleHousehold {
   ConsumerStore::View h;
   const std::int64_t* income;  // per household, by region
   double consume_income, consume_wealth;
+  bool keep_retailers;
   ENTREPOT_HD void operator()(std::size_t n) const {
     // Income as in a steady state, and the cash a household keeps when it spends what it
     // earns (budget = income).
     h.income[n] = income[h.region[n]];
     h.cash[n] = starting_household_cash(h.income[n], consume_income, consume_wealth);
+    if (keep_retailers) return;
     for (int c = 0; c < kConsumerSlots; ++c) h.retailer[c * h.size + n] = -1;
   }
 };
 
+// What each firm's buyers order of it in a step of the starting state, on arrays over all
+// firms (global ids): goods from firms, which order a_k per unit of their capacity at
+// origin (τ of it for the melt), as plan does at steady state; and value from households,
+// which spend their budget share of income (their budget at the start) net of duty, in the
+// seller's currency. A buying firm's input cost per unit becomes what its own suppliers
+// charge, landed, as plan prices it: the sector's typical cost at set-up overstates it
+// where the suppliers drawn are more productive than φ = 1, and households' income (the
+// value added at capacity) would fall short of what firms earn.
+struct FirmOrders {
+  TablesView t;
+  FirmStore::View f;
+  Book<const Quote> quotes;  // suppliers as the search saw them
+  std::int64_t* goods;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
+    const double capacity = labour_capacity(f.productivity[j], t.region_tfp[region],
+                                            static_cast<double>(f.employees[j]));
+    double unit_inputs = 0.0;
+    for (int k = 0; k < kInputSlots; ++k) {
+      const std::int32_t seller = f.supplier[k * f.size + j];
+      const long long c =
+          input_cell(t, t.input_sector[sector * kInputSlots + k], seller, region, quotes);
+      if (c < 0) continue;
+      const auto cell = static_cast<std::size_t>(c);
+      const double amount = t.input_amount[sector * kInputSlots + k];
+      unit_inputs = unit_inputs + amount * landed_cost(quotes[seller].price, t.paid_factor[cell]);
+      const double ordered = amount * capacity * t.iceberg[cell];
+      atomic_add(&goods[seller],
+                 static_cast<std::int64_t>(ordered * static_cast<double>(kGoodsScale)));
+    }
+    f.input_unit_cost[j] = unit_inputs;
+  }
+};
+
+struct HouseholdOrders {
+  TablesView t;
+  ConsumerStore::ConstView h;
+  std::int64_t* value;
+  ENTREPOT_HD void operator()(std::size_t n) const {
+    const int region = h.region[n];
+    for (int c = 0; c < t.consumer_slots; ++c) {
+      const std::int32_t seller = h.retailer[c * h.size + n];
+      if (seller < 0) continue;
+      const std::size_t cell = t.rrs(t.origin_of(seller), region, t.consumer_sector[c]);
+      if (is_banned(t.trade_factor[cell])) continue;
+      const double spent = t.consumer_share[region * t.consumer_slots + c] *
+                           static_cast<double>(h.income[n]) /
+                           ((1.0 + t.duty_rate[cell]) * t.exchange[cell]);
+      atomic_add(&value[seller], static_cast<std::int64_t>(spent));
+    }
+  }
+};
+
+// The starting price at the firm's own input cost: (1+μ)·(w/(φ·A) + c_in).
+struct PriceAtCost {
+  TablesView t;
+  FirmStore::View f;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
+    f.price[j] = cost_price(unit_cost(money_units(f.wage[j]), f.productivity[j],
+                                      t.region_tfp[region], f.input_unit_cost[j]),
+                            t.markup[sector]);
+  }
+};
+
+// The workers a firm's orders take, φ·A per worker, in 2^-20 workers.
+struct OrderedLabour {
+  TablesView t;
+  FirmStore::ConstView f;
+  const std::int64_t* goods;
+  const std::int64_t* value;
+  Domain domain;
+  ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
+    const auto id = static_cast<std::size_t>(domain.firm_id(j));
+    const double ordered = static_cast<double>(goods[id]) +
+                           static_cast<double>(value[id]) / static_cast<double>(f.price[j]);
+    const double per_worker =
+        static_cast<double>(f.productivity[j]) * t.region_tfp[f.block[j] / t.sectors];
+    return static_cast<std::int64_t>(ordered / static_cast<double>(kGoodsScale) / per_worker *
+                                     1048576.0);
+  }
+};
+
+// Per block: the workers its firms' orders take, its staff and its firms.
+struct BlockOrders {
+  OrderedLabour labour;
+  ENTREPOT_HD Totals<3> operator()(std::size_t j) const {
+    return Totals<3>{{labour(j), static_cast<std::int64_t>(labour.f.employees[j]), 1}};
+  }
+};
+
+// Hiring weight: the block's staff shared over its firms by the labour their orders take
+// (equally where nobody ordered), so that blocks keep the staff the calibration gave them
+// and only who works where within a block follows the draws.
+struct OrderedHiring {
+  BlockOrders orders;
+  const std::int64_t* block_totals;  // per block: the three totals of BlockOrders
+  ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
+    const std::int64_t* total = block_totals + 3 * orders.labour.f.block[j];
+    const double staff = static_cast<double>(total[1]);
+    const double share = total[0] > 0
+                             ? static_cast<double>(orders.labour(j)) / static_cast<double>(total[0])
+                             : 1.0 / static_cast<double>(total[2] > 0 ? total[2] : 1);
+    return static_cast<std::int64_t>(staff * share * 1048576.0) + 1;
+  }
+};
+
+// First jobs by the cumulative hiring weights in scratch.labour.vacancies (over the labour
+// mirror), then each firm's stocks and cash for its staff, and households' income and cash.
+void hire_and_settle(const Scenario& sc, const Setting& setting, Economy& economy, Ranks& ranks,
+                     Scratch& scratch, const StartingFlows& start, bool keep_retailers) {
+  const Behaviour& b = sc.behaviour;
+  const int nr = setting.tables.regions, ns = setting.tables.sectors;
+  const Domain& d = ranks.domain;
+  FirmStore::View f = economy.firms.view();
+  ConsumerStore::View h = economy.consumers.view();
+  const TablesView t = setting.tables.view();
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::inclusive_scan(scratch.labour.vacancies.begin(), scratch.labour.vacancies.end(),
+                         scratch.labour.vacancies.begin());
+  // Productive jobs for 1 − u* of each region's households, less the exporters' overhead
+  // workers (hired in the first step), so that the economy starts at u* with them.
+  std::vector<double> employed(static_cast<std::size_t>(nr), 1.0 - b.target_unemployment);
+  for (int r = 0; r < nr && !start.overhead.empty(); ++r) {
+    const double people = static_cast<double>(setting.tables.host.consumer_start[r + 1] -
+                                              setting.tables.host.consumer_start[r]);
+    if (people > 0.0)
+      employed[r] = std::max(0.5 * employed[r], employed[r] - start.overhead[r] / people);
+  }
+  const thrust::device_vector<double> employed_device(employed.begin(), employed.end());
+  thrust::for_each(first, first + h.size,
+                   FirstJob{t, h, thrust::raw_pointer_cast(scratch.labour.vacancies.data()),
+                            d.labour_first, d, thrust::raw_pointer_cast(employed_device.data())});
+  recount_staff(economy, ranks);
+  thrust::for_each(first, first + f.size,
+                   StockFirm{t, f, b.inventory_target, b.input_stock_target, b.cash_buffer_steps});
+  // Households spend what their region's firms add at capacity, so that at the starting
+  // prices final demand meets output.
+  auto value_added = totals_by_key<1>(f.size, nr, FirmRegion{ns, f.block},
+                                      ValueAddedAtCapacity{t, std::as_const(economy.firms).view()});
+  ranks.sum_over_ranks(value_added);
+  std::vector<std::int64_t> income(nr, 0);
+  for (int r = 0; r < nr; ++r) {
+    income[r] = starting_income(value_added[r].v[0], setting.tables.host.consumer_start[r + 1] -
+                                                         setting.tables.host.consumer_start[r]);
+  }
+  const thrust::device_vector<std::int64_t> income_device(income.begin(), income.end());
+  thrust::for_each(first, first + h.size,
+                   SettleHousehold{t, h, thrust::raw_pointer_cast(income_device.data()),
+                                   b.consume_income, b.consume_wealth, keep_retailers});
+}
+
 }  // namespace
 
 void populate(const Scenario& sc, const Setting& setting, Economy& economy, Ranks& ranks,
-              Scratch& scratch, const std::vector<double>& flow_iceberg,
-              const std::vector<double>& overhead) {
+              Scratch& scratch, const StartingFlows& start) {
   const Behaviour& b = sc.behaviour;
   const int nr = setting.tables.regions, ns = setting.tables.sectors;
   const Domain& d = ranks.domain;
@@ -245,7 +417,7 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
 
   // Starting sector prices p_s = (1+μ_s)·(1 + Σ_k a_ks·p_k·τ̄_k), by iteration.
   const std::vector<double> iceberg =
-      flow_iceberg.empty() ? typical_iceberg(sc, setting.tables.host, nr, ns) : flow_iceberg;
+      start.iceberg.empty() ? typical_iceberg(sc, setting.tables.host, nr, ns) : start.iceberg;
   std::vector<double> price(ns, 1.0), input_cost(ns, 0.0);
   for (int round = 0; round < 200; ++round) {
     for (int s = 0; s < ns; ++s) {
@@ -316,50 +488,71 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
   const thrust::device_vector<double> block_price(economy.block_price.begin(),
                                                   economy.block_price.end());
   const thrust::device_vector<double> household_device(household.begin(), household.end());
-  const LabourNeed need{
+  const DrawnGoods goods{
       std::as_const(economy.firms).view(), thrust::raw_pointer_cast(block_price.data()),
       thrust::raw_pointer_cast(household_device.data()), ns, b.variety_elasticity};
-  auto block_need = totals_by_key<2>(f.size, nr * ns, FirmBlock{f.block}, BlockNeed{need});
-  ranks.sum_over_ranks(block_need);
-  const thrust::device_vector<std::int64_t> block_need_device(&block_need[0].v[0],
-                                                              &block_need[0].v[0] + 2 * nr * ns);
+  const BlockDemand demand{goods, t, d};
+  auto block_demand = totals_by_key<5>(f.size, nr * ns, FirmBlock{f.block}, demand);
+  ranks.sum_over_ranks(block_demand);
+  const thrust::device_vector<std::int64_t> block_demand_device(
+      &block_demand[0].v[0], &block_demand[0].v[0] + 5 * nr * ns);
+  const thrust::device_vector<double> foreign_device(start.foreign_share.begin(),
+                                                     start.foreign_share.end());
   thrust::device_vector<double> hiring_device(hiring.begin(), hiring.end());
-  mirror_firms(ranks,
-               HiringWeight{need, thrust::raw_pointer_cast(block_need_device.data()),
-                            thrust::raw_pointer_cast(hiring_device.data())},
-               scratch.labour.vacancies);
-  thrust::inclusive_scan(scratch.labour.vacancies.begin(), scratch.labour.vacancies.end(),
-                         scratch.labour.vacancies.begin());
-  // Productive jobs for 1 − u* of each region's households, less the exporters' overhead
-  // workers (hired in the first step), so that the economy starts at u* with them.
-  std::vector<double> employed(static_cast<std::size_t>(nr), 1.0 - b.target_unemployment);
-  for (int r = 0; r < nr && !overhead.empty(); ++r) {
-    const double people = static_cast<double>(setting.tables.host.consumer_start[r + 1] -
-                                              setting.tables.host.consumer_start[r]);
-    if (people > 0.0) employed[r] = std::max(0.5 * employed[r], employed[r] - overhead[r] / people);
+  mirror_firms(
+      ranks,
+      HiringWeight{
+          demand, thrust::raw_pointer_cast(block_demand_device.data()),
+          start.foreign_share.empty() ? nullptr : thrust::raw_pointer_cast(foreign_device.data()),
+          thrust::raw_pointer_cast(hiring_device.data())},
+      scratch.labour.vacancies);
+  hire_and_settle(sc, setting, economy, ranks, scratch, start, false);
+}
+
+void staff_by_orders(const Scenario& sc, const Setting& setting, Economy& economy, Ranks& ranks,
+                     Scratch& scratch, const StartingFlows& start) {
+  const Domain& d = ranks.domain;
+  const TablesView t = setting.tables.view();
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  const auto firms = static_cast<std::size_t>(d.firm_total);
+  // Prices at the set-up's sector costs overstate what a firm pays where its suppliers are
+  // more productive than φ = 1, and more so for the productive firms, whose costs are
+  // mostly inputs; priced so, they would cut prices for a year and take the others'
+  // buyers. Each round prices firms at their suppliers' last prices (a contraction: inputs
+  // are less than a unit of cost) and sizes them for their buyers, who the round before
+  // were resized.
+  for (int round = 0; round < 4; ++round) {
+    thrust::device_vector<std::int64_t> goods(firms, 0), value(firms, 0);
+    thrust::for_each(
+        first, first + economy.firms.size,
+        FirmOrders{t, economy.firms.view(),
+                   Book<const Quote>{thrust::raw_pointer_cast(scratch.search.quotes.data()),
+                                     ranks.seller_index(ranks.quote_ghosts)},
+                   thrust::raw_pointer_cast(goods.data())});
+    thrust::for_each(first, first + economy.firms.size, PriceAtCost{t, economy.firms.view()});
+    quote_suppliers(setting, economy, ranks, scratch.search);
+    const FirmStore::ConstView f = std::as_const(economy.firms).view();
+    thrust::for_each(first, first + economy.consumers.size,
+                     HouseholdOrders{t, std::as_const(economy.consumers).view(),
+                                     thrust::raw_pointer_cast(value.data())});
+    if (ranks.distributed()) {
+      for (thrust::device_vector<std::int64_t>* ordered : {&goods, &value}) {
+        std::vector<std::int64_t> all(firms);
+        thrust::copy(ordered->begin(), ordered->end(), all.begin());
+        ranks.sum_over_ranks(all.data(), all.size());
+        thrust::copy(all.begin(), all.end(), ordered->begin());
+      }
+    }
+    const BlockOrders orders{OrderedLabour{t, f, thrust::raw_pointer_cast(goods.data()),
+                                           thrust::raw_pointer_cast(value.data()), d}};
+    auto block_orders = totals_by_key<3>(f.size, t.regions * t.sectors, FirmBlock{f.block}, orders);
+    ranks.sum_over_ranks(block_orders);
+    const thrust::device_vector<std::int64_t> block_orders_device(
+        &block_orders[0].v[0], &block_orders[0].v[0] + 3 * t.regions * t.sectors);
+    mirror_firms(ranks, OrderedHiring{orders, thrust::raw_pointer_cast(block_orders_device.data())},
+                 scratch.labour.vacancies);
+    hire_and_settle(sc, setting, economy, ranks, scratch, start, true);
   }
-  const thrust::device_vector<double> employed_device(employed.begin(), employed.end());
-  thrust::for_each(first, first + h.size,
-                   FirstJob{t, h, thrust::raw_pointer_cast(scratch.labour.vacancies.data()),
-                            d.labour_first, d, thrust::raw_pointer_cast(employed_device.data())});
-  recount_staff(economy, ranks);
-  thrust::for_each(
-      first, first + f.size,
-      StockFirm{t, f, cost, b.inventory_target, b.input_stock_target, b.cash_buffer_steps});
-  // Households spend what their region's firms add at capacity, so that at the starting
-  // prices final demand meets output.
-  auto value_added = totals_by_key<1>(f.size, nr, FirmRegion{ns, f.block},
-                                      ValueAddedAtCapacity{t, std::as_const(economy.firms).view()});
-  ranks.sum_over_ranks(value_added);
-  std::vector<std::int64_t> income(nr, 0);
-  for (int r = 0; r < nr; ++r) {
-    income[r] = starting_income(value_added[r].v[0], setting.tables.host.consumer_start[r + 1] -
-                                                         setting.tables.host.consumer_start[r]);
-  }
-  const thrust::device_vector<std::int64_t> income_device(income.begin(), income.end());
-  thrust::for_each(first, first + h.size,
-                   SettleHousehold{t, h, thrust::raw_pointer_cast(income_device.data()),
-                                   b.consume_income, b.consume_wealth});
 }
 
 }  // namespace entrepot

@@ -325,6 +325,20 @@ void fetch_quotes(Ranks& ranks, SearchScratch& scratch, const std::vector<std::i
 
 }  // namespace
 
+void quote_suppliers(const Setting& setting, Economy& economy, Ranks& ranks,
+                     SearchScratch& scratch) {
+  const OwnedSellers& owned = ranks.domain.sellers;
+  scratch.quotes.resize(static_cast<std::size_t>(owned.total()));
+  ranks.quote_ghosts.clear();
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::transform(first, first + economy.firms.size,
+                    scratch.quotes.begin() + owned.start(kFirmSellers),
+                    QuoteOf{setting.tables.view(), economy.firms.view()});
+  if (ranks.distributed()) {
+    fetch_quotes(ranks, scratch, remote_sellers(ranks, {&economy.firms.supplier}));
+  }
+}
+
 std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& ranks,
                               SearchScratch& scratch, int step, double probability) {
   const Behaviour& b = setting.behaviour;

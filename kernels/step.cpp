@@ -97,26 +97,37 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   // loses goods on the way (iceberg costs) in proportions the gravity guess of the first
   // pass only approximates where sectors are specialised; the second pass sizes output
   // for the losses of the first pass's flows.
-  // The exporters the first pass chooses leave room in the second for their fixed cost.
-  std::vector<double> iceberg, overhead;
+  // The exporters the first pass chooses leave room in the second for their fixed cost, and
+  // are staffed for the foreign sales only they can make.
+  StartingFlows start;
   for (int pass = 0; pass < 2; ++pass) {
-    populate(sc, setting(), economy, ranks, scratch, iceberg, overhead);
+    populate(sc, setting(), economy, ranks, scratch, start);
     refresh_sellers(sc.behaviour, economy, ranks, tables);
     const std::vector<double> supply = block_supply(setting(), economy, ranks);
     e.presence = calibrate_presence(sc, world, tables, supply, e.block_price);
-    iceberg = flow_iceberg(sc, world, tables, economy, supply);
+    start.iceberg = flow_iceberg(sc, world, tables, economy, supply);
+    start.foreign_share = foreign_share(sc, world, tables, economy, supply);
     update_exporters(supply);
-    overhead.assign(static_cast<std::size_t>(world.regions()), 0.0);
+    start.overhead.assign(static_cast<std::size_t>(world.regions()), 0.0);
     const std::vector<std::int64_t> exporters = exporter_counts(tables, economy);
     for (std::size_t b = 0; b < exporters.size(); ++b) {
-      overhead[b / static_cast<std::size_t>(world.sectors())] +=
+      start.overhead[b / static_cast<std::size_t>(world.sectors())] +=
           sc.behaviour.export_cost * static_cast<double>(exporters[b]);
     }
   }
-  open_banks(setting(), economy, ranks);
   refresh_search(sc, world, economy, tables);
-  // Every buyer slot starts with the best of its candidates.
+  // Every buyer slot starts with the best of its candidates, and every firm with the staff
+  // its buyers' orders take.
   search_suppliers(setting(), economy, ranks, scratch.search, 0, 1.0);
+  staff_by_orders(sc, setting(), economy, ranks, scratch, start);
+  // The next searches weigh sellers at those prices, with presence calibrated again to the
+  // blocks' output at them.
+  update_block_prices(setting(), economy, ranks);
+  refresh_sellers(sc.behaviour, economy, ranks, tables);
+  e.presence =
+      calibrate_presence(sc, world, tables, block_supply(setting(), economy, ranks), e.block_price);
+  refresh_search(sc, world, economy, tables);
+  open_banks(setting(), economy, ranks);
   initial_money = total_money();
   initial_country_money = country_money();
 }
