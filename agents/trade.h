@@ -81,27 +81,13 @@ ENTREPOT_HD double landed_cost(double price, double trade_factor) {
   return price * trade_factor;
 }
 
-// Relationship stickiness: change supplier only for a saving above the switching cost.
-ENTREPOT_HD bool should_switch(double current, double candidate, double switching_cost) {
-  return candidate < current * (1.0 - switching_cost);
+// Whether a buyer's choice replaces its supplier whatever the incumbent's loyalty: it must
+// (no supplier, or a banned one), or it was left short and shops among several candidates.
+ENTREPOT_HD bool replaces_at_once(bool must_replace, bool rationed, int candidates) {
+  return must_replace || (rationed && candidates > 1);
 }
 
-// Among candidates, the one with the lowest landed cost; equal costs go to the lower id,
-// so the choice does not depend on the order candidates are seen in. `best` < 0: none yet.
-ENTREPOT_HD bool better_candidate(double cost, std::int32_t seller, double best_cost,
-                                  std::int32_t best) {
-  return best < 0 || cost < best_cost || (cost == best_cost && seller < best);
-}
-
-// Whether a buyer leaves its supplier for the best of several candidates: at once when it
-// must (no supplier, or a banned one) or when it was rationed, else only for a saving above
-// the switching cost.
-ENTREPOT_HD bool takes_candidate(bool must_replace, bool rationed, double current_cost,
-                                 double best_cost, double switching_cost) {
-  return must_replace || rationed || should_switch(current_cost, best_cost, switching_cost);
-}
-
-// With one candidate the draw is the buyer's discrete choice at this step's landed costs (a
+// The draw is the buyer's discrete choice at this step's landed costs (a
 // CES / logit choice over fresh match values). The switching cost c is a premium on the
 // incumbent's value, B = (1+c)^ν, so the incumbent, drawn with probability s, is chosen with
 // probability B·s / (1 + (B−1)·s) (logit demand with state dependence; Dubé, Hitsch & Rossi

@@ -12,6 +12,7 @@
 #include <thrust/iterator/constant_iterator.h>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/iterator/transform_iterator.h>
+#include <thrust/replace.h>
 #include <thrust/scan.h>
 #include <thrust/sort.h>
 #include <thrust/transform.h>
@@ -26,6 +27,9 @@ namespace entrepot {
 namespace {
 
 constexpr std::uint64_t kNoFirm = ~std::uint64_t{0};
+// A household that left its job in this step's separations: unemployed, and searching only
+// from the next step (a spell of unemployment lasts at least the rest of the step).
+constexpr std::int32_t kJustLeft = -2;
 
 struct Separate {
   ConsumerStore::View h;
@@ -41,7 +45,7 @@ struct Separate {
     const double wanted = static_cast<double>(wanted_by[firm]);
     const double excess = excess_staff(staff, wanted);
     if (rng.uniform(domain.household_id(n), step, Draw::separation, 0) < quit_rate + excess) {
-      h.employer[n] = -1;
+      h.employer[n] = kJustLeft;
     }
   }
 };
@@ -85,8 +89,8 @@ struct Searching {
   int step;
   double probability;
   ENTREPOT_HD bool operator()(std::int64_t n) const {
-    return h.employer[n] < 0 && rng.uniform(domain.household_id(static_cast<std::size_t>(n)), step,
-                                            Draw::job_search, 0) < probability;
+    return h.employer[n] == -1 && rng.uniform(domain.household_id(static_cast<std::size_t>(n)),
+                                              step, Draw::job_search, 0) < probability;
   }
 };
 
@@ -252,6 +256,9 @@ void labour_market(const Setting& setting, Economy& economy, Ranks& ranks, Labou
       thrust::copy_if(index, index + static_cast<std::int64_t>(h.size), labour.applicants.begin(),
                       Searching{h, setting.rng, d, step, b.job_search_probability});
   std::size_t count = static_cast<std::size_t>(end - labour.applicants.begin());
+  // Those who just left are unemployed like the others once the applicants are chosen.
+  thrust::replace(thrust::device_pointer_cast(h.employer),
+                  thrust::device_pointer_cast(h.employer) + h.size, kJustLeft, -1);
   labour.applicant_key.resize(count);
   thrust::transform(
       labour.applicants.begin(), labour.applicants.begin() + count, labour.applicant_key.begin(),

@@ -83,44 +83,33 @@ struct SupplierSearch {
                                       const std::int32_t* drawn, bool& switched) const {
     switched = false;
     if (!looks(buyer, slot, current, banned(current, dest, sector), rationed)) return current;
-    const double current_cost =
-        current >= 0 ? landed_cost(quotes[current].price, factor(current, dest, sector)) : 0.0;
     // A banned supplier (export ban) is replaced at once, not at the next routine search.
     const bool must_replace = current < 0 || banned(current, dest, sector);
-    std::int32_t best = -1;
-    double best_cost = 0.0;
-    for (int c = 0; c < candidates; ++c) {
+    // The first candidate with goods to spare is the choice: the draws are already the
+    // buyer's discrete choice over landed costs (§4.2), so taking the cheapest of several
+    // would sharpen every price gap beyond the trade elasticity and herd buyers onto the
+    // cheapest sellers. More candidates let a buyer pass over sellers out of stock.
+    std::int32_t chosen = -1;
+    for (int c = 0; c < candidates && chosen < 0; ++c) {
       const std::int32_t seller =
           drawn != nullptr ? drawn[c] : candidate(buyer, slot, c, dest, sector);
       if (seller < 0) return current;  // nothing reachable
       // A seller that rationed its buyers last step has no goods to spare for new ones.
       if (quotes[seller].rationing != 0) continue;
-      const double trade_factor = factor(seller, dest, sector);
-      if (is_banned(trade_factor)) continue;
-      const double candidate_cost = landed_cost(quotes[seller].price, trade_factor);
-      if (better_candidate(candidate_cost, seller, best_cost, best)) {
-        best = seller;
-        best_cost = candidate_cost;
-      }
+      if (is_banned(factor(seller, dest, sector))) continue;
+      chosen = seller;
     }
-    if (best < 0 || best == current) return current;
-    if (candidates == 1 && !must_replace) {
-      // The draw is the buyer's choice, unless the incumbent's loyalty overrules it.
+    if (chosen < 0 || chosen == current) return current;
+    if (!replaces_at_once(must_replace, rationed, candidates)) {
       const double loyalty =
           incumbent_loyalty(t.draw_probability(dest, sector, quotes[current].origin, current),
                             t.loyalty_premium[sector]);
       if (loyalty > 0.0 && to_unit(rng.words(buyer, step, Draw::loyalty, slot)[0]) < loyalty) {
         return current;
       }
-      switched = true;
-      return best;
     }
-    if (takes_candidate(must_replace, rationed, current_cost, best_cost,
-                        t.switching_cost[sector])) {
-      switched = true;
-      return best;
-    }
-    return current;
+    switched = true;
+    return chosen;
   }
 
   // Draws the m candidates of a slot that searches into `out`; −1 from the first that

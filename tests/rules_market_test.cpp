@@ -62,43 +62,16 @@ TEST(MarketRulesTest, TradeFactorIsIcebergFrictionAndTariffAndProhibitiveWhenBan
   EXPECT_FALSE(is_banned(trade_factor(1.1, 1.3, 10.0, false)));
 }
 
-TEST(MarketRulesTest, TheCheapestCandidateWinsWhateverTheOrder) {
-  EXPECT_TRUE(better_candidate(5.0, 9, 0.0, -1));  // the first one seen
-  EXPECT_TRUE(better_candidate(4.0, 9, 5.0, 3));
-  EXPECT_FALSE(better_candidate(6.0, 1, 5.0, 3));
-  EXPECT_TRUE(better_candidate(5.0, 2, 5.0, 3));  // a tie goes to the lower id
-  EXPECT_FALSE(better_candidate(5.0, 4, 5.0, 3));
-  std::mt19937_64 gen(21);
-  std::uniform_int_distribution<int> cost(1, 6), id(0, 30);  // many ties
-  for (int trial = 0; trial < 2000; ++trial) {
-    std::vector<std::pair<double, std::int32_t>> offers(8);
-    for (auto& o : offers) o = {static_cast<double>(cost(gen)), id(gen)};
-    auto choose = [&]() {
-      std::int32_t best = -1;
-      double best_cost = 0.0;
-      for (const auto& o : offers) {
-        if (better_candidate(o.first, o.second, best_cost, best)) {
-          best = o.second;
-          best_cost = o.first;
-        }
-      }
-      return best;
-    };
-    const std::int32_t first = choose();
-    std::shuffle(offers.begin(), offers.end(), gen);
-    ASSERT_EQ(choose(), first);
-    ASSERT_EQ(first, std::min_element(offers.begin(), offers.end())->second);
-  }
-}
-
-TEST(MarketRulesTest, ABuyerSwitchesWhenItMustWasRationedOrSavesEnough) {
-  // Must replace (no or a banned supplier), or rationed: even at a higher price.
-  EXPECT_TRUE(takes_candidate(true, false, 1.0, 2.0, 0.1));
-  EXPECT_TRUE(takes_candidate(false, true, 1.0, 2.0, 0.1));
-  // Otherwise only for a saving above the switching cost.
-  EXPECT_TRUE(takes_candidate(false, false, 10.0, 8.9, 0.1));
-  EXPECT_FALSE(takes_candidate(false, false, 10.0, 9.0, 0.1));
-  EXPECT_FALSE(takes_candidate(false, false, 10.0, 9.5, 0.1));
+TEST(MarketRulesTest, ABuyerReplacesItsSupplierAtOnceOnlyWhenItMustOrShopsWhenShort) {
+  // No or a banned supplier: whatever the candidates.
+  EXPECT_TRUE(replaces_at_once(true, false, 1));
+  EXPECT_TRUE(replaces_at_once(true, true, 4));
+  // Left short: at once among several candidates; with one it waits for its review.
+  EXPECT_TRUE(replaces_at_once(false, true, 2));
+  EXPECT_FALSE(replaces_at_once(false, true, 1));
+  // Otherwise the incumbent's loyalty may keep it.
+  EXPECT_FALSE(replaces_at_once(false, false, 1));
+  EXPECT_FALSE(replaces_at_once(false, false, 15));
 }
 
 TEST(MarketRulesTest, TheIncumbentsLoyaltyIsTheSwitchingPremiumOfALogitChoice) {

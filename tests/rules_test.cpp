@@ -47,20 +47,6 @@ TEST(RulesTest, LandedCostIsPriceTimesTradeFactor) {
   EXPECT_TRUE(std::isfinite(landed_cost(1e6, 1e30)));
 }
 
-TEST(RulesTest, ShouldSwitchOnlyForASavingAboveTheSwitchingCost) {
-  // 100 with a 25% switching cost: the threshold is exactly 75.
-  EXPECT_FALSE(should_switch(100.0, 75.0, 0.25));  // equal to the threshold: stay
-  EXPECT_TRUE(should_switch(100.0, std::nextafter(75.0, 0.0), 0.25));
-  EXPECT_FALSE(should_switch(100.0, std::nextafter(75.0, 100.0), 0.25));
-  EXPECT_TRUE(should_switch(100.0, 50.0, 0.25));
-  EXPECT_FALSE(should_switch(100.0, 120.0, 0.25));
-  // No switching cost: any strictly cheaper candidate, never an equal one.
-  EXPECT_TRUE(should_switch(10.0, 9.999, 0.0));
-  EXPECT_FALSE(should_switch(10.0, 10.0, 0.0));
-  // A banned current supplier is left for any finite candidate.
-  EXPECT_TRUE(should_switch(1e30, 1e6, 0.1));
-}
-
 TEST(RulesTest, SupplierReviewsAreStaggeredAtTheSearchShare) {
   // ψ = 0.1: every slot reviews exactly once in each run of ten steps (evenly spaced), and
   // about a tenth of the buyers review in any one step.

@@ -144,7 +144,7 @@ struct Behaviour {
   double consume_income = 0.90;  // share of last income spent
   double consume_wealth = 0.05;  // share of cash spent each step
   double profit_tax = 0.20;
-  double dividend_share = 0.50;        // share of profit after tax paid to owners
+  double dividend_share = 0.80;        // share of profit after tax paid to owners
   double cash_buffer_steps = 2.0;      // steps of costs kept as cash
   double unemployment_benefit = 0.40;  // replacement rate of the regional mean wage
   double government_transfer = 0.10;   // share of a government surplus returned per step

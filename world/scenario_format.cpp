@@ -45,7 +45,7 @@ const std::vector<RealParameter>& real_parameters() {
       {"wage_adjust", &Behaviour::wage_adjust, fraction(), fraction(0, 0.5)},
       {"wage_cut_limit", &Behaviour::wage_cut_limit, fraction(), fraction(0, 0.5)},
       {"target_unemployment", &Behaviour::target_unemployment, fraction(), fraction(0, 0.3)},
-      {"separation_rate", &Behaviour::separation_rate, fraction(), fraction(0, 0.2)},
+      {"separation_rate", &Behaviour::separation_rate, fraction(), fraction(0, 0.1)},
       {"job_search_probability", &Behaviour::job_search_probability, fraction(), fraction(0.05, 1)},
       {"consume_income", &Behaviour::consume_income, fraction(), fraction(0.5, 1)},
       {"consume_wealth", &Behaviour::consume_wealth, fraction(), fraction(0.01, 0.5)},
