@@ -118,8 +118,8 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
     }
   }
   refresh_search(sc, world, economy, tables);
-  // Every buyer slot starts with the best of its candidates, and every firm with the staff
-  // its buyers' orders take.
+  // Every buyer slot starts with the first of its candidates with goods to spare, and every firm
+  // with the staff its buyers' orders take.
   search_suppliers(setting(), economy, ranks, scratch.search, 0, 1.0);
   staff_by_orders(sc, setting(), economy, ranks, scratch, start);
   // The next searches weigh sellers at those prices, with presence calibrated again to the
