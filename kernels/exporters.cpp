@@ -1,6 +1,7 @@
 // Which firms export (agents/exporting.h): per block, its most productive firms, as many as
 // cover the fixed cost of serving abroad from the block's foreign sales; and the iceberg
 // losses of the calibrated flows. Host-side, from block aggregates, so every rank agrees.
+#include <utility>
 #include <vector>
 
 #include "agents/exporting.h"
@@ -34,31 +35,24 @@ void for_each_flow(const Scenario& scenario, const World& world, const Tables& t
 
 }  // namespace
 
-std::vector<double> flow_iceberg(const Scenario& scenario, const World& world, const Tables& tables,
-                                 const Economy& economy, const std::vector<double>& supply) {
+void learn_flows(const Scenario& scenario, const World& world, const Tables& tables,
+                 const Economy& economy, const std::vector<double>& supply, StartingFlows& start) {
   const int ns = world.sectors();
   std::vector<double> lost(ns, 0.0), bought(ns, 0.0);
+  std::vector<double> abroad(supply.size(), 0.0), sold(supply.size(), 0.0);
   for_each_flow(scenario, world, tables, economy, supply, [&](int o, int d, int s, double flow) {
-    lost[s] += flow * tables.host.iceberg[world.rrs(o, d, s)];
+    const double iceberg = tables.host.iceberg[world.rrs(o, d, s)];
+    lost[s] += flow * iceberg;
     bought[s] += flow;
+    const std::size_t block = static_cast<std::size_t>(o) * ns + s;
+    sold[block] += flow * iceberg;
+    if (world.region_country[o] != world.region_country[d]) abroad[block] += flow * iceberg;
   });
   for (int s = 0; s < ns; ++s) lost[s] = bought[s] > 0.0 ? lost[s] / bought[s] : 1.0;
-  return lost;
-}
-
-std::vector<double> foreign_share(const Scenario& scenario, const World& world,
-                                  const Tables& tables, const Economy& economy,
-                                  const std::vector<double>& supply) {
-  const int ns = world.sectors();
-  std::vector<double> abroad(supply.size(), 0.0), all(supply.size(), 0.0);
-  for_each_flow(scenario, world, tables, economy, supply, [&](int o, int d, int s, double flow) {
-    const std::size_t block = static_cast<std::size_t>(o) * ns + s;
-    const double goods = flow * tables.host.iceberg[world.rrs(o, d, s)];
-    all[block] += goods;
-    if (world.region_country[o] != world.region_country[d]) abroad[block] += goods;
-  });
-  for (std::size_t b = 0; b < all.size(); ++b) abroad[b] = all[b] > 0.0 ? abroad[b] / all[b] : 0.0;
-  return abroad;
+  for (std::size_t b = 0; b < sold.size(); ++b)
+    abroad[b] = sold[b] > 0.0 ? abroad[b] / sold[b] : 0.0;
+  start.iceberg = std::move(lost);
+  start.foreign_share = std::move(abroad);
 }
 
 std::vector<std::int64_t> exporter_counts(const Tables& tables, const Economy& economy) {

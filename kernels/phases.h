@@ -59,10 +59,6 @@ void refresh_sellers(const Behaviour& behaviour, const Economy& economy, const R
 std::vector<double> calibrate_presence(const Scenario& scenario, const World& world,
                                        const Tables& tables, const std::vector<double>& supply,
                                        const std::vector<double>& price);
-// Each sector's mean iceberg cost τ over the flows the search weights give at `supply`
-// (value-weighted): what a unit bought loses on its way, on average.
-std::vector<double> flow_iceberg(const Scenario& scenario, const World& world, const Tables& tables,
-                                 const Economy& economy, const std::vector<double>& supply);
 // Origin weights of destination d and sector s, over origins (agents/trade.h origin_weight).
 void origin_weights(const Scenario& scenario, const World& world, const Tables& tables,
                     const std::vector<double>& presence, const std::vector<double>& price, int d,
@@ -76,11 +72,6 @@ std::vector<double> regional_spending(const Scenario& scenario, const std::vecto
 std::vector<std::int64_t> choose_exporters(const Scenario& scenario, const World& world,
                                            const Tables& tables, const Economy& economy,
                                            const std::vector<double>& supply);
-// Per block: the share of its goods (iceberg losses included) that go to buyers in other
-// countries, at the flows the search weights give at `supply`.
-std::vector<double> foreign_share(const Scenario& scenario, const World& world,
-                                  const Tables& tables, const Economy& economy,
-                                  const std::vector<double>& supply);
 // Per block: how many of its firms export (those from its export_first on).
 std::vector<std::int64_t> exporter_counts(const Tables& tables, const Economy& economy);
 // Per country, in its currency: deposits, banks' equity and foreigners' holdings less loans,
@@ -96,6 +87,12 @@ struct StartingFlows {
   std::vector<double> overhead;       // per region: workers exporters employ for the fixed cost
   std::vector<double> foreign_share;  // per block: the share of its goods sold abroad
 };
+// From the flows the search weights give at `supply`, in one pass over them: each sector's
+// mean iceberg cost τ (value-weighted: what a unit bought loses on its way) and each block's
+// share of its goods (losses included) that go to buyers in other countries. Leaves
+// `start.overhead` as it is.
+void learn_flows(const Scenario& scenario, const World& world, const Tables& tables,
+                 const Economy& economy, const std::vector<double>& supply, StartingFlows& start);
 // The synthetic population of this rank's domain, before any buyer has a seller
 // (kernels/population.cpp).
 // `start`: what a first pass of the set-up found of the flows (empty on the first pass).

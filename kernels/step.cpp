@@ -105,10 +105,8 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
     refresh_sellers(sc.behaviour, economy, ranks, tables);
     const std::vector<double> supply = block_supply(setting(), economy, ranks);
     e.presence = calibrate_presence(sc, world, tables, supply, e.block_price);
-    if (pass == 0) {  // what the second pass sizes firms by; no pass reads the second's
-      start.iceberg = flow_iceberg(sc, world, tables, economy, supply);
-      start.foreign_share = foreign_share(sc, world, tables, economy, supply);
-    }
+    // What the second pass sizes firms by; no pass reads the second's.
+    if (pass == 0) learn_flows(sc, world, tables, economy, supply, start);
     update_exporters(supply);
     start.overhead.assign(static_cast<std::size_t>(world.regions()), 0.0);
     const std::vector<std::int64_t> exporters = exporter_counts(tables, economy);

@@ -37,7 +37,6 @@ TablesView Tables::view() const {
                     p(consumer_sector),
                     p(consumer_share),
                     p(markup),
-                    p(switching_cost),
                     p(loyalty_premium),
                     p(iceberg),
                     p(trade_factor),
@@ -119,11 +118,10 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   }
 
   // Household slots: the sectors with a positive budget share.
-  std::vector<double> share, markup, switching, premium;
+  std::vector<double> share, markup, premium;
   t.host.consumer_sector.clear();
   for (int s = 0; s < ns; ++s) {
     markup.push_back(sc.sectors[s].markup);
-    switching.push_back(sc.sectors[s].switching_cost);
     premium.push_back(
         switching_premium(sc.sectors[s].switching_cost, sc.behaviour.variety_elasticity));
     if (sc.sectors[s].consumer_share > 0.0) t.host.consumer_sector.push_back(s);
@@ -147,7 +145,6 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   t.consumer_share = to_device(share);
   t.host.consumer_share = share;
   t.markup = to_device(markup);
-  t.switching_cost = to_device(switching);
   t.loyalty_premium = to_device(premium);
   build_frictions(sc, w, t);
   // The search tables follow from the agents: Model::Model builds them after the set-up.

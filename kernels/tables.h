@@ -25,7 +25,6 @@ struct TablesView {
   const std::int32_t* consumer_sector;  // sector of each household slot
   const double* consumer_share;         // β of each household slot by region: [r·slots + c]
   const double* markup;
-  const double* switching_cost;
   const double* loyalty_premium;    // B − 1 of each sector (agents/trade.h switching_premium)
   const double* iceberg;            // [(o·R + d)·S + s]
   const double* trade_factor;       // τ·b·(1+t)·x as buyers weigh it, +∞ when banned
@@ -191,7 +190,7 @@ struct Tables {
   thrust::device_vector<std::int32_t> input_sector;
   thrust::device_vector<double> input_amount;
   thrust::device_vector<std::int32_t> consumer_sector;
-  thrust::device_vector<double> consumer_share, markup, switching_cost, loyalty_premium;
+  thrust::device_vector<double> consumer_share, markup, loyalty_premium;
   thrust::device_vector<double> iceberg, trade_factor, paid_factor, exchange, duty_rate;
   thrust::device_vector<std::uint64_t> origin_cdf;
   thrust::device_vector<std::int64_t> seller_cumulative;
