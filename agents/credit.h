@@ -55,6 +55,15 @@ ENTREPOT_HD std::int64_t loan_repayment(std::int64_t loan, std::int64_t cash, st
   return spare < loan ? spare : loan;
 }
 
+// What a firm that still owes its bank pays it out of the dividend it would pay, min(L, D):
+// debt is served before owners (Myers & Majluf 1984's pecking order; in Assenza et al. 2015
+// dividends come out of profit net of debt service), so a loan taken in a bad step is repaid
+// from the good ones instead of lasting while the firm pays out its profit.
+ENTREPOT_HD std::int64_t repaid_before_dividend(std::int64_t loan, std::int64_t dividend) {
+  if (loan <= 0 || dividend <= 0) return 0;
+  return dividend < loan ? dividend : loan;
+}
+
 // A bank's lending factor: 1 while its equity E covers the capital requirement k·L on its
 // loans, E/(k·L) below it, 0 without equity.
 ENTREPOT_HD double bank_lending(std::int64_t equity, std::int64_t loans, double capital_ratio) {

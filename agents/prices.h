@@ -31,16 +31,14 @@ ENTREPOT_HD double cost_price(double unit_cost, double markup) {
   return (1.0 + markup) * unit_cost;
 }
 
-// Price: moves a share κ of the way to (1+μ)·unit cost, then by up to η against the gap
-// between its stock and its target, x = I/(ι·Dᵉ): down when it holds more, up when it
-// holds less (a firm that rationed its buyers has nothing left, x = 0: up η); never below
-// unit cost. The response is continuous in the gap, so small imbalances move prices a
-// little (Dawid & Delli Gatti 2018 survey such quantity-signal rules).
+// Price: moves a share κ of the way to (1+μ)·unit cost, then by up to η against the
+// market's signal x (market_signal): down when x > 1, up when x < 1; never below unit cost.
+// The response is continuous in the signal, so small imbalances move prices a little
+// (Dawid & Delli Gatti 2018 survey such quantity-signal rules).
 ENTREPOT_HD double adjust_price(double price, double unit_cost, double markup, double pass_through,
-                                double speed, bool rationed, double inventory_ratio) {
+                                double speed, double signal) {
   double next = price + pass_through * (cost_price(unit_cost, markup) - price);
-  const double gap = rationed ? -1.0 : clamp(inventory_ratio - 1.0, -1.0, 1.0);
-  next = next * (1.0 - speed * gap);
+  next = next * (1.0 - speed * clamp(signal - 1.0, -1.0, 1.0));
   // Never below unit cost, nor below a millionth of a money unit (a price of zero would
   // make every order infinite).
   const double floor = unit_cost > 1e-6 ? unit_cost : 1e-6;
@@ -51,6 +49,14 @@ ENTREPOT_HD double adjust_price(double price, double unit_cost, double markup, d
 ENTREPOT_HD double inventory_ratio(double inventory, double inventory_target, double expected) {
   const double target_stock = inventory_target * expected;
   return target_stock > 0.0 ? inventory / target_stock : 1.0;
+}
+
+// The signal a firm prices by: the share of its orders it served, x = Q/D, when it could not
+// serve them all (its excess demand relative to demand, as in tâtonnement; a seller that
+// served 90% of its orders raises its price by η/10, not by η); its stock relative to
+// target otherwise.
+ENTREPOT_HD double market_signal(double shipped, double demand, double stock_ratio) {
+  return shipped < demand ? shipped / demand : stock_ratio;
 }
 
 // Vacancy rate of a firm: unfilled labour demand as a share of it, (L* − L)/L* when both are

@@ -61,6 +61,11 @@ struct PayFirm {
       f.written_off[j] = f.loan[j] - settled;
       f.loan[j] = 0;
       dividend = f.cash[j];
+    } else {
+      const std::int64_t served = repaid_before_dividend(f.loan[j], dividend);
+      f.cash[j] -= served;
+      f.loan[j] -= served;
+      dividend -= served;
     }
     f.cash[j] -= dividend;
     f.interest[j] = interest;

@@ -24,10 +24,11 @@ struct Reprice {
     f.expected_sales[j] = expected;
     const double cost = unit_cost(money_units(f.wage[j]), f.productivity[j], t.region_tfp[region],
                                   f.input_unit_cost[j]);
-    const double ratio =
-        inventory_ratio(static_cast<double>(f.inventory[j]) / scale, inventory_target, expected);
-    f.price[j] = adjust_price(f.price[j], cost, t.markup[sector], pass_through, price_speed,
-                              f.shipped[j] < f.demand[j], ratio);
+    const double signal = market_signal(
+        static_cast<double>(f.shipped[j]), static_cast<double>(f.demand[j]),
+        inventory_ratio(static_cast<double>(f.inventory[j]) / scale, inventory_target, expected));
+    f.price[j] =
+        adjust_price(f.price[j], cost, t.markup[sector], pass_through, price_speed, signal);
     const double open_share =
         vacancy_rate(static_cast<double>(f.labour_demand[j]), static_cast<double>(f.employees[j]));
     f.wage[j] = adjust_wage(f.wage[j], open_share, unemployment[region], normal_unemployment,

@@ -42,6 +42,12 @@ TEST(CreditRulesTest, InterestRepaymentAndTheBank) {
   EXPECT_EQ(loan_repayment(80, 150, 100), 50);
   EXPECT_EQ(loan_repayment(30, 150, 100), 30);
   EXPECT_EQ(loan_repayment(80, 90, 100), 0);
+  // A firm that owes its bank pays it from the dividend first: all of a dividend of 20 on a
+  // loan of 80; 30 of a dividend of 50 on a loan of 30; nothing without loan or dividend.
+  EXPECT_EQ(repaid_before_dividend(80, 20), 20);
+  EXPECT_EQ(repaid_before_dividend(30, 50), 30);
+  EXPECT_EQ(repaid_before_dividend(0, 50), 0);
+  EXPECT_EQ(repaid_before_dividend(80, 0), 0);
   // Capital ratio 0.1: equity 10 covers loans of 100; equity 5 lends at half; none at 0.
   EXPECT_DOUBLE_EQ(bank_lending(10, 100, 0.1), 1.0);
   EXPECT_DOUBLE_EQ(bank_lending(5, 100, 0.1), 0.5);

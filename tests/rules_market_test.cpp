@@ -29,7 +29,7 @@ TEST(MarketRulesTest, CostPriceCoversUnitCostWithTheMarkup) {
   EXPECT_DOUBLE_EQ(cost_price(2.5, 0.2), 3.0);
   EXPECT_DOUBLE_EQ(cost_price(2.5, 0.0), 2.5);
   // A price already at (1+μ)·c stays there when nothing presses it.
-  EXPECT_DOUBLE_EQ(adjust_price(3.0, 2.5, 0.2, 0.5, 0.05, false, 1.0), 3.0);
+  EXPECT_DOUBLE_EQ(adjust_price(3.0, 2.5, 0.2, 0.5, 0.05, 1.0), 3.0);
 }
 
 TEST(MarketRulesTest, IcebergCostGrowsWithDistance) {

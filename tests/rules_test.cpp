@@ -386,45 +386,52 @@ TEST(RulesTest, HouseholdOrderBillIncludingDutyStaysWithinItsShare) {
 
 TEST(RulesTest, AdjustPriceMovesTowardMarkupAndRespondsToPressure) {
   // Target (1+μ)·c = 1.25·8 = 10: a price at the target stays.
-  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, false, 1.0), 10.0);
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, 1.0), 10.0);
   // Half the way from 12 to 10.
-  EXPECT_DOUBLE_EQ(adjust_price(12.0, 8.0, 0.25, 0.5, 0.05, false, 1.0), 11.0);
-  // Rationed buyers: up by η.
-  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, true, 1.0), 10.5);
+  EXPECT_DOUBLE_EQ(adjust_price(12.0, 8.0, 0.25, 0.5, 0.05, 1.0), 11.0);
+  // Nothing to sell at all: up by η.
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, 0.0), 10.5);
   // Overstocked by half the target: down by η/2; by twice or more: down by η.
-  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, false, 1.5), 9.75);
-  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, false, 2.0), 9.5);
-  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, false, 50.0), 9.5);
-  // Short of stock but not rationed: up in proportion, 0.8·η.
-  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, false, 0.2), 10.4);
-  // At the target: no pressure.
-  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, false, 1.0), 10.0);
-  // Rationing wins over a high stock ratio.
-  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, true, 3.0), 10.5);
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, 1.5), 9.75);
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, 2.0), 9.5);
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, 50.0), 9.5);
+  // Short by 80%: up by 0.8·η.
+  EXPECT_DOUBLE_EQ(adjust_price(10.0, 8.0, 0.25, 0.5, 0.05, 0.2), 10.4);
   // Floor at unit cost.
-  EXPECT_EQ(adjust_price(5.0, 8.0, 0.0, 0.0, 0.05, false, 1.0), 8.0);
-  EXPECT_EQ(adjust_price(8.0, 8.0, 0.0, 1.0, 0.05, false, 2.0), 8.0);  // 7.6 → 8
+  EXPECT_EQ(adjust_price(5.0, 8.0, 0.0, 0.0, 0.05, 1.0), 8.0);
+  EXPECT_EQ(adjust_price(8.0, 8.0, 0.0, 1.0, 0.05, 2.0), 8.0);  // 7.6 → 8
   std::mt19937_64 gen(16);
   std::uniform_real_distribution<double> price(0.01, 100.0), markup(0.0, 0.5), share(0.0, 1.0),
       speed(0.0, 0.2), ratio(0.0, 4.0);
   for (int i = 0; i < 100000; ++i) {
     const double p = price(gen), c = price(gen), mu = markup(gen), k = share(gen), eta = speed(gen);
-    const double r = ratio(gen);
-    const double plain = adjust_price(p, c, mu, k, eta, false, 1.0);
-    const double rationed = adjust_price(p, c, mu, k, eta, true, r);
-    const double stocked = adjust_price(p, c, mu, k, eta, false, r);
+    const double r = ratio(gen), lower = r * share(gen);
+    const double plain = adjust_price(p, c, mu, k, eta, 1.0);
+    const double pressed = adjust_price(p, c, mu, k, eta, r);
+    ASSERT_GE(pressed, c);
     ASSERT_GE(plain, c);
-    ASSERT_GE(rationed, c);
-    ASSERT_GE(stocked, c);
-    ASSERT_GE(rationed, plain);
-    ASSERT_GE(rationed, stocked);  // rationing is the largest upward pressure
+    // Monotone: a weaker signal never gives a lower price.
+    ASSERT_GE(adjust_price(p, c, mu, k, eta, lower), pressed);
     if (r >= 1.0) {
-      ASSERT_LE(stocked, plain);
-    }
-    if (r <= 1.0) {
-      ASSERT_GE(stocked, plain);
+      ASSERT_LE(pressed, plain);
+    } else {
+      ASSERT_GE(pressed, plain);
     }
   }
+}
+
+TEST(RulesTest, MarketSignalIsTheServedShareWhenShortAndTheStockRatioOtherwise) {
+  // A seller that served 90 of 100 ordered units: x = 0.9, whatever its (empty) stock says.
+  EXPECT_DOUBLE_EQ(market_signal(90.0, 100.0, 0.0), 0.9);
+  EXPECT_DOUBLE_EQ(market_signal(0.0, 100.0, 0.0), 0.0);
+  // Every order served: the stock relative to its target decides.
+  EXPECT_DOUBLE_EQ(market_signal(100.0, 100.0, 1.5), 1.5);
+  EXPECT_DOUBLE_EQ(market_signal(0.0, 0.0, 2.0), 2.0);
+  // Serving 90% presses the price up a tenth as hard as serving nothing.
+  const double none = adjust_price(10.0, 8.0, 0.25, 0.0, 0.05, market_signal(0.0, 100.0, 0.0));
+  const double most = adjust_price(10.0, 8.0, 0.25, 0.0, 0.05, market_signal(90.0, 100.0, 0.0));
+  EXPECT_DOUBLE_EQ(none - 10.0, 0.5);
+  EXPECT_NEAR(most - 10.0, 0.05, 1e-12);
 }
 
 TEST(RulesTest, UpdateExpectationIsAdaptive) {
