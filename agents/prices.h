@@ -51,12 +51,17 @@ ENTREPOT_HD double inventory_ratio(double inventory, double inventory_target, do
   return target_stock > 0.0 ? inventory / target_stock : 1.0;
 }
 
-// The signal a firm prices by: the share of its orders it served, x = Q/D, when it could not
-// serve them all (its excess demand relative to demand, as in tâtonnement; a seller that
-// served 90% of its orders raises its price by η/10, not by η); its stock relative to
+// How much harder than its shortfall a seller that could not serve every order presses its
+// price: x = 1 − g·(1 − Q/D), so a shortfall of a third or more moves the price by the full η.
+inline constexpr double kShortageGain = 3.0;
+
+// The signal a firm prices by: its excess demand when it could not serve every order,
+// x = 1 − g·(1 − Q/D) with Q/D the share of its orders it served (tâtonnement: a seller that
+// served 95% of its orders raises its price by 0.15·η, not by η); its stock relative to
 // target otherwise.
 ENTREPOT_HD double market_signal(double shipped, double demand, double stock_ratio) {
-  return shipped < demand ? shipped / demand : stock_ratio;
+  if (!(shipped < demand)) return stock_ratio;
+  return 1.0 - kShortageGain * (1.0 - shipped / demand);
 }
 
 // Vacancy rate of a firm: unfilled labour demand as a share of it, (L* − L)/L* when both are

@@ -39,6 +39,8 @@ struct StepStatistics {
   std::vector<std::int64_t> region_exports;
   // Per region × sector, goods: what the region's firms made in the step.
   std::vector<std::int64_t> region_output;
+  // Per region × sector, US$: the value its firms added in the step (sales less inputs).
+  std::vector<std::int64_t> sector_value_added;
   // Per region × sector: its firms that may sell abroad (agents/exporting.h).
   std::vector<std::int64_t> exporters;
 

@@ -21,11 +21,12 @@ struct FirmAccounts {
   }
 };
 
+// Per block: its firms' prices (for the mean), their count, output and value added.
 struct BlockPrices {
   FirmStore::ConstView f;
-  ENTREPOT_HD Totals<3> operator()(std::size_t j) const {
-    return Totals<3>{
-        {static_cast<std::int64_t>(f.price[j] * static_cast<double>(kMoneyScale)), 1, f.output[j]}};
+  ENTREPOT_HD Totals<4> operator()(std::size_t j) const {
+    return Totals<4>{{static_cast<std::int64_t>(f.price[j] * static_cast<double>(kMoneyScale)), 1,
+                      f.output[j], f.sales_value[j] - f.input_cost[j]}};
   }
 };
 
@@ -195,7 +196,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
 
   auto firms = totals_by_key<3>(f.size, nr, FirmRegion{ns, f.block}, FirmAccounts{f});
   auto unemployed = totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
-  auto prices = totals_by_key<3>(f.size, nr * ns, FirmBlock{f.block}, BlockPrices{f});
+  auto prices = totals_by_key<4>(f.size, nr * ns, FirmBlock{f.block}, BlockPrices{f});
   ranks.sum_over_ranks(firms);
   ranks.sum_over_ranks(unemployed);
   ranks.sum_over_ranks(prices);
@@ -208,6 +209,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   st.wage.assign(nr, 0.0);
   st.cpi.assign(nr, 1.0);
   st.region_output.assign(static_cast<std::size_t>(nr) * ns, 0);
+  st.sector_value_added.assign(static_cast<std::size_t>(nr) * ns, 0);
   st.exporters = exporter_counts(tables, economy);
   st.price.assign(static_cast<std::size_t>(nr) * ns, 0.0);
   st.consumed = 0;
@@ -240,6 +242,8 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
     for (int s = 0; s < ns; ++s) {
       const auto& p = prices[r * ns + s];
       st.region_output[static_cast<std::size_t>(r) * ns + s] = p.v[2];
+      st.sector_value_added[static_cast<std::size_t>(r) * ns + s] =
+          in_dollars(p.v[3], region_rate(r));
       st.price[static_cast<std::size_t>(r) * ns + s] =
           p.v[1] > 0 ? static_cast<double>(p.v[0]) / static_cast<double>(p.v[1]) /
                            static_cast<double>(kMoneyScale) * region_rate(r)

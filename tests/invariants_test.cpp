@@ -109,6 +109,15 @@ class InvariantChecker {
     std::int64_t made = 0;
     for (std::int64_t x : st.region_output) made += x;
     EXPECT_EQ(made, st.produced) << "step " << st.step;
+    // Value added by sector adds up to the region's, within a micro-unit per sector (each
+    // block is converted to US$ on its own).
+    const std::size_t sectors = st.sector_value_added.size() / st.value_added.size();
+    for (std::size_t r = 0; r < st.value_added.size(); ++r) {
+      std::int64_t added = 0;
+      for (std::size_t s = 0; s < sectors; ++s) added += st.sector_value_added[r * sectors + s];
+      EXPECT_LE(std::abs(added - st.value_added[r]), static_cast<std::int64_t>(sectors))
+          << "step " << st.step << " region " << r;
+    }
 
     // Buyers' and sellers' tallies agree exactly only at one rate: a payment across a border
     // is then the same sum for both (with moving rates their sides differ by the conversion,

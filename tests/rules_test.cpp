@@ -420,18 +420,24 @@ TEST(RulesTest, AdjustPriceMovesTowardMarkupAndRespondsToPressure) {
   }
 }
 
-TEST(RulesTest, MarketSignalIsTheServedShareWhenShortAndTheStockRatioOtherwise) {
-  // A seller that served 90 of 100 ordered units: x = 0.9, whatever its (empty) stock says.
-  EXPECT_DOUBLE_EQ(market_signal(90.0, 100.0, 0.0), 0.9);
-  EXPECT_DOUBLE_EQ(market_signal(0.0, 100.0, 0.0), 0.0);
+TEST(RulesTest, MarketSignalIsTheShortfallWhenShortAndTheStockRatioOtherwise) {
+  // A seller that served 90 of 100 ordered units: x = 1 − 3·0.1 = 0.7, whatever its (empty)
+  // stock says; short by a third or more, x ≤ 0: the full η.
+  EXPECT_NEAR(market_signal(90.0, 100.0, 0.0), 0.7, 1e-12);
+  EXPECT_NEAR(market_signal(50.0, 100.0, 0.0), -0.5, 1e-12);
+  EXPECT_DOUBLE_EQ(market_signal(0.0, 100.0, 0.0), -2.0);
   // Every order served: the stock relative to its target decides.
   EXPECT_DOUBLE_EQ(market_signal(100.0, 100.0, 1.5), 1.5);
   EXPECT_DOUBLE_EQ(market_signal(0.0, 0.0, 2.0), 2.0);
-  // Serving 90% presses the price up a tenth as hard as serving nothing.
-  const double none = adjust_price(10.0, 8.0, 0.25, 0.0, 0.05, market_signal(0.0, 100.0, 0.0));
-  const double most = adjust_price(10.0, 8.0, 0.25, 0.0, 0.05, market_signal(90.0, 100.0, 0.0));
-  EXPECT_DOUBLE_EQ(none - 10.0, 0.5);
-  EXPECT_NEAR(most - 10.0, 0.05, 1e-12);
+  // Serving 90% presses the price up 0.3 as hard as serving nothing, two thirds or less as hard.
+  const auto up = [](double served) {
+    return adjust_price(10.0, 8.0, 0.25, 0.0, 0.05, market_signal(served, 100.0, 0.0)) - 10.0;
+  };
+  EXPECT_NEAR(up(0.0), 0.5, 1e-12);
+  EXPECT_NEAR(up(90.0), 0.15, 1e-12);
+  EXPECT_NEAR(up(60.0), 0.5, 1e-12);
+  for (double served = 0.0; served + 0.5 < 100.0; served += 0.5)
+    ASSERT_LE(up(served + 0.5), up(served));
 }
 
 TEST(RulesTest, UpdateExpectationIsAdaptive) {

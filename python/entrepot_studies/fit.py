@@ -28,6 +28,7 @@ from .plot import PlotError, Run, open_run
 TARGETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets2020.csv")
 FINAL = "trade_value_final"
 REGION_EXPORTS = "region_exports"
+SECTOR_VA = "sector_value_added"
 
 
 class FitError(Exception):
@@ -146,6 +147,12 @@ class Window:
                            f"{target} needs")
         return self.labels.region.index(name)
 
+    def sector(self, name: str, target: str) -> int:
+        if name not in self.labels.sector:
+            raise FitError(f"{self.path}: the world has no sector {name}, which the target "
+                           f"{target} needs")
+        return self.labels.sector.index(name)
+
     def goods(self) -> np.ndarray:
         """Mask over sectors: goods (every kind but service)."""
         return np.array([self.sector_kind[s] != "service" for s in self.labels.sector])
@@ -201,6 +208,14 @@ def _ratio(top: float, bottom: float) -> float:
 def va_share(w: Window, t: Target) -> float:
     va = w.country_va()
     return _ratio(va[w.country(t.key, t.target)], va.sum())
+
+
+def sector_va_share(w: Window, t: Target) -> float | str:
+    if not w.has(SECTOR_VA):
+        return f"not measured: the result has no /series/{SECTOR_VA}"
+    added = w.total(SECTOR_VA).sum(axis=0)
+    sectors = [w.sector(s, t.target) for s in t.key.split("=")[-1].split("+")]
+    return _ratio(added[sectors].sum(), added.sum())
 
 
 def exports_gdp(w: Window, t: Target) -> float:
@@ -264,6 +279,7 @@ def unemployment(w: Window, t: Target) -> float:
 # target -> (model value: float, or a "not measured" sentence; label; percent or ratio)
 MODEL = {
     "va_share": (va_share, "share of world value added", "%"),
+    "sector_va_share": (sector_va_share, "sectors' share of world value added", "%"),
     "exports_gdp": (exports_gdp, "exports / GDP", "%"),
     "services_share": (services_share, "services share of cross-border trade", "%"),
     "intermediate_share": (intermediate_share, "intermediate share of goods trade", "%"),
@@ -317,7 +333,8 @@ def fit_rows(w: Window, targets: list[Target]) -> list[dict]:
     for t in targets:
         compute, label, unit = MODEL[t.target]
         model = compute(w, t)
-        key = t.key.replace(":", " / ")
+        # "name=a+b": a group of sectors shown by its name.
+        key = t.key.split("=")[0].replace(":", " / ")
         row = {"target": f"{label}, {key}" if t.key != "world" else label,
                "data": "" if t.value is None else _number(t.value, unit),
                "source": t.source, "model": "", "error": "",

@@ -35,6 +35,8 @@ TARGETS_CSV = """\
 target,key,value,tolerance,source,note
 va_share,CHN,0.2,rel 0.15,test source,
 va_share,USA,0.25,rel 0.15,test source,
+sector_va_share,metals,0.1,rel 0.25,test source,
+sector_va_share,parts and cars=components+vehicles,0.3,rel 0.25,test source,
 exports_gdp,CHN,0.2,rel 0.25,test source,
 exports_gdp,USA,0.05,rel 0.25,test source,
 exports_gdp,ROW,,,no data figure,modelled partners only
@@ -72,8 +74,13 @@ def per_step() -> dict[str, np.ndarray]:
     region_exports[0, 3] = 100                   # and services, not counted
     region_exports[1, :3] = [0, 6, 10]
     region_exports[2, :3] = [20, 0, 0]           # CHN goods exports 40 in all
+    # Value added by region and sector, 1000 in all: metals 100, components and vehicles 500.
+    sector_value_added = np.zeros((6, 4))
+    sector_value_added[2, 0] = 100
+    sector_value_added[1, 1:3] = [200, 300]
+    sector_value_added[5, 3] = 400
     return {"trade_value": trade, "trade_value_final": final,
-            "region_exports": region_exports,
+            "region_exports": region_exports, "sector_value_added": sector_value_added,
             "value_added": np.array([10, 90, 100, 120, 80, 600.0]),
             "unemployment": np.array([5, 5, 0, 1, 1, 10.0]),
             "employment": np.array([45, 45, 100, 99, 99, 90.0])}
@@ -126,6 +133,8 @@ def test_known_values(tmp_path, targets):
     expected = {   # target: (model, error, met)
         "share of world value added, CHN": ("20.00%", "+0.0%", "yes"),
         "share of world value added, USA": ("20.00%", "-20.0%", "no"),
+        "sectors' share of world value added, metals": ("10.00%", "+0.0%", "yes"),
+        "sectors' share of world value added, parts and cars": ("50.00%", "+66.7%", "no"),
         "exports / GDP, CHN": ("20.00%", "+0.0%", "yes"),      # 40 of 200
         "exports / GDP, USA": ("5.00%", "+0.0%", "yes"),       # 10 of 200
         "exports / GDP, ROW": ("3.33%", "", "–"),              # no data value
@@ -147,13 +156,16 @@ def test_known_values(tmp_path, targets):
 
 
 def test_not_measured_without_the_new_series(tmp_path, targets):
-    path = write_result(tmp_path / "r.h5", drop=("trade_value_final", "region_exports"))
+    path = write_result(tmp_path / "r.h5",
+                        drop=("trade_value_final", "region_exports", "sector_value_added"))
     rows = table(path, targets)
     row = rows["intermediate share of goods trade"]
     assert row["model"] == "not measured: the result has no /series/trade_value_final"
     assert (row["error"], row["met"]) == ("", "–")
     row = rows["share of the country's goods exports, CHN-Shanghai / CHN"]
     assert row["model"] == "not measured: the result has no /series/region_exports"
+    row = rows["sectors' share of world value added, metals"]
+    assert row["model"] == "not measured: the result has no /series/sector_value_added"
     assert rows["exports / GDP, CHN"]["model"] == "20.00%"
 
 
@@ -165,11 +177,11 @@ def test_formats(tmp_path, targets, capsys):
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["target", "data", "source", "model", "error", "tolerance", "met",
                              "note"]
-    assert len(rows) == 13 and rows[0]["model"] == "20.00%"
+    assert len(rows) == 15 and rows[0]["model"] == "20.00%"
     assert main([path, "--targets", targets, "--markdown"]) == 0
     text = capsys.readouterr().out
     assert "| target | data | source | model | error | tolerance | met |" in text
-    assert "8 of 12 targets met." in text
+    assert "9 of 14 targets met." in text
 
 
 @pytest.mark.parametrize("case, message", [
