@@ -13,16 +13,17 @@
 namespace entrepot {
 namespace {
 
-struct FirmAccounts {
+// Per region: its firms' staff and wage bill.
+struct FirmStaff {
   FirmStore::ConstView f;
-  ENTREPOT_HD Totals<3> operator()(std::size_t j) const {
-    return Totals<3>{{f.sales_value[j] - f.input_cost[j], f.employees[j],
-                      f.wage_paid[j] * static_cast<std::int64_t>(f.employees[j])}};
+  ENTREPOT_HD Totals<2> operator()(std::size_t j) const {
+    return Totals<2>{{f.employees[j], f.wage_paid[j] * static_cast<std::int64_t>(f.employees[j])}};
   }
 };
 
-// Per block: its firms' prices (for the mean), their count, output and value added.
-struct BlockPrices {
+// Per block: its firms' prices (for the mean), their count, output and value added (a
+// region's value added is the sum over its blocks).
+struct BlockTotals {
   FirmStore::ConstView f;
   ENTREPOT_HD Totals<4> operator()(std::size_t j) const {
     return Totals<4>{{static_cast<std::int64_t>(f.price[j] * static_cast<double>(kMoneyScale)), 1,
@@ -194,12 +195,12 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
     }
   }
 
-  auto firms = totals_by_key<3>(f.size, nr, FirmRegion{ns, f.block}, FirmAccounts{f});
+  auto firms = totals_by_key<2>(f.size, nr, FirmRegion{ns, f.block}, FirmStaff{f});
   auto unemployed = totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
-  auto prices = totals_by_key<4>(f.size, nr * ns, FirmBlock{f.block}, BlockPrices{f});
+  auto blocks = totals_by_key<4>(f.size, nr * ns, FirmBlock{f.block}, BlockTotals{f});
   ranks.sum_over_ranks(firms);
   ranks.sum_over_ranks(unemployed);
-  ranks.sum_over_ranks(prices);
+  ranks.sum_over_ranks(blocks);
   const std::vector<std::int64_t>& household = trade.household;
 
   st.value_added.assign(nr, 0);
@@ -214,15 +215,17 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   st.price.assign(static_cast<std::size_t>(nr) * ns, 0.0);
   st.consumed = 0;
   for (int r = 0; r < nr; ++r) {
-    st.value_added[r] = in_dollars(firms[r].v[0], region_rate(r));
-    st.employment[r] = firms[r].v[1];
+    std::int64_t added = 0;
+    for (int s = 0; s < ns; ++s) added += blocks[r * ns + s].v[3];
+    st.value_added[r] = in_dollars(added, region_rate(r));
+    st.employment[r] = firms[r].v[0];
     st.unemployment[r] = unemployed[r].v[0];
     const std::int64_t people = tables.host.consumer_start[r + 1] - tables.host.consumer_start[r];
     economy.unemployment_rate[r] =
         people > 0 ? static_cast<double>(st.unemployment[r]) / static_cast<double>(people) : 0.0;
-    if (firms[r].v[1] > 0)
+    if (firms[r].v[0] > 0)
       economy.mean_wage[r] =
-          static_cast<double>(firms[r].v[2]) / static_cast<double>(firms[r].v[1]);
+          static_cast<double>(firms[r].v[1]) / static_cast<double>(firms[r].v[0]);
     st.wage[r] = economy.mean_wage[r] / static_cast<double>(kMoneyScale) * region_rate(r);
     double now = 0.0, base = 0.0;
     for (int c = 0; c < slots; ++c) {
@@ -240,7 +243,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
     st.cpi[r] = base > 0.0 ? now / base : 1.0;
     st.consumption[r] = in_dollars(st.consumption[r], region_rate(r));
     for (int s = 0; s < ns; ++s) {
-      const auto& p = prices[r * ns + s];
+      const auto& p = blocks[r * ns + s];
       st.region_output[static_cast<std::size_t>(r) * ns + s] = p.v[2];
       st.sector_value_added[static_cast<std::size_t>(r) * ns + s] =
           in_dollars(p.v[3], region_rate(r));

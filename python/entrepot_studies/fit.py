@@ -135,23 +135,21 @@ class Window:
             self.sums[name] = scaled(self.run.series, name, self.rows).sum(axis=0)
         return self.sums[name]
 
-    def country(self, code: str, target: str) -> int:
-        if code not in self.labels.country:
-            raise FitError(f"{self.path}: the world has no country {code}, which the target "
+    def _index(self, kind: str, name: str, target: str) -> int:
+        names = getattr(self.labels, kind)
+        if name not in names:
+            raise FitError(f"{self.path}: the world has no {kind} {name}, which the target "
                            f"{target} needs")
-        return self.labels.country.index(code)
+        return names.index(name)
+
+    def country(self, code: str, target: str) -> int:
+        return self._index("country", code, target)
 
     def region(self, name: str, target: str) -> int:
-        if name not in self.labels.region:
-            raise FitError(f"{self.path}: the world has no region {name}, which the target "
-                           f"{target} needs")
-        return self.labels.region.index(name)
+        return self._index("region", name, target)
 
     def sector(self, name: str, target: str) -> int:
-        if name not in self.labels.sector:
-            raise FitError(f"{self.path}: the world has no sector {name}, which the target "
-                           f"{target} needs")
-        return self.labels.sector.index(name)
+        return self._index("sector", name, target)
 
     def goods(self) -> np.ndarray:
         """Mask over sectors: goods (every kind but service)."""
