@@ -1,4 +1,5 @@
 // One economy and its step: the nine phases of DESIGN §4 in order, with the money check.
+#include <thrust/fill.h>
 #include <thrust/reduce.h>
 
 #include <algorithm>
@@ -117,16 +118,25 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   }
   refresh_search(sc, world, economy, tables);
   // Every buyer slot starts with the first of its candidates with goods to spare, and every firm
-  // with the staff its buyers' orders take.
-  search_suppliers(setting(), economy, ranks, scratch.search, 0, 1.0);
-  staff_by_orders(sc, setting(), economy, ranks, scratch, start);
-  // The next searches weigh sellers at those prices, with presence calibrated again to the
-  // blocks' output at them.
-  update_block_prices(setting(), economy, ranks);
-  refresh_sellers(sc.behaviour, economy, ranks, tables);
-  e.presence =
-      calibrate_presence(sc, world, tables, block_supply(setting(), economy, ranks), e.block_price);
-  refresh_search(sc, world, economy, tables);
+  // with the staff its buyers' orders take. The next searches weigh sellers at those prices,
+  // with presence calibrated again to the blocks' output at them. The first round's draws
+  // were weighed at the sector costs of the passes above, which overstate the productive
+  // firms' prices (their costs are mostly inputs, bought from productive suppliers): left
+  // so, the routine searches would move buyers to them over a decade and output per worker
+  // would drift up. The second round draws every slot afresh at the prices firms settled at.
+  for (int round = 0; round < 2; ++round) {
+    if (round > 0) {
+      thrust::fill(economy.firms.supplier.begin(), economy.firms.supplier.end(), -1);
+      thrust::fill(economy.consumers.retailer.begin(), economy.consumers.retailer.end(), -1);
+    }
+    search_suppliers(setting(), economy, ranks, scratch.search, 0, 1.0);
+    staff_by_orders(sc, setting(), economy, ranks, scratch, start);
+    update_block_prices(setting(), economy, ranks);
+    refresh_sellers(sc.behaviour, economy, ranks, tables);
+    e.presence = calibrate_presence(sc, world, tables, block_supply(setting(), economy, ranks),
+                                    e.block_price);
+    refresh_search(sc, world, economy, tables);
+  }
   open_banks(setting(), economy, ranks);
   initial_money = total_money();
   initial_country_money = country_money();

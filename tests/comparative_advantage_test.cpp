@@ -84,7 +84,12 @@ Scenario specialised() {
 }
 
 TEST(SpecialisationTest, FirmsGoWhereTheCountryHasItsAdvantageAndNoneWithoutTheResource) {
-  const Scenario plain = generated(), sc = specialised();
+  // Large enough that Vietnam's blocks are above their floor of firms (world/layout.h).
+  Scenario plain = generated(), sc = specialised();
+  for (Scenario* x : {&plain, &sc}) {
+    x->consumers *= 20;
+    x->firms *= 20;
+  }
   const AgentLayout before = agent_layout(plain), after = agent_layout(sc);
   const int ns = kSectors;
   const auto share = [&](const AgentLayout& l, int region, int sector) {
@@ -95,13 +100,16 @@ TEST(SpecialisationTest, FirmsGoWhereTheCountryHasItsAdvantageAndNoneWithoutTheR
   };
   EXPECT_GT(share(after, kVietnamRegion, kElectronics),
             2.5 * share(before, kVietnamRegion, kElectronics));
-  for (std::size_t r = 0; r < sc.regions.size(); ++r) {
-    const int country = sc.regions[r].country;
-    const std::int64_t lithium = after.firms[r * ns + kLithium];
-    if (country == kChina || country == kRow) {
-      EXPECT_GT(lithium, 0) << sc.regions[r].name;
+  // Lithium where the country has it (not in every region: a region's block of less than a
+  // household's work has no firms), none where it does not.
+  std::vector<std::int64_t> lithium(sc.countries.size(), 0);
+  for (std::size_t r = 0; r < sc.regions.size(); ++r)
+    lithium[sc.regions[r].country] += after.firms[r * ns + kLithium];
+  for (std::size_t c = 0; c < sc.countries.size(); ++c) {
+    if (static_cast<int>(c) == kChina || static_cast<int>(c) == kRow) {
+      EXPECT_GT(lithium[c], 0) << sc.countries[c].code;
     } else {
-      EXPECT_EQ(lithium, 0) << sc.regions[r].name << " has no lithium";
+      EXPECT_EQ(lithium[c], 0) << sc.countries[c].code << " has no lithium";
     }
   }
   // Each region keeps its share of firms (∝ its workforce), up to a firm per block of
@@ -114,6 +122,52 @@ TEST(SpecialisationTest, FirmsGoWhereTheCountryHasItsAdvantageAndNoneWithoutTheR
   // Households lean the way their country's output does.
   EXPECT_GT(household_budget(sc, kVietnamRegion)[kElectronics],
             household_budget(plain, kVietnamRegion)[kElectronics]);
+}
+
+TEST(SpecialisationTest, ASmallSectorGetsAFloorOfFirmsTakenFromTheLargeOnes) {
+  // Shares 0.001 and 0.009 of 100 firms would be 0 (1 by the old rule) and 1; floors of 4
+  // give both 4, the two large sectors share the 92 left ∝ 60:30, and a 0 stays 0.
+  const std::vector<std::int64_t> n =
+      apportion(100, {0.6, 0.3, 0.001, 0.009, 0.0}, {4, 4, 4, 4, 4});
+  EXPECT_EQ(n, (std::vector<std::int64_t>{61, 31, 4, 4, 0}));
+  // Floors that add up to more than there is: one each.
+  EXPECT_EQ(apportion(6, {0.7, 0.1, 0.1, 0.1}, {4, 4, 4, 4}),
+            (std::vector<std::int64_t>{3, 1, 1, 1}));
+  // Without floors, each positive weight still gets one.
+  EXPECT_EQ(apportion(10, {0.999, 0.001}), (std::vector<std::int64_t>{9, 1}));
+}
+
+TEST(SpecialisationTest, ABlockTooSmallForTheWorldHasNoFirmsAndTheOthersTheirFloor) {
+  Scenario sc = specialised();
+  sc.consumers = 20000;
+  sc.firms = 2000;
+  const AgentLayout layout = agent_layout(sc);
+  const std::vector<double> share = block_shares(sc);
+  const std::vector<std::int64_t> by_region = layout.firms_by_region();
+  const std::size_t ns = sc.sectors.size();
+  std::vector<std::int64_t> made(ns, 0);
+  int dropped = 0;
+  for (std::size_t b = 0; b < share.size(); ++b) {
+    const double work = share[b] * static_cast<double>(layout.households[b / ns]);
+    made[b % ns] += layout.firms[b];
+    if (share[b] <= 0.0) {
+      EXPECT_EQ(layout.firms[b], 0) << b;
+    } else if (work >= kMinBlockFirms * kMinFirmWork) {
+      EXPECT_GE(layout.firms[b], kMinBlockFirms) << b;
+    } else if (work >= kMinBlockWork) {
+      EXPECT_GE(layout.firms[b], static_cast<std::int64_t>(work / kMinFirmWork)) << b;
+      EXPECT_GE(layout.firms[b], 1) << b;
+    } else {
+      dropped += layout.firms[b] == 0 ? 1 : 0;
+    }
+  }
+  // Lithium (a share of a few households in China and the rest of the world only) loses
+  // blocks at this size, and is still made somewhere; every sector is.
+  EXPECT_GT(dropped, 0);
+  for (std::size_t s = 0; s < ns; ++s) EXPECT_GT(made[s], 0) << s;
+  std::int64_t total = 0;
+  for (std::int64_t n : by_region) total += n;
+  EXPECT_EQ(total, sc.firms);
 }
 
 struct Trace {

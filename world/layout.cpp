@@ -6,26 +6,57 @@
 
 namespace entrepot {
 
-std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& weights) {
-  double sum = 0.0;
-  for (double w : weights) sum += w;
+std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& weights,
+                                    std::vector<std::int64_t> floors) {
   std::vector<std::int64_t> count(weights.size(), 0);
+  std::vector<bool> fixed(weights.size(), false);
+  std::int64_t wanted = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    floors[i] = weights[i] > 0.0 ? std::max<std::int64_t>(1, floors[i]) : 0;
+    wanted += floors[i];
+  }
+  // Too few to give every positive weight its floor: one each.
+  if (wanted > total) {
+    for (std::size_t i = 0; i < weights.size(); ++i) floors[i] = weights[i] > 0.0 ? 1 : 0;
+  }
+  // Weights whose share falls below their floor get the floor; the rest share what is left,
+  // in rounds, since taking out the small ones raises the others' shares.
+  std::int64_t left = total;
+  double sum = 0.0;
+  for (double w : weights) sum += w > 0.0 ? w : 0.0;
+  for (bool changed = sum > 0.0; changed;) {
+    changed = false;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      if (weights[i] <= 0.0 || fixed[i]) continue;
+      if (static_cast<double>(left) * weights[i] / sum < static_cast<double>(floors[i])) {
+        fixed[i] = true;
+        count[i] = floors[i];
+        left -= floors[i];
+        sum -= weights[i];
+        changed = sum > 0.0;
+      }
+    }
+  }
   std::vector<std::pair<double, std::size_t>> remainder;
   std::int64_t assigned = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
-    if (weights[i] <= 0.0) continue;
-    const double exact = static_cast<double>(total) * weights[i] / sum;
-    count[i] = std::max<std::int64_t>(1, static_cast<std::int64_t>(exact));
+    if (weights[i] <= 0.0 || fixed[i]) continue;
+    const double exact = static_cast<double>(left) * weights[i] / sum;
+    count[i] = static_cast<std::int64_t>(exact);
     assigned += count[i];
     remainder.push_back({exact - std::floor(exact), i});
   }
   std::stable_sort(remainder.begin(), remainder.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (std::size_t k = 0; assigned < total && !remainder.empty(); k = (k + 1) % remainder.size()) {
+  for (std::size_t k = 0; assigned < left && !remainder.empty(); k = (k + 1) % remainder.size()) {
     ++count[remainder[k].second];
     ++assigned;
   }
   return count;
+}
+
+std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& weights) {
+  return apportion(total, weights, std::vector<std::int64_t>(weights.size(), 1));
 }
 
 std::vector<double> block_shares(const Scenario& sc) {
@@ -50,17 +81,30 @@ AgentLayout agent_layout(const Scenario& sc) {
   // productive, not more numerous per worker) and by sector within it ∝ the region's share of
   // value added in the sector: the world's share times its country's specialisation, so
   // comparative advantage and resource endowments decide where sectors are (a factor of 0:
-  // no firms there).
+  // no firms there). Blocks too small for the world's size are left out (below, layout.h).
   const std::vector<double> share = block_shares(sc);
-  std::vector<double> block_weight(share.size()), people(nr);
-  for (int r = 0; r < nr; ++r) {
-    people[r] = sc.regions[r].population_m;
-    for (int s = 0; s < ns; ++s) {
-      const std::size_t b = static_cast<std::size_t>(r) * ns + s;
-      block_weight[b] = sc.regions[r].population_m * share[b];
-    }
+  std::vector<double> people(nr);
+  for (int r = 0; r < nr; ++r) people[r] = sc.regions[r].population_m;
+  const std::vector<std::int64_t> households = apportion(sc.consumers, people);
+  // A block's work in households: its share of its region's value added times the region's
+  // households. The sector's largest block stays however small, so that every sector is made
+  // somewhere.
+  std::vector<double> work(share.size());
+  std::vector<std::size_t> largest(static_cast<std::size_t>(ns), 0);
+  for (std::size_t b = 0; b < share.size(); ++b) {
+    work[b] = share[b] * static_cast<double>(households[b / ns]);
+    if (work[b] > work[largest[b % ns] * ns + b % ns]) largest[b % ns] = b / ns;
   }
-  return AgentLayout{apportion(sc.firms, block_weight), apportion(sc.consumers, people)};
+  std::vector<double> weight(share.size(), 0.0);
+  std::vector<std::int64_t> floor(share.size(), 1);
+  for (std::size_t b = 0; b < share.size(); ++b) {
+    const bool resolved = work[b] >= kMinBlockWork || largest[b % ns] == b / ns;
+    weight[b] = resolved ? people[b / ns] * share[b] : 0.0;
+    floor[b] = std::clamp<std::int64_t>(static_cast<std::int64_t>(work[b] / kMinFirmWork), 1,
+                                        kMinBlockFirms);
+  }
+  const std::vector<std::int64_t> firms = apportion(sc.firms, weight, floor);
+  return AgentLayout{firms, households};
 }
 
 std::vector<double> household_budget(const Scenario& sc, int region) {

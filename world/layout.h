@@ -18,7 +18,8 @@ struct AgentLayout {
 };
 
 // Households by region ∝ population; firms by block ∝ population × the sector's value-added
-// share. Largest-remainder rounding, so the counts add up to the scenario's totals.
+// share, with the floors and the cut below. Largest-remainder rounding, so the counts add up
+// to the scenario's totals.
 AgentLayout agent_layout(const Scenario& scenario);
 
 // Per block r·S + s: the region's share of its value added in sector s (the world's share
@@ -37,7 +38,20 @@ std::vector<double> world_household_budget(const Scenario& scenario);
 // The partition of this scenario's agents over `ranks` ranks (world/partition.h).
 Partition partition_agents(const Scenario& scenario, int ranks);
 
-// Splits `total` over `weights` by largest remainder, each positive weight getting ≥ 1.
+// A block's firms at the least, kMinBlockFirms, where its work (its share of its region's
+// value added times the region's households) gives each kMinFirmWork households' worth; fewer
+// where it does not. A sector of one or two firms stops with its first exit, and its buyers
+// with it, since inputs are Leontief. A block with less than kMinBlockWork households' worth
+// has no firms (other than its sector's largest): the world is too small to hold it, and a
+// firm there would be a worker or two making many times what its buyers order.
+inline constexpr std::int64_t kMinBlockFirms = 4;
+inline constexpr double kMinFirmWork = 2.0;
+inline constexpr double kMinBlockWork = 1.0;
+
+// Splits `total` over `weights` by largest remainder, each positive weight getting at least
+// its floor (at least 1), or 1 each where the floors add up to more than `total`.
+std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& weights,
+                                    std::vector<std::int64_t> floors);
 std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& weights);
 
 }  // namespace entrepot
