@@ -87,18 +87,24 @@ AgentLayout agent_layout(const Scenario& sc) {
   for (int r = 0; r < nr; ++r) people[r] = sc.regions[r].population_m;
   const std::vector<std::int64_t> households = apportion(sc.consumers, people);
   // A block's work in households: its share of its region's value added times the region's
-  // households. The sector's largest block stays however small, so that every sector is made
-  // somewhere.
+  // households. A sector's kMinBlockFirms largest blocks stay however small, so that in a
+  // small world a sector is still made in a few places.
   std::vector<double> work(share.size());
-  std::vector<std::size_t> largest(static_cast<std::size_t>(ns), 0);
   for (std::size_t b = 0; b < share.size(); ++b) {
     work[b] = share[b] * static_cast<double>(households[b / ns]);
-    if (work[b] > work[largest[b % ns] * ns + b % ns]) largest[b % ns] = b / ns;
   }
+  const auto among_largest = [&](std::size_t b) {
+    std::int64_t larger = 0;
+    for (int r = 0; r < nr; ++r) {
+      const std::size_t other = static_cast<std::size_t>(r) * ns + b % ns;
+      larger += work[other] > work[b] || (work[other] == work[b] && other < b) ? 1 : 0;
+    }
+    return larger < kMinBlockFirms;
+  };
   std::vector<double> weight(share.size(), 0.0);
   std::vector<std::int64_t> floor(share.size(), 1);
   for (std::size_t b = 0; b < share.size(); ++b) {
-    const bool resolved = work[b] >= kMinBlockWork || largest[b % ns] == b / ns;
+    const bool resolved = work[b] >= kMinBlockWork || among_largest(b);
     weight[b] = resolved ? people[b / ns] * share[b] : 0.0;
     floor[b] = std::clamp<std::int64_t>(static_cast<std::int64_t>(work[b] / kMinFirmWork), 1,
                                         kMinBlockFirms);

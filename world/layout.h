@@ -42,8 +42,9 @@ Partition partition_agents(const Scenario& scenario, int ranks);
 // value added times the region's households) gives each kMinFirmWork households' worth; fewer
 // where it does not. A sector of one or two firms stops with its first exit, and its buyers
 // with it, since inputs are Leontief. A block with less than kMinBlockWork households' worth
-// has no firms (other than its sector's largest): the world is too small to hold it, and a
-// firm there would be a worker or two making many times what its buyers order.
+// has no firms, unless it is among its sector's kMinBlockFirms largest: the world is too
+// small to hold it, and a firm there would be a worker or two making many times what its
+// buyers order.
 inline constexpr std::int64_t kMinBlockFirms = 4;
 inline constexpr double kMinFirmWork = 2.0;
 inline constexpr double kMinBlockWork = 1.0;

@@ -53,7 +53,7 @@ CASES = [
      True, "did you mean 'CHN'"),
     ("unknown-tariff-importer", "{importer: USA, sectors: [agriculture], rate: 0.05}",
      "{importer: USX, sectors: [agriculture], rate: 0.05}", "USX", True, "USX"),
-    ("unknown-recipe-sector", "\n  lithium: {components: 0.02}", "\n  lithium: {componentz: 0.02}",
+    ("unknown-recipe-sector", "\n  lithium: {components: 0.0035}", "\n  lithium: {componentz: 0.0035}",
      "componentz", True, "componentz"),
     ("unknown-bloc", "{code: USA, name: United States, blocs: [USMCA],",
      "{code: USA, name: United States, blocs: [USMCAA],", "USMCAA", True, "USMCAA"),
