@@ -463,13 +463,14 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
       need += labour_value[b];
       firms += n;
     }
-    // At least two workers for a block's average firm: a small world's tiny sector (lithium,
-    // an input others cannot do without) must not start with firms nobody works for.
+    // At least kMinFirmWork workers for a block's average firm, the work the layout gives each
+    // firm of a small block: a small world's tiny sector (lithium, an input others cannot do
+    // without) must not start with firms nobody works for.
     const double workers =
         std::floor(static_cast<double>(setting.tables.host.consumer_start[r + 1] -
                                        setting.tables.host.consumer_start[r]) *
                    (1.0 - b.target_unemployment));
-    const double floor = workers > 0.0 ? 2.0 * firms / workers : 0.0;
+    const double floor = workers > 0.0 ? kMinFirmWork * firms / workers : 0.0;
     for (int s = 0; s < ns; ++s) {
       double& h = hiring[r * ns + s];
       h *= need > 0.0 ? firms / need : 0.0;

@@ -73,6 +73,13 @@ Scenario generated() {
   return sc;
 }
 
+// The same world with `factor` times its households and firms.
+Scenario enlarged(Scenario sc, std::int64_t factor) {
+  sc.consumers *= factor;
+  sc.firms *= factor;
+  return sc;
+}
+
 // Vietnam four times the world's share in electronics, lithium only in China and the rest
 // of the world.
 Scenario specialised() {
@@ -85,11 +92,7 @@ Scenario specialised() {
 
 TEST(SpecialisationTest, FirmsGoWhereTheCountryHasItsAdvantageAndNoneWithoutTheResource) {
   // Large enough that Vietnam's blocks are above their floor of firms (world/layout.h).
-  Scenario plain = generated(), sc = specialised();
-  for (Scenario* x : {&plain, &sc}) {
-    x->consumers *= 20;
-    x->firms *= 20;
-  }
+  const Scenario plain = enlarged(generated(), 20), sc = enlarged(specialised(), 20);
   const AgentLayout before = agent_layout(plain), after = agent_layout(sc);
   const int ns = kSectors;
   const auto share = [&](const AgentLayout& l, int region, int sector) {
@@ -206,11 +209,7 @@ TEST(SpecialisationTest, ACountryExportsWhatItSpecialisesInAndResourcesComeFromW
   ENTREPOT_REQUIRE_DEVICE();
   // Twice the agents of the other tests: at 20,000, Vietnam's electronics is a few firms
   // held at their floor (world/layout.h) in both worlds, which blurs the comparison.
-  Scenario plain = generated(), sc = specialised();
-  for (Scenario* x : {&plain, &sc}) {
-    x->consumers *= 2;
-    x->firms *= 2;
-  }
+  const Scenario plain = enlarged(generated(), 2), sc = enlarged(specialised(), 2);
   const Trace control = run(plain, 24), special = run(sc, 24);
   const double share_before = exports(control, plain, kVietnam, kElectronics) /
                               exports(control, plain, kChina, kElectronics);

@@ -102,14 +102,14 @@ AgentLayout agent_layout(const Scenario& sc) {
     return larger < kMinBlockFirms;
   };
   std::vector<double> weight(share.size(), 0.0);
-  std::vector<std::int64_t> floor(share.size(), 1);
+  std::vector<std::int64_t> floors(share.size(), 1);
   for (std::size_t b = 0; b < share.size(); ++b) {
     const bool resolved = work[b] >= kMinBlockWork || among_largest(b);
     weight[b] = resolved ? people[b / ns] * share[b] : 0.0;
-    floor[b] = std::clamp<std::int64_t>(static_cast<std::int64_t>(work[b] / kMinFirmWork), 1,
-                                        kMinBlockFirms);
+    floors[b] = std::clamp<std::int64_t>(static_cast<std::int64_t>(work[b] / kMinFirmWork), 1,
+                                         kMinBlockFirms);
   }
-  const std::vector<std::int64_t> firms = apportion(sc.firms, weight, floor);
+  const std::vector<std::int64_t> firms = apportion(sc.firms, weight, floors);
   return AgentLayout{firms, households};
 }
 
