@@ -38,11 +38,12 @@ enum class Keep : std::uint8_t { lasting, step, layout };
   X(std::int64_t, cash, 1, lasting)                  /* money */                                   \
   X(std::int32_t, supplier, kInputSlots, lasting)    /* seller id per input slot, −1 none */     \
   X(std::int64_t, input_stock, kInputSlots, lasting) /* X_k, goods */                              \
-  X(std::int64_t, input_order, kInputSlots, step)    /* ordered this step, goods at origin */      \
-  X(std::int64_t, demand, 1, lasting)                /* round-1 orders + round-2 sales, goods */   \
-  X(std::int64_t, shipped, 1, lasting)               /* shipped last step (< demand: rationed) */  \
-  X(std::int64_t, sales_value, 1, step)              /* money received this step */                \
-  X(std::int64_t, export_value, 1, step)             /* of which from foreign buyers */            \
+  X(std::uint32_t, preferences, 1, step) /* a bit per bloc whose rule of origin its goods meet */  \
+  X(std::int64_t, input_order, kInputSlots, step) /* ordered this step, goods at origin */         \
+  X(std::int64_t, demand, 1, lasting)             /* round-1 orders + round-2 sales, goods */      \
+  X(std::int64_t, shipped, 1, lasting)            /* shipped last step (< demand: rationed) */     \
+  X(std::int64_t, sales_value, 1, step)           /* money received this step */                   \
+  X(std::int64_t, export_value, 1, step)          /* of which from foreign buyers */               \
   X(std::int64_t, input_cost, 1, step)  /* money paid for inputs this step, duty incl. */          \
   X(double, input_unit_cost, 1, step)   /* Σ a_k · landed cost, money per unit */                \
   X(std::int64_t, tax, 1, step)         /* profit tax paid this step, money */                     \

@@ -121,6 +121,13 @@ ENTREPOT_HD std::int64_t delivered_quantity(std::int64_t shipped, double iceberg
   return static_cast<std::int64_t>(static_cast<double>(shipped) / iceberg);
 }
 
+// A rule of origin by regional value content (build-down): a good meets its bloc's rule
+// when the materials from outside the bloc, at their landed cost per unit, make at most
+// (1 − content) of its price. A bloc without a rule (content 0) takes every good.
+ENTREPOT_HD bool meets_origin_rule(double non_originating, double price, double content) {
+  return content <= 0.0 || non_originating <= (1.0 - content) * price;
+}
+
 // Money for goods (both in micro-units, price in units per unit), truncated.
 ENTREPOT_HD std::int64_t payment_for(double price, std::int64_t quantity) {
   return static_cast<std::int64_t>(price * static_cast<double>(quantity));

@@ -12,7 +12,7 @@
 namespace entrepot {
 
 // The element types of saved arrays (each maps to one fixed-size HDF5 type).
-enum class Element : std::uint8_t { u8, u16, i32, i64, f32, f64 };
+enum class Element : std::uint8_t { u8, u16, u32, i32, i64, f32, f64 };
 
 inline std::size_t element_size(Element e) {
   switch (e) {
@@ -20,6 +20,7 @@ inline std::size_t element_size(Element e) {
       return 1;
     case Element::u16:
       return 2;
+    case Element::u32:
     case Element::i32:
     case Element::f32:
       return 4;
@@ -36,6 +37,8 @@ inline const char* element_name(Element e) {
       return "uint8";
     case Element::u16:
       return "uint16";
+    case Element::u32:
+      return "uint32";
     case Element::i32:
       return "int32";
     case Element::i64:
@@ -57,6 +60,10 @@ constexpr Element element_of<std::uint8_t>() {
 template <>
 constexpr Element element_of<std::uint16_t>() {
   return Element::u16;
+}
+template <>
+constexpr Element element_of<std::uint32_t>() {
+  return Element::u32;
 }
 template <>
 constexpr Element element_of<std::int32_t>() {

@@ -10,5 +10,7 @@ inline constexpr int kConsumerSlots = 6;
 inline constexpr int kMaxRegions = 64;
 inline constexpr int kMaxSectors = 16;
 inline constexpr int kMaxCountries = 64;
+// A seller's goods carry one bit per bloc whose rule of origin they meet.
+inline constexpr int kMaxBlocs = 32;
 
 }  // namespace entrepot

@@ -18,7 +18,8 @@ namespace entrepot {
 struct OpeningOffer {
   double price;
   std::int64_t stock;
-  std::int64_t origin;  // the seller's region
+  std::int32_t origin;        // the seller's region
+  std::uint32_t preferences;  // a bit per bloc whose rule of origin its goods meet
 };
 
 // The ranks holding the seller as a ghost → its owner, after each round's orders: the orders

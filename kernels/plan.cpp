@@ -28,8 +28,10 @@ struct PlanFirm {
                                     inventory_target, adjust_steps);
     // Landed cost and deficit of each input; an unavailable input is not ordered.
     double landed[kInputSlots], deficit[kInputSlots], iceberg[kInputSlots];
+    int origin[kInputSlots];
     double unit_inputs = 0.0;
     for (int k = 0; k < kInputSlots; ++k) {
+      origin[k] = -1;
       landed[k] = 0.0;
       deficit[k] = 0.0;
       iceberg[k] = 1.0;
@@ -41,6 +43,7 @@ struct PlanFirm {
       // What the input costs: the border friction weighed in its choice is not paid.
       landed[k] = landed_cost(quotes[seller].price, t.paid_factor[cell]);
       iceberg[k] = t.iceberg[cell];
+      origin[k] = quotes[seller].origin;
       unit_inputs = unit_inputs + t.input_amount[sector * kInputSlots + k] * landed[k];
     }
     const double wage = static_cast<double>(f.wage[j]) / static_cast<double>(kMoneyScale);
@@ -82,6 +85,27 @@ struct PlanFirm {
     f.planned_output[j] = static_cast<std::int64_t>(planned * scale);
     f.labour_demand[j] = workers;
     f.input_unit_cost[j] = unit_inputs;
+    f.preferences[j] = preferences(j, sector, region, landed, origin);
+  }
+
+  // The blocs whose rules of origin the firm's goods meet at its current suppliers: a bit
+  // per bloc of its country (agents/trade.h, meets_origin_rule).
+  ENTREPOT_HD std::uint32_t preferences(std::size_t j, int sector, int region, const double* landed,
+                                        const int* origin) const {
+    const std::uint32_t blocs = t.country_blocs[t.region_country[region]];
+    std::uint32_t met = 0;
+    for (int b = 0; b < kMaxBlocs && (blocs >> b) != 0; ++b) {
+      if (((blocs >> b) & 1u) == 0) continue;
+      double outside = 0.0;
+      for (int k = 0; k < kInputSlots; ++k) {
+        if (origin[k] < 0 || ((t.country_blocs[t.region_country[origin[k]]] >> b) & 1u) != 0) {
+          continue;
+        }
+        outside = outside + t.input_amount[sector * kInputSlots + k] * landed[k];
+      }
+      if (meets_origin_rule(outside, f.price[j], t.bloc_content[b])) met |= std::uint32_t{1} << b;
+    }
+    return met;
   }
 };
 

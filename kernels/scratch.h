@@ -15,12 +15,13 @@ namespace entrepot {
 // line: a purchase reads and updates a single line instead of a handful of arrays.
 struct Offer {
   double price;
-  std::int64_t stock;    // what this round shares out
-  std::int64_t orders;   // ordered from the seller this round
-  std::int64_t shipped;  // goods shipped this round
-  std::int64_t sales;    // money received this round
-  std::int64_t exports;  // of which from foreign buyers
-  std::int32_t origin;   // the seller's region
+  std::int64_t stock;         // what this round shares out
+  std::int64_t orders;        // ordered from the seller this round
+  std::int64_t shipped;       // goods shipped this round
+  std::int64_t sales;         // money received this round
+  std::int64_t exports;       // of which from foreign buyers
+  std::int32_t origin;        // the seller's region
+  std::uint32_t preferences;  // a bit per bloc whose rule of origin its goods meet
 };
 
 // A seller as searching buyers see it: 16 bytes, so a candidate is one random read.

@@ -43,6 +43,10 @@ TablesView Tables::view() const {
                     p(paid_factor),
                     p(exchange),
                     p(duty_rate),
+                    p(duty_outside),
+                    p(rule_bloc),
+                    p(country_blocs),
+                    p(bloc_content),
                     p(origin_cdf),
                     p(seller_cumulative),
                     p(export_first)};
@@ -77,6 +81,29 @@ void build_frictions(const Scenario& sc, const World& w, Tables& t) {
     }
   }
   t.iceberg = to_device(t.host.iceberg);
+}
+
+// Rules of origin: each country's blocs, each bloc's regional value content, and for each
+// region pair the bloc whose preference it trades under, where that bloc has a rule.
+void build_origin_rules(const Scenario& sc, const World& w, Tables& t) {
+  const int nr = w.regions(), nc = w.countries();
+  std::vector<std::uint32_t> member(static_cast<std::size_t>(nc), 0);
+  for (int c = 0; c < nc; ++c) {
+    for (int b : sc.countries[c].blocs) member[c] |= std::uint32_t{1} << b;
+  }
+  std::vector<double> content(std::max<std::size_t>(sc.blocs.size(), 1), 0.0);
+  for (std::size_t b = 0; b < sc.blocs.size(); ++b) content[b] = sc.blocs[b].regional_value_content;
+  std::vector<std::int32_t> rule(static_cast<std::size_t>(nr) * nr, -1);
+  for (int o = 0; o < nr; ++o) {
+    for (int d = 0; d < nr; ++d) {
+      const int bloc =
+          w.preference[static_cast<std::size_t>(w.region_country[o]) * nc + w.region_country[d]];
+      if (bloc >= 0 && content[bloc] > 0.0) rule[static_cast<std::size_t>(o) * nr + d] = bloc;
+    }
+  }
+  t.country_blocs = to_device(member);
+  t.bloc_content = to_device(content);
+  t.rule_bloc = to_device(rule);
 }
 
 }  // namespace
@@ -147,6 +174,7 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   t.markup = to_device(markup);
   t.loyalty_premium = to_device(premium);
   build_frictions(sc, w, t);
+  build_origin_rules(sc, w, t);
   // The search tables follow from the agents: Model::Model builds them after the set-up.
   refresh_trade_costs(w, std::vector<double>(w.countries(), 1.0), t);
 }
@@ -161,7 +189,8 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
   const int nr = world.regions(), ns = world.sectors();
   const std::vector<double>& iceberg = tables.host.iceberg;
   std::vector<double>& factor = tables.host.trade_factor;
-  std::vector<double> duty(iceberg.size()), exchange(iceberg.size()), paid(iceberg.size());
+  std::vector<double> duty(iceberg.size()), outside(iceberg.size()), exchange(iceberg.size()),
+      paid(iceberg.size());
   factor.assign(iceberg.size(), 0.0);
   for (int o = 0; o < nr; ++o) {
     for (int d = 0; d < nr; ++d) {
@@ -171,6 +200,7 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
         const std::size_t cell = world.rrs(o, d, s);
         const std::size_t pair = world.flow_cell(exporter, importer, s);
         duty[cell] = world.tariff[pair];
+        outside[cell] = world.tariff_outside[pair];
         exchange[cell] = x;
         // The landed cost in the buyer's currency as buyers weigh it, price × τ·b·(1+t) × x,
         // and as they pay it, without the friction.
@@ -190,6 +220,7 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
   tables.trade_factor = to_device(factor);
   tables.paid_factor = to_device(paid);
   tables.duty_rate = to_device(duty);
+  tables.duty_outside = to_device(outside);
   // Output per worker under the capacity events in force.
   std::vector<double> tfp(tables.host.productivity);
   for (int r = 0; r < nr; ++r) tfp[r] *= world.region_capacity[r];

@@ -25,13 +25,17 @@ struct TablesView {
   const std::int32_t* consumer_sector;  // sector of each household slot
   const double* consumer_share;         // β of each household slot by region: [r·slots + c]
   const double* markup;
-  const double* loyalty_premium;    // B − 1 of each sector (agents/trade.h switching_premium)
-  const double* iceberg;            // [(o·R + d)·S + s]
-  const double* trade_factor;       // τ·b·(1+t)·x as buyers weigh it, +∞ when banned
-  const double* paid_factor;        // τ·(1+t)·x as buyers pay it (no border friction)
-  const double* exchange;           // x: units of the buyer's currency per unit of the seller's
-  const double* duty_rate;          // t of the importer on the exporter
-  const std::uint64_t* origin_cdf;  // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
+  const double* loyalty_premium;  // B − 1 of each sector (agents/trade.h switching_premium)
+  const double* iceberg;          // [(o·R + d)·S + s]
+  const double* trade_factor;     // τ·b·(1+t)·x as buyers weigh it, +∞ when banned
+  const double* paid_factor;      // τ·(1+t)·x as buyers pay it (no border friction)
+  const double* exchange;         // x: units of the buyer's currency per unit of the seller's
+  const double* duty_rate;        // t of the importer on the exporter
+  const double* duty_outside;     // t on goods that fail the pair's rule of origin
+  const std::int32_t* rule_bloc;  // [o·R + d]: the bloc whose rule of origin decides, −1 none
+  const std::uint32_t* country_blocs;  // per country: a bit per bloc it belongs to
+  const double* bloc_content;          // per bloc: its regional value content (0: no rule)
+  const std::uint64_t* origin_cdf;     // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
   // Inclusive running total over all firms (global ids) of their market presence
   // (seller_presence, agents/trade.h); a block's firms are a contiguous range of it.
   const std::int64_t* seller_cumulative;
@@ -78,6 +82,14 @@ struct TablesView {
 
   // The probability that find_seller draws `seller` for a buyer of `sector` in `dest`.
   ENTREPOT_HD double draw_probability(int dest, int sector, int origin, std::int32_t seller) const;
+
+  // The duty rate on goods of trade cell `cell` from a seller whose goods meet the rules of
+  // origin of the blocs in `preferences` (a bit per bloc): the preferential rate unless the
+  // pair trades under a bloc whose rule they fail.
+  ENTREPOT_HD double duty(std::size_t cell, std::uint32_t preferences) const {
+    const std::int32_t bloc = rule_bloc[cell / static_cast<std::size_t>(sectors)];
+    return bloc >= 0 && ((preferences >> bloc) & 1u) == 0 ? duty_outside[cell] : duty_rate[cell];
+  }
 };
 
 // ⌊word·total / 2³²⌋: a 32-bit random word scaled to [0, total), exact for any total < 2⁶³.
@@ -192,6 +204,9 @@ struct Tables {
   thrust::device_vector<std::int32_t> consumer_sector;
   thrust::device_vector<double> consumer_share, markup, loyalty_premium;
   thrust::device_vector<double> iceberg, trade_factor, paid_factor, exchange, duty_rate;
+  thrust::device_vector<double> duty_outside, bloc_content;
+  thrust::device_vector<std::int32_t> rule_bloc;
+  thrust::device_vector<std::uint32_t> country_blocs;
   thrust::device_vector<std::uint64_t> origin_cdf;
   thrust::device_vector<std::int64_t> seller_cumulative;
   thrust::device_vector<std::int64_t> export_first;

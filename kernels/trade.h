@@ -98,7 +98,7 @@ struct Settle {
     Offer& offer = book[seller];
     const Purchase p =
         settle_purchase(order, offer.stock, offer.orders, t.buyer_price(offer.price, cell),
-                        t.duty_rate[cell], t.iceberg[cell], cash);
+                        t.duty(cell, offer.preferences), t.iceberg[cell], cash);
     const std::int64_t received = payment_for(offer.price, p.shipped);
     cash -= p.paid + p.duty;
     atomic_add(&offer.shipped, p.shipped);

@@ -85,7 +85,7 @@ struct ConsumerSlots {
         r,
         household_order(h.budget[n], t.consumer_share[h.region[n] * t.consumer_slots + s],
                         t.buyer_price(offers[r].price, static_cast<std::size_t>(c)),
-                        t.duty_rate[c]),
+                        t.duty(static_cast<std::size_t>(c), offers[r].preferences)),
         static_cast<std::size_t>(c), s};
   }
   // What round one left unbought at a rationed slot, as money the household still means
@@ -96,7 +96,7 @@ struct ConsumerSlots {
     if (o.quantity <= 0) return 0.0;
     const Offer& offer = offers[o.seller];
     return unserved_value(o.quantity, filled_quantity(o.quantity, offer.stock, offer.orders),
-                          t.buyer_price(offer.price, o.cell), t.duty_rate[o.cell]);
+                          t.buyer_price(offer.price, o.cell), t.duty(o.cell, offer.preferences));
   }
   ENTREPOT_HD SlotOrder second_order(std::size_t n, int s, std::int32_t other, double value,
                                      const Book<Offer>& book) const {
@@ -105,7 +105,7 @@ struct ConsumerSlots {
     return SlotOrder{
         other,
         order_for_value(value, t.buyer_price(book[other].price, static_cast<std::size_t>(c)),
-                        t.duty_rate[c]),
+                        t.duty(static_cast<std::size_t>(c), book[other].preferences)),
         static_cast<std::size_t>(c), s};
   }
   ENTREPOT_HD std::int64_t cash(std::size_t n) const { return h.cash[n]; }

@@ -31,6 +31,8 @@ hid_t mem_type(Element e) {
       return H5T_NATIVE_UINT8;
     case Element::u16:
       return H5T_NATIVE_UINT16;
+    case Element::u32:
+      return H5T_NATIVE_UINT32;
     case Element::i32:
       return H5T_NATIVE_INT32;
     case Element::i64:
@@ -49,6 +51,8 @@ hid_t file_type(Element e) {
       return H5T_STD_U8LE;
     case Element::u16:
       return H5T_STD_U16LE;
+    case Element::u32:
+      return H5T_STD_U32LE;
     case Element::i32:
       return H5T_STD_I32LE;
     case Element::i64:

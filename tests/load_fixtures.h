@@ -22,7 +22,7 @@ steps: 24
 burn_in: 12
 agents: {consumers: 100, firms: 100}
 blocs:
-  - {name: Pact, tariff_factor: 0.5}
+  - {name: Pact, tariff_factor: 0.5, regional_value_content: 0.4}
 countries:
   - {code: AAA, name: Aland, blocs: [Pact]}
   - {code: BBB, blocs: [Pact]}

@@ -90,6 +90,7 @@ TEST(LoadConfigs, TinyWorldReadsEveryField) {
   EXPECT_EQ(s.countries[1].name, "BBB");  // name defaults to the code
   EXPECT_EQ(s.countries[0].blocs, (std::vector<int>{0}));
   EXPECT_DOUBLE_EQ(s.blocs[0].tariff_factor, 0.5);
+  EXPECT_DOUBLE_EQ(s.blocs[0].regional_value_content, 0.4);
   EXPECT_TRUE(s.regions[0].hub && s.regions[0].port && !s.regions[0].bonded_zone);
   EXPECT_EQ(s.regions[1].country, 1);
   EXPECT_EQ(s.sectors[1].kind, SectorKind::final_good);
@@ -187,6 +188,8 @@ TEST(LoadErrors, ValuesOutOfRange) {
   expect_error_in_tiny("transport_cost: 0.05", "transport_cost: -0.1", "-0.1", 0, {">= 0"});
   expect_error_in_tiny("rate: 0.05", "rate: .inf", ".inf", 0, {"rate is .inf"});
   expect_error_in_tiny("tariff_factor: 0.5", "tariff_factor: 1.5", "1.5", 0, {"[0, 1]"});
+  expect_error_in_tiny("regional_value_content: 0.4", "regional_value_content: -0.1", "-0.1", 0,
+                       {"regional_value_content", "[0, 1]"});
   expect_error_in_tiny("steps: 24", "steps: 0", "steps: 0", 7, {"steps is 0", ">= 1"});
   expect_error_in_tiny("seed: 7", "seed: -7", "-7", 0, {"seed is '-7'"});
   expect_error_in_tiny("consumers: 100", "consumers: 1", "consumers: 1", 11,

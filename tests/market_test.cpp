@@ -32,7 +32,7 @@ struct TestSellers {
   std::int64_t* sales;
   ENTREPOT_HD std::size_t size() const { return count; }
   ENTREPOT_HD Offer opening(std::size_t j) const {
-    return Offer{price[j], stock[j], 0, 0, 0, 0, 0};
+    return Offer{price[j], stock[j], 0, 0, 0, 0, 0, 0};
   }
   ENTREPOT_HD void sold(std::size_t j, const Offer& one, const Offer& two) const {
     orders[j] = one.orders + two.orders;

@@ -181,7 +181,8 @@ class ScenarioReader {
 
   void read_blocs(const YAML::Node& list) {
     read_named(list, "blocs", bloc_names_, [&](const MapReader& item) {
-      s_.blocs.push_back({bloc_names_.back(), item.number("tariff_factor", fraction(), 0.0)});
+      s_.blocs.push_back({bloc_names_.back(), item.number("tariff_factor", fraction(), 0.0),
+                          item.number("regional_value_content", fraction(), 0.0)});
     });
   }
 

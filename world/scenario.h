@@ -50,10 +50,12 @@ struct Country {
 };
 
 // A trade agreement: tariffs between two members are multiplied by `tariff_factor`
-// (0 = free trade inside the bloc).
+// (0 = free trade inside the bloc), for goods that meet its rule of origin: at least
+// `regional_value_content` of the good's price must originate in the bloc (0: no rule).
 struct Bloc {
   std::string name;
   double tariff_factor = 0.0;
+  double regional_value_content = 0.0;
 };
 
 struct Region {

@@ -89,7 +89,8 @@ const std::vector<WholeParameter>& whole_parameters() {
 
 const Section& scenario_format() {
   static const Section agents{"agents", "", {{"consumers"}, {"firms"}}};
-  static const Section bloc{"bloc", "name", {{"name", true}, {"tariff_factor"}}};
+  static const Section bloc{
+      "bloc", "name", {{"name", true}, {"tariff_factor"}, {"regional_value_content"}}};
   static const Section currency{"currency", "", {{"regime"}, {"parity"}, {"band"}, {"reserves"}}};
   static const Section country{"country",
                                "code",

@@ -23,17 +23,15 @@ double great_circle_km(const Region& a, const Region& b) {
   return 2.0 * kEarthRadiusKm * angle;
 }
 
-bool shares_bloc(const Country& a, const Country& b, const std::vector<Bloc>& blocs,
-                 double& factor) {
-  bool shared = false;
-  factor = 1.0;
+// The bloc whose preference two countries trade under: the shared bloc with the lowest
+// tariff factor (the first listed of equals), or −1 when they share none.
+int preference_bloc(const Country& a, const Country& b, const std::vector<Bloc>& blocs) {
+  int best = -1;
   for (int x : a.blocs) {
-    if (std::find(b.blocs.begin(), b.blocs.end(), x) != b.blocs.end()) {
-      factor = shared ? std::min(factor, blocs[x].tariff_factor) : blocs[x].tariff_factor;
-      shared = true;
-    }
+    if (std::find(b.blocs.begin(), b.blocs.end(), x) == b.blocs.end()) continue;
+    if (best < 0 || blocs[x].tariff_factor < blocs[best].tariff_factor) best = x;
   }
-  return shared;
+  return best;
 }
 
 template <class Fn>
@@ -66,6 +64,8 @@ void check_limits(const Scenario& sc) {
   if (sc.countries.size() > static_cast<std::size_t>(kMaxCountries)) {
     fail("countries", sc.countries.size(), kMaxCountries);
   }
+  if (sc.blocs.size() > static_cast<std::size_t>(kMaxBlocs))
+    fail("blocs", sc.blocs.size(), kMaxBlocs);
   for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
     std::size_t inputs = 0;
     for (const RecipeEntry& e : sc.recipe)
@@ -107,25 +107,30 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
     }
   }
 
-  // Tariffs: MFN by importer, bloc preferences, then bilateral overrides.
+  // Tariffs: MFN by importer, bloc preferences, then bilateral overrides. Goods that fail
+  // the preference's rule of origin pay the rate without it (tariff_outside).
   tariff.assign(static_cast<std::size_t>(nc) * nc * ns, 0.0);
   for (const TariffRule& rule : scenario.mfn) {
     for_each_cell(rule.importer, -1, rule.sectors, nc, ns,
                   [&](int i, int e, int s) { tariff[flow_cell(e, i, s)] = rule.rate; });
   }
+  tariff_outside = tariff;
+  preference.assign(static_cast<std::size_t>(nc) * nc, -1);
   for (int i = 0; i < nc; ++i) {
     for (int e = 0; e < nc; ++e) {
-      double factor = 1.0;
-      if (i != e &&
-          shares_bloc(scenario.countries[i], scenario.countries[e], scenario.blocs, factor)) {
-        for (int s = 0; s < ns; ++s)
-          tariff[flow_cell(e, i, s)] = tariff[flow_cell(e, i, s)] * factor;
-      }
+      const int bloc =
+          i == e ? -1
+                 : preference_bloc(scenario.countries[i], scenario.countries[e], scenario.blocs);
+      if (bloc < 0) continue;
+      preference[static_cast<std::size_t>(e) * nc + i] = bloc;
+      for (int s = 0; s < ns; ++s) tariff[flow_cell(e, i, s)] *= scenario.blocs[bloc].tariff_factor;
     }
   }
   for (const TariffRule& rule : scenario.bilateral) {
-    for_each_cell(rule.importer, rule.exporter, rule.sectors, nc, ns,
-                  [&](int i, int e, int s) { tariff[flow_cell(e, i, s)] = rule.rate; });
+    for_each_cell(rule.importer, rule.exporter, rule.sectors, nc, ns, [&](int i, int e, int s) {
+      tariff[flow_cell(e, i, s)] = rule.rate;
+      tariff_outside[flow_cell(e, i, s)] = rule.rate;
+    });
   }
   base_tariff = tariff;
 
@@ -135,7 +140,27 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
                   [&](int i, int e, int s) { banned[flow_cell(e, i, s)] = 1; });
   }
   event_start_.resize(scenario.events.size());
+  event_start_outside_.resize(scenario.events.size());
   region_capacity.assign(nr, 1.0);
+}
+
+void World::move_tariff(const Event& event, int step, std::vector<double>& rates,
+                        std::vector<double>& start) const {
+  const int nc = countries(), ns = sectors();
+  if (step == event.step) {
+    start.clear();
+    for_each_cell(event.importer, event.exporter, event.sectors, nc, ns,
+                  [&](int i, int e, int s) { start.push_back(rates[flow_cell(e, i, s)]); });
+  }
+  // Move by an equal share of the way each step, so events that overlap on the same
+  // cells add up instead of overwriting each other.
+  const double steps = static_cast<double>(std::max(1, event.phase_in));
+  std::size_t cell = 0;
+  for_each_cell(event.importer, event.exporter, event.sectors, nc, ns, [&](int i, int e, int s) {
+    const double from = start[cell++];
+    const double target = event.add ? from + event.rate : event.rate;
+    rates[flow_cell(e, i, s)] += (target - from) / steps;
+  });
 }
 
 bool World::apply_policy(int step) {
@@ -173,21 +198,9 @@ bool World::apply_policy(int step) {
       continue;
     }
     // Tariff: remember the rates when the event begins, then move linearly to the target.
-    std::vector<double>& start = event_start_[k];
-    if (step == event.step) {
-      start.clear();
-      for_each_cell(event.importer, event.exporter, event.sectors, nc, ns,
-                    [&](int i, int e, int s) { start.push_back(tariff[flow_cell(e, i, s)]); });
-    }
-    // Move by an equal share of the way each step, so events that overlap on the same
-    // cells add up instead of overwriting each other.
-    const double steps = static_cast<double>(std::max(1, event.phase_in));
-    std::size_t cell = 0;
-    for_each_cell(event.importer, event.exporter, event.sectors, nc, ns, [&](int i, int e, int s) {
-      const double from = start[cell++];
-      const double target = event.add ? from + event.rate : event.rate;
-      tariff[flow_cell(e, i, s)] += (target - from) / steps;
-    });
+    // The event sets the rate for goods with and without the bloc's preference alike.
+    move_tariff(event, step, tariff, event_start_[k]);
+    move_tariff(event, step, tariff_outside, event_start_outside_[k]);
     changed = true;
   }
   return changed;

@@ -36,9 +36,15 @@ class World {
   // Names and coordinates (also written to /world in the output).
   std::vector<std::string> country_code, country_name, region_name, sector_name;
   std::vector<int> region_country;
-  std::vector<double> distance_km;   // region × region, great-circle
-  std::vector<double> tariff;        // of the importer on the exporter: flow_cell(e, i, s), now
-  std::vector<double> base_tariff;   // the same at step 0
+  std::vector<double> distance_km;  // region × region, great-circle
+  std::vector<double> tariff;       // of the importer on the exporter: flow_cell(e, i, s), now
+  std::vector<double> base_tariff;  // the same at step 0
+  // The rate on goods that fail the rule of origin of the pair's preference (the rate
+  // without the bloc factor), same layout; equal to `tariff` where no bloc is shared.
+  std::vector<double> tariff_outside;
+  // Per country pair, exporter × importer: the bloc whose preference the pair trades under
+  // (the shared bloc with the lowest tariff factor), −1 when they share none.
+  std::vector<int> preference;
   std::vector<std::uint8_t> banned;  // exports banned: flow_cell(e, i, s)
   // Per country: the factor on the border costs of its trade (a flow bears its sector's
   // border cost times the mean of its two countries' factors), the scenario's.
@@ -54,8 +60,14 @@ class World {
   const Scenario& scenario() const { return *scenario_; }
 
  private:
+  // Moves `rates` one step along the tariff event's phase-in, from the rates of `start`
+  // (set at the event's first step).
+  void move_tariff(const Event& event, int step, std::vector<double>& rates,
+                   std::vector<double>& start) const;
+
   const Scenario* scenario_;
-  std::vector<std::vector<double>> event_start_;  // rates when each tariff event began
+  // The rates when each tariff event began, with the bloc's preference and without.
+  std::vector<std::vector<double>> event_start_, event_start_outside_;
 };
 
 }  // namespace entrepot
