@@ -39,6 +39,8 @@ enum class Keep : std::uint8_t { lasting, step, layout };
   X(std::int32_t, supplier, kInputSlots, lasting)    /* seller id per input slot, −1 none */     \
   X(std::int64_t, input_stock, kInputSlots, lasting) /* X_k, goods */                              \
   X(std::uint32_t, preferences, 1, step) /* a bit per bloc whose rule of origin its goods meet */  \
+  X(std::uint8_t, in_zone, 1, step)      /* 1 inside its region's bonded zone */                   \
+  X(float, zone_rate, 1, step) /* duty on imported content leaving the zone, per unit of price */  \
   X(std::int64_t, input_order, kInputSlots, step) /* ordered this step, goods at origin */         \
   X(std::int64_t, demand, 1, lasting)             /* round-1 orders + round-2 sales, goods */      \
   X(std::int64_t, shipped, 1, lasting)            /* shipped last step (< demand: rationed) */     \

@@ -128,6 +128,22 @@ ENTREPOT_HD bool meets_origin_rule(double non_originating, double price, double 
   return content <= 0.0 || non_originating <= (1.0 - content) * price;
 }
 
+// Bonded zones: a firm is inside its region's zone when its fixed draw u ∈ [0, 1) falls
+// below the zone's share of the region's firms, so widening a zone only adds firms to it.
+ENTREPOT_HD bool in_bonded_zone(double u, double zone_share) {
+  return u < zone_share;
+}
+
+// The duty rate on a purchase, on its payment. Goods entering a bonded zone from abroad pay
+// no duty there; goods leaving a zone for the domestic market pay `zone_rate`, the duty on
+// the seller's imported content (0 for a seller outside any zone); goods moving between
+// zones, or re-exported, pay nothing; imports outside a zone pay `import_rate`.
+ENTREPOT_HD double bonded_duty_rate(bool foreign, bool buyer_in_zone, double import_rate,
+                                    double zone_rate) {
+  if (buyer_in_zone) return 0.0;
+  return foreign ? import_rate : zone_rate;
+}
+
 // Money for goods (both in micro-units, price in units per unit), truncated.
 ENTREPOT_HD std::int64_t payment_for(double price, std::int64_t quantity) {
   return static_cast<std::int64_t>(price * static_cast<double>(quantity));

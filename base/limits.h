@@ -10,7 +10,8 @@ inline constexpr int kConsumerSlots = 6;
 inline constexpr int kMaxRegions = 64;
 inline constexpr int kMaxSectors = 16;
 inline constexpr int kMaxCountries = 64;
-// A seller's goods carry one bit per bloc whose rule of origin they meet.
-inline constexpr int kMaxBlocs = 32;
+// A seller's goods carry one bit per bloc whose rule of origin they meet (in 24 bits of the
+// opening offer, next to the region's 8: kernels/messages.h).
+inline constexpr int kMaxBlocs = 24;
 
 }  // namespace entrepot

@@ -19,6 +19,7 @@ enum class Draw : std::uint32_t {
   job_search = 5,
   spillover = 9,
   loyalty = 10,
+  bonded_zone = 11,
 };
 
 struct Philox {

@@ -10,6 +10,7 @@
 //   using Sink; static constexpr int kKinds;      where flows are tallied, and their kinds
 //   std::size_t size(); int slots(); int kinds(); buyers, slots per buyer, kinds in use
 //   int region(j); std::uint64_t id(j);           the buyer's region and Philox id
+//   bool bonded(j);                               whether the buyer is inside a bonded zone
 //   void plan(j);                                 before round one's orders (a budget)
 //   void prepare(j, bool second);                 before a round's purchases (prefetch)
 //   bool in_round_two(j);                         whether any slot may go to round two
@@ -99,7 +100,8 @@ struct BuyRound {
         const int origin = spill.offers[o.seller].origin;
         std::int64_t flow[kPurchaseFlows] = {0, 0, 0, 0};
         const Purchase p = settle(o.seller, o.quantity, o.cell,
-                                  t.region_country[origin] != t.region_country[region], cash, flow);
+                                  t.region_country[origin] != t.region_country[region],
+                                  slots.bonded(j), cash, flow);
         slots.bought(j, k, o, p, second, marks);
         tally.add(origin, o.kind, flow);
       }

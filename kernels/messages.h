@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "base/backend.h"
+#include "base/limits.h"
 #include "kernels/scratch.h"
 #include "world/comm.h"
 
@@ -18,9 +20,22 @@ namespace entrepot {
 struct OpeningOffer {
   double price;
   std::int64_t stock;
-  std::int32_t origin;        // the seller's region
-  std::uint32_t preferences;  // a bit per bloc whose rule of origin its goods meet
+  // The seller's region (low 8 bits) and a bit per bloc whose rule of origin its goods meet
+  // (the 24 above), so the record stays three words.
+  std::uint32_t origin_and_preferences;
+  float zone_rate;  // the duty on its imported content leaving its bonded zone, on its price
 };
+static_assert(kMaxRegions <= 256 && kMaxBlocs <= 24, "OpeningOffer packs them into 32 bits");
+
+ENTREPOT_HD std::uint32_t pack_origin(std::int32_t origin, std::uint32_t preferences) {
+  return static_cast<std::uint32_t>(origin) | (preferences << 8);
+}
+ENTREPOT_HD std::int32_t origin_of(const OpeningOffer& r) {
+  return static_cast<std::int32_t>(r.origin_and_preferences & 0xffu);
+}
+ENTREPOT_HD std::uint32_t preferences_of(const OpeningOffer& r) {
+  return r.origin_and_preferences >> 8;
+}
 
 // The ranks holding the seller as a ghost → its owner, after each round's orders: the orders
 // their buyers placed.

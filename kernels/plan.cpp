@@ -18,6 +18,7 @@ struct PlanFirm {
   double inventory_target, adjust_steps, stock_target, credit_line;
   std::int64_t first_id;  // global id of this rank's first firm
   double export_cost;     // f_x: workers an exporter employs to serve abroad
+  Philox rng;
 
   ENTREPOT_HD void operator()(std::size_t j) const {
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
@@ -26,10 +27,15 @@ struct PlanFirm {
     const double expected_sales = f.expected_sales[j];
     double planned = desired_output(expected_sales, static_cast<double>(f.inventory[j]) / scale,
                                     inventory_target, adjust_steps);
+    // Inside a bonded zone imports pay no duty; the duty on their content is deferred to the
+    // goods' sale to the domestic market.
+    const bool zone = in_bonded_zone(
+        rng.uniform(static_cast<std::uint64_t>(first_id) + j, 0, Draw::bonded_zone, 0),
+        t.zone_share[region]);
     // Landed cost and deficit of each input; an unavailable input is not ordered.
     double landed[kInputSlots], deficit[kInputSlots], iceberg[kInputSlots];
     int origin[kInputSlots];
-    double unit_inputs = 0.0;
+    double unit_inputs = 0.0, deferred = 0.0;
     for (int k = 0; k < kInputSlots; ++k) {
       origin[k] = -1;
       landed[k] = 0.0;
@@ -44,6 +50,11 @@ struct PlanFirm {
       landed[k] = landed_cost(quotes[seller].price, t.paid_factor[cell]);
       iceberg[k] = t.iceberg[cell];
       origin[k] = quotes[seller].origin;
+      if (zone && t.crosses_border(cell)) {
+        landed[k] = quotes[seller].price * (t.iceberg[cell] * t.exchange[cell]);
+        deferred =
+            deferred + t.input_amount[sector * kInputSlots + k] * landed[k] * t.duty_rate[cell];
+      }
       unit_inputs = unit_inputs + t.input_amount[sector * kInputSlots + k] * landed[k];
     }
     const double wage = static_cast<double>(f.wage[j]) / static_cast<double>(kMoneyScale);
@@ -86,6 +97,8 @@ struct PlanFirm {
     f.labour_demand[j] = workers;
     f.input_unit_cost[j] = unit_inputs;
     f.preferences[j] = preferences(j, sector, region, landed, origin);
+    f.in_zone[j] = zone ? 1 : 0;
+    f.zone_rate[j] = zone && f.price[j] > 0.0 ? static_cast<float>(deferred / f.price[j]) : 0.0f;
   }
 
   // The blocs whose rules of origin the firm's goods meet at its current suppliers: a bit
@@ -178,7 +191,7 @@ void plan_production(const Setting& setting, Economy& economy, const Ranks& rank
                                               ranks.seller_index(ranks.quote_ghosts)},
                             thrust::raw_pointer_cast(lending_device.data()), b.inventory_target,
                             b.inventory_adjust_steps, b.input_stock_target, b.credit_line,
-                            ranks.domain.firm_first, b.export_cost});
+                            ranks.domain.firm_first, b.export_cost, setting.rng});
 }
 
 std::int64_t produce(const Setting& setting, FirmStore& firms, const Ranks& ranks) {

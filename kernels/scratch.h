@@ -22,6 +22,9 @@ struct Offer {
   std::int64_t exports;       // of which from foreign buyers
   std::int32_t origin;        // the seller's region
   std::uint32_t preferences;  // a bit per bloc whose rule of origin its goods meet
+  // The duty on its goods' imported content where they leave its bonded zone for the
+  // domestic market, as a rate on its price (0 outside a zone).
+  float zone_rate;
 };
 
 // A seller as searching buyers see it: 16 bytes, so a candidate is one random read.

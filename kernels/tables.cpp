@@ -23,32 +23,15 @@ thrust::device_vector<T> to_device(const std::vector<T>& host) {
 
 TablesView Tables::view() const {
   auto p = [](const auto& v) { return thrust::raw_pointer_cast(v.data()); };
-  return TablesView{regions,
-                    sectors,
-                    countries,
-                    consumer_slots,
-                    any_ban,
-                    p(region_country),
-                    p(region_tfp),
-                    p(block_start),
-                    p(consumer_start),
-                    p(input_sector),
-                    p(input_amount),
-                    p(consumer_sector),
-                    p(consumer_share),
-                    p(markup),
-                    p(loyalty_premium),
-                    p(iceberg),
-                    p(trade_factor),
-                    p(paid_factor),
-                    p(exchange),
-                    p(duty_rate),
-                    p(duty_outside),
-                    p(rule_bloc),
-                    p(country_blocs),
-                    p(bloc_content),
-                    p(origin_cdf),
-                    p(seller_cumulative),
+  return TablesView{regions,           sectors,          countries,
+                    consumer_slots,    any_ban,          p(region_country),
+                    p(region_tfp),     p(block_start),   p(consumer_start),
+                    p(input_sector),   p(input_amount),  p(consumer_sector),
+                    p(consumer_share), p(markup),        p(loyalty_premium),
+                    p(iceberg),        p(trade_factor),  p(paid_factor),
+                    p(exchange),       p(duty_rate),     p(duty_outside),
+                    p(rule_bloc),      p(country_blocs), p(bloc_content),
+                    p(zone_share),     p(origin_cdf),    p(seller_cumulative),
                     p(export_first)};
 }
 
@@ -221,6 +204,7 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
   tables.paid_factor = to_device(paid);
   tables.duty_rate = to_device(duty);
   tables.duty_outside = to_device(outside);
+  tables.zone_share = to_device(world.zone_share);
   // Output per worker under the capacity events in force.
   std::vector<double> tfp(tables.host.productivity);
   for (int r = 0; r < nr; ++r) tfp[r] *= world.region_capacity[r];

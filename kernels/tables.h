@@ -35,6 +35,7 @@ struct TablesView {
   const std::int32_t* rule_bloc;  // [o·R + d]: the bloc whose rule of origin decides, −1 none
   const std::uint32_t* country_blocs;  // per country: a bit per bloc it belongs to
   const double* bloc_content;          // per bloc: its regional value content (0: no rule)
+  const double* zone_share;            // per region: the share of its firms in its bonded zone
   const std::uint64_t* origin_cdf;     // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
   // Inclusive running total over all firms (global ids) of their market presence
   // (seller_presence, agents/trade.h); a block's firms are a contiguous range of it.
@@ -83,6 +84,12 @@ struct TablesView {
   // The probability that find_seller draws `seller` for a buyer of `sector` in `dest`.
   ENTREPOT_HD double draw_probability(int dest, int sector, int origin, std::int32_t seller) const;
 
+  // Whether the flows of trade cell `cell` cross a border.
+  ENTREPOT_HD bool crosses_border(std::size_t cell) const {
+    const std::size_t pair = cell / static_cast<std::size_t>(sectors);
+    return region_country[pair / static_cast<std::size_t>(regions)] !=
+           region_country[pair % static_cast<std::size_t>(regions)];
+  }
   // The duty rate on goods of trade cell `cell` from a seller whose goods meet the rules of
   // origin of the blocs in `preferences` (a bit per bloc): the preferential rate unless the
   // pair trades under a bloc whose rule they fail.
@@ -204,7 +211,7 @@ struct Tables {
   thrust::device_vector<std::int32_t> consumer_sector;
   thrust::device_vector<double> consumer_share, markup, loyalty_premium;
   thrust::device_vector<double> iceberg, trade_factor, paid_factor, exchange, duty_rate;
-  thrust::device_vector<double> duty_outside, bloc_content;
+  thrust::device_vector<double> duty_outside, bloc_content, zone_share;
   thrust::device_vector<std::int32_t> rule_bloc;
   thrust::device_vector<std::uint32_t> country_blocs;
   thrust::device_vector<std::uint64_t> origin_cdf;

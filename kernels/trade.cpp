@@ -42,6 +42,7 @@ struct InputSlots {
   ENTREPOT_HD int kinds() const { return t.sectors; }
   ENTREPOT_HD int region(std::size_t j) const { return f.block[j] / t.sectors; }
   ENTREPOT_HD std::uint64_t id(std::size_t j) const { return first + j; }
+  ENTREPOT_HD bool bonded(std::size_t j) const { return f.in_zone[j] != 0; }
   ENTREPOT_HD void plan(std::size_t) const {}
   ENTREPOT_HD void prepare(std::size_t, bool) const {}
   ENTREPOT_HD bool in_round_two(std::size_t) const { return true; }
@@ -74,13 +75,14 @@ struct InputSlots {
     if (o.seller < 0) return 0.0;
     const Offer& offer = offers[o.seller];
     return unserved_value(o.quantity, filled_quantity(o.quantity, offer.stock, offer.orders),
-                          t.buyer_price(offer.price, o.cell), t.duty(o.cell, offer.preferences));
+                          t.buyer_price(offer.price, o.cell),
+                          purchase_duty_rate(t, o.cell, offer, bonded(j)));
   }
   ENTREPOT_HD SlotOrder second_order(std::size_t j, int k, std::int32_t other, double value,
                                      const Book<Offer>& book) const {
     SlotOrder o = order_at(other, 0, j, k);
     o.quantity = order_for_value(value, t.buyer_price(book[other].price, o.cell),
-                                 t.duty(o.cell, book[other].preferences));
+                                 purchase_duty_rate(t, o.cell, book[other], bonded(j)));
     return o;
   }
   ENTREPOT_HD std::int64_t cash(std::size_t j) const { return f.cash[j]; }
@@ -102,7 +104,8 @@ struct FirmSellers {
   FirmStore::View f;
   ENTREPOT_HD std::size_t size() const { return f.size; }
   ENTREPOT_HD Offer opening(std::size_t j) const {
-    return Offer{f.price[j], f.inventory[j], 0, 0, 0, 0, f.block[j] / t.sectors, f.preferences[j]};
+    return Offer{f.price[j],       f.inventory[j], 0, 0, 0, 0, f.block[j] / t.sectors,
+                 f.preferences[j], f.zone_rate[j]};
   }
   ENTREPOT_HD void sold(std::size_t j, const Offer& one, const Offer& two) const {
     // Demand: round one's orders and what round two sold. The part of a round-two order the

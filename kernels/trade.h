@@ -84,6 +84,16 @@ void settle_buyers(std::size_t buyers, std::size_t chunk, const Parts&... parts)
   }
 }
 
+// The duty rate a buyer pays on a purchase from `offer` in trade cell `cell`: the import duty
+// by the seller's origin status, or the duty on a bonded zone's imported content
+// (agents/trade.h, bonded_duty_rate).
+ENTREPOT_HD double purchase_duty_rate(const TablesView& t, std::size_t cell, const Offer& offer,
+                                      bool buyer_in_zone) {
+  const bool foreign = t.crosses_border(cell);
+  return bonded_duty_rate(foreign, buyer_in_zone, foreign ? t.duty(cell, offer.preferences) : 0.0,
+                          offer.zone_rate);
+}
+
 // Settles one order against the round's book (agents/trade.h, settle_purchase): the seller
 // records what it shipped and was paid; the buyer's cash pays the bill and the duty; the
 // flow is added to `flow`. Returns the purchase. The buyer pays in its currency at the
@@ -94,11 +104,12 @@ struct Settle {
   TablesView t;
   Book<Offer> book;  // the round's offers
   ENTREPOT_HD Purchase operator()(std::int32_t seller, std::int64_t order, std::size_t cell,
-                                  bool foreign, std::int64_t& cash, std::int64_t* flow) const {
+                                  bool foreign, bool buyer_in_zone, std::int64_t& cash,
+                                  std::int64_t* flow) const {
     Offer& offer = book[seller];
     const Purchase p =
         settle_purchase(order, offer.stock, offer.orders, t.buyer_price(offer.price, cell),
-                        t.duty(cell, offer.preferences), t.iceberg[cell], cash);
+                        purchase_duty_rate(t, cell, offer, buyer_in_zone), t.iceberg[cell], cash);
     const std::int64_t received = payment_for(offer.price, p.shipped);
     cash -= p.paid + p.duty;
     atomic_add(&offer.shipped, p.shipped);

@@ -25,7 +25,8 @@ namespace {
 struct OpeningOfferOf {
   const Offer* offers;
   ENTREPOT_HD OpeningOffer operator()(std::size_t j) const {
-    return OpeningOffer{offers[j].price, offers[j].stock, offers[j].origin, offers[j].preferences};
+    return OpeningOffer{offers[j].price, offers[j].stock,
+                        pack_origin(offers[j].origin, offers[j].preferences), offers[j].zone_rate};
   }
 };
 
@@ -75,7 +76,7 @@ ENTREPOT_HD void set_in(Offer& o, const RoundTwoTotals& r) {
 // A ghost seller's opening entry in round one's book, or in round two's, which opens with no
 // orders yet.
 ENTREPOT_HD Offer opening_entry(const OpeningOffer& r, std::int64_t orders) {
-  return Offer{r.price, r.stock, orders, 0, 0, 0, r.origin, r.preferences};
+  return Offer{r.price, r.stock, orders, 0, 0, 0, origin_of(r), preferences_of(r), r.zone_rate};
 }
 ENTREPOT_HD Offer opening_entry(const OpeningOffer& r, bool) {
   return opening_entry(r, std::int64_t{0});

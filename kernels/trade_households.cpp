@@ -50,6 +50,8 @@ struct ConsumerSlots {
   ENTREPOT_HD int kinds() const { return t.consumer_slots; }
   ENTREPOT_HD int region(std::size_t n) const { return h.region[n]; }
   ENTREPOT_HD std::uint64_t id(std::size_t n) const { return first + n; }
+  // Households live outside bonded zones: what they buy from one has left it.
+  ENTREPOT_HD bool bonded(std::size_t) const { return false; }
   // Starts loading the offers of household n's retailers (if n exists).
   ENTREPOT_HD void prefetch_retailers(std::size_t n) const {
     if (n >= h.size) return;
@@ -85,7 +87,7 @@ struct ConsumerSlots {
         r,
         household_order(h.budget[n], t.consumer_share[h.region[n] * t.consumer_slots + s],
                         t.buyer_price(offers[r].price, static_cast<std::size_t>(c)),
-                        t.duty(static_cast<std::size_t>(c), offers[r].preferences)),
+                        purchase_duty_rate(t, static_cast<std::size_t>(c), offers[r], false)),
         static_cast<std::size_t>(c), s};
   }
   // What round one left unbought at a rationed slot, as money the household still means
@@ -96,7 +98,8 @@ struct ConsumerSlots {
     if (o.quantity <= 0) return 0.0;
     const Offer& offer = offers[o.seller];
     return unserved_value(o.quantity, filled_quantity(o.quantity, offer.stock, offer.orders),
-                          t.buyer_price(offer.price, o.cell), t.duty(o.cell, offer.preferences));
+                          t.buyer_price(offer.price, o.cell),
+                          purchase_duty_rate(t, o.cell, offer, false));
   }
   ENTREPOT_HD SlotOrder second_order(std::size_t n, int s, std::int32_t other, double value,
                                      const Book<Offer>& book) const {
@@ -105,7 +108,7 @@ struct ConsumerSlots {
     return SlotOrder{
         other,
         order_for_value(value, t.buyer_price(book[other].price, static_cast<std::size_t>(c)),
-                        t.duty(static_cast<std::size_t>(c), book[other].preferences)),
+                        purchase_duty_rate(t, static_cast<std::size_t>(c), book[other], false)),
         static_cast<std::size_t>(c), s};
   }
   ENTREPOT_HD std::int64_t cash(std::size_t n) const { return h.cash[n]; }

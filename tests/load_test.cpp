@@ -92,6 +92,7 @@ TEST(LoadConfigs, TinyWorldReadsEveryField) {
   EXPECT_DOUBLE_EQ(s.blocs[0].tariff_factor, 0.5);
   EXPECT_DOUBLE_EQ(s.blocs[0].regional_value_content, 0.4);
   EXPECT_TRUE(s.regions[0].hub && s.regions[0].port && !s.regions[0].bonded_zone);
+  EXPECT_EQ(s.regions[0].zone_share, 0.0);
   EXPECT_EQ(s.regions[1].country, 1);
   EXPECT_EQ(s.sectors[1].kind, SectorKind::final_good);
   EXPECT_TRUE(s.sectors[2].digital);
@@ -110,6 +111,15 @@ TEST(LoadConfigs, TinyWorldReadsEveryField) {
   EXPECT_EQ(s.events[0].phase_in, 1);
   EXPECT_FALSE(s.events[0].add);
   EXPECT_DOUBLE_EQ(s.behaviour.search_probability, Behaviour{}.search_probability);
+}
+
+TEST(LoadConfigs, ABondedZoneHoldsAllTheRegionsFirmsUnlessItsShareIsSet) {
+  const Scenario whole =
+      parse_scenario(tiny_with("flags: [hub, port]}", "flags: [hub, port, bonded_zone]}"), "t");
+  EXPECT_DOUBLE_EQ(whole.regions[0].zone_share, 1.0);
+  const Scenario part = parse_scenario(
+      tiny_with("flags: [hub, port]}", "flags: [hub, port, bonded_zone], zone_share: 0.4}"), "t");
+  EXPECT_DOUBLE_EQ(part.regions[0].zone_share, 0.4);
 }
 
 // ---- errors, one test per class ----
@@ -188,6 +198,10 @@ TEST(LoadErrors, ValuesOutOfRange) {
   expect_error_in_tiny("transport_cost: 0.05", "transport_cost: -0.1", "-0.1", 0, {">= 0"});
   expect_error_in_tiny("rate: 0.05", "rate: .inf", ".inf", 0, {"rate is .inf"});
   expect_error_in_tiny("tariff_factor: 0.5", "tariff_factor: 1.5", "1.5", 0, {"[0, 1]"});
+  expect_error_in_tiny("flags: [hub, port]}", "flags: [hub, port], zone_share: 0.5}", "0.5}", 0,
+                       {"zone_share is set but the region has no bonded zone", "bonded_zone"});
+  expect_error_in_tiny("flags: [hub, port]}", "flags: [hub, port, bonded_zone], zone_share: 2}",
+                       "2}", 0, {"zone_share is 2", "[0, 1]"});
   expect_error_in_tiny("regional_value_content: 0.4", "regional_value_content: -0.1", "-0.1", 0,
                        {"regional_value_content", "[0, 1]"});
   expect_error_in_tiny("steps: 24", "steps: 0", "steps: 0", 7, {"steps is 0", ">= 1"});
@@ -351,6 +365,15 @@ TEST(LoadErrors, Events) {
         {"duration is 0", ">= 1"});
   check("{step: 12, type: tariff, rate: 0.1, region: A1}", "region: A1", 8,
         {"event has 'region'", "only in a capacity event"});
+  // Bonded-zone events: a region and a share; nothing of a capacity event's.
+  check("{step: 12, type: bonded_zone, region: A1}", "{step: 12", 0,
+        {"bonded_zone event needs 'region' and 'share'"});
+  check("{step: 12, type: bonded_zone, region: A1, share: 0.5, factor: 2}", "factor: 2", 8,
+        {"bonded_zone event has 'factor'", "step, type, region, share"});
+  check("{step: 12, type: bonded_zone, region: A1, share: 1.5}", "1.5}", 0,
+        {"share is 1.5", "[0, 1]"});
+  check("{step: 12, type: capacity, region: A1, factor: 0.5, share: 0.1}", "share: 0.1", 7,
+        {"capacity event has 'share'"});
   // Currency events: a country and a regime; no reserves; the reference currency only floats.
   check("{step: 12, type: currency, country: BBB, regime: peg, reserves: 3}", "reserves: 3", 10,
         {"currency event has 'reserves'", "keeps the reserves it has"});
@@ -371,6 +394,14 @@ TEST(LoadErrors, Events) {
     EXPECT_EQ(c.events[0].currency.regime, CurrencyRegime::managed);
     EXPECT_DOUBLE_EQ(c.events[0].currency.parity, 0.9);
     EXPECT_DOUBLE_EQ(c.events[0].currency.band, 0.0);
+  }
+  {
+    const Scenario c = parse_scenario(
+        with_event("{step: 14, type: bonded_zone, region: B1, share: 0.3}"), "t.yaml");
+    ASSERT_EQ(c.events.size(), 1u);
+    EXPECT_EQ(c.events[0].kind, EventKind::bonded_zone);
+    EXPECT_EQ(c.events[0].region, 1);
+    EXPECT_DOUBLE_EQ(c.events[0].share, 0.3);
   }
   {
     const Scenario c = parse_scenario(

@@ -32,7 +32,7 @@ struct TestSellers {
   std::int64_t* sales;
   ENTREPOT_HD std::size_t size() const { return count; }
   ENTREPOT_HD Offer opening(std::size_t j) const {
-    return Offer{price[j], stock[j], 0, 0, 0, 0, 0, 0};
+    return Offer{price[j], stock[j], 0, 0, 0, 0, 0, 0, 0.0f};
   }
   ENTREPOT_HD void sold(std::size_t j, const Offer& one, const Offer& two) const {
     orders[j] = one.orders + two.orders;
@@ -64,6 +64,7 @@ struct TestBuyers {
   ENTREPOT_HD int kinds() const { return 1; }
   ENTREPOT_HD int region(std::size_t) const { return 0; }
   ENTREPOT_HD std::uint64_t id(std::size_t j) const { return j; }
+  ENTREPOT_HD bool bonded(std::size_t) const { return false; }
   ENTREPOT_HD void plan(std::size_t) const {}
   ENTREPOT_HD void prepare(std::size_t, bool) const {}
   ENTREPOT_HD bool in_round_two(std::size_t) const { return false; }
@@ -133,13 +134,17 @@ Outcome trade_with_two_kinds(std::size_t chunk) {
 
   // One region, one sector, one currency, no duty, no melt.
   thrust::device_vector<std::int32_t> region_country(1, 0);
+  // No bloc, so no rule of origin.
   thrust::device_vector<double> duty(1, 0.0), iceberg(1, 1.0), exchange(1, 1.0);
+  thrust::device_vector<std::int32_t> rule_bloc(1, -1);
   TablesView t{};
   t.regions = 1;
   t.sectors = 1;
   t.countries = 1;
   t.region_country = raw(region_country);
   t.duty_rate = raw(duty);
+  t.duty_outside = raw(duty);
+  t.rule_bloc = raw(rule_bloc);
   t.iceberg = raw(iceberg);
   t.exchange = raw(exchange);
 

@@ -101,7 +101,7 @@ AgentLayout agent_layout(const Scenario& sc) {
     }
     return larger < kMinBlockFirms;
   };
-  std::vector<double> weight(share.size(), 0.0);
+  std::vector<double> weight(share.size());
   std::vector<std::int64_t> floors(share.size(), 1);
   for (std::size_t b = 0; b < share.size(); ++b) {
     const bool resolved = work[b] >= kMinBlockWork || among_largest(b);

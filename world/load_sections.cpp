@@ -271,6 +271,12 @@ class ScenarioReader {
         }
         (flag == 0 ? r.hub : flag == 1 ? r.port : r.bonded_zone) = true;
       }
+      if (item.has("zone_share") && !r.bonded_zone) {
+        origins_.fail(item.get("zone_share"),
+                      "zone_share is set but the region has no bonded zone; allowed: "
+                      "zone_share with the flag bonded_zone");
+      }
+      r.zone_share = r.bonded_zone ? item.number("zone_share", fraction(), 1.0) : 0.0;
       s_.regions.push_back(r);
     });
     if (s_.regions.empty()) {
@@ -478,7 +484,8 @@ class ScenarioReader {
   }
 
   Event read_event(const MapReader& item) const {
-    static const std::vector<std::string> types{"tariff", "export_ban", "capacity", "currency"};
+    static const std::vector<std::string> types{"tariff", "export_ban", "capacity", "currency",
+                                                "bonded_zone"};
     static const std::vector<std::string> modes{"set", "add"};
     Event e;
     e.where = origins_.position(item.node());
@@ -495,9 +502,12 @@ class ScenarioReader {
                               "to the last step)");
     }
     e.kind = static_cast<EventKind>(lookup(item.get("type"), "event type", types));
-    if (e.kind == EventKind::capacity) return read_capacity_event(item, e);
-    refuse_keys(item, {"region", "factor", "duration"}, "event",
-                "region, factor and duration only in a capacity event");
+    if (e.kind == EventKind::capacity || e.kind == EventKind::bonded_zone) {
+      return read_region_event(item, e);
+    }
+    refuse_keys(item, {"region", "factor", "duration", "share"}, "event",
+                "region, factor and duration only in a capacity event, share in a bonded_zone "
+                "event");
     if (e.kind == EventKind::currency) {
       // A central bank's new regime from this step: a float, a new band or parity, a peg.
       refuse_keys(item, {"importer", "exporter", "sectors", "rate", "mode", "phase_in"},
@@ -540,12 +550,31 @@ class ScenarioReader {
     return e;
   }
 
-  // A capacity event names a region, a factor on its output per worker and a duration.
-  Event read_capacity_event(const MapReader& item, Event e) const {
+  // A capacity event names a region, a factor on its output per worker and a duration; a
+  // bonded-zone event a region and the share of its firms inside the zone from then on.
+  Event read_region_event(const MapReader& item, Event e) const {
+    const bool zone = e.kind == EventKind::bonded_zone;
+    const std::string what = zone ? "bonded_zone event" : "capacity event";
+    const std::string allowed =
+        zone ? "step, type, region, share" : "step, type, region, factor, duration";
     refuse_keys(item,
                 {"importer", "exporter", "sectors", "rate", "mode", "phase_in", "country", "regime",
                  "parity", "band", "reserves"},
-                "capacity event", "step, type, region, factor, duration");
+                what, allowed);
+    refuse_keys(item,
+                zone ? std::initializer_list<const char*>{"factor", "duration"}
+                     : std::initializer_list<const char*>{"share"},
+                what, allowed);
+    if (zone) {
+      if (!item.has("region") || !item.has("share")) {
+        origins_.fail(item.node(),
+                      "bonded_zone event needs 'region' and 'share'; allowed: a region name and "
+                      "a fraction in [0, 1]");
+      }
+      e.region = lookup(item.get("region"), "region", region_names_);
+      e.share = item.number("share", fraction());
+      return e;
+    }
     if (!item.has("region") || !item.has("factor")) {
       origins_.fail(item.node(),
                     "capacity event needs 'region' and 'factor'; allowed: a region name and a "

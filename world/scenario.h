@@ -66,6 +66,9 @@ struct Region {
   double gdp_musd = 0.0;      // value added, millions of US$ (2020)
   double productivity = 1.0;  // A_r, output per worker relative to the world mean
   bool hub = false, port = false, bonded_zone = false;
+  // The share of the region's firms inside its bonded zone (0 without one; 1 by default
+  // where the region is flagged bonded_zone).
+  double zone_share = 0.0;
 };
 
 struct Sector {
@@ -100,7 +103,7 @@ struct ExportBan {
   std::vector<int> sectors;
 };
 
-enum class EventKind : std::uint8_t { tariff, export_ban, capacity, currency };
+enum class EventKind : std::uint8_t { tariff, export_ban, capacity, currency, bonded_zone };
 
 // A scheduled policy change. A tariff event sets (or adds to) the bilateral rate of
 // importer × exporter × sectors, reaching its full value after `phase_in` steps.
@@ -117,6 +120,9 @@ struct Event {
   int region = -1;
   double factor = 1.0;
   int duration = 1;
+  // A bonded-zone event: from `step` on, `share` of the region's firms are inside its zone
+  // (widening it, narrowing it, opening or closing one).
+  double share = 0.0;
   // A currency event: the country's central bank takes a new regime (its reserves stay).
   int country = -1;
   Currency currency;

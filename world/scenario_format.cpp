@@ -109,7 +109,8 @@ const Section& scenario_format() {
                                {"population", true},
                                {"gdp", true},
                                {"productivity", true},
-                               {"flags"}}};
+                               {"flags"},
+                               {"zone_share"}}};
   static const Section sector{"sector",
                               "name",
                               {{"name", true},
@@ -162,6 +163,7 @@ const Section& scenario_format() {
                               {"region"},
                               {"factor"},
                               {"duration"},
+                              {"share"},
                               {"country"},
                               {"regime"},
                               {"parity"},

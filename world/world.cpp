@@ -142,6 +142,7 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
   event_start_.resize(scenario.events.size());
   event_start_outside_.resize(scenario.events.size());
   region_capacity.assign(nr, 1.0);
+  for (const Region& r : scenario.regions) zone_share.push_back(r.zone_share);
 }
 
 void World::move_tariff(const Event& event, int step, std::vector<double>& rates,
@@ -182,6 +183,13 @@ bool World::apply_policy(int step) {
   for (std::size_t k = 0; k < scenario_->events.size(); ++k) {
     const Event& event = scenario_->events[k];
     if (event.kind == EventKind::capacity) continue;
+    if (event.kind == EventKind::bonded_zone) {
+      if (step == event.step) {
+        zone_share[static_cast<std::size_t>(event.region)] = event.share;
+        changed = true;
+      }
+      continue;
+    }
     if (event.kind == EventKind::currency) {
       // The reserves are the central bank's, whatever its regime (the economy holds them).
       if (step == event.step) {

@@ -51,6 +51,9 @@ class World {
   std::vector<double> border_factor;
   // Per region: the product of the factors of the capacity events in force, 1 without any.
   std::vector<double> region_capacity;
+  // Per region: the share of its firms inside its bonded zone (the scenario's, then its
+  // bonded-zone events').
+  std::vector<double> zone_share;
   // Per country: its central bank's currency regime in force (the scenario's, then its
   // currency events').
   std::vector<Currency> currency;

@@ -156,6 +156,9 @@ class Flows:
     value: np.ndarray        # (exporter, importer, sector) value shipped, duty excluded
     duty: np.ndarray         # (exporter, importer, sector) duty on it
     distance: np.ndarray     # (exporter, importer) effective distance, km
+    # (exporter, importer, sector) the tariff the policy set, with the bloc preferences, over
+    # the window (None: the file has no /series/tariff)
+    tariff: np.ndarray | None = None
 
 
 def effective_distance(region_km: np.ndarray, region_country: np.ndarray,
@@ -212,9 +215,10 @@ def read_flows(path: str, years: int, allow_incomplete: bool = False) -> Flows:
         distance = effective_distance(f["world/distance_km"][:], labels.region_country,
                                       weight, len(labels.country))
         window = labels.steps[rows]
+        tariff = series["tariff"][rows].mean(axis=0) if "tariff" in series else None
         return Flows(path, run.describe(), (int(window[0]), int(window[-1])), labels.country,
                      labels.sector, goods_mask(f, labels.sector), scaled(series, "trade_value", rows).mean(axis=0),
-                     scaled(series, "trade_duty", rows).mean(axis=0), distance)
+                     scaled(series, "trade_duty", rows).mean(axis=0), distance, tariff)
     finally:
         run.file.close()
 
@@ -378,7 +382,15 @@ def elasticity_table(pairs: list[tuple[str, str]], years: int,
     t_base = np.where(np.isnan(t_base), 0.0, t_base)
     t_scen = np.where(np.isnan(t_scen), t_base, t_scen)
     shipped = sum(b.value for b in base) + sum(s.value for s in scen)
-    taxed = ~lost & (np.abs(t_scen - t_base) > TARIFF_CHANGE)
+    # The cells the experiment taxes: where the policy's rates differ, when the files say;
+    # else where the duty charged does. The duty charged also moves where rules of origin
+    # grant a preference to a different share of the goods, or goods leave a bonded zone:
+    # those cells are no tariff experiment.
+    if all(r.tariff is not None for r in base + scen):
+        set_base, set_scen = (np.mean([r.tariff for r in runs], axis=0) for runs in (base, scen))
+        taxed = ~lost & (np.abs(set_scen - set_base) > TARIFF_CHANGE)
+    else:
+        taxed = ~lost & (np.abs(t_scen - t_base) > TARIFF_CHANGE)
     if not taxed.any():
         raise GravityError(f"{scen[0].path}: no cell's tariff differs from the baseline's "
                            f"over the window: no tariff experiment to measure")
