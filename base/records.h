@@ -35,6 +35,10 @@ struct StepStatistics {
   // trade_value_final is the part of trade_value households bought (final use); the rest
   // firms bought as inputs.
   std::vector<std::int64_t> trade_value, trade_duty, trade_quantity, trade_value_final;
+  // Region level, flattened [origin][destination][sector] (World::rrs), US$: the value
+  // shipped, its duty and the households' part, each cell converted once. The country
+  // series above are these cells summed over each country's regions, exactly.
+  std::vector<std::int64_t> region_trade_value, region_trade_duty, region_trade_value_final;
   // Per region × sector, US$: what the region's firms sold to buyers of other countries.
   std::vector<std::int64_t> region_exports;
   // Per region × sector, goods: what the region's firms made in the step.

@@ -166,13 +166,19 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   const std::vector<double>& rate = economy.exchange_rate;
   const auto region_rate = [&](int r) { return rate[world.region_country[r]]; };
 
-  // Bilateral flows, region level on the device, summed to countries here.
+  // Bilateral flows, region level on the device, summed to countries here. Each region
+  // cell is converted to US$ once and the country cells add the converted region cells, so
+  // the region and country series agree exactly.
   const std::vector<std::int64_t>& flows = trade.bilateral;
   const std::size_t cube = static_cast<std::size_t>(nc) * nc * ns;
+  const std::size_t region_cube = static_cast<std::size_t>(nr) * nr * ns;
   st.trade_value.assign(cube, 0);
   st.trade_duty.assign(cube, 0);
   st.trade_quantity.assign(cube, 0);
   st.trade_value_final.assign(cube, 0);
+  st.region_trade_value.assign(region_cube, 0);
+  st.region_trade_duty.assign(region_cube, 0);
+  st.region_trade_value_final.assign(region_cube, 0);
   st.region_exports.assign(static_cast<std::size_t>(nr) * ns, 0);
   std::int64_t shipped = 0, delivered = 0;
   for (int d = 0; d < nr; ++d) {
@@ -180,14 +186,20 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
     for (int o = 0; o < nr; ++o) {
       const int exporter = world.region_country[o];
       for (int s = 0; s < ns; ++s) {
-        const std::int64_t* cell = &flows[world.rrs(o, d, s) * kFlows];
+        const std::size_t pair = world.rrs(o, d, s);
+        const std::int64_t* cell = &flows[pair * kFlows];
         const std::size_t out = world.flow_cell(exporter, importer, s);
         // Values as the buyers paid them, in US$ at the importer's rate.
         const std::int64_t value = in_dollars(cell[kFlowValue], rate[importer]);
+        const std::int64_t duty = in_dollars(cell[kFlowDuty], rate[importer]);
+        const std::int64_t final_use = in_dollars(cell[kFlowFinalValue], rate[importer]);
+        st.region_trade_value[pair] = value;
+        st.region_trade_duty[pair] = duty;
+        st.region_trade_value_final[pair] = final_use;
         st.trade_value[out] += value;
-        st.trade_duty[out] += in_dollars(cell[kFlowDuty], rate[importer]);
+        st.trade_duty[out] += duty;
         st.trade_quantity[out] += cell[kFlowShipped];
-        st.trade_value_final[out] += in_dollars(cell[kFlowFinalValue], rate[importer]);
+        st.trade_value_final[out] += final_use;
         if (exporter != importer) st.region_exports[static_cast<std::size_t>(o) * ns + s] += value;
         shipped += cell[kFlowShipped];
         delivered += cell[kFlowDelivered];

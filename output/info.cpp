@@ -172,11 +172,15 @@ std::string describe_file(const std::string& path) {
       line("steps") << steps << " recorded (steps " << numbers.front() << " to " << numbers.back()
                     << ")\n";
     }
+    // Names padded to the longest, so that the shapes line up.
+    std::size_t width = 0;
+    for (const std::string& name : h5::series_variable_names())
+      width = std::max(width, name.size() + 2);
     bool first = true;
     for (const std::string& name : h5::series_variable_names()) {
       if (!h5::link_exists(g, name, path)) continue;
       Handle dataset = h5::open_dataset(g, name, path);
-      line(first ? "series" : "") << std::setw(18) << name
+      line(first ? "series" : "") << std::setw(static_cast<int>(width)) << name
                                   << shape_text(h5::dataset_shape(dataset.get(), path)) << "\n";
       first = false;
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace entrepot::h5 {
 namespace {
@@ -40,6 +41,7 @@ const char* const kMoney = "1e-6 national currency";
 const char* const kDollars = "1e-6 US$";
 const char* const kGoods = "1e-6 goods";
 const std::vector<std::string> kTrade{"exporter", "importer", "sector"};
+const std::vector<std::string> kRegionTrade{"origin", "destination", "sector"};
 const std::vector<std::string> kRegion{"region"};
 const std::vector<std::string> kCountry{"country"};
 
@@ -89,6 +91,17 @@ const std::vector<Spec>& specs() {
       {"trade_value_final", kTrade, Type::int64, kDollars,
        "value of shipments from exporter to importer bought by households (final use)", kMoneyScale,
        [](const StepStatistics& s) { return view(s.trade_value_final); }},
+      {"region_trade_value", kRegionTrade, Type::int64, kDollars,
+       "value of shipments from firms of the origin region to buyers in the destination region "
+       "(domestic where both are in one country)",
+       kMoneyScale, [](const StepStatistics& s) { return view(s.region_trade_value); }},
+      {"region_trade_duty", kRegionTrade, Type::int64, kDollars,
+       "import duty on shipments from the origin region to the destination region", kMoneyScale,
+       [](const StepStatistics& s) { return view(s.region_trade_duty); }},
+      {"region_trade_value_final", kRegionTrade, Type::int64, kDollars,
+       "value of shipments from the origin region to the destination region bought by "
+       "households (final use)",
+       kMoneyScale, [](const StepStatistics& s) { return view(s.region_trade_value_final); }},
       {"region_exports",
        {"region", "sector"},
        Type::int64,
@@ -322,6 +335,8 @@ Series::Series(hid_t file_id, const World& world, const Scenario& scenario, Dime
                                    {"exporter", &world.country_code, "exporting country"},
                                    {"importer", &world.country_code, "importing country"},
                                    {"region", &world.region_name, "region"},
+                                   {"origin", &world.region_name, "region of origin"},
+                                   {"destination", &world.region_name, "region of destination"},
                                    {"sector", &world.sector_name, "sector"}};
   scales.define(file_id, "/series/step");
   write_label_coordinates(file_id, "/series", labels, scales, file);
@@ -335,11 +350,19 @@ Series::Series(hid_t file_id, const World& world, const Scenario& scenario, Dime
     }
     region_country.push_back(world.country_code[static_cast<std::size_t>(country)]);
   }
-  {
-    Handle codes = write_strings(g, "region_country_code", region_country, file);
-    write_attr(codes.get(), "long_name", std::string("country of the region"), file);
+  // The same for each side of a region pair.
+  const std::vector<std::pair<std::string, std::string>> country_codes{
+      {"region", "country of the region"},
+      {"origin", "country of the region of origin"},
+      {"destination", "country of the region of destination"}};
+  for (const auto& [dim, long_name] : country_codes) {
+    const std::string name = dim + "_country_code";
+    {
+      Handle codes = write_strings(g, name, region_country, file);
+      write_attr(codes.get(), "long_name", long_name, file);
+    }
+    scales.attach(file_id, "/series/" + name, {"/series/" + dim});
   }
-  scales.attach(file_id, "/series/region_country_code", {"/series/region"});
 
   for (const Spec& spec : specs()) {
     std::vector<hsize_t> shape;
@@ -358,9 +381,13 @@ Series::Series(hid_t file_id, const World& world, const Scenario& scenario, Dime
     write_attr(dataset.get(), "units", std::string(spec.units), file);
     write_attr(dataset.get(), "long_name", std::string(spec.long_name), file);
     if (spec.scale != 0) write_attr(dataset.get(), "scale", spec.scale, file);
-    if (std::find(spec.dims.begin(), spec.dims.end(), "region") != spec.dims.end()) {
-      write_attr(dataset.get(), "coordinates", std::string("region_country_code"), file);
+    std::string coordinates;
+    for (const std::string& dim : spec.dims) {
+      if (dim == "region" || dim == "origin" || dim == "destination") {
+        coordinates += (coordinates.empty() ? "" : " ") + dim + "_country_code";
+      }
     }
+    if (!coordinates.empty()) write_attr(dataset.get(), "coordinates", coordinates, file);
     scales.attach(file_id, std::string("/series/") + spec.name, dim_paths);
     variables_.push_back({spec.name,
                           std::move(dataset),
@@ -380,9 +407,10 @@ Series::Series(hid_t file_id, const World& world, const std::string& file, hsize
     throw OutputError(file + ": cannot continue this result file: " + why);
   };
   const std::vector<std::pair<std::string, std::size_t>> sizes{
-      {"holder", money_holders().size()},      {"country", world.country_code.size()},
-      {"exporter", world.country_code.size()}, {"importer", world.country_code.size()},
-      {"region", world.region_name.size()},    {"sector", world.sector_name.size()}};
+      {"holder", money_holders().size()},        {"country", world.country_code.size()},
+      {"exporter", world.country_code.size()},   {"importer", world.country_code.size()},
+      {"region", world.region_name.size()},      {"origin", world.region_name.size()},
+      {"destination", world.region_name.size()}, {"sector", world.sector_name.size()}};
   if (!link_exists(file_id, "series", file)) refuse("it has no /series");
   variables_.push_back({"step", {}, Type::int32, {}, 1, "one value", step_of, {}});
   for (const Spec& spec : specs()) {

@@ -17,9 +17,9 @@ const std::vector<std::string>& series_variable_names();
 
 class Series {
  public:
-  // Creates /series: coordinates (step, holder, exporter, importer, region, sector) and an
-  // empty variable for every StepStatistics field. Dimensions are attached through
-  // `scales`, whose finish() the caller runs once every group exists.
+  // Creates /series: coordinates (step, holder, exporter, importer, region, origin,
+  // destination, sector) and an empty variable for every StepStatistics field. Dimensions
+  // are attached through `scales`, whose finish() the caller runs once every group exists.
   Series(hid_t file_id, const World& world, const Scenario& scenario, DimensionScales& scales,
          const std::string& file);
   // Opens the /series of an existing result file whose first `keep` steps a resumed run

@@ -1,7 +1,8 @@
 // Property tests of the model's invariants (DESIGN §4), checked after every step of a run:
 // money is conserved exactly, goods balance exactly, no account or stock goes negative,
 // every household is either employed by a firm of its region or unemployed, the trade
-// series hold no negative values, and their final-use and export parts add up exactly.
+// series hold no negative values, their final-use and export parts add up exactly, and the
+// region series add up to the country series exactly.
 #include <gtest/gtest.h>
 #include <thrust/copy.h>
 #include <thrust/reduce.h>
@@ -125,7 +126,9 @@ class InvariantChecker {
     one_rate_ = std::all_of(st.exchange_rate.begin(), st.exchange_rate.end(),
                             [](double e) { return e == 1.0; });
     if (one_rate_) check_final_use();
+    if (one_rate_) check_region_buyers();
     check_exports();
+    check_region_trade();
   }
 
   // Duty the households and the firms of each importing country paid on top of the value
@@ -222,6 +225,81 @@ class InvariantChecker {
       }
     }
     EXPECT_EQ(by_country, rows) << "region_exports summed to countries is not cross-border trade";
+  }
+
+  // The region series: never negative, the households' part never above the value; summed
+  // over each country's regions they are the country series, and their cross-border part
+  // by origin is region_exports, cell by cell and exactly (each cell is converted once).
+  void check_region_trade() {
+    const StepStatistics& st = m_.stats;
+    const World& w = m_.world;
+    const int nc = w.countries(), nr = m_.tables.regions, ns = m_.tables.sectors;
+    const std::size_t pairs = static_cast<std::size_t>(nr) * nr * ns;
+    ASSERT_EQ(st.region_trade_value.size(), pairs);
+    ASSERT_EQ(st.region_trade_duty.size(), pairs);
+    ASSERT_EQ(st.region_trade_value_final.size(), pairs);
+    EXPECT_TRUE(none_negative(st.region_trade_value, "region trade values"));
+    EXPECT_TRUE(none_negative(st.region_trade_duty, "region trade duties"));
+    EXPECT_TRUE(none_negative(st.region_trade_value_final, "region final-use values"));
+    const std::size_t cube = static_cast<std::size_t>(nc) * nc * ns;
+    std::vector<std::int64_t> value(cube, 0), duty(cube, 0), final_use(cube, 0);
+    std::vector<std::int64_t> exports(static_cast<std::size_t>(nr) * ns, 0);
+    std::size_t above = 0;
+    for (int o = 0; o < nr; ++o) {
+      for (int d = 0; d < nr; ++d) {
+        const int exporter = w.region_country[o], importer = w.region_country[d];
+        for (int s = 0; s < ns; ++s) {
+          const std::size_t pair = w.rrs(o, d, s), cell = w.flow_cell(exporter, importer, s);
+          value[cell] += st.region_trade_value[pair];
+          duty[cell] += st.region_trade_duty[pair];
+          final_use[cell] += st.region_trade_value_final[pair];
+          above += st.region_trade_value_final[pair] > st.region_trade_value[pair] ? 1 : 0;
+          if (exporter != importer) {
+            exports[static_cast<std::size_t>(o) * ns + s] += st.region_trade_value[pair];
+          }
+        }
+      }
+    }
+    EXPECT_EQ(above, 0u) << "region pairs where the final-use value exceeds the value";
+    EXPECT_EQ(value, st.trade_value) << "region_trade_value summed to countries is not trade_value";
+    EXPECT_EQ(duty, st.trade_duty) << "region_trade_duty summed to countries is not trade_duty";
+    EXPECT_EQ(final_use, st.trade_value_final)
+        << "region_trade_value_final summed to countries is not trade_value_final";
+    EXPECT_EQ(exports, st.region_exports)
+        << "region_trade_value across borders, by origin, is not region_exports";
+  }
+
+  // Per destination region, as check_final_use() per importing country: its households
+  // spent the final value shipped into the region plus their duty, its firms the rest of
+  // that value plus theirs, and the two duties are the region series' duty into it.
+  void check_region_buyers() {
+    const StepStatistics& st = m_.stats;
+    const int nr = m_.tables.regions, ns = m_.tables.sectors;
+    std::vector<std::int64_t> inputs(nr, 0), final_use(nr, 0), intermediate(nr, 0), duty(nr, 0);
+    const std::vector<std::int32_t> block = to_host(m_.economy.firms.block);
+    const std::vector<std::int64_t> cost = to_host(m_.economy.firms.input_cost);
+    for (std::size_t j = 0; j < block.size(); ++j) inputs[block[j] / ns] += cost[j];
+    for (int o = 0; o < nr; ++o) {
+      for (int d = 0; d < nr; ++d) {
+        for (int s = 0; s < ns; ++s) {
+          const std::size_t pair = m_.world.rrs(o, d, s);
+          final_use[d] += st.region_trade_value_final[pair];
+          intermediate[d] += st.region_trade_value[pair] - st.region_trade_value_final[pair];
+          duty[d] += st.region_trade_duty[pair];
+        }
+      }
+    }
+    for (int d = 0; d < nr; ++d) {
+      SCOPED_TRACE("destination region " + std::to_string(d));
+      const std::int64_t households = st.consumption[d] - final_use[d];
+      const std::int64_t firms = inputs[d] - intermediate[d];
+      EXPECT_GE(households, 0) << "households spent less than the final value shipped to them";
+      EXPECT_GE(firms, 0) << "firms paid less than the intermediate value shipped to them";
+      EXPECT_EQ(households + firms, duty[d])
+          << "the region's buyers spent " << st.consumption[d] << " and " << inputs[d]
+          << ", not final " << final_use[d] << " + intermediate " << intermediate[d] << " + duty "
+          << duty[d];
+    }
   }
 
   // A firm's demand is its round-1 orders and its round-2 sales, from the step's two books:
@@ -344,6 +422,37 @@ TEST(InvariantsTest, FinalUseAndDutySplitBetweenBuyers) {
       EXPECT_GT(firms_paid, 0);
     }
   }
+}
+
+// The region series over a few steps of a small world at floating rates add up to the
+// country series exactly (the checker), and hold what the country series merge: a region's
+// shipments abroad, to another region of its own country, and from abroad into it.
+TEST(InvariantsTest, RegionTradeAddsUpToCountries) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const Scenario scenario = testing::small_world();
+  World world(scenario);
+  Model model(scenario, world);
+  InvariantChecker checker(model);
+  // small_world's regions: AAA-Port, AAA-Inland, BBB, CCC.
+  const int port = 0, inland = 1, beta = 2, gamma = 3;
+  std::int64_t port_abroad = 0, port_inland = 0, into_port = 0;
+  bool rates_moved = false;
+  for (int step = 1; step <= 6; ++step) {
+    ASSERT_NO_THROW(model.step(step)) << "step " << step;
+    checker.check(step);
+    if (HasFailure()) return;
+    const StepStatistics& st = model.stats;
+    for (double rate : st.exchange_rate) rates_moved = rates_moved || rate != 1.0;
+    for (int s = 0; s < world.sectors(); ++s) {
+      port_abroad += st.region_trade_value[world.rrs(port, beta, s)];
+      port_inland += st.region_trade_value[world.rrs(port, inland, s)];
+      into_port += st.region_trade_value[world.rrs(gamma, port, s)];
+    }
+  }
+  EXPECT_TRUE(rates_moved) << "every rate stayed at 1: the conversion of each cell went unchecked";
+  EXPECT_GT(port_abroad, 0) << "AAA-Port shipped nothing to BBB";
+  EXPECT_GT(port_inland, 0) << "AAA-Port shipped nothing to AAA-Inland";
+  EXPECT_GT(into_port, 0) << "CCC shipped nothing to AAA-Port";
 }
 
 // With floating rates, and with every rate held at 1 so that the exact tallies of buyers

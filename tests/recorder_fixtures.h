@@ -92,6 +92,10 @@ inline std::int64_t trade_value_of(int k, int e, int i, int s) {
   return (k + 1) * 1000000000000LL + e * 10000 + i * 100 + s;
 }
 
+inline std::int64_t region_trade_value_of(int k, int o, int d, int s) {
+  return (k + 1) * 1000000000LL + o * 10000 + d * 100 + s;
+}
+
 inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
   const int nc = w.countries(), nr = w.regions(), ns = w.sectors();
   StepStatistics st;
@@ -117,6 +121,15 @@ inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
         st.trade_duty.push_back(trade_value_of(k, e, i, s) / 10);
         st.trade_quantity.push_back(k * 1000 + e * 100 + i * 10 + s);
         st.trade_value_final.push_back(trade_value_of(k, e, i, s) / 3);
+      }
+    }
+  }
+  for (int o = 0; o < nr; ++o) {
+    for (int d = 0; d < nr; ++d) {
+      for (int s = 0; s < ns; ++s) {
+        st.region_trade_value.push_back(region_trade_value_of(k, o, d, s));
+        st.region_trade_duty.push_back(region_trade_value_of(k, o, d, s) / 10);
+        st.region_trade_value_final.push_back(region_trade_value_of(k, o, d, s) / 3);
       }
     }
   }

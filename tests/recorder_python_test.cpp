@@ -63,7 +63,8 @@ nc, nr, ns, steps = 2, 4, 3, 5
 
 ds = xr.open_dataset(path, group="series", engine="h5netcdf")
 assert dict(ds.sizes) == {"step": steps, "holder": 7, "country": nc, "exporter": nc,
-                          "importer": nc, "region": nr, "sector": ns}, dict(ds.sizes)
+                          "importer": nc, "region": nr, "origin": nr, "destination": nr,
+                          "sector": ns}, dict(ds.sizes)
 assert list(ds.step.values) == list(range(steps)), ds.step.values
 assert list(ds.holder.values) == ["firms", "consumers", "governments", "owners", "banks",
                                   "loans", "foreign"]
@@ -90,6 +91,15 @@ for k in range(steps):
     assert int(ds.firm_exits.sel(step=k)) == k % 3
     assert int(ds.write_offs.sel(step=k, country="BAX")) == (k + 1) * 2000 + 1
     assert float(ds.exchange_rate.sel(step=k, country="BAX")) == 1.0 + 0.01 * k - 0.005
+# Region pairs: origin x destination x sector, each side grouped by country.
+rt = ds.region_trade_value
+assert rt.dims == ("step", "origin", "destination", "sector"), rt.dims
+assert list(ds.origin.values) == list(ds.region.values) == list(ds.destination.values)
+assert int(rt.sel(step=2, origin="BAX-North", destination="AAX-South", sector="sector1")) == \
+    3 * 10**9 + 2 * 10000 + 1 * 100 + 1
+pairs = rt.groupby("origin_country_code").sum().groupby("destination_country_code").sum()
+assert int(pairs.sel(step=0, origin_country_code="BAX", destination_country_code="AAX",
+                     sector="sector0")) == 4 * 10**9 + (2 + 3) * 2 * 10000 + (0 + 1) * 2 * 100
 # Regions group by country through the auxiliary coordinate.
 gdp = ds.value_added.groupby("region_country_code").sum()
 assert list(gdp.region_country_code.values) == ["AAX", "BAX"]

@@ -67,8 +67,12 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
   EXPECT_EQ(strings_of(f.id, "/series/country"), w.world->country_code);
   EXPECT_EQ(strings_of(f.id, "/series/exporter"), w.world->country_code);
   EXPECT_EQ(strings_of(f.id, "/series/importer"), w.world->country_code);
-  EXPECT_EQ(strings_of(f.id, "/series/region_country_code"),
-            (std::vector<std::string>{"AAX", "AAX", "BAX", "BAX"}));
+  for (const char* side : {"region", "origin", "destination"}) {
+    EXPECT_EQ(strings_of(f.id, std::string("/series/") + side), w.world->region_name) << side;
+    EXPECT_EQ(strings_of(f.id, std::string("/series/") + side + "_country_code"),
+              (std::vector<std::string>{"AAX", "AAX", "BAX", "BAX"}))
+        << side;
+  }
   const std::vector<std::pair<std::string, std::vector<hsize_t>>> shapes{
       {"money", {5, 7}},
       {"exchange_rate", {5, 2}},
@@ -83,6 +87,9 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
       {"trade_duty", {5, 2, 2, 3}},
       {"trade_quantity", {5, 2, 2, 3}},
       {"trade_value_final", {5, 2, 2, 3}},
+      {"region_trade_value", {5, 4, 4, 3}},
+      {"region_trade_duty", {5, 4, 4, 3}},
+      {"region_trade_value_final", {5, 4, 4, 3}},
       {"region_exports", {5, 4, 3}},
       {"output", {5, 4, 3}},
       {"sector_value_added", {5, 4, 3}},
@@ -115,7 +122,9 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
             kMoneyScale);
   EXPECT_EQ(number_attr<std::int64_t>(f.id, "/series/trade_quantity", "scale", H5T_NATIVE_INT64),
             kGoodsScale);
-  for (const char* money : {"/series/trade_value_final", "/series/region_exports"}) {
+  for (const char* money :
+       {"/series/trade_value_final", "/series/region_exports", "/series/region_trade_value",
+        "/series/region_trade_duty", "/series/region_trade_value_final"}) {
     EXPECT_EQ(number_attr<std::int64_t>(f.id, money, "scale", H5T_NATIVE_INT64), kMoneyScale)
         << money;
   }
@@ -132,6 +141,12 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
   const auto final_use =
       read_all<std::int64_t>(f.id, "/series/trade_value_final", H5T_NATIVE_INT64);
   const auto exports = read_all<std::int64_t>(f.id, "/series/region_exports", H5T_NATIVE_INT64);
+  const auto region_trade =
+      read_all<std::int64_t>(f.id, "/series/region_trade_value", H5T_NATIVE_INT64);
+  const auto region_duty =
+      read_all<std::int64_t>(f.id, "/series/region_trade_duty", H5T_NATIVE_INT64);
+  const auto region_final =
+      read_all<std::int64_t>(f.id, "/series/region_trade_value_final", H5T_NATIVE_INT64);
   const auto output = read_all<std::int64_t>(f.id, "/series/output", H5T_NATIVE_INT64);
   const auto added = read_all<std::int64_t>(f.id, "/series/sector_value_added", H5T_NATIVE_INT64);
   for (int k = 0; k < 5; ++k) {
@@ -150,14 +165,30 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
         << k;
     EXPECT_TRUE(std::equal(st.trade_value.begin(), st.trade_value.end(), trade.begin() + k * 12))
         << k;
+    EXPECT_TRUE(std::equal(st.region_trade_value.begin(), st.region_trade_value.end(),
+                           region_trade.begin() + k * 48))
+        << k;
+    EXPECT_TRUE(std::equal(st.region_trade_duty.begin(), st.region_trade_duty.end(),
+                           region_duty.begin() + k * 48))
+        << k;
+    EXPECT_TRUE(std::equal(st.region_trade_value_final.begin(), st.region_trade_value_final.end(),
+                           region_final.begin() + k * 48))
+        << k;
     EXPECT_TRUE(
         std::equal(st.money.begin(), st.money.end(), money.begin() + k * money_holders().size()))
         << k;
     EXPECT_TRUE(std::equal(st.price.begin(), st.price.end(), price.begin() + k * 12)) << k;
     EXPECT_EQ(produced[k], st.produced);
   }
-  // [step][exporter][importer][sector]
+  // [step][exporter][importer][sector], [step][origin][destination][sector]
   EXPECT_EQ(trade[((3 * 2 + 1) * 2 + 0) * 3 + 2], trade_value_of(3, 1, 0, 2));
+  EXPECT_EQ(region_trade[((3 * 4 + 2) * 4 + 1) * 3 + 2], region_trade_value_of(3, 2, 1, 2));
+  // Readers group both sides of a region pair by country through auxiliary coordinates.
+  {
+    const hid_t d = H5Dopen2(f.id, "/series/region_trade_value", H5P_DEFAULT);
+    EXPECT_EQ(string_attr(d, "coordinates"), "origin_country_code destination_country_code");
+    H5Dclose(d);
+  }
 
   // /snapshots/3/firms
   EXPECT_EQ(read_all<std::int32_t>(f.id, "/snapshots/3/firms/employees", H5T_NATIVE_INT32),
@@ -332,11 +363,13 @@ TEST(DescribeFile, SummarisesAResultFile) {
   for (const char* expected :
        {"0.1.0-test", "0123456789ab", "completed", "seed 18446744073709551557", "omp, 4 threads",
         "2 countries, 4 regions, 3 sectors", "5 recorded (steps 0 to 4)", "trade_value",
-        "(5, 2, 2, 3)", "trade_value_final", "region_exports", "snapshots", "3 (5 firms)",
-        "unemployment", "steps=12"}) {
+        "(5, 2, 2, 3)", "trade_value_final", "region_exports", "region_trade_value", "(5, 4, 4, 3)",
+        "region_trade_value_final", "snapshots", "3 (5 firms)", "unemployment", "steps=12"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << "missing '" << expected << "' in\n"
                                                       << text;
   }
+  // The longest name still stands apart from its shape.
+  EXPECT_NE(text.find("region_trade_value_final  (5, 4, 4, 3)"), std::string::npos) << text;
   // Step 4: trade 12 flows of 5e12 micro-units plus position terms.
   EXPECT_NE(text.find("60000000.06"), std::string::npos) << text;
 }

@@ -40,6 +40,9 @@ inline std::vector<std::string> differing_statistics(const StepStatistics& a,
   vec("trade_duty", a.trade_duty, b.trade_duty);
   vec("trade_quantity", a.trade_quantity, b.trade_quantity);
   vec("trade_value_final", a.trade_value_final, b.trade_value_final);
+  vec("region_trade_value", a.region_trade_value, b.region_trade_value);
+  vec("region_trade_duty", a.region_trade_duty, b.region_trade_duty);
+  vec("region_trade_value_final", a.region_trade_value_final, b.region_trade_value_final);
   vec("region_exports", a.region_exports, b.region_exports);
   vec("exporters", a.exporters, b.exporters);
   vec("value_added", a.value_added, b.value_added);

@@ -28,6 +28,7 @@ from .plot import PlotError, Run, open_run
 TARGETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets2020.csv")
 FINAL = "trade_value_final"
 REGION_EXPORTS = "region_exports"
+REGION_TRADE = "region_trade_value"
 SECTOR_VA = "sector_value_added"
 
 
@@ -253,6 +254,21 @@ def shanghai_exports(w: Window, t: Target) -> float | str:
     return _ratio(exports[region], exports[mine].sum())
 
 
+def region_trade_share(w: Window, t: Target) -> float | str:
+    """The region's goods trade across its country's border (shipped from it to other
+    countries plus shipped from other countries into it) over the country's."""
+    part, whole = t.key.split(":")
+    region = w.region(part, t.target)
+    country = w.country(whole, t.target)
+    if not w.has(REGION_TRADE):
+        return f"not measured: the result has no /series/{REGION_TRADE}"
+    trade = w.total(REGION_TRADE)[:, :, w.goods()].sum(axis=2)    # (origin, destination)
+    mine = w.labels.region_country == country
+    region_trade = trade[region, ~mine].sum() + trade[~mine, region].sum()
+    country_trade = trade[np.ix_(mine, ~mine)].sum() + trade[np.ix_(~mine, mine)].sum()
+    return _ratio(region_trade, country_trade)
+
+
 def gdp_per_head_ratio(w: Window, t: Target) -> float:
     va = w.total("value_added")
     per_head = []
@@ -283,6 +299,7 @@ MODEL = {
     "intermediate_share": (intermediate_share, "intermediate share of goods trade", "%"),
     "chn_usa_trade": (chn_usa_trade, "bilateral trade / both GDPs", "%"),
     "shanghai_exports": (shanghai_exports, "share of the country's goods exports", "%"),
+    "region_trade_share": (region_trade_share, "share of the country's goods trade", "%"),
     "gdp_per_head_ratio": (gdp_per_head_ratio, "GDP per head, ratio", "x"),
     "unemployment": (unemployment, "unemployment rate", "%"),
 }

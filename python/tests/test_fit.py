@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from conftest import BASELINE, PACKAGE
-from entrepot_studies.fit import TARGETS, fit_table, load_targets, main
+from entrepot_studies.fit import (TARGETS, Target, fit_table, load_targets, main, open_window,
+                                  region_trade_share)
 
 COUNTRIES = ["CHN", "USA", "ROW"]
 REGIONS = ["CHN-Shanghai", "CHN-Coast", "CHN-Inland", "USA-Coast", "USA-Inland", "ROW"]
@@ -44,6 +45,7 @@ services_share,world,0.21,range 0.18 0.24,test source,
 intermediate_share,world,0.6,abs 0.1,test source,
 chn_usa_trade,CHN:USA,0.075,rel 0.25,test source,
 shanghai_exports,CHN-Shanghai:CHN,0.11,rel 0.25,test source,
+region_trade_share,CHN-Shanghai:CHN,0.11,rel 0.25,test source,
 gdp_per_head_ratio,CHN-Coast+CHN-Shanghai:CHN-Inland,4.0,rel 0.15,test source,
 gdp_per_head_ratio,USA-Coast:USA-Inland,1.2,rel 0.15,test source,
 unemployment,CHN,0.065,range 0.03 0.10,test source,
@@ -74,12 +76,32 @@ def per_step() -> dict[str, np.ndarray]:
     region_exports[0, 3] = 100                   # and services, not counted
     region_exports[1, :3] = [0, 6, 10]
     region_exports[2, :3] = [20, 0, 0]           # CHN goods exports 40 in all
+    # The same trade by region pair (origin, destination), summing to `trade` by country.
+    r = {name: i for i, name in enumerate(REGIONS)}
+    pairs = np.zeros((6, 6, 4))
+    pairs[r["CHN-Shanghai"], r["CHN-Shanghai"], :] = 500     # domestic: not counted
+    pairs[r["CHN-Shanghai"], r["CHN-Coast"], :] = 500
+    pairs[r["USA-Coast"], r["USA-Inland"], :] = 1000
+    pairs[r["ROW"], r["ROW"], :] = 1000
+    pairs[r["CHN-Shanghai"], r["USA-Coast"], s["components"]] = 4      # Shanghai exports 4
+    pairs[r["CHN-Coast"], r["USA-Coast"], s["components"]] = 6
+    pairs[r["CHN-Coast"], r["USA-Inland"], s["vehicles"]] = 10
+    pairs[r["USA-Coast"], r["CHN-Shanghai"], s["metals"]] = 2          # and imports 2 of goods
+    pairs[r["USA-Coast"], r["CHN-Inland"], s["metals"]] = 3
+    pairs[r["USA-Coast"], r["CHN-Shanghai"], s["business_services"]] = 5   # a service
+    pairs[r["CHN-Inland"], r["ROW"], s["vehicles"]] = 10
+    pairs[r["CHN-Shanghai"], r["ROW"], s["business_services"]] = 10        # a service
+    pairs[r["ROW"], r["USA-Coast"], s["components"]] = 20
+    country = np.array([c[code] for code in REGION_COUNTRY])
+    by_country = np.zeros_like(trade)
+    np.add.at(by_country, (country[:, None], country[None, :]), pairs)
+    assert (by_country == trade).all()
     # Value added by region and sector, 1000 in all: metals 100, components and vehicles 500.
     sector_value_added = np.zeros((6, 4))
     sector_value_added[2, 0] = 100
     sector_value_added[1, 1:3] = [200, 300]
     sector_value_added[5, 3] = 400
-    return {"trade_value": trade, "trade_value_final": final,
+    return {"trade_value": trade, "trade_value_final": final, "region_trade_value": pairs,
             "region_exports": region_exports, "sector_value_added": sector_value_added,
             "value_added": np.array([10, 90, 100, 120, 80, 600.0]),
             "unemployment": np.array([5, 5, 0, 1, 1, 10.0]),
@@ -100,6 +122,7 @@ def write_result(path, drop=(), regions=REGIONS, region_country=REGION_COUNTRY) 
         step.attrs["steps_per_year"] = STEPS_PER_YEAR
         for name, values in (("exporter", COUNTRIES), ("importer", COUNTRIES),
                              ("region", regions), ("region_country_code", region_country),
+                             ("origin", regions), ("destination", regions),
                              ("sector", [name for name, _ in SECTORS])):
             series.create_dataset(name, data=values, dtype=text)
         for name, values in per_step().items():
@@ -142,6 +165,9 @@ def test_known_values(tmp_path, targets):
         "intermediate share of goods trade": ("81.82%", "+21.8 pts", "no"),      # 1 - 10/55
         "bilateral trade / both GDPs, CHN / USA": ("7.50%", "+0.0%", "yes"),     # 30 of 400
         "share of the country's goods exports, CHN-Shanghai / CHN": ("10.00%", "-9.1%", "yes"),
+        # Shanghai's 4 out and 2 in over China's 30 out and 5 in; services and trade within
+        # China left out.
+        "share of the country's goods trade, CHN-Shanghai / CHN": ("17.14%", "+55.8%", "no"),
         "GDP per head, ratio, CHN-Coast+CHN-Shanghai / CHN-Inland": ("4.000", "+0.0%", "yes"),
         "GDP per head, ratio, USA-Coast / USA-Inland": ("1.500", "+25.0%", "no"),
         "unemployment rate, CHN": ("5.00%", "+0.0 pts", "yes"),
@@ -157,13 +183,17 @@ def test_known_values(tmp_path, targets):
 
 def test_not_measured_without_the_new_series(tmp_path, targets):
     path = write_result(tmp_path / "r.h5",
-                        drop=("trade_value_final", "region_exports", "sector_value_added"))
+                        drop=("trade_value_final", "region_exports", "sector_value_added",
+                              "region_trade_value"))
     rows = table(path, targets)
     row = rows["intermediate share of goods trade"]
     assert row["model"] == "not measured: the result has no /series/trade_value_final"
     assert (row["error"], row["met"]) == ("", "–")
     row = rows["share of the country's goods exports, CHN-Shanghai / CHN"]
     assert row["model"] == "not measured: the result has no /series/region_exports"
+    row = rows["share of the country's goods trade, CHN-Shanghai / CHN"]
+    assert row["model"] == "not measured: the result has no /series/region_trade_value"
+    assert (row["error"], row["met"]) == ("", "–")
     row = rows["sectors' share of world value added, metals"]
     assert row["model"] == "not measured: the result has no /series/sector_value_added"
     assert rows["exports / GDP, CHN"]["model"] == "20.00%"
@@ -177,11 +207,11 @@ def test_formats(tmp_path, targets, capsys):
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["target", "data", "source", "model", "error", "tolerance", "met",
                              "note"]
-    assert len(rows) == 15 and rows[0]["model"] == "20.00%"
+    assert len(rows) == 16 and rows[0]["model"] == "20.00%"
     assert main([path, "--targets", targets, "--markdown"]) == 0
     text = capsys.readouterr().out
     assert "| target | data | source | model | error | tolerance | met |" in text
-    assert "9 of 14 targets met." in text
+    assert "9 of 15 targets met." in text
 
 
 @pytest.mark.parametrize("case, message", [
@@ -240,3 +270,44 @@ def test_real_run(entrepot, tmp_path):
     assert "mean of steps 1–24" in done.stdout
     world = [line for line in lines if "share of world value added" in line]
     assert all("%" in line.split("|")[4] for line in world)
+
+
+def test_region_trade_share_on_a_real_run(entrepot, tmp_path):
+    """On a small baseline run the region series sum exactly to the country series, and
+    CHN-Shanghai's share of China's goods trade is what region_exports and the country
+    series give: its exports abroad plus its imports from abroad over China's."""
+    result = str(tmp_path / "small.h5")
+    done = subprocess.run([entrepot, "run", BASELINE, "--set", "agents.consumers=9000",
+                           "--set", "agents.firms=1000", "--set", "steps=12",
+                           "--set", "output.snapshots=[]", "--seed", "5", "--out", result,
+                           "--quiet", "--threads", "2"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    with open(BASELINE) as f:
+        kinds = {x["name"]: x.get("kind", "") for x in yaml.safe_load(f)["sectors"]}
+    with h5py.File(result, "r") as f:
+        s = f["series"]
+        countries = list(s["exporter"].asstr()[:])
+        regions = list(s["origin"].asstr()[:])
+        assert regions == list(s["destination"].asstr()[:]) == list(s["region"].asstr()[:])
+        home = np.array([countries.index(c) for c in s["origin_country_code"].asstr()[:]])
+        for name in ("value", "duty", "value_final"):
+            pairs = s[f"region_trade_{name}"][:]
+            summed = np.zeros_like(s[f"trade_{name}"][:])
+            np.add.at(summed, (slice(None), home[:, None], home[None, :]), pairs)
+            assert (summed == s[f"trade_{name}"][:]).all(), name      # raw int64, exactly
+        goods = np.array([kinds[x] != "service" for x in s["sector"].asstr()[:]])
+        chn, shanghai = countries.index("CHN"), regions.index("CHN-Shanghai")
+        trade = s["trade_value"][:][..., goods].sum(axis=(0, 3))      # (exporter, importer)
+        china = trade[chn].sum() + trade[:, chn].sum() - 2 * trade[chn, chn]
+        exports = s["region_exports"][:][:, shanghai][:, goods].sum()
+        pairs = s["region_trade_value"][:][..., goods].sum(axis=(0, 3))   # (origin, dest.)
+        imports = pairs[home != chn, shanghai].sum()
+    assert exports > 0 and imports > 0 and china > exports + imports
+    window = open_window(result, 1)
+    try:
+        share = region_trade_share(window, Target("region_trade_share", "CHN-Shanghai:CHN",
+                                                  0.11, "rel 0.25", "test", ""))
+    finally:
+        window.run.file.close()
+    assert share == pytest.approx((exports + imports) / china, rel=1e-9)
