@@ -39,6 +39,10 @@ struct StepStatistics {
   // shipped, its duty and the households' part, each cell converted once. The country
   // series above are these cells summed over each country's regions, exactly.
   std::vector<std::int64_t> region_trade_value, region_trade_duty, region_trade_value_final;
+  // Country level, [exporter][importer][sector]: the tariff the policy sets in force this
+  // step, for goods with the pair's bloc preference and for goods without it (that fail
+  // its rule of origin).
+  std::vector<double> tariff, tariff_outside;
   // Per region × sector, US$: what the region's firms sold to buyers of other countries.
   std::vector<std::int64_t> region_exports;
   // Per region × sector, goods: what the region's firms made in the step.

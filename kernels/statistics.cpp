@@ -163,6 +163,8 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   st.bank_equity = economy.bank_equity;
   st.foreign_held = economy.foreign_held;
   st.exchange_rate = economy.exchange_rate;
+  st.tariff = setting.world.tariff;
+  st.tariff_outside = setting.world.tariff_outside;
   const std::vector<double>& rate = economy.exchange_rate;
   const auto region_rate = [&](int r) { return rate[world.region_country[r]]; };
 

@@ -102,6 +102,12 @@ const std::vector<Spec>& specs() {
        "value of shipments from the origin region to the destination region bought by "
        "households (final use)",
        kMoneyScale, [](const StepStatistics& s) { return view(s.region_trade_value_final); }},
+      {"tariff", kTrade, Type::float64, "1",
+       "tariff in force on the exporter's goods in the importer, with the bloc preference", 0,
+       [](const StepStatistics& s) { return view(s.tariff); }},
+      {"tariff_outside", kTrade, Type::float64, "1",
+       "tariff in force on the exporter's goods that fail the rule of origin of the pair's bloc", 0,
+       [](const StepStatistics& s) { return view(s.tariff_outside); }},
       {"region_exports",
        {"region", "sector"},
        Type::int64,

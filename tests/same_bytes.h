@@ -41,6 +41,8 @@ inline std::vector<std::string> differing_statistics(const StepStatistics& a,
   vec("trade_quantity", a.trade_quantity, b.trade_quantity);
   vec("trade_value_final", a.trade_value_final, b.trade_value_final);
   vec("region_trade_value", a.region_trade_value, b.region_trade_value);
+  vec("tariff", a.tariff, b.tariff);
+  vec("tariff_outside", a.tariff_outside, b.tariff_outside);
   vec("region_trade_duty", a.region_trade_duty, b.region_trade_duty);
   vec("region_trade_value_final", a.region_trade_value_final, b.region_trade_value_final);
   vec("region_exports", a.region_exports, b.region_exports);
