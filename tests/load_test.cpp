@@ -30,7 +30,14 @@ TEST(LoadConfigs, BaselineLoads) {
   const Region& shanghai = s.regions[0];
   EXPECT_EQ(shanghai.name, "CHN-Shanghai");
   EXPECT_EQ(s.countries[shanghai.country].code, "CHN");
-  EXPECT_TRUE(shanghai.hub && shanghai.port && shanghai.bonded_zone);
+  // Shanghai's bonded zone is opened by configs/scenarios/hub_shanghai.yaml; Singapore's
+  // whole economy is one.
+  EXPECT_TRUE(shanghai.hub && shanghai.port && !shanghai.bonded_zone);
+  EXPECT_EQ(shanghai.zone_share, 0.0);
+  const Region& singapore = s.regions[10];
+  EXPECT_EQ(singapore.name, "SGP");
+  EXPECT_TRUE(singapore.hub && singapore.bonded_zone);
+  EXPECT_EQ(singapore.zone_share, 1.0);
 
   // Regions add up to the world of data/world2020.csv, and productivity is GDP per head
   // relative to the world's (docs/calibration.md).

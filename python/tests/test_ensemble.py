@@ -193,7 +193,7 @@ def test_tariff_effect_over_seed_pairs(folder, capsys, tmp_path):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["tariff"], "no series 'tariff' in /series; allowed: money, exchange_rate"),
+    (["tariffs"], "no series 'tariffs' in /series; allowed: money, exchange_rate"),
     (["trade_value", "region=SGP"], "trade_value has no dimension 'region'; allowed: "
                                     "exporter, importer, sector"),
     (["produced", "sector=metals"], "produced has no dimension 'sector'; allowed: none"),
