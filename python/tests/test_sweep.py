@@ -124,7 +124,7 @@ def test_sweep_runs_resumes_and_summarizes(tmp_path, write_plan, entrepot, capsy
     with open(state_path) as f:
         state = json.load(f)
     capsys.readouterr()
-    for wrong, words in (({"series": "tariff", "sum": []}, "no series 'tariff' in /series; "
+    for wrong, words in (({"series": "tariffs", "sum": []}, "no series 'tariffs' in /series; "
                           "there are: money, exchange_rate"),
                          ({"series": "wage", "sum": ["sector"]}, "series 'wage' has no "
                           "dimension 'sector' to sum over; its dimensions: region")):
