@@ -28,10 +28,14 @@ struct PlanFirm {
     double planned = desired_output(expected_sales, static_cast<double>(f.inventory[j]) / scale,
                                     inventory_target, adjust_steps);
     // Inside a bonded zone imports pay no duty; the duty on their content is deferred to the
-    // goods' sale to the domestic market.
-    const bool zone = in_bonded_zone(
-        rng.uniform(static_cast<std::uint64_t>(first_id) + j, 0, Draw::bonded_zone, 0),
-        t.zone_share[region]);
+    // goods' sale to the domestic market. The firm's draw is taken only where the region's
+    // zone holds some of its firms but not all.
+    const double share = t.zone_share[region];
+    const bool zone =
+        share > 0.0 &&
+        (share >= 1.0 || in_bonded_zone(rng.uniform(static_cast<std::uint64_t>(first_id) + j, 0,
+                                                    Draw::bonded_zone, 0),
+                                        share));
     // Landed cost and deficit of each input; an unavailable input is not ordered.
     double landed[kInputSlots], deficit[kInputSlots], iceberg[kInputSlots];
     int origin[kInputSlots];

@@ -84,14 +84,18 @@ void settle_buyers(std::size_t buyers, std::size_t chunk, const Parts&... parts)
   }
 }
 
-// The duty rate a buyer pays on a purchase from `offer` in trade cell `cell`: the import duty
-// by the seller's origin status, or the duty on a bonded zone's imported content
-// (agents/trade.h, bonded_duty_rate).
+// The duty rate a buyer pays on a purchase from `offer` in trade cell `cell`, `foreign` when
+// it crosses a border: the import duty by the seller's origin status, or the duty on a
+// bonded zone's imported content (agents/trade.h, bonded_duty_rate).
 ENTREPOT_HD double purchase_duty_rate(const TablesView& t, std::size_t cell, const Offer& offer,
-                                      bool buyer_in_zone) {
-  const bool foreign = t.crosses_border(cell);
+                                      bool foreign, bool buyer_in_zone) {
   return bonded_duty_rate(foreign, buyer_in_zone, foreign ? t.duty(cell, offer.preferences) : 0.0,
                           offer.zone_rate);
+}
+// The same where the caller does not know whether the cell crosses a border.
+ENTREPOT_HD double purchase_duty_rate(const TablesView& t, std::size_t cell, const Offer& offer,
+                                      bool buyer_in_zone) {
+  return purchase_duty_rate(t, cell, offer, t.crosses_border(cell), buyer_in_zone);
 }
 
 // Settles one order against the round's book (agents/trade.h, settle_purchase): the seller
@@ -107,9 +111,9 @@ struct Settle {
                                   bool foreign, bool buyer_in_zone, std::int64_t& cash,
                                   std::int64_t* flow) const {
     Offer& offer = book[seller];
-    const Purchase p =
-        settle_purchase(order, offer.stock, offer.orders, t.buyer_price(offer.price, cell),
-                        purchase_duty_rate(t, cell, offer, buyer_in_zone), t.iceberg[cell], cash);
+    const Purchase p = settle_purchase(
+        order, offer.stock, offer.orders, t.buyer_price(offer.price, cell),
+        purchase_duty_rate(t, cell, offer, foreign, buyer_in_zone), t.iceberg[cell], cash);
     const std::int64_t received = payment_for(offer.price, p.shipped);
     cash -= p.paid + p.duty;
     atomic_add(&offer.shipped, p.shipped);
