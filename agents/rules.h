@@ -65,10 +65,18 @@ ENTREPOT_HD double input_deficit(double amount_per_unit, double planned, double 
   return d > 0.0 ? d : 0.0;
 }
 
-// Leontief production: min(φ·A·L, min_k X_k / a_k), never above the plan (goods).
+// Leontief production over labour and the critical inputs: min(φ·A·L, min_k X_k / a_k), never
+// above the plan (goods).
 ENTREPOT_HD double leontief_output(double labour_capacity, double input_capacity, double planned) {
   double q = labour_capacity < input_capacity ? labour_capacity : input_capacity;
   return q < planned ? q : planned;
+}
+
+// Whether an input limits production (Pichler et al. 2022): it is critical when a unit of
+// output takes at least `critical_share` of it. A smaller input is used as far as its stock
+// goes, but a firm short of it makes do for a while rather than stop.
+ENTREPOT_HD bool critical_input(double amount_per_unit, double critical_share) {
+  return amount_per_unit >= critical_share;
 }
 
 // Production capacity of `workers` workers: φ·A·L (goods per step).
@@ -76,10 +84,24 @@ ENTREPOT_HD double labour_capacity(double productivity, double region_tfp, doubl
   return productivity * region_tfp * workers;
 }
 
-// Output that a stock X of an input allows when each unit takes a of it: X / a (goods). The
-// input capacity of Leontief production is the smallest over the inputs, min_k X_k / a_k.
+// Output that a stock X of an input allows when each unit takes a of it: X / a (goods).
 ENTREPOT_HD double input_capacity(double stock, double amount_per_unit) {
   return stock / amount_per_unit;
+}
+
+// Input capacity of production: the smallest X_k / a_k over the critical inputs of the
+// `inputs` slots (goods); slots with a_k ≤ 0 are not in the recipe. 1e300 when none is
+// critical, so labour and the plan alone set output.
+ENTREPOT_HD double critical_input_capacity(const double* stock, const double* amount_per_unit,
+                                           int inputs, double critical_share) {
+  double capacity = 1e300;
+  for (int k = 0; k < inputs; ++k) {
+    const double a = amount_per_unit[k];
+    if (!(a > 0.0) || !critical_input(a, critical_share)) continue;
+    const double possible = input_capacity(stock[k], a);
+    capacity = possible < capacity ? possible : capacity;
+  }
+  return capacity;
 }
 
 // Financing of a plan (after any credit drawn): inputs E are paid from cash M during trade, wages W

@@ -129,27 +129,28 @@ struct PlanFirm {
 struct ProduceFirm {
   TablesView t;
   FirmStore::View f;
+  double critical_share;  // inputs below this amount per unit of output do not limit output
 
   ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
     const double scale = static_cast<double>(kGoodsScale);
     const double labour = labour_capacity(f.productivity[j], t.region_tfp[region],
                                           static_cast<double>(f.employees[j]));
-    double inputs = 1e300;
+    double amount[kInputSlots], stocks[kInputSlots];
     for (int k = 0; k < kInputSlots; ++k) {
-      const double a = t.input_amount[sector * kInputSlots + k];
-      if (t.input_sector[sector * kInputSlots + k] < 0 || a <= 0.0) continue;
-      const double possible =
-          input_capacity(static_cast<double>(f.input_stock[k * f.size + j]) / scale, a);
-      inputs = possible < inputs ? possible : inputs;
+      const bool in_recipe = t.input_sector[sector * kInputSlots + k] >= 0;
+      amount[k] = in_recipe ? t.input_amount[sector * kInputSlots + k] : 0.0;
+      stocks[k] = static_cast<double>(f.input_stock[k * f.size + j]) / scale;
     }
+    const double inputs = critical_input_capacity(stocks, amount, kInputSlots, critical_share);
     const double q =
         leontief_output(labour, inputs, static_cast<double>(f.planned_output[j]) / scale);
     const std::int64_t made = static_cast<std::int64_t>(q * scale);
+    // Every input is used as far as its stock allows, critical or not.
     std::int64_t used_total = 0;
     for (int k = 0; k < kInputSlots; ++k) {
-      const double a = t.input_amount[sector * kInputSlots + k];
-      if (t.input_sector[sector * kInputSlots + k] < 0 || a <= 0.0) continue;
+      const double a = amount[k];
+      if (a <= 0.0) continue;
       std::int64_t& stock = f.input_stock[k * f.size + j];
       const std::int64_t used = input_used(a, made, stock);
       stock -= used;
@@ -201,8 +202,9 @@ void plan_production(const Setting& setting, Economy& economy, const Ranks& rank
 std::int64_t produce(const Setting& setting, FirmStore& firms, const Ranks& ranks) {
   auto first = thrust::counting_iterator<std::size_t>(0);
   return ranks.sum_over_ranks(thrust::transform_reduce(
-      first, first + firms.size, ProduceFirm{setting.tables.view(), firms.view()}, std::int64_t{0},
-      thrust::plus<std::int64_t>()));
+      first, first + firms.size,
+      ProduceFirm{setting.tables.view(), firms.view(), setting.behaviour.critical_input_share},
+      std::int64_t{0}, thrust::plus<std::int64_t>()));
 }
 
 }  // namespace entrepot

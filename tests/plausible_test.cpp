@@ -57,6 +57,7 @@ TEST(Plausible, EveryKindOfValue) {
       // Ends no economy shows (docs/scenario.md, behaviour).
       {"behaviour.input_stock_target=0", "[behaviour]"},
       {"behaviour.input_stock_target=12", "[behaviour]"},
+      {"behaviour.critical_input_share=0.1", "[behaviour]"},
       {"behaviour.cash_buffer_steps=30", "[behaviour]"},
       {"behaviour.consume_wealth=0", "[behaviour]"},
       {"behaviour.consume_income=0.2", "[behaviour]"},

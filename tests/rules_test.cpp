@@ -155,6 +155,40 @@ TEST(RulesTest, CapacitiesAreLabourTimesProductivityAndStockPerUnit) {
       leontief_output(labour_capacity(2.0, 1.5, 10.0), input_capacity(10.0, 4.0), 100.0), 2.5);
 }
 
+TEST(RulesTest, InputsBelowTheCriticalShareDoNotLimitOutput) {
+  // The threshold itself is critical; a share of 0 makes every input in the recipe critical.
+  EXPECT_TRUE(critical_input(0.01, 0.01));
+  EXPECT_FALSE(critical_input(0.0035, 0.01));
+  EXPECT_TRUE(critical_input(0.0035, 0.0));
+  // Labour allows 30; slot 0 (a = 0.5, stock 10) allows 20; slot 1 is a tiny input (a =
+  // 0.0035) with no stock; slot 2 is not in the recipe; slot 3 (a = 0.2, stock 8) allows 40.
+  const double amount[4] = {0.5, 0.0035, 0.0, 0.2};
+  const double stock[4] = {10.0, 0.0, 0.0, 8.0};
+  const double labour = labour_capacity(2.0, 1.5, 10.0);
+  // Non-critical and out of stock: the critical inputs and labour set output.
+  EXPECT_DOUBLE_EQ(critical_input_capacity(stock, amount, 4, 0.01), 20.0);
+  EXPECT_DOUBLE_EQ(leontief_output(labour, critical_input_capacity(stock, amount, 4, 0.01), 100.0),
+                   20.0);
+  const double plenty[4] = {100.0, 0.0, 0.0, 100.0};
+  EXPECT_DOUBLE_EQ(leontief_output(labour, critical_input_capacity(plenty, amount, 4, 0.01), 100.0),
+                   30.0);
+  // The same input critical (strict Leontief): no stock, no output.
+  EXPECT_EQ(critical_input_capacity(stock, amount, 4, 0.0), 0.0);
+  EXPECT_EQ(leontief_output(labour, critical_input_capacity(stock, amount, 4, 0.0), 100.0), 0.0);
+  EXPECT_EQ(leontief_output(labour, critical_input_capacity(stock, amount, 4, 0.001), 100.0), 0.0);
+  // A critical input out of stock stops production whatever the threshold below it.
+  const double no_main_input[4] = {0.0, 5.0, 0.0, 8.0};
+  EXPECT_EQ(critical_input_capacity(no_main_input, amount, 4, 0.01), 0.0);
+  // No critical input (threshold above every amount): labour and the plan alone.
+  EXPECT_EQ(critical_input_capacity(stock, amount, 4, 1.0), 1e300);
+  EXPECT_DOUBLE_EQ(leontief_output(labour, critical_input_capacity(stock, amount, 4, 1.0), 100.0),
+                   30.0);
+  // What is made still draws the tiny input as far as its stock goes: none here, all of
+  // ⌈a·made⌉ with stock.
+  EXPECT_EQ(input_used(0.0035, 20000000, 0), 0);
+  EXPECT_EQ(input_used(0.0035, 20000000, 1000000), 70000);
+}
+
 TEST(RulesTest, FinancingScaleIsOneWhenAffordableAndScalesToCashOtherwise) {
   // Inputs 40 ≤ cash 100, inputs + wages 100 ≤ cash + sales 150: affordable.
   EXPECT_EQ(financing_scale(100.0, 50.0, 40.0, 60.0), 1.0);

@@ -139,11 +139,12 @@ struct Behaviour {
   double trade_elasticity = 4.0;     // ε: origin weight ∝ presence·(price·landed factor)^−ε
   double variety_elasticity = 4.0;   // ν: a seller's weight in its block ∝ (p/P)^−ν
   double inventory_target = 1.0;     // ι: steps of expected sales kept as stock
-  double inventory_adjust_steps = 3;  // T
-  double input_stock_target = 1.5;    // steps of input needs kept in stock
-  double expectation_weight = 0.3;    // λ in Dᵉ ← Dᵉ + λ(sales − Dᵉ)
-  double price_adjust = 0.05;         // η: price step when rationing or overstocked
-  double cost_pass_through = 0.25;    // share of the gap to (1+μ)·unit cost closed per step
+  double inventory_adjust_steps = 3;    // T
+  double input_stock_target = 1.5;      // steps of input needs kept in stock
+  double critical_input_share = 0.015;  // a_c: an input below it per unit of output is not limiting
+  double expectation_weight = 0.3;      // λ in Dᵉ ← Dᵉ + λ(sales − Dᵉ)
+  double price_adjust = 0.05;           // η: price step when rationing or overstocked
+  double cost_pass_through = 0.25;      // share of the gap to (1+μ)·unit cost closed per step
   double wage_adjust = 0.05;
   double wage_cut_limit = 0.01;  // largest wage cut per step (wages are sticky downward)
   double target_unemployment = 0.05;

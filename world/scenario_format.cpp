@@ -39,6 +39,10 @@ const std::vector<RealParameter>& real_parameters() {
       // Inputs bought in a step arrive after its production: below one step a firm cannot
       // produce its plan.
       {"input_stock_target", &Behaviour::input_stock_target, between(0, kHuge), between(1, 6)},
+      // Above 2.2%, fuel for mines and farms, and above 4% chips for carmakers, would not limit
+      // output (docs/scenario.md).
+      {"critical_input_share", &Behaviour::critical_input_share, between(0, kHuge),
+       fraction(0, 0.02)},
       {"expectation_weight", &Behaviour::expectation_weight, fraction(), fraction()},
       {"price_adjust", &Behaviour::price_adjust, fraction(), fraction(0, 0.5)},
       {"cost_pass_through", &Behaviour::cost_pass_through, fraction(), fraction()},
