@@ -69,7 +69,8 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   require_device();
   select_device(comm.local_rank());
   if (options.threads > 0) omp_set_num_threads(options.threads);
-  const Scenario sc = generated_world(options.agents, 1);
+  Scenario sc = generated_world(options.agents, 1);
+  sc.retail.households_per_market = options.retail_market;
   require_memory(sc, comm);  // like a run: refused with the estimate before any allocation
   World world(sc);
   const auto built = std::chrono::steady_clock::now();
@@ -77,8 +78,10 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   if (options.trade_chunk >= 0) model.trade_chunk = static_cast<std::size_t>(options.trade_chunk);
   const double setup_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - built).count();
+  // Retailers are agents too.
   const auto agents =
-      static_cast<std::size_t>(model.ranks.domain.firm_total + model.ranks.domain.household_total);
+      static_cast<std::size_t>(model.ranks.domain.firm_total + model.ranks.domain.household_total +
+                               model.ranks.domain.retailer_total);
 
   // Two untimed steps leave the set-up transient behind; then the median of the timed ones.
   int step = 1;
@@ -96,7 +99,8 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   const double updates = static_cast<double>(agents) / median;
   const double bytes =
       static_cast<double>(model.ranks.domain.firm_total * FirmStore::bytes_per_agent() +
-                          model.ranks.domain.household_total * ConsumerStore::bytes_per_agent()) /
+                          model.ranks.domain.household_total * ConsumerStore::bytes_per_agent() +
+                          model.ranks.domain.retailer_total * RetailerStore::bytes_per_agent()) /
       static_cast<double>(agents);
   const long rss = largest_over_ranks(comm, peak_rss_mb());
   // Each rank's GPU, before the bandwidth pass below allocates its arrays.
@@ -114,11 +118,12 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
                round_s, round_s > 0.0 ? static_cast<double>(agents) / (2.0 * round_s) : 0.0);
 #endif
   std::fprintf(stderr,
-               "bench: %zu firms (%zu B each), %zu households (%zu B each), %d threads, trade "
-               "chunk %zu, set-up %.2f s, step median %.4f s (min %.4f, max %.4f) over %d "
-               "steps\nbench: %s\n",
+               "bench: %zu firms (%zu B each), %zu households (%zu B each), %zu retailers (%zu B "
+               "each), %d threads, trade chunk %zu, set-up %.2f s, step median %.4f s (min %.4f, "
+               "max %.4f) over %d steps\nbench: %s\n",
                model.economy.firms.size, FirmStore::bytes_per_agent(), model.economy.consumers.size,
-               ConsumerStore::bytes_per_agent(), omp_get_max_threads(), model.trade_chunk, setup_s,
+               ConsumerStore::bytes_per_agent(), model.economy.retailers.size,
+               RetailerStore::bytes_per_agent(), omp_get_max_threads(), model.trade_chunk, setup_s,
                median, seconds.front(), seconds.back(), options.steps, describe_device().c_str());
   if (options.ranks > 1 && !comm.distributed()) {
     const Partition partition = partition_agents(sc, options.ranks);

@@ -33,8 +33,9 @@ struct BenchOptions {
   std::int64_t agents = 1000000;
   int steps = 5;  // timed steps; the median is reported
   int threads = 0;
-  int ranks = 0;                  // > 1: also estimate the exchange of a run over this many ranks
-  std::int64_t trade_chunk = -1;  // ≥ 0: Model::trade_chunk; −1: the backend's default
+  int ranks = 0;                   // > 1: also estimate the exchange of a run over this many ranks
+  std::int64_t trade_chunk = -1;   // ≥ 0: Model::trade_chunk; −1: the backend's default
+  std::int64_t retail_market = 0;  // > 0: retail markets of this many households
 };
 
 class Comm;

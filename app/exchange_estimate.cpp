@@ -11,7 +11,10 @@ namespace entrepot {
 std::vector<RankExchange> estimate_exchange(const Model& m, const Partition& p) {
   const std::vector<std::int32_t> supplier = to_host(m.economy.firms.supplier);
   const std::vector<std::int32_t> retailer = to_host(m.economy.consumers.retailer);
+  const std::vector<std::int32_t> stockist = to_host(m.economy.retailers.supplier);
   const std::size_t nf = m.economy.firms.size, nh = m.economy.consumers.size;
+  const std::size_t nr = m.economy.retailers.size;
+  const std::int64_t per_market = m.tables.retailers_per_market();
   const int ranks = static_cast<int>(p.ranks.size());
   std::vector<RankExchange> out(ranks);
   std::vector<std::uint8_t> seen(nf);
@@ -24,6 +27,8 @@ std::vector<RankExchange> estimate_exchange(const Model& m, const Partition& p) 
     auto link = [&](std::int32_t seller) {
       if (seller < 0) return;
       ++e.links;
+      // A retailer sits on the rank of its market's households: never remote.
+      if (static_cast<std::size_t>(seller) >= nf) return;
       if (seller >= s.firm_begin && seller < s.firm_end) return;
       ++e.remote_links;
       if (!seen[seller]) {
@@ -38,6 +43,11 @@ std::vector<RankExchange> estimate_exchange(const Model& m, const Partition& p) 
     for (int slot = 0; slot < kConsumerSlots; ++slot) {
       for (std::int64_t n = s.household_begin; n < s.household_end; ++n) {
         link(retailer[slot * nh + n]);
+      }
+    }
+    for (int slot = 0; slot < kRetailSlots; ++slot) {
+      for (std::int64_t i = s.market_begin * per_market; i < s.market_end * per_market; ++i) {
+        link(stockist[slot * nr + static_cast<std::size_t>(i)]);
       }
     }
     for (int r = 0; r < ranks; ++r) e.peers += peer[r];

@@ -92,6 +92,11 @@ int main(int argc, char** argv) {
                    "Buyers per thread of the trade's settling passes, 0 for one per buyer "
                    "with no local table (default: the backend's; the results are the same)")
       ->check(CLI::NonNegativeNumber);
+  bench_cmd
+      ->add_option("--retail-market", bench.retail_market,
+                   "Households per retail market: households buy goods at their market's "
+                   "retailers (default 0: from producers)")
+      ->check(CLI::NonNegativeNumber);
 
   CLI::App* device_cmd =
       app.add_subcommand("device", "Show the device the kernels run on (GPU or host threads)");

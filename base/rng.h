@@ -20,6 +20,7 @@ enum class Draw : std::uint32_t {
   spillover = 9,
   loyalty = 10,
   bonded_zone = 11,
+  shop = 12,  // a household's retailer: where it reviews and where it goes when turned away
 };
 
 struct Philox {

@@ -12,6 +12,7 @@
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
+#include "kernels/retail.h"
 
 namespace entrepot {
 namespace {
@@ -206,6 +207,15 @@ std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ra
               b.credit_line, b.exit_patience});
   auto payouts = totals_by_key<7>(f.size, nr, FirmRegion{tables.sectors, f.block}, FirmPayouts{f});
   ranks.sum_over_ranks(payouts);
+  // Retailers pay tax and dividends like firms; their margin is value added of the region.
+  if (tables.markets > 0) {
+    const std::vector<Totals<3>> retail = settle_retailers(setting, economy, ranks);
+    for (int r = 0; r < nr; ++r) {
+      payouts[r].v[0] += retail[r].v[0];
+      payouts[r].v[1] += retail[r].v[1];
+      payouts[r].v[3] += retail[r].v[2];
+    }
+  }
   settle_banks(setting, economy, payouts);
 
   // Taxes to governments, dividends to owners; owners fund the entrants of their region.

@@ -83,6 +83,8 @@ EconomyCheckpoint record(const Model& m, bool fill) {
              c.arrays);
   add_fields(m.economy.consumers, "households", m.ranks.domain.household_first,
              m.ranks.domain.household_total, fill, c.arrays);
+  add_fields(m.economy.retailers, "retailers", m.ranks.domain.retailer_first,
+             m.ranks.domain.retailer_total, fill, c.arrays);
   add_replicated(&m, fill, c.arrays);
   c.layout = layout_digest(c.arrays);
   return c;
@@ -141,6 +143,7 @@ std::string checkpoint_layout_digest() {
   std::vector<CheckpointArray> arrays;
   add_fields(FirmStore{}, "firms", 0, 0, false, arrays);
   add_fields(ConsumerStore{}, "households", 0, 0, false, arrays);
+  add_fields(RetailerStore{}, "retailers", 0, 0, false, arrays);
   add_replicated(nullptr, false, arrays);
   return layout_digest(arrays);
 }
@@ -164,6 +167,7 @@ void restore(Model& m, const EconomyCheckpoint& c) {
 
   restore_fields(m.economy.firms, "firms", c, expected);
   restore_fields(m.economy.consumers, "households", c, expected);
+  restore_fields(m.economy.retailers, "retailers", c, expected);
   restore_vector(m.economy.government, "accounts/government", c, expected);
   restore_vector(m.economy.owners, "accounts/owners", c, expected);
   restore_vector(m.economy.bank_equity, "accounts/bank_equity", c, expected);

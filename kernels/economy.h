@@ -14,6 +14,7 @@ namespace entrepot {
 struct Economy {
   FirmStore firms;
   ConsumerStore consumers;
+  RetailerStore retailers;  // none unless the scenario has retail markets
   // Accounts of governments (per country) and owners (per region), money.
   std::vector<std::int64_t> government, owners;
   // Equity of each country's bank, money (its loans are the firms' `loan`).

@@ -83,14 +83,17 @@ std::vector<std::int64_t> SellerSet::ids() const {
   return out;
 }
 
-std::vector<std::int64_t> linked_sellers(const Ranks& ranks, const FirmStore& firms,
-                                         const ConsumerStore& consumers, int consumer_slots) {
+std::vector<std::int64_t> linked_sellers(const Ranks& ranks, const Economy& economy,
+                                         int consumer_slots) {
   const SellerIndex owned = ranks.owned_index();
-  const FirmStore::ConstView f = firms.view();
-  const ConsumerStore::ConstView h = consumers.view();
+  const FirmStore::ConstView f = economy.firms.view();
+  const ConsumerStore::ConstView h = economy.consumers.view();
+  const RetailerStore::ConstView r = economy.retailers.view();
   return merge_ids(
-      collect_ids(ranks, f.size, LinkedSellers{f.supplier, f.size, kInputSlots, owned}),
-      collect_ids(ranks, h.size, LinkedSellers{h.retailer, h.size, consumer_slots, owned}));
+      merge_ids(
+          collect_ids(ranks, f.size, LinkedSellers{f.supplier, f.size, kInputSlots, owned}),
+          collect_ids(ranks, h.size, LinkedSellers{h.retailer, h.size, consumer_slots, owned})),
+      collect_ids(ranks, r.size, LinkedSellers{r.supplier, r.size, kRetailSlots, owned}));
 }
 
 }  // namespace entrepot

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "agents/stores.h"
+#include "kernels/economy.h"
 #include "kernels/host_copy.h"
 #include "kernels/messages.h"
 #include "kernels/ranks.h"
@@ -238,8 +239,9 @@ thrust::device_vector<std::int64_t> merge_ghosts(thrust::device_vector<Entry>& b
   return keys;
 }
 
-// Remote sellers named by the firms' input slots or the households' retailer slots.
-std::vector<std::int64_t> linked_sellers(const Ranks& ranks, const FirmStore& firms,
-                                         const ConsumerStore& consumers, int consumer_slots);
+// Remote sellers named by the firms' input slots, the households' retailer slots or the
+// retailers' supplier slots.
+std::vector<std::int64_t> linked_sellers(const Ranks& ranks, const Economy& economy,
+                                         int consumer_slots);
 
 }  // namespace entrepot

@@ -18,6 +18,8 @@
 //   bool short_slot(j, k);                        the seller rationed the slot in round one
 //   double unserved(j, k);                        what round one left unbought, money
 //   int sector(j, k); std::int32_t seller(j, k);  the slot's sector and current seller
+//   std::int32_t second_seller(spill, j, k)       where round two goes (−1: nowhere)
+//   bool spills_to_producers(k)                   round two draws producers (SpillSeller)
 //   SlotOrder second_order(j, k, seller, value, book)   `value` at `seller`, priced in `book`
 //   std::int64_t cash(j);                         what the buyer holds
 //   void bought(j, k, order, purchase, bool second, std::uint8_t& marks)
@@ -45,6 +47,45 @@ struct SlotOrder {
   std::int64_t quantity = 0;
   std::size_t cell = 0;
   int kind = 0;
+};
+
+// What a slot that orders goods from a supplier (a firm's input, a retailer's stock) does
+// between and in the rounds, from the round-one order of the Slots type `Buyers` derived
+// from it (its t, offers, first_order, order_at, bonded and the buyer's id, region, sector
+// and seller): the fill round one gives the order, from the round's totals alone; what it
+// left unbought as money; and the order of that money at a second producer, drawn by the
+// spill seller's gravity draws.
+template <class Buyers>
+struct SupplierRounds {
+  ENTREPOT_HD const Buyers& buyers() const { return static_cast<const Buyers&>(*this); }
+  ENTREPOT_HD bool short_slot(std::size_t j, int k) const {
+    const SlotOrder o = buyers().first_order(j, k);
+    if (o.seller < 0) return false;
+    const Offer& offer = buyers().offers[o.seller];
+    return filled_quantity(o.quantity, offer.stock, offer.orders) < o.quantity;
+  }
+  ENTREPOT_HD double unserved(std::size_t j, int k) const {
+    const SlotOrder o = buyers().first_order(j, k);
+    if (o.seller < 0) return 0.0;
+    const Offer& offer = buyers().offers[o.seller];
+    const TablesView& t = buyers().t;
+    return unserved_value(o.quantity, filled_quantity(o.quantity, offer.stock, offer.orders),
+                          t.buyer_price(offer.price, o.cell),
+                          purchase_duty_rate(t, o.cell, offer, buyers().bonded(j)));
+  }
+  ENTREPOT_HD bool spills_to_producers(int) const { return true; }
+  ENTREPOT_HD std::int32_t second_seller(const SpillSeller& spill, std::size_t j, int k) const {
+    const Buyers& b = buyers();
+    return spill(b.id(j), k, b.region(j), b.sector(j, k), b.seller(j, k));
+  }
+  ENTREPOT_HD SlotOrder second_order(std::size_t j, int k, std::int32_t other, double value,
+                                     const Book<Offer>& book) const {
+    SlotOrder o = buyers().order_at(other, 0, j, k);
+    const TablesView& t = buyers().t;
+    o.quantity = order_for_value(value, t.buyer_price(book[other].price, o.cell),
+                                 purchase_duty_rate(t, o.cell, book[other], buyers().bonded(j)));
+    return o;
+  }
 };
 
 // Round one's orders, summed per seller (int64, so the order of work does not matter).
@@ -91,8 +132,7 @@ struct BuyRound {
         } else {
           const double value = slots.unserved(j, k);
           if (value <= 0.0) continue;
-          const std::int32_t other =
-              spill(slots.id(j), k, region, slots.sector(j, k), slots.seller(j, k));
+          const std::int32_t other = slots.second_seller(spill, j, k);
           if (other < 0) continue;
           o = slots.second_order(j, k, other, value, settle.book);
         }
@@ -127,12 +167,10 @@ struct PlaceSpillOrders {
   Book<Offer> spill_book;
   ENTREPOT_HD void operator()(std::size_t j) const {
     if (!slots.in_round_two(j)) return;
-    const int region = slots.region(j);
     for (int k = 0; k < slots.slots(); ++k) {
       const double value = slots.unserved(j, k);
       if (value <= 0.0) continue;
-      const std::int32_t other =
-          spill(slots.id(j), k, region, slots.sector(j, k), slots.seller(j, k));
+      const std::int32_t other = slots.second_seller(spill, j, k);
       if (other < 0) continue;
       const SlotOrder more = slots.second_order(j, k, other, value, spill.offers);
       if (more.quantity > 0) atomic_add(&spill_book[other].orders, more.quantity);
@@ -151,7 +189,7 @@ struct ShortSlotSellers {
   ENTREPOT_HD void operator()(std::size_t j, Emit& emit) const {
     if (!slots.in_round_two(j)) return;
     for (int k = 0; k < slots.slots(); ++k) {
-      if (slots.short_slot(j, k)) {
+      if (slots.short_slot(j, k) && slots.spills_to_producers(k)) {
         spill.draw_all(slots.id(j), k, slots.region(j), slots.sector(j, k), owned, emit);
       }
     }

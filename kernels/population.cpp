@@ -16,6 +16,7 @@
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
+#include "kernels/retail.h"
 #include "world/layout.h"
 
 namespace entrepot {
@@ -281,7 +282,8 @@ struct HouseholdOrders {
     const int region = h.region[n];
     for (int c = 0; c < t.consumer_slots; ++c) {
       const std::int32_t seller = h.retailer[c * h.size + n];
-      if (seller < 0) continue;
+      // Goods bought at retailers are their orders (add_retail_orders).
+      if (seller < 0 || t.at_retailer(c)) continue;
       const std::size_t cell = t.rrs(t.origin_of(seller), region, t.consumer_sector[c]);
       if (is_banned(t.trade_factor[cell])) continue;
       const double spent = t.consumer_share[region * t.consumer_slots + c] *
@@ -380,10 +382,25 @@ void hire_and_settle(const Scenario& sc, const Setting& setting, Economy& econom
   auto value_added = totals_by_key<1>(f.size, nr, FirmRegion{ns, f.block},
                                       ValueAddedAtCapacity{t, std::as_const(economy.firms).view()});
   ranks.sum_over_ranks(value_added);
+  // Retailers add their margin μ_R to what households spend: their income is the value
+  // both add.
   std::vector<std::int64_t> income(nr, 0);
   for (int r = 0; r < nr; ++r) {
-    income[r] = starting_income(value_added[r].v[0], setting.tables.host.consumer_start[r + 1] -
-                                                         setting.tables.host.consumer_start[r]);
+    std::int64_t added = value_added[r].v[0];
+    if (setting.tables.markets > 0) {
+      // Households spend S = Y; the goods part γ of it goes through retailers, who keep
+      // μ/(1+μ) of it: S = VA/(1 − γμ/(1+μ)).
+      double goods = 0.0;
+      for (int c = 0; c < setting.tables.consumer_slots; ++c) {
+        if (setting.tables.retail_slot[c] >= 0) {
+          goods += setting.tables.host.consumer_share[r * setting.tables.consumer_slots + c];
+        }
+      }
+      const double kept = goods * sc.retail.markup / (1.0 + sc.retail.markup);
+      added = static_cast<std::int64_t>(static_cast<double>(added) / (1.0 - kept));
+    }
+    income[r] = starting_income(
+        added, setting.tables.host.consumer_start[r + 1] - setting.tables.host.consumer_start[r]);
   }
   const thrust::device_vector<std::int64_t> income_device(income.begin(), income.end());
   thrust::for_each(first, first + h.size,
@@ -536,6 +553,8 @@ void staff_by_orders(const Scenario& sc, const Setting& setting, Economy& econom
     thrust::for_each(first, first + economy.consumers.size,
                      HouseholdOrders{t, std::as_const(economy.consumers).view(),
                                      thrust::raw_pointer_cast(value.data())});
+    add_retail_orders(setting, economy, ranks, scratch.search,
+                      thrust::raw_pointer_cast(value.data()));
     if (ranks.distributed()) {
       for (thrust::device_vector<std::int64_t>* ordered : {&goods, &value}) {
         std::vector<std::int64_t> all(firms);

@@ -23,7 +23,8 @@ namespace entrepot {
 // kind after them. A rank owns a contiguous part of each kind's range; its books hold its
 // own sellers kind by kind, then the ghosts (kernels/trade.cpp opens them).
 inline constexpr int kMaxSellerKinds = 4;
-inline constexpr int kFirmSellers = 0;  // the kind of firms
+inline constexpr int kFirmSellers = 0;    // the kind of firms
+inline constexpr int kRetailSellers = 1;  // the kind of retailers (with retail markets)
 
 // The sellers one rank owns: for each kind, the ids [first, first + count).
 struct OwnedSellers {
@@ -61,6 +62,8 @@ struct OwnedSellers {
 struct Domain {
   std::int64_t firm_first = 0, firm_count = 0, firm_total = 0;
   std::int64_t household_first = 0, household_count = 0, household_total = 0;
+  // Retailers, market by market: those of the markets whose households this rank owns.
+  std::int64_t retailer_first = 0, retailer_count = 0, retailer_total = 0;
   // The firms of every region this rank holds agents of: its own, plus the other parts of a
   // region split between ranks, whose labour market it shares.
   std::int64_t labour_first = 0, labour_end = 0;
@@ -68,12 +71,19 @@ struct Domain {
   // seller ids are [0, seller_total).
   OwnedSellers sellers;
   std::int64_t seller_total = 0;
-  // Philox counter ids: firms first, then households.
+  // Philox counter ids: firms first, then households, then retailers.
   ENTREPOT_HD std::uint64_t firm_id(std::size_t j) const {
     return static_cast<std::uint64_t>(firm_first) + j;
   }
   ENTREPOT_HD std::uint64_t household_id(std::size_t n) const {
     return static_cast<std::uint64_t>(firm_total + household_first) + n;
+  }
+  ENTREPOT_HD std::uint64_t retailer_id(std::size_t i) const {
+    return static_cast<std::uint64_t>(firm_total + household_total + retailer_first) + i;
+  }
+  // The seller id of retailer i: retailers' ids follow all firms'.
+  ENTREPOT_HD std::int32_t retailer_seller(std::size_t i) const {
+    return static_cast<std::int32_t>(firm_total + retailer_first + static_cast<std::int64_t>(i));
   }
 };
 

@@ -24,6 +24,7 @@
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
+#include "kernels/retail.h"
 
 namespace entrepot {
 namespace {
@@ -133,6 +134,30 @@ struct QuoteOf {
   }
 };
 
+// A retailer's quote, likewise.
+struct RetailerQuoteOf {
+  RetailerStore::View r;
+  ENTREPOT_HD Quote operator()(std::size_t i) const {
+    return Quote{r.price[i], r.region[i], r.shipped[i] < r.demand[i] ? 1 : 0};
+  }
+};
+
+// The quotes of this rank's own sellers, every kind at its places (OwnedSellers).
+void quote_owned(const Setting& setting, Economy& economy, const Ranks& ranks,
+                 SearchScratch& scratch) {
+  const OwnedSellers& owned = ranks.domain.sellers;
+  scratch.quotes.resize(static_cast<std::size_t>(owned.total()));
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::transform(first, first + economy.firms.size,
+                    scratch.quotes.begin() + owned.start(kFirmSellers),
+                    QuoteOf{setting.tables.view(), economy.firms.view()});
+  if (economy.retailers.size > 0) {
+    thrust::transform(first, first + economy.retailers.size,
+                      scratch.quotes.begin() + owned.start(kRetailSellers),
+                      RetailerQuoteOf{economy.retailers.view()});
+  }
+}
+
 // The input slots of firm j: `visit(k, dest, input, current, rationed)` for each used one.
 struct FirmSlots {
   SupplierSearch search;
@@ -165,8 +190,30 @@ struct HouseholdSlots {
   template <class Visit>
   ENTREPOT_HD void each(std::size_t n, Visit&& visit) const {
     for (int c = 0; c < search.t.consumer_slots; ++c) {
+      // Slots bought at retailers choose among their market's (review_shops).
+      if (search.t.at_retailer(c)) continue;
       visit(c, static_cast<int>(h.region[n]), search.t.consumer_sector[c], link(n, c),
             ((h.spill[n] >> c) & 1u) != 0);
+    }
+  }
+};
+
+// The supplier slots of retailer i, likewise: all buy the sector its household slot sells.
+struct RetailSupplierSlots {
+  SupplierSearch search;
+  RetailerStore::View r;
+  std::uint64_t first;  // Philox id of retailer 0
+  ENTREPOT_HD std::uint64_t id(std::size_t i) const { return first + i; }
+  ENTREPOT_HD std::int32_t& link(std::size_t i, int k) const {
+    return r.supplier[static_cast<std::size_t>(k) * r.size + i];
+  }
+  template <class Visit>
+  ENTREPOT_HD void each(std::size_t i, Visit&& visit) const {
+    const int sector = search.t.consumer_sector[r.slot[i]];
+    for (int k = 0; k < kRetailSlots; ++k) {
+      const std::int32_t current = link(i, k);
+      const bool rationed = current >= 0 && search.quotes[current].rationing != 0;
+      visit(k, static_cast<int>(r.region[i]), sector, current, rationed);
     }
   }
 };
@@ -316,15 +363,11 @@ void fetch_quotes(Ranks& ranks, SearchScratch& scratch, const std::vector<std::i
 
 void quote_suppliers(const Setting& setting, Economy& economy, Ranks& ranks,
                      SearchScratch& scratch) {
-  const OwnedSellers& owned = ranks.domain.sellers;
-  scratch.quotes.resize(static_cast<std::size_t>(owned.total()));
   ranks.quote_ghosts.clear();
-  auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::transform(first, first + economy.firms.size,
-                    scratch.quotes.begin() + owned.start(kFirmSellers),
-                    QuoteOf{setting.tables.view(), economy.firms.view()});
+  quote_owned(setting, economy, ranks, scratch);
   if (ranks.distributed()) {
-    fetch_quotes(ranks, scratch, remote_sellers(ranks, {&economy.firms.supplier}));
+    fetch_quotes(ranks, scratch,
+                 remote_sellers(ranks, {&economy.firms.supplier, &economy.retailers.supplier}));
   }
 }
 
@@ -334,14 +377,15 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
   FirmStore::View f = economy.firms.view();
   ConsumerStore::View h = economy.consumers.view();
   const TablesView t = setting.tables.view();
+  RetailerStore::View r = economy.retailers.view();
+  // With retail markets households choose among their market's retailers for goods
+  // (review_shops) and search producers for services; the retailers search producers.
+  const bool retail = t.markets > 0;
   // One 16-byte quote per seller, so each candidate costs a single random read; in the
   // books' order, every kind of seller at its places (OwnedSellers).
-  const OwnedSellers& owned = ranks.domain.sellers;
-  scratch.quotes.resize(static_cast<std::size_t>(owned.total()));
   ranks.quote_ghosts.clear();
+  quote_owned(setting, economy, ranks, scratch);
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::transform(first, first + f.size, scratch.quotes.begin() + owned.start(kFirmSellers),
-                    QuoteOf{t, f});
   const bool every_step = probability >= 1.0;
   const auto rate = every_step ? 0u : static_cast<std::uint32_t>(probability * 4294967296.0);
   const int m_candidates = b.candidates < 15 ? b.candidates : 15;
@@ -356,32 +400,42 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
                           m_candidates};
   };
   const std::uint64_t firm0 = ranks.domain.firm_id(0), household0 = ranks.domain.household_id(0);
-  SearchDraws firm_draws, household_draws;
+  const std::uint64_t retailer0 = ranks.domain.retailer_id(0);
+  SearchDraws firm_draws, household_draws, retailer_draws;
   if (ranks.distributed()) {
-    // Firms' suppliers' quotes come first: the search reads whether they rationed, and the
-    // plan prices the inputs at them.
-    fetch_quotes(ranks, scratch, remote_sellers(ranks, {&economy.firms.supplier}));
+    // Firms' and retailers' suppliers' quotes come first: the search reads whether they
+    // rationed, and the plans price the goods at them.
+    fetch_quotes(ranks, scratch,
+                 remote_sellers(ranks, {&economy.firms.supplier, &economy.retailers.supplier}));
     // Then every searching slot's candidates, drawn once and kept for the search, and its
     // current seller.
     const SupplierSearch search = make_search();
     draw_searching(f.size, FirmSlots{search, f, firm0}, firm_draws);
     draw_searching(h.size, HouseholdSlots{search, h, household0}, household_draws);
-    fetch_quotes(ranks, scratch,
-                 subtract_ids(remote_sellers(ranks, {&firm_draws.sellers, &household_draws.sellers,
-                                                     &household_draws.current_of}),
-                              ranks.quote_ghosts.ids));
+    draw_searching(r.size, RetailSupplierSlots{search, r, retailer0}, retailer_draws);
+    fetch_quotes(
+        ranks, scratch,
+        subtract_ids(remote_sellers(ranks, {&firm_draws.sellers, &household_draws.sellers,
+                                            &household_draws.current_of, &retailer_draws.sellers}),
+                     ranks.quote_ghosts.ids));
   }
   const SupplierSearch search = make_search();
   const std::int64_t by_firms = thrust::transform_reduce(
       first, first + f.size,
       Search<FirmSlots>{FirmSlots{search, f, firm0}, firm_draws.view(m_candidates)},
       std::int64_t{0}, thrust::plus<std::int64_t>());
-  const std::int64_t by_households =
+  std::int64_t by_households =
       thrust::transform_reduce(first, first + h.size,
                                Search<HouseholdSlots>{HouseholdSlots{search, h, household0},
                                                       household_draws.view(m_candidates)},
                                std::int64_t{0}, thrust::plus<std::int64_t>());
-  return ranks.sum_over_ranks(by_firms + by_households);
+  if (retail) by_households += review_shops(setting, economy, ranks, scratch, step, probability);
+  const std::int64_t by_retailers = thrust::transform_reduce(
+      first, first + r.size,
+      Search<RetailSupplierSlots>{RetailSupplierSlots{search, r, retailer0},
+                                  retailer_draws.view(m_candidates)},
+      std::int64_t{0}, thrust::plus<std::int64_t>());
+  return ranks.sum_over_ranks(by_firms + by_households + by_retailers);
 }
 
 }  // namespace entrepot

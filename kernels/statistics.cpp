@@ -9,6 +9,7 @@
 #include "agents/rules.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
+#include "kernels/retail.h"
 
 namespace entrepot {
 namespace {
@@ -99,6 +100,11 @@ std::vector<Totals<5>> credit_by_region(const Setting& setting, const Economy& e
   auto credit = totals_by_key<5>(f.size, setting.tables.regions,
                                  FirmRegion{setting.tables.sectors, f.block}, FirmCredit{f});
   ranks.sum_over_ranks(credit);
+  // Retailers' cash is firms' deposits too.
+  if (setting.tables.markets > 0) {
+    const auto retail = retail_totals(setting, economy, ranks);
+    for (int r = 0; r < setting.tables.regions; ++r) credit[r].v[4] += retail[r].v[1];
+  }
   return credit;
 }
 
@@ -215,6 +221,17 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   ranks.sum_over_ranks(firms);
   ranks.sum_over_ranks(unemployed);
   ranks.sum_over_ranks(blocks);
+  // Retailers' margins are value added of the sector they sell; their stock is goods held.
+  std::int64_t retail_stock = 0;
+  if (tables.markets > 0) {
+    const auto retail = retail_totals(setting, economy, ranks);
+    for (int r = 0; r < nr; ++r) {
+      retail_stock += retail[r].v[0];
+      for (int c = 0; c < slots; ++c) {
+        blocks[r * ns + tables.host.consumer_sector[c]].v[3] += retail[r].v[2 + c];
+      }
+    }
+  }
   const std::vector<std::int64_t>& household = trade.household;
 
   st.value_added.assign(nr, 0);
@@ -273,7 +290,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   ranks.sum_over_ranks(goods, 2);
   st.produced = goods[0];
   st.melted = shipped - delivered;
-  st.inventory = goods[1];
+  st.inventory = goods[1] + retail_stock;
   return st;
 }
 

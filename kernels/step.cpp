@@ -8,6 +8,7 @@
 
 #include "kernels/host_copy.h"
 #include "kernels/model.h"
+#include "kernels/retail.h"
 #include "world/layout.h"
 
 namespace entrepot {
@@ -23,7 +24,8 @@ int group_of(const std::vector<std::int64_t>& start, std::int64_t id) {
 // The agents a rank owns, and the firms of every region it holds agents of: a region split
 // between ranks has one labour market, spanning all its firms.
 Domain domain_of(const RankShare& mine, const std::vector<std::int64_t>& block_start,
-                 const std::vector<std::int64_t>& consumer_start, int sectors) {
+                 const std::vector<std::int64_t>& consumer_start, int sectors,
+                 std::int64_t retailers_per_market, std::int64_t markets) {
   Domain d;
   d.firm_first = mine.firm_begin;
   d.firm_count = mine.firm_end - mine.firm_begin;
@@ -31,10 +33,14 @@ Domain domain_of(const RankShare& mine, const std::vector<std::int64_t>& block_s
   d.household_first = mine.household_begin;
   d.household_count = mine.household_end - mine.household_begin;
   d.household_total = consumer_start.back();
-  // Firms are the goods market's first kind of seller (kFirmSellers), and so far its only
-  // one: seller ids are firm ids.
+  // Firms are the goods market's first kind of seller (kFirmSellers), retailers its second:
+  // seller ids are firm ids, then retailers' after them.
   d.sellers.add(d.firm_first, d.firm_count);
-  d.seller_total = d.firm_total;
+  d.retailer_first = mine.market_begin * retailers_per_market;
+  d.retailer_count = (mine.market_end - mine.market_begin) * retailers_per_market;
+  d.retailer_total = markets * retailers_per_market;
+  if (d.retailer_total > 0) d.sellers.add(d.firm_total + d.retailer_first, d.retailer_count);
+  d.seller_total = d.firm_total + d.retailer_total;
   int low = static_cast<int>(consumer_start.size()), high = -1;
   if (mine.firm_end > mine.firm_begin) {
     low = std::min(low, group_of(block_start, mine.firm_begin) / sectors);
@@ -58,8 +64,8 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   ranks.comm = c;
   ranks.partition = partition_agents(sc, c != nullptr ? c->size() : 1);
   const RankShare& mine = ranks.partition.ranks[ranks.rank()];
-  ranks.domain =
-      domain_of(mine, tables.host.block_start, tables.host.consumer_start, tables.sectors);
+  ranks.domain = domain_of(mine, tables.host.block_start, tables.host.consumer_start,
+                           tables.sectors, tables.retailers_per_market(), tables.markets);
   if (ranks.distributed()) {
 #if defined(ENTREPOT_BACKEND_CUDA)
     ranks.exchange_in_place = c->cuda_aware();
@@ -117,6 +123,9 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
     }
   }
   refresh_search(sc, world, economy, tables);
+  // With retail markets, retailers open for their markets' budgets and households are
+  // placed at them; the retailers' suppliers are searched below like firms'.
+  open_retailers(sc.retail, setting(), economy, ranks, scratch.search, true);
   // Every buyer slot starts with the first of its candidates with goods to spare, and every firm
   // with the staff its buyers' orders take. The next searches weigh sellers at those prices,
   // with presence calibrated again to the blocks' output at them. The first round's draws
@@ -127,7 +136,14 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   for (int round = 0; round < 2; ++round) {
     if (round > 0) {
       thrust::fill(economy.firms.supplier.begin(), economy.firms.supplier.end(), -1);
-      thrust::fill(economy.consumers.retailer.begin(), economy.consumers.retailer.end(), -1);
+      // Households' slots at retailers keep their shop; the others search again.
+      thrust::fill(economy.retailers.supplier.begin(), economy.retailers.supplier.end(), -1);
+      const std::size_t n = economy.consumers.size;
+      for (int c = 0; c < kConsumerSlots; ++c) {
+        if (c < tables.consumer_slots && tables.markets > 0 && tables.retail_slot[c] >= 0) continue;
+        auto from = economy.consumers.retailer.begin() + static_cast<std::ptrdiff_t>(c * n);
+        thrust::fill(from, from + static_cast<std::ptrdiff_t>(n), -1);
+      }
     }
     search_suppliers(setting(), economy, ranks, scratch.search, 0, 1.0);
     staff_by_orders(sc, setting(), economy, ranks, scratch, start);
@@ -136,6 +152,8 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
     e.presence = calibrate_presence(sc, world, tables, block_supply(setting(), economy, ranks),
                                     e.block_price);
     refresh_search(sc, world, economy, tables);
+    // Retailers re-priced at the prices firms settled at.
+    open_retailers(sc.retail, setting(), economy, ranks, scratch.search, false);
   }
   open_banks(setting(), economy, ranks);
   initial_money = total_money();
@@ -147,6 +165,7 @@ std::int64_t Model::total_money() const {
   // Deposits plus banks' equity less loans: the money identity of agents/credit.h.
   std::int64_t total = thrust::reduce(e.firms.cash.begin(), e.firms.cash.end(), std::int64_t{0});
   total += thrust::reduce(e.consumers.cash.begin(), e.consumers.cash.end(), std::int64_t{0});
+  total += thrust::reduce(e.retailers.cash.begin(), e.retailers.cash.end(), std::int64_t{0});
   total -= thrust::reduce(e.firms.loan.begin(), e.firms.loan.end(), std::int64_t{0});
   total = ranks.sum_over_ranks(total);
   for (std::int64_t g : e.government) total += g;
@@ -163,7 +182,8 @@ void Model::step(int step) {
   const Behaviour& b = scenario.behaviour;
   const std::int64_t switches =  // 2. search
       search_suppliers(set, economy, ranks, scratch.search, step, b.search_probability);
-  plan_production(set, economy, ranks, scratch.search);          // 3. plan
+  plan_production(set, economy, ranks, scratch.search);  // 3. plan
+  plan_retail(scenario.retail, set, economy, ranks, scratch.search);
   labour_market(set, economy, ranks, scratch.labour, step);      // 4. labour market
   const std::int64_t used = produce(set, economy.firms, ranks);  // 5. produce
   const TradeFlows flows =                                       // 6. trade

@@ -23,16 +23,47 @@ thrust::device_vector<T> to_device(const std::vector<T>& host) {
 
 TablesView Tables::view() const {
   auto p = [](const auto& v) { return thrust::raw_pointer_cast(v.data()); };
-  return TablesView{regions,           sectors,          countries,
-                    consumer_slots,    any_ban,          p(region_country),
-                    p(region_tfp),     p(block_start),   p(consumer_start),
-                    p(input_sector),   p(input_amount),  p(consumer_sector),
-                    p(consumer_share), p(markup),        p(loyalty_premium),
-                    p(iceberg),        p(trade_factor),  p(paid_factor),
-                    p(exchange),       p(duty_rate),     p(duty_outside),
-                    p(rule_bloc),      p(country_blocs), p(bloc_content),
-                    p(zone_share),     p(origin_cdf),    p(seller_cumulative),
-                    p(export_first)};
+  TablesView v{regions,
+               sectors,
+               countries,
+               consumer_slots,
+               any_ban,
+               p(region_country),
+               p(region_tfp),
+               p(block_start),
+               p(consumer_start),
+               p(input_sector),
+               p(input_amount),
+               p(consumer_sector),
+               p(consumer_share),
+               p(markup),
+               p(loyalty_premium),
+               p(iceberg),
+               p(trade_factor),
+               p(paid_factor),
+               p(exchange),
+               p(duty_rate),
+               p(duty_outside),
+               p(rule_bloc),
+               p(country_blocs),
+               p(bloc_content),
+               p(zone_share),
+               p(origin_cdf),
+               p(seller_cumulative),
+               p(export_first),
+               markets,
+               retailers_per_sector,
+               p(market_start),
+               p(market_region),
+               p(switching_cost),
+               retail_slots,
+               {},
+               {}};
+  for (int c = 0; c < kConsumerSlots; ++c) {
+    v.retail_slot[c] = retail_slot[c];
+    v.retail_household_slot[c] = retail_household_slot[c];
+  }
+  return v;
 }
 
 namespace {
@@ -128,10 +159,11 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   }
 
   // Household slots: the sectors with a positive budget share.
-  std::vector<double> share, markup, premium;
+  std::vector<double> share, markup, premium, switching;
   t.host.consumer_sector.clear();
   for (int s = 0; s < ns; ++s) {
     markup.push_back(sc.sectors[s].markup);
+    switching.push_back(sc.sectors[s].switching_cost);
     premium.push_back(
         switching_premium(sc.sectors[s].switching_cost, sc.behaviour.variety_elasticity));
     if (sc.sectors[s].consumer_share > 0.0) t.host.consumer_sector.push_back(s);
@@ -156,6 +188,25 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   t.host.consumer_share = share;
   t.markup = to_device(markup);
   t.loyalty_premium = to_device(premium);
+  t.switching_cost = to_device(switching);
+  // Retail markets and their retailers (world/partition.h retail_markets).
+  const Markets markets = retail_markets(households, sc.retail.households_per_market);
+  t.markets = markets.count();
+  t.retailers_per_sector = t.markets > 0 ? sc.retail.retailers_per_sector : 0;
+  // Goods are bought at retailers, services from their producers.
+  t.retail_slots = 0;
+  for (int c = 0; c < kConsumerSlots; ++c) {
+    t.retail_slot[c] = -1;
+    t.retail_household_slot[c] = -1;
+  }
+  for (int c = 0; c < t.consumer_slots; ++c) {
+    if (sc.sectors[t.host.consumer_sector[c]].kind == SectorKind::service) continue;
+    t.retail_household_slot[t.retail_slots] = c;
+    t.retail_slot[c] = t.retail_slots++;
+  }
+  t.market_start = to_device(markets.start);
+  t.market_region =
+      to_device(std::vector<std::int32_t>(markets.region.begin(), markets.region.end()));
   build_frictions(sc, w, t);
   build_origin_rules(sc, w, t);
   // The search tables follow from the agents: Model::Model builds them after the set-up.

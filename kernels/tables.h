@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/backend.h"
+#include "base/limits.h"
 
 namespace entrepot {
 
@@ -41,6 +42,26 @@ struct TablesView {
   // (seller_presence, agents/trade.h); a block's firms are a contiguous range of it.
   const std::int64_t* seller_cumulative;
   const std::int64_t* export_first;  // per block: its exporters are [export_first, block end)
+  // Retail markets (none: markets = 0): each market's first household (and, last, the number
+  // of households) and region, its retailers per retail slot, and each sector's switching
+  // cost c as shoppers weigh it.
+  std::int64_t markets;
+  int retailers_per_sector;
+  const std::int64_t* market_start;
+  const std::int32_t* market_region;
+  const double* switching_cost;
+  // The household slots bought at retailers (goods; services are bought from producers):
+  // their number, each household slot's place among them (−1: not one), and back.
+  int retail_slots;
+  int retail_slot[kConsumerSlots];
+  int retail_household_slot[kConsumerSlots];
+
+  // A market's retailers: per retail slot, retailers_per_sector of them in a row.
+  ENTREPOT_HD std::int64_t retailers_per_market() const {
+    return static_cast<std::int64_t>(retail_slots) * retailers_per_sector;
+  }
+  // Whether households buy household slot c at their market's retailers.
+  ENTREPOT_HD bool at_retailer(int c) const { return markets > 0 && retail_slot[c] >= 0; }
 
   // The region of a seller, from the block layout alone (the last block starting at or
   // before the id holds it; empty blocks start where the next one does).
@@ -217,6 +238,17 @@ struct Tables {
   thrust::device_vector<std::uint64_t> origin_cdf;
   thrust::device_vector<std::int64_t> seller_cumulative;
   thrust::device_vector<std::int64_t> export_first;
+  std::int64_t markets = 0;
+  int retailers_per_sector = 0;
+  thrust::device_vector<std::int64_t> market_start;
+  thrust::device_vector<std::int32_t> market_region;
+  thrust::device_vector<double> switching_cost;
+  int retail_slots = 0;
+  int retail_slot[kConsumerSlots] = {};
+  int retail_household_slot[kConsumerSlots] = {};
+  std::int64_t retailers_per_market() const {
+    return markets > 0 ? static_cast<std::int64_t>(retail_slots) * retailers_per_sector : 0;
+  }
   TablesView view() const;
 };
 

@@ -29,7 +29,7 @@ struct InputFlows {
 // Firms' input slots as buyers (kernels/market.h): slot k of firm j orders its planned
 // input from its supplier; a slot the supplier rationed spends what it could not buy at a
 // second seller in round two.
-struct InputSlots {
+struct InputSlots : SupplierRounds<InputSlots> {
   using Sink = InputFlows;
   static constexpr int kKinds = kMaxSectors;  // flows are tallied per input sector
   TablesView t;
@@ -62,28 +62,6 @@ struct InputSlots {
     const std::int64_t q = f.input_order[slot(j, k)];
     if (s < 0 || q <= 0) return SlotOrder{};
     return order_at(s, q, j, k);
-  }
-  // The fill round one gives the slot's order, from the round's totals alone.
-  ENTREPOT_HD bool short_slot(std::size_t j, int k) const {
-    const SlotOrder o = first_order(j, k);
-    if (o.seller < 0) return false;
-    const Offer& offer = offers[o.seller];
-    return filled_quantity(o.quantity, offer.stock, offer.orders) < o.quantity;
-  }
-  ENTREPOT_HD double unserved(std::size_t j, int k) const {
-    const SlotOrder o = first_order(j, k);
-    if (o.seller < 0) return 0.0;
-    const Offer& offer = offers[o.seller];
-    return unserved_value(o.quantity, filled_quantity(o.quantity, offer.stock, offer.orders),
-                          t.buyer_price(offer.price, o.cell),
-                          purchase_duty_rate(t, o.cell, offer, bonded(j)));
-  }
-  ENTREPOT_HD SlotOrder second_order(std::size_t j, int k, std::int32_t other, double value,
-                                     const Book<Offer>& book) const {
-    SlotOrder o = order_at(other, 0, j, k);
-    o.quantity = order_for_value(value, t.buyer_price(book[other].price, o.cell),
-                                 purchase_duty_rate(t, o.cell, book[other], bonded(j)));
-    return o;
   }
   ENTREPOT_HD std::int64_t cash(std::size_t j) const { return f.cash[j]; }
   ENTREPOT_HD void bought(std::size_t j, int k, const SlotOrder&, const Purchase& p, bool,
@@ -146,21 +124,25 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
   Offer* offers = thrust::raw_pointer_cast(scratch.offers.data());
   Offer* spill_offers = thrust::raw_pointer_cast(scratch.spill_offers.data());
   open_offers(firm_sellers, offers, spill_offers, firm_place);
+  open_retail_offers(market);
   if (ranks.distributed()) open_ghost_books(market);
 
-  // Orders first, so firms' and households' purchases compete for one stock.
+  // Orders first, so firms', retailers' and households' purchases compete for one stock.
   order_inputs(market);
   order_consumption(market);
+  order_retail(market);
   if (ranks.distributed()) total_orders(market);
   // Round one, then the orders round two places with other sellers. Over several ranks,
   // those sellers' round-one totals are fetched in between (the book grows: the spill
   // seller reads it afresh).
   settle_inputs(market, market.spill_seller(), false);
   settle_consumption(market, market.spill_seller(), false);
+  settle_retail(market, market.spill_seller(), false);
   if (ranks.distributed()) fetch_spill_sellers(market);
   const SpillSeller spill = market.spill_seller();
   spill_inputs(market, spill);
   spill_consumption(market, spill);
+  spill_retail(market, spill);
   if (ranks.distributed()) return_sales(market, false);
   // The ghost books grew since: the owned places stay where they were.
   offers = thrust::raw_pointer_cast(scratch.offers.data());
@@ -170,9 +152,11 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
   if (ranks.distributed()) open_ghost_spill_round(market);
   settle_consumption(market, spill, true);
   settle_inputs(market, spill, true);
+  settle_retail(market, spill, true);
   if (ranks.distributed()) return_sales(market, true);
   close_offers(firm_sellers, thrust::raw_pointer_cast(scratch.offers.data()),
                thrust::raw_pointer_cast(scratch.spill_offers.data()), firm_place);
+  close_retail_offers(market);
 
   // Flows of all ranks' buyers; duty belongs to the importer's government.
   TradeFlows flows{to_host(scratch.flows), to_host(scratch.household_flows), {}, {}};
@@ -204,7 +188,10 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
 namespace {
 
 InputSlots input_slots(const Market& m) {
-  return InputSlots{m.setting.tables.view(), m.economy.firms.view(), m.book(false),
+  return InputSlots{{},
+                    m.setting.tables.view(),
+                    m.economy.firms.view(),
+                    m.book(false),
                     m.ranks.domain.firm_id(0)};
 }
 

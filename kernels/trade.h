@@ -107,13 +107,16 @@ ENTREPOT_HD double purchase_duty_rate(const TablesView& t, std::size_t cell, con
 struct Settle {
   TablesView t;
   Book<Offer> book;  // the round's offers
+  // Sellers from this id on sell at a shop's counter: nothing melts on the way (retailers).
+  std::int64_t local_from = 0x7fffffffffffffff;
   ENTREPOT_HD Purchase operator()(std::int32_t seller, std::int64_t order, std::size_t cell,
                                   bool foreign, bool buyer_in_zone, std::int64_t& cash,
                                   std::int64_t* flow) const {
     Offer& offer = book[seller];
-    const Purchase p = settle_purchase(
-        order, offer.stock, offer.orders, t.buyer_price(offer.price, cell),
-        purchase_duty_rate(t, cell, offer, foreign, buyer_in_zone), t.iceberg[cell], cash);
+    const Purchase p =
+        settle_purchase(order, offer.stock, offer.orders, t.buyer_price(offer.price, cell),
+                        purchase_duty_rate(t, cell, offer, foreign, buyer_in_zone),
+                        seller >= local_from ? 1.0 : t.iceberg[cell], cash);
     const std::int64_t received = payment_for(offer.price, p.shipped);
     cash -= p.paid + p.duty;
     atomic_add(&offer.shipped, p.shipped);
@@ -192,6 +195,13 @@ struct Market {
 // short places an order with a second seller.
 void order_inputs(Market& market);
 void order_consumption(Market& market);
+void order_retail(Market& market);
+void settle_retail(Market& market, const SpillSeller& spill, bool second);
+void spill_retail(Market& market, const SpillSeller& spill);
+// Retailers as sellers: their offers opened in both books, and both rounds into their
+// accounts (kernels/trade_retail.cpp).
+void open_retail_offers(Market& market);
+void close_retail_offers(Market& market);
 void settle_consumption(Market& market, const SpillSeller& spill, bool second);
 void settle_inputs(Market& market, const SpillSeller& spill, bool second);
 // Between the rounds: the slots round one left short order the rest in round two's book.
@@ -201,6 +211,7 @@ void spill_inputs(Market& market, const SpillSeller& spill);
 // Other ranks' sellers that the slots left short in round one will try in round two.
 std::vector<std::int64_t> spill_candidates_of_firms(Market& market, const SpillSeller& spill);
 std::vector<std::int64_t> spill_candidates_of_households(Market& market, const SpillSeller& spill);
+std::vector<std::int64_t> spill_candidates_of_retailers(Market& market, const SpillSeller& spill);
 
 // Over several ranks (kernels/trade_ghosts.cpp): the ghost sellers of the current links
 // with their opening offers; the orders summed at the owners and the totals back; the

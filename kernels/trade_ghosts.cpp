@@ -200,8 +200,7 @@ void set_totals(Market& m, const SellerExchange& x, thrust::device_vector<Offer>
 
 void open_ghost_books(Market& m) {
   SellerExchange& x = *m.ranks.offer_exchange;
-  x.ask(linked_sellers(m.ranks, m.economy.firms, m.economy.consumers,
-                       m.setting.tables.consumer_slots));
+  x.ask(linked_sellers(m.ranks, m.economy, m.setting.tables.consumer_slots));
   add_ghosts(
       m, x.ghosts(),
       answer(m.ranks, x,
@@ -221,9 +220,10 @@ void fetch_spill_sellers(Market& m) {
   SellerExchange& x = *m.ranks.spill_exchange;
   // The sellers that short slots will try: their round-one totals decide the second seller.
   const SpillSeller spill = m.spill_seller();
-  x.ask(subtract_ids(
-      merge_ids(spill_candidates_of_firms(m, spill), spill_candidates_of_households(m, spill)),
-      m.ranks.offer_ghosts.ids));
+  x.ask(subtract_ids(merge_ids(merge_ids(spill_candidates_of_firms(m, spill),
+                                         spill_candidates_of_households(m, spill)),
+                               spill_candidates_of_retailers(m, spill)),
+                     m.ranks.offer_ghosts.ids));
   add_ghosts(m, x.ghosts(),
              answer(m.ranks, x,
                     pack_owned<RoundOneTotals>(m.ranks, x.asked(),

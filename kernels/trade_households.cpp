@@ -19,15 +19,19 @@ namespace {
 constexpr std::size_t kPrefetchAhead = 8;
 
 // Where households' purchases are tallied: the bilateral flow cells, their value once more
-// as final use, and per region and slot what was spent (value and duty) and delivered.
+// as final use, and per region and slot what was spent (value and duty) and delivered. At
+// a local retailer only the last: the goods crossed no border here, and the retailer's own
+// purchases carry them in the flow cells.
 struct ConsumptionFlows {
   TablesView t;
   std::int64_t* flows;
   std::int64_t* household;  // [region][slot][spent, delivered]
   ENTREPOT_HD void operator()(int dest, int origin, int c, const std::int64_t* v) const {
     const std::size_t cell = t.rrs(origin, dest, t.consumer_sector[c]);
-    add_flows(flows, cell, v);
-    if (v[kFlowValue] != 0) atomic_add(&flows[cell * kFlows + kFlowFinalValue], v[kFlowValue]);
+    if (!t.at_retailer(c)) {
+      add_flows(flows, cell, v);
+      if (v[kFlowValue] != 0) atomic_add(&flows[cell * kFlows + kFlowFinalValue], v[kFlowValue]);
+    }
     const std::int64_t spent = v[kFlowValue] + v[kFlowDuty];
     const std::size_t slot = (static_cast<std::size_t>(dest) * t.consumer_slots + c) * 2;
     if (spent != 0) atomic_add(&household[slot], spent);
@@ -44,6 +48,9 @@ struct ConsumerSlots {
   Book<Offer> offers;   // round one
   std::uint64_t first;  // Philox id of household 0
   double consume_income, consume_wealth;
+  // With retail markets: the seller id of retailer 0. Households then buy goods only at
+  // their market's retailers, and round two tries another of them.
+  std::int64_t retail_first;
 
   ENTREPOT_HD std::size_t size() const { return h.size; }
   ENTREPOT_HD int slots() const { return t.consumer_slots; }
@@ -73,6 +80,26 @@ struct ConsumerSlots {
   ENTREPOT_HD bool short_slot(std::size_t n, int s) const { return (h.spill[n] >> s) & 1u; }
   ENTREPOT_HD int sector(std::size_t, int s) const { return t.consumer_sector[s]; }
   ENTREPOT_HD std::int32_t seller(std::size_t n, int s) const { return h.retailer[s * h.size + n]; }
+  // A slot bought at a retailer tries another of the market's, all on this rank.
+  ENTREPOT_HD bool spills_to_producers(int s) const { return !t.at_retailer(s); }
+  ENTREPOT_HD std::int32_t second_seller(const SpillSeller& spill, std::size_t n, int s) const {
+    const std::int32_t current = seller(n, s);
+    if (!t.at_retailer(s)) return spill(id(n), s, h.region[n], sector(n, s), current);
+    const int k = t.retailers_per_sector;
+    if (current < 0 || k < 2) return -1;
+    // The market's other retailers of the slot, from a drawn one on, the first with stock
+    // to spare (Lengnick 2013: a household turned away tries another shop).
+    const std::int64_t local = current - retail_first, own = local % k, row = local - own;
+    const auto w = spill.rng.words(id(n), spill.step, Draw::shop,
+                                   static_cast<std::uint32_t>(kConsumerSlots + s));
+    const int from = static_cast<int>(w[0] % static_cast<std::uint32_t>(k - 1));
+    for (int i = 0; i < k - 1; ++i) {
+      const std::int64_t other = row + (own + 1 + (from + i) % (k - 1)) % k;
+      const auto id = static_cast<std::int32_t>(retail_first + other);
+      if (spill.offers[id].orders < spill.offers[id].stock) return id;
+    }
+    return -1;
+  }
   // Trade cell of the slot at `seller`, or −1 when there is none or the flow is banned.
   ENTREPOT_HD long long cell(std::int32_t seller, int region, int s) const {
     if (seller < 0) return -1;
@@ -127,9 +154,9 @@ struct ConsumerSlots {
 
 ConsumerSlots consumer_slots(const Market& m) {
   const Behaviour& b = m.setting.behaviour;
-  return ConsumerSlots{m.setting.tables.view(), m.economy.consumers.view(),
-                       m.book(false),           m.ranks.domain.household_id(0),
-                       b.consume_income,        b.consume_wealth};
+  return ConsumerSlots{m.setting.tables.view(),        m.economy.consumers.view(), m.book(false),
+                       m.ranks.domain.household_id(0), b.consume_income,           b.consume_wealth,
+                       m.ranks.domain.firm_total};
 }
 
 }  // namespace
@@ -140,7 +167,8 @@ void order_consumption(Market& m) {
 
 void settle_consumption(Market& m, const SpillSeller& spill, bool second) {
   const TablesView t = m.setting.tables.view();
-  settle_round(consumer_slots(m), spill, Settle{t, m.book(second)}, second,
+  settle_round(consumer_slots(m), spill, Settle{t, m.book(second), m.ranks.domain.firm_total},
+               second,
                ConsumptionFlows{t, thrust::raw_pointer_cast(m.scratch.flows.data()),
                                 thrust::raw_pointer_cast(m.scratch.household_flows.data())},
                m.chunk);

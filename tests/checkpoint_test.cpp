@@ -75,18 +75,9 @@ std::string bytes_of(const std::vector<T>& v) {
 // Every field of both stores, per-step ones too, by name: what differs.
 std::vector<std::string> differing_fields(const Model& a, const Model& b) {
   std::vector<std::string> out;
-  auto compare = [&](const auto& sa, const auto& sb, const std::string& group) {
-    std::vector<std::string> mine;
-    sa.each_field([&](const char*, const auto& field, int, Keep) {
-      mine.push_back(bytes_of(to_host(field)));
-    });
-    std::size_t i = 0;
-    sb.each_field([&](const char* name, const auto& field, int, Keep) {
-      if (bytes_of(to_host(field)) != mine[i++]) out.push_back(group + "." + name);
-    });
-  };
-  compare(a.economy.firms, b.economy.firms, "firms");
-  compare(a.economy.consumers, b.economy.consumers, "households");
+  testing::add_differing_fields(a.economy.firms, b.economy.firms, "firms", out);
+  testing::add_differing_fields(a.economy.consumers, b.economy.consumers, "households", out);
+  testing::add_differing_fields(a.economy.retailers, b.economy.retailers, "retailers", out);
   return out;
 }
 

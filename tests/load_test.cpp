@@ -218,6 +218,26 @@ TEST(LoadErrors, ValuesOutOfRange) {
   expect_error_in_tiny("firms: 100", "firms: 5", "firms: 5", 7, {">= 6"});  // regions x sectors
   const std::string behaviour = kTiny + "behaviour: {search_probability: 1.5}\n";
   expect_error(error_of(behaviour), where(behaviour, "1.5}"), {"search_probability", "[0, 1]"});
+  const std::string retail =
+      kTiny + "retail: {households_per_market: 50, retailers_per_sector: 9}\n";
+  expect_error(error_of(retail), where(retail, "9}"), {"retailers_per_sector is 9", "[1, 8]"});
+  const std::string markup = kTiny + "retail: {households_per_market: 50, markup: -0.1}\n";
+  expect_error(error_of(markup), where(markup, "-0.1}"), {"markup", "[0, 10]"});
+}
+
+TEST(Load, RetailMarkets) {
+  const Scenario off = parse_scenario(kTiny, "t.yaml", {});
+  EXPECT_FALSE(off.retail.on());
+  const Scenario on = parse_scenario(kTiny +
+                                         "retail: {households_per_market: 50, "
+                                         "retailers_per_sector: 3, markup: 0.3, "
+                                         "inventory_target: 2}\n",
+                                     "t.yaml", {});
+  EXPECT_TRUE(on.retail.on());
+  EXPECT_EQ(on.retail.households_per_market, 50);
+  EXPECT_EQ(on.retail.retailers_per_sector, 3);
+  EXPECT_DOUBLE_EQ(on.retail.markup, 0.3);
+  EXPECT_DOUBLE_EQ(on.retail.inventory_target, 2.0);
 }
 
 TEST(LoadErrors, UnknownAndDuplicateNames) {

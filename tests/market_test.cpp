@@ -75,6 +75,10 @@ struct TestBuyers {
   ENTREPOT_HD double unserved(std::size_t, int) const { return 0.0; }
   ENTREPOT_HD int sector(std::size_t, int) const { return 0; }
   ENTREPOT_HD std::int32_t seller(std::size_t j, int) const { return seller_id[j]; }
+  ENTREPOT_HD bool spills_to_producers(int) const { return true; }
+  ENTREPOT_HD std::int32_t second_seller(const SpillSeller& spill, std::size_t j, int k) const {
+    return spill(id(j), k, region(j), sector(j, k), seller(j, k));
+  }
   ENTREPOT_HD SlotOrder second_order(std::size_t, int, std::int32_t, double,
                                      const Book<Offer>&) const {
     return SlotOrder{};

@@ -24,6 +24,26 @@ inline bool same_bytes(const thrust::device_vector<T>& a, const thrust::device_v
   return same_bytes(to_host(a), to_host(b));
 }
 
+// The fields of two stores of one kind that differ, per-step ones too, each as
+// "group.name", added to `out`.
+template <class Store>
+inline void add_differing_fields(const Store& a, const Store& b, const std::string& group,
+                                 std::vector<std::string>& out) {
+  std::vector<std::string> mine;
+  a.each_field([&](const char*, const auto& field, int, auto) {
+    const auto host = to_host(field);
+    mine.emplace_back(reinterpret_cast<const char*>(host.data()),
+                      host.size() * sizeof(typename decltype(host)::value_type));
+  });
+  std::size_t i = 0;
+  b.each_field([&](const char* name, const auto& field, int, auto) {
+    const auto host = to_host(field);
+    const std::string bytes(reinterpret_cast<const char*>(host.data()),
+                            host.size() * sizeof(typename decltype(host)::value_type));
+    if (bytes != mine[i++]) out.push_back(group + "." + name);
+  });
+}
+
 // The fields of two steps' statistics that differ, by name; empty when all are identical.
 inline std::vector<std::string> differing_statistics(const StepStatistics& a,
                                                      const StepStatistics& b) {

@@ -141,7 +141,8 @@ std::vector<double> world_household_budget(const Scenario& sc) {
 
 Partition partition_agents(const Scenario& sc, int ranks) {
   const AgentLayout layout = agent_layout(sc);
-  return partition_regions(layout.firms_by_region(), layout.households, ranks);
+  return partition_regions(layout.firms_by_region(), layout.households, ranks, 0.05,
+                           sc.retail.households_per_market);
 }
 
 std::vector<std::int64_t> AgentLayout::firms_by_region() const {

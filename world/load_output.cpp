@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "base/limits.h"
 #include "world/yaml_reader.h"
 
 namespace entrepot::yaml {
@@ -61,6 +62,18 @@ HealthSettings read_health(const Origins& origins, const YAML::Node& node) {
   h.unemployment_min_households =
       health.integer("unemployment_min_households", 0, kMaxCount, h.unemployment_min_households);
   return h;
+}
+
+RetailSettings read_retail(const Origins& origins, const YAML::Node& node) {
+  MapReader retail(origins, node, section_of("retail"));
+  RetailSettings r;
+  r.households_per_market =
+      retail.integer("households_per_market", 0, kMaxCount, r.households_per_market);
+  r.retailers_per_sector = static_cast<int>(
+      retail.integer("retailers_per_sector", 1, kMaxRetailersPerSector, r.retailers_per_sector));
+  r.markup = retail.number("markup", between(0, 10), r.markup);
+  r.inventory_target = retail.number("inventory_target", between(0, 12), r.inventory_target);
+  return r;
 }
 
 }  // namespace entrepot::yaml

@@ -81,6 +81,7 @@ class ScenarioReader {
     read_behaviour(top.get("behaviour"));
     s_.output = read_output(origins_, top.get("output"), s_.steps);
     s_.health = read_health(origins_, top.get("health"));
+    s_.retail = read_retail(origins_, top.get("retail"));
     read_events(top.get("events"));
   }
 

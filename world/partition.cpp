@@ -30,6 +30,28 @@ int owner_of(const std::vector<RankShare>& ranks, std::int64_t id, bool firm) {
 
 }  // namespace
 
+Markets retail_markets(const std::vector<std::int64_t>& households, std::int64_t size) {
+  Markets m;
+  if (size <= 0) return m;
+  std::int64_t first = 0;
+  for (std::size_t r = 0; r < households.size(); ++r) {
+    const std::int64_t h = households[r], n = (h + size - 1) / size;
+    for (std::int64_t i = 0; i < n; ++i) {
+      m.start.push_back(first + i * h / n);
+      m.region.push_back(static_cast<int>(r));
+    }
+    first += h;
+  }
+  m.start.push_back(first);
+  return m;
+}
+
+std::int64_t Markets::of(std::int64_t id) const {
+  return static_cast<std::int64_t>(std::upper_bound(start.begin(), start.end() - 1, id) -
+                                   start.begin()) -
+         1;
+}
+
 int Partition::firm_owner(std::int64_t id) const {
   return owner_of(ranks, id, true);
 }
@@ -55,7 +77,7 @@ std::string Partition::describe() const {
 
 Partition partition_regions(const std::vector<std::int64_t>& firms,
                             const std::vector<std::int64_t>& households, int ranks,
-                            double tolerance) {
+                            double tolerance, std::int64_t markets_of_size) {
   if (ranks < 1) throw std::invalid_argument("partition: at least one rank is needed");
   if (firms.size() != households.size()) {
     throw std::invalid_argument("partition: firm and household counts differ in length");
@@ -97,7 +119,14 @@ Partition partition_regions(const std::vector<std::int64_t>& firms,
         const std::int64_t size = firms[r] + households[r];
         const std::int64_t inside = ideal - before[r];
         const auto f = static_cast<std::int64_t>(static_cast<__int128>(firms[r]) * inside / size);
-        cut = Cut{r, f, inside - f};
+        std::int64_t h = inside - f;
+        if (markets_of_size > 0 && households[r] > 0) {
+          // The nearest boundary between two of the region's markets (retail_markets).
+          const std::int64_t n = (households[r] + markets_of_size - 1) / markets_of_size;
+          const std::int64_t i = (2 * h * n + households[r]) / (2 * households[r]);
+          h = i * households[r] / n;
+        }
+        cut = Cut{r, f, h};
       }
     }
     // Cuts never go backwards (a rank may then be empty, never negative).
@@ -132,6 +161,17 @@ Partition partition_regions(const std::vector<std::int64_t>& firms,
     s.household_begin = household_id(cuts[k]);
     s.household_end = household_id(cuts[k + 1]);
     most = std::max(most, s.agents());
+  }
+  if (markets_of_size > 0) {
+    const Markets markets = retail_markets(households, markets_of_size);
+    // Cuts fall on market boundaries: the market starting at a rank's first household.
+    const auto market_at = [&](std::int64_t id) {
+      return id >= household_start[nr] ? markets.count() : markets.of(id);
+    };
+    for (RankShare& s : p.ranks) {
+      s.market_begin = market_at(s.household_begin);
+      s.market_end = std::max(s.market_begin, market_at(s.household_end));
+    }
   }
   p.imbalance = total > 0 ? static_cast<double>(most) / mean : 1.0;
 

@@ -14,6 +14,7 @@ namespace entrepot {
 struct RankShare {
   std::int64_t firm_begin = 0, firm_end = 0;            // firm ids [begin, end)
   std::int64_t household_begin = 0, household_end = 0;  // household ids [begin, end)
+  std::int64_t market_begin = 0, market_end = 0;        // retail markets [begin, end)
   std::int64_t agents() const {
     return (firm_end - firm_begin) + (household_end - household_begin);
   }
@@ -33,12 +34,26 @@ struct Partition {
   std::string describe() const;
 };
 
+// Retail markets: each region's households in ⌈H/size⌉ runs of neighbouring ids, as even as
+// whole households allow. `start` holds each market's first household id and, last, the
+// number of households; `region` each market's region. No markets when `size` is 0.
+struct Markets {
+  std::vector<std::int64_t> start;
+  std::vector<int> region;
+  std::int64_t count() const { return static_cast<std::int64_t>(region.size()); }
+  // The market holding household `id` (binary search).
+  std::int64_t of(std::int64_t id) const;
+};
+Markets retail_markets(const std::vector<std::int64_t>& households, std::int64_t size);
+
 // `firms[r]` and `households[r]` are the agent counts of region r (ids follow region
-// order). A cut between ranks moves to the nearest region boundary when that keeps both
-// sides within `tolerance` (a share of the mean load) of an even split; otherwise it
-// splits the region, dividing its firms and households in the same proportion.
+// order). With retail markets (`markets_of_size` households each, 0: none) a cut through a
+// region's households falls between two of its markets, so that a market's households and
+// its retailers are owned by one rank. A cut between ranks moves to the nearest region boundary
+// when that keeps both sides within `tolerance` (a share of the mean load) of an even split;
+// otherwise it splits the region, dividing its firms and households in the same proportion.
 Partition partition_regions(const std::vector<std::int64_t>& firms,
                             const std::vector<std::int64_t>& households, int ranks,
-                            double tolerance = 0.05);
+                            double tolerance = 0.05, std::int64_t markets_of_size = 0);
 
 }  // namespace entrepot

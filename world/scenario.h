@@ -169,6 +169,18 @@ struct Behaviour {
   double export_cost = 1.0;            // f_x: workers an exporter employs to serve abroad
 };
 
+// Local retail (docs/model.md §retail): households buy only from the retailers of their
+// market, a run of neighbouring households of one region, and retailers buy from producers
+// anywhere. With 0 households per market there are no retailers and households buy from
+// producers directly.
+struct RetailSettings {
+  std::int64_t households_per_market = 0;
+  int retailers_per_sector = 2;   // per market and consumed sector
+  double markup = 0.25;           // μ_R on the landed cost of the goods sold
+  double inventory_target = 1.3;  // ι_R: steps of expected sales kept in stock
+  bool on() const { return households_per_market > 0; }
+};
+
 struct OutputSettings {
   std::string path = "results/out.h5";
   int flush_every = 12;        // steps between flushes to disk
@@ -227,6 +239,7 @@ struct Scenario {
   std::vector<TariffRule> bilateral;  // importer × exporter × sectors
   std::vector<ExportBan> export_bans;
   Behaviour behaviour;
+  RetailSettings retail;
   OutputSettings output;
   HealthSettings health;
   std::vector<Event> events;

@@ -154,6 +154,10 @@ const Section& scenario_format() {
                                {"output_warning"},
                                {"output_limit"},
                                {"unemployment_min_households"}}};
+  static const Section retail{
+      "retail",
+      "",
+      {{"households_per_market"}, {"retailers_per_sector"}, {"markup"}, {"inventory_target"}}};
   static const Section event{"event",
                              "",
                              {{"step", true},
@@ -192,6 +196,7 @@ const Section& scenario_format() {
                             {"tariffs", false, Shape::map, &tariffs},
                             {"export_bans", false, Shape::list, &ban},
                             {"behaviour", false, Shape::map, &behaviour},
+                            {"retail", false, Shape::map, &retail},
                             {"output", false, Shape::map, &output},
                             {"events", false, Shape::list, &event},
                             {"health", false, Shape::map, &health},

@@ -2,7 +2,7 @@
 result file (/world, /series, /snapshots) holds the same bytes as a plain run of the same
 config and seed. The config (tests/mpi/shocks.yaml) phases in a tariff and imposes an export
 ban; at 3 and 4 ranks the partition splits regions, so a region's labour market spans
-ranks. Also: a bad config is reported once, by rank 0; an unwritable path stops every rank; SIGTERM
+ranks. At 2 and 3 ranks the same with retail markets. Also: a bad config is reported once, by rank 0; an unwritable path stops every rank; SIGTERM
 to mpirun stops every rank after the same step, with a readable file marked interrupted.
 
 Called as `python3 mpirun.py ENTREPOT SOURCE_DIR MPIEXEC RANKS`."""
@@ -116,6 +116,18 @@ def body(t):
         t.check("exchanges in place" in err, f"CPU ranks exchange in place: {err}")
     if rc == 0 and os.path.exists(plain):
         compare_files(t, plain, spread, ranks)
+
+    if ranks in (2, 3):
+        # With retail markets: households and their market's retailers on one rank, the
+        # retailers' producers anywhere.
+        retail = ["--set", "retail={households_per_market: 300, retailers_per_sector: 3}"]
+        plain_retail, spread_retail = t.path("plain_retail.h5"), t.path("spread_retail.h5")
+        rc, _, err, _ = t.run(["run", config, "--quiet", "--out", plain_retail, *retail])
+        t.check(rc == 0, f"plain run with retail markets exits 0 (got {rc}): {err}")
+        rc, _, err = mpirun(t, ranks, ["run", config, "--quiet", "--out", spread_retail, *retail])
+        t.check(rc == 0, f"mpirun -np {ranks} with retail markets exits 0 (got {rc}): {err}")
+        if rc == 0 and os.path.exists(plain_retail):
+            compare_files(t, plain_retail, spread_retail, ranks)
 
     if ranks == 2:
         # Exchanges staged through host buffers (as on GPUs without a CUDA-aware MPI): the

@@ -1,0 +1,51 @@
+// Retailers: the rules of the traders households buy from (docs/model.md §retail). A
+// retailer buys one consumed sector's goods from producers anywhere, holds them, and sells
+// them to the households of its local market at a markup on what they cost it landed.
+#pragma once
+
+#include <cstdint>
+
+#include "base/backend.h"
+#include "base/records.h"
+
+namespace entrepot {
+
+// The unit cost of a retailer's stock after a delivery: the average of what it held, at its
+// old unit cost, and what arrived, at what it paid for it (duty included), money per unit of
+// goods. Unchanged when nothing arrived (or nothing is held at all).
+ENTREPOT_HD double stock_unit_cost(double held, double unit_cost, double arrived, double paid) {
+  const double total = held + arrived;
+  if (!(arrived > 0.0) || !(total > 0.0)) return unit_cost;
+  return ((held > 0.0 ? held : 0.0) * unit_cost + paid) / total;
+}
+
+// The goods a retailer buys in a step to meet expected sales Dᵉ and bring its stock I a
+// 1/T-th of the way to ι·Dᵉ: Dᵉ + (ι·Dᵉ − I)/T, never negative (the order-up-to rule its
+// producers follow, agents/rules.h desired_output).
+ENTREPOT_HD double retail_purchases(double expected_sales, double inventory, double target,
+                                    double adjust_steps) {
+  const double q = expected_sales + (target * expected_sales - inventory) / adjust_steps;
+  return q > 0.0 ? q : 0.0;
+}
+
+// A household that reviews where it shops draws one retailer of its market for the sector
+// and moves there when that retailer is cheaper by more than its switching cost c (a premium
+// c on the incumbent's price), or at once when its retailer rationed it and the other did
+// not (Lengnick 2013: households compare their shop with a random one and leave shops that
+// turn them away).
+ENTREPOT_HD bool moves_to_retailer(double current_price, bool current_rationed,
+                                   double candidate_price, bool candidate_rationed,
+                                   double switching_cost) {
+  if (candidate_rationed) return false;
+  if (current_rationed) return true;
+  return candidate_price * (1.0 + switching_cost) < current_price;
+}
+
+// Goods a retailer has at its opening: `steps` steps of the expected sales of a retailer that
+// meets its share of its market's budget for the sector at `price`, int64 micro-units.
+ENTREPOT_HD std::int64_t retail_opening_stock(double steps, double budget, double price) {
+  if (!(price > 0.0) || !(budget > 0.0)) return 0;
+  return static_cast<std::int64_t>(steps * budget / price * static_cast<double>(kGoodsScale));
+}
+
+}  // namespace entrepot

@@ -1,0 +1,380 @@
+// Retail markets (docs/model.md §retail): the retailers' set-up, plan and accounts, and the
+// households' choice of shop. The rules are in agents/retail.h.
+#include "kernels/retail.h"
+
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/transform_reduce.h>
+
+#include <utility>
+
+#include "agents/accounts.h"
+#include "agents/retail.h"
+#include "agents/rules.h"
+#include "kernels/reduce.h"
+
+namespace entrepot {
+namespace {
+
+// The market of household `id` (global): the last market starting at or before it.
+ENTREPOT_HD std::int64_t market_of(const TablesView& t, std::int64_t id) {
+  std::int64_t low = 0, high = t.markets;  // market_start[low] <= id < market_start[high]
+  while (high - low > 1) {
+    const std::int64_t mid = low + (high - low) / 2;
+    if (t.market_start[mid] <= id) {
+      low = mid;
+    } else {
+      high = mid;
+    }
+  }
+  return low;
+}
+
+struct OpenRetailer {
+  TablesView t;
+  RetailerStore::View r;
+  const double* block_price;     // per block, money per unit of goods
+  Book<const Quote> quotes;      // the suppliers' prices, once there are suppliers
+  const std::int64_t* income;    // per region: a household's income per step, money
+  const std::int64_t* shoppers;  // per retailer of this rank: the households that shop there
+  std::int64_t first_retailer;   // this rank's first, of all markets' retailers
+  double markup, inventory_target, buffer_steps;
+  bool first;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    const int k = t.retailers_per_sector;
+    const std::int64_t g = first_retailer + static_cast<std::int64_t>(i);
+    const std::int64_t market = g / t.retailers_per_market();
+    const int c = t.retail_household_slot[(g / k) % t.retail_slots];
+    const int region = t.market_region[market];
+    const int sector = t.consumer_sector[c];
+    r.region[i] = static_cast<std::uint16_t>(region);
+    r.slot[i] = static_cast<std::uint8_t>(c);
+    // What its shoppers spend on the sector, at its price.
+    const double budget = static_cast<double>(shoppers[i]) * static_cast<double>(income[region]) *
+                          t.consumer_share[region * t.consumer_slots + c];
+    // What a unit costs it landed at its suppliers' prices (the block's price index before
+    // it has any): its price is then where the run's first purchases leave it.
+    double cost = block_price[region * t.sectors + sector], landed = 0.0;
+    int used = 0;
+    for (int s = 0; s < kRetailSlots && !first; ++s) {
+      const std::int32_t seller = r.supplier[static_cast<std::size_t>(s) * r.size + i];
+      const long long cell = input_cell(t, sector, seller, region, quotes);
+      if (cell < 0) continue;
+      landed = landed + landed_cost(quotes[seller].price, t.paid_factor[cell]);
+      ++used;
+    }
+    if (used > 0) cost = landed / static_cast<double>(used);
+    const double price = (1.0 + markup) * cost;
+    const double expected = price > 0.0 ? budget / static_cast<double>(kMoneyScale) / price : 0.0;
+    const double goods = static_cast<double>(kGoodsScale);
+    r.unit_cost[i] = cost;
+    r.price[i] = price;
+    r.expected_sales[i] = expected;
+    r.inventory[i] = retail_opening_stock(inventory_target, budget, price * kMoneyScale);
+    r.demand[i] = static_cast<std::int64_t>(expected * goods);
+    r.shipped[i] = r.demand[i];
+    // Cash for a step's purchases and the buffer it keeps.
+    r.cash[i] = static_cast<std::int64_t>((1.0 + buffer_steps) * expected * cost *
+                                          static_cast<double>(kMoneyScale));
+    r.sales_value[i] = 0;
+    r.purchases[i] = 0;
+    r.cost_of_sales[i] = 0;
+    r.tax[i] = 0;
+    r.dividend[i] = 0;
+    for (int s = 0; s < kRetailSlots; ++s) {
+      const std::size_t slot = static_cast<std::size_t>(s) * r.size + i;
+      r.order[slot] = 0;
+      if (first) r.supplier[slot] = -1;
+    }
+  }
+};
+
+// Each household slot goes to one of its market's retailers of the slot, drawn.
+struct ChooseShops {
+  TablesView t;
+  ConsumerStore::View h;
+  Philox rng;
+  std::uint64_t first_id;        // Philox id of household 0
+  std::int64_t first_household;  // its global id
+  std::int64_t retail_first;     // the seller id of retailer 0
+  ENTREPOT_HD void operator()(std::size_t n) const {
+    const std::int64_t market = market_of(t, first_household + static_cast<std::int64_t>(n));
+    const int k = t.retailers_per_sector;
+    // Slots bought from producers get theirs in the search.
+    for (int c = 0; c < kConsumerSlots; ++c) {
+      std::int32_t shop = -1;
+      if (c < t.consumer_slots && t.at_retailer(c)) {
+        const auto w = rng.words(first_id + n, -1, Draw::shop, static_cast<std::uint32_t>(c));
+        const std::int64_t local = market * t.retailers_per_market() + t.retail_slot[c] * k +
+                                   static_cast<std::int64_t>(w[0] % static_cast<std::uint32_t>(k));
+        shop = static_cast<std::int32_t>(retail_first + local);
+      }
+      h.retailer[static_cast<std::size_t>(c) * h.size + n] = shop;
+    }
+  }
+};
+
+// Each household slot counted at its retailer (this rank's retailers from `first_seller`).
+struct CountShoppers {
+  TablesView t;
+  ConsumerStore::ConstView h;
+  std::int64_t first_seller;
+  std::int64_t* shoppers;
+  ENTREPOT_HD void operator()(std::size_t n) const {
+    for (int c = 0; c < t.consumer_slots; ++c) {
+      const std::int32_t shop = h.retailer[static_cast<std::size_t>(c) * h.size + n];
+      if (t.at_retailer(c) && shop >= 0)
+        atomic_add(&shoppers[shop - first_seller], std::int64_t{1});
+    }
+  }
+};
+
+// What a retailer means to spend at each supplier per step at the start: its expected sales
+// at its unit cost, shared over its suppliers, net of duty and in the seller's currency.
+struct RetailOrders {
+  TablesView t;
+  RetailerStore::ConstView r;
+  Book<const Quote> quotes;
+  std::int64_t* value;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    const int region = r.region[i], sector = t.consumer_sector[r.slot[i]];
+    int used = 0;
+    for (int k = 0; k < kRetailSlots; ++k) {
+      used += input_cell(t, sector, r.supplier[k * r.size + i], region, quotes) >= 0 ? 1 : 0;
+    }
+    if (used == 0) return;
+    const double spend = r.expected_sales[i] * r.unit_cost[i] * static_cast<double>(kMoneyScale) /
+                         static_cast<double>(used);
+    for (int k = 0; k < kRetailSlots; ++k) {
+      const std::int32_t seller = r.supplier[k * r.size + i];
+      const long long c = input_cell(t, sector, seller, region, quotes);
+      if (c < 0) continue;
+      const auto cell = static_cast<std::size_t>(c);
+      atomic_add(&value[seller],
+                 static_cast<std::int64_t>(spend / ((1.0 + t.duty_rate[cell]) * t.exchange[cell])));
+    }
+  }
+};
+
+struct ReviewShop {
+  TablesView t;
+  ConsumerStore::View h;
+  Book<const Quote> quotes;
+  Philox rng;
+  int step;
+  bool every_step;
+  std::uint32_t rate;
+  std::uint64_t first_id;     // Philox id of household 0
+  std::int64_t retail_first;  // the seller id of retailer 0
+  ENTREPOT_HD std::int64_t operator()(std::size_t n) const {
+    const int k = t.retailers_per_sector;
+    std::int64_t moves = 0;
+    if (k < 2) return 0;
+    for (int c = 0; c < t.consumer_slots; ++c) {
+      std::int32_t& shop = h.retailer[static_cast<std::size_t>(c) * h.size + n];
+      if (!t.at_retailer(c) || shop < 0) continue;
+      const bool rationed = ((h.spill[n] >> c) & 1u) != 0;
+      const auto slot = static_cast<std::uint32_t>(c);
+      if (!every_step && !rationed && !reviews_supplier(first_id + n, slot, step, rate)) continue;
+      const std::int64_t local = shop - retail_first, own = local % k;
+      const auto w = rng.words(first_id + n, step, Draw::shop, slot);
+      const std::int64_t other =
+          local - own + (own + 1 + w[0] % static_cast<std::uint32_t>(k - 1)) % k;
+      const auto candidate = static_cast<std::int32_t>(retail_first + other);
+      if (moves_to_retailer(quotes[shop].price, rationed, quotes[candidate].price,
+                            quotes[candidate].rationing != 0,
+                            t.switching_cost[t.consumer_sector[c]])) {
+        shop = candidate;
+        ++moves;
+      }
+    }
+    return moves;
+  }
+};
+
+struct PlanRetailer {
+  TablesView t;
+  RetailerStore::View r;
+  Book<const Quote> quotes;  // suppliers as the search saw them
+  double markup, inventory_target, adjust_steps, expectation_weight;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    const int region = r.region[i], sector = t.consumer_sector[r.slot[i]];
+    const double goods = static_cast<double>(kGoodsScale);
+    const double expected = update_expectation(
+        r.expected_sales[i], static_cast<double>(r.demand[i]) / goods, expectation_weight);
+    r.expected_sales[i] = expected;
+    if (r.unit_cost[i] > 0.0) r.price[i] = (1.0 + markup) * r.unit_cost[i];
+    const double wanted = retail_purchases(expected, static_cast<double>(r.inventory[i]) / goods,
+                                           inventory_target, adjust_steps);
+    double landed[kRetailSlots], iceberg[kRetailSlots];
+    int used = 0;
+    for (int k = 0; k < kRetailSlots; ++k) {
+      landed[k] = 0.0;
+      iceberg[k] = 1.0;
+      const std::int32_t seller = r.supplier[k * r.size + i];
+      const long long c = input_cell(t, sector, seller, region, quotes);
+      if (c < 0) continue;
+      landed[k] = landed_cost(quotes[seller].price, t.paid_factor[c]);
+      iceberg[k] = t.iceberg[c];
+      ++used;
+    }
+    const double each = used > 0 ? wanted / static_cast<double>(used) : 0.0;
+    double bill = 0.0;
+    for (int k = 0; k < kRetailSlots; ++k) bill = bill + landed[k] * each;
+    // What its cash cannot pay for is not ordered.
+    const double cash = static_cast<double>(r.cash[i]) / static_cast<double>(kMoneyScale);
+    const double affordable = bill > cash && bill > 0.0 ? cash / bill : 1.0;
+    for (int k = 0; k < kRetailSlots; ++k) {
+      // Ordered at origin: enough that its share arrives after iceberg melt.
+      r.order[k * r.size + i] =
+          landed[k] > 0.0 ? static_cast<std::int64_t>(each * affordable * iceberg[k] * goods) : 0;
+    }
+  }
+};
+
+struct PayRetailer {
+  RetailerStore::View r;
+  double tax_rate, dividend_share, buffer_steps;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    const std::int64_t profit = r.sales_value[i] - r.cost_of_sales[i];
+    const std::int64_t tax = profit_tax(profit, tax_rate, r.cash[i]);
+    r.cash[i] -= tax;
+    const auto costs = static_cast<std::int64_t>(r.expected_sales[i] * r.unit_cost[i] *
+                                                 static_cast<double>(kMoneyScale));
+    const std::int64_t dividend =
+        dividend_payout(profit, tax, r.cash[i], costs, dividend_share, buffer_steps);
+    r.cash[i] -= dividend;
+    r.tax[i] = tax;
+    r.dividend[i] = dividend;
+  }
+};
+
+struct RetailPayouts {
+  RetailerStore::ConstView r;
+  ENTREPOT_HD Totals<3> operator()(std::size_t i) const {
+    return Totals<3>{{r.tax[i], r.dividend[i], r.sales_value[i] - r.cost_of_sales[i]}};
+  }
+};
+
+struct RetailHoldings {
+  RetailerStore::ConstView r;
+  ENTREPOT_HD Totals<kRetailTotals> operator()(std::size_t i) const {
+    Totals<kRetailTotals> out;
+    for (int x = 0; x < kRetailTotals; ++x) out.v[x] = 0;
+    out.v[0] = r.inventory[i];
+    out.v[1] = r.cash[i];
+    out.v[2 + r.slot[i]] = r.sales_value[i] - r.cost_of_sales[i];
+    return out;
+  }
+};
+
+struct IncomeAndCount {
+  ConsumerStore::ConstView h;
+  ENTREPOT_HD Totals<2> operator()(std::size_t n) const { return Totals<2>{{h.income[n], 1}}; }
+};
+
+Book<const Quote> quote_book(const Ranks& ranks, const SearchScratch& search) {
+  return Book<const Quote>{thrust::raw_pointer_cast(search.quotes.data()),
+                           ranks.seller_index(ranks.quote_ghosts)};
+}
+
+// A household's income per step at the start, by region (all households of a region have
+// the same then), over all ranks.
+std::vector<std::int64_t> income_by_region(const Setting& setting, const Economy& economy,
+                                           const Ranks& ranks) {
+  const ConsumerStore::ConstView h = economy.consumers.view();
+  auto totals = totals_by_key<2>(h.size, setting.tables.regions, HouseholdRegion{h.region},
+                                 IncomeAndCount{h});
+  ranks.sum_over_ranks(totals);
+  std::vector<std::int64_t> income(static_cast<std::size_t>(setting.tables.regions), 0);
+  for (std::size_t r = 0; r < income.size(); ++r) {
+    if (totals[r].v[1] > 0) income[r] = totals[r].v[0] / totals[r].v[1];
+  }
+  return income;
+}
+
+}  // namespace
+
+void open_retailers(const RetailSettings& retail, const Setting& setting, Economy& economy,
+                    const Ranks& ranks, const SearchScratch& search, bool first) {
+  const Domain& d = ranks.domain;
+  if (d.retailer_total == 0) return;
+  if (first) economy.retailers.resize(static_cast<std::size_t>(d.retailer_count));
+  const TablesView t = setting.tables.view();
+  const std::vector<std::int64_t> income = income_by_region(setting, economy, ranks);
+  const thrust::device_vector<std::int64_t> income_device(income.begin(), income.end());
+  const thrust::device_vector<double> price(economy.block_price.begin(), economy.block_price.end());
+  auto at = thrust::counting_iterator<std::size_t>(0);
+  if (first) {
+    thrust::for_each(at, at + economy.consumers.size,
+                     ChooseShops{t, economy.consumers.view(), setting.rng, d.household_id(0),
+                                 d.household_first, d.firm_total});
+  }
+  thrust::device_vector<std::int64_t> shoppers(economy.retailers.size, 0);
+  thrust::for_each(
+      at, at + economy.consumers.size,
+      CountShoppers{t, std::as_const(economy.consumers).view(), d.firm_total + d.retailer_first,
+                    thrust::raw_pointer_cast(shoppers.data())});
+  thrust::for_each(
+      at, at + economy.retailers.size,
+      OpenRetailer{t, economy.retailers.view(), thrust::raw_pointer_cast(price.data()),
+                   quote_book(ranks, search), thrust::raw_pointer_cast(income_device.data()),
+                   thrust::raw_pointer_cast(shoppers.data()), d.retailer_first, retail.markup,
+                   retail.inventory_target, setting.behaviour.cash_buffer_steps, first});
+}
+
+void add_retail_orders(const Setting& setting, const Economy& economy, const Ranks& ranks,
+                       const SearchScratch& search, std::int64_t* value) {
+  auto at = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(at, at + economy.retailers.size,
+                   RetailOrders{setting.tables.view(), economy.retailers.view(),
+                                quote_book(ranks, search), value});
+}
+
+std::int64_t review_shops(const Setting& setting, Economy& economy, const Ranks& ranks,
+                          const SearchScratch& search, int step, double probability) {
+  const bool every_step = probability >= 1.0;
+  const auto rate = every_step ? 0u : static_cast<std::uint32_t>(probability * 4294967296.0);
+  auto at = thrust::counting_iterator<std::size_t>(0);
+  return thrust::transform_reduce(
+      at, at + economy.consumers.size,
+      ReviewShop{setting.tables.view(), economy.consumers.view(), quote_book(ranks, search),
+                 setting.rng, step, every_step, rate, ranks.domain.household_id(0),
+                 ranks.domain.firm_total},
+      std::int64_t{0}, thrust::plus<std::int64_t>());
+}
+
+void plan_retail(const RetailSettings& retail, const Setting& setting, Economy& economy,
+                 const Ranks& ranks, const SearchScratch& search) {
+  const Behaviour& b = setting.behaviour;
+  auto at = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(at, at + economy.retailers.size,
+                   PlanRetailer{setting.tables.view(), economy.retailers.view(),
+                                quote_book(ranks, search), retail.markup, retail.inventory_target,
+                                b.inventory_adjust_steps, b.expectation_weight});
+}
+
+std::vector<Totals<3>> settle_retailers(const Setting& setting, Economy& economy,
+                                        const Ranks& ranks) {
+  const Behaviour& b = setting.behaviour;
+  RetailerStore::View r = economy.retailers.view();
+  auto at = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(at, at + r.size,
+                   PayRetailer{r, b.profit_tax, b.dividend_share, b.cash_buffer_steps});
+  const RetailerStore::ConstView view = std::as_const(economy.retailers).view();
+  auto payouts = totals_by_key<3>(view.size, setting.tables.regions, HouseholdRegion{view.region},
+                                  RetailPayouts{view});
+  ranks.sum_over_ranks(payouts);
+  return payouts;
+}
+
+std::vector<Totals<kRetailTotals>> retail_totals(const Setting& setting, const Economy& economy,
+                                                 const Ranks& ranks) {
+  const RetailerStore::ConstView r = economy.retailers.view();
+  auto totals = totals_by_key<kRetailTotals>(r.size, setting.tables.regions,
+                                             HouseholdRegion{r.region}, RetailHoldings{r});
+  ranks.sum_over_ranks(totals);
+  return totals;
+}
+
+}  // namespace entrepot

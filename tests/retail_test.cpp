@@ -1,0 +1,191 @@
+// Local retail (docs/model.md §retail): households buy only at their own market's
+// retailers, retailers buy from producers, money and goods add up every step, and a run
+// with retailers keeps the determinism contract (threads, checkpoints).
+#include "agents/retail.h"
+
+#include <gtest/gtest.h>
+#include <omp.h>
+#include <thrust/fill.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernels/checkpoint.h"
+#include "kernels/host_copy.h"
+#include "kernels/model.h"
+#include "tests/device_required.h"
+#include "tests/same_bytes.h"
+#include "tests/small_world.h"
+#include "world/layout.h"
+#include "world/partition.h"
+
+namespace entrepot {
+namespace {
+
+using testing::differing_statistics;
+using testing::joined;
+
+constexpr std::int64_t kMarket = 250;  // households per market
+constexpr int kRetailers = 3;          // per market and consumed sector
+
+Scenario retail_world(int steps = 24) {
+  Scenario sc = testing::small_world(8000, 800);
+  sc.steps = steps;
+  sc.burn_in = 6;
+  sc.retail.households_per_market = kMarket;
+  sc.retail.retailers_per_sector = kRetailers;
+  return sc;
+}
+
+// Every field of the retailers', households' and firms' stores that differs between two models.
+std::vector<std::string> differing_retail(const Model& a, const Model& b) {
+  std::vector<std::string> out;
+  testing::add_differing_fields(a.economy.retailers, b.economy.retailers, "retailers", out);
+  testing::add_differing_fields(a.economy.consumers, b.economy.consumers, "households", out);
+  testing::add_differing_fields(a.economy.firms, b.economy.firms, "firms", out);
+  return out;
+}
+
+TEST(RetailRules, StockIsValuedAtTheAverageCostOfWhatArrived) {
+  EXPECT_DOUBLE_EQ(stock_unit_cost(10.0, 2.0, 10.0, 40.0), 3.0);
+  EXPECT_DOUBLE_EQ(stock_unit_cost(0.0, 2.0, 5.0, 25.0), 5.0);
+  EXPECT_DOUBLE_EQ(stock_unit_cost(10.0, 2.0, 0.0, 0.0), 2.0);  // nothing arrived
+}
+
+TEST(RetailRules, PurchasesMeetSalesAndCloseAShareOfTheStockGap) {
+  EXPECT_DOUBLE_EQ(retail_purchases(10.0, 10.0, 1.0, 2.0), 10.0);  // at target
+  EXPECT_DOUBLE_EQ(retail_purchases(10.0, 0.0, 1.0, 2.0), 15.0);
+  EXPECT_DOUBLE_EQ(retail_purchases(10.0, 40.0, 1.0, 2.0), 0.0);  // never negative
+}
+
+TEST(RetailRules, ShoppersMoveForAClearlyLowerPriceOrWhenTurnedAway) {
+  EXPECT_TRUE(moves_to_retailer(1.0, false, 0.8, false, 0.1));
+  EXPECT_FALSE(moves_to_retailer(1.0, false, 0.95, false, 0.1));  // within the switching cost
+  EXPECT_TRUE(moves_to_retailer(1.0, true, 1.2, false, 0.1));     // rationed: leaves
+  EXPECT_FALSE(moves_to_retailer(1.0, true, 0.5, true, 0.1));     // not to one that rations
+}
+
+TEST(RetailMarkets, PartitionCutsHouseholdsAtMarketBoundaries) {
+  const Scenario sc = retail_world();
+  const Markets markets = retail_markets(agent_layout(sc).households, kMarket);
+  ASSERT_GT(markets.count(), 0);
+  for (int ranks : {2, 3, 4}) {
+    const Partition p = partition_agents(sc, ranks);
+    for (const RankShare& r : p.ranks) {
+      ASSERT_LE(r.market_begin, r.market_end);
+      EXPECT_EQ(r.household_begin, markets.start[r.market_begin]) << ranks << " ranks";
+      EXPECT_EQ(r.household_end, markets.start[r.market_end]) << ranks << " ranks";
+    }
+  }
+}
+
+TEST(RetailMarkets, HouseholdsBuyOnlyAtTheirMarketsRetailers) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const Scenario sc = retail_world();
+  World world(sc);
+  Model model(sc, world);
+  const Domain& d = model.ranks.domain;
+  const int slots = model.tables.consumer_slots;
+  const std::int64_t per_market = model.tables.retailers_per_market();
+  ASSERT_GT(model.tables.retail_slots, 0);
+  ASSERT_LT(model.tables.retail_slots, slots) << "services are bought from producers";
+  ASSERT_GT(d.retailer_total, 0);
+  ASSERT_EQ(static_cast<std::int64_t>(model.economy.retailers.size), d.retailer_total);
+  const std::vector<std::int64_t> market_start = to_host(model.tables.market_start);
+  std::int64_t sold = 0, margin = 0, stock = 0;
+  for (int step = 1; step <= sc.steps; ++step) {
+    model.step(step);  // throws unless money is conserved
+    const std::vector<std::int32_t> shop = to_host(model.economy.consumers.retailer);
+    const auto households = static_cast<std::int64_t>(model.economy.consumers.size);
+    for (std::int64_t n = 0; n < households; ++n) {
+      for (int c = 0; c < slots; ++c) {
+        const std::int64_t local = shop[c * households + n] - d.firm_total;
+        if (model.tables.retail_slot[c] < 0) {
+          ASSERT_LT(local, 0) << "household " << n << " buys a service at a retailer";
+          continue;
+        }
+        ASSERT_GE(local, 0) << "household " << n << " slot " << c << " buys from a producer";
+        const std::int64_t market = local / per_market;
+        ASSERT_LT(market, static_cast<std::int64_t>(market_start.size()) - 1);
+        EXPECT_TRUE(market_start[market] <= n && n < market_start[market + 1])
+            << "household " << n << " shops outside its market";
+        EXPECT_EQ((local % per_market) / kRetailers, model.tables.retail_slot[c])
+            << "the retailer sells the slot's sector";
+      }
+    }
+    // What households spent (value and duty) on goods is what retailers took in: nobody
+    // else sold goods to them, and a shop's counter charges no duty.
+    const std::vector<std::int64_t> spent = to_host(model.scratch.trade.household_flows);
+    std::int64_t households_spent = 0;
+    for (int r = 0; r < model.tables.regions; ++r) {
+      for (int c = 0; c < slots; ++c) {
+        if (model.tables.retail_slot[c] >= 0) households_spent += spent[(r * slots + c) * 2];
+      }
+    }
+    const std::vector<std::int64_t> sales = to_host(model.economy.retailers.sales_value);
+    const std::vector<std::int64_t> cost = to_host(model.economy.retailers.cost_of_sales);
+    std::int64_t retail_sales = 0;
+    for (std::size_t i = 0; i < sales.size(); ++i) {
+      retail_sales += sales[i];
+      margin += sales[i] - cost[i];
+    }
+    EXPECT_EQ(households_spent, retail_sales) << "step " << step;
+    sold += retail_sales;
+    // Goods balance: made = used + consumed + melted + Δstock, retailers' stock included.
+    if (step > 1) {
+      EXPECT_EQ(model.stats.produced - model.stats.used - model.stats.consumed - model.stats.melted,
+                model.stats.inventory - stock)
+          << "step " << step;
+    }
+    stock = model.stats.inventory;
+  }
+  ASSERT_GT(sold, 0);
+  const double share = static_cast<double>(margin) / static_cast<double>(sold);
+  const double markup = sc.retail.markup / (1.0 + sc.retail.markup);
+  EXPECT_NEAR(share, markup, 0.05) << "the margin is the markup on what the goods cost";
+}
+
+TEST(RetailMarkets, SameBytesOnAnyNumberOfThreads) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const Scenario sc = retail_world(10);
+  const int saved = omp_get_max_threads();
+  auto run = [&](int threads, World& world) {
+    omp_set_num_threads(threads);
+    auto model = std::make_unique<Model>(sc, world);
+    for (int step = 1; step <= sc.steps; ++step) model->step(step);
+    return model;
+  };
+  World one_world(sc), two_world(sc);
+  const auto one = run(1, one_world);
+  const auto two = run(2, two_world);
+  omp_set_num_threads(saved);
+  const auto stats = differing_statistics(one->stats, two->stats);
+  EXPECT_TRUE(stats.empty()) << joined(stats);
+  const auto fields = differing_retail(*one, *two);
+  EXPECT_TRUE(fields.empty()) << joined(fields);
+}
+
+TEST(RetailMarkets, ACheckpointResumesToTheSameBytes) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const Scenario sc = retail_world(12);
+  World world_a(sc), world_b(sc);
+  Model original(sc, world_a);
+  for (int step = 1; step <= 5; ++step) original.step(step);
+  const EconomyCheckpoint saved = capture(original);
+  Model resumed(sc, world_b);
+  restore(resumed, saved);
+  for (int step = 6; step <= sc.steps; ++step) {
+    original.step(step);
+    resumed.step(step);
+    const auto differ = differing_statistics(original.stats, resumed.stats);
+    ASSERT_TRUE(differ.empty()) << "step " << step << ": " << joined(differ);
+  }
+  const auto fields = differing_retail(original, resumed);
+  EXPECT_TRUE(fields.empty()) << joined(fields);
+}
+
+}  // namespace
+}  // namespace entrepot
