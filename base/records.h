@@ -57,8 +57,11 @@ struct StepStatistics {
   std::vector<std::int64_t> employment;    // workers
   std::vector<std::int64_t> unemployment;  // workers
   std::vector<std::int64_t> consumption;   // US$ spent by households, duty included
-  std::vector<double> wage;                // mean wage per worker, US$
-  std::vector<double> cpi;  // consumer prices (own currency) relative to the first step
+  // US$: what the region's retailers sold, and their margin on it (sales less the landed
+  // cost of the goods sold); zeros without retail markets.
+  std::vector<std::int64_t> retail_sales, retail_margin;
+  std::vector<double> wage;  // mean wage per worker, US$
+  std::vector<double> cpi;   // consumer prices (own currency) relative to the first step
   // Per region × sector: mean producer price over the block's firms, US$ per unit.
   std::vector<double> price;
 

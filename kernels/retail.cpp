@@ -263,7 +263,8 @@ struct RetailHoldings {
     for (int x = 0; x < kRetailTotals; ++x) out.v[x] = 0;
     out.v[0] = r.inventory[i];
     out.v[1] = r.cash[i];
-    out.v[2 + r.slot[i]] = r.sales_value[i] - r.cost_of_sales[i];
+    out.v[2] = r.sales_value[i];
+    out.v[3 + r.slot[i]] = r.sales_value[i] - r.cost_of_sales[i];
     return out;
   }
 };

@@ -34,9 +34,9 @@ void plan_retail(const RetailSettings& retail, const Setting& setting, Economy& 
 // and the retail margin (sales less the cost of the goods sold).
 std::vector<Totals<3>> settle_retailers(const Setting& setting, Economy& economy,
                                         const Ranks& ranks);
-// Per region, all ranks: retailers' stock (goods), cash, and their margin per household
-// slot (value added, money).
-inline constexpr int kRetailTotals = 2 + kConsumerSlots;
+// Per region, all ranks: retailers' stock (goods), cash, sales, and their margin per
+// household slot (value added, money).
+inline constexpr int kRetailTotals = 3 + kConsumerSlots;
 std::vector<Totals<kRetailTotals>> retail_totals(const Setting& setting, const Economy& economy,
                                                  const Ranks& ranks);
 

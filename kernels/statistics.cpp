@@ -223,13 +223,19 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   ranks.sum_over_ranks(blocks);
   // Retailers' margins are value added of the sector they sell; their stock is goods held.
   std::int64_t retail_stock = 0;
+  st.retail_sales.assign(nr, 0);
+  st.retail_margin.assign(nr, 0);
   if (tables.markets > 0) {
     const auto retail = retail_totals(setting, economy, ranks);
     for (int r = 0; r < nr; ++r) {
       retail_stock += retail[r].v[0];
+      std::int64_t margin = 0;
       for (int c = 0; c < slots; ++c) {
-        blocks[r * ns + tables.host.consumer_sector[c]].v[3] += retail[r].v[2 + c];
+        blocks[r * ns + tables.host.consumer_sector[c]].v[3] += retail[r].v[3 + c];
+        margin += retail[r].v[3 + c];
       }
+      st.retail_sales[r] = in_dollars(retail[r].v[2], region_rate(r));
+      st.retail_margin[r] = in_dollars(margin, region_rate(r));
     }
   }
   const std::vector<std::int64_t>& household = trade.household;

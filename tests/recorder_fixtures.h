@@ -138,6 +138,8 @@ inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
   for (int r = 0; r < nr; ++r) {
     st.value_added.push_back((k + 1) * 1000000000LL + r);
     st.consumption.push_back(((k + 1) * 1000000000LL + r) / 2);
+    st.retail_sales.push_back(((k + 1) * 1000000000LL + r) / 4);
+    st.retail_margin.push_back(((k + 1) * 1000000000LL + r) / 20);
     st.employment.push_back(1000 + 10 * k + r);
     st.unemployment.push_back(50 + r);
     st.wage.push_back(1.5 + 0.25 * k + r / 8.0);

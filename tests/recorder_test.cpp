@@ -98,6 +98,8 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
       {"exporters", {5, 4, 3}},
       {"value_added", {5, 4}},
       {"consumption", {5, 4}},
+      {"retail_sales", {5, 4}},
+      {"retail_margin", {5, 4}},
       {"employment", {5, 4}},
       {"unemployment", {5, 4}},
       {"wage", {5, 4}},

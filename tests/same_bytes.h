@@ -71,6 +71,8 @@ inline std::vector<std::string> differing_statistics(const StepStatistics& a,
   vec("employment", a.employment, b.employment);
   vec("unemployment", a.unemployment, b.unemployment);
   vec("consumption", a.consumption, b.consumption);
+  vec("retail_sales", a.retail_sales, b.retail_sales);
+  vec("retail_margin", a.retail_margin, b.retail_margin);
   vec("wage", a.wage, b.wage);
   vec("cpi", a.cpi, b.cpi);
   vec("price", a.price, b.price);

@@ -38,7 +38,8 @@ SERIES_VARIABLES = [
     "money", "trade_value", "trade_duty", "trade_quantity", "trade_value_final",
     "region_trade_value", "region_trade_duty", "region_trade_value_final", "tariff",
     "tariff_outside",
-    "region_exports", "output", "sector_value_added", "value_added", "consumption", "employment", "unemployment", "wage", "cpi",
+    "region_exports", "output", "sector_value_added", "value_added", "consumption", "retail_sales",
+    "retail_margin", "employment", "unemployment", "wage", "cpi",
     "price", "produced", "used", "consumed", "melted", "inventory", "supplier_switches",
     "firm_exits", "health",
 ]
