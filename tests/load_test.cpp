@@ -221,6 +221,10 @@ TEST(LoadErrors, ValuesOutOfRange) {
   const std::string retail =
       kTiny + "retail: {households_per_market: 50, retailers_per_sector: 9}\n";
   expect_error(error_of(retail), where(retail, "9}"), {"retailers_per_sector is 9", "[1, 8]"});
+  const std::string many = tiny_with("consumers: 100", "consumers: 1000000000") +
+                           "retail: {households_per_market: 1, retailers_per_sector: 3}\n";
+  expect_error(error_of(many), where(many, "1, retailers"),
+               {"households_per_market is 1", "32-bit seller ids", "a larger market"});
   const std::string markup = kTiny + "retail: {households_per_market: 50, markup: -0.1}\n";
   expect_error(error_of(markup), where(markup, "-0.1}"), {"markup", "[0, 10]"});
 }

@@ -82,6 +82,7 @@ class ScenarioReader {
     s_.output = read_output(origins_, top.get("output"), s_.steps);
     s_.health = read_health(origins_, top.get("health"));
     s_.retail = read_retail(origins_, top.get("retail"));
+    check_retail_ids(top.get("retail"));
     read_events(top.get("events"));
   }
 
@@ -365,6 +366,30 @@ class ScenarioReader {
     // More households than the world has people, or firms than households, is a slip.
     plausible(agents, "consumers", static_cast<double>(s_.consumers), between(0, 1e10), "agents");
     plausible(agents, "firms", static_cast<double>(s_.firms), between(0, 1e9), "agents");
+  }
+
+  // Retailers' seller ids follow the firms' within the same 32 bits: at most a market per
+  // H households of each region (and a part market), each with K retailers per consumed good.
+  void check_retail_ids(const YAML::Node& node) {
+    if (!s_.retail.on()) return;
+    std::int64_t goods = 0;
+    for (const Sector& sector : s_.sectors) {
+      if (sector.consumer_share > 0.0 && sector.kind != SectorKind::service) ++goods;
+    }
+    const std::int64_t markets = s_.consumers / s_.retail.households_per_market +
+                                 static_cast<std::int64_t>(s_.regions.size());
+    const __int128 ids =
+        static_cast<__int128>(markets) * goods * s_.retail.retailers_per_sector + s_.firms;
+    if (ids > kMaxFirms) {
+      origins_.fail(node["households_per_market"],
+                    "households_per_market is " + std::to_string(s_.retail.households_per_market) +
+                        ": its retailers and the firms would number more than 32-bit seller ids "
+                        "do; allowed: a larger market (at least " +
+                        std::to_string(s_.consumers * goods * s_.retail.retailers_per_sector /
+                                           (kMaxFirms - s_.firms) +
+                                       1) +
+                        " households)");
+    }
   }
 
   void read_recipe(const YAML::Node& node) {
