@@ -3,7 +3,12 @@
 // statistics tables small and fixed in size.
 #pragma once
 
+#include <cstdint>
+
 namespace entrepot {
+
+// Seller ids are 32-bit: firms first, then retailers.
+inline constexpr std::int64_t kMaxSellers = 2147483647;
 
 inline constexpr int kInputSlots = 4;
 inline constexpr int kConsumerSlots = 6;

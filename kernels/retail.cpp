@@ -16,18 +16,23 @@
 namespace entrepot {
 namespace {
 
-// The market of household `id` (global): the last market starting at or before it.
-ENTREPOT_HD std::int64_t market_of(const TablesView& t, std::int64_t id) {
-  std::int64_t low = 0, high = t.markets;  // market_start[low] <= id < market_start[high]
-  while (high - low > 1) {
-    const std::int64_t mid = low + (high - low) / 2;
-    if (t.market_start[mid] <= id) {
-      low = mid;
-    } else {
-      high = mid;
-    }
+// The trade cell through which retailer i buys at each supplier slot as the quotes hold it
+// (−1: no supplier, or its flow is banned), and how many slots have one.
+struct SupplierCells {
+  long long cell[kRetailSlots];
+  int used;
+};
+
+template <class Retailers>
+ENTREPOT_HD SupplierCells supplier_cells(const TablesView& t, const Retailers& r, std::size_t i,
+                                         const Book<const Quote>& quotes) {
+  SupplierCells out{};
+  const int region = r.region[i], sector = t.consumer_sector[r.slot[i]];
+  for (int k = 0; k < kRetailSlots; ++k) {
+    out.cell[k] = input_cell(t, sector, r.supplier[k * r.size + i], region, quotes);
+    out.used += out.cell[k] >= 0 ? 1 : 0;
   }
-  return low;
+  return out;
 }
 
 struct OpenRetailer {
@@ -54,16 +59,17 @@ struct OpenRetailer {
                           t.consumer_share[region * t.consumer_slots + c];
     // What a unit costs it landed at its suppliers' prices (the block's price index before
     // it has any): its price is then where the run's first purchases leave it.
-    double cost = block_price[region * t.sectors + sector], landed = 0.0;
-    int used = 0;
-    for (int s = 0; s < kRetailSlots && !first; ++s) {
-      const std::int32_t seller = r.supplier[static_cast<std::size_t>(s) * r.size + i];
-      const long long cell = input_cell(t, sector, seller, region, quotes);
-      if (cell < 0) continue;
-      landed = landed + landed_cost(quotes[seller].price, t.paid_factor[cell]);
-      ++used;
+    double cost = block_price[region * t.sectors + sector];
+    if (!first) {
+      const SupplierCells cells = supplier_cells(t, r, i, quotes);
+      double landed = 0.0;
+      for (int s = 0; s < kRetailSlots; ++s) {
+        if (cells.cell[s] < 0) continue;
+        const std::int32_t seller = r.supplier[static_cast<std::size_t>(s) * r.size + i];
+        landed = landed + landed_cost(quotes[seller].price, t.paid_factor[cells.cell[s]]);
+      }
+      if (cells.used > 0) cost = landed / static_cast<double>(cells.used);
     }
-    if (used > 0) cost = landed / static_cast<double>(used);
     const double price = (1.0 + markup) * cost;
     const double expected = price > 0.0 ? budget / static_cast<double>(kMoneyScale) / price : 0.0;
     const double goods = static_cast<double>(kGoodsScale);
@@ -98,7 +104,7 @@ struct ChooseShops {
   std::int64_t first_household;  // its global id
   std::int64_t retail_first;     // the seller id of retailer 0
   ENTREPOT_HD void operator()(std::size_t n) const {
-    const std::int64_t market = market_of(t, first_household + static_cast<std::int64_t>(n));
+    const std::int64_t market = t.market_of(first_household + static_cast<std::int64_t>(n));
     const int k = t.retailers_per_sector;
     // Slots bought from producers get theirs in the search.
     for (int c = 0; c < kConsumerSlots; ++c) {
@@ -137,19 +143,14 @@ struct RetailOrders {
   Book<const Quote> quotes;
   std::int64_t* value;
   ENTREPOT_HD void operator()(std::size_t i) const {
-    const int region = r.region[i], sector = t.consumer_sector[r.slot[i]];
-    int used = 0;
-    for (int k = 0; k < kRetailSlots; ++k) {
-      used += input_cell(t, sector, r.supplier[k * r.size + i], region, quotes) >= 0 ? 1 : 0;
-    }
-    if (used == 0) return;
+    const SupplierCells cells = supplier_cells(t, r, i, quotes);
+    if (cells.used == 0) return;
     const double spend = r.expected_sales[i] * r.unit_cost[i] * static_cast<double>(kMoneyScale) /
-                         static_cast<double>(used);
+                         static_cast<double>(cells.used);
     for (int k = 0; k < kRetailSlots; ++k) {
+      if (cells.cell[k] < 0) continue;
       const std::int32_t seller = r.supplier[k * r.size + i];
-      const long long c = input_cell(t, sector, seller, region, quotes);
-      if (c < 0) continue;
-      const auto cell = static_cast<std::size_t>(c);
+      const auto cell = static_cast<std::size_t>(cells.cell[k]);
       atomic_add(&value[seller],
                  static_cast<std::int64_t>(spend / ((1.0 + t.duty_rate[cell]) * t.exchange[cell])));
     }
@@ -176,11 +177,9 @@ struct ReviewShop {
       const bool rationed = ((h.spill[n] >> c) & 1u) != 0;
       const auto slot = static_cast<std::uint32_t>(c);
       if (!every_step && !rationed && !reviews_supplier(first_id + n, slot, step, rate)) continue;
-      const std::int64_t local = shop - retail_first, own = local % k;
       const auto w = rng.words(first_id + n, step, Draw::shop, slot);
-      const std::int64_t other =
-          local - own + (own + 1 + w[0] % static_cast<std::uint32_t>(k - 1)) % k;
-      const auto candidate = static_cast<std::int32_t>(retail_first + other);
+      const auto candidate = static_cast<std::int32_t>(
+          t.retailer_after(retail_first, shop, 1 + w[0] % static_cast<std::uint32_t>(k - 1)));
       if (moves_to_retailer(quotes[shop].price, rationed, quotes[candidate].price,
                             quotes[candidate].rationing != 0,
                             t.switching_cost[t.consumer_sector[c]])) {
@@ -198,7 +197,6 @@ struct PlanRetailer {
   Book<const Quote> quotes;  // suppliers as the search saw them
   double markup, inventory_target, adjust_steps, expectation_weight;
   ENTREPOT_HD void operator()(std::size_t i) const {
-    const int region = r.region[i], sector = t.consumer_sector[r.slot[i]];
     const double goods = static_cast<double>(kGoodsScale);
     const double expected = update_expectation(
         r.expected_sales[i], static_cast<double>(r.demand[i]) / goods, expectation_weight);
@@ -206,19 +204,17 @@ struct PlanRetailer {
     if (r.unit_cost[i] > 0.0) r.price[i] = (1.0 + markup) * r.unit_cost[i];
     const double wanted = retail_purchases(expected, static_cast<double>(r.inventory[i]) / goods,
                                            inventory_target, adjust_steps);
+    const SupplierCells cells = supplier_cells(t, r, i, quotes);
     double landed[kRetailSlots], iceberg[kRetailSlots];
-    int used = 0;
     for (int k = 0; k < kRetailSlots; ++k) {
       landed[k] = 0.0;
       iceberg[k] = 1.0;
-      const std::int32_t seller = r.supplier[k * r.size + i];
-      const long long c = input_cell(t, sector, seller, region, quotes);
-      if (c < 0) continue;
-      landed[k] = landed_cost(quotes[seller].price, t.paid_factor[c]);
-      iceberg[k] = t.iceberg[c];
-      ++used;
+      if (cells.cell[k] < 0) continue;
+      landed[k] =
+          landed_cost(quotes[r.supplier[k * r.size + i]].price, t.paid_factor[cells.cell[k]]);
+      iceberg[k] = t.iceberg[cells.cell[k]];
     }
-    const double each = used > 0 ? wanted / static_cast<double>(used) : 0.0;
+    const double each = cells.used > 0 ? wanted / static_cast<double>(cells.used) : 0.0;
     double bill = 0.0;
     for (int k = 0; k < kRetailSlots; ++k) bill = bill + landed[k] * each;
     // What its cash cannot pay for is not ordered.

@@ -94,17 +94,22 @@ std::vector<Totals<1>> deposits_by_region(const Setting& setting, const Economy&
   return deposits;
 }
 
+// Retailers' totals by region (kernels/retail.h), none without retail markets.
+std::vector<Totals<kRetailTotals>> retail_by_region(const Setting& setting, const Economy& economy,
+                                                    const Ranks& ranks) {
+  if (setting.tables.markets == 0) return {};
+  return retail_totals(setting, economy, ranks);
+}
+
+// `retail`: retail_by_region, whose cash is firms' deposits too.
 std::vector<Totals<5>> credit_by_region(const Setting& setting, const Economy& economy,
-                                        const Ranks& ranks) {
+                                        const Ranks& ranks,
+                                        const std::vector<Totals<kRetailTotals>>& retail) {
   const FirmStore::ConstView f = economy.firms.view();
   auto credit = totals_by_key<5>(f.size, setting.tables.regions,
                                  FirmRegion{setting.tables.sectors, f.block}, FirmCredit{f});
   ranks.sum_over_ranks(credit);
-  // Retailers' cash is firms' deposits too.
-  if (setting.tables.markets > 0) {
-    const auto retail = retail_totals(setting, economy, ranks);
-    for (int r = 0; r < setting.tables.regions; ++r) credit[r].v[4] += retail[r].v[1];
-  }
+  for (std::size_t r = 0; r < retail.size(); ++r) credit[r].v[4] += retail[r].v[1];
   return credit;
 }
 
@@ -112,8 +117,9 @@ std::vector<Totals<5>> credit_by_region(const Setting& setting, const Economy& e
 
 std::vector<std::int64_t> money_by_country(const Setting& setting, const Economy& economy,
                                            const Ranks& ranks) {
-  return country_money(setting, economy, deposits_by_region(setting, economy, ranks),
-                       credit_by_region(setting, economy, ranks));
+  return country_money(
+      setting, economy, deposits_by_region(setting, economy, ranks),
+      credit_by_region(setting, economy, ranks, retail_by_region(setting, economy, ranks)));
 }
 
 std::vector<double> block_supply(const Setting& setting, const Economy& economy,
@@ -143,7 +149,8 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   // Deposits by holder, banks' equity, loans as a negative holder and foreigners' holdings:
   // each currency's sum is the money it started with (agents/credit.h, agents/currency.h).
   const auto deposits = deposits_by_region(setting, economy, ranks);
-  const auto credit = credit_by_region(setting, economy, ranks);
+  const auto retail = retail_by_region(setting, economy, ranks);
+  const auto credit = credit_by_region(setting, economy, ranks, retail);
   st.country_money = country_money(setting, economy, deposits, credit);
   st.money.assign(money_holders().size(), 0);
   st.loans.assign(nc, 0);
@@ -225,18 +232,15 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   std::int64_t retail_stock = 0;
   st.retail_sales.assign(nr, 0);
   st.retail_margin.assign(nr, 0);
-  if (tables.markets > 0) {
-    const auto retail = retail_totals(setting, economy, ranks);
-    for (int r = 0; r < nr; ++r) {
-      retail_stock += retail[r].v[0];
-      std::int64_t margin = 0;
-      for (int c = 0; c < slots; ++c) {
-        blocks[r * ns + tables.host.consumer_sector[c]].v[3] += retail[r].v[3 + c];
-        margin += retail[r].v[3 + c];
-      }
-      st.retail_sales[r] = in_dollars(retail[r].v[2], region_rate(r));
-      st.retail_margin[r] = in_dollars(margin, region_rate(r));
+  for (int r = 0; r < static_cast<int>(retail.size()); ++r) {
+    retail_stock += retail[r].v[0];
+    std::int64_t margin = 0;
+    for (int c = 0; c < slots; ++c) {
+      blocks[r * ns + tables.host.consumer_sector[c]].v[3] += retail[r].v[3 + c];
+      margin += retail[r].v[3 + c];
     }
+    st.retail_sales[r] = in_dollars(retail[r].v[2], region_rate(r));
+    st.retail_margin[r] = in_dollars(margin, region_rate(r));
   }
   const std::vector<std::int64_t>& household = trade.household;
 

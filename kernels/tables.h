@@ -62,20 +62,38 @@ struct TablesView {
   }
   // Whether households buy household slot c at their market's retailers.
   ENTREPOT_HD bool at_retailer(int c) const { return markets > 0 && retail_slot[c] >= 0; }
+  // The retailer `ahead` places after `shop` (both seller ids, `retail_first` that of
+  // retailer 0) among its market's retailers of the same slot, cyclically (0 < ahead < K).
+  ENTREPOT_HD std::int64_t retailer_after(std::int64_t retail_first, std::int64_t shop,
+                                          std::int64_t ahead) const {
+    const std::int64_t local = shop - retail_first, own = local % retailers_per_sector;
+    return retail_first + local - own + (own + ahead) % retailers_per_sector;
+  }
 
-  // The region of a seller, from the block layout alone (the last block starting at or
-  // before the id holds it; empty blocks start where the next one does).
-  ENTREPOT_HD int origin_of(std::int64_t seller) const {
-    int lo = 0, hi = regions * sectors - 1;
+  // Of `n` ascending starts, the last at or before `id` (0 when none is): which block, market
+  // or other run of ids holds it (empty runs start where the next one does).
+  ENTREPOT_HD static std::int64_t run_of(const std::int64_t* start, std::int64_t n,
+                                         std::int64_t id) {
+    std::int64_t lo = 0, hi = n - 1;
     while (lo < hi) {
-      const int mid = (lo + hi + 1) / 2;
-      if (block_start[mid] <= seller) {
+      const std::int64_t mid = (lo + hi + 1) / 2;
+      if (start[mid] <= id) {
         lo = mid;
       } else {
         hi = mid - 1;
       }
     }
-    return lo / sectors;
+    return lo;
+  }
+  // The region of a seller, from the block layout alone.
+  ENTREPOT_HD int origin_of(std::int64_t seller) const {
+    return static_cast<int>(
+               run_of(block_start, static_cast<std::int64_t>(regions) * sectors, seller)) /
+           sectors;
+  }
+  // The retail market of household `id` (global).
+  ENTREPOT_HD std::int64_t market_of(std::int64_t id) const {
+    return run_of(market_start, markets, id);
   }
 
   ENTREPOT_HD std::size_t rrs(int o, int d, int s) const {
@@ -246,8 +264,9 @@ struct Tables {
   int retail_slots = 0;
   int retail_slot[kConsumerSlots] = {};
   int retail_household_slot[kConsumerSlots] = {};
+  // retailers_per_sector is 0 without markets.
   std::int64_t retailers_per_market() const {
-    return markets > 0 ? static_cast<std::int64_t>(retail_slots) * retailers_per_sector : 0;
+    return static_cast<std::int64_t>(retail_slots) * retailers_per_sector;
   }
   TablesView view() const;
 };

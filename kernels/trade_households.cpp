@@ -89,13 +89,12 @@ struct ConsumerSlots {
     if (current < 0 || k < 2) return -1;
     // The market's other retailers of the slot, from a drawn one on, the first with stock
     // to spare (Lengnick 2013: a household turned away tries another shop).
-    const std::int64_t local = current - retail_first, own = local % k, row = local - own;
     const auto w = spill.rng.words(id(n), spill.step, Draw::shop,
                                    static_cast<std::uint32_t>(kConsumerSlots + s));
     const int from = static_cast<int>(w[0] % static_cast<std::uint32_t>(k - 1));
     for (int i = 0; i < k - 1; ++i) {
-      const std::int64_t other = row + (own + 1 + (from + i) % (k - 1)) % k;
-      const auto id = static_cast<std::int32_t>(retail_first + other);
+      const auto id = static_cast<std::int32_t>(
+          t.retailer_after(retail_first, current, 1 + (from + i) % (k - 1)));
       if (spill.offers[id].orders < spill.offers[id].stock) return id;
     }
     return -1;

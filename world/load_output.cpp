@@ -64,7 +64,7 @@ HealthSettings read_health(const Origins& origins, const YAML::Node& node) {
   return h;
 }
 
-RetailSettings read_retail(const Origins& origins, const YAML::Node& node) {
+RetailSettings read_retail(const Origins& origins, const YAML::Node& node, const Scenario& s) {
   MapReader retail(origins, node, section_of("retail"));
   RetailSettings r;
   r.households_per_market =
@@ -73,6 +73,26 @@ RetailSettings read_retail(const Origins& origins, const YAML::Node& node) {
       retail.integer("retailers_per_sector", 1, kMaxRetailersPerSector, r.retailers_per_sector));
   r.markup = retail.number("markup", between(0, 10), r.markup);
   r.inventory_target = retail.number("inventory_target", between(0, 12), r.inventory_target);
+  if (!r.on()) return r;
+  // Retailers' seller ids follow the firms' within the same 32 bits: at most a market per H
+  // households of each region (and a part market), each with K retailers per consumed good.
+  std::int64_t goods = 0;
+  for (const Sector& sector : s.sectors) {
+    if (sector.consumer_share > 0.0 && sector.kind != SectorKind::service) ++goods;
+  }
+  const std::int64_t markets =
+      s.consumers / r.households_per_market + static_cast<std::int64_t>(s.regions.size());
+  const __int128 ids = static_cast<__int128>(markets) * goods * r.retailers_per_sector + s.firms;
+  if (ids > kMaxSellers) {
+    origins.fail(
+        node["households_per_market"],
+        "households_per_market is " + std::to_string(r.households_per_market) +
+            ": its retailers and the firms would number more than 32-bit seller ids "
+            "do; allowed: a larger market (at least " +
+            std::to_string(s.consumers * goods * r.retailers_per_sector / (kMaxSellers - s.firms) +
+                           1) +
+            " households)");
+  }
   return r;
 }
 

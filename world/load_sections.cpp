@@ -17,7 +17,6 @@ constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
 constexpr std::int64_t kMaxCount = std::numeric_limits<std::int64_t>::max();
 constexpr int kMaxInputs = 4;             // input slots per firm (DESIGN §4)
 constexpr double kShareTolerance = 1e-6;  // consumer shares must sum to 1 within this
-constexpr std::int64_t kMaxFirms = std::numeric_limits<std::int32_t>::max();  // int32 firm ids
 
 const Section& section_of(const std::string& key) {
   return *scenario_format().find(key)->items;
@@ -81,8 +80,7 @@ class ScenarioReader {
     read_behaviour(top.get("behaviour"));
     s_.output = read_output(origins_, top.get("output"), s_.steps);
     s_.health = read_health(origins_, top.get("health"));
-    s_.retail = read_retail(origins_, top.get("retail"));
-    check_retail_ids(top.get("retail"));
+    s_.retail = read_retail(origins_, top.get("retail"), s_);
     read_events(top.get("events"));
   }
 
@@ -356,40 +354,16 @@ class ScenarioReader {
     // the synthetic population can give every market a participant.
     s_.consumers = agents.integer("consumers", regions, kMaxCount, s_.consumers);
     s_.firms = agents.integer("firms", blocks, kMaxCount, s_.firms);
-    if (s_.firms > kMaxFirms) {
+    if (s_.firms > kMaxSellers) {
       origins_.fail(agents.get("firms"), "firms is " + std::to_string(s_.firms) +
                                              ", more than 32-bit firm ids number; allowed: a "
                                              "whole number in [" +
                                              std::to_string(blocks) + ", " +
-                                             std::to_string(kMaxFirms) + "]");
+                                             std::to_string(kMaxSellers) + "]");
     }
     // More households than the world has people, or firms than households, is a slip.
     plausible(agents, "consumers", static_cast<double>(s_.consumers), between(0, 1e10), "agents");
     plausible(agents, "firms", static_cast<double>(s_.firms), between(0, 1e9), "agents");
-  }
-
-  // Retailers' seller ids follow the firms' within the same 32 bits: at most a market per
-  // H households of each region (and a part market), each with K retailers per consumed good.
-  void check_retail_ids(const YAML::Node& node) {
-    if (!s_.retail.on()) return;
-    std::int64_t goods = 0;
-    for (const Sector& sector : s_.sectors) {
-      if (sector.consumer_share > 0.0 && sector.kind != SectorKind::service) ++goods;
-    }
-    const std::int64_t markets = s_.consumers / s_.retail.households_per_market +
-                                 static_cast<std::int64_t>(s_.regions.size());
-    const __int128 ids =
-        static_cast<__int128>(markets) * goods * s_.retail.retailers_per_sector + s_.firms;
-    if (ids > kMaxFirms) {
-      origins_.fail(node["households_per_market"],
-                    "households_per_market is " + std::to_string(s_.retail.households_per_market) +
-                        ": its retailers and the firms would number more than 32-bit seller ids "
-                        "do; allowed: a larger market (at least " +
-                        std::to_string(s_.consumers * goods * s_.retail.retailers_per_sector /
-                                           (kMaxFirms - s_.firms) +
-                                       1) +
-                        " households)");
-    }
   }
 
   void read_recipe(const YAML::Node& node) {

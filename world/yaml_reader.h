@@ -168,7 +168,9 @@ void check_production(const Origins& origins, const YAML::Node& countries, const
 // the `health` section, defaults where silent (world/load_output.cpp).
 OutputSettings read_output(const Origins& origins, const YAML::Node& node, int steps);
 HealthSettings read_health(const Origins& origins, const YAML::Node& node);
-RetailSettings read_retail(const Origins& origins, const YAML::Node& node);
+// `scenario`: its agents, regions and sectors, read before (retailers' ids are checked).
+RetailSettings read_retail(const Origins& origins, const YAML::Node& node,
+                           const Scenario& scenario);
 
 // Validates a merged and overridden tree into a Scenario; `default_name` names it when the
 // file does not.
