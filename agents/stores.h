@@ -66,25 +66,39 @@ enum class Keep : std::uint8_t { lasting, step, layout };
   X(std::uint8_t, spill, 1, lasting)    /* slots left short in round one (bit mask) */ \
   X(std::int32_t, retailer, kConsumerSlots, lasting) /* seller per consumed sector, −1 none */
 
+// What retailers and traders (stockists) hold and record: they buy one sector's goods from
+// producers through their supplier slots and sell them on at a markup.
+#define ENTREPOT_STOCKIST_FIELDS(X)                                                            \
+  X(double, price, 1, lasting)                     /* money per unit of goods */               \
+  X(double, unit_cost, 1, lasting)                 /* landed cost of its stock, per unit */    \
+  X(double, expected_sales, 1, lasting)            /* Dᵉ, goods per step */                  \
+  X(std::int64_t, inventory, 1, lasting)           /* goods */                                 \
+  X(std::int64_t, cash, 1, lasting)                /* money */                                 \
+  X(std::int32_t, supplier, kRetailSlots, lasting) /* producer per supplier slot, −1 none */ \
+  X(std::int64_t, order, kRetailSlots, step)       /* ordered this step, goods at origin */    \
+  X(std::int64_t, demand, 1, lasting)              /* round-1 orders + round-2 sales, goods */ \
+  X(std::int64_t, shipped, 1, lasting)             /* sold last step (< demand: rationed) */   \
+  X(std::int64_t, sales_value, 1, step)            /* money received this step */              \
+  X(std::int64_t, purchases, 1, step)              /* paid for goods this step, duty incl. */  \
+  X(std::int64_t, cost_of_sales, 1, step)          /* what the goods sold cost it, money */    \
+  X(std::int64_t, tax, 1, step)                    /* profit tax paid this step, money */      \
+  X(std::int64_t, dividend, 1, step)               /* to the region's owners, money */
+
 // A retailer of one market: it sells the sector of one household slot to the market's
 // households and buys it from producers through its supplier slots.
-#define ENTREPOT_RETAILER_FIELDS(X)                                                               \
-  X(std::uint16_t, region, 1, layout)                                                             \
-  X(std::uint8_t, slot, 1, layout)                 /* the household slot whose sector it sells */ \
-  X(double, price, 1, lasting)                     /* money per unit of goods */                  \
-  X(double, unit_cost, 1, lasting)                 /* landed cost of its stock, per unit */       \
-  X(double, expected_sales, 1, lasting)            /* Dᵉ, goods per step */                     \
-  X(std::int64_t, inventory, 1, lasting)           /* goods */                                    \
-  X(std::int64_t, cash, 1, lasting)                /* money */                                    \
-  X(std::int32_t, supplier, kRetailSlots, lasting) /* producer per supplier slot, −1 none */    \
-  X(std::int64_t, order, kRetailSlots, step)       /* ordered this step, goods at origin */       \
-  X(std::int64_t, demand, 1, lasting)              /* round-1 orders + round-2 sales, goods */    \
-  X(std::int64_t, shipped, 1, lasting)             /* sold last step (< demand: rationed) */      \
-  X(std::int64_t, sales_value, 1, step)            /* money received this step */                 \
-  X(std::int64_t, purchases, 1, step)              /* paid for goods this step, duty incl. */     \
-  X(std::int64_t, cost_of_sales, 1, step)          /* what the goods sold cost it, money */       \
-  X(std::int64_t, tax, 1, step)                    /* profit tax paid this step, money */         \
-  X(std::int64_t, dividend, 1, step)               /* to the region's owners, money */
+#define ENTREPOT_RETAILER_FIELDS(X)                                               \
+  X(std::uint16_t, region, 1, layout)                                             \
+  X(std::uint8_t, slot, 1, layout) /* the household slot whose sector it sells */ \
+  ENTREPOT_STOCKIST_FIELDS(X)
+
+// A wholesale or entrepôt trader: it buys one goods sector from producers anywhere through
+// its supplier slots and sells it to firms and retailers anywhere.
+#define ENTREPOT_TRADER_FIELDS(X)                                                 \
+  X(std::uint16_t, region, 1, layout)                                             \
+  X(std::uint8_t, sector, 1, layout)     /* the goods sector it trades */         \
+  X(double, foreign_share, 1, lasting)   /* of its stock's cost, bought abroad */ \
+  X(std::int64_t, export_value, 1, step) /* of its sales, from buyers abroad */   \
+  ENTREPOT_STOCKIST_FIELDS(X)
 
 #define ENTREPOT_DECLARE_FIELD(T, name, slots, keep) thrust::device_vector<T> name;
 #define ENTREPOT_VIEW_FIELD(T, name, slots, keep) T* name;
@@ -144,5 +158,6 @@ enum class Keep : std::uint8_t { lasting, step, layout };
 ENTREPOT_STORE(FirmStore, ENTREPOT_FIRM_FIELDS)
 ENTREPOT_STORE(ConsumerStore, ENTREPOT_CONSUMER_FIELDS)
 ENTREPOT_STORE(RetailerStore, ENTREPOT_RETAILER_FIELDS)
+ENTREPOT_STORE(TraderStore, ENTREPOT_TRADER_FIELDS)
 
 }  // namespace entrepot

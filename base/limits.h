@@ -22,5 +22,7 @@ inline constexpr int kMaxBlocs = 24;
 // market holds at most eight retailers of each consumed sector.
 inline constexpr int kRetailSlots = 8;
 inline constexpr int kMaxRetailersPerSector = 8;
+// A region holds at most sixteen traders of each goods sector, and a hub as many more.
+inline constexpr int kMaxTradersPerSector = 16;
 
 }  // namespace entrepot

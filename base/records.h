@@ -60,6 +60,9 @@ struct StepStatistics {
   // US$: what the region's retailers sold, and their margin on it (sales less the landed
   // cost of the goods sold); zeros without retail markets.
   std::vector<std::int64_t> retail_sales, retail_margin;
+  // US$: what the region's traders sold, their margin, their sales abroad and, of those,
+  // re-exports (goods they had bought abroad); zeros without traders.
+  std::vector<std::int64_t> trader_sales, trader_margin, trader_exports, reexports;
   std::vector<double> wage;  // mean wage per worker, US$
   std::vector<double> cpi;   // consumer prices (own currency) relative to the first step
   // Per region × sector: mean producer price over the block's firms, US$ per unit.

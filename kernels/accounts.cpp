@@ -13,6 +13,7 @@
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
 #include "kernels/retail.h"
+#include "kernels/traders.h"
 
 namespace entrepot {
 namespace {
@@ -214,6 +215,15 @@ std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ra
       payouts[r].v[0] += retail[r].v[0];
       payouts[r].v[1] += retail[r].v[1];
       payouts[r].v[3] += retail[r].v[2];
+    }
+  }
+  // Traders likewise, in their own region.
+  if (tables.traders > 0) {
+    const std::vector<Totals<3>> trade = settle_traders(setting, economy, ranks);
+    for (int r = 0; r < nr; ++r) {
+      payouts[r].v[0] += trade[r].v[0];
+      payouts[r].v[1] += trade[r].v[1];
+      payouts[r].v[3] += trade[r].v[2];
     }
   }
   settle_banks(setting, economy, payouts);

@@ -69,6 +69,7 @@ void add_replicated(const Model* m, bool fill, std::vector<CheckpointArray>& out
   out.push_back(replicated("regions/base_unit_value", of(&Economy::base_unit_value), fill));
   out.push_back(replicated("blocks/presence", of(&Economy::presence), fill));
   out.push_back(replicated("blocks/price", of(&Economy::block_price), fill));
+  out.push_back(replicated("blocks/trader_price", of(&Economy::trader_price), fill));
   out.push_back(replicated("blocks/export_first", of(&Economy::export_first), fill));
   out.push_back(replicated("policy/tariff", world_of(&World::tariff), fill));
   out.push_back(replicated("policy/banned", world_of(&World::banned), fill));
@@ -85,6 +86,8 @@ EconomyCheckpoint record(const Model& m, bool fill) {
              m.ranks.domain.household_total, fill, c.arrays);
   add_fields(m.economy.retailers, "retailers", m.ranks.domain.retailer_first,
              m.ranks.domain.retailer_total, fill, c.arrays);
+  add_fields(m.economy.traders, "traders", m.ranks.domain.trader_first, m.ranks.domain.trader_total,
+             fill, c.arrays);
   add_replicated(&m, fill, c.arrays);
   c.layout = layout_digest(c.arrays);
   return c;
@@ -144,6 +147,7 @@ std::string checkpoint_layout_digest() {
   add_fields(FirmStore{}, "firms", 0, 0, false, arrays);
   add_fields(ConsumerStore{}, "households", 0, 0, false, arrays);
   add_fields(RetailerStore{}, "retailers", 0, 0, false, arrays);
+  add_fields(TraderStore{}, "traders", 0, 0, false, arrays);
   add_replicated(nullptr, false, arrays);
   return layout_digest(arrays);
 }
@@ -168,6 +172,7 @@ void restore(Model& m, const EconomyCheckpoint& c) {
   restore_fields(m.economy.firms, "firms", c, expected);
   restore_fields(m.economy.consumers, "households", c, expected);
   restore_fields(m.economy.retailers, "retailers", c, expected);
+  restore_fields(m.economy.traders, "traders", c, expected);
   restore_vector(m.economy.government, "accounts/government", c, expected);
   restore_vector(m.economy.owners, "accounts/owners", c, expected);
   restore_vector(m.economy.bank_equity, "accounts/bank_equity", c, expected);
@@ -182,6 +187,7 @@ void restore(Model& m, const EconomyCheckpoint& c) {
   restore_vector(m.economy.base_unit_value, "regions/base_unit_value", c, expected);
   restore_vector(m.economy.presence, "blocks/presence", c, expected);
   restore_vector(m.economy.block_price, "blocks/price", c, expected);
+  restore_vector(m.economy.trader_price, "blocks/trader_price", c, expected);
   restore_vector(m.economy.export_first, "blocks/export_first", c, expected);
   m.tables.export_first.assign(m.economy.export_first.begin(), m.economy.export_first.end());
 

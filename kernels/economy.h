@@ -15,6 +15,7 @@ struct Economy {
   FirmStore firms;
   ConsumerStore consumers;
   RetailerStore retailers;  // none unless the scenario has retail markets
+  TraderStore traders;      // none unless the scenario has traders
   // Accounts of governments (per country) and owners (per region), money.
   std::vector<std::int64_t> government, owners;
   // Equity of each country's bank, money (its loans are the firms' `loan`).
@@ -31,6 +32,9 @@ struct Economy {
   // Per block (region × sector): the market presence of its sellers, calibrated at set-up,
   // and their mean price last step; together they weight where buyers search.
   std::vector<double> presence, block_price;
+  // Per block: its traders' mean price last step (0 where it has none), which weights where
+  // firms and retailers search with the producers' (refresh_search).
+  std::vector<double> trader_price;
   // Per block: the first (global) id of its exporters, its most productive firms, chosen at
   // set-up and at the start of each year (agents/exporting.h); only they are found by
   // buyers in other countries.

@@ -89,11 +89,14 @@ std::vector<std::int64_t> linked_sellers(const Ranks& ranks, const Economy& econ
   const FirmStore::ConstView f = economy.firms.view();
   const ConsumerStore::ConstView h = economy.consumers.view();
   const RetailerStore::ConstView r = economy.retailers.view();
+  const TraderStore::ConstView w = economy.traders.view();
   return merge_ids(
       merge_ids(
           collect_ids(ranks, f.size, LinkedSellers{f.supplier, f.size, kInputSlots, owned}),
           collect_ids(ranks, h.size, LinkedSellers{h.retailer, h.size, consumer_slots, owned})),
-      collect_ids(ranks, r.size, LinkedSellers{r.supplier, r.size, kRetailSlots, owned}));
+      merge_ids(
+          collect_ids(ranks, r.size, LinkedSellers{r.supplier, r.size, kRetailSlots, owned}),
+          collect_ids(ranks, w.size, LinkedSellers{w.supplier, w.size, kRetailSlots, owned})));
 }
 
 }  // namespace entrepot

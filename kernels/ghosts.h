@@ -240,7 +240,7 @@ thrust::device_vector<std::int64_t> merge_ghosts(thrust::device_vector<Entry>& b
 }
 
 // Remote sellers named by the firms' input slots, the households' retailer slots or the
-// retailers' supplier slots.
+// retailers' and traders' supplier slots.
 std::vector<std::int64_t> linked_sellers(const Ranks& ranks, const Economy& economy,
                                          int consumer_slots);
 

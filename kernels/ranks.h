@@ -25,6 +25,7 @@ namespace entrepot {
 inline constexpr int kMaxSellerKinds = 4;
 inline constexpr int kFirmSellers = 0;    // the kind of firms
 inline constexpr int kRetailSellers = 1;  // the kind of retailers (with retail markets)
+inline constexpr int kTraderSellers = 2;  // the kind of traders (with traders)
 
 // The sellers one rank owns: for each kind, the ids [first, first + count).
 struct OwnedSellers {
@@ -64,6 +65,8 @@ struct Domain {
   std::int64_t household_first = 0, household_count = 0, household_total = 0;
   // Retailers, market by market: those of the markets whose households this rank owns.
   std::int64_t retailer_first = 0, retailer_count = 0, retailer_total = 0;
+  // Traders, region by region: those of the regions whose first part this rank holds.
+  std::int64_t trader_first = 0, trader_count = 0, trader_total = 0;
   // The firms of every region this rank holds agents of: its own, plus the other parts of a
   // region split between ranks, whose labour market it shares.
   std::int64_t labour_first = 0, labour_end = 0;
@@ -71,7 +74,7 @@ struct Domain {
   // seller ids are [0, seller_total).
   OwnedSellers sellers;
   std::int64_t seller_total = 0;
-  // Philox counter ids: firms first, then households, then retailers.
+  // Philox counter ids: firms first, then households, then retailers, then traders.
   ENTREPOT_HD std::uint64_t firm_id(std::size_t j) const {
     return static_cast<std::uint64_t>(firm_first) + j;
   }
@@ -80,6 +83,15 @@ struct Domain {
   }
   ENTREPOT_HD std::uint64_t retailer_id(std::size_t i) const {
     return static_cast<std::uint64_t>(firm_total + household_total + retailer_first) + i;
+  }
+  ENTREPOT_HD std::uint64_t trader_id(std::size_t i) const {
+    return static_cast<std::uint64_t>(firm_total + household_total + retailer_total +
+                                      trader_first) +
+           i;
+  }
+  // The seller id of trader i: traders' ids follow all retailers'.
+  ENTREPOT_HD std::int64_t trader_seller(std::size_t i) const {
+    return firm_total + retailer_total + trader_first + static_cast<std::int64_t>(i);
   }
   // The seller id of retailer i: retailers' ids follow all firms'.
   ENTREPOT_HD std::int32_t retailer_seller(std::size_t i) const {

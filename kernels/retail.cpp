@@ -8,32 +8,11 @@
 
 #include <utility>
 
-#include "agents/accounts.h"
-#include "agents/retail.h"
-#include "agents/rules.h"
 #include "kernels/reduce.h"
+#include "kernels/stockist.h"
 
 namespace entrepot {
 namespace {
-
-// The trade cell through which retailer i buys at each supplier slot as the quotes hold it
-// (−1: no supplier, or its flow is banned), and how many slots have one.
-struct SupplierCells {
-  long long cell[kRetailSlots];
-  int used;
-};
-
-template <class Retailers>
-ENTREPOT_HD SupplierCells supplier_cells(const TablesView& t, const Retailers& r, std::size_t i,
-                                         const Book<const Quote>& quotes) {
-  SupplierCells out{};
-  const int region = r.region[i], sector = t.consumer_sector[r.slot[i]];
-  for (int k = 0; k < kRetailSlots; ++k) {
-    out.cell[k] = input_cell(t, sector, r.supplier[k * r.size + i], region, quotes);
-    out.used += out.cell[k] >= 0 ? 1 : 0;
-  }
-  return out;
-}
 
 struct OpenRetailer {
   TablesView t;
@@ -191,67 +170,6 @@ struct ReviewShop {
   }
 };
 
-struct PlanRetailer {
-  TablesView t;
-  RetailerStore::View r;
-  Book<const Quote> quotes;  // suppliers as the search saw them
-  double markup, inventory_target, adjust_steps, expectation_weight;
-  ENTREPOT_HD void operator()(std::size_t i) const {
-    const double goods = static_cast<double>(kGoodsScale);
-    const double expected = update_expectation(
-        r.expected_sales[i], static_cast<double>(r.demand[i]) / goods, expectation_weight);
-    r.expected_sales[i] = expected;
-    if (r.unit_cost[i] > 0.0) r.price[i] = (1.0 + markup) * r.unit_cost[i];
-    const double wanted = retail_purchases(expected, static_cast<double>(r.inventory[i]) / goods,
-                                           inventory_target, adjust_steps);
-    const SupplierCells cells = supplier_cells(t, r, i, quotes);
-    double landed[kRetailSlots], iceberg[kRetailSlots];
-    for (int k = 0; k < kRetailSlots; ++k) {
-      landed[k] = 0.0;
-      iceberg[k] = 1.0;
-      if (cells.cell[k] < 0) continue;
-      landed[k] =
-          landed_cost(quotes[r.supplier[k * r.size + i]].price, t.paid_factor[cells.cell[k]]);
-      iceberg[k] = t.iceberg[cells.cell[k]];
-    }
-    const double each = cells.used > 0 ? wanted / static_cast<double>(cells.used) : 0.0;
-    double bill = 0.0;
-    for (int k = 0; k < kRetailSlots; ++k) bill = bill + landed[k] * each;
-    // What its cash cannot pay for is not ordered.
-    const double cash = static_cast<double>(r.cash[i]) / static_cast<double>(kMoneyScale);
-    const double affordable = bill > cash && bill > 0.0 ? cash / bill : 1.0;
-    for (int k = 0; k < kRetailSlots; ++k) {
-      // Ordered at origin: enough that its share arrives after iceberg melt.
-      r.order[k * r.size + i] =
-          landed[k] > 0.0 ? static_cast<std::int64_t>(each * affordable * iceberg[k] * goods) : 0;
-    }
-  }
-};
-
-struct PayRetailer {
-  RetailerStore::View r;
-  double tax_rate, dividend_share, buffer_steps;
-  ENTREPOT_HD void operator()(std::size_t i) const {
-    const std::int64_t profit = r.sales_value[i] - r.cost_of_sales[i];
-    const std::int64_t tax = profit_tax(profit, tax_rate, r.cash[i]);
-    r.cash[i] -= tax;
-    const auto costs = static_cast<std::int64_t>(r.expected_sales[i] * r.unit_cost[i] *
-                                                 static_cast<double>(kMoneyScale));
-    const std::int64_t dividend =
-        dividend_payout(profit, tax, r.cash[i], costs, dividend_share, buffer_steps);
-    r.cash[i] -= dividend;
-    r.tax[i] = tax;
-    r.dividend[i] = dividend;
-  }
-};
-
-struct RetailPayouts {
-  RetailerStore::ConstView r;
-  ENTREPOT_HD Totals<3> operator()(std::size_t i) const {
-    return Totals<3>{{r.tax[i], r.dividend[i], r.sales_value[i] - r.cost_of_sales[i]}};
-  }
-};
-
 struct RetailHoldings {
   RetailerStore::ConstView r;
   ENTREPOT_HD Totals<kRetailTotals> operator()(std::size_t i) const {
@@ -346,9 +264,10 @@ void plan_retail(const RetailSettings& retail, const Setting& setting, Economy& 
   const Behaviour& b = setting.behaviour;
   auto at = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(at, at + economy.retailers.size,
-                   PlanRetailer{setting.tables.view(), economy.retailers.view(),
-                                quote_book(ranks, search), retail.markup, retail.inventory_target,
-                                b.inventory_adjust_steps, b.expectation_weight});
+                   PlanStock<RetailerStore::View>{setting.tables.view(), economy.retailers.view(),
+                                                  quote_book(ranks, search), retail.markup,
+                                                  retail.inventory_target, b.inventory_adjust_steps,
+                                                  b.expectation_weight});
 }
 
 std::vector<Totals<3>> settle_retailers(const Setting& setting, Economy& economy,
@@ -356,11 +275,12 @@ std::vector<Totals<3>> settle_retailers(const Setting& setting, Economy& economy
   const Behaviour& b = setting.behaviour;
   RetailerStore::View r = economy.retailers.view();
   auto at = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(at, at + r.size,
-                   PayRetailer{r, b.profit_tax, b.dividend_share, b.cash_buffer_steps});
+  thrust::for_each(
+      at, at + r.size,
+      PayStockist<RetailerStore::View>{r, b.profit_tax, b.dividend_share, b.cash_buffer_steps});
   const RetailerStore::ConstView view = std::as_const(economy.retailers).view();
   auto payouts = totals_by_key<3>(view.size, setting.tables.regions, HouseholdRegion{view.region},
-                                  RetailPayouts{view});
+                                  StockistPayouts<RetailerStore::ConstView>{view});
   ranks.sum_over_ranks(payouts);
   return payouts;
 }

@@ -25,6 +25,8 @@
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
 #include "kernels/retail.h"
+#include "kernels/stockist.h"
+#include "kernels/traders.h"
 
 namespace entrepot {
 namespace {
@@ -37,6 +39,7 @@ struct SupplierSearch {
   bool every_step;            // ψ ≥ 1 (and at set-up): every slot searches
   std::uint32_t review_rate;  // ⌊ψ·2^32⌋, the phase step of the staggered reviews
   int candidates;
+  bool suppliers = false;  // the buyer finds traders too (TablesView::find_supplier)
 
   // τ(1+t) from the seller's region to `dest`; infinite-like when the flow is banned.
   ENTREPOT_HD double factor(std::int32_t seller, int dest, int sector) const {
@@ -72,7 +75,8 @@ struct SupplierSearch {
     // Two 32-bit words per candidate (origin, seller): one Philox draw serves two.
     const auto w = rng.words(buyer, step, Draw::search,
                              (slot + 1) * 16 + 1 + static_cast<std::uint32_t>(c / 2));
-    return t.find_seller(dest, sector, w[2 * (c % 2)], w[2 * (c % 2) + 1]);
+    return suppliers ? t.find_supplier(dest, sector, w[2 * (c % 2)], w[2 * (c % 2) + 1])
+                     : t.find_seller(dest, sector, w[2 * (c % 2)], w[2 * (c % 2) + 1]);
   }
 
   // `rationed`: the slot was left short last step, so the buyer looks for a seller with
@@ -102,9 +106,9 @@ struct SupplierSearch {
     }
     if (chosen < 0 || chosen == current) return current;
     if (!replaces_at_once(must_replace, rationed, candidates)) {
-      const double loyalty =
-          incumbent_loyalty(t.draw_probability(dest, sector, quotes[current].origin, current),
-                            t.loyalty_premium[sector]);
+      const double loyalty = incumbent_loyalty(
+          t.draw_probability(dest, sector, quotes[current].origin, current, suppliers),
+          t.loyalty_premium[sector]);
       if (loyalty > 0.0 && to_unit(rng.words(buyer, step, Draw::loyalty, slot)[0]) < loyalty) {
         return current;
       }
@@ -142,6 +146,14 @@ struct RetailerQuoteOf {
   }
 };
 
+// A trader's quote, likewise.
+struct TraderQuoteOf {
+  TraderStore::View r;
+  ENTREPOT_HD Quote operator()(std::size_t i) const {
+    return Quote{r.price[i], r.region[i], r.shipped[i] < r.demand[i] ? 1 : 0};
+  }
+};
+
 // The quotes of this rank's own sellers, every kind at its places (OwnedSellers).
 void quote_owned(const Setting& setting, Economy& economy, const Ranks& ranks,
                  SearchScratch& scratch) {
@@ -155,6 +167,11 @@ void quote_owned(const Setting& setting, Economy& economy, const Ranks& ranks,
     thrust::transform(first, first + economy.retailers.size,
                       scratch.quotes.begin() + owned.start(kRetailSellers),
                       RetailerQuoteOf{economy.retailers.view()});
+  }
+  if (economy.traders.size > 0) {
+    thrust::transform(first, first + economy.traders.size,
+                      scratch.quotes.begin() + owned.start(kTraderSellers),
+                      TraderQuoteOf{economy.traders.view()});
   }
 }
 
@@ -198,18 +215,20 @@ struct HouseholdSlots {
   }
 };
 
-// The supplier slots of retailer i, likewise: all buy the sector its household slot sells.
-struct RetailSupplierSlots {
+// The supplier slots of stockist i (a retailer or a trader), likewise: all buy the sector it
+// sells.
+template <class Stockists>
+struct StockistSupplierSlots {
   SupplierSearch search;
-  RetailerStore::View r;
-  std::uint64_t first;  // Philox id of retailer 0
+  Stockists r;
+  std::uint64_t first;  // Philox id of stockist 0
   ENTREPOT_HD std::uint64_t id(std::size_t i) const { return first + i; }
   ENTREPOT_HD std::int32_t& link(std::size_t i, int k) const {
     return r.supplier[static_cast<std::size_t>(k) * r.size + i];
   }
   template <class Visit>
   ENTREPOT_HD void each(std::size_t i, Visit&& visit) const {
-    const int sector = search.t.consumer_sector[r.slot[i]];
+    const int sector = sold_sector(search.t, r, i);
     for (int k = 0; k < kRetailSlots; ++k) {
       const std::int32_t current = link(i, k);
       const bool rationed = current >= 0 && search.quotes[current].rationing != 0;
@@ -217,6 +236,8 @@ struct RetailSupplierSlots {
     }
   }
 };
+using RetailSupplierSlots = StockistSupplierSlots<RetailerStore::View>;
+using TraderSupplierSlots = StockistSupplierSlots<TraderStore::View>;
 
 // Candidates drawn once per step over several ranks: for buyer i, its searching slots'
 // candidates start at slot offset[i]; null offsets mean the search draws for itself.
@@ -367,7 +388,8 @@ void quote_suppliers(const Setting& setting, Economy& economy, Ranks& ranks,
   quote_owned(setting, economy, ranks, scratch);
   if (ranks.distributed()) {
     fetch_quotes(ranks, scratch,
-                 remote_sellers(ranks, {&economy.firms.supplier, &economy.retailers.supplier}));
+                 remote_sellers(ranks, {&economy.firms.supplier, &economy.retailers.supplier,
+                                        &economy.traders.supplier}));
   }
 }
 
@@ -378,6 +400,7 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
   ConsumerStore::View h = economy.consumers.view();
   const TablesView t = setting.tables.view();
   RetailerStore::View r = economy.retailers.view();
+  TraderStore::View w = economy.traders.view();
   // With retail markets households choose among their market's retailers for goods
   // (review_shops) and search producers for services; the retailers search producers.
   const bool retail = t.markets > 0;
@@ -399,30 +422,40 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
                           rate,
                           m_candidates};
   };
+  // Firms and retailers find traders too; households and traders producers only.
+  auto supplier_search = [&]() {
+    SupplierSearch search = make_search();
+    search.suppliers = true;
+    return search;
+  };
   const std::uint64_t firm0 = ranks.domain.firm_id(0), household0 = ranks.domain.household_id(0);
   const std::uint64_t retailer0 = ranks.domain.retailer_id(0);
-  SearchDraws firm_draws, household_draws, retailer_draws;
+  const std::uint64_t trader0 = ranks.domain.trader_id(0);
+  SearchDraws firm_draws, household_draws, retailer_draws, trader_draws;
   if (ranks.distributed()) {
-    // Firms' and retailers' suppliers' quotes come first: the search reads whether they
-    // rationed, and the plans price the goods at them.
+    // Firms', retailers' and traders' suppliers' quotes come first: the search reads whether
+    // they rationed, and the plans price the goods at them.
     fetch_quotes(ranks, scratch,
-                 remote_sellers(ranks, {&economy.firms.supplier, &economy.retailers.supplier}));
+                 remote_sellers(ranks, {&economy.firms.supplier, &economy.retailers.supplier,
+                                        &economy.traders.supplier}));
     // Then every searching slot's candidates, drawn once and kept for the search, and its
     // current seller.
-    const SupplierSearch search = make_search();
-    draw_searching(f.size, FirmSlots{search, f, firm0}, firm_draws);
+    const SupplierSearch search = make_search(), suppliers = supplier_search();
+    draw_searching(f.size, FirmSlots{suppliers, f, firm0}, firm_draws);
     draw_searching(h.size, HouseholdSlots{search, h, household0}, household_draws);
-    draw_searching(r.size, RetailSupplierSlots{search, r, retailer0}, retailer_draws);
+    draw_searching(r.size, RetailSupplierSlots{suppliers, r, retailer0}, retailer_draws);
+    draw_searching(w.size, TraderSupplierSlots{search, w, trader0}, trader_draws);
     fetch_quotes(
         ranks, scratch,
         subtract_ids(remote_sellers(ranks, {&firm_draws.sellers, &household_draws.sellers,
-                                            &household_draws.current_of, &retailer_draws.sellers}),
+                                            &household_draws.current_of, &retailer_draws.sellers,
+                                            &trader_draws.sellers}),
                      ranks.quote_ghosts.ids));
   }
-  const SupplierSearch search = make_search();
+  const SupplierSearch search = make_search(), suppliers = supplier_search();
   const std::int64_t by_firms = thrust::transform_reduce(
       first, first + f.size,
-      Search<FirmSlots>{FirmSlots{search, f, firm0}, firm_draws.view(m_candidates)},
+      Search<FirmSlots>{FirmSlots{suppliers, f, firm0}, firm_draws.view(m_candidates)},
       std::int64_t{0}, thrust::plus<std::int64_t>());
   std::int64_t by_households =
       thrust::transform_reduce(first, first + h.size,
@@ -432,10 +465,15 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
   if (retail) by_households += review_shops(setting, economy, ranks, scratch, step, probability);
   const std::int64_t by_retailers = thrust::transform_reduce(
       first, first + r.size,
-      Search<RetailSupplierSlots>{RetailSupplierSlots{search, r, retailer0},
+      Search<RetailSupplierSlots>{RetailSupplierSlots{suppliers, r, retailer0},
                                   retailer_draws.view(m_candidates)},
       std::int64_t{0}, thrust::plus<std::int64_t>());
-  return ranks.sum_over_ranks(by_firms + by_households + by_retailers);
+  const std::int64_t by_traders =
+      thrust::transform_reduce(first, first + w.size,
+                               Search<TraderSupplierSlots>{TraderSupplierSlots{search, w, trader0},
+                                                           trader_draws.view(m_candidates)},
+                               std::int64_t{0}, thrust::plus<std::int64_t>());
+  return ranks.sum_over_ranks(by_firms + by_households + by_retailers + by_traders);
 }
 
 }  // namespace entrepot
@@ -477,6 +515,7 @@ void update_block_prices(const Setting& setting, Economy& economy, const Ranks& 
     economy.block_price[b] =
         price_index(economy.block_price[b], totals[b].v[0], totals[b].v[1], elasticity);
   }
+  update_trader_prices(setting, economy, ranks);
 }
 
 void refresh_sellers(const Behaviour& behaviour, const Economy& economy, const Ranks& ranks,

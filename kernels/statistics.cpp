@@ -4,12 +4,14 @@
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/reduce.h>
 
+#include <initializer_list>
 #include <utility>
 
 #include "agents/rules.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
 #include "kernels/retail.h"
+#include "kernels/traders.h"
 
 namespace entrepot {
 namespace {
@@ -101,15 +103,26 @@ std::vector<Totals<kRetailTotals>> retail_by_region(const Setting& setting, cons
   return retail_totals(setting, economy, ranks);
 }
 
-// `retail`: retail_by_region, whose cash is firms' deposits too.
+// Traders' totals by block (kernels/traders.h), none without traders.
+std::vector<Totals<kTraderTotals>> traders_by_block(const Setting& setting, const Economy& economy,
+                                                    const Ranks& ranks) {
+  if (setting.tables.traders == 0) return {};
+  return trader_totals(setting, economy, ranks);
+}
+
+// `retail`: retail_by_region, and `traders`: traders_by_block, whose cash is firms' deposits
+// too.
 std::vector<Totals<5>> credit_by_region(const Setting& setting, const Economy& economy,
                                         const Ranks& ranks,
-                                        const std::vector<Totals<kRetailTotals>>& retail) {
+                                        const std::vector<Totals<kRetailTotals>>& retail,
+                                        const std::vector<Totals<kTraderTotals>>& traders) {
   const FirmStore::ConstView f = economy.firms.view();
   auto credit = totals_by_key<5>(f.size, setting.tables.regions,
                                  FirmRegion{setting.tables.sectors, f.block}, FirmCredit{f});
   ranks.sum_over_ranks(credit);
   for (std::size_t r = 0; r < retail.size(); ++r) credit[r].v[4] += retail[r].v[1];
+  const auto ns = static_cast<std::size_t>(setting.tables.sectors);
+  for (std::size_t b = 0; b < traders.size(); ++b) credit[b / ns].v[4] += traders[b].v[1];
   return credit;
 }
 
@@ -119,7 +132,8 @@ std::vector<std::int64_t> money_by_country(const Setting& setting, const Economy
                                            const Ranks& ranks) {
   return country_money(
       setting, economy, deposits_by_region(setting, economy, ranks),
-      credit_by_region(setting, economy, ranks, retail_by_region(setting, economy, ranks)));
+      credit_by_region(setting, economy, ranks, retail_by_region(setting, economy, ranks),
+                       traders_by_block(setting, economy, ranks)));
 }
 
 std::vector<double> block_supply(const Setting& setting, const Economy& economy,
@@ -150,7 +164,8 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   // each currency's sum is the money it started with (agents/credit.h, agents/currency.h).
   const auto deposits = deposits_by_region(setting, economy, ranks);
   const auto retail = retail_by_region(setting, economy, ranks);
-  const auto credit = credit_by_region(setting, economy, ranks, retail);
+  const auto traders = traders_by_block(setting, economy, ranks);
+  const auto credit = credit_by_region(setting, economy, ranks, retail, traders);
   st.country_money = country_money(setting, economy, deposits, credit);
   st.money.assign(money_holders().size(), 0);
   st.loans.assign(nc, 0);
@@ -242,6 +257,26 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
     st.retail_sales[r] = in_dollars(retail[r].v[2], region_rate(r));
     st.retail_margin[r] = in_dollars(margin, region_rate(r));
   }
+  // Traders' margins are value added of the sector they trade, in their region.
+  std::int64_t trader_stock = 0;
+  for (auto* series : {&st.trader_sales, &st.trader_margin, &st.trader_exports, &st.reexports}) {
+    series->assign(nr, 0);
+  }
+  for (int b = 0; b < static_cast<int>(traders.size()); ++b) {
+    const int r = b / ns;
+    const Totals<kTraderTotals>& x = traders[b];
+    trader_stock += x.v[0];
+    blocks[b].v[3] += x.v[3];
+    st.trader_sales[r] += x.v[2];
+    st.trader_margin[r] += x.v[3];
+    st.trader_exports[r] += x.v[4];
+    st.reexports[r] += x.v[5];
+  }
+  for (int r = 0; r < nr && !traders.empty(); ++r) {
+    for (auto* series : {&st.trader_sales, &st.trader_margin, &st.trader_exports, &st.reexports}) {
+      (*series)[r] = in_dollars((*series)[r], region_rate(r));
+    }
+  }
   const std::vector<std::int64_t>& household = trade.household;
 
   st.value_added.assign(nr, 0);
@@ -300,7 +335,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   ranks.sum_over_ranks(goods, 2);
   st.produced = goods[0];
   st.melted = shipped - delivered;
-  st.inventory = goods[1] + retail_stock;
+  st.inventory = goods[1] + retail_stock + trader_stock;
   return st;
 }
 

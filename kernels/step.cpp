@@ -9,6 +9,7 @@
 #include "kernels/host_copy.h"
 #include "kernels/model.h"
 #include "kernels/retail.h"
+#include "kernels/traders.h"
 #include "world/layout.h"
 
 namespace entrepot {
@@ -25,7 +26,7 @@ int group_of(const std::vector<std::int64_t>& start, std::int64_t id) {
 // between ranks has one labour market, spanning all its firms.
 Domain domain_of(const RankShare& mine, const std::vector<std::int64_t>& block_start,
                  const std::vector<std::int64_t>& consumer_start, int sectors,
-                 std::int64_t retailers_per_market, std::int64_t markets) {
+                 std::int64_t retailers_per_market, std::int64_t markets, std::int64_t traders) {
   Domain d;
   d.firm_first = mine.firm_begin;
   d.firm_count = mine.firm_end - mine.firm_begin;
@@ -39,8 +40,13 @@ Domain domain_of(const RankShare& mine, const std::vector<std::int64_t>& block_s
   d.retailer_first = mine.market_begin * retailers_per_market;
   d.retailer_count = (mine.market_end - mine.market_begin) * retailers_per_market;
   d.retailer_total = markets * retailers_per_market;
-  if (d.retailer_total > 0) d.sellers.add(d.firm_total + d.retailer_first, d.retailer_count);
-  d.seller_total = d.firm_total + d.retailer_total;
+  d.sellers.add(d.firm_total + d.retailer_first, d.retailer_count);
+  // Traders are its third kind, after all retailers.
+  d.trader_first = mine.trader_begin;
+  d.trader_count = mine.trader_end - mine.trader_begin;
+  d.trader_total = traders;
+  d.sellers.add(d.firm_total + d.retailer_total + d.trader_first, d.trader_count);
+  d.seller_total = d.firm_total + d.retailer_total + d.trader_total;
   int low = static_cast<int>(consumer_start.size()), high = -1;
   if (mine.firm_end > mine.firm_begin) {
     low = std::min(low, group_of(block_start, mine.firm_begin) / sectors);
@@ -63,9 +69,19 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   build_tables(sc, w, tables);
   ranks.comm = c;
   ranks.partition = partition_agents(sc, c != nullptr ? c->size() : 1);
+  // Traders' seller ids follow the firms' and the retailers'.
+  tables.trader_seller_first =
+      tables.host.block_start.back() + tables.markets * tables.retailers_per_market();
+  std::vector<std::int64_t> trader_regions(static_cast<std::size_t>(tables.regions) + 1, 0);
+  for (int r = 0; r <= tables.regions; ++r) {
+    trader_regions[static_cast<std::size_t>(r)] =
+        tables.host.trader_start[static_cast<std::size_t>(r) * tables.sectors];
+  }
+  assign_traders(ranks.partition, trader_regions, tables.trader_seller_first);
   const RankShare& mine = ranks.partition.ranks[ranks.rank()];
-  ranks.domain = domain_of(mine, tables.host.block_start, tables.host.consumer_start,
-                           tables.sectors, tables.retailers_per_market(), tables.markets);
+  ranks.domain =
+      domain_of(mine, tables.host.block_start, tables.host.consumer_start, tables.sectors,
+                tables.retailers_per_market(), tables.markets, tables.traders);
   if (ranks.distributed()) {
 #if defined(ENTREPOT_BACKEND_CUDA)
     ranks.exchange_in_place = c->cuda_aware();
@@ -155,6 +171,12 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
     // Retailers re-priced at the prices firms settled at.
     open_retailers(sc.retail, setting(), economy, ranks, scratch.search, false);
   }
+  // Traders open once the producers have settled, and buyers find them from the first step.
+  if (tables.traders > 0) {
+    open_traders(sc.traders, setting(), economy, ranks);
+    update_trader_prices(setting(), economy, ranks);
+    refresh_search(sc, world, economy, tables);
+  }
   open_banks(setting(), economy, ranks);
   initial_money = total_money();
   initial_country_money = country_money();
@@ -166,6 +188,7 @@ std::int64_t Model::total_money() const {
   std::int64_t total = thrust::reduce(e.firms.cash.begin(), e.firms.cash.end(), std::int64_t{0});
   total += thrust::reduce(e.consumers.cash.begin(), e.consumers.cash.end(), std::int64_t{0});
   total += thrust::reduce(e.retailers.cash.begin(), e.retailers.cash.end(), std::int64_t{0});
+  total += thrust::reduce(e.traders.cash.begin(), e.traders.cash.end(), std::int64_t{0});
   total -= thrust::reduce(e.firms.loan.begin(), e.firms.loan.end(), std::int64_t{0});
   total = ranks.sum_over_ranks(total);
   for (std::int64_t g : e.government) total += g;
@@ -184,6 +207,7 @@ void Model::step(int step) {
       search_suppliers(set, economy, ranks, scratch.search, step, b.search_probability);
   plan_production(set, economy, ranks, scratch.search);  // 3. plan
   plan_retail(scenario.retail, set, economy, ranks, scratch.search);
+  plan_traders(scenario.traders, set, economy, ranks, scratch.search);
   labour_market(set, economy, ranks, scratch.labour, step);      // 4. labour market
   const std::int64_t used = produce(set, economy.firms, ranks);  // 5. produce
   const TradeFlows flows =                                       // 6. trade

@@ -63,6 +63,10 @@ TablesView Tables::view() const {
     v.retail_slot[c] = retail_slot[c];
     v.retail_household_slot[c] = retail_household_slot[c];
   }
+  v.traders = traders;
+  v.trader_seller_first = trader_seller_first;
+  v.trader_start = p(trader_start);
+  v.supplier_cdf = p(supplier_cdf);
   return v;
 }
 
@@ -207,6 +211,19 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   t.market_start = to_device(markets.start);
   t.market_region =
       to_device(std::vector<std::int32_t>(markets.region.begin(), markets.region.end()));
+  // Traders of each goods sector in every region, and more in hub regions.
+  t.host.trader_start.assign(static_cast<std::size_t>(nr) * ns + 1, 0);
+  for (int r = 0; r < nr; ++r) {
+    for (int s = 0; s < ns; ++s) {
+      const std::size_t b = static_cast<std::size_t>(r) * ns + s;
+      const bool goods = sc.sectors[s].kind != SectorKind::service;
+      const int n =
+          goods ? sc.traders.per_sector + (sc.regions[r].hub ? sc.traders.hub_per_sector : 0) : 0;
+      t.host.trader_start[b + 1] = t.host.trader_start[b] + n;
+    }
+  }
+  t.traders = t.host.trader_start.back();
+  t.trader_start = to_device(t.host.trader_start);
   build_frictions(sc, w, t);
   build_origin_rules(sc, w, t);
   // The search tables follow from the agents: Model::Model builds them after the set-up.
@@ -325,6 +342,66 @@ std::vector<double> regional_spending(const Scenario& scenario, const std::vecto
   return spending;
 }
 
+namespace {
+
+// Integer thresholds on a 2^32 scale of `weight` (n entries) into `cdf`, so a 32-bit draw
+// picks an entry exactly; all 0 when no entry has weight.
+void cumulate(const double* weight, int n, std::uint64_t* cdf) {
+  double total = 0.0;
+  int last = -1;
+  for (int o = 0; o < n; ++o) {
+    total += weight[o];
+    last = weight[o] > 0.0 ? o : last;
+  }
+  double running = 0.0;
+  for (int o = 0; o < n && last >= 0; ++o) {
+    running += weight[o];
+    cdf[o] = o >= last ? (1ULL << 32) : static_cast<std::uint64_t>(running / total * 4294967296.0);
+  }
+}
+
+// Producers and traders as firms and retailers find them: a block of traders weighs as
+// `presence` typical firms of its sector each, at the traders' mean price and at trade costs
+// whose border friction is cut by `friction_cut` (traders know the markets they sell in:
+// Ahn, Khandelwal & Wei 2011; Antràs & Costinot 2011).
+void refresh_supplier_search(const Scenario& scenario, const World& world, const Economy& economy,
+                             Tables& tables) {
+  const int nr = world.regions(), ns = world.sectors();
+  const TraderSettings& traders = scenario.traders;
+  const std::vector<std::int64_t>& start = tables.host.trader_start;
+  const std::vector<std::int64_t>& firms = tables.host.block_start;
+  std::vector<double> per_firm(ns, 0.0), count(ns, 0.0);
+  for (int r = 0; r < nr; ++r) {
+    for (int s = 0; s < ns; ++s) {
+      const std::size_t b = static_cast<std::size_t>(r) * ns + s;
+      per_firm[s] += economy.presence[b];
+      count[s] += static_cast<double>(firms[b + 1] - firms[b]);
+    }
+  }
+  for (int s = 0; s < ns; ++s) per_firm[s] = count[s] > 0.0 ? per_firm[s] / count[s] : 0.0;
+  std::vector<std::uint64_t> cdf(static_cast<std::size_t>(nr) * ns * 2 * nr, 0);
+  std::vector<double> weight, both(static_cast<std::size_t>(2 * nr));
+  for (int d = 0; d < nr; ++d) {
+    for (int s = 0; s < ns; ++s) {
+      origin_weights(scenario, world, tables, economy.presence, economy.block_price, d, s, weight);
+      for (int h = 0; h < nr; ++h) {
+        const std::size_t b = static_cast<std::size_t>(h) * ns + s, cell = world.rrs(h, d, s);
+        const auto n = static_cast<double>(start[b + 1] - start[b]);
+        const double factor = tables.host.trade_factor[cell] /
+                              det_pow(tables.host.friction[cell], traders.friction_cut);
+        both[static_cast<std::size_t>(h)] = weight[static_cast<std::size_t>(h)];
+        both[static_cast<std::size_t>(nr + h)] =
+            origin_weight(n * traders.presence * per_firm[s], economy.trader_price[b], factor,
+                          scenario.behaviour.trade_elasticity);
+      }
+      cumulate(both.data(), 2 * nr, &cdf[(static_cast<std::size_t>(d) * ns + s) * 2 * nr]);
+    }
+  }
+  tables.supplier_cdf = to_device(cdf);
+}
+
+}  // namespace
+
 void refresh_search(const Scenario& scenario, const World& world, const Economy& economy,
                     Tables& tables) {
   const int nr = world.regions(), ns = world.sectors();
@@ -333,22 +410,11 @@ void refresh_search(const Scenario& scenario, const World& world, const Economy&
   for (int d = 0; d < nr; ++d) {
     for (int s = 0; s < ns; ++s) {
       origin_weights(scenario, world, tables, economy.presence, economy.block_price, d, s, weight);
-      double total = 0.0;
-      int last = -1;
-      for (int o = 0; o < nr; ++o) {
-        total += weight[o];
-        last = weight[o] > 0.0 ? o : last;
-      }
-      // Integer thresholds on a 2^32 scale, so a 32-bit draw picks an origin exactly.
-      double running = 0.0;
-      for (int o = 0; o < nr && last >= 0; ++o) {
-        running += weight[o];
-        cdf[(static_cast<std::size_t>(d) * ns + s) * nr + o] =
-            o >= last ? (1ULL << 32) : static_cast<std::uint64_t>(running / total * 4294967296.0);
-      }
+      cumulate(weight.data(), nr, &cdf[(static_cast<std::size_t>(d) * ns + s) * nr]);
     }
   }
   tables.origin_cdf = to_device(cdf);
+  if (tables.traders > 0) refresh_supplier_search(scenario, world, economy, tables);
 }
 
 std::vector<double> calibrate_presence(const Scenario& scenario, const World& world,

@@ -55,6 +55,22 @@ struct TablesView {
   int retail_slots;
   int retail_slot[kConsumerSlots];
   int retail_household_slot[kConsumerSlots];
+  // Traders (none: traders = 0), block by block: those of block b = r·S+s are the seller
+  // ids trader_seller_first + [trader_start[b], trader_start[b+1]). Firms and retailers
+  // search them together with producers through supplier_cdf ([(d·S + s)·2R + o]: the
+  // producers of origin o, then at R + h the traders of region h; cumulative, last 2^32).
+  std::int64_t traders = 0, trader_seller_first = 0;
+  const std::int64_t* trader_start = nullptr;
+  const std::uint64_t* supplier_cdf = nullptr;
+
+  ENTREPOT_HD bool is_trader(std::int64_t seller) const {
+    return traders > 0 && seller >= trader_seller_first;
+  }
+  // The block of a trader (seller id).
+  ENTREPOT_HD int trader_block(std::int64_t seller) const {
+    return static_cast<int>(run_of(trader_start, static_cast<std::int64_t>(regions) * sectors,
+                                   seller - trader_seller_first));
+  }
 
   // A market's retailers: per retail slot, retailers_per_sector of them in a row.
   ENTREPOT_HD std::int64_t retailers_per_market() const {
@@ -87,6 +103,7 @@ struct TablesView {
   }
   // The region of a seller, from the block layout alone.
   ENTREPOT_HD int origin_of(std::int64_t seller) const {
+    if (is_trader(seller)) return trader_block(seller) / sectors;
     return static_cast<int>(
                run_of(block_start, static_cast<std::int64_t>(regions) * sectors, seller)) /
            sectors;
@@ -111,6 +128,13 @@ struct TablesView {
   // origin is reachable.
   ENTREPOT_HD std::int32_t find_seller(int dest, int sector, std::uint32_t origin_word,
                                        std::uint32_t seller_word) const;
+  // The same among producers and traders (supplier_cdf), for buyers that may buy from
+  // traders (firms' inputs, retailers' stock); find_seller where the world has no traders.
+  ENTREPOT_HD std::int32_t find_supplier(int dest, int sector, std::uint32_t origin_word,
+                                         std::uint32_t seller_word) const;
+  // A producer of block (origin, sector) that a buyer in `dest` finds with `seller_word`.
+  ENTREPOT_HD std::int32_t seller_in(int origin, int dest, int sector,
+                                     std::uint32_t seller_word) const;
 
   // The first id of the block's sellers a buyer in `dest` can find: all of them at home,
   // its exporters from another country.
@@ -120,8 +144,10 @@ struct TablesView {
                                                           : export_first[block];
   }
 
-  // The probability that find_seller draws `seller` for a buyer of `sector` in `dest`.
-  ENTREPOT_HD double draw_probability(int dest, int sector, int origin, std::int32_t seller) const;
+  // The probability that find_seller (find_supplier: `suppliers`) draws `seller` for a
+  // buyer of `sector` in `dest`.
+  ENTREPOT_HD double draw_probability(int dest, int sector, int origin, std::int32_t seller,
+                                      bool suppliers = false) const;
 
   // Whether the flows of trade cell `cell` cross a border.
   ENTREPOT_HD bool crosses_border(std::size_t cell) const {
@@ -193,13 +219,8 @@ ENTREPOT_HD std::int64_t pick_systematic(const std::int64_t* cumulative, std::in
   return first_above(cumulative, first, last, before + static_cast<std::int64_t>(point)) + base;
 }
 
-ENTREPOT_HD std::int32_t TablesView::find_seller(int dest, int sector, std::uint32_t origin_word,
-                                                 std::uint32_t seller_word) const {
-  const std::uint64_t* cdf =
-      origin_cdf + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
-  if (cdf[regions - 1] == 0) return -1;
-  int origin = 0;
-  while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
+ENTREPOT_HD std::int32_t TablesView::seller_in(int origin, int dest, int sector,
+                                               std::uint32_t seller_word) const {
   const std::int64_t first = sellers_from(origin, dest, sector);
   const std::int64_t last = block_start[origin * sectors + sector + 1];
   if (last <= first) return -1;
@@ -209,12 +230,46 @@ ENTREPOT_HD std::int32_t TablesView::find_seller(int dest, int sector, std::uint
   return static_cast<std::int32_t>(first_above(seller_cumulative, first, last, target));
 }
 
-ENTREPOT_HD double TablesView::draw_probability(int dest, int sector, int origin,
-                                                std::int32_t seller) const {
+ENTREPOT_HD std::int32_t TablesView::find_seller(int dest, int sector, std::uint32_t origin_word,
+                                                 std::uint32_t seller_word) const {
   const std::uint64_t* cdf =
       origin_cdf + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
-  const std::uint64_t below = origin > 0 ? cdf[origin - 1] : 0;
-  const double origin_share = static_cast<double>(cdf[origin] - below) / 4294967296.0;
+  if (cdf[regions - 1] == 0) return -1;
+  int origin = 0;
+  while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
+  return seller_in(origin, dest, sector, seller_word);
+}
+
+ENTREPOT_HD std::int32_t TablesView::find_supplier(int dest, int sector, std::uint32_t origin_word,
+                                                   std::uint32_t seller_word) const {
+  if (traders == 0) return find_seller(dest, sector, origin_word, seller_word);
+  const std::uint64_t* cdf =
+      supplier_cdf + (static_cast<std::size_t>(dest) * sectors + sector) * 2 * regions;
+  if (cdf[2 * regions - 1] == 0) return -1;
+  int origin = 0;
+  while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
+  if (origin < regions) return seller_in(origin, dest, sector, seller_word);
+  const int block = (origin - regions) * sectors + sector;
+  const std::int64_t n = trader_start[block + 1] - trader_start[block];
+  if (n <= 0) return -1;
+  return static_cast<std::int32_t>(trader_seller_first + trader_start[block] +
+                                   scale_word(seller_word, n));
+}
+
+ENTREPOT_HD double TablesView::draw_probability(int dest, int sector, int origin,
+                                                std::int32_t seller, bool suppliers) const {
+  const bool both = suppliers && traders > 0;
+  const int entries = both ? 2 * regions : regions;
+  const std::uint64_t* cdf = (both ? supplier_cdf : origin_cdf) +
+                             (static_cast<std::size_t>(dest) * sectors + sector) * entries;
+  const int at = both && is_trader(seller) ? regions + origin : origin;
+  const std::uint64_t below = at > 0 ? cdf[at - 1] : 0;
+  const double origin_share = static_cast<double>(cdf[at] - below) / 4294967296.0;
+  if (at >= regions) {
+    const int block = origin * sectors + sector;
+    const std::int64_t n = trader_start[block + 1] - trader_start[block];
+    return n > 0 ? origin_share / static_cast<double>(n) : 0.0;
+  }
   const std::int64_t first = sellers_from(origin, dest, sector);
   if (seller < first) return 0.0;
   const std::int64_t last = block_start[origin * sectors + sector + 1];
@@ -231,11 +286,12 @@ ENTREPOT_HD double TablesView::draw_probability(int dest, int sector, int origin
 struct HostTables {
   std::vector<std::int64_t> block_start, consumer_start;
   std::vector<std::int32_t> consumer_sector;
-  std::vector<double> consumer_share;  // β by region and household slot: [r·slots + c]
-  std::vector<double> iceberg;         // τ_s(o,d): origin × dest × sector, ≥ 1
-  std::vector<double> friction;        // border friction b_s(o,d), same layout, ≥ 1
-  std::vector<double> trade_factor;    // τ·b·(1+t)·x under the policy in force, same layout
-  std::vector<double> productivity;    // A_r as the scenario sets it, before capacity events
+  std::vector<double> consumer_share;      // β by region and household slot: [r·slots + c]
+  std::vector<double> iceberg;             // τ_s(o,d): origin × dest × sector, ≥ 1
+  std::vector<double> friction;            // border friction b_s(o,d), same layout, ≥ 1
+  std::vector<double> trade_factor;        // τ·b·(1+t)·x under the policy in force, same layout
+  std::vector<double> productivity;        // A_r as the scenario sets it, before capacity events
+  std::vector<std::int64_t> trader_start;  // per block, as TablesView::trader_start
 };
 
 struct Tables {
@@ -264,6 +320,9 @@ struct Tables {
   int retail_slots = 0;
   int retail_slot[kConsumerSlots] = {};
   int retail_household_slot[kConsumerSlots] = {};
+  std::int64_t traders = 0, trader_seller_first = 0;
+  thrust::device_vector<std::int64_t> trader_start;
+  thrust::device_vector<std::uint64_t> supplier_cdf;
   // retailers_per_sector is 0 without markets.
   std::int64_t retailers_per_market() const {
     return static_cast<std::int64_t>(retail_slots) * retailers_per_sector;

@@ -103,6 +103,12 @@ struct FirmExports {
   ENTREPOT_HD Totals<1> operator()(std::size_t j) const { return Totals<1>{{f.export_value[j]}}; }
 };
 
+// What a trader sold to buyers in other countries this step, in its currency.
+struct TraderExports {
+  TraderStore::ConstView w;
+  ENTREPOT_HD Totals<1> operator()(std::size_t i) const { return Totals<1>{{w.export_value[i]}}; }
+};
+
 }  // namespace
 
 TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeScratch& scratch,
@@ -124,25 +130,25 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
   Offer* offers = thrust::raw_pointer_cast(scratch.offers.data());
   Offer* spill_offers = thrust::raw_pointer_cast(scratch.spill_offers.data());
   open_offers(firm_sellers, offers, spill_offers, firm_place);
-  open_retail_offers(market);
+  open_stockist_offers(market);
   if (ranks.distributed()) open_ghost_books(market);
 
   // Orders first, so firms', retailers' and households' purchases compete for one stock.
   order_inputs(market);
   order_consumption(market);
-  order_retail(market);
+  order_stockists(market);
   if (ranks.distributed()) total_orders(market);
   // Round one, then the orders round two places with other sellers. Over several ranks,
   // those sellers' round-one totals are fetched in between (the book grows: the spill
   // seller reads it afresh).
   settle_inputs(market, market.spill_seller(), false);
   settle_consumption(market, market.spill_seller(), false);
-  settle_retail(market, market.spill_seller(), false);
+  settle_stockists(market, market.spill_seller(), false);
   if (ranks.distributed()) fetch_spill_sellers(market);
   const SpillSeller spill = market.spill_seller();
   spill_inputs(market, spill);
   spill_consumption(market, spill);
-  spill_retail(market, spill);
+  spill_stockists(market, spill);
   if (ranks.distributed()) return_sales(market, false);
   // The ghost books grew since: the owned places stay where they were.
   offers = thrust::raw_pointer_cast(scratch.offers.data());
@@ -152,11 +158,11 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
   if (ranks.distributed()) open_ghost_spill_round(market);
   settle_consumption(market, spill, true);
   settle_inputs(market, spill, true);
-  settle_retail(market, spill, true);
+  settle_stockists(market, spill, true);
   if (ranks.distributed()) return_sales(market, true);
   close_offers(firm_sellers, thrust::raw_pointer_cast(scratch.offers.data()),
                thrust::raw_pointer_cast(scratch.spill_offers.data()), firm_place);
-  close_retail_offers(market);
+  close_stockist_offers(market);
 
   // Flows of all ranks' buyers; duty belongs to the importer's government.
   TradeFlows flows{to_host(scratch.flows), to_host(scratch.household_flows), {}, {}};
@@ -180,6 +186,12 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
   const FirmStore::ConstView f = std::as_const(firms).view();
   auto sold_abroad = totals_by_key<1>(f.size, nr, FirmRegion{ns, f.block}, FirmExports{f});
   ranks.sum_over_ranks(sold_abroad);
+  if (t.traders > 0) {
+    const TraderStore::ConstView w = std::as_const(economy.traders).view();
+    auto by_traders = totals_by_key<1>(w.size, nr, HouseholdRegion{w.region}, TraderExports{w});
+    ranks.sum_over_ranks(by_traders);
+    for (int r = 0; r < nr; ++r) sold_abroad[r].v[0] += by_traders[r].v[0];
+  }
   for (int r = 0; r < nr; ++r) flows.exports[country[r]] += sold_abroad[r].v[0];
   for (int c = 0; c < nc; ++c) economy.foreign_held[c] += flows.imports[c] - flows.exports[c];
   return flows;

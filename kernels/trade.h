@@ -190,18 +190,19 @@ struct Market {
 
 // The passes of phase 6 for each kind of buyer (kernels/trade.cpp orders them), each the
 // generic pass of kernels/market.h over its slots: firms order their planned inputs from
-// their suppliers and households their budget shares at their retailers; each round
+// their suppliers, households their budget shares at their retailers, and retailers and
+// traders (stockists) their planned purchases from their suppliers; each round
 // settles against its book of offers, and between the rounds every slot round one left
 // short places an order with a second seller.
 void order_inputs(Market& market);
 void order_consumption(Market& market);
-void order_retail(Market& market);
-void settle_retail(Market& market, const SpillSeller& spill, bool second);
-void spill_retail(Market& market, const SpillSeller& spill);
-// Retailers as sellers: their offers opened in both books, and both rounds into their
-// accounts (kernels/trade_retail.cpp).
-void open_retail_offers(Market& market);
-void close_retail_offers(Market& market);
+void order_stockists(Market& market);
+void settle_stockists(Market& market, const SpillSeller& spill, bool second);
+void spill_stockists(Market& market, const SpillSeller& spill);
+// Retailers and traders as sellers: their offers opened in both books, and both rounds into
+// their accounts (kernels/trade_stockists.cpp).
+void open_stockist_offers(Market& market);
+void close_stockist_offers(Market& market);
 void settle_consumption(Market& market, const SpillSeller& spill, bool second);
 void settle_inputs(Market& market, const SpillSeller& spill, bool second);
 // Between the rounds: the slots round one left short order the rest in round two's book.
@@ -211,7 +212,7 @@ void spill_inputs(Market& market, const SpillSeller& spill);
 // Other ranks' sellers that the slots left short in round one will try in round two.
 std::vector<std::int64_t> spill_candidates_of_firms(Market& market, const SpillSeller& spill);
 std::vector<std::int64_t> spill_candidates_of_households(Market& market, const SpillSeller& spill);
-std::vector<std::int64_t> spill_candidates_of_retailers(Market& market, const SpillSeller& spill);
+std::vector<std::int64_t> spill_candidates_of_stockists(Market& market, const SpillSeller& spill);
 
 // Over several ranks (kernels/trade_ghosts.cpp): the ghost sellers of the current links
 // with their opening offers; the orders summed at the owners and the totals back; the

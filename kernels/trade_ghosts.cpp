@@ -222,7 +222,7 @@ void fetch_spill_sellers(Market& m) {
   const SpillSeller spill = m.spill_seller();
   x.ask(subtract_ids(merge_ids(merge_ids(spill_candidates_of_firms(m, spill),
                                          spill_candidates_of_households(m, spill)),
-                               spill_candidates_of_retailers(m, spill)),
+                               spill_candidates_of_stockists(m, spill)),
                      m.ranks.offer_ghosts.ids));
   add_ghosts(m, x.ghosts(),
              answer(m.ranks, x,

@@ -244,6 +244,40 @@ TEST(Load, RetailMarkets) {
   EXPECT_DOUBLE_EQ(on.retail.inventory_target, 2.0);
 }
 
+TEST(Load, Traders) {
+  const Scenario off = parse_scenario(kTiny, "t.yaml", {});
+  EXPECT_FALSE(off.traders.on());
+  const Scenario on = parse_scenario(kTiny +
+                                         "traders: {per_sector: 2, hub_per_sector: 5, "
+                                         "markup: 0.1, inventory_target: 1.5, presence: 3, "
+                                         "friction_cut: 0.8}\n",
+                                     "t.yaml", {});
+  EXPECT_TRUE(on.traders.on());
+  EXPECT_EQ(on.traders.per_sector, 2);
+  EXPECT_EQ(on.traders.hub_per_sector, 5);
+  EXPECT_DOUBLE_EQ(on.traders.markup, 0.1);
+  EXPECT_DOUBLE_EQ(on.traders.inventory_target, 1.5);
+  EXPECT_DOUBLE_EQ(on.traders.presence, 3.0);
+  EXPECT_DOUBLE_EQ(on.traders.friction_cut, 0.8);
+  const Scenario set = parse_scenario(kTiny, "t.yaml", {"traders.hub_per_sector=4"});
+  EXPECT_EQ(set.traders.hub_per_sector, 4);
+  EXPECT_EQ(set.traders.per_sector, 0);
+}
+
+TEST(LoadErrors, Traders) {
+  const std::string count = kTiny + "traders: {per_sector: 17}\n";
+  expect_error(error_of(count), where(count, "17}"), {"per_sector is 17", "[0, 16]"});
+  const std::string cut = kTiny + "traders: {hub_per_sector: 2, friction_cut: 1.5}\n";
+  expect_error(error_of(cut), where(cut, "1.5}"), {"friction_cut", "[0, 1]"});
+  const std::string presence = kTiny + "traders: {per_sector: 1, presence: 0.0}\n";
+  expect_error(error_of(presence), where(presence, "0.0}"), {"presence is 0", "(0, 100]"});
+  const std::string unknown = kTiny + "traders: {per_sectors: 1}\n";
+  expect_error(error_of(unknown), where(unknown, "per_sectors"), {"unknown key 'per_sectors'"});
+  const std::string many = tiny_with("firms: 100", "firms: 2147483600") +
+                           "allow_implausible: [agents]\ntraders: {per_sector: 16}\n";
+  expect_error(error_of(many), where(many, "16}"), {"per_sector", "32-bit seller ids"});
+}
+
 TEST(LoadErrors, UnknownAndDuplicateNames) {
   expect_error_in_tiny("name: B1\n    country: BBB", "name: B1\n    country: BBX", "BBX", 0,
                        {"unknown country 'BBX'; did you mean 'BBB'? allowed: AAA, BBB"});

@@ -140,6 +140,10 @@ inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
     st.consumption.push_back(((k + 1) * 1000000000LL + r) / 2);
     st.retail_sales.push_back(((k + 1) * 1000000000LL + r) / 4);
     st.retail_margin.push_back(((k + 1) * 1000000000LL + r) / 20);
+    st.trader_sales.push_back(((k + 1) * 1000000000LL + r) / 8);
+    st.trader_margin.push_back(((k + 1) * 1000000000LL + r) / 80);
+    st.trader_exports.push_back(((k + 1) * 1000000000LL + r) / 16);
+    st.reexports.push_back(((k + 1) * 1000000000LL + r) / 32);
     st.employment.push_back(1000 + 10 * k + r);
     st.unemployment.push_back(50 + r);
     st.wage.push_back(1.5 + 0.25 * k + r / 8.0);

@@ -18,6 +18,7 @@
 #include "kernels/model.h"
 #include "tests/device_required.h"
 #include "tests/same_bytes.h"
+#include "tests/same_runs.h"
 #include "tests/small_world.h"
 #include "world/layout.h"
 #include "world/partition.h"
@@ -150,41 +151,12 @@ TEST(RetailMarkets, HouseholdsBuyOnlyAtTheirMarketsRetailers) {
 
 TEST(RetailMarkets, SameBytesOnAnyNumberOfThreads) {
   ENTREPOT_REQUIRE_DEVICE();
-  const Scenario sc = retail_world(10);
-  const int saved = omp_get_max_threads();
-  auto run = [&](int threads, World& world) {
-    omp_set_num_threads(threads);
-    auto model = std::make_unique<Model>(sc, world);
-    for (int step = 1; step <= sc.steps; ++step) model->step(step);
-    return model;
-  };
-  World one_world(sc), two_world(sc);
-  const auto one = run(1, one_world);
-  const auto two = run(2, two_world);
-  omp_set_num_threads(saved);
-  const auto stats = differing_statistics(one->stats, two->stats);
-  EXPECT_TRUE(stats.empty()) << joined(stats);
-  const auto fields = differing_retail(*one, *two);
-  EXPECT_TRUE(fields.empty()) << joined(fields);
+  testing::expect_same_on_threads(retail_world(10), differing_retail);
 }
 
 TEST(RetailMarkets, ACheckpointResumesToTheSameBytes) {
   ENTREPOT_REQUIRE_DEVICE();
-  const Scenario sc = retail_world(12);
-  World world_a(sc), world_b(sc);
-  Model original(sc, world_a);
-  for (int step = 1; step <= 5; ++step) original.step(step);
-  const EconomyCheckpoint saved = capture(original);
-  Model resumed(sc, world_b);
-  restore(resumed, saved);
-  for (int step = 6; step <= sc.steps; ++step) {
-    original.step(step);
-    resumed.step(step);
-    const auto differ = differing_statistics(original.stats, resumed.stats);
-    ASSERT_TRUE(differ.empty()) << "step " << step << ": " << joined(differ);
-  }
-  const auto fields = differing_retail(original, resumed);
-  EXPECT_TRUE(fields.empty()) << joined(fields);
+  testing::expect_resumes(retail_world(12), 5, differing_retail);
 }
 
 }  // namespace

@@ -73,6 +73,10 @@ inline std::vector<std::string> differing_statistics(const StepStatistics& a,
   vec("consumption", a.consumption, b.consumption);
   vec("retail_sales", a.retail_sales, b.retail_sales);
   vec("retail_margin", a.retail_margin, b.retail_margin);
+  vec("trader_sales", a.trader_sales, b.trader_sales);
+  vec("trader_margin", a.trader_margin, b.trader_margin);
+  vec("trader_exports", a.trader_exports, b.trader_exports);
+  vec("reexports", a.reexports, b.reexports);
   vec("wage", a.wage, b.wage);
   vec("cpi", a.cpi, b.cpi);
   vec("price", a.price, b.price);

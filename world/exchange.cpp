@@ -10,22 +10,32 @@ namespace entrepot {
 void SellerExchange::ask(const std::vector<std::int64_t>& ghosts) {
   const int ranks = comm_.size();
   ghosts_ = ghosts;
-  ghosts_per_owner_.assign(ranks, 0);
-  std::vector<std::vector<std::int64_t>> send(ranks);
-  for (std::size_t i = 0; i < ghosts_.size(); ++i) {
-    const int owner = partition_.firm_owner(ghosts_[i]);
-    if (owner == comm_.rank() || (i > 0 && ghosts_[i] <= ghosts_[i - 1])) {
-      throw std::logic_error("ghost sellers: ids must be sorted, unique and remote (id " +
-                             std::to_string(ghosts_[i]) + ")");
-    }
-    send[owner].push_back(ghosts_[i]);
-    ++ghosts_per_owner_[owner];
-  }
-  const std::vector<std::vector<std::int64_t>> received = comm_.exchange(send);
-  asked_per_source_.assign(ranks, 0);
-  for (int k = 0; k < ranks; ++k) asked_per_source_[k] = received[k].size();
   asked_.clear();
-  for (const auto& part : received) asked_.insert(asked_.end(), part.begin(), part.end());
+  // Every rank has the same parts: firms, and traders where the world has any.
+  const int parts = partition_.trader_total > 0 ? 2 : 1;
+  parts_.assign(static_cast<std::size_t>(parts), Part{});
+  std::size_t i = 0;
+  for (int p = 0; p < parts; ++p) {
+    Part& part = parts_[static_cast<std::size_t>(p)];
+    part.ghost_at = i;
+    part.asked_at = asked_.size();
+    part.ghosts_per_owner.assign(ranks, 0);
+    std::vector<std::vector<std::int64_t>> send(ranks);
+    for (; i < ghosts_.size() && (p + 1 == parts || ghosts_[i] < partition_.trader_seller_first);
+         ++i) {
+      const int owner = partition_.seller_owner(ghosts_[i]);
+      if (owner == comm_.rank() || (i > 0 && ghosts_[i] <= ghosts_[i - 1])) {
+        throw std::logic_error("ghost sellers: ids must be sorted, unique and remote (id " +
+                               std::to_string(ghosts_[i]) + ")");
+      }
+      send[owner].push_back(ghosts_[i]);
+      ++part.ghosts_per_owner[owner];
+    }
+    const std::vector<std::vector<std::int64_t>> received = comm_.exchange(send);
+    part.asked_per_source.assign(ranks, 0);
+    for (int k = 0; k < ranks; ++k) part.asked_per_source[k] = received[k].size();
+    for (const auto& from : received) asked_.insert(asked_.end(), from.begin(), from.end());
+  }
 }
 
 std::vector<std::size_t> SellerExchange::times(const std::vector<std::size_t>& counts, int width) {
@@ -36,14 +46,30 @@ std::vector<std::size_t> SellerExchange::times(const std::vector<std::size_t>& c
   return out;
 }
 
-// Sources are answered in rank order, and ghosts are grouped by owner in rank order, so
-// the replies arrive in ghost order.
+// Within a part, sources are answered in rank order and ghosts are grouped by owner in rank
+// order, so the replies arrive in ghost order.
+void SellerExchange::move(const std::int64_t* in, int width, std::int64_t* out,
+                          bool to_owners) const {
+  const auto w = static_cast<std::size_t>(width);
+  for (const Part& part : parts_) {
+    const std::int64_t* ghost_words = in + part.ghost_at * w;
+    const std::int64_t* asked_words = in + part.asked_at * w;
+    if (to_owners) {
+      comm_.exchange(ghost_words, times(part.ghosts_per_owner, width), out + part.asked_at * w,
+                     times(part.asked_per_source, width));
+    } else {
+      comm_.exchange(asked_words, times(part.asked_per_source, width), out + part.ghost_at * w,
+                     times(part.ghosts_per_owner, width));
+    }
+  }
+}
+
 void SellerExchange::answer(const std::int64_t* words, int width, std::int64_t* out) const {
-  comm_.exchange(words, times(asked_per_source_, width), out, times(ghosts_per_owner_, width));
+  move(words, width, out, false);
 }
 
 void SellerExchange::send_to_owners(const std::int64_t* words, int width, std::int64_t* out) const {
-  comm_.exchange(words, times(ghosts_per_owner_, width), out, times(asked_per_source_, width));
+  move(words, width, out, true);
 }
 
 std::size_t SellerExchange::checked(std::size_t words, std::size_t from, std::size_t to,

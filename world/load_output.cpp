@@ -96,4 +96,42 @@ RetailSettings read_retail(const Origins& origins, const YAML::Node& node, const
   return r;
 }
 
+TraderSettings read_traders(const Origins& origins, const YAML::Node& node, const Scenario& s) {
+  MapReader traders(origins, node, section_of("traders"));
+  TraderSettings t;
+  t.per_sector =
+      static_cast<int>(traders.integer("per_sector", 0, kMaxTradersPerSector, t.per_sector));
+  t.hub_per_sector = static_cast<int>(
+      traders.integer("hub_per_sector", 0, kMaxTradersPerSector, t.hub_per_sector));
+  t.markup = traders.number("markup", between(0, 10), t.markup);
+  t.inventory_target = traders.number("inventory_target", between(0, 12), t.inventory_target);
+  Range presence = above(0);
+  presence.hi = 100;
+  t.presence = traders.number("presence", presence, t.presence);
+  t.friction_cut = traders.number("friction_cut", fraction(), t.friction_cut);
+  if (!t.on()) return t;
+  // Traders' seller ids follow the firms' and the retailers' within the same 32 bits.
+  std::int64_t goods = 0, consumed = 0, hubs = 0;
+  for (const Sector& sector : s.sectors) {
+    if (sector.kind == SectorKind::service) continue;
+    ++goods;
+    if (sector.consumer_share > 0.0) ++consumed;
+  }
+  for (const Region& region : s.regions) hubs += region.hub ? 1 : 0;
+  const auto regions = static_cast<std::int64_t>(s.regions.size());
+  __int128 ids =
+      static_cast<__int128>(regions * t.per_sector + hubs * t.hub_per_sector) * goods + s.firms;
+  if (s.retail.on()) {
+    const std::int64_t markets = s.consumers / s.retail.households_per_market + regions;
+    ids += static_cast<__int128>(markets) * consumed * s.retail.retailers_per_sector;
+  }
+  if (ids > kMaxSellers) {
+    const char* key = t.per_sector > 0 ? "per_sector" : "hub_per_sector";
+    origins.fail(node[key], std::string(key) +
+                                ": the traders, retailers and firms would number more than "
+                                "32-bit seller ids do; allowed: fewer traders or firms");
+  }
+  return t;
+}
+
 }  // namespace entrepot::yaml

@@ -81,6 +81,7 @@ class ScenarioReader {
     s_.output = read_output(origins_, top.get("output"), s_.steps);
     s_.health = read_health(origins_, top.get("health"));
     s_.retail = read_retail(origins_, top.get("retail"), s_);
+    s_.traders = read_traders(origins_, top.get("traders"), s_);
     read_events(top.get("events"));
   }
 

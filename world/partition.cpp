@@ -60,6 +60,36 @@ int Partition::household_owner(std::int64_t id) const {
   return owner_of(ranks, id, false);
 }
 
+int Partition::seller_owner(std::int64_t id) const {
+  if (id < trader_seller_first || trader_total == 0) return firm_owner(id);
+  const std::int64_t trader = id - trader_seller_first;
+  for (std::size_t k = 0; k < ranks.size(); ++k) {
+    if (trader >= ranks[k].trader_begin && trader < ranks[k].trader_end) return static_cast<int>(k);
+  }
+  throw std::logic_error("partition: seller id " + std::to_string(id) + " is no trader's");
+}
+
+void assign_traders(Partition& partition, const std::vector<std::int64_t>& trader_start,
+                    std::int64_t seller_first) {
+  const int nr = static_cast<int>(trader_start.size()) - 1;
+  partition.trader_seller_first = seller_first;
+  partition.trader_total = trader_start.back();
+  for (RankShare& s : partition.ranks) s.trader_begin = s.trader_end = -1;
+  for (int r = 0; r < nr; ++r) {
+    RankShare& s = partition.ranks[static_cast<std::size_t>(partition.first_rank[r])];
+    if (s.trader_begin < 0) s.trader_begin = trader_start[r];
+    s.trader_end = trader_start[r + 1];
+  }
+  // A rank holding no region's first part owns no traders: an empty range where the next
+  // rank's starts, so the ranges stay in rank order.
+  std::int64_t next = partition.trader_total;
+  for (auto k = partition.ranks.size(); k-- > 0;) {
+    RankShare& s = partition.ranks[k];
+    if (s.trader_begin < 0) s.trader_begin = s.trader_end = next;
+    next = s.trader_begin;
+  }
+}
+
 std::string Partition::describe() const {
   std::int64_t most = 0, least = -1;
   for (const RankShare& r : ranks) {

@@ -15,6 +15,7 @@ struct RankShare {
   std::int64_t firm_begin = 0, firm_end = 0;            // firm ids [begin, end)
   std::int64_t household_begin = 0, household_end = 0;  // household ids [begin, end)
   std::int64_t market_begin = 0, market_end = 0;        // retail markets [begin, end)
+  std::int64_t trader_begin = 0, trader_end = 0;        // traders [begin, end) (assign_traders)
   std::int64_t agents() const {
     return (firm_end - firm_begin) + (household_end - household_begin);
   }
@@ -26,10 +27,15 @@ struct Partition {
   std::vector<int> first_rank, last_rank;
   double imbalance = 1.0;  // most agents on a rank / mean agents per rank
   int split_regions = 0;   // regions held by more than one rank
+  // Traders' seller ids are [trader_seller_first, trader_seller_first + trader_total).
+  std::int64_t trader_seller_first = 0, trader_total = 0;
 
   // The rank that owns firm `id` (binary search over the ranges).
   int firm_owner(std::int64_t id) const;
   int household_owner(std::int64_t id) const;
+  // The rank that owns seller `id`: a firm's, or a trader's (sellers other ranks may buy
+  // from; retailers sell only to their own market's households).
+  int seller_owner(std::int64_t id) const;
   // One line for the start-up report.
   std::string describe() const;
 };
@@ -55,5 +61,11 @@ Markets retail_markets(const std::vector<std::int64_t>& households, std::int64_t
 Partition partition_regions(const std::vector<std::int64_t>& firms,
                             const std::vector<std::int64_t>& households, int ranks,
                             double tolerance = 0.05, std::int64_t markets_of_size = 0);
+
+// Traders (region by region, `trader_start[r]` the first of region r's and, last, their
+// number) go to the first rank holding agents of their region: region order is rank order,
+// so each rank owns one contiguous range of traders. Their seller ids start at `seller_first`.
+void assign_traders(Partition& partition, const std::vector<std::int64_t>& trader_start,
+                    std::int64_t seller_first);
 
 }  // namespace entrepot

@@ -181,6 +181,20 @@ struct RetailSettings {
   bool on() const { return households_per_market > 0; }
 };
 
+// Wholesale and entrepôt traders (docs/model.md §traders): traders of each goods sector in
+// every region (wholesalers and importers) and, on top, in each region flagged `hub`
+// (entrepôt traders). They buy from producers anywhere and sell to firms and retailers
+// anywhere. With no traders per sector anywhere, there are none.
+struct TraderSettings {
+  int per_sector = 0;             // traders per goods sector in every region
+  int hub_per_sector = 0;         // more per goods sector in each hub region
+  double markup = 0.06;           // μ_T on the landed cost of the goods sold
+  double inventory_target = 1.0;  // ι_T: steps of expected sales kept in stock
+  double presence = 1.0;      // a trader's weight in buyers' search, in typical firms of its sector
+  double friction_cut = 0.5;  // the share of the border friction its buyers are spared
+  bool on() const { return per_sector > 0 || hub_per_sector > 0; }
+};
+
 struct OutputSettings {
   std::string path = "results/out.h5";
   int flush_every = 12;        // steps between flushes to disk
@@ -240,6 +254,7 @@ struct Scenario {
   std::vector<ExportBan> export_bans;
   Behaviour behaviour;
   RetailSettings retail;
+  TraderSettings traders;
   OutputSettings output;
   HealthSettings health;
   std::vector<Event> events;

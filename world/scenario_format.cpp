@@ -158,6 +158,14 @@ const Section& scenario_format() {
       "retail",
       "",
       {{"households_per_market"}, {"retailers_per_sector"}, {"markup"}, {"inventory_target"}}};
+  static const Section traders{"traders",
+                               "",
+                               {{"per_sector"},
+                                {"hub_per_sector"},
+                                {"markup"},
+                                {"inventory_target"},
+                                {"presence"},
+                                {"friction_cut"}}};
   static const Section event{"event",
                              "",
                              {{"step", true},
@@ -197,6 +205,7 @@ const Section& scenario_format() {
                             {"export_bans", false, Shape::list, &ban},
                             {"behaviour", false, Shape::map, &behaviour},
                             {"retail", false, Shape::map, &retail},
+                            {"traders", false, Shape::map, &traders},
                             {"output", false, Shape::map, &output},
                             {"events", false, Shape::list, &event},
                             {"health", false, Shape::map, &health},

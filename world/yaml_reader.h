@@ -171,6 +171,9 @@ HealthSettings read_health(const Origins& origins, const YAML::Node& node);
 // `scenario`: its agents, regions and sectors, read before (retailers' ids are checked).
 RetailSettings read_retail(const Origins& origins, const YAML::Node& node,
                            const Scenario& scenario);
+// `scenario`: as read_retail's, with its retail section read (traders' ids are checked).
+TraderSettings read_traders(const Origins& origins, const YAML::Node& node,
+                            const Scenario& scenario);
 
 // Validates a merged and overridden tree into a Scenario; `default_name` names it when the
 // file does not.

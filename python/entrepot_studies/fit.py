@@ -269,6 +269,30 @@ def region_trade_share(w: Window, t: Target) -> float | str:
     return _ratio(region_trade, country_trade)
 
 
+def _traded_share(w: Window, t: Target, series: str) -> float | str:
+    """The country's traders' `series` (trader_exports, reexports) over its goods exports."""
+    country = w.country(t.key, t.target)
+    for name in (series, "trader_sales", REGION_EXPORTS):
+        if not w.has(name):
+            return f"not measured: the result has no /series/{name}"
+    if w.total("trader_sales").sum() <= 0:
+        return "not measured: the scenario has no traders (`traders:`, docs/scenario.md)"
+    mine = w.labels.region_country == country
+    exports = w.total(REGION_EXPORTS)[:, w.goods()].sum(axis=1)
+    return _ratio(w.total(series)[mine].sum(), exports[mine].sum())
+
+
+def intermediated_share(w: Window, t: Target) -> float | str:
+    """What the country's traders sold abroad over its goods exports."""
+    return _traded_share(w, t, "trader_exports")
+
+
+def reexport_share(w: Window, t: Target) -> float | str:
+    """The country's re-exports (traders' sales abroad of goods they bought abroad) over its
+    goods exports."""
+    return _traded_share(w, t, "reexports")
+
+
 def gdp_per_head_ratio(w: Window, t: Target) -> float:
     va = w.total("value_added")
     per_head = []
@@ -300,6 +324,8 @@ MODEL = {
     "chn_usa_trade": (chn_usa_trade, "bilateral trade / both GDPs", "%"),
     "shanghai_exports": (shanghai_exports, "share of the country's goods exports", "%"),
     "region_trade_share": (region_trade_share, "share of the country's goods trade", "%"),
+    "intermediated_share": (intermediated_share, "traders' share of goods exports", "%"),
+    "reexport_share": (reexport_share, "re-exports' share of goods exports", "%"),
     "gdp_per_head_ratio": (gdp_per_head_ratio, "GDP per head, ratio", "x"),
     "unemployment": (unemployment, "unemployment rate", "%"),
 }

@@ -39,7 +39,7 @@ SERIES_VARIABLES = [
     "region_trade_value", "region_trade_duty", "region_trade_value_final", "tariff",
     "tariff_outside",
     "region_exports", "output", "sector_value_added", "value_added", "consumption", "retail_sales",
-    "retail_margin", "employment", "unemployment", "wage", "cpi",
+    "retail_margin", "trader_sales", "trader_margin", "trader_exports", "reexports", "employment", "unemployment", "wage", "cpi",
     "price", "produced", "used", "consumed", "melted", "inventory", "supplier_switches",
     "firm_exits", "health",
 ]

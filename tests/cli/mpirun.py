@@ -2,7 +2,8 @@
 result file (/world, /series, /snapshots) holds the same bytes as a plain run of the same
 config and seed. The config (tests/mpi/shocks.yaml) phases in a tariff and imposes an export
 ban; at 3 and 4 ranks the partition splits regions, so a region's labour market spans
-ranks. At 2 and 3 ranks the same with retail markets. Also: a bad config is reported once, by rank 0; an unwritable path stops every rank; SIGTERM
+ranks. At 2 and 3 ranks the same with retail markets, and with retail markets and traders
+(traders' buyers on other ranks). Also: a bad config is reported once, by rank 0; an unwritable path stops every rank; SIGTERM
 to mpirun stops every rank after the same step, with a readable file marked interrupted.
 
 Called as `python3 mpirun.py ENTREPOT SOURCE_DIR MPIEXEC RANKS`."""
@@ -57,6 +58,18 @@ def compare_files(t, plain, spread, ranks):
         balance = (s["produced"][()][1:] - s["used"][()][1:] - s["consumed"][()][1:]
                    - s["melted"][()][1:] - np.diff(inventory))
         t.check(bool(np.all(balance == 0)), f"goods balance at every step: {balance}")
+
+
+def same_spread(t, config, ranks, name, what, extra):
+    """A plain run and one over `ranks` ranks of `config` with the `extra` arguments: the
+    same bytes."""
+    plain, spread = t.path(f"plain_{name}.h5"), t.path(f"spread_{name}.h5")
+    rc, _, err, _ = t.run(["run", config, "--quiet", "--out", plain, *extra])
+    t.check(rc == 0, f"plain run with {what} exits 0 (got {rc}): {err}")
+    rc, _, err = mpirun(t, ranks, ["run", config, "--quiet", "--out", spread, *extra])
+    t.check(rc == 0, f"mpirun -np {ranks} with {what} exits 0 (got {rc}): {err}")
+    if rc == 0 and os.path.exists(plain):
+        compare_files(t, plain, spread, ranks)
 
 
 def stop_all_ranks(t, config):
@@ -121,13 +134,11 @@ def body(t):
         # With retail markets: households and their market's retailers on one rank, the
         # retailers' producers anywhere.
         retail = ["--set", "retail={households_per_market: 300, retailers_per_sector: 3}"]
-        plain_retail, spread_retail = t.path("plain_retail.h5"), t.path("spread_retail.h5")
-        rc, _, err, _ = t.run(["run", config, "--quiet", "--out", plain_retail, *retail])
-        t.check(rc == 0, f"plain run with retail markets exits 0 (got {rc}): {err}")
-        rc, _, err = mpirun(t, ranks, ["run", config, "--quiet", "--out", spread_retail, *retail])
-        t.check(rc == 0, f"mpirun -np {ranks} with retail markets exits 0 (got {rc}): {err}")
-        if rc == 0 and os.path.exists(plain_retail):
-            compare_files(t, plain_retail, spread_retail, ranks)
+        same_spread(t, config, ranks, "retail", "retail markets", retail)
+        # With traders too: firms and retailers buy from traders owned by other ranks, and
+        # traders from producers owned by other ranks.
+        traders = [*retail, "--set", "traders={per_sector: 1, hub_per_sector: 2}"]
+        same_spread(t, config, ranks, "traders", "traders", traders)
 
     if ranks == 2:
         # Exchanges staged through host buffers (as on GPUs without a CUDA-aware MPI): the

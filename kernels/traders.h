@@ -1,0 +1,35 @@
+// Wholesale and entrepôt traders' phases (docs/model.md §traders; kernels/traders.cpp): their
+// opening, their purchase plans, their accounts and their totals for the statistics. The
+// market passes are in kernels/trade_stockists.cpp, their search in kernels/search.cpp.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/phases.h"
+
+namespace entrepot {
+
+// The traders of this rank's regions, each opening as `presence` typical firms of its sector:
+// their expected sales in stock for ι_T steps, and cash for a step's purchases and its
+// buffer, priced at the sector's mean price marked up. They have no suppliers yet: each slot
+// searches at the first step.
+void open_traders(const TraderSettings& traders, const Setting& setting, Economy& economy,
+                  const Ranks& ranks);
+// Each block's traders' mean price last step (0 where it has none), over all ranks: what
+// buyers' search weighs them at (refresh_search).
+void update_trader_prices(const Setting& setting, Economy& economy, const Ranks& ranks);
+// Phase 3 for traders: expected sales, price at a markup on the stock's unit cost, and
+// orders that bring the stock towards its target, within their cash.
+void plan_traders(const TraderSettings& traders, const Setting& setting, Economy& economy,
+                  const Ranks& ranks, const SearchScratch& search);
+// Phase 7 for traders: profit tax and dividends. Per region, all ranks: tax, dividends, and
+// the trade margin (sales less the cost of the goods sold).
+std::vector<Totals<3>> settle_traders(const Setting& setting, Economy& economy, const Ranks& ranks);
+// Per block (region × sector), all ranks: traders' stock (goods), cash, sales, margin,
+// sales abroad and, of those, re-exports (their share bought abroad), money.
+inline constexpr int kTraderTotals = 6;
+std::vector<Totals<kTraderTotals>> trader_totals(const Setting& setting, const Economy& economy,
+                                                 const Ranks& ranks);
+
+}  // namespace entrepot

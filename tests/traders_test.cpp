@@ -1,0 +1,176 @@
+// Wholesale and entrepôt traders (docs/model.md §traders): firms and retailers find traders
+// among their suppliers, traders buy from producers and sell at home and abroad, their
+// margin is value added of their region, re-exports are the part of their sales abroad they
+// had bought abroad, money and goods add up every step, and a run with traders keeps the
+// determinism contract (threads, checkpoints). The partition gives each rank one range of
+// traders.
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernels/checkpoint.h"
+#include "kernels/host_copy.h"
+#include "kernels/model.h"
+#include "tests/device_required.h"
+#include "tests/same_bytes.h"
+#include "tests/same_runs.h"
+#include "tests/small_world.h"
+#include "world/partition.h"
+
+namespace entrepot {
+namespace {
+
+using testing::differing_statistics;
+using testing::joined;
+
+// The small world's regions: Alpha's port (a hub here) and inland, Beta, Gamma.
+constexpr int kPort = 0, kBeta = 2;
+
+Scenario trader_world(int steps = 24) {
+  Scenario sc = testing::small_world(8000, 800);
+  sc.steps = steps;
+  sc.burn_in = 6;
+  sc.regions[kPort].hub = true;
+  sc.traders.per_sector = 1;
+  sc.traders.hub_per_sector = 3;
+  return sc;
+}
+
+std::vector<std::string> differing_stores(const Model& a, const Model& b) {
+  std::vector<std::string> out;
+  testing::add_differing_fields(a.economy.traders, b.economy.traders, "traders", out);
+  testing::add_differing_fields(a.economy.consumers, b.economy.consumers, "households", out);
+  testing::add_differing_fields(a.economy.firms, b.economy.firms, "firms", out);
+  return out;
+}
+
+std::int64_t sum(const std::vector<std::int64_t>& v) {
+  std::int64_t total = 0;
+  for (std::int64_t x : v) total += x;
+  return total;
+}
+
+TEST(TraderPartition, EachRankOwnsOneRangeOfTradersAndFindsTheirOwner) {
+  Partition p;
+  p.ranks.resize(3);
+  p.ranks[0].firm_begin = 0;
+  p.ranks[0].firm_end = 10;
+  p.ranks[1].firm_begin = 10;
+  p.ranks[1].firm_end = 20;
+  p.ranks[2].firm_begin = 20;
+  p.ranks[2].firm_end = 30;
+  // Four regions: rank 0 holds regions 0 and 1, rank 1 region 2 (and the first part of
+  // region 3, split with rank 2).
+  p.first_rank = {0, 0, 1, 1};
+  p.last_rank = {0, 0, 1, 2};
+  assign_traders(p, {0, 2, 4, 7, 9}, 100);
+  EXPECT_EQ(p.ranks[0].trader_begin, 0);
+  EXPECT_EQ(p.ranks[0].trader_end, 4);
+  EXPECT_EQ(p.ranks[1].trader_begin, 4);
+  EXPECT_EQ(p.ranks[1].trader_end, 9);
+  EXPECT_EQ(p.ranks[2].trader_begin, 9) << "no traders: an empty range at the end";
+  EXPECT_EQ(p.ranks[2].trader_end, 9);
+  EXPECT_EQ(p.seller_owner(5), 0) << "a firm's owner";
+  EXPECT_EQ(p.seller_owner(25), 2);
+  EXPECT_EQ(p.seller_owner(100), 0) << "the first trader";
+  EXPECT_EQ(p.seller_owner(104), 1);
+  EXPECT_EQ(p.seller_owner(108), 1);
+  EXPECT_THROW(p.seller_owner(109), std::logic_error);
+}
+
+TEST(Traders, FirmsBuyFromTradersWhoBuyFromProducersAndBookTheirMarginAtHome) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const Scenario sc = trader_world();
+  World world(sc);
+  Model model(sc, world);
+  const Domain& d = model.ranks.domain;
+  ASSERT_GT(d.trader_total, 0);
+  ASSERT_EQ(static_cast<std::int64_t>(model.economy.traders.size), d.trader_total);
+  const std::int64_t first = model.tables.trader_seller_first;
+  ASSERT_EQ(first, d.firm_total) << "no retailers in this world";
+  std::int64_t stock = 0, sold = 0, margin = 0, at_traders = 0, exports = 0, reexports = 0;
+  std::int64_t hub_margin = 0;
+  for (int step = 1; step <= sc.steps; ++step) {
+    model.step(step);  // throws unless money is conserved
+    // Firms' input slots may name traders; households never do, and traders buy from
+    // producers only.
+    for (std::int32_t s : to_host(model.economy.firms.supplier)) at_traders += s >= first ? 1 : 0;
+    for (std::int32_t s : to_host(model.economy.consumers.retailer)) {
+      ASSERT_LT(s, first) << "a household buys from a trader";
+    }
+    for (std::int32_t s : to_host(model.economy.traders.supplier)) {
+      ASSERT_LT(s, first) << "a trader buys from a trader";
+    }
+    const std::vector<std::int64_t> sales = to_host(model.economy.traders.sales_value);
+    const std::vector<std::int64_t> cost = to_host(model.economy.traders.cost_of_sales);
+    for (std::size_t i = 0; i < sales.size(); ++i) {
+      sold += sales[i];
+      margin += sales[i] - cost[i];
+    }
+    exports += sum(model.stats.trader_exports);
+    reexports += sum(model.stats.reexports);
+    hub_margin += model.stats.trader_margin[kPort];
+    // Goods balance: made = used + consumed + melted + Δstock, traders' stock included.
+    if (step > 1) {
+      EXPECT_EQ(model.stats.produced - model.stats.used - model.stats.consumed - model.stats.melted,
+                model.stats.inventory - stock)
+          << "step " << step;
+    }
+    stock = model.stats.inventory;
+  }
+  EXPECT_GT(at_traders, 0) << "no firm ever bought from a trader";
+  ASSERT_GT(sold, 0);
+  const double share = static_cast<double>(margin) / static_cast<double>(sold);
+  const double markup = sc.traders.markup / (1.0 + sc.traders.markup);
+  EXPECT_NEAR(share, markup, 0.03) << "the margin is the markup on what the goods cost";
+  EXPECT_GT(hub_margin, 0) << "the hub's traders' margin is booked in the hub";
+  EXPECT_GT(exports, 0) << "traders sell abroad";
+  EXPECT_GT(reexports, 0) << "the hub's traders re-export what they bought abroad";
+  EXPECT_LE(reexports, exports);
+}
+
+TEST(Traders, OffByDefaultWithNoTradersAndNoTraderFlows) {
+  ENTREPOT_REQUIRE_DEVICE();
+  Scenario sc = testing::small_world(4000, 400);
+  sc.steps = 4;
+  sc.regions[kPort].hub = true;  // a hub alone opens no traders
+  World world(sc);
+  Model model(sc, world);
+  EXPECT_EQ(model.tables.traders, 0);
+  for (int step = 1; step <= sc.steps; ++step) model.step(step);
+  EXPECT_EQ(model.economy.traders.size, 0u);
+  EXPECT_EQ(sum(model.stats.trader_sales), 0);
+  EXPECT_EQ(sum(model.stats.reexports), 0);
+}
+
+TEST(Traders, HubTradersOnlyInHubRegions) {
+  ENTREPOT_REQUIRE_DEVICE();
+  Scenario sc = trader_world(2);
+  sc.traders.per_sector = 0;
+  World world(sc);
+  Model model(sc, world);
+  ASSERT_GT(model.economy.traders.size, 0u);
+  for (std::uint16_t r : to_host(model.economy.traders.region)) EXPECT_EQ(r, kPort);
+  for (std::uint8_t s : to_host(model.economy.traders.sector)) {
+    EXPECT_NE(sc.sectors[s].kind, SectorKind::service) << "traders trade goods";
+  }
+  for (int step = 1; step <= sc.steps; ++step) model.step(step);
+  EXPECT_EQ(model.stats.trader_sales[kBeta], 0);
+}
+
+TEST(Traders, SameBytesOnAnyNumberOfThreads) {
+  ENTREPOT_REQUIRE_DEVICE();
+  testing::expect_same_on_threads(trader_world(10), differing_stores);
+}
+
+TEST(Traders, ACheckpointResumesToTheSameBytes) {
+  ENTREPOT_REQUIRE_DEVICE();
+  testing::expect_resumes(trader_world(12), 5, differing_stores);
+}
+
+}  // namespace
+}  // namespace entrepot
