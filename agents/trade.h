@@ -144,6 +144,14 @@ ENTREPOT_HD double bonded_duty_rate(bool foreign, bool buyer_in_zone, double imp
   return foreign ? import_rate : zone_rate;
 }
 
+// The duty on goods a trader ships from a third country: customs enforce the goods' origin
+// on a share `enforcement` of them, which pay the origin's rate plus `penalty`; the rest pay
+// the rate on the trader's country (transshipment, as far as enforcement lets it).
+ENTREPOT_HD double transshipped_duty_rate(double trader_rate, double origin_rate,
+                                          double enforcement, double penalty) {
+  return enforcement * (origin_rate + penalty) + (1.0 - enforcement) * trader_rate;
+}
+
 // Money for goods (both in micro-units, price in units per unit), truncated.
 ENTREPOT_HD std::int64_t payment_for(double price, std::int64_t quantity) {
   return static_cast<std::int64_t>(price * static_cast<double>(quantity));

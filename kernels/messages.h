@@ -23,7 +23,10 @@ struct OpeningOffer {
   // The seller's region (low 8 bits) and a bit per bloc whose rule of origin its goods meet
   // (the 24 above), so the record stays three words.
   std::uint32_t origin_and_preferences;
-  float zone_rate;  // the duty on its imported content leaving its bonded zone, on its price
+  // A firm's: the duty on its imported content leaving its bonded zone, on its price (≥ 0).
+  // A trader's (never in a zone): −(1 + the region its goods came from), so the record
+  // stays three words.
+  float zone_rate_or_origin;
 };
 static_assert(kMaxRegions <= 256 && kMaxBlocs <= 24, "OpeningOffer packs them into 32 bits");
 
@@ -35,6 +38,15 @@ ENTREPOT_HD std::int32_t origin_of(const OpeningOffer& r) {
 }
 ENTREPOT_HD std::uint32_t preferences_of(const OpeningOffer& r) {
   return r.origin_and_preferences >> 8;
+}
+ENTREPOT_HD float pack_zone_or_origin(float zone_rate, std::int32_t goods_origin) {
+  return goods_origin >= 0 ? -1.0f - static_cast<float>(goods_origin) : zone_rate;
+}
+ENTREPOT_HD float zone_rate_of(const OpeningOffer& r) {
+  return r.zone_rate_or_origin < 0.0f ? 0.0f : r.zone_rate_or_origin;
+}
+ENTREPOT_HD std::int32_t goods_origin_of(const OpeningOffer& r) {
+  return r.zone_rate_or_origin < 0.0f ? static_cast<std::int32_t>(-r.zone_rate_or_origin) - 1 : -1;
 }
 
 // The ranks holding the seller as a ghost → its owner, after each round's orders: the orders

@@ -25,6 +25,9 @@ struct Offer {
   // The duty on its goods' imported content where they leave its bonded zone for the
   // domestic market, as a rate on its price (0 outside a zone).
   float zone_rate;
+  // A trader's: the region its goods came from (the origin of its largest delivery last
+  // step), whose duty they pay as far as customs enforce origin; −1 for a producer's.
+  std::int32_t goods_origin = -1;
 };
 
 // A seller as searching buyers see it: 16 bytes, so a candidate is one random read.

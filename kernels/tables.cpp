@@ -48,6 +48,8 @@ TablesView Tables::view() const {
                p(country_blocs),
                p(bloc_content),
                p(zone_share),
+               p(enforcement),
+               p(transshipment_penalty),
                p(origin_cdf),
                p(seller_cumulative),
                p(export_first),
@@ -273,6 +275,8 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
   tables.duty_rate = to_device(duty);
   tables.duty_outside = to_device(outside);
   tables.zone_share = to_device(world.zone_share);
+  tables.enforcement = to_device(world.enforcement);
+  tables.transshipment_penalty = to_device(world.transshipment_penalty);
   // Output per worker under the capacity events in force.
   std::vector<double> tfp(tables.host.productivity);
   for (int r = 0; r < nr; ++r) tfp[r] *= world.region_capacity[r];

@@ -37,7 +37,11 @@ struct TablesView {
   const std::uint32_t* country_blocs;  // per country: a bit per bloc it belongs to
   const double* bloc_content;          // per bloc: its regional value content (0: no rule)
   const double* zone_share;            // per region: the share of its firms in its bonded zone
-  const std::uint64_t* origin_cdf;     // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
+  // Per importing country: the share of goods shipped by traders from a third country whose
+  // origin its customs enforce, and the penalty rate on them (World::enforcement).
+  const double* enforcement;
+  const double* transshipment_penalty;
+  const std::uint64_t* origin_cdf;  // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
   // Inclusive running total over all firms (global ids) of their market presence
   // (seller_presence, agents/trade.h); a block's firms are a contiguous range of it.
   const std::int64_t* seller_cumulative;
@@ -307,6 +311,7 @@ struct Tables {
   thrust::device_vector<double> consumer_share, markup, loyalty_premium;
   thrust::device_vector<double> iceberg, trade_factor, paid_factor, exchange, duty_rate;
   thrust::device_vector<double> duty_outside, bloc_content, zone_share;
+  thrust::device_vector<double> enforcement, transshipment_penalty;
   thrust::device_vector<std::int32_t> rule_bloc;
   thrust::device_vector<std::uint32_t> country_blocs;
   thrust::device_vector<std::uint64_t> origin_cdf;

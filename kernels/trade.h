@@ -89,8 +89,26 @@ void settle_buyers(std::size_t buyers, std::size_t chunk, const Parts&... parts)
 // bonded zone's imported content (agents/trade.h, bonded_duty_rate).
 ENTREPOT_HD double purchase_duty_rate(const TablesView& t, std::size_t cell, const Offer& offer,
                                       bool foreign, bool buyer_in_zone) {
-  return bonded_duty_rate(foreign, buyer_in_zone, foreign ? t.duty(cell, offer.preferences) : 0.0,
-                          offer.zone_rate);
+  double import_rate = foreign ? t.duty(cell, offer.preferences) : 0.0;
+  if (foreign && offer.goods_origin >= 0 && !buyer_in_zone) {
+    // Goods a trader ships from a third country: customs enforce their origin on a share of
+    // them, charging the origin's duty and the penalty; the rest pass as the trader's
+    // (agents/trade.h, transshipped_duty_rate).
+    const std::size_t s = cell % static_cast<std::size_t>(t.sectors);
+    const int dest = static_cast<int>((cell / static_cast<std::size_t>(t.sectors)) %
+                                      static_cast<std::size_t>(t.regions));
+    const int importer = t.region_country[dest];
+    const int made_in = t.region_country[offer.goods_origin];
+    if (made_in != t.region_country[offer.origin]) {
+      // The importer's own goods coming back pay nothing where their origin is enforced.
+      const bool home = made_in == importer;
+      const std::size_t at_origin = t.rrs(offer.goods_origin, dest, static_cast<int>(s));
+      import_rate = transshipped_duty_rate(import_rate, home ? 0.0 : t.duty_rate[at_origin],
+                                           t.enforcement[importer],
+                                           home ? 0.0 : t.transshipment_penalty[importer]);
+    }
+  }
+  return bonded_duty_rate(foreign, buyer_in_zone, import_rate, offer.zone_rate);
 }
 // The same where the caller does not know whether the cell crosses a border.
 ENTREPOT_HD double purchase_duty_rate(const TablesView& t, std::size_t cell, const Offer& offer,

@@ -42,10 +42,25 @@ ENTREPOT_HD void note_delivery(const TablesView&, const RetailerStore::View&, st
                                std::size_t, double, double) {}
 ENTREPOT_HD void note_delivery(const TablesView& t, const TraderStore::View& r, std::size_t i,
                                std::size_t cell, double held_value, double paid) {
+  // Its goods' origin: that of its largest delivery of the step.
+  const auto value = static_cast<std::int64_t>(paid);
+  if (value > r.largest_delivery[i]) {
+    r.largest_delivery[i] = value;
+    r.goods_origin[i] = static_cast<std::uint16_t>(cell / static_cast<std::size_t>(t.sectors) /
+                                                   static_cast<std::size_t>(t.regions));
+  }
   const double total = held_value + paid;
   if (!(paid > 0.0) || !(total > 0.0)) return;
   const double foreign = t.crosses_border(cell) ? paid : 0.0;
   r.foreign_share[i] = (held_value * r.foreign_share[i] + foreign) / total;
+}
+// Where a stockist's goods come from, for the duty: a retailer's are bought at home (−1);
+// a trader's from the origin of its largest delivery.
+ENTREPOT_HD std::int32_t goods_origin_of(const RetailerStore::View&, std::size_t) {
+  return -1;
+}
+ENTREPOT_HD std::int32_t goods_origin_of(const TraderStore::View& r, std::size_t i) {
+  return r.goods_origin[i];
 }
 // What a sale adds: a trader's sales abroad.
 ENTREPOT_HD void note_exports(const RetailerStore::View&, std::size_t, std::int64_t) {}
@@ -140,7 +155,8 @@ struct StockistSellers {
   Stockists r;
   ENTREPOT_HD std::size_t size() const { return r.size; }
   ENTREPOT_HD Offer opening(std::size_t i) const {
-    return Offer{r.price[i], r.inventory[i], 0, 0, 0, 0, r.region[i], preferences(i), 0.0f};
+    return Offer{r.price[i], r.inventory[i],       0, 0, 0, 0, r.region[i], preferences(i),
+                 0.0f,       goods_origin_of(r, i)};
   }
   ENTREPOT_HD void sold(std::size_t i, const Offer& one, const Offer& two) const {
     r.demand[i] = one.orders + two.shipped;
@@ -197,6 +213,8 @@ void order_stockists(Market& m) {
   }
   if (m.economy.traders.size > 0) {
     thrust::fill(m.economy.traders.purchases.begin(), m.economy.traders.purchases.end(), 0);
+    thrust::fill(m.economy.traders.largest_delivery.begin(),
+                 m.economy.traders.largest_delivery.end(), 0);
     place_orders(trader_slots(m), m.book(false));
   }
 }

@@ -33,6 +33,8 @@ struct OpenTrader {
     r.unit_cost[i] = cost;
     r.price[i] = (1.0 + markup) * cost;
     r.foreign_share[i] = 0.0;
+    r.goods_origin[i] = r.region[i];
+    r.largest_delivery[i] = 0;
     r.expected_sales[i] = expected;
     r.inventory[i] = static_cast<std::int64_t>(inventory_target * expected * goods);
     r.demand[i] = static_cast<std::int64_t>(expected * goods);

@@ -250,7 +250,7 @@ TEST(Load, Traders) {
   const Scenario on = parse_scenario(kTiny +
                                          "traders: {per_sector: 2, hub_per_sector: 5, "
                                          "markup: 0.1, inventory_target: 1.5, presence: 3, "
-                                         "friction_cut: 0.8}\n",
+                                         "friction_cut: 0.8, enforcement: 0.6}\n",
                                      "t.yaml", {});
   EXPECT_TRUE(on.traders.on());
   EXPECT_EQ(on.traders.per_sector, 2);
@@ -259,6 +259,18 @@ TEST(Load, Traders) {
   EXPECT_DOUBLE_EQ(on.traders.inventory_target, 1.5);
   EXPECT_DOUBLE_EQ(on.traders.presence, 3.0);
   EXPECT_DOUBLE_EQ(on.traders.friction_cut, 0.8);
+  EXPECT_DOUBLE_EQ(on.traders.enforcement, 0.6);
+  EXPECT_DOUBLE_EQ(off.traders.enforcement, 1.0);
+  const Scenario event = parse_scenario(
+      tiny_with(
+          "{step: 12, type: tariff, importer: AAA, exporter: BBB, sectors: [goods], rate: 0.2}",
+          "{step: 12, type: transshipment, importer: BBB, share: 0.9, rate: 0.25}"),
+      "t.yaml", {});
+  ASSERT_EQ(event.events.size(), 1u);
+  EXPECT_EQ(event.events[0].kind, EventKind::transshipment);
+  EXPECT_EQ(event.events[0].importer, 1);
+  EXPECT_DOUBLE_EQ(event.events[0].share, 0.9);
+  EXPECT_DOUBLE_EQ(event.events[0].rate, 0.25);
   const Scenario set = parse_scenario(kTiny, "t.yaml", {"traders.hub_per_sector=4"});
   EXPECT_EQ(set.traders.hub_per_sector, 4);
   EXPECT_EQ(set.traders.per_sector, 0);
@@ -418,6 +430,12 @@ TEST(LoadErrors, Events) {
         {"importer and exporter are both 'BBB'"});
   check("{step: 12, type: tariff, rate: 0.1, when: now}", "when", 0,
         {"unknown key 'when' in event"});
+  // Transshipment events: an importer (or all), the share enforced, a penalty rate.
+  check("{step: 12, type: transshipment, importer: BBB, rate: 0.2}", "{step: 12", 0,
+        {"transshipment event has no 'share'"});
+  check("{step: 12, type: transshipment, share: 1.5}", "1.5}", 0, {"share is 1.5", "[0, 1]"});
+  check("{step: 12, type: transshipment, share: 1, sectors: [ore]}", "[ore]}", 0,
+        {"transshipment event has 'sectors'"});
   // Capacity events: a region, a factor above 0, a duration; nothing of a tariff's.
   check("{step: 12, type: capacity, region: A1}", "{step: 12", 0,
         {"capacity event needs 'region' and 'factor'"});

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/trade.h"
 #include "kernels/checkpoint.h"
 #include "kernels/host_copy.h"
 #include "kernels/model.h"
@@ -160,6 +161,77 @@ TEST(Traders, HubTradersOnlyInHubRegions) {
   }
   for (int step = 1; step <= sc.steps; ++step) model.step(step);
   EXPECT_EQ(model.stats.trader_sales[kBeta], 0);
+}
+
+TEST(Transshipment, DutyByOriginAsFarAsCustomsEnforceIt) {
+  EXPECT_DOUBLE_EQ(transshipped_duty_rate(0.05, 0.5, 0.0, 0.3), 0.05);  // unenforced
+  EXPECT_DOUBLE_EQ(transshipped_duty_rate(0.05, 0.5, 1.0, 0.0), 0.5);   // the origin's
+  EXPECT_DOUBLE_EQ(transshipped_duty_rate(0.05, 0.5, 1.0, 0.3), 0.8);   // and the penalty
+  const double half = transshipped_duty_rate(0.05, 0.5, 0.5, 0.0);
+  EXPECT_GT(half, 0.05);
+  EXPECT_LT(half, 0.5);
+}
+
+// Duty over value of the chips Beta (a hub with traders) ships to Gamma, per step. Only
+// Alpha makes chips, and Gamma charges Alpha's 50%, everyone else the MFN 5%: Beta's chips
+// are all Alpha's, shipped on by its traders.
+std::vector<double> hub_to_gamma_duty(double enforcement, int event_step, double penalty) {
+  constexpr int kGamma = 3, kChips = 1;
+  Scenario sc = testing::small_world(8000, 800);
+  sc.steps = 24;
+  sc.burn_in = 6;
+  sc.regions[kBeta].hub = true;
+  sc.traders.hub_per_sector = 4;
+  sc.traders.presence = 4.0;
+  sc.traders.friction_cut = 0.9;
+  sc.traders.enforcement = enforcement;
+  for (Country& c : sc.countries) c.specialisation.assign(sc.sectors.size(), 1.0);
+  sc.countries[1].specialisation[kChips] = 0.0;  // Beta
+  sc.countries[2].specialisation[kChips] = 0.0;  // Gamma
+  TariffRule war;
+  war.importer = 2;  // Gamma
+  war.exporter = 0;  // Alpha
+  war.sectors = {kChips};
+  war.rate = 0.5;
+  sc.bilateral = {war};
+  if (event_step > 0) {
+    Event tighten;
+    tighten.step = event_step;
+    tighten.kind = EventKind::transshipment;
+    tighten.importer = 2;
+    tighten.share = 1.0;
+    tighten.rate = penalty;
+    sc.events = {tighten};
+  }
+  World world(sc);
+  Model model(sc, world);
+  std::vector<double> rate;
+  for (int step = 1; step <= sc.steps; ++step) {
+    model.step(step);
+    const std::vector<std::int64_t> flows = to_host(model.scratch.trade.flows);
+    double value = 0.0, duty = 0.0;
+    const std::size_t cell = model.tables.view().rrs(kBeta, kGamma, kChips);
+    value += static_cast<double>(flows[cell * kFlows + kFlowValue]);
+    duty += static_cast<double>(flows[cell * kFlows + kFlowDuty]);
+    rate.push_back(value > 0.0 ? duty / value : 0.0);
+  }
+  return rate;
+}
+
+TEST(Transshipment, RoutingThroughAHubAvoidsTheTariffOnlyAsFarAsEnforcementLetsIt) {
+  ENTREPOT_REQUIRE_DEVICE();
+  // Unenforced: all that Beta ships pays Beta's MFN rate, whatever its origin.
+  const std::vector<double> open = hub_to_gamma_duty(0.0, 0, 0.0);
+  for (std::size_t k = 2; k < open.size(); ++k)
+    EXPECT_NEAR(open[k], 0.05, 1e-3) << "step " << k + 1;
+  // Enforced with a penalty from step 12: goods from Alpha pay Alpha's 50% and more.
+  const std::vector<double> tightened = hub_to_gamma_duty(0.0, 12, 0.3);
+  for (std::size_t k = 2; k < 11; ++k) EXPECT_NEAR(tightened[k], 0.05, 1e-3) << "step " << k + 1;
+  double before = 0.0, after = 0.0;
+  for (std::size_t k = 6; k < 11; ++k) before += tightened[k] / 5.0;
+  for (std::size_t k = 12; k < 17; ++k) after += tightened[k] / 5.0;
+  EXPECT_NEAR(before, 0.05, 1e-3);
+  EXPECT_NEAR(after, 0.8, 1e-3) << "Alpha's 50% and the 30% penalty on Alpha's chips";
 }
 
 TEST(Traders, SameBytesOnAnyNumberOfThreads) {

@@ -109,6 +109,7 @@ TraderSettings read_traders(const Origins& origins, const YAML::Node& node, cons
   presence.hi = 100;
   t.presence = traders.number("presence", presence, t.presence);
   t.friction_cut = traders.number("friction_cut", fraction(), t.friction_cut);
+  t.enforcement = traders.number("enforcement", fraction(), t.enforcement);
   if (!t.on()) return t;
   // Traders' seller ids follow the firms' and the retailers' within the same 32 bits.
   std::int64_t goods = 0, consumed = 0, hubs = 0;

@@ -485,8 +485,8 @@ class ScenarioReader {
   }
 
   Event read_event(const MapReader& item) const {
-    static const std::vector<std::string> types{"tariff", "export_ban", "capacity", "currency",
-                                                "bonded_zone"};
+    static const std::vector<std::string> types{"tariff",   "export_ban",  "capacity",
+                                                "currency", "bonded_zone", "transshipment"};
     static const std::vector<std::string> modes{"set", "add"};
     Event e;
     e.where = origins_.position(item.node());
@@ -505,6 +505,23 @@ class ScenarioReader {
     e.kind = static_cast<EventKind>(lookup(item.get("type"), "event type", types));
     if (e.kind == EventKind::capacity || e.kind == EventKind::bonded_zone) {
       return read_region_event(item, e);
+    }
+    if (e.kind == EventKind::transshipment) {
+      // The importer's customs enforce origin on `share` of goods shipped by traders from a
+      // third country, with a penalty rate on top of the origin's duty.
+      refuse_keys(item,
+                  {"exporter", "sectors", "mode", "phase_in", "region", "factor", "duration",
+                   "country", "regime", "parity", "band", "reserves"},
+                  "transshipment event", "step, type, importer, share, rate");
+      if (!item.has("share")) {
+        origins_.fail(item.node(),
+                      "transshipment event has no 'share'; allowed: the share of goods whose "
+                      "origin customs enforce, a fraction in [0, 1]");
+      }
+      e.importer = country_or_all(item, "importer");
+      e.share = item.number("share", fraction());
+      e.rate = item.has("rate") ? tariff_rate(item, "events") : 0.0;
+      return e;
     }
     refuse_keys(item, {"region", "factor", "duration", "share"}, "event",
                 "region, factor and duration only in a capacity event, share in a bonded_zone "

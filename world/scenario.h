@@ -103,7 +103,14 @@ struct ExportBan {
   std::vector<int> sectors;
 };
 
-enum class EventKind : std::uint8_t { tariff, export_ban, capacity, currency, bonded_zone };
+enum class EventKind : std::uint8_t {
+  tariff,
+  export_ban,
+  capacity,
+  currency,
+  bonded_zone,
+  transshipment
+};
 
 // A scheduled policy change. A tariff event sets (or adds to) the bilateral rate of
 // importer × exporter × sectors, reaching its full value after `phase_in` steps.
@@ -121,7 +128,9 @@ struct Event {
   double factor = 1.0;
   int duration = 1;
   // A bonded-zone event: from `step` on, `share` of the region's firms are inside its zone
-  // (widening it, narrowing it, opening or closing one).
+  // (widening it, narrowing it, opening or closing one). A transshipment event: from `step`
+  // on, the importer's customs enforce the origin of `share` of the goods traders ship from
+  // a third country, and charge `rate` on top of the origin's duty on them (a penalty).
   double share = 0.0;
   // A currency event: the country's central bank takes a new regime (its reserves stay).
   int country = -1;
@@ -192,6 +201,10 @@ struct TraderSettings {
   double inventory_target = 1.0;  // ι_T: steps of expected sales kept in stock
   double presence = 1.0;      // a trader's weight in buyers' search, in typical firms of its sector
   double friction_cut = 0.5;  // the share of the border friction its buyers are spared
+  // The share of goods traders ship from a third country whose origin importers' customs
+  // enforce (duty by the goods' origin, not by where they were shipped from), until a
+  // transshipment event changes it.
+  double enforcement = 1.0;
   bool on() const { return per_sector > 0 || hub_per_sector > 0; }
 };
 

@@ -165,7 +165,8 @@ const Section& scenario_format() {
                                 {"markup"},
                                 {"inventory_target"},
                                 {"presence"},
-                                {"friction_cut"}}};
+                                {"friction_cut"},
+                                {"enforcement"}}};
   static const Section event{"event",
                              "",
                              {{"step", true},

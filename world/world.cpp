@@ -143,6 +143,8 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
   event_start_outside_.resize(scenario.events.size());
   region_capacity.assign(nr, 1.0);
   for (const Region& r : scenario.regions) zone_share.push_back(r.zone_share);
+  enforcement.assign(scenario.countries.size(), scenario.traders.enforcement);
+  transshipment_penalty.assign(scenario.countries.size(), 0.0);
 }
 
 void World::move_tariff(const Event& event, int step, std::vector<double>& rates,
@@ -186,6 +188,15 @@ bool World::apply_policy(int step) {
     if (event.kind == EventKind::bonded_zone) {
       if (step == event.step) {
         zone_share[static_cast<std::size_t>(event.region)] = event.share;
+        changed = true;
+      }
+      continue;
+    }
+    if (event.kind == EventKind::transshipment) {
+      for (std::size_t c = 0; c < enforcement.size() && step == event.step; ++c) {
+        if (event.importer >= 0 && static_cast<int>(c) != event.importer) continue;
+        enforcement[c] = event.share;
+        transshipment_penalty[c] = event.rate;
         changed = true;
       }
       continue;

@@ -54,6 +54,10 @@ class World {
   // Per region: the share of its firms inside its bonded zone (the scenario's, then its
   // bonded-zone events').
   std::vector<double> zone_share;
+  // Per importing country: the share of goods traders ship from a third country whose
+  // origin its customs enforce, and the penalty rate on those goods on top of the origin's
+  // duty (traders' enforcement, then its transshipment events').
+  std::vector<double> enforcement, transshipment_penalty;
   // Per country: its central bank's currency regime in force (the scenario's, then its
   // currency events').
   std::vector<Currency> currency;
