@@ -71,6 +71,7 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   if (options.threads > 0) omp_set_num_threads(options.threads);
   Scenario sc = generated_world(options.agents, 1);
   sc.retail.households_per_market = options.retail_market;
+  sc.traders.per_sector = options.traders;
   require_memory(sc, comm);  // like a run: refused with the estimate before any allocation
   World world(sc);
   const auto built = std::chrono::steady_clock::now();
@@ -78,10 +79,10 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   if (options.trade_chunk >= 0) model.trade_chunk = static_cast<std::size_t>(options.trade_chunk);
   const double setup_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - built).count();
-  // Retailers are agents too.
-  const auto agents =
-      static_cast<std::size_t>(model.ranks.domain.firm_total + model.ranks.domain.household_total +
-                               model.ranks.domain.retailer_total);
+  // Retailers and traders are agents too.
+  const Domain& d = model.ranks.domain;
+  const auto agents = static_cast<std::size_t>(d.firm_total + d.household_total + d.retailer_total +
+                                               d.trader_total);
 
   // Two untimed steps leave the set-up transient behind; then the median of the timed ones.
   int step = 1;
@@ -97,11 +98,11 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   std::sort(seconds.begin(), seconds.end());
   const double median = seconds[seconds.size() / 2];
   const double updates = static_cast<double>(agents) / median;
-  const double bytes =
-      static_cast<double>(model.ranks.domain.firm_total * FirmStore::bytes_per_agent() +
-                          model.ranks.domain.household_total * ConsumerStore::bytes_per_agent() +
-                          model.ranks.domain.retailer_total * RetailerStore::bytes_per_agent()) /
-      static_cast<double>(agents);
+  const double bytes = static_cast<double>(d.firm_total * FirmStore::bytes_per_agent() +
+                                           d.household_total * ConsumerStore::bytes_per_agent() +
+                                           d.retailer_total * RetailerStore::bytes_per_agent() +
+                                           d.trader_total * TraderStore::bytes_per_agent()) /
+                       static_cast<double>(agents);
   const long rss = largest_over_ranks(comm, peak_rss_mb());
   // Each rank's GPU, before the bandwidth pass below allocates its arrays.
   const long device_mb = largest_over_ranks(comm, peak_device_mb());
@@ -119,14 +120,16 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
 #endif
   std::fprintf(stderr,
                "bench: %zu firms (%zu B each), %zu households (%zu B each), %zu retailers (%zu B "
-               "each), %d threads, trade chunk %zu, set-up %.2f s, step median %.4f s (min %.4f, "
-               "max %.4f) over %d steps\nbench: %s\n",
+               "each), %zu traders (%zu B each), %d threads, trade chunk %zu, set-up %.2f s, step "
+               "median %.4f s (min %.4f, max %.4f) over %d steps\nbench: %s\n",
                model.economy.firms.size, FirmStore::bytes_per_agent(), model.economy.consumers.size,
                ConsumerStore::bytes_per_agent(), model.economy.retailers.size,
-               RetailerStore::bytes_per_agent(), omp_get_max_threads(), model.trade_chunk, setup_s,
+               RetailerStore::bytes_per_agent(), model.economy.traders.size,
+               TraderStore::bytes_per_agent(), omp_get_max_threads(), model.trade_chunk, setup_s,
                median, seconds.front(), seconds.back(), options.steps, describe_device().c_str());
   if (options.ranks > 1 && !comm.distributed()) {
-    const Partition partition = partition_agents(sc, options.ranks);
+    Partition partition = partition_agents(sc, options.ranks);
+    place_traders(model.tables, partition);
     std::fprintf(stderr, "bench: %s\n%s", partition.describe().c_str(),
                  describe_exchange(estimate_exchange(model, partition)).c_str());
   }

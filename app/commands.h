@@ -36,6 +36,7 @@ struct BenchOptions {
   int ranks = 0;                   // > 1: also estimate the exchange of a run over this many ranks
   std::int64_t trade_chunk = -1;   // ≥ 0: Model::trade_chunk; −1: the backend's default
   std::int64_t retail_market = 0;  // > 0: retail markets of this many households
+  int traders = 0;                 // > 0: traders per goods sector in every region
 };
 
 class Comm;

@@ -13,11 +13,12 @@ std::vector<RankExchange> estimate_exchange(const Model& m, const Partition& p) 
   const std::vector<std::int32_t> retailer = to_host(m.economy.consumers.retailer);
   const std::vector<std::int32_t> stockist = to_host(m.economy.retailers.supplier);
   const std::size_t nf = m.economy.firms.size, nh = m.economy.consumers.size;
-  const std::size_t nr = m.economy.retailers.size;
+  const std::size_t nr = m.economy.retailers.size, nt = m.economy.traders.size;
+  const std::vector<std::int32_t> wholesale = to_host(m.economy.traders.supplier);
   const std::int64_t per_market = m.tables.retailers_per_market();
   const int ranks = static_cast<int>(p.ranks.size());
   std::vector<RankExchange> out(ranks);
-  std::vector<std::uint8_t> seen(nf);
+  std::vector<std::uint8_t> seen(nf + static_cast<std::size_t>(p.trader_total));
   std::vector<std::uint8_t> peer(ranks);
   for (int k = 0; k < ranks; ++k) {
     const RankShare& s = p.ranks[k];
@@ -27,14 +28,19 @@ std::vector<RankExchange> estimate_exchange(const Model& m, const Partition& p) 
     auto link = [&](std::int32_t seller) {
       if (seller < 0) return;
       ++e.links;
-      // A retailer sits on the rank of its market's households: never remote.
-      if (static_cast<std::size_t>(seller) >= nf) return;
-      if (seller >= s.firm_begin && seller < s.firm_end) return;
+      // A retailer sits on the rank of its market's households: never remote. A trader sits
+      // on the first rank of its region.
+      const bool trader = p.trader_total > 0 && seller >= p.trader_seller_first;
+      if (static_cast<std::size_t>(seller) >= nf && !trader) return;
+      const int owner = p.seller_owner(seller);
+      if (owner == k) return;
       ++e.remote_links;
-      if (!seen[seller]) {
-        seen[seller] = 1;
+      const std::size_t at =
+          trader ? nf + static_cast<std::size_t>(seller - p.trader_seller_first) : seller;
+      if (!seen[at]) {
+        seen[at] = 1;
         ++e.remote_sellers;
-        peer[p.firm_owner(seller)] = 1;
+        peer[owner] = 1;
       }
     };
     for (int slot = 0; slot < kInputSlots; ++slot) {
@@ -48,6 +54,9 @@ std::vector<RankExchange> estimate_exchange(const Model& m, const Partition& p) 
     for (int slot = 0; slot < kRetailSlots; ++slot) {
       for (std::int64_t i = s.market_begin * per_market; i < s.market_end * per_market; ++i) {
         link(stockist[slot * nr + static_cast<std::size_t>(i)]);
+      }
+      for (std::int64_t i = s.trader_begin; i < s.trader_end; ++i) {
+        link(wholesale[slot * nt + static_cast<std::size_t>(i)]);
       }
     }
     for (int r = 0; r < ranks; ++r) e.peers += peer[r];

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "app/commands.h"
+#include "base/limits.h"
 #include "entrepot_git_commit.h"
 #include "world/comm.h"
 
@@ -97,6 +98,11 @@ int main(int argc, char** argv) {
                    "Households per retail market: households buy goods at their market's "
                    "retailers (default 0: from producers)")
       ->check(CLI::NonNegativeNumber);
+  bench_cmd
+      ->add_option("--traders", bench.traders,
+                   "Traders per goods sector in every region, from whom firms and retailers "
+                   "buy too (default 0: none)")
+      ->check(CLI::Range(0, kMaxTradersPerSector));
 
   CLI::App* device_cmd =
       app.add_subcommand("device", "Show the device the kernels run on (GPU or host threads)");

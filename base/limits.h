@@ -7,7 +7,7 @@
 
 namespace entrepot {
 
-// Seller ids are 32-bit: firms first, then retailers.
+// Seller ids are 32-bit: firms first, then retailers, then traders.
 inline constexpr std::int64_t kMaxSellers = 2147483647;
 
 inline constexpr int kInputSlots = 4;

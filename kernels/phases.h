@@ -40,6 +40,9 @@ struct Setting {
 
 // The tables of `world` under `scenario` (kernels/tables.cpp).
 void build_tables(const Scenario& scenario, const World& world, Tables& tables);
+// The traders of `tables` (their seller ids set) placed on the ranks of `partition`
+// (assign_traders, world/partition.h).
+void place_traders(const Tables& tables, Partition& partition);
 // Trade factors τ(1+t)·x, exchange and duty rates and regions' output per worker under the
 // policy in force and the exchange rates (US$ per unit of each country's currency); again
 // whenever the tariff, ban or capacity tables or the rates change.

@@ -72,12 +72,7 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   // Traders' seller ids follow the firms' and the retailers'.
   tables.trader_seller_first =
       tables.host.block_start.back() + tables.markets * tables.retailers_per_market();
-  std::vector<std::int64_t> trader_regions(static_cast<std::size_t>(tables.regions) + 1, 0);
-  for (int r = 0; r <= tables.regions; ++r) {
-    trader_regions[static_cast<std::size_t>(r)] =
-        tables.host.trader_start[static_cast<std::size_t>(r) * tables.sectors];
-  }
-  assign_traders(ranks.partition, trader_regions, tables.trader_seller_first);
+  place_traders(tables, ranks.partition);
   const RankShare& mine = ranks.partition.ranks[ranks.rank()];
   ranks.domain =
       domain_of(mine, tables.host.block_start, tables.host.consumer_start, tables.sectors,

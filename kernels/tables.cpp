@@ -232,6 +232,15 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   refresh_trade_costs(w, std::vector<double>(w.countries(), 1.0), t);
 }
 
+void place_traders(const Tables& tables, Partition& partition) {
+  std::vector<std::int64_t> by_region(static_cast<std::size_t>(tables.regions) + 1, 0);
+  for (int r = 0; r <= tables.regions; ++r) {
+    by_region[static_cast<std::size_t>(r)] =
+        tables.host.trader_start[static_cast<std::size_t>(r) * tables.sectors];
+  }
+  assign_traders(partition, by_region, tables.trader_seller_first);
+}
+
 void Model::refresh_trade_costs() {
   entrepot::refresh_trade_costs(world, economy.exchange_rate, tables);
   refresh_search(scenario, world, economy, tables);

@@ -120,17 +120,30 @@ TraderSettings read_traders(const Origins& origins, const YAML::Node& node, cons
   }
   for (const Region& region : s.regions) hubs += region.hub ? 1 : 0;
   const auto regions = static_cast<std::int64_t>(s.regions.size());
-  __int128 ids =
-      static_cast<__int128>(regions * t.per_sector + hubs * t.hub_per_sector) * goods + s.firms;
+  __int128 others = s.firms;
   if (s.retail.on()) {
     const std::int64_t markets = s.consumers / s.retail.households_per_market + regions;
-    ids += static_cast<__int128>(markets) * consumed * s.retail.retailers_per_sector;
+    others += static_cast<__int128>(markets) * consumed * s.retail.retailers_per_sector;
   }
-  if (ids > kMaxSellers) {
-    const char* key = t.per_sector > 0 ? "per_sector" : "hub_per_sector";
-    origins.fail(node[key], std::string(key) +
-                                ": the traders, retailers and firms would number more than "
-                                "32-bit seller ids do; allowed: fewer traders or firms");
+  const __int128 own =
+      static_cast<__int128>(regions * t.per_sector + hubs * t.hub_per_sector) * goods;
+  if (others + own > kMaxSellers) {
+    // At the key that overflows, the most traders it may have beside the firms, the retailers
+    // and the other key's traders.
+    const bool per_region = t.per_sector > 0;
+    const char* key = per_region ? "per_sector" : "hub_per_sector";
+    const __int128 left = (kMaxSellers - others) / goods;
+    const __int128 most = per_region
+                              ? (left - static_cast<__int128>(hubs) * t.hub_per_sector) / regions
+                              : left / hubs;
+    origins.fail(node[key],
+                 std::string(key) + " is " +
+                     std::to_string(per_region ? t.per_sector : t.hub_per_sector) +
+                     ": the traders, retailers and firms would number more than 32-bit seller "
+                     "ids do; allowed: at most " +
+                     std::to_string(static_cast<std::int64_t>(most < 0 ? 0 : most)) +
+                     (per_region ? " in every region" : " in each hub region") +
+                     " with these firms and retailers");
   }
   return t;
 }
