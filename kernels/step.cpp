@@ -168,7 +168,7 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   }
   // Traders open once the producers have settled, and buyers find them from the first step.
   if (tables.traders > 0) {
-    open_traders(sc.traders, setting(), economy, ranks);
+    open_traders(sc, setting(), economy, ranks);
     update_trader_prices(setting(), economy, ranks);
     refresh_search(sc, world, economy, tables);
   }

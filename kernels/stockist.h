@@ -92,9 +92,11 @@ template <class Stockists>
 struct PayStockist {
   Stockists r;
   double tax_rate, dividend_share, buffer_steps;
+  const double* region_tax = nullptr;  // per region, in place of tax_rate where given
   ENTREPOT_HD void operator()(std::size_t i) const {
     const std::int64_t profit = r.sales_value[i] - r.cost_of_sales[i];
-    const std::int64_t tax = profit_tax(profit, tax_rate, r.cash[i]);
+    const double rate = region_tax != nullptr ? region_tax[r.region[i]] : tax_rate;
+    const std::int64_t tax = profit_tax(profit, rate, r.cash[i]);
     r.cash[i] -= tax;
     const auto costs = static_cast<std::int64_t>(r.expected_sales[i] * r.unit_cost[i] *
                                                  static_cast<double>(kMoneyScale));

@@ -225,6 +225,11 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
     }
   }
   t.traders = t.host.trader_start.back();
+  std::vector<double> trader_tax(static_cast<std::size_t>(nr), sc.behaviour.profit_tax);
+  for (int r = 0; r < nr; ++r) {
+    if (sc.regions[r].hub && sc.traders.hub_tax >= 0.0) trader_tax[r] = sc.traders.hub_tax;
+  }
+  t.trader_tax = to_device(trader_tax);
   t.trader_start = to_device(t.host.trader_start);
   build_frictions(sc, w, t);
   build_origin_rules(sc, w, t);
@@ -373,8 +378,10 @@ void cumulate(const double* weight, int n, std::uint64_t* cdf) {
   }
 }
 
-// Producers and traders as firms and retailers find them: a block of traders weighs as
-// `presence` typical firms of its sector each, at the traders' mean price and at trade costs
+// Producers and traders as firms and retailers find them: a region's traders of a sector
+// together weigh `presence` (and in a hub `hub_presence` more) times the sector's mean
+// presence per region (whatever the
+// numbers of firms and traders), at the traders' mean price and at trade costs
 // whose border friction is cut by `friction_cut` (traders know the markets they sell in:
 // Ahn, Khandelwal & Wei 2011; Antràs & Costinot 2011).
 void refresh_supplier_search(const Scenario& scenario, const World& world, const Economy& economy,
@@ -382,16 +389,13 @@ void refresh_supplier_search(const Scenario& scenario, const World& world, const
   const int nr = world.regions(), ns = world.sectors();
   const TraderSettings& traders = scenario.traders;
   const std::vector<std::int64_t>& start = tables.host.trader_start;
-  const std::vector<std::int64_t>& firms = tables.host.block_start;
-  std::vector<double> per_firm(ns, 0.0), count(ns, 0.0);
+  // A sector's mean presence per region, whatever the number of firms.
+  std::vector<double> per_region(ns, 0.0);
   for (int r = 0; r < nr; ++r) {
     for (int s = 0; s < ns; ++s) {
-      const std::size_t b = static_cast<std::size_t>(r) * ns + s;
-      per_firm[s] += economy.presence[b];
-      count[s] += static_cast<double>(firms[b + 1] - firms[b]);
+      per_region[s] += economy.presence[static_cast<std::size_t>(r) * ns + s] / nr;
     }
   }
-  for (int s = 0; s < ns; ++s) per_firm[s] = count[s] > 0.0 ? per_firm[s] / count[s] : 0.0;
   std::vector<std::uint64_t> cdf(static_cast<std::size_t>(nr) * ns * 2 * nr, 0);
   std::vector<double> weight, both(static_cast<std::size_t>(2 * nr));
   for (int d = 0; d < nr; ++d) {
@@ -399,13 +403,13 @@ void refresh_supplier_search(const Scenario& scenario, const World& world, const
       origin_weights(scenario, world, tables, economy.presence, economy.block_price, d, s, weight);
       for (int h = 0; h < nr; ++h) {
         const std::size_t b = static_cast<std::size_t>(h) * ns + s, cell = world.rrs(h, d, s);
-        const auto n = static_cast<double>(start[b + 1] - start[b]);
+        const bool any = start[b + 1] > start[b];
         const double factor = tables.host.trade_factor[cell] /
                               det_pow(tables.host.friction[cell], traders.friction_cut);
         both[static_cast<std::size_t>(h)] = weight[static_cast<std::size_t>(h)];
-        both[static_cast<std::size_t>(nr + h)] =
-            origin_weight(n * traders.presence * per_firm[s], economy.trader_price[b], factor,
-                          scenario.behaviour.trade_elasticity);
+        both[static_cast<std::size_t>(nr + h)] = origin_weight(
+            any ? traders.region_presence(scenario.regions[h].hub) * per_region[s] : 0.0,
+            economy.trader_price[b], factor, scenario.behaviour.trade_elasticity);
       }
       cumulate(both.data(), 2 * nr, &cdf[(static_cast<std::size_t>(d) * ns + s) * 2 * nr]);
     }

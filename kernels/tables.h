@@ -327,6 +327,8 @@ struct Tables {
   int retail_household_slot[kConsumerSlots] = {};
   std::int64_t traders = 0, trader_seller_first = 0;
   thrust::device_vector<std::int64_t> trader_start;
+  // Per region: the profit tax on its traders' income (a hub's may be lower).
+  thrust::device_vector<double> trader_tax;
   thrust::device_vector<std::uint64_t> supplier_cdf;
   // retailers_per_sector is 0 without markets.
   std::int64_t retailers_per_market() const {

@@ -17,16 +17,19 @@ struct OpenTrader {
   TablesView t;
   TraderStore::View r;
   const double* sector_price;  // per sector: its mean price, money per unit of goods
-  const double* firm_sales;    // per sector: a typical firm's sales per step, goods
+  const double* region_sales;  // per sector: its mean sales per region and step, goods
   std::int64_t first;          // this rank's first trader, of all
-  double markup, inventory_target, presence, buffer_steps;
+  const double* presence;      // per region: its traders' weight (TraderSettings)
+  double markup, inventory_target, buffer_steps;
   ENTREPOT_HD void operator()(std::size_t i) const {
     const std::int64_t g = first + static_cast<std::int64_t>(i);
     const int block = static_cast<int>(
         TablesView::run_of(t.trader_start, static_cast<std::int64_t>(t.regions) * t.sectors, g));
     const int sector = block % t.sectors;
     const double cost = sector_price[sector];
-    const double expected = presence * firm_sales[sector];
+    // Its share of its region's traders' weight in buyers' search (refresh_search).
+    const auto traders = static_cast<double>(t.trader_start[block + 1] - t.trader_start[block]);
+    const double expected = presence[block / t.sectors] * region_sales[sector] / traders;
     const double goods = static_cast<double>(kGoodsScale), money = static_cast<double>(kMoneyScale);
     r.region[i] = static_cast<std::uint16_t>(block / t.sectors);
     r.sector[i] = static_cast<std::uint8_t>(sector);
@@ -82,8 +85,9 @@ struct TraderHoldings {
 
 }  // namespace
 
-void open_traders(const TraderSettings& traders, const Setting& setting, Economy& economy,
+void open_traders(const Scenario& scenario, const Setting& setting, Economy& economy,
                   const Ranks& ranks) {
+  const TraderSettings& traders = scenario.traders;
   const Domain& d = ranks.domain;
   if (d.trader_total == 0) return;
   economy.traders.resize(static_cast<std::size_t>(d.trader_count));
@@ -91,30 +95,32 @@ void open_traders(const TraderSettings& traders, const Setting& setting, Economy
   const int nr = tables.regions, ns = tables.sectors;
   // A sector's mean price and a typical firm's sales, from the blocks' output at capacity.
   const std::vector<double> supply = block_supply(setting, economy, ranks);
-  std::vector<double> value(ns, 0.0), goods(ns, 0.0), firms(ns, 0.0);
+  std::vector<double> value(ns, 0.0), goods(ns, 0.0);
   for (int r = 0; r < nr; ++r) {
     for (int s = 0; s < ns; ++s) {
       const std::size_t b = static_cast<std::size_t>(r) * ns + s;
       const double price = economy.block_price[b];
       value[s] += supply[b];
       goods[s] += price > 0.0 ? supply[b] / price : 0.0;
-      firms[s] += static_cast<double>(tables.host.block_start[b + 1] - tables.host.block_start[b]);
     }
   }
   std::vector<double> price(ns, 0.0), sales(ns, 0.0);
   for (int s = 0; s < ns; ++s) {
     price[s] = goods[s] > 0.0 ? value[s] / goods[s] : 0.0;
-    sales[s] = firms[s] > 0.0 ? goods[s] / firms[s] : 0.0;
+    sales[s] = goods[s] / nr;
   }
   const thrust::device_vector<double> price_device(price.begin(), price.end());
   const thrust::device_vector<double> sales_device(sales.begin(), sales.end());
+  std::vector<double> presence(static_cast<std::size_t>(nr));
+  for (int r = 0; r < nr; ++r) presence[r] = traders.region_presence(scenario.regions[r].hub);
+  const thrust::device_vector<double> presence_device(presence.begin(), presence.end());
   auto at = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(
-      at, at + economy.traders.size,
-      OpenTrader{tables.view(), economy.traders.view(),
-                 thrust::raw_pointer_cast(price_device.data()),
-                 thrust::raw_pointer_cast(sales_device.data()), d.trader_first, traders.markup,
-                 traders.inventory_target, traders.presence, setting.behaviour.cash_buffer_steps});
+  thrust::for_each(at, at + economy.traders.size,
+                   OpenTrader{tables.view(), economy.traders.view(),
+                              thrust::raw_pointer_cast(price_device.data()),
+                              thrust::raw_pointer_cast(sales_device.data()), d.trader_first,
+                              thrust::raw_pointer_cast(presence_device.data()), traders.markup,
+                              traders.inventory_target, setting.behaviour.cash_buffer_steps});
 }
 
 void update_trader_prices(const Setting& setting, Economy& economy, const Ranks& ranks) {
@@ -152,8 +158,9 @@ std::vector<Totals<3>> settle_traders(const Setting& setting, Economy& economy,
   const Behaviour& b = setting.behaviour;
   auto at = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(at, at + economy.traders.size,
-                   PayStockist<TraderStore::View>{economy.traders.view(), b.profit_tax,
-                                                  b.dividend_share, b.cash_buffer_steps});
+                   PayStockist<TraderStore::View>{
+                       economy.traders.view(), b.profit_tax, b.dividend_share, b.cash_buffer_steps,
+                       thrust::raw_pointer_cast(setting.tables.trader_tax.data())});
   const TraderStore::ConstView view = std::as_const(economy.traders).view();
   auto payouts = totals_by_key<3>(view.size, setting.tables.regions, HouseholdRegion{view.region},
                                   StockistPayouts<TraderStore::ConstView>{view});

@@ -10,11 +10,11 @@
 
 namespace entrepot {
 
-// The traders of this rank's regions, each opening as `presence` typical firms of its sector:
-// their expected sales in stock for ι_T steps, and cash for a step's purchases and its
-// buffer, priced at the sector's mean price marked up. They have no suppliers yet: each slot
-// searches at the first step.
-void open_traders(const TraderSettings& traders, const Setting& setting, Economy& economy,
+// The traders of this rank's regions, each opening with its share of `presence` times its
+// sector's mean sales per region as expected sales: those in stock for ι_T steps, and cash for a
+// step's purchases and its buffer, priced at the sector's mean price marked up. They have no
+// suppliers yet: each slot searches at the first step.
+void open_traders(const Scenario& scenario, const Setting& setting, Economy& economy,
                   const Ranks& ranks);
 // Each block's traders' mean price last step (0 where it has none), over all ranks: what
 // buyers' search weighs them at (refresh_search).

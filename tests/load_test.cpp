@@ -258,9 +258,17 @@ TEST(Load, Traders) {
   EXPECT_DOUBLE_EQ(on.traders.markup, 0.1);
   EXPECT_DOUBLE_EQ(on.traders.inventory_target, 1.5);
   EXPECT_DOUBLE_EQ(on.traders.presence, 3.0);
+  EXPECT_DOUBLE_EQ(on.traders.hub_presence, 1.0);
+  EXPECT_DOUBLE_EQ(on.traders.region_presence(true), 4.0);
+  EXPECT_DOUBLE_EQ(on.traders.region_presence(false), 3.0);
   EXPECT_DOUBLE_EQ(on.traders.friction_cut, 0.8);
   EXPECT_DOUBLE_EQ(on.traders.enforcement, 0.6);
   EXPECT_DOUBLE_EQ(off.traders.enforcement, 1.0);
+  EXPECT_LT(off.traders.hub_tax, 0.0) << "the profit tax";
+  EXPECT_DOUBLE_EQ(
+      parse_scenario(kTiny + "traders: {hub_per_sector: 1, hub_tax: 0.15}\n", "t.yaml", {})
+          .traders.hub_tax,
+      0.15);
   const Scenario event = parse_scenario(
       tiny_with(
           "{step: 12, type: tariff, importer: AAA, exporter: BBB, sectors: [goods], rate: 0.2}",

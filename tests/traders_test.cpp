@@ -163,6 +163,33 @@ TEST(Traders, HubTradersOnlyInHubRegions) {
   EXPECT_EQ(model.stats.trader_sales[kBeta], 0);
 }
 
+TEST(Traders, HubTradersPayTheHubTaxOnTheirMargin) {
+  ENTREPOT_REQUIRE_DEVICE();
+  Scenario sc = trader_world(12);
+  sc.traders.hub_tax = 0.05;
+  World world(sc);
+  Model model(sc, world);
+  double profit[2] = {0.0, 0.0}, tax[2] = {0.0, 0.0};  // [0]: the hub's traders, [1]: others'
+  for (int step = 1; step <= sc.steps; ++step) {
+    model.step(step);
+    const auto region = to_host(model.economy.traders.region);
+    const auto sales = to_host(model.economy.traders.sales_value);
+    const auto cost = to_host(model.economy.traders.cost_of_sales);
+    const auto paid = to_host(model.economy.traders.tax);
+    for (std::size_t i = 0; i < region.size(); ++i) {
+      const std::int64_t margin = sales[i] - cost[i];
+      if (margin <= 0) continue;
+      const int k = region[i] == kPort ? 0 : 1;
+      profit[k] += static_cast<double>(margin);
+      tax[k] += static_cast<double>(paid[i]);
+    }
+  }
+  ASSERT_GT(profit[0], 0.0);
+  ASSERT_GT(profit[1], 0.0);
+  EXPECT_NEAR(tax[0] / profit[0], 0.05, 0.002) << "the hub's rate";
+  EXPECT_NEAR(tax[1] / profit[1], sc.behaviour.profit_tax, 0.005) << "the profit tax elsewhere";
+}
+
 TEST(Transshipment, DutyByOriginAsFarAsCustomsEnforceIt) {
   EXPECT_DOUBLE_EQ(transshipped_duty_rate(0.05, 0.5, 0.0, 0.3), 0.05);  // unenforced
   EXPECT_DOUBLE_EQ(transshipped_duty_rate(0.05, 0.5, 1.0, 0.0), 0.5);   // the origin's

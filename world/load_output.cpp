@@ -108,8 +108,10 @@ TraderSettings read_traders(const Origins& origins, const YAML::Node& node, cons
   Range presence = above(0);
   presence.hi = 100;
   t.presence = traders.number("presence", presence, t.presence);
+  t.hub_presence = traders.number("hub_presence", presence, t.hub_presence);
   t.friction_cut = traders.number("friction_cut", fraction(), t.friction_cut);
   t.enforcement = traders.number("enforcement", fraction(), t.enforcement);
+  if (traders.has("hub_tax")) t.hub_tax = traders.number("hub_tax", fraction(), 0.0);
   if (!t.on()) return t;
   // Traders' seller ids follow the firms' and the retailers' within the same 32 bits.
   std::int64_t goods = 0, consumed = 0, hubs = 0;

@@ -199,13 +199,23 @@ struct TraderSettings {
   int hub_per_sector = 0;         // more per goods sector in each hub region
   double markup = 0.06;           // μ_T on the landed cost of the goods sold
   double inventory_target = 1.0;  // ι_T: steps of expected sales kept in stock
-  double presence = 1.0;      // a trader's weight in buyers' search, in typical firms of its sector
+  // The weight of a region's traders of a sector, together, in buyers' search, as a share of
+  // the sector's mean presence per region.
+  double presence = 1.0;
+  double hub_presence = 1.0;  // the same of a hub's traders on top (hub_per_sector of them)
   double friction_cut = 0.5;  // the share of the border friction its buyers are spared
   // The share of goods traders ship from a third country whose origin importers' customs
   // enforce (duty by the goods' origin, not by where they were shipped from), until a
   // transshipment event changes it.
   double enforcement = 1.0;
+  // The profit tax on the trading income of hub regions' traders (the seed study's lever: a
+  // lower rate for entrepôt and offshore trade, 15%); below 0: the behaviour's profit tax.
+  double hub_tax = -1.0;
   bool on() const { return per_sector > 0 || hub_per_sector > 0; }
+  // The weight of a region's traders of a sector, together (presence, hub_presence).
+  double region_presence(bool hub) const {
+    return (per_sector > 0 ? presence : 0.0) + (hub && hub_per_sector > 0 ? hub_presence : 0.0);
+  }
 };
 
 struct OutputSettings {

@@ -165,8 +165,10 @@ const Section& scenario_format() {
                                 {"markup"},
                                 {"inventory_target"},
                                 {"presence"},
+                                {"hub_presence"},
                                 {"friction_cut"},
-                                {"enforcement"}}};
+                                {"enforcement"},
+                                {"hub_tax"}}};
   static const Section event{"event",
                              "",
                              {{"step", true},

@@ -187,8 +187,13 @@ def open_window(path: str, years: int, allow_incomplete: bool = False) -> Window
         except yaml.YAMLError as error:
             raise FitError(f"{path}: the scenario text in `config` is not YAML ({error})")
         kinds = {s["name"]: s.get("kind", "") for s in config_key(sections, "sectors", path)}
-        population = {r["name"]: float(r["population"])
-                      for r in config_key(sections, "regions", path) if "population" in r}
+        # A scenario's regions list overrides its base's region by region (by name): each
+        # region's population from the first section that gives it.
+        population: dict[str, float] = {}
+        for section in sections:
+            for r in section.get("regions") or []:
+                if isinstance(r, dict) and "population" in r and "name" in r:
+                    population.setdefault(r["name"], float(r["population"]))
         missing = [s for s in labels.sector if s not in kinds]
         if missing:
             raise FitError(f"{path}: the scenario text gives no kind for sector(s) "
