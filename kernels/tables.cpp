@@ -407,9 +407,12 @@ void refresh_supplier_search(const Scenario& scenario, const World& world, const
         const double factor = tables.host.trade_factor[cell] /
                               det_pow(tables.host.friction[cell], traders.friction_cut);
         both[static_cast<std::size_t>(h)] = weight[static_cast<std::size_t>(h)];
-        both[static_cast<std::size_t>(nr + h)] = origin_weight(
-            any ? traders.region_presence(scenario.regions[h].hub) * per_region[s] : 0.0,
-            economy.trader_price[b], factor, scenario.behaviour.trade_elasticity);
+        both[static_cast<std::size_t>(nr + h)] =
+            origin_weight(any ? traders.region_presence(scenario.regions[h].hub,
+                                                        scenario.regions[h].trader_presence) *
+                                    per_region[s]
+                              : 0.0,
+                          economy.trader_price[b], factor, scenario.behaviour.trade_elasticity);
       }
       cumulate(both.data(), 2 * nr, &cdf[(static_cast<std::size_t>(d) * ns + s) * 2 * nr]);
     }

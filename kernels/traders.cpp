@@ -112,7 +112,9 @@ void open_traders(const Scenario& scenario, const Setting& setting, Economy& eco
   const thrust::device_vector<double> price_device(price.begin(), price.end());
   const thrust::device_vector<double> sales_device(sales.begin(), sales.end());
   std::vector<double> presence(static_cast<std::size_t>(nr));
-  for (int r = 0; r < nr; ++r) presence[r] = traders.region_presence(scenario.regions[r].hub);
+  for (int r = 0; r < nr; ++r)
+    presence[r] =
+        traders.region_presence(scenario.regions[r].hub, scenario.regions[r].trader_presence);
   const thrust::device_vector<double> presence_device(presence.begin(), presence.end());
   auto at = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(at, at + economy.traders.size,

@@ -209,6 +209,10 @@ TEST(LoadErrors, ValuesOutOfRange) {
                        {"zone_share is set but the region has no bonded zone", "bonded_zone"});
   expect_error_in_tiny("flags: [hub, port]}", "flags: [hub, port, bonded_zone], zone_share: 2}",
                        "2}", 0, {"zone_share is 2", "[0, 1]"});
+  expect_error_in_tiny("flags: [hub, port]}", "flags: [port], trader_presence: 0.5}", "0.5}", 0,
+                       {"trader_presence is set but the region is no hub", "flag hub"});
+  expect_error_in_tiny("flags: [hub, port]}", "flags: [hub], trader_presence: 0}",
+                       "trader_presence: 0}", 17, {"trader_presence is 0", "(0, 100]"});
   expect_error_in_tiny("regional_value_content: 0.4", "regional_value_content: -0.1", "-0.1", 0,
                        {"regional_value_content", "[0, 1]"});
   expect_error_in_tiny("steps: 24", "steps: 0", "steps: 0", 7, {"steps is 0", ">= 1"});
@@ -261,6 +265,11 @@ TEST(Load, Traders) {
   EXPECT_DOUBLE_EQ(on.traders.hub_presence, 1.0);
   EXPECT_DOUBLE_EQ(on.traders.region_presence(true), 4.0);
   EXPECT_DOUBLE_EQ(on.traders.region_presence(false), 3.0);
+  EXPECT_DOUBLE_EQ(on.traders.region_presence(true, 0.25), 3.25) << "a hub's own weight";
+  EXPECT_LT(on.regions[0].trader_presence, 0.0);
+  const Scenario own = parse_scenario(
+      tiny_with("flags: [hub, port]}", "flags: [hub, port], trader_presence: 0.75}"), "t.yaml", {});
+  EXPECT_DOUBLE_EQ(own.regions[0].trader_presence, 0.75);
   EXPECT_DOUBLE_EQ(on.traders.friction_cut, 0.8);
   EXPECT_DOUBLE_EQ(on.traders.enforcement, 0.6);
   EXPECT_DOUBLE_EQ(off.traders.enforcement, 1.0);

@@ -278,6 +278,14 @@ class ScenarioReader {
                       "zone_share with the flag bonded_zone");
       }
       r.zone_share = r.bonded_zone ? item.number("zone_share", fraction(), 1.0) : 0.0;
+      if (item.has("trader_presence")) {
+        if (!r.hub) {
+          origins_.fail(item.get("trader_presence"),
+                        "trader_presence is set but the region is no hub; allowed: "
+                        "trader_presence with the flag hub");
+        }
+        r.trader_presence = item.number("trader_presence", Range{0, 100, true, false});
+      }
       s_.regions.push_back(r);
     });
     if (s_.regions.empty()) {

@@ -69,6 +69,9 @@ struct Region {
   // The share of the region's firms inside its bonded zone (0 without one; 1 by default
   // where the region is flagged bonded_zone).
   double zone_share = 0.0;
+  // A hub's own weight of its entrepôt traders in buyers' search (traders.hub_presence where
+  // below 0): hubs in home markets of very different sizes need different ones.
+  double trader_presence = -1.0;
 };
 
 struct Sector {
@@ -212,9 +215,11 @@ struct TraderSettings {
   // lower rate for entrepôt and offshore trade, 15%); below 0: the behaviour's profit tax.
   double hub_tax = -1.0;
   bool on() const { return per_sector > 0 || hub_per_sector > 0; }
-  // The weight of a region's traders of a sector, together (presence, hub_presence).
-  double region_presence(bool hub) const {
-    return (per_sector > 0 ? presence : 0.0) + (hub && hub_per_sector > 0 ? hub_presence : 0.0);
+  // The weight of a region's traders of a sector, together: presence, and a hub's
+  // hub_presence (or its own trader_presence) on top.
+  double region_presence(bool hub, double own = -1.0) const {
+    const double entrepot = own >= 0.0 ? own : hub_presence;
+    return (per_sector > 0 ? presence : 0.0) + (hub && hub_per_sector > 0 ? entrepot : 0.0);
   }
 };
 

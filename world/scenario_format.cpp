@@ -114,7 +114,8 @@ const Section& scenario_format() {
                                {"gdp", true},
                                {"productivity", true},
                                {"flags"},
-                               {"zone_share"}}};
+                               {"zone_share"},
+                               {"trader_presence"}}};
   static const Section sector{"sector",
                               "name",
                               {{"name", true},
