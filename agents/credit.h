@@ -64,6 +64,32 @@ ENTREPOT_HD std::int64_t repaid_before_dividend(std::int64_t loan, std::int64_t 
   return dividend < loan ? dividend : loan;
 }
 
+// The loan's settlement once the dividend D is decided: a firm that exits pays its bank from
+// its cash, min(L, M), the bank writes off the rest, and all cash then left is the owners';
+// one that stays serves the loan from D first (repaid_before_dividend). Updates the loan and
+// the cash, less the dividend returned; `written_off` is the loan written off.
+struct LoanSettlement {
+  std::int64_t dividend, written_off;
+};
+ENTREPOT_HD LoanSettlement settle_loan(bool exiting, std::int64_t& loan, std::int64_t& cash,
+                                       std::int64_t dividend) {
+  LoanSettlement out{dividend, 0};
+  if (exiting) {
+    const std::int64_t settled = loan < cash ? loan : cash;
+    cash -= settled;
+    out.written_off = loan - settled;
+    loan = 0;
+    out.dividend = cash;
+  } else {
+    const std::int64_t served = repaid_before_dividend(loan, dividend);
+    cash -= served;
+    loan -= served;
+    out.dividend -= served;
+  }
+  cash -= out.dividend;
+  return out;
+}
+
 // A bank's lending factor: 1 while its equity E covers the capital requirement k·L on its
 // loans, E/(k·L) below it, 0 without equity.
 ENTREPOT_HD double bank_lending(std::int64_t equity, std::int64_t loans, double capital_ratio) {

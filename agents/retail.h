@@ -48,4 +48,37 @@ ENTREPOT_HD std::int64_t retail_opening_stock(double steps, double budget, doubl
   return static_cast<std::int64_t>(steps * budget / price * static_cast<double>(kGoodsScale));
 }
 
+// A stockist's price: its markup μ on the unit cost c of its stock, marked down when it holds
+// more than its target ι·Dᵉ, max(c, (1+μ)·c / (1 + δ·max(0, I/(ι·Dᵉ) − 1))) with δ the
+// markdown: a stockist sitting on stock gives up margin to sell it, never below what the
+// goods cost it (Aguirregabiria 1999: retail markups fall as inventories pile up). At δ = 0,
+// or at or below target, (1+μ)·c.
+ENTREPOT_HD double stockist_price(double unit_cost, double markup, double inventory,
+                                  double expected_sales, double target, double markdown) {
+  const double wanted = target * expected_sales;
+  double excess = wanted > 0.0 ? inventory / wanted - 1.0 : 0.0;
+  excess = excess > 0.0 ? excess : 0.0;
+  const double price = (1.0 + markup) * unit_cost / (1.0 + markdown * excess);
+  return price > unit_cost ? price : unit_cost;
+}
+
+// Insolvent this step: nothing sold, or losing money with less in cash and credit room
+// (`liquid`) than one step's purchases at its expected sales (`restock`), both money
+// micro-units.
+ENTREPOT_HD bool stockist_insolvent(std::int64_t sales, std::int64_t profit, double liquid,
+                                    double restock) {
+  return sales == 0 || (profit < 0 && liquid < restock);
+}
+
+// An entrant stockist's capital, from the owners of its region: the cash it would open
+// with, (1+b)·Dᵉ·c (b the cash buffer in steps, money micro-units), capped by the owners'
+// balance shared over the region's entrants `cap`; never negative.
+ENTREPOT_HD std::int64_t stockist_grant(double expected_sales, double unit_cost,
+                                        double buffer_steps, std::int64_t cap) {
+  const double need =
+      (1.0 + buffer_steps) * expected_sales * unit_cost * static_cast<double>(kMoneyScale);
+  const std::int64_t each = need < static_cast<double>(cap) ? static_cast<std::int64_t>(need) : cap;
+  return each > 0 ? each : 0;
+}
+
 }  // namespace entrepot

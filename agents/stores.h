@@ -82,7 +82,14 @@ enum class Keep : std::uint8_t { lasting, step, layout };
   X(std::int64_t, purchases, 1, step)              /* paid for goods this step, duty incl. */  \
   X(std::int64_t, cost_of_sales, 1, step)          /* what the goods sold cost it, money */    \
   X(std::int64_t, tax, 1, step)                    /* profit tax paid this step, money */      \
-  X(std::int64_t, dividend, 1, step)               /* to the region's owners, money */
+  X(std::int64_t, dividend, 1, step)               /* to the region's owners, money */         \
+  X(std::int64_t, loan, 1, lasting)                /* owed to the country's bank, money */     \
+  X(std::int64_t, borrowed, 1, step)               /* new credit drawn this step, money */     \
+  X(std::int64_t, interest, 1, step)               /* interest charged this step, money */     \
+  X(std::int64_t, written_off, 1, step)            /* loan left unpaid at exit, money */       \
+  X(std::int64_t, granted, 1, step)                /* an entrant's capital from owners */      \
+  X(std::uint8_t, distress, 1, lasting)            /* insolvent steps in a row */              \
+  X(std::uint8_t, exited, 1, step)                 /* 1: exited this step, a new owner took over */
 
 // A retailer of one market: it sells the sector of one household slot to the market's
 // households and buys it from producers through its supplier slots.

@@ -80,6 +80,7 @@ struct StepStatistics {
   std::int64_t produced = 0, used = 0, consumed = 0, melted = 0, inventory = 0;
   std::int64_t supplier_switches = 0;
   std::int64_t firm_exits = 0;
+  std::int64_t stockist_exits = 0;  // retailers and traders
   // The run's health checks on this step (app/health.h): a bit mask, 0 when all is well.
   std::int64_t health = 0;
 };

@@ -13,6 +13,7 @@
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
 #include "kernels/retail.h"
+#include "kernels/stockist.h"
 #include "kernels/traders.h"
 
 namespace entrepot {
@@ -46,7 +47,7 @@ struct PayFirm {
         f.loan[j], f.cash[j], static_cast<std::int64_t>(buffer_steps * static_cast<double>(costs)));
     f.cash[j] -= repaid;
     f.loan[j] -= repaid;
-    std::int64_t dividend =
+    const std::int64_t dividend =
         dividend_payout(profit, tax, f.cash[j], costs, dividend_share, buffer_steps);
     // Illiquid only when neither cash nor the credit line can pay the next wage bill.
     const double room = credit_room(f.price[j] * f.expected_sales[j], credit_line, f.loan[j]);
@@ -54,25 +55,11 @@ struct PayFirm {
     f.distress[j] = next_distress(
         f.distress[j], insolvent(f.sales_value[j], profit, liquid, f.wage[j], f.labour_demand[j]));
     f.exited[j] = exits(f.distress[j], patience) ? 1 : 0;
-    f.written_off[j] = 0;
-    if (f.exited[j]) {
-      // The bank is paid from what is left, and writes off the rest; any cash then left
-      // goes back to the owners.
-      const std::int64_t settled = f.loan[j] < f.cash[j] ? f.loan[j] : f.cash[j];
-      f.cash[j] -= settled;
-      f.written_off[j] = f.loan[j] - settled;
-      f.loan[j] = 0;
-      dividend = f.cash[j];
-    } else {
-      const std::int64_t served = repaid_before_dividend(f.loan[j], dividend);
-      f.cash[j] -= served;
-      f.loan[j] -= served;
-      dividend -= served;
-    }
-    f.cash[j] -= dividend;
+    const LoanSettlement settled = settle_loan(f.exited[j] != 0, f.loan[j], f.cash[j], dividend);
+    f.written_off[j] = settled.written_off;
     f.interest[j] = interest;
     f.tax[j] = tax;
-    f.dividend[j] = dividend;
+    f.dividend[j] = settled.dividend;
   }
 };
 
@@ -191,9 +178,8 @@ void open_banks(const Setting& setting, Economy& economy, const Ranks& ranks) {
   }
 }
 
-std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
-                             LabourScratch& labour,
-                             const std::vector<std::int64_t>& government_at_start) {
+Exits settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks, LabourScratch& labour,
+                      const std::vector<std::int64_t>& government_at_start) {
   const Behaviour& b = setting.behaviour;
   const World& world = setting.world;
   const Tables& tables = setting.tables;
@@ -208,23 +194,22 @@ std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ra
               b.credit_line, b.exit_patience});
   auto payouts = totals_by_key<7>(f.size, nr, FirmRegion{tables.sectors, f.block}, FirmPayouts{f});
   ranks.sum_over_ranks(payouts);
-  // Retailers pay tax and dividends like firms; their margin is value added of the region.
-  if (tables.markets > 0) {
-    const std::vector<Totals<3>> retail = settle_retailers(setting, economy, ranks);
+  // Retailers and traders pay interest, tax and dividends like firms, in their own region;
+  // their margin is value added of the region. Their exits are counted apart: their
+  // entrants are funded apart.
+  std::vector<std::int64_t> stockist_entrants(nr, 0);
+  const auto add_stockists = [&](const std::vector<Totals<kPayouts>>& stockists) {
     for (int r = 0; r < nr; ++r) {
-      payouts[r].v[0] += retail[r].v[0];
-      payouts[r].v[1] += retail[r].v[1];
-      payouts[r].v[3] += retail[r].v[2];
+      for (int x = 0; x < kPayouts; ++x) {
+        if (x != 2) payouts[r].v[x] += stockists[r].v[x];
+      }
+      stockist_entrants[r] += stockists[r].v[2];
     }
-  }
-  // Traders likewise, in their own region.
+  };
+  if (tables.markets > 0) add_stockists(pay_stockists(setting, economy.retailers, ranks));
   if (tables.traders > 0) {
-    const std::vector<Totals<3>> trade = settle_traders(setting, economy, ranks);
-    for (int r = 0; r < nr; ++r) {
-      payouts[r].v[0] += trade[r].v[0];
-      payouts[r].v[1] += trade[r].v[1];
-      payouts[r].v[3] += trade[r].v[2];
-    }
+    add_stockists(pay_stockists(setting, economy.traders, ranks,
+                                thrust::raw_pointer_cast(tables.trader_tax.data())));
   }
   settle_banks(setting, economy, payouts);
 
@@ -246,6 +231,22 @@ std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ra
   thrust::for_each(first, first + f.size,
                    Enter{tables.view(), f, thrust::raw_pointer_cast(grant_device.data()),
                          thrust::raw_pointer_cast(wage_device.data())});
+  // Then the stockists' entrants, each up to its share of what the owners have left.
+  std::int64_t stockist_exits = 0;
+  std::vector<std::int64_t> cap(nr, 0);
+  for (int r = 0; r < nr; ++r) {
+    stockist_exits += stockist_entrants[r];
+    if (stockist_entrants[r] > 0 && economy.owners[r] > 0) {
+      cap[r] = economy.owners[r] / stockist_entrants[r];
+    }
+  }
+  if (stockist_exits > 0) {
+    const thrust::device_vector<std::int64_t> cap_device(cap.begin(), cap.end());
+    for (const auto& granted : {enter_stockists(setting, economy.retailers, ranks, cap_device),
+                                enter_stockists(setting, economy.traders, ranks, cap_device)}) {
+      for (int r = 0; r < nr; ++r) economy.owners[r] -= granted[r].v[0];
+    }
+  }
 
   // Households: wages, or benefit when unemployed, plus dividends and transfers.
   auto unemployed = totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
@@ -291,7 +292,7 @@ std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ra
       ReceiveIncome{h, mirror_of(ranks, labour.wage_paid), mirror_of(ranks, labour.exited),
                     thrust::raw_pointer_cast(benefit_device.data()),
                     thrust::raw_pointer_cast(transfer_device.data())});
-  return exits;
+  return Exits{exits, stockist_exits};
 }
 
 }  // namespace entrepot

@@ -121,9 +121,13 @@ void quote_suppliers(const Setting& setting, Economy& economy, Ranks& ranks,
 // 3: output, labour and input plans, at the suppliers' prices the search saw; firms draw
 // on their credit lines what the plan needs beyond their cash.
 void plan_production(const Setting& setting, Economy& economy, const Ranks& ranks,
-                     const SearchScratch& search);
+                     const SearchScratch& search, const double* lending);
+// 3 for all: firms', retailers' and traders' plans, each borrower seeing its bank as it stood
+// at the start of the step.
+void plan(const Scenario& scenario, const Setting& setting, Economy& economy, const Ranks& ranks,
+          const SearchScratch& search);
 // Per region: the lending factor of its country's bank (agents/credit.h bank_lending), from
-// the banks' equity and all ranks' loans.
+// the banks' equity and all ranks' loans (firms', retailers' and traders').
 std::vector<double> lending_by_region(const Setting& setting, const Economy& economy,
                                       const Ranks& ranks);
 // 4: separations and hiring.
@@ -138,11 +142,13 @@ std::int64_t produce(const Setting& setting, FirmStore& firms, const Ranks& rank
 TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeScratch& scratch,
                  std::size_t chunk, int step);
 // 7: wages, interest, taxes, repayments, dividends, benefits, exit and default; returns the firms
-// that exited (all ranks). `government_at_start`: the balances when the step began (the budget rule
-// spends what was collected since).
-std::int64_t settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
-                             LabourScratch& scratch,
-                             const std::vector<std::int64_t>& government_at_start);
+// and the retailers and traders that exited (all ranks). `government_at_start`: the balances
+// when the step began (the budget rule spends what was collected since).
+struct Exits {
+  std::int64_t firms = 0, stockists = 0;
+};
+Exits settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
+                      LabourScratch& scratch, const std::vector<std::int64_t>& government_at_start);
 // 8: prices, wages, expectations.
 void adjust_prices(const Setting& setting, FirmStore& firms,
                    const std::vector<double>& unemployment_rate);

@@ -6,6 +6,9 @@
 #include "agents/rules.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
+#include "kernels/retail.h"
+#include "kernels/stockist.h"
+#include "kernels/traders.h"
 
 namespace entrepot {
 namespace {
@@ -174,6 +177,11 @@ std::vector<double> lending_by_region(const Setting& setting, const Economy& eco
   ranks.sum_over_ranks(owed);
   std::vector<std::int64_t> loans(world.countries(), 0);
   for (int r = 0; r < tables.regions; ++r) loans[world.region_country[r]] += owed[r].v[0];
+  for (const auto& stockists :
+       {stockists_by_region<5, StockistCredit>(setting, economy.retailers, ranks),
+        stockists_by_region<5, StockistCredit>(setting, economy.traders, ranks)}) {
+    for (int r = 0; r < tables.regions; ++r) loans[world.region_country[r]] += stockists[r].v[0];
+  }
   std::vector<double> lending(tables.regions, 0.0);
   for (int r = 0; r < tables.regions; ++r) {
     const int c = world.region_country[r];
@@ -184,19 +192,27 @@ std::vector<double> lending_by_region(const Setting& setting, const Economy& eco
 }
 
 void plan_production(const Setting& setting, Economy& economy, const Ranks& ranks,
-                     const SearchScratch& search) {
+                     const SearchScratch& search, const double* lending) {
   const Behaviour& b = setting.behaviour;
-  const std::vector<double> lending = lending_by_region(setting, economy, ranks);
-  const thrust::device_vector<double> lending_device(lending.begin(), lending.end());
   FirmStore& firms = economy.firms;
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + firms.size,
-                   PlanFirm{setting.tables.view(), firms.view(),
-                            Book<const Quote>{thrust::raw_pointer_cast(search.quotes.data()),
-                                              ranks.seller_index(ranks.quote_ghosts)},
-                            thrust::raw_pointer_cast(lending_device.data()), b.inventory_target,
-                            b.inventory_adjust_steps, b.input_stock_target, b.credit_line,
-                            ranks.domain.firm_first, b.export_cost, setting.rng});
+  thrust::for_each(
+      first, first + firms.size,
+      PlanFirm{setting.tables.view(), firms.view(),
+               Book<const Quote>{thrust::raw_pointer_cast(search.quotes.data()),
+                                 ranks.seller_index(ranks.quote_ghosts)},
+               lending, b.inventory_target, b.inventory_adjust_steps, b.input_stock_target,
+               b.credit_line, ranks.domain.firm_first, b.export_cost, setting.rng});
+}
+
+void plan(const Scenario& scenario, const Setting& setting, Economy& economy, const Ranks& ranks,
+          const SearchScratch& search) {
+  const std::vector<double> lending = lending_by_region(setting, economy, ranks);
+  const thrust::device_vector<double> lending_device(lending.begin(), lending.end());
+  const double* lends = thrust::raw_pointer_cast(lending_device.data());
+  plan_production(setting, economy, ranks, search, lends);
+  plan_retail(scenario.retail, setting, economy, ranks, search, lends);
+  plan_traders(scenario.traders, setting, economy, ranks, search, lends);
 }
 
 std::int64_t produce(const Setting& setting, FirmStore& firms, const Ranks& ranks) {

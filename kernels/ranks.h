@@ -89,10 +89,6 @@ struct Domain {
                                       trader_first) +
            i;
   }
-  // The seller id of trader i: traders' ids follow all retailers'.
-  ENTREPOT_HD std::int64_t trader_seller(std::size_t i) const {
-    return firm_total + retailer_total + trader_first + static_cast<std::int64_t>(i);
-  }
   // The seller id of retailer i: retailers' ids follow all firms'.
   ENTREPOT_HD std::int32_t retailer_seller(std::size_t i) const {
     return static_cast<std::int32_t>(firm_total + retailer_first + static_cast<std::int64_t>(i));

@@ -260,29 +260,15 @@ std::int64_t review_shops(const Setting& setting, Economy& economy, const Ranks&
 }
 
 void plan_retail(const RetailSettings& retail, const Setting& setting, Economy& economy,
-                 const Ranks& ranks, const SearchScratch& search) {
+                 const Ranks& ranks, const SearchScratch& search, const double* lending) {
   const Behaviour& b = setting.behaviour;
-  auto at = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(at, at + economy.retailers.size,
-                   PlanStock<RetailerStore::View>{setting.tables.view(), economy.retailers.view(),
-                                                  quote_book(ranks, search), retail.markup,
-                                                  retail.inventory_target, b.inventory_adjust_steps,
-                                                  b.expectation_weight});
-}
-
-std::vector<Totals<3>> settle_retailers(const Setting& setting, Economy& economy,
-                                        const Ranks& ranks) {
-  const Behaviour& b = setting.behaviour;
-  RetailerStore::View r = economy.retailers.view();
   auto at = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(
-      at, at + r.size,
-      PayStockist<RetailerStore::View>{r, b.profit_tax, b.dividend_share, b.cash_buffer_steps});
-  const RetailerStore::ConstView view = std::as_const(economy.retailers).view();
-  auto payouts = totals_by_key<3>(view.size, setting.tables.regions, HouseholdRegion{view.region},
-                                  StockistPayouts<RetailerStore::ConstView>{view});
-  ranks.sum_over_ranks(payouts);
-  return payouts;
+      at, at + economy.retailers.size,
+      PlanStock<RetailerStore::View>{
+          setting.tables.view(), economy.retailers.view(), quote_book(ranks, search), lending,
+          StockPolicy{retail.markup, retail.inventory_target, b.inventory_adjust_steps,
+                      b.expectation_weight, b.markdown, b.credit_line}});
 }
 
 std::vector<Totals<kRetailTotals>> retail_totals(const Setting& setting, const Economy& economy,

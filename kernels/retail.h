@@ -27,13 +27,10 @@ void add_retail_orders(const Setting& setting, const Economy& economy, const Ran
 std::int64_t review_shops(const Setting& setting, Economy& economy, const Ranks& ranks,
                           const SearchScratch& search, int step, double probability);
 // Phase 3 for retailers: expected sales, price at a markup on the stock's unit cost, and
-// orders at the suppliers that bring the stock towards its target, within their cash.
+// orders at the suppliers that bring the stock towards its target, within their cash and
+// credit (`lending`: lending_by_region, on the device).
 void plan_retail(const RetailSettings& retail, const Setting& setting, Economy& economy,
-                 const Ranks& ranks, const SearchScratch& search);
-// Phase 7 for retailers: profit tax and dividends. Per region, all ranks: tax, dividends,
-// and the retail margin (sales less the cost of the goods sold).
-std::vector<Totals<3>> settle_retailers(const Setting& setting, Economy& economy,
-                                        const Ranks& ranks);
+                 const Ranks& ranks, const SearchScratch& search, const double* lending);
 // Per region, all ranks: retailers' stock (goods), cash, sales, and their margin per
 // household slot (value added, money).
 inline constexpr int kRetailTotals = 3 + kConsumerSlots;

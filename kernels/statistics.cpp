@@ -11,6 +11,7 @@
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
 #include "kernels/retail.h"
+#include "kernels/stockist.h"
 #include "kernels/traders.h"
 
 namespace entrepot {
@@ -110,8 +111,8 @@ std::vector<Totals<kTraderTotals>> traders_by_block(const Setting& setting, cons
   return trader_totals(setting, economy, ranks);
 }
 
-// `retail`: retail_by_region, and `traders`: traders_by_block, whose cash is firms' deposits
-// too.
+// Firms', retailers' and traders' credit (FirmCredit's layout): retailers' and traders'
+// cash is firms' deposits too. `retail` and `traders` are empty where the world has none.
 std::vector<Totals<5>> credit_by_region(const Setting& setting, const Economy& economy,
                                         const Ranks& ranks,
                                         const std::vector<Totals<kRetailTotals>>& retail,
@@ -120,9 +121,15 @@ std::vector<Totals<5>> credit_by_region(const Setting& setting, const Economy& e
   auto credit = totals_by_key<5>(f.size, setting.tables.regions,
                                  FirmRegion{setting.tables.sectors, f.block}, FirmCredit{f});
   ranks.sum_over_ranks(credit);
-  for (std::size_t r = 0; r < retail.size(); ++r) credit[r].v[4] += retail[r].v[1];
-  const auto ns = static_cast<std::size_t>(setting.tables.sectors);
-  for (std::size_t b = 0; b < traders.size(); ++b) credit[b / ns].v[4] += traders[b].v[1];
+  const auto add = [&credit](const std::vector<Totals<5>>& stockists) {
+    for (std::size_t r = 0; r < credit.size(); ++r) {
+      for (int x = 0; x < 5; ++x) credit[r].v[x] += stockists[r].v[x];
+    }
+  };
+  if (!retail.empty())
+    add(stockists_by_region<5, StockistCredit>(setting, economy.retailers, ranks));
+  if (!traders.empty())
+    add(stockists_by_region<5, StockistCredit>(setting, economy.traders, ranks));
   return credit;
 }
 

@@ -185,6 +185,8 @@ std::int64_t Model::total_money() const {
   total += thrust::reduce(e.retailers.cash.begin(), e.retailers.cash.end(), std::int64_t{0});
   total += thrust::reduce(e.traders.cash.begin(), e.traders.cash.end(), std::int64_t{0});
   total -= thrust::reduce(e.firms.loan.begin(), e.firms.loan.end(), std::int64_t{0});
+  total -= thrust::reduce(e.retailers.loan.begin(), e.retailers.loan.end(), std::int64_t{0});
+  total -= thrust::reduce(e.traders.loan.begin(), e.traders.loan.end(), std::int64_t{0});
   total = ranks.sum_over_ranks(total);
   for (std::int64_t g : e.government) total += g;
   for (std::int64_t o : e.owners) total += o;
@@ -200,14 +202,12 @@ void Model::step(int step) {
   const Behaviour& b = scenario.behaviour;
   const std::int64_t switches =  // 2. search
       search_suppliers(set, economy, ranks, scratch.search, step, b.search_probability);
-  plan_production(set, economy, ranks, scratch.search);  // 3. plan
-  plan_retail(scenario.retail, set, economy, ranks, scratch.search);
-  plan_traders(scenario.traders, set, economy, ranks, scratch.search);
+  plan(scenario, set, economy, ranks, scratch.search);           // 3. plan
   labour_market(set, economy, ranks, scratch.labour, step);      // 4. labour market
   const std::int64_t used = produce(set, economy.firms, ranks);  // 5. produce
   const TradeFlows flows =                                       // 6. trade
       trade(set, economy, ranks, scratch.trade, trade_chunk, step);
-  const std::int64_t exits =  // 7. accounts
+  const Exits exits =  // 7. accounts
       settle_accounts(set, economy, ranks, scratch.labour, government_at_start);
   adjust_prices(set, economy.firms, economy.unemployment_rate);  // 8. prices
   stats = collect_statistics(set, economy, ranks, step, flows);  // 9. statistics
@@ -225,7 +225,8 @@ void Model::step(int step) {
   }
   stats.supplier_switches = switches;
   stats.used = used;
-  stats.firm_exits = exits;
+  stats.firm_exits = exits.firms;
+  stats.stockist_exits = exits.stockists;
   economy.step = step;
 
   std::int64_t money = 0;

@@ -5,12 +5,19 @@
 // TraderStore's); sold_sector says which sector an agent sells.
 #pragma once
 
+#include <thrust/for_each.h>
+#include <thrust/iterator/counting_iterator.h>
+
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "agents/accounts.h"
+#include "agents/credit.h"
 #include "agents/retail.h"
 #include "agents/rules.h"
 #include "kernels/phases.h"
+#include "kernels/reduce.h"
 
 namespace entrepot {
 
@@ -46,22 +53,35 @@ ENTREPOT_HD SupplierCells supplier_cells(const TablesView& t, const Stockists& r
   return out;
 }
 
-// Phase 3: expected sales, price at a markup on the stock's unit cost, and orders at the
-// suppliers that bring the stock towards its target, within its cash.
+// The settings a kind of stockist plans with: its markup and stock target, and the shared
+// behaviour (adjustment, expectations, markdown, credit line).
+struct StockPolicy {
+  double markup, inventory_target, adjust_steps, expectation_weight, markdown, credit_line;
+};
+
+// Phase 3: expected sales, price at a markup on the stock's unit cost (marked down when
+// overstocked), and orders at the suppliers that bring the stock towards its target, within
+// its cash and what its bank lends.
 template <class Stockists>
 struct PlanStock {
   TablesView t;
   Stockists r;
   Book<const Quote> quotes;  // suppliers as the search saw them
-  double markup, inventory_target, adjust_steps, expectation_weight;
+  const double* lending;     // the bank's lending factor, by region
+  StockPolicy policy;
   ENTREPOT_HD void operator()(std::size_t i) const {
     const double goods = static_cast<double>(kGoodsScale);
+    const double money = static_cast<double>(kMoneyScale);
     const double expected = update_expectation(
-        r.expected_sales[i], static_cast<double>(r.demand[i]) / goods, expectation_weight);
+        r.expected_sales[i], static_cast<double>(r.demand[i]) / goods, policy.expectation_weight);
     r.expected_sales[i] = expected;
-    if (r.unit_cost[i] > 0.0) r.price[i] = (1.0 + markup) * r.unit_cost[i];
-    const double wanted = retail_purchases(expected, static_cast<double>(r.inventory[i]) / goods,
-                                           inventory_target, adjust_steps);
+    const double held = static_cast<double>(r.inventory[i]) / goods;
+    if (r.unit_cost[i] > 0.0) {
+      r.price[i] = stockist_price(r.unit_cost[i], policy.markup, held, expected,
+                                  policy.inventory_target, policy.markdown);
+    }
+    const double wanted =
+        retail_purchases(expected, held, policy.inventory_target, policy.adjust_steps);
     const SupplierCells cells = supplier_cells(t, r, i, quotes);
     double landed[kRetailSlots], iceberg[kRetailSlots];
     for (int k = 0; k < kRetailSlots; ++k) {
@@ -75,8 +95,18 @@ struct PlanStock {
     const double each = cells.used > 0 ? wanted / static_cast<double>(cells.used) : 0.0;
     double bill = 0.0;
     for (int k = 0; k < kRetailSlots; ++k) bill = bill + landed[k] * each;
-    // What its cash cannot pay for is not ordered.
-    const double cash = static_cast<double>(r.cash[i]) / static_cast<double>(kMoneyScale);
+    // What its cash cannot pay for it borrows within its credit line (agents/credit.h); what
+    // neither covers is not ordered.
+    r.borrowed[i] = 0;
+    if (bill > static_cast<double>(r.cash[i]) / money) {
+      const std::int64_t drawn =
+          credit_drawn(bill - static_cast<double>(r.cash[i]) / money, r.price[i] * expected,
+                       policy.credit_line, r.loan[i], lending[r.region[i]]);
+      r.cash[i] += drawn;
+      r.loan[i] += drawn;
+      r.borrowed[i] = drawn;
+    }
+    const double cash = static_cast<double>(r.cash[i]) / money;
     const double affordable = bill > cash && bill > 0.0 ? cash / bill : 1.0;
     for (int k = 0; k < kRetailSlots; ++k) {
       // Ordered at origin: enough that its share arrives after iceberg melt.
@@ -86,35 +116,143 @@ struct PlanStock {
   }
 };
 
-// Phase 7: profit tax on the margin (sales less the cost of the goods sold), then dividends
-// out of what exceeds the cash buffer.
+// The settings a kind of stockist settles with: profit tax (by region where given),
+// dividends, its cash buffer, credit and exit.
+struct PayPolicy {
+  double tax_rate, dividend_share, buffer_steps, loan_rate, credit_line;
+  int patience;
+  const double* region_tax;  // per region, in place of tax_rate where not null
+};
+
+// Phase 7: interest, profit tax on the margin (sales less the cost of the goods sold and
+// interest), repayment from cash above its buffer, and dividends, from which the loan is
+// served first. After `patience` insolvent steps in a row it exits: the bank takes what cash
+// there is and writes off the rest of the loan, and the remaining cash goes to the owners
+// (the firms' rules, kernels/accounts.cpp PayFirm; docs/model.md §credit).
 template <class Stockists>
 struct PayStockist {
   Stockists r;
-  double tax_rate, dividend_share, buffer_steps;
-  const double* region_tax = nullptr;  // per region, in place of tax_rate where given
+  PayPolicy p;
   ENTREPOT_HD void operator()(std::size_t i) const {
-    const std::int64_t profit = r.sales_value[i] - r.cost_of_sales[i];
-    const double rate = region_tax != nullptr ? region_tax[r.region[i]] : tax_rate;
+    // Interest is charged in full; what the cash does not cover is added to the loan.
+    const std::int64_t interest = interest_due(r.loan[i], p.loan_rate);
+    const std::int64_t interest_paid = interest < r.cash[i] ? interest : r.cash[i];
+    r.cash[i] -= interest_paid;
+    r.loan[i] += interest - interest_paid;
+    const std::int64_t profit = r.sales_value[i] - r.cost_of_sales[i] - interest;
+    const double rate = p.region_tax != nullptr ? p.region_tax[r.region[i]] : p.tax_rate;
     const std::int64_t tax = profit_tax(profit, rate, r.cash[i]);
     r.cash[i] -= tax;
     const auto costs = static_cast<std::int64_t>(r.expected_sales[i] * r.unit_cost[i] *
                                                  static_cast<double>(kMoneyScale));
+    const std::int64_t repaid =
+        loan_repayment(r.loan[i], r.cash[i],
+                       static_cast<std::int64_t>(p.buffer_steps * static_cast<double>(costs)));
+    r.cash[i] -= repaid;
+    r.loan[i] -= repaid;
     const std::int64_t dividend =
-        dividend_payout(profit, tax, r.cash[i], costs, dividend_share, buffer_steps);
-    r.cash[i] -= dividend;
+        dividend_payout(profit, tax, r.cash[i], costs, p.dividend_share, p.buffer_steps);
+    const double room = credit_room(r.price[i] * r.expected_sales[i], p.credit_line, r.loan[i]);
+    const double liquid = static_cast<double>(r.cash[i]) + (room > 0.0 ? room : 0.0);
+    r.distress[i] = next_distress(
+        r.distress[i],
+        stockist_insolvent(r.sales_value[i], profit, liquid, static_cast<double>(costs)));
+    r.exited[i] = exits(r.distress[i], p.patience) ? 1 : 0;
+    const LoanSettlement settled = settle_loan(r.exited[i] != 0, r.loan[i], r.cash[i], dividend);
+    r.written_off[i] = settled.written_off;
+    r.granted[i] = 0;  // EnterStockist's, where it exits
+    r.interest[i] = interest;
     r.tax[i] = tax;
-    r.dividend[i] = dividend;
+    r.dividend[i] = settled.dividend;
   }
 };
 
-// Per region: tax, dividends and the margin of the stockists' sales.
+// The entrant that takes over an exited stockist's shop, stock and suppliers: owners put in
+// its opening cash, up to `cap` each in its region (agents/retail.h, stockist_grant).
+template <class Stockists>
+struct EnterStockist {
+  Stockists r;
+  const std::int64_t* cap;  // per region
+  double buffer_steps;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    if (!r.exited[i]) return;
+    const std::int64_t grant =
+        stockist_grant(r.expected_sales[i], r.unit_cost[i], buffer_steps, cap[r.region[i]]);
+    r.cash[i] += grant;
+    r.granted[i] = grant;
+    r.distress[i] = 0;
+  }
+};
+
+// Per region, in the layout of the firms' payouts (kernels/accounts.cpp): tax, dividends,
+// exits, the margin of their sales, interest, write-offs and loans left.
+inline constexpr int kPayouts = 7;
 template <class Stockists>
 struct StockistPayouts {
   Stockists r;
-  ENTREPOT_HD Totals<3> operator()(std::size_t i) const {
-    return Totals<3>{{r.tax[i], r.dividend[i], r.sales_value[i] - r.cost_of_sales[i]}};
+  ENTREPOT_HD Totals<kPayouts> operator()(std::size_t i) const {
+    return Totals<kPayouts>{{r.tax[i], r.dividend[i], r.exited[i],
+                             r.sales_value[i] - r.cost_of_sales[i], r.interest[i], r.written_off[i],
+                             r.loan[i]}};
   }
 };
+
+// Per region: what stockists owe, drew, were charged and had written off this step, and their
+// deposits (the layout of the firms' credit totals, kernels/statistics.cpp).
+template <class Stockists>
+struct StockistCredit {
+  Stockists r;
+  ENTREPOT_HD Totals<5> operator()(std::size_t i) const {
+    return Totals<5>{{r.loan[i], r.borrowed[i], r.interest[i], r.written_off[i], r.cash[i]}};
+  }
+};
+
+template <class Stockists>
+struct StockistGrant {
+  Stockists r;
+  ENTREPOT_HD Totals<1> operator()(std::size_t i) const { return Totals<1>{{r.granted[i]}}; }
+};
+
+// Per region, all ranks: what a store's stockists each hold by `Of` (StockistPayouts,
+// StockistCredit, ...).
+template <int N, template <class> class Of, class Store>
+std::vector<Totals<N>> stockists_by_region(const Setting& setting, const Store& store,
+                                           const Ranks& ranks) {
+  const auto view = store.view();
+  auto totals = totals_by_key<N>(view.size, setting.tables.regions, HouseholdRegion{view.region},
+                                 Of<decltype(view)>{view});
+  ranks.sum_over_ranks(totals);
+  return totals;
+}
+
+// Phase 7 for one kind of stockist: PayStockist over its store. Per region, all ranks: its
+// StockistPayouts.
+template <class Store>
+std::vector<Totals<kPayouts>> pay_stockists(const Setting& setting, Store& store,
+                                            const Ranks& ranks,
+                                            const double* region_tax = nullptr) {
+  const Behaviour& b = setting.behaviour;
+  auto at = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(
+      at, at + store.size,
+      PayStockist<typename Store::View>{
+          store.view(), PayPolicy{b.profit_tax, b.dividend_share, b.cash_buffer_steps,
+                                  b.loan_rate / static_cast<double>(setting.steps_per_year),
+                                  b.credit_line, b.exit_patience, region_tax}});
+  return stockists_by_region<kPayouts, StockistPayouts>(setting, std::as_const(store), ranks);
+}
+
+// The entrants of one kind of stockist (EnterStockist). Per region, all ranks: what owners
+// put in.
+template <class Store>
+std::vector<Totals<1>> enter_stockists(const Setting& setting, Store& store, const Ranks& ranks,
+                                       const thrust::device_vector<std::int64_t>& cap) {
+  auto at = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(
+      at, at + store.size,
+      EnterStockist<typename Store::View>{store.view(), thrust::raw_pointer_cast(cap.data()),
+                                          setting.behaviour.cash_buffer_steps});
+  return stockists_by_region<1, StockistGrant>(setting, std::as_const(store), ranks);
+}
 
 }  // namespace entrepot

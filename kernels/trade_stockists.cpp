@@ -204,6 +204,18 @@ std::size_t place_of(const Market& m, int kind) {
   return static_cast<std::size_t>(m.ranks.domain.sellers.start(kind));
 }
 
+// Calls visit(sellers, place) for each kind of stockist this rank holds: its sellers and
+// where they start in the books.
+template <class Visit>
+void for_each_stockist_kind(const Market& m, const Visit& visit) {
+  if (m.economy.retailers.size > 0) {
+    visit(stockist_sellers(m, m.economy.retailers.view()), place_of(m, kRetailSellers));
+  }
+  if (m.economy.traders.size > 0) {
+    visit(stockist_sellers(m, m.economy.traders.view()), place_of(m, kTraderSellers));
+  }
+}
+
 }  // namespace
 
 void order_stockists(Market& m) {
@@ -242,25 +254,15 @@ std::vector<std::int64_t> spill_candidates_of_stockists(Market& m, const SpillSe
 }
 
 void open_stockist_offers(Market& m) {
-  if (m.economy.retailers.size > 0) {
-    open_offers(stockist_sellers(m, m.economy.retailers.view()), book_of(m, false),
-                book_of(m, true), place_of(m, kRetailSellers));
-  }
-  if (m.economy.traders.size > 0) {
-    open_offers(stockist_sellers(m, m.economy.traders.view()), book_of(m, false), book_of(m, true),
-                place_of(m, kTraderSellers));
-  }
+  for_each_stockist_kind(m, [&m](const auto& sellers, std::size_t place) {
+    open_offers(sellers, book_of(m, false), book_of(m, true), place);
+  });
 }
 
 void close_stockist_offers(Market& m) {
-  if (m.economy.retailers.size > 0) {
-    close_offers(stockist_sellers(m, m.economy.retailers.view()), book_of(m, false),
-                 book_of(m, true), place_of(m, kRetailSellers));
-  }
-  if (m.economy.traders.size > 0) {
-    close_offers(stockist_sellers(m, m.economy.traders.view()), book_of(m, false), book_of(m, true),
-                 place_of(m, kTraderSellers));
-  }
+  for_each_stockist_kind(m, [&m](const auto& sellers, std::size_t place) {
+    close_offers(sellers, book_of(m, false), book_of(m, true), place);
+  });
 }
 
 }  // namespace entrepot

@@ -143,31 +143,18 @@ void update_trader_prices(const Setting& setting, Economy& economy, const Ranks&
 }
 
 void plan_traders(const TraderSettings& traders, const Setting& setting, Economy& economy,
-                  const Ranks& ranks, const SearchScratch& search) {
+                  const Ranks& ranks, const SearchScratch& search, const double* lending) {
   const Behaviour& b = setting.behaviour;
   auto at = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(
       at, at + economy.traders.size,
-      PlanStock<TraderStore::View>{setting.tables.view(), economy.traders.view(),
-                                   Book<const Quote>{thrust::raw_pointer_cast(search.quotes.data()),
-                                                     ranks.seller_index(ranks.quote_ghosts)},
-                                   traders.markup, traders.inventory_target,
-                                   b.inventory_adjust_steps, b.expectation_weight});
-}
-
-std::vector<Totals<3>> settle_traders(const Setting& setting, Economy& economy,
-                                      const Ranks& ranks) {
-  const Behaviour& b = setting.behaviour;
-  auto at = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(at, at + economy.traders.size,
-                   PayStockist<TraderStore::View>{
-                       economy.traders.view(), b.profit_tax, b.dividend_share, b.cash_buffer_steps,
-                       thrust::raw_pointer_cast(setting.tables.trader_tax.data())});
-  const TraderStore::ConstView view = std::as_const(economy.traders).view();
-  auto payouts = totals_by_key<3>(view.size, setting.tables.regions, HouseholdRegion{view.region},
-                                  StockistPayouts<TraderStore::ConstView>{view});
-  ranks.sum_over_ranks(payouts);
-  return payouts;
+      PlanStock<TraderStore::View>{
+          setting.tables.view(), economy.traders.view(),
+          Book<const Quote>{thrust::raw_pointer_cast(search.quotes.data()),
+                            ranks.seller_index(ranks.quote_ghosts)},
+          lending,
+          StockPolicy{traders.markup, traders.inventory_target, b.inventory_adjust_steps,
+                      b.expectation_weight, b.markdown, b.credit_line}});
 }
 
 std::vector<Totals<kTraderTotals>> trader_totals(const Setting& setting, const Economy& economy,

@@ -20,12 +20,10 @@ void open_traders(const Scenario& scenario, const Setting& setting, Economy& eco
 // buyers' search weighs them at (refresh_search).
 void update_trader_prices(const Setting& setting, Economy& economy, const Ranks& ranks);
 // Phase 3 for traders: expected sales, price at a markup on the stock's unit cost, and
-// orders that bring the stock towards its target, within their cash.
+// orders that bring the stock towards its target, within their cash and credit (`lending`:
+// lending_by_region, on the device).
 void plan_traders(const TraderSettings& traders, const Setting& setting, Economy& economy,
-                  const Ranks& ranks, const SearchScratch& search);
-// Phase 7 for traders: profit tax and dividends. Per region, all ranks: tax, dividends, and
-// the trade margin (sales less the cost of the goods sold).
-std::vector<Totals<3>> settle_traders(const Setting& setting, Economy& economy, const Ranks& ranks);
+                  const Ranks& ranks, const SearchScratch& search, const double* lending);
 // Per block (region × sector), all ranks: traders' stock (goods), cash, sales, margin,
 // sales abroad and, of those, re-exports (their share bought abroad), money.
 inline constexpr int kTraderTotals = 6;

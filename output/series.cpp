@@ -51,7 +51,7 @@ const std::vector<Spec>& specs() {
        {"holder"},
        Type::int64,
        kMoney,
-       "money held at the end of the step: deposits, banks' equity, firms' loans "
+       "money held at the end of the step: deposits, banks' equity, loans "
        "(negative) and foreigners' holdings, each currency in its own units; each currency's "
        "sum is constant",
        kMoneyScale,
@@ -67,15 +67,16 @@ const std::vector<Spec>& specs() {
        "from abroad",
        kMoneyScale, [](const StepStatistics& s) { return view(s.foreign_held); }},
       {"loans", kCountry, Type::int64, kMoney,
-       "firms' loans from the country's bank at the end of the step", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.loans); }},
-      {"lending", kCountry, Type::int64, kMoney, "new credit drawn by the country's firms",
-       kMoneyScale, [](const StepStatistics& s) { return view(s.lending); }},
-      {"interest", kCountry, Type::int64, kMoney, "interest charged on the country's firms' loans",
-       kMoneyScale, [](const StepStatistics& s) { return view(s.interest); }},
+       "firms', retailers' and traders' loans from the country's bank at the end of the step",
+       kMoneyScale, [](const StepStatistics& s) { return view(s.loans); }},
+      {"lending", kCountry, Type::int64, kMoney,
+       "new credit drawn by the country's firms, retailers and traders", kMoneyScale,
+       [](const StepStatistics& s) { return view(s.lending); }},
+      {"interest", kCountry, Type::int64, kMoney, "interest charged on those loans", kMoneyScale,
+       [](const StepStatistics& s) { return view(s.interest); }},
       {"write_offs", kCountry, Type::int64, kMoney,
-       "loans of exiting firms written off by the country's bank", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.write_offs); }},
+       "loans of exiting firms, retailers and traders written off by the country's bank",
+       kMoneyScale, [](const StepStatistics& s) { return view(s.write_offs); }},
       {"bank_equity", kCountry, Type::int64, kMoney,
        "equity of the country's bank at the end of the step", kMoneyScale,
        [](const StepStatistics& s) { return view(s.bank_equity); }},
@@ -236,6 +237,15 @@ const std::vector<Spec>& specs() {
        0,
        [](const StepStatistics& s) {
          return View{&s.firm_exits, 1};
+       }},
+      {"stockist_exits",
+       {},
+       Type::int64,
+       "retailers and traders",
+       "retailers and traders that exited (a new owner took over)",
+       0,
+       [](const StepStatistics& s) {
+         return View{&s.stockist_exits, 1};
        }},
       {"health",
        {},

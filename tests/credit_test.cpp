@@ -67,6 +67,26 @@ std::int64_t sum_of(const std::vector<std::int64_t>& v) {
 
 // A world whose firms start short of cash and pay dear inputs: they borrow, some default,
 // and every step the identity holds and the books agree with the firms.
+TEST(CreditRulesTest, AtExitTheBankTakesTheCashAndWritesOffTheRestElseTheLoanIsServedFirst) {
+  std::int64_t loan = 100, cash = 30;
+  LoanSettlement s = settle_loan(true, loan, cash, 10);
+  EXPECT_EQ(s.written_off, 70);
+  EXPECT_EQ(s.dividend, 0);
+  EXPECT_EQ(loan, 0);
+  EXPECT_EQ(cash, 0);
+  loan = 20, cash = 50;  // exits solvent: the rest of the cash is the owners'
+  s = settle_loan(true, loan, cash, 5);
+  EXPECT_EQ(s.written_off, 0);
+  EXPECT_EQ(s.dividend, 30);
+  EXPECT_EQ(cash, 0);
+  loan = 20, cash = 50;  // stays: the dividend serves the loan first
+  s = settle_loan(false, loan, cash, 25);
+  EXPECT_EQ(s.written_off, 0);
+  EXPECT_EQ(s.dividend, 5);
+  EXPECT_EQ(loan, 0);
+  EXPECT_EQ(cash, 25);
+}
+
 TEST(CreditTest, LoansDefaultsAndTheMoneyIdentityHoldEveryStep) {
   ENTREPOT_REQUIRE_DEVICE();
   Scenario sc = testing::small_world(20000, 2000);

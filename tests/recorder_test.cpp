@@ -115,7 +115,8 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
       {"melted", {5}},
       {"inventory", {5}},
       {"supplier_switches", {5}},
-      {"firm_exits", {5}}};
+      {"firm_exits", {5}},
+      {"stockist_exits", {5}}};
   for (const auto& [name, shape] : shapes) {
     EXPECT_EQ(shape_of(f.id, "/series/" + name), shape) << name;
     const hid_t d = H5Dopen2(f.id, ("/series/" + name).c_str(), H5P_DEFAULT);

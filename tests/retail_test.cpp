@@ -69,6 +69,31 @@ TEST(RetailRules, ShoppersMoveForAClearlyLowerPriceOrWhenTurnedAway) {
   EXPECT_FALSE(moves_to_retailer(1.0, true, 0.5, true, 0.1));     // not to one that rations
 }
 
+TEST(StockistRules, PriceIsMarkedDownWhenOverstockedButNeverBelowCost) {
+  EXPECT_DOUBLE_EQ(stockist_price(2.0, 0.25, 10.0, 10.0, 1.0, 0.5), 2.5);  // at target
+  EXPECT_DOUBLE_EQ(stockist_price(2.0, 0.25, 5.0, 10.0, 1.0, 0.5), 2.5);   // below target
+  EXPECT_DOUBLE_EQ(stockist_price(2.0, 0.25, 30.0, 10.0, 1.0, 0.0), 2.5);  // no markdown
+  // Twice its target: (1+μ)c/(1 + δ·1) = 2.5/1.1.
+  EXPECT_DOUBLE_EQ(stockist_price(2.0, 0.25, 20.0, 10.0, 1.0, 0.1), 2.5 / 1.1);
+  EXPECT_DOUBLE_EQ(stockist_price(2.0, 0.25, 200.0, 10.0, 1.0, 0.5), 2.0);  // at cost at most
+  EXPECT_DOUBLE_EQ(stockist_price(2.0, 0.25, 20.0, 0.0, 1.0, 0.5), 2.5);    // nothing expected
+}
+
+TEST(StockistRules, InsolventWhenUnsoldOrLosingWithoutTheMeansToRestock) {
+  EXPECT_TRUE(stockist_insolvent(0, 100, 1e9, 10.0));    // sold nothing
+  EXPECT_TRUE(stockist_insolvent(50, -1, 9.0, 10.0));    // losing, cannot restock
+  EXPECT_FALSE(stockist_insolvent(50, -1, 10.0, 10.0));  // losing, can restock
+  EXPECT_FALSE(stockist_insolvent(50, 0, 0.0, 10.0));    // not losing
+}
+
+TEST(StockistRules, AnEntrantsCapitalIsItsOpeningCashCappedByTheOwnersShare) {
+  // (1 + 2)·10 goods·1.5 = 45 money units.
+  EXPECT_EQ(stockist_grant(10.0, 1.5, 2.0, 100 * kMoneyScale), 45 * kMoneyScale);
+  EXPECT_EQ(stockist_grant(10.0, 1.5, 2.0, 7), 7);
+  EXPECT_EQ(stockist_grant(10.0, 1.5, 2.0, 0), 0);
+  EXPECT_EQ(stockist_grant(10.0, 1.5, 2.0, -5), 0);
+}
+
 TEST(RetailMarkets, PartitionCutsHouseholdsAtMarketBoundaries) {
   const Scenario sc = retail_world();
   const Markets markets = retail_markets(agent_layout(sc).households, kMarket);
@@ -85,7 +110,8 @@ TEST(RetailMarkets, PartitionCutsHouseholdsAtMarketBoundaries) {
 
 TEST(RetailMarkets, HouseholdsBuyOnlyAtTheirMarketsRetailers) {
   ENTREPOT_REQUIRE_DEVICE();
-  const Scenario sc = retail_world();
+  Scenario sc = retail_world();
+  sc.behaviour.markdown = 0.0;  // the margin is then the markup
   World world(sc);
   Model model(sc, world);
   const Domain& d = model.ranks.domain;

@@ -87,6 +87,7 @@ inline std::vector<std::string> differing_statistics(const StepStatistics& a,
   one("inventory", a.inventory, b.inventory);
   one("supplier_switches", a.supplier_switches, b.supplier_switches);
   one("firm_exits", a.firm_exits, b.firm_exits);
+  one("stockist_exits", a.stockist_exits, b.stockist_exits);
   return out;
 }
 

@@ -26,7 +26,7 @@ Setting up_to_trade(Model& m, int step) {
   const Setting set = m.setting();
   search_suppliers(set, m.economy, m.ranks, m.scratch.search, step,
                    m.scenario.behaviour.search_probability);
-  plan_production(set, m.economy, m.ranks, m.scratch.search);
+  plan(m.scenario, set, m.economy, m.ranks, m.scratch.search);
   labour_market(set, m.economy, m.ranks, m.scratch.labour, step);
   produce(set, m.economy.firms, m.ranks);
   return set;

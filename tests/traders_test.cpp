@@ -85,7 +85,8 @@ TEST(TraderPartition, EachRankOwnsOneRangeOfTradersAndFindsTheirOwner) {
 
 TEST(Traders, FirmsBuyFromTradersWhoBuyFromProducersAndBookTheirMarginAtHome) {
   ENTREPOT_REQUIRE_DEVICE();
-  const Scenario sc = trader_world();
+  Scenario sc = trader_world();
+  sc.behaviour.markdown = 0.0;  // the margin is then the markup
   World world(sc);
   Model model(sc, world);
   const Domain& d = model.ranks.domain;
@@ -176,8 +177,9 @@ TEST(Traders, HubTradersPayTheHubTaxOnTheirMargin) {
     const auto sales = to_host(model.economy.traders.sales_value);
     const auto cost = to_host(model.economy.traders.cost_of_sales);
     const auto paid = to_host(model.economy.traders.tax);
+    const auto interest = to_host(model.economy.traders.interest);
     for (std::size_t i = 0; i < region.size(); ++i) {
-      const std::int64_t margin = sales[i] - cost[i];
+      const std::int64_t margin = sales[i] - cost[i] - interest[i];
       if (margin <= 0) continue;
       const int k = region[i] == kPort ? 0 : 1;
       profit[k] += static_cast<double>(margin);
@@ -188,6 +190,60 @@ TEST(Traders, HubTradersPayTheHubTaxOnTheirMargin) {
   ASSERT_GT(profit[1], 0.0);
   EXPECT_NEAR(tax[0] / profit[0], 0.05, 0.002) << "the hub's rate";
   EXPECT_NEAR(tax[1] / profit[1], sc.behaviour.profit_tax, 0.005) << "the profit tax elsewhere";
+}
+
+TEST(TraderCredit, TradersBorrowWhatTheirCashCannotPayAndTheirLoansAreTheBanks) {
+  ENTREPOT_REQUIRE_DEVICE();
+  Scenario sc = trader_world(12);
+  sc.traders.inventory_target = 4.0;  // a stock their opening cash cannot buy
+  World world(sc);
+  Model model(sc, world);
+  std::int64_t borrowed = 0;
+  for (int step = 1; step <= sc.steps; ++step) {
+    model.step(step);  // throws unless money is conserved, traders' loans included
+    borrowed += sum(to_host(model.economy.traders.borrowed));
+    // The banks' loans are firms' and traders' together.
+    EXPECT_EQ(sum(model.stats.loans),
+              sum(to_host(model.economy.firms.loan)) + sum(to_host(model.economy.traders.loan)))
+        << "step " << step;
+  }
+  EXPECT_GT(borrowed, 0) << "no trader ever borrowed";
+  EXPECT_GT(sum(to_host(model.economy.traders.interest)), 0) << "loans pay interest";
+}
+
+TEST(TraderCredit, TradersThatCannotSellExitTheirBankWritesOffAndANewOwnerTakesOver) {
+  ENTREPOT_REQUIRE_DEVICE();
+  Scenario sc = trader_world(12);
+  sc.traders.markup = 50.0;           // nobody buys at that price
+  sc.traders.inventory_target = 4.0;  // bought with credit at the first step
+  sc.behaviour.exit_patience = 3;
+  World world(sc);
+  Model model(sc, world);
+  std::int64_t exits = 0, written_off = 0, granted = 0;
+  for (int step = 1; step <= sc.steps; ++step) {
+    model.step(step);  // throws unless money is conserved
+    exits += model.stats.stockist_exits;
+    written_off += sum(model.stats.write_offs);
+    const auto exited = to_host(model.economy.traders.exited);
+    const auto loan = to_host(model.economy.traders.loan);
+    const auto grant = to_host(model.economy.traders.granted);
+    const auto distress = to_host(model.economy.traders.distress);
+    std::int64_t now = 0;
+    for (std::size_t i = 0; i < exited.size(); ++i) {
+      if (exited[i] == 0) {
+        EXPECT_EQ(grant[i], 0);
+        continue;
+      }
+      ++now;
+      EXPECT_EQ(loan[i], 0) << "paid or written off at exit";
+      EXPECT_EQ(distress[i], 0) << "the new owner starts afresh";
+      granted += grant[i];
+    }
+    EXPECT_EQ(now, model.stats.stockist_exits) << "step " << step;
+  }
+  EXPECT_GE(exits, static_cast<std::int64_t>(model.economy.traders.size)) << "each exits once";
+  EXPECT_GT(written_off, 0) << "the stock bought on credit did not sell";
+  EXPECT_GT(granted, 0) << "owners fund the new owners";
 }
 
 TEST(Transshipment, DutyByOriginAsFarAsCustomsEnforceIt) {

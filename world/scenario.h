@@ -157,6 +157,7 @@ struct Behaviour {
   double expectation_weight = 0.3;      // λ in Dᵉ ← Dᵉ + λ(sales − Dᵉ)
   double price_adjust = 0.05;           // η: price step when rationing or overstocked
   double cost_pass_through = 0.25;      // share of the gap to (1+μ)·unit cost closed per step
+  double markdown = 0.5;                // δ: stockists' price cut when overstocked
   double wage_adjust = 0.05;
   double wage_cut_limit = 0.01;  // largest wage cut per step (wages are sticky downward)
   double target_unemployment = 0.05;

@@ -45,6 +45,7 @@ const std::vector<RealParameter>& real_parameters() {
        fraction(0, 0.02)},
       {"expectation_weight", &Behaviour::expectation_weight, fraction(), fraction()},
       {"price_adjust", &Behaviour::price_adjust, fraction(), fraction(0, 0.5)},
+      {"markdown", &Behaviour::markdown, between(0, kHuge), between(0, 2)},
       {"cost_pass_through", &Behaviour::cost_pass_through, fraction(), fraction()},
       {"wage_adjust", &Behaviour::wage_adjust, fraction(), fraction(0, 0.5)},
       {"wage_cut_limit", &Behaviour::wage_cut_limit, fraction(), fraction(0, 0.5)},
