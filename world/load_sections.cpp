@@ -28,10 +28,112 @@ std::string format_number(double x) {
   return buffer;
 }
 
+}  // namespace
+
+void SectionReader::refuse_keys(const MapReader& map, std::initializer_list<const char*> keys,
+                                const std::string& what, const std::string& allowed) const {
+  for (const char* key : keys) {
+    if (map.has(key)) {
+      origins_.fail(map.get(key), what + " has '" + key + "'; allowed: " + allowed);
+    }
+  }
+}
+
+void SectionReader::plausible(const MapReader& map, const std::string& key, double value,
+                              const Range& range, const std::string& group) const {
+  if (map.has(key)) plausibility_.check(origins_, map.get(key), key, value, range, group);
+}
+
+int SectionReader::lookup(const YAML::Node& node, const std::string& what,
+                          const std::vector<std::string>& names) const {
+  std::string name = read_text(origins_, node, what);
+  auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end()) origins_.fail(node, unknown_message(what, name, "", names));
+  return static_cast<int>(it - names.begin());
+}
+
+int SectionReader::country_or_all(const MapReader& map, const std::string& key) const {
+  return map.has(key) ? lookup(map.get(key), "country", country_codes_) : -1;
+}
+
+std::vector<int> SectionReader::sector_list(const MapReader& map) const {
+  std::vector<int> all(sector_names_.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+  if (!map.has("sectors")) return all;
+  const YAML::Node node = map.get("sectors");
+  const std::string allowed = "a list of sector names, or all";
+  if (node.IsScalar() && node.Scalar() == "all") return all;
+  if (node.IsScalar()) return {lookup(node, "sector", sector_names_)};
+  std::vector<YAML::Node> items = read_list(origins_, node, "sectors", allowed);
+  if (items.empty()) origins_.fail(node, "sectors is an empty list; allowed: " + allowed);
+  std::vector<int> out;
+  for (const auto& item : items) {
+    if (item.IsScalar() && item.Scalar() == "all") {
+      if (items.size() > 1) {
+        origins_.fail(item, "'all' is listed with other sectors; allowed: " + allowed);
+      }
+      return all;
+    }
+    int sector = lookup(item, "sector", sector_names_);
+    if (std::find(out.begin(), out.end(), sector) != out.end()) {
+      origins_.fail(item, "sector '" + item.Scalar() + "' is listed twice; allowed: " + allowed);
+    }
+    out.push_back(sector);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Beyond 200% (the highest tariffs on record are around 150%) a rate is more likely a
+// percentage or a typo than a policy.
+double SectionReader::tariff_rate(const MapReader& item, const std::string& group) const {
+  const double rate = item.number("rate", {0, kHuge, false, false, true});
+  plausible(item, "rate", rate, fraction(0, 2), group);
+  return rate;
+}
+
+void SectionReader::check_distinct(const MapReader& map, int importer, int exporter) const {
+  if (importer >= 0 && importer == exporter) {
+    origins_.fail(map.get("exporter"), "importer and exporter are both '" +
+                                           country_codes_[importer] +
+                                           "'; allowed: two different countries");
+  }
+}
+
+Currency SectionReader::read_currency_map(const MapReader& map, bool with_reserves) const {
+  static const std::vector<std::string> regimes{"float", "managed", "peg"};
+  Currency c;
+  const int regime = map.has("regime") ? lookup(map.get("regime"), "currency regime", regimes) : 0;
+  c.regime = regime == 0 ? CurrencyRegime::floating : CurrencyRegime::managed;
+  if (regime == 0) {
+    refuse_keys(map, {"parity", "band", "reserves"}, "floating currency",
+                "parity, band and reserves with regime managed or peg");
+    return c;
+  }
+  c.parity = map.number("parity", Range{0, kHuge, true, false}, 1.0);
+  plausible(map, "parity", c.parity, between(0.2, 5), "countries");
+  if (regime == 2) {
+    refuse_keys(map, {"band"}, "a peg",
+                "band with regime managed (a peg holds the parity exactly)");
+  }
+  c.band = regime == 2 ? 0.0 : map.number("band", fraction(0, 1), 0.02);
+  plausible(map, "band", c.band, fraction(0, 0.3), "countries");
+  if (!with_reserves) {
+    refuse_keys(map, {"reserves"}, "currency event",
+                "regime, parity and band (a central bank keeps the reserves it has)");
+    return c;
+  }
+  c.reserve_months = map.number("reserves", between(0, kHuge), 0.0);
+  plausible(map, "reserves", c.reserve_months, between(0, 120), "countries");
+  return c;
+}
+
+namespace {
+
 // Fills a Scenario from the tree, one section at a time.
-class ScenarioReader {
+class ScenarioReader : public SectionReader {
  public:
-  ScenarioReader(const Origins& origins, Scenario& scenario) : origins_(origins), s_(scenario) {}
+  ScenarioReader(const Origins& origins, Scenario& scenario) : SectionReader(origins, scenario) {}
 
   void read(const YAML::Node& root, const std::string& default_name) {
     MapReader top(origins_, root, scenario_format());
@@ -106,80 +208,6 @@ class ScenarioReader {
     }
   }
 
-  // Refuses the first of `keys` the map has: "<what> has '<key>'; allowed: <allowed>".
-  void refuse_keys(const MapReader& map, std::initializer_list<const char*> keys,
-                   const std::string& what, const std::string& allowed) const {
-    for (const char* key : keys) {
-      if (map.has(key)) {
-        origins_.fail(map.get(key), what + " has '" + key + "'; allowed: " + allowed);
-      }
-    }
-  }
-
-  // Refuses a value the map wrote outside its plausible range (defaults always pass).
-  void plausible(const MapReader& map, const std::string& key, double value, const Range& range,
-                 const std::string& group) const {
-    if (map.has(key)) plausibility_.check(origins_, map.get(key), key, value, range, group);
-  }
-
-  int lookup(const YAML::Node& node, const std::string& what,
-             const std::vector<std::string>& names) const {
-    std::string name = read_text(origins_, node, what);
-    auto it = std::find(names.begin(), names.end(), name);
-    if (it == names.end()) origins_.fail(node, unknown_message(what, name, "", names));
-    return static_cast<int>(it - names.begin());
-  }
-
-  // An optional country reference: -1 (every country) when absent.
-  int country_or_all(const MapReader& map, const std::string& key) const {
-    return map.has(key) ? lookup(map.get(key), "country", country_codes_) : -1;
-  }
-
-  // `sectors:` as a list of names or the word `all`; absent means all. Sorted, no repeats.
-  std::vector<int> sector_list(const MapReader& map) const {
-    std::vector<int> all(sector_names_.size());
-    for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
-    if (!map.has("sectors")) return all;
-    const YAML::Node node = map.get("sectors");
-    const std::string allowed = "a list of sector names, or all";
-    if (node.IsScalar() && node.Scalar() == "all") return all;
-    if (node.IsScalar()) return {lookup(node, "sector", sector_names_)};
-    std::vector<YAML::Node> items = read_list(origins_, node, "sectors", allowed);
-    if (items.empty()) origins_.fail(node, "sectors is an empty list; allowed: " + allowed);
-    std::vector<int> out;
-    for (const auto& item : items) {
-      if (item.IsScalar() && item.Scalar() == "all") {
-        if (items.size() > 1) {
-          origins_.fail(item, "'all' is listed with other sectors; allowed: " + allowed);
-        }
-        return all;
-      }
-      int sector = lookup(item, "sector", sector_names_);
-      if (std::find(out.begin(), out.end(), sector) != out.end()) {
-        origins_.fail(item, "sector '" + item.Scalar() + "' is listed twice; allowed: " + allowed);
-      }
-      out.push_back(sector);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
-  // An ad valorem rate: 0.25 for 25%. Beyond 200% (the highest tariffs on record are
-  // around 150%) a rate is more likely a percentage or a typo than a policy.
-  double tariff_rate(const MapReader& item, const std::string& group) const {
-    const double rate = item.number("rate", {0, kHuge, false, false, true});
-    plausible(item, "rate", rate, fraction(0, 2), group);
-    return rate;
-  }
-
-  void check_distinct(const MapReader& map, int importer, int exporter) const {
-    if (importer >= 0 && importer == exporter) {
-      origins_.fail(map.get("exporter"), "importer and exporter are both '" +
-                                             country_codes_[importer] +
-                                             "'; allowed: two different countries");
-    }
-  }
-
   void read_blocs(const YAML::Node& list) {
     read_named(list, "blocs", bloc_names_, [&](const MapReader& item) {
       s_.blocs.push_back({bloc_names_.back(), item.number("tariff_factor", fraction(), 0.0),
@@ -214,37 +242,6 @@ class ScenarioReader {
     return read_currency_map(MapReader(origins_, country.get("currency"),
                                        *section_of("countries").find("currency")->items),
                              true);
-  }
-
-  // regime, parity, band (and reserves, at the start only) of `map`; plausible ranges in
-  // the countries group.
-  Currency read_currency_map(const MapReader& map, bool with_reserves) const {
-    static const std::vector<std::string> regimes{"float", "managed", "peg"};
-    Currency c;
-    const int regime =
-        map.has("regime") ? lookup(map.get("regime"), "currency regime", regimes) : 0;
-    c.regime = regime == 0 ? CurrencyRegime::floating : CurrencyRegime::managed;
-    if (regime == 0) {
-      refuse_keys(map, {"parity", "band", "reserves"}, "floating currency",
-                  "parity, band and reserves with regime managed or peg");
-      return c;
-    }
-    c.parity = map.number("parity", Range{0, kHuge, true, false}, 1.0);
-    plausible(map, "parity", c.parity, between(0.2, 5), "countries");
-    if (regime == 2) {
-      refuse_keys(map, {"band"}, "a peg",
-                  "band with regime managed (a peg holds the parity exactly)");
-    }
-    c.band = regime == 2 ? 0.0 : map.number("band", fraction(0, 1), 0.02);
-    plausible(map, "band", c.band, fraction(0, 0.3), "countries");
-    if (!with_reserves) {
-      refuse_keys(map, {"reserves"}, "currency event",
-                  "regime, parity and band (a central bank keeps the reserves it has)");
-      return c;
-    }
-    c.reserve_months = map.number("reserves", between(0, kHuge), 0.0);
-    plausible(map, "reserves", c.reserve_months, between(0, 120), "countries");
-    return c;
   }
 
   void read_regions(const YAML::Node& list) {
@@ -482,143 +479,6 @@ class ScenarioReader {
     }
   }
 
-  void read_events(const YAML::Node& list) {
-    for (const auto& node :
-         read_list(origins_, list, "events", "a list of {step, type, importer, exporter, ...}")) {
-      s_.events.push_back(read_event(MapReader(origins_, node, section_of("events"))));
-    }
-    // Due order; events of one step keep the order they were written in.
-    std::stable_sort(s_.events.begin(), s_.events.end(),
-                     [](const Event& a, const Event& b) { return a.step < b.step; });
-  }
-
-  Event read_event(const MapReader& item) const {
-    static const std::vector<std::string> types{"tariff",   "export_ban",  "capacity",
-                                                "currency", "bonded_zone", "transshipment"};
-    static const std::vector<std::string> modes{"set", "add"};
-    Event e;
-    e.where = origins_.position(item.node());
-    const YAML::Node step = item.get("step");
-    e.step = static_cast<int>(read_integer(origins_, step, "event step", 0, kMaxInt));
-    if (e.step < s_.burn_in || e.step >= s_.steps) {
-      const std::string window =
-          s_.burn_in < s_.steps
-              ? "a step in [" + std::to_string(s_.burn_in) + ", " + std::to_string(s_.steps) + ")"
-              : "none, the run of " + std::to_string(s_.steps) + " steps is all burn-in";
-      origins_.fail(step, "event step " + std::to_string(e.step) +
-                              " falls outside the run; allowed: " + window +
-                              " (from burn_in on, since the burn-in must be free of shocks, "
-                              "to the last step)");
-    }
-    e.kind = static_cast<EventKind>(lookup(item.get("type"), "event type", types));
-    if (e.kind == EventKind::capacity || e.kind == EventKind::bonded_zone) {
-      return read_region_event(item, e);
-    }
-    if (e.kind == EventKind::transshipment) {
-      // The importer's customs enforce origin on `share` of goods shipped by traders from a
-      // third country, with a penalty rate on top of the origin's duty.
-      refuse_keys(item,
-                  {"exporter", "sectors", "mode", "phase_in", "region", "factor", "duration",
-                   "country", "regime", "parity", "band", "reserves"},
-                  "transshipment event", "step, type, importer, share, rate");
-      if (!item.has("share")) {
-        origins_.fail(item.node(),
-                      "transshipment event has no 'share'; allowed: the share of goods whose "
-                      "origin customs enforce, a fraction in [0, 1]");
-      }
-      e.importer = country_or_all(item, "importer");
-      e.share = item.number("share", fraction());
-      e.rate = item.has("rate") ? tariff_rate(item, "events") : 0.0;
-      return e;
-    }
-    refuse_keys(item, {"region", "factor", "duration", "share"}, "event",
-                "region, factor and duration only in a capacity event, share in a bonded_zone "
-                "event");
-    if (e.kind == EventKind::currency) {
-      // A central bank's new regime from this step: a float, a new band or parity, a peg.
-      refuse_keys(item, {"importer", "exporter", "sectors", "rate", "mode", "phase_in"},
-                  "currency event", "step, type, country, regime, parity, band");
-      e.country = lookup(item.get("country"), "country", country_codes_);
-      e.currency = read_currency_map(item, false);
-      if (e.country == s_.reference_currency && e.currency.regime != CurrencyRegime::floating) {
-        origins_.fail(item.get("regime"), "currency event manages the reference currency (" +
-                                              country_codes_[e.country] +
-                                              "); allowed: regime float for it");
-      }
-      return e;
-    }
-    refuse_keys(item, {"country", "regime", "parity", "band", "reserves"}, "event",
-                "country, regime, parity and band only in a currency event");
-    e.importer = country_or_all(item, "importer");
-    e.exporter = country_or_all(item, "exporter");
-    check_distinct(item, e.importer, e.exporter);
-    e.sectors = sector_list(item);
-    if (e.kind == EventKind::tariff) {
-      if (!item.has("rate")) {
-        origins_.fail(item.node(),
-                      "tariff event has no 'rate'; allowed: a tariff event with "
-                      "rate, a finite number >= 0");
-      }
-      e.rate = tariff_rate(item, "events");
-      e.add = item.has("mode") && lookup(item.get("mode"), "event mode", modes) == 1;
-      e.phase_in = static_cast<int>(item.integer("phase_in", 1, kMaxInt, 1));
-      plausible(item, "phase_in", e.phase_in, between(1, 240), "events");
-      return e;
-    }
-    // An export ban is all or nothing from its step on.
-    refuse_keys(item, {"rate", "mode", "phase_in"}, "export_ban event",
-                "step, type, exporter, importer, sectors");
-    if (!item.has("exporter") || !item.has("sectors")) {
-      origins_.fail(item.node(),
-                    "export_ban event needs 'exporter' and 'sectors'; allowed: "
-                    "sectors as names or all");
-    }
-    return e;
-  }
-
-  // A capacity event names a region, a factor on its output per worker and a duration; a
-  // bonded-zone event a region and the share of its firms inside the zone from then on.
-  Event read_region_event(const MapReader& item, Event e) const {
-    const bool zone = e.kind == EventKind::bonded_zone;
-    const std::string what = zone ? "bonded_zone event" : "capacity event";
-    const std::string allowed =
-        zone ? "step, type, region, share" : "step, type, region, factor, duration";
-    refuse_keys(item,
-                {"importer", "exporter", "sectors", "rate", "mode", "phase_in", "country", "regime",
-                 "parity", "band", "reserves"},
-                what, allowed);
-    refuse_keys(item,
-                zone ? std::initializer_list<const char*>{"factor", "duration"}
-                     : std::initializer_list<const char*>{"share"},
-                what, allowed);
-    if (zone) {
-      if (!item.has("region") || !item.has("share")) {
-        origins_.fail(item.node(),
-                      "bonded_zone event needs 'region' and 'share'; allowed: a region name and "
-                      "a fraction in [0, 1]");
-      }
-      e.region = lookup(item.get("region"), "region", region_names_);
-      e.share = item.number("share", fraction());
-      return e;
-    }
-    if (!item.has("region") || !item.has("factor")) {
-      origins_.fail(item.node(),
-                    "capacity event needs 'region' and 'factor'; allowed: a region name and a "
-                    "number in (0, 10]");
-    }
-    e.region = lookup(item.get("region"), "region", region_names_);
-    // Above 0: a region without any output per worker would need infinitely many workers.
-    e.factor = item.number("factor", Range{0, 10, true, false});
-    plausible(item, "factor", e.factor, between(0.05, 2), "events");
-    e.duration = static_cast<int>(item.integer("duration", 1, kMaxInt, 1));
-    plausible(item, "duration", e.duration, between(1, 120), "events");
-    return e;
-  }
-
-  const Origins& origins_;
-  Scenario& s_;
-  Plausibility plausibility_;
-  std::vector<std::string> bloc_names_, country_codes_, region_names_, sector_names_;
   std::vector<YAML::Node> specialisations_;  // per country, as written
 };
 

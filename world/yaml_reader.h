@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -207,6 +208,46 @@ class MapReader {
   const Origins& origins_;
   YAML::Node node_;
   std::string label_;
+};
+
+// What the readers of a scenario's sections share (world/load_sections.cpp reads them in an
+// order where every name is defined before it is used): the scenario being filled, the names
+// read so far and the checks of values and references. The readers of events are its members
+// too (world/load_events.cpp).
+class SectionReader {
+ protected:
+  SectionReader(const Origins& origins, Scenario& scenario) : origins_(origins), s_(scenario) {}
+
+  // Refuses the first of `keys` the map has: "<what> has '<key>'; allowed: <allowed>".
+  void refuse_keys(const MapReader& map, std::initializer_list<const char*> keys,
+                   const std::string& what, const std::string& allowed) const;
+  // Refuses a value the map wrote outside its plausible range (defaults always pass).
+  void plausible(const MapReader& map, const std::string& key, double value, const Range& range,
+                 const std::string& group) const;
+  // The index of the name `node` holds among `names`; an unknown name is refused.
+  int lookup(const YAML::Node& node, const std::string& what,
+             const std::vector<std::string>& names) const;
+  // An optional country reference: -1 (every country) when absent.
+  int country_or_all(const MapReader& map, const std::string& key) const;
+  // `sectors:` as a list of names or the word `all`; absent means all. Sorted, no repeats.
+  std::vector<int> sector_list(const MapReader& map) const;
+  // An ad valorem rate: 0.25 for 25%.
+  double tariff_rate(const MapReader& item, const std::string& group) const;
+  // Refuses an importer that is also the exporter.
+  void check_distinct(const MapReader& map, int importer, int exporter) const;
+  // regime, parity, band (and reserves, at the start only) of `map`; plausible ranges in
+  // the countries group.
+  Currency read_currency_map(const MapReader& map, bool with_reserves) const;
+
+  // `events`, in due order; events of one step keep the order they were written in.
+  void read_events(const YAML::Node& list);
+  Event read_event(const MapReader& item) const;
+  Event read_region_event(const MapReader& item, Event e) const;
+
+  const Origins& origins_;
+  Scenario& s_;
+  Plausibility plausibility_;
+  std::vector<std::string> bloc_names_, country_codes_, region_names_, sector_names_;
 };
 
 }  // namespace entrepot::yaml

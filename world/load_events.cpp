@@ -1,0 +1,154 @@
+// A scenario's events, each a shock due at a step; the keys each allows: world/scenario_format.cpp.
+#include <algorithm>
+#include <initializer_list>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "world/yaml_reader.h"
+
+namespace entrepot::yaml {
+namespace {
+
+constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
+
+const Section& section_of(const std::string& key) {
+  return *scenario_format().find(key)->items;
+}
+
+}  // namespace
+
+void SectionReader::read_events(const YAML::Node& list) {
+  for (const auto& node :
+       read_list(origins_, list, "events", "a list of {step, type, importer, exporter, ...}")) {
+    s_.events.push_back(read_event(MapReader(origins_, node, section_of("events"))));
+  }
+  // Due order; events of one step keep the order they were written in.
+  std::stable_sort(s_.events.begin(), s_.events.end(),
+                   [](const Event& a, const Event& b) { return a.step < b.step; });
+}
+
+Event SectionReader::read_event(const MapReader& item) const {
+  static const std::vector<std::string> types{"tariff",   "export_ban",  "capacity",
+                                              "currency", "bonded_zone", "transshipment"};
+  static const std::vector<std::string> modes{"set", "add"};
+  Event e;
+  e.where = origins_.position(item.node());
+  const YAML::Node step = item.get("step");
+  e.step = static_cast<int>(read_integer(origins_, step, "event step", 0, kMaxInt));
+  if (e.step < s_.burn_in || e.step >= s_.steps) {
+    const std::string window =
+        s_.burn_in < s_.steps
+            ? "a step in [" + std::to_string(s_.burn_in) + ", " + std::to_string(s_.steps) + ")"
+            : "none, the run of " + std::to_string(s_.steps) + " steps is all burn-in";
+    origins_.fail(step, "event step " + std::to_string(e.step) +
+                            " falls outside the run; allowed: " + window +
+                            " (from burn_in on, since the burn-in must be free of shocks, "
+                            "to the last step)");
+  }
+  e.kind = static_cast<EventKind>(lookup(item.get("type"), "event type", types));
+  if (e.kind == EventKind::capacity || e.kind == EventKind::bonded_zone) {
+    return read_region_event(item, e);
+  }
+  if (e.kind == EventKind::transshipment) {
+    // The importer's customs enforce origin on `share` of goods shipped by traders from a
+    // third country, with a penalty rate on top of the origin's duty.
+    refuse_keys(item,
+                {"exporter", "sectors", "mode", "phase_in", "region", "factor", "duration",
+                 "country", "regime", "parity", "band", "reserves"},
+                "transshipment event", "step, type, importer, share, rate");
+    if (!item.has("share")) {
+      origins_.fail(item.node(),
+                    "transshipment event has no 'share'; allowed: the share of goods whose "
+                    "origin customs enforce, a fraction in [0, 1]");
+    }
+    e.importer = country_or_all(item, "importer");
+    e.share = item.number("share", fraction());
+    e.rate = item.has("rate") ? tariff_rate(item, "events") : 0.0;
+    return e;
+  }
+  refuse_keys(item, {"region", "factor", "duration", "share"}, "event",
+              "region, factor and duration only in a capacity event, share in a bonded_zone "
+              "event");
+  if (e.kind == EventKind::currency) {
+    // A central bank's new regime from this step: a float, a new band or parity, a peg.
+    refuse_keys(item, {"importer", "exporter", "sectors", "rate", "mode", "phase_in"},
+                "currency event", "step, type, country, regime, parity, band");
+    e.country = lookup(item.get("country"), "country", country_codes_);
+    e.currency = read_currency_map(item, false);
+    if (e.country == s_.reference_currency && e.currency.regime != CurrencyRegime::floating) {
+      origins_.fail(item.get("regime"), "currency event manages the reference currency (" +
+                                            country_codes_[e.country] +
+                                            "); allowed: regime float for it");
+    }
+    return e;
+  }
+  refuse_keys(item, {"country", "regime", "parity", "band", "reserves"}, "event",
+              "country, regime, parity and band only in a currency event");
+  e.importer = country_or_all(item, "importer");
+  e.exporter = country_or_all(item, "exporter");
+  check_distinct(item, e.importer, e.exporter);
+  e.sectors = sector_list(item);
+  if (e.kind == EventKind::tariff) {
+    if (!item.has("rate")) {
+      origins_.fail(item.node(),
+                    "tariff event has no 'rate'; allowed: a tariff event with "
+                    "rate, a finite number >= 0");
+    }
+    e.rate = tariff_rate(item, "events");
+    e.add = item.has("mode") && lookup(item.get("mode"), "event mode", modes) == 1;
+    e.phase_in = static_cast<int>(item.integer("phase_in", 1, kMaxInt, 1));
+    plausible(item, "phase_in", e.phase_in, between(1, 240), "events");
+    return e;
+  }
+  // An export ban is all or nothing from its step on.
+  refuse_keys(item, {"rate", "mode", "phase_in"}, "export_ban event",
+              "step, type, exporter, importer, sectors");
+  if (!item.has("exporter") || !item.has("sectors")) {
+    origins_.fail(item.node(),
+                  "export_ban event needs 'exporter' and 'sectors'; allowed: "
+                  "sectors as names or all");
+  }
+  return e;
+}
+
+// A capacity event names a region, a factor on its output per worker and a duration; a
+// bonded-zone event a region and the share of its firms inside the zone from then on.
+Event SectionReader::read_region_event(const MapReader& item, Event e) const {
+  const bool zone = e.kind == EventKind::bonded_zone;
+  const std::string what = zone ? "bonded_zone event" : "capacity event";
+  const std::string allowed =
+      zone ? "step, type, region, share" : "step, type, region, factor, duration";
+  refuse_keys(item,
+              {"importer", "exporter", "sectors", "rate", "mode", "phase_in", "country", "regime",
+               "parity", "band", "reserves"},
+              what, allowed);
+  refuse_keys(item,
+              zone ? std::initializer_list<const char*>{"factor", "duration"}
+                   : std::initializer_list<const char*>{"share"},
+              what, allowed);
+  if (zone) {
+    if (!item.has("region") || !item.has("share")) {
+      origins_.fail(item.node(),
+                    "bonded_zone event needs 'region' and 'share'; allowed: a region name and "
+                    "a fraction in [0, 1]");
+    }
+    e.region = lookup(item.get("region"), "region", region_names_);
+    e.share = item.number("share", fraction());
+    return e;
+  }
+  if (!item.has("region") || !item.has("factor")) {
+    origins_.fail(item.node(),
+                  "capacity event needs 'region' and 'factor'; allowed: a region name and a "
+                  "number in (0, 10]");
+  }
+  e.region = lookup(item.get("region"), "region", region_names_);
+  // Above 0: a region without any output per worker would need infinitely many workers.
+  e.factor = item.number("factor", Range{0, 10, true, false});
+  plausible(item, "factor", e.factor, between(0.05, 2), "events");
+  e.duration = static_cast<int>(item.integer("duration", 1, kMaxInt, 1));
+  plausible(item, "duration", e.duration, between(1, 120), "events");
+  return e;
+}
+
+}  // namespace entrepot::yaml
