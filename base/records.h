@@ -39,6 +39,9 @@ struct StepStatistics {
   // shipped, its duty and the households' part, each cell converted once. The country
   // series above are these cells summed over each country's regions, exactly.
   std::vector<std::int64_t> region_trade_value, region_trade_duty, region_trade_value_final;
+  // What buyers paid the traders of each followed hub, by where the goods were made:
+  // hub × origin × destination × sector (World::hub_name), US$ micro-units.
+  std::vector<std::int64_t> handled_trade_value;
   // Country level, [exporter][importer][sector]: the tariff the policy sets in force this
   // step, for goods with the pair's bloc preference and for goods without it (that fail
   // its rule of origin).

@@ -62,12 +62,16 @@ struct TradeFlows {
   // Per country, in its currency: what its buyers paid sellers abroad (duty excluded) and
   // what its sellers were paid by buyers abroad.
   std::vector<std::int64_t> imports, exports;
+  // What buyers paid the traders of each followed hub (World::hub_name), by where the goods
+  // were made: [((h·R + o)·R + d)·S + s], in the buyers' currencies.
+  std::vector<std::int64_t> handled;
 };
 
 struct TradeScratch {
   thrust::device_vector<std::int64_t> flows;            // TradeFlows::bilateral, this rank's
   thrust::device_vector<std::int64_t> household_flows;  // TradeFlows::household, this rank's
   thrust::device_vector<Offer> offers, spill_offers;    // the two rounds: owned, then ghosts
+  thrust::device_vector<std::int64_t> handled;          // TradeFlows::handled, this rank's
 };
 
 struct SearchScratch {

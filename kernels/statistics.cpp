@@ -244,6 +244,14 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
     }
   }
 
+  // Trade a hub's traders handled: each route converted at its buyers' rate, as above.
+  st.handled_trade_value.assign(trade.handled.size(), 0);
+  for (std::size_t route = 0; route < trade.handled.size(); ++route) {
+    const auto dest =
+        static_cast<int>(route / static_cast<std::size_t>(ns) % static_cast<std::size_t>(nr));
+    st.handled_trade_value[route] = in_dollars(trade.handled[route], region_rate(dest));
+  }
+
   auto firms = totals_by_key<2>(f.size, nr, FirmRegion{ns, f.block}, FirmStaff{f});
   auto unemployed = totals_by_key<1>(h.size, nr, HouseholdRegion{h.region}, Unemployed{h.employer});
   auto blocks = totals_by_key<4>(f.size, nr * ns, FirmBlock{f.block}, BlockTotals{f});

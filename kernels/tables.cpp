@@ -69,6 +69,7 @@ TablesView Tables::view() const {
   v.trader_seller_first = trader_seller_first;
   v.trader_start = p(trader_start);
   v.supplier_cdf = p(supplier_cdf);
+  v.region_hub = p(region_hub);
   return v;
 }
 
@@ -230,6 +231,7 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
     if (sc.regions[r].hub && sc.traders.hub_tax >= 0.0) trader_tax[r] = sc.traders.hub_tax;
   }
   t.trader_tax = to_device(trader_tax);
+  t.region_hub = to_device(std::vector<std::int32_t>(w.region_hub.begin(), w.region_hub.end()));
   t.trader_start = to_device(t.host.trader_start);
   build_frictions(sc, w, t);
   build_origin_rules(sc, w, t);

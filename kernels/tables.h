@@ -66,6 +66,8 @@ struct TablesView {
   std::int64_t traders = 0, trader_seller_first = 0;
   const std::int64_t* trader_start = nullptr;
   const std::uint64_t* supplier_cdf = nullptr;
+  // Per region: its place among the hubs whose traders' trade is followed (World::region_hub).
+  const std::int32_t* region_hub = nullptr;
 
   ENTREPOT_HD bool is_trader(std::int64_t seller) const {
     return traders > 0 && seller >= trader_seller_first;
@@ -330,6 +332,7 @@ struct Tables {
   // Per region: the profit tax on its traders' income (a hub's may be lower).
   thrust::device_vector<double> trader_tax;
   thrust::device_vector<std::uint64_t> supplier_cdf;
+  thrust::device_vector<std::int32_t> region_hub;  // World::region_hub
   // retailers_per_sector is 0 without markets.
   std::int64_t retailers_per_market() const {
     return static_cast<std::int64_t>(retail_slots) * retailers_per_sector;

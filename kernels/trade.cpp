@@ -118,6 +118,7 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
   thrust::fill(firms.input_cost.begin(), firms.input_cost.end(), 0);
   thrust::fill(scratch.flows.begin(), scratch.flows.end(), 0);
   thrust::fill(scratch.household_flows.begin(), scratch.household_flows.end(), 0);
+  thrust::fill(scratch.handled.begin(), scratch.handled.end(), 0);
   const TablesView t = setting.tables.view();
   // The books: every kind of seller at its places (kernels/ranks.h, OwnedSellers).
   const OwnedSellers& owned = ranks.domain.sellers;
@@ -165,9 +166,11 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
   close_stockist_offers(market);
 
   // Flows of all ranks' buyers; duty belongs to the importer's government.
-  TradeFlows flows{to_host(scratch.flows), to_host(scratch.household_flows), {}, {}};
+  TradeFlows flows{
+      to_host(scratch.flows), to_host(scratch.household_flows), {}, {}, to_host(scratch.handled)};
   ranks.sum_over_ranks(flows.bilateral.data(), flows.bilateral.size());
   ranks.sum_over_ranks(flows.household.data(), flows.household.size());
+  ranks.sum_over_ranks(flows.handled.data(), flows.handled.size());
   const int nr = t.regions, ns = t.sectors, nc = t.countries;
   const std::vector<int>& country = setting.world.region_country;
   flows.imports.assign(nc, 0);
@@ -215,8 +218,10 @@ void order_inputs(Market& m) {
 
 void settle_inputs(Market& m, const SpillSeller& spill, bool second) {
   const TablesView t = m.setting.tables.view();
-  settle_round(input_slots(m), spill, Settle{t, m.book(second)}, second,
-               InputFlows{t, thrust::raw_pointer_cast(m.scratch.flows.data())}, m.chunk);
+  settle_round(input_slots(m), spill,
+               Settle{t, m.book(second), Settle{}.local_from,
+                      thrust::raw_pointer_cast(m.scratch.handled.data())},
+               second, InputFlows{t, thrust::raw_pointer_cast(m.scratch.flows.data())}, m.chunk);
 }
 
 void spill_inputs(Market& m, const SpillSeller& spill) {

@@ -127,6 +127,9 @@ struct Settle {
   Book<Offer> book;  // the round's offers
   // Sellers from this id on sell at a shop's counter: nothing melts on the way (retailers).
   std::int64_t local_from = 0x7fffffffffffffff;
+  // Where buyers that may buy from traders tally what they paid a followed hub's traders
+  // (TradeFlows::handled); null for the others.
+  std::int64_t* handled = nullptr;
   ENTREPOT_HD Purchase operator()(std::int32_t seller, std::int64_t order, std::size_t cell,
                                   bool foreign, bool buyer_in_zone, std::int64_t& cash,
                                   std::int64_t* flow) const {
@@ -144,6 +147,23 @@ struct Settle {
     flow[kFlowDuty] += p.duty;
     flow[kFlowShipped] += p.shipped;
     flow[kFlowDelivered] += p.delivered;
+    // A trader's goods (the only offers with an origin of their own) sold by a followed hub:
+    // the route they took, from where they were made through the hub to the buyer.
+    if (handled != nullptr && offer.goods_origin >= 0 && p.paid != 0) {
+      const std::int32_t hub = t.region_hub[offer.origin];
+      if (hub >= 0) {
+        const auto regions = static_cast<std::size_t>(t.regions);
+        const auto sectors = static_cast<std::size_t>(t.sectors);
+        const std::size_t sector = cell % sectors, dest = (cell / sectors) % regions;
+        const std::size_t route = ((static_cast<std::size_t>(hub) * regions +
+                                    static_cast<std::size_t>(offer.goods_origin)) *
+                                       regions +
+                                   dest) *
+                                      sectors +
+                                  sector;
+        atomic_add(&handled[route], p.paid);
+      }
+    }
     return p;
   }
 };

@@ -234,8 +234,9 @@ void order_stockists(Market& m) {
 void settle_stockists(Market& m, const SpillSeller& spill, bool second) {
   const TablesView t = m.setting.tables.view();
   std::int64_t* flows = thrust::raw_pointer_cast(m.scratch.flows.data());
-  settle_round(retailer_slots(m), spill, Settle{t, m.book(second)}, second,
-               RetailPurchaseFlows{t, flows}, m.chunk);
+  std::int64_t* handled = thrust::raw_pointer_cast(m.scratch.handled.data());
+  settle_round(retailer_slots(m), spill, Settle{t, m.book(second), Settle{}.local_from, handled},
+               second, RetailPurchaseFlows{t, flows}, m.chunk);
   settle_round(trader_slots(m), spill, Settle{t, m.book(second)}, second,
                TraderPurchaseFlows{t, flows}, m.chunk);
 }

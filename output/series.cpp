@@ -99,6 +99,14 @@ const std::vector<Spec>& specs() {
       {"region_trade_duty", kRegionTrade, Type::int64, kDollars,
        "import duty on shipments from the origin region to the destination region", kMoneyScale,
        [](const StepStatistics& s) { return view(s.region_trade_duty); }},
+      {"handled_trade_value",
+       {"hub", "origin", "destination", "sector"},
+       Type::int64,
+       kDollars,
+       "value of the goods made in `origin` that buyers in `destination` bought from the "
+       "traders of `hub`, at the buyers' rate",
+       kMoneyScale,
+       [](const StepStatistics& s) { return view(s.handled_trade_value); }},
       {"region_trade_value_final", kRegionTrade, Type::int64, kDollars,
        "value of shipments from the origin region to the destination region bought by "
        "households (final use)",
@@ -371,6 +379,7 @@ Series::Series(hid_t file_id, const World& world, const Scenario& scenario, Dime
                                    {"region", &world.region_name, "region"},
                                    {"origin", &world.region_name, "region of origin"},
                                    {"destination", &world.region_name, "region of destination"},
+                                   {"hub", &world.hub_name, "hub whose traders handled the goods"},
                                    {"sector", &world.sector_name, "sector"}};
   scales.define(file_id, "/series/step");
   write_label_coordinates(file_id, "/series", labels, scales, file);
@@ -444,7 +453,8 @@ Series::Series(hid_t file_id, const World& world, const std::string& file, hsize
       {"holder", money_holders().size()},        {"country", world.country_code.size()},
       {"exporter", world.country_code.size()},   {"importer", world.country_code.size()},
       {"region", world.region_name.size()},      {"origin", world.region_name.size()},
-      {"destination", world.region_name.size()}, {"sector", world.sector_name.size()}};
+      {"destination", world.region_name.size()}, {"hub", world.hub_name.size()},
+      {"sector", world.sector_name.size()}};
   if (!link_exists(file_id, "series", file)) refuse("it has no /series");
   variables_.push_back({"step", {}, Type::int32, {}, 1, "one value", step_of, {}});
   for (const Spec& spec : specs()) {

@@ -135,6 +135,48 @@ TEST(Traders, FirmsBuyFromTradersWhoBuyFromProducersAndBookTheirMarginAtHome) {
   EXPECT_LE(reexports, exports);
 }
 
+TEST(Traders, AHubsTradeIsFollowedFromWhereItsGoodsWereMadeToItsBuyers) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const Scenario sc = trader_world(12);
+  World world(sc);
+  Model model(sc, world);
+  ASSERT_EQ(world.hub_name, std::vector<std::string>{sc.regions[kPort].name});
+  const auto nr = static_cast<std::size_t>(model.tables.regions);
+  const auto ns = static_cast<std::size_t>(model.tables.sectors);
+  std::int64_t followed = 0;
+  for (int step = 1; step <= sc.steps; ++step) {
+    // The origin of each hub trader's goods as it opens the step's offers.
+    std::vector<bool> made_in(nr, false);
+    const auto region = to_host(model.economy.traders.region);
+    const auto origin = to_host(model.economy.traders.goods_origin);
+    for (std::size_t i = 0; i < region.size(); ++i) {
+      if (region[i] == kPort) made_in[origin[i]] = true;
+    }
+    model.step(step);
+    const std::vector<std::int64_t>& handled = model.stats.handled_trade_value;
+    ASSERT_EQ(handled.size(), nr * nr * ns);
+    std::int64_t total = 0;
+    for (std::size_t route = 0; route < handled.size(); ++route) {
+      EXPECT_GE(handled[route], 0);
+      if (handled[route] == 0) continue;
+      total += handled[route];
+      EXPECT_TRUE(made_in[route / (nr * ns)])
+          << "step " << step << ": goods from region " << route / (nr * ns)
+          << ", where no hub trader bought";
+    }
+    followed += total;
+    // At the first step every rate is 1: what buyers paid is what the hub's traders took in.
+    if (step == 1) {
+      const auto sales = to_host(model.economy.traders.sales_value);
+      std::int64_t hub_sales = 0;
+      for (std::size_t i = 0; i < region.size(); ++i)
+        hub_sales += region[i] == kPort ? sales[i] : 0;
+      EXPECT_EQ(total, hub_sales);
+    }
+  }
+  EXPECT_GT(followed, 0) << "the hub's traders sold nothing";
+}
+
 TEST(Traders, OffByDefaultWithNoTradersAndNoTraderFlows) {
   ENTREPOT_REQUIRE_DEVICE();
   Scenario sc = testing::small_world(4000, 400);

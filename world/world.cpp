@@ -95,6 +95,9 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
   for (const Region& r : scenario.regions) {
     region_name.push_back(r.name);
     region_country.push_back(r.country);
+    const bool followed = r.hub && scenario.traders.on();
+    region_hub.push_back(followed ? static_cast<int>(hub_name.size()) : -1);
+    if (followed) hub_name.push_back(r.name);
   }
   for (const Sector& s : scenario.sectors) sector_name.push_back(s.name);
 

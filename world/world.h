@@ -35,6 +35,11 @@ class World {
 
   // Names and coordinates (also written to /world in the output).
   std::vector<std::string> country_code, country_name, region_name, sector_name;
+  // The hubs whose traders' trade is followed (/series/handled_trade_value): the regions
+  // flagged `hub` where the world has traders, none otherwise; region_hub[r] is a region's
+  // place among them, −1 where it is not one.
+  std::vector<std::string> hub_name;
+  std::vector<int> region_hub;
   std::vector<int> region_country;
   std::vector<double> distance_km;  // region × region, great-circle
   std::vector<double> tariff;       // of the importer on the exporter: flow_cell(e, i, s), now

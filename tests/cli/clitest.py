@@ -36,12 +36,13 @@ NO_HEALTH_STOP = ["--set", "health.unemployment_limit=1", "--set", "health.outpu
 # Every per-step variable of /series (docs/output.md).
 SERIES_VARIABLES = [
     "money", "trade_value", "trade_duty", "trade_quantity", "trade_value_final",
-    "region_trade_value", "region_trade_duty", "region_trade_value_final", "tariff",
+    "region_trade_value", "region_trade_duty", "region_trade_value_final", "handled_trade_value",
+    "tariff",
     "tariff_outside",
     "region_exports", "output", "sector_value_added", "value_added", "consumption", "retail_sales",
     "retail_margin", "trader_sales", "trader_margin", "trader_exports", "reexports", "employment", "unemployment", "wage", "cpi",
     "price", "produced", "used", "consumed", "melted", "inventory", "supplier_switches",
-    "firm_exits", "health",
+    "firm_exits", "stockist_exits", "health",
 ]
 
 
