@@ -210,6 +210,14 @@ Exits settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks, La
   if (tables.traders > 0) {
     add_stockists(pay_stockists(setting, economy.traders, ranks,
                                 thrust::raw_pointer_cast(tables.trader_tax.data())));
+    // Foreign-invested traders' dividends go abroad, in the hub's currency.
+    if (world.scenario().traders.foreign_per_sector > 0) {
+      const std::vector<Totals<1>> abroad = dividends_abroad(setting, economy, ranks);
+      for (int r = 0; r < nr; ++r) {
+        payouts[r].v[1] -= abroad[r].v[0];
+        economy.foreign_held[world.region_country[r]] += abroad[r].v[0];
+      }
+    }
   }
   settle_banks(setting, economy, payouts);
 

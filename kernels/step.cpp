@@ -197,7 +197,10 @@ std::int64_t Model::total_money() const {
 }
 
 void Model::step(int step) {
-  if (world.apply_policy(step)) refresh_trade_costs();  // 1. policy
+  if (world.apply_policy(step)) {  // 1. policy
+    refresh_trade_costs();
+    admit_foreign_traders(scenario, setting(), economy, ranks);
+  }
   const std::vector<std::int64_t> government_at_start = economy.government;
   const Setting set = setting();
   const Behaviour& b = scenario.behaviour;

@@ -34,6 +34,13 @@ ENTREPOT_HD int sold_sector(const TablesView&, const TraderStore::ConstView& r, 
   return r.sector[i];
 }
 
+// Who takes over an exited stockist: an owner of its region, so a foreign trader's new owner
+// is local.
+ENTREPOT_HD void take_over(const RetailerStore::View&, std::size_t) {}
+ENTREPOT_HD void take_over(const TraderStore::View& r, std::size_t i) {
+  r.abroad[i] = 0;
+}
+
 // The trade cell through which stockist i buys at each supplier slot as the quotes hold it
 // (−1: no supplier, or its flow is banned), and how many slots have one.
 struct SupplierCells {
@@ -154,9 +161,12 @@ struct PayStockist {
         dividend_payout(profit, tax, r.cash[i], costs, p.dividend_share, p.buffer_steps);
     const double room = credit_room(r.price[i] * r.expected_sales[i], p.credit_line, r.loan[i]);
     const double liquid = static_cast<double>(r.cash[i]) + (room > 0.0 ? room : 0.0);
+    // One with nothing at all (a foreign trader of a sector closed to it) is not in business.
+    const bool idle = r.expected_sales[i] <= 0.0 && r.inventory[i] == 0 && r.cash[i] == 0 &&
+                      r.loan[i] == 0 && r.sales_value[i] == 0;
     r.distress[i] = next_distress(
         r.distress[i],
-        stockist_insolvent(r.sales_value[i], profit, liquid, static_cast<double>(costs)));
+        !idle && stockist_insolvent(r.sales_value[i], profit, liquid, static_cast<double>(costs)));
     r.exited[i] = exits(r.distress[i], p.patience) ? 1 : 0;
     const LoanSettlement settled = settle_loan(r.exited[i] != 0, r.loan[i], r.cash[i], dividend);
     r.written_off[i] = settled.written_off;
@@ -181,6 +191,7 @@ struct EnterStockist {
     r.cash[i] += grant;
     r.granted[i] = grant;
     r.distress[i] = 0;
+    take_over(r, i);
   }
 };
 

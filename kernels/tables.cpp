@@ -68,6 +68,8 @@ TablesView Tables::view() const {
   v.traders = traders;
   v.trader_seller_first = trader_seller_first;
   v.trader_start = p(trader_start);
+  v.trader_foreign = p(trader_foreign);
+  v.trader_reach = p(trader_reach);
   v.supplier_cdf = p(supplier_cdf);
   v.region_hub = p(region_hub);
   return v;
@@ -216,15 +218,18 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
       to_device(std::vector<std::int32_t>(markets.region.begin(), markets.region.end()));
   // Traders of each goods sector in every region, and more in hub regions.
   t.host.trader_start.assign(static_cast<std::size_t>(nr) * ns + 1, 0);
+  t.host.trader_foreign.assign(static_cast<std::size_t>(nr) * ns, 0);
   for (int r = 0; r < nr; ++r) {
     for (int s = 0; s < ns; ++s) {
       const std::size_t b = static_cast<std::size_t>(r) * ns + s;
       const bool goods = sc.sectors[s].kind != SectorKind::service;
-      const int n =
-          goods ? sc.traders.per_sector + (sc.regions[r].hub ? sc.traders.hub_per_sector : 0) : 0;
-      t.host.trader_start[b + 1] = t.host.trader_start[b] + n;
+      const bool hub = goods && sc.regions[r].hub;
+      const int n = goods ? sc.traders.per_sector + (hub ? sc.traders.hub_per_sector : 0) : 0;
+      t.host.trader_foreign[b] = hub ? sc.traders.foreign_per_sector : 0;
+      t.host.trader_start[b + 1] = t.host.trader_start[b] + n + t.host.trader_foreign[b];
     }
   }
+  t.trader_foreign = to_device(t.host.trader_foreign);
   t.traders = t.host.trader_start.back();
   std::vector<double> trader_tax(static_cast<std::size_t>(nr), sc.behaviour.profit_tax);
   for (int r = 0; r < nr; ++r) {
@@ -293,6 +298,15 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
   tables.zone_share = to_device(world.zone_share);
   tables.enforcement = to_device(world.enforcement);
   tables.transshipment_penalty = to_device(world.transshipment_penalty);
+  // The traders buyers can find: foreign ones only where the negative list lets them trade.
+  const std::vector<std::int64_t>& start = tables.host.trader_start;
+  tables.host.trader_reach.assign(tables.host.trader_foreign.size(), 0);
+  for (std::size_t b = 0; b < tables.host.trader_reach.size(); ++b) {
+    tables.host.trader_reach[b] =
+        start[b + 1] - start[b] -
+        (world.closed_to_foreign[b] != 0 ? tables.host.trader_foreign[b] : 0);
+  }
+  tables.trader_reach = to_device(tables.host.trader_reach);
   // Output per worker under the capacity events in force.
   std::vector<double> tfp(tables.host.productivity);
   for (int r = 0; r < nr; ++r) tfp[r] *= world.region_capacity[r];
@@ -405,16 +419,19 @@ void refresh_supplier_search(const Scenario& scenario, const World& world, const
       origin_weights(scenario, world, tables, economy.presence, economy.block_price, d, s, weight);
       for (int h = 0; h < nr; ++h) {
         const std::size_t b = static_cast<std::size_t>(h) * ns + s, cell = world.rrs(h, d, s);
-        const bool any = start[b + 1] > start[b];
+        const std::int64_t domestic = start[b + 1] - start[b] - tables.host.trader_foreign[b];
+        const bool foreign = tables.host.trader_reach[b] > domestic;  // open to them
+        const double presence =
+            (domestic > 0 ? traders.region_presence(scenario.regions[h].hub,
+                                                    scenario.regions[h].trader_presence)
+                          : 0.0) +
+            (foreign ? traders.foreign_presence : 0.0);
         const double factor = tables.host.trade_factor[cell] /
                               det_pow(tables.host.friction[cell], traders.friction_cut);
         both[static_cast<std::size_t>(h)] = weight[static_cast<std::size_t>(h)];
         both[static_cast<std::size_t>(nr + h)] =
-            origin_weight(any ? traders.region_presence(scenario.regions[h].hub,
-                                                        scenario.regions[h].trader_presence) *
-                                    per_region[s]
-                              : 0.0,
-                          economy.trader_price[b], factor, scenario.behaviour.trade_elasticity);
+            origin_weight(presence * per_region[s], economy.trader_price[b], factor,
+                          scenario.behaviour.trade_elasticity);
       }
       cumulate(both.data(), 2 * nr, &cdf[(static_cast<std::size_t>(d) * ns + s) * 2 * nr]);
     }

@@ -65,6 +65,10 @@ struct TablesView {
   // producers of origin o, then at R + h the traders of region h; cumulative, last 2^32).
   std::int64_t traders = 0, trader_seller_first = 0;
   const std::int64_t* trader_start = nullptr;
+  // Per block: its foreign traders (the last of its traders), and how many of its traders
+  // buyers can find (all but the foreign ones where the sector is on the negative list).
+  const std::int64_t* trader_foreign = nullptr;
+  const std::int64_t* trader_reach = nullptr;
   const std::uint64_t* supplier_cdf = nullptr;
   // Per region: its place among the hubs whose traders' trade is followed (World::region_hub).
   const std::int32_t* region_hub = nullptr;
@@ -256,7 +260,7 @@ ENTREPOT_HD std::int32_t TablesView::find_supplier(int dest, int sector, std::ui
   while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
   if (origin < regions) return seller_in(origin, dest, sector, seller_word);
   const int block = (origin - regions) * sectors + sector;
-  const std::int64_t n = trader_start[block + 1] - trader_start[block];
+  const std::int64_t n = trader_reach[block];
   if (n <= 0) return -1;
   return static_cast<std::int32_t>(trader_seller_first + trader_start[block] +
                                    scale_word(seller_word, n));
@@ -273,7 +277,7 @@ ENTREPOT_HD double TablesView::draw_probability(int dest, int sector, int origin
   const double origin_share = static_cast<double>(cdf[at] - below) / 4294967296.0;
   if (at >= regions) {
     const int block = origin * sectors + sector;
-    const std::int64_t n = trader_start[block + 1] - trader_start[block];
+    const std::int64_t n = trader_reach[block];
     return n > 0 ? origin_share / static_cast<double>(n) : 0.0;
   }
   const std::int64_t first = sellers_from(origin, dest, sector);
@@ -298,6 +302,7 @@ struct HostTables {
   std::vector<double> trade_factor;        // τ·b·(1+t)·x under the policy in force, same layout
   std::vector<double> productivity;        // A_r as the scenario sets it, before capacity events
   std::vector<std::int64_t> trader_start;  // per block, as TablesView::trader_start
+  std::vector<std::int64_t> trader_foreign, trader_reach;  // per block, as TablesView's
 };
 
 struct Tables {
@@ -328,7 +333,7 @@ struct Tables {
   int retail_slot[kConsumerSlots] = {};
   int retail_household_slot[kConsumerSlots] = {};
   std::int64_t traders = 0, trader_seller_first = 0;
-  thrust::device_vector<std::int64_t> trader_start;
+  thrust::device_vector<std::int64_t> trader_start, trader_foreign, trader_reach;
   // Per region: the profit tax on its traders' income (a hub's may be lower).
   thrust::device_vector<double> trader_tax;
   thrust::device_vector<std::uint64_t> supplier_cdf;

@@ -13,36 +13,57 @@
 namespace entrepot {
 namespace {
 
+// A trader's opening (or, for a foreign-invested trader, its admission once its sector leaves
+// the negative list): its share of its region's traders' weight in buyers' search as expected
+// sales, priced at its sector's mean price marked up, with cash for a step's purchases and its
+// buffer. `stock` steps of expected sales in stock (none for an admitted trader: it buys
+// them). A foreign trader of a closed sector opens with nothing and is not in business.
 struct OpenTrader {
   TablesView t;
   TraderStore::View r;
   const double* sector_price;  // per sector: its mean price, money per unit of goods
   const double* region_sales;  // per sector: its mean sales per region and step, goods
   std::int64_t first;          // this rank's first trader, of all
-  const double* presence;      // per region: its traders' weight (TraderSettings)
-  double markup, inventory_target, buffer_steps;
+  const double* presence;      // per region: its own traders' weight (TraderSettings)
+  double foreign_presence, markup, stock, buffer_steps;
+  bool admit;  // only foreign traders now open and not yet in business, with no stock
   ENTREPOT_HD void operator()(std::size_t i) const {
     const std::int64_t g = first + static_cast<std::int64_t>(i);
     const int block = static_cast<int>(
         TablesView::run_of(t.trader_start, static_cast<std::int64_t>(t.regions) * t.sectors, g));
     const int sector = block % t.sectors;
+    const std::int64_t count = t.trader_start[block + 1] - t.trader_start[block];
+    const std::int64_t domestic = count - t.trader_foreign[block];
+    const bool abroad = g - t.trader_start[block] >= domestic;
+    const bool open = g - t.trader_start[block] < t.trader_reach[block];
+    if (admit && !(abroad && open && r.expected_sales[i] <= 0.0 && r.cash[i] == 0)) {
+      r.granted[i] = 0;
+      return;
+    }
     const double cost = sector_price[sector];
     // Its share of its region's traders' weight in buyers' search (refresh_search).
-    const auto traders = static_cast<double>(t.trader_start[block + 1] - t.trader_start[block]);
-    const double expected = presence[block / t.sectors] * region_sales[sector] / traders;
+    double expected = 0.0;
+    if (open && abroad) {
+      expected =
+          foreign_presence * region_sales[sector] / static_cast<double>(t.trader_foreign[block]);
+    } else if (open) {
+      expected = presence[block / t.sectors] * region_sales[sector] / static_cast<double>(domestic);
+    }
     const double goods = static_cast<double>(kGoodsScale), money = static_cast<double>(kMoneyScale);
     r.region[i] = static_cast<std::uint16_t>(block / t.sectors);
     r.sector[i] = static_cast<std::uint8_t>(sector);
+    r.abroad[i] = abroad ? 1 : 0;
     r.unit_cost[i] = cost;
     r.price[i] = (1.0 + markup) * cost;
     r.foreign_share[i] = 0.0;
     r.goods_origin[i] = r.region[i];
     r.largest_delivery[i] = 0;
     r.expected_sales[i] = expected;
-    r.inventory[i] = static_cast<std::int64_t>(inventory_target * expected * goods);
+    r.inventory[i] = static_cast<std::int64_t>(stock * expected * goods);
     r.demand[i] = static_cast<std::int64_t>(expected * goods);
     r.shipped[i] = r.demand[i];
     r.cash[i] = static_cast<std::int64_t>((1.0 + buffer_steps) * expected * cost * money);
+    r.granted[i] = admit ? r.cash[i] : 0;
     r.sales_value[i] = 0;
     r.export_value[i] = 0;
     r.purchases[i] = 0;
@@ -85,15 +106,15 @@ struct TraderHoldings {
 
 }  // namespace
 
-void open_traders(const Scenario& scenario, const Setting& setting, Economy& economy,
-                  const Ranks& ranks) {
+namespace {
+
+// Opens (admit false) or admits (true) this rank's traders at each sector's mean price and
+// mean sales per region, from the blocks' output at capacity.
+void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& economy,
+                   const Ranks& ranks, bool admit) {
   const TraderSettings& traders = scenario.traders;
-  const Domain& d = ranks.domain;
-  if (d.trader_total == 0) return;
-  economy.traders.resize(static_cast<std::size_t>(d.trader_count));
   const Tables& tables = setting.tables;
   const int nr = tables.regions, ns = tables.sectors;
-  // A sector's mean price and a typical firm's sales, from the blocks' output at capacity.
   const std::vector<double> supply = block_supply(setting, economy, ranks);
   std::vector<double> value(ns, 0.0), goods(ns, 0.0);
   for (int r = 0; r < nr; ++r) {
@@ -117,12 +138,58 @@ void open_traders(const Scenario& scenario, const Setting& setting, Economy& eco
         traders.region_presence(scenario.regions[r].hub, scenario.regions[r].trader_presence);
   const thrust::device_vector<double> presence_device(presence.begin(), presence.end());
   auto at = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(at, at + economy.traders.size,
-                   OpenTrader{tables.view(), economy.traders.view(),
-                              thrust::raw_pointer_cast(price_device.data()),
-                              thrust::raw_pointer_cast(sales_device.data()), d.trader_first,
-                              thrust::raw_pointer_cast(presence_device.data()), traders.markup,
-                              traders.inventory_target, setting.behaviour.cash_buffer_steps});
+  thrust::for_each(
+      at, at + economy.traders.size,
+      OpenTrader{tables.view(), economy.traders.view(),
+                 thrust::raw_pointer_cast(price_device.data()),
+                 thrust::raw_pointer_cast(sales_device.data()), ranks.domain.trader_first,
+                 thrust::raw_pointer_cast(presence_device.data()), traders.foreign_presence,
+                 traders.markup, admit ? 0.0 : traders.inventory_target,
+                 setting.behaviour.cash_buffer_steps, admit});
+}
+
+struct PaidAbroad {
+  TraderStore::ConstView r;
+  ENTREPOT_HD Totals<1> operator()(std::size_t i) const {
+    return Totals<1>{{r.abroad[i] != 0 ? r.dividend[i] : 0}};
+  }
+};
+
+struct Admitted {
+  TraderStore::ConstView r;
+  ENTREPOT_HD Totals<1> operator()(std::size_t i) const { return Totals<1>{{r.granted[i]}}; }
+};
+
+}  // namespace
+
+void open_traders(const Scenario& scenario, const Setting& setting, Economy& economy,
+                  const Ranks& ranks) {
+  if (ranks.domain.trader_total == 0) return;
+  economy.traders.resize(static_cast<std::size_t>(ranks.domain.trader_count));
+  open_or_admit(scenario, setting, economy, ranks, false);
+}
+
+void admit_foreign_traders(const Scenario& scenario, const Setting& setting, Economy& economy,
+                           const Ranks& ranks) {
+  if (scenario.traders.foreign_per_sector == 0 || setting.tables.traders == 0) return;
+  open_or_admit(scenario, setting, economy, ranks, true);
+  // Their capital comes from abroad: foreigners spend what they hold of the hub's currency.
+  const TraderStore::ConstView r = std::as_const(economy.traders).view();
+  auto capital =
+      totals_by_key<1>(r.size, setting.tables.regions, HouseholdRegion{r.region}, Admitted{r});
+  ranks.sum_over_ranks(capital);
+  for (int region = 0; region < setting.tables.regions; ++region) {
+    economy.foreign_held[setting.world.region_country[region]] -= capital[region].v[0];
+  }
+}
+
+std::vector<Totals<1>> dividends_abroad(const Setting& setting, const Economy& economy,
+                                        const Ranks& ranks) {
+  const TraderStore::ConstView r = economy.traders.view();
+  auto paid =
+      totals_by_key<1>(r.size, setting.tables.regions, HouseholdRegion{r.region}, PaidAbroad{r});
+  ranks.sum_over_ranks(paid);
+  return paid;
 }
 
 void update_trader_prices(const Setting& setting, Economy& economy, const Ranks& ranks) {

@@ -16,6 +16,11 @@ namespace entrepot {
 // suppliers yet: each slot searches at the first step.
 void open_traders(const Scenario& scenario, const Setting& setting, Economy& economy,
                   const Ranks& ranks);
+// Foreign-invested traders whose sector the negative list no longer closes and that are not
+// yet in business open (no stock), with capital from abroad: foreigners' holdings of the
+// hub's currency fall by it (its currency market sees an inflow).
+void admit_foreign_traders(const Scenario& scenario, const Setting& setting, Economy& economy,
+                           const Ranks& ranks);
 // Each block's traders' mean price last step (0 where it has none), over all ranks: what
 // buyers' search weighs them at (refresh_search).
 void update_trader_prices(const Setting& setting, Economy& economy, const Ranks& ranks);
@@ -24,6 +29,9 @@ void update_trader_prices(const Setting& setting, Economy& economy, const Ranks&
 // lending_by_region, on the device).
 void plan_traders(const TraderSettings& traders, const Setting& setting, Economy& economy,
                   const Ranks& ranks, const SearchScratch& search, const double* lending);
+// Per region, all ranks: the dividends its foreign-invested traders paid this step.
+std::vector<Totals<1>> dividends_abroad(const Setting& setting, const Economy& economy,
+                                        const Ranks& ranks);
 // Per block (region × sector), all ranks: traders' stock (goods), cash, sales, margin,
 // sales abroad and, of those, re-exports (their share bought abroad), money.
 inline constexpr int kTraderTotals = 6;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "tests/load_fixtures.h"
 #include "world/load.h"
@@ -122,6 +123,56 @@ TEST(LoadErrors, Traders) {
                            "traders: {hub_per_sector: 4}\n";
   expect_error(error_of(hubs), where(hubs, "hub_per_sector: 4}", 16),
                {"hub_per_sector is 4", "at most 3 in each hub region"});
+}
+
+TEST(Load, ForeignTradersAndNegativeLists) {
+  const std::string text = tiny_with(
+      "{step: 12, type: tariff, importer: AAA, exporter: BBB, sectors: [goods], rate: 0.2}",
+      "{step: 14, type: negative_list, region: A1, sectors: [goods]}\n"
+      "  - {step: 20, type: negative_list, region: A1, sectors: []}");
+  const Scenario sc = parse_scenario(text +
+                                         "traders: {foreign_per_sector: 3, foreign_presence: 0.4,"
+                                         " negative_list: {A1: [ore, goods]}}\n",
+                                     "t.yaml", {});
+  EXPECT_TRUE(sc.traders.on()) << "foreign traders alone are traders";
+  EXPECT_EQ(sc.traders.foreign_per_sector, 3);
+  EXPECT_DOUBLE_EQ(sc.traders.foreign_presence, 0.4);
+  ASSERT_EQ(sc.traders.negative_list.size(), 2u);
+  EXPECT_EQ(sc.traders.negative_list[0], (std::vector<int>{0, 1}));
+  EXPECT_TRUE(sc.traders.negative_list[1].empty());
+  ASSERT_EQ(sc.events.size(), 2u);
+  EXPECT_EQ(sc.events[0].kind, EventKind::negative_list);
+  EXPECT_EQ(sc.events[0].region, 0);
+  EXPECT_EQ(sc.events[0].sectors, std::vector<int>{1});
+  EXPECT_TRUE(sc.events[1].sectors.empty());
+}
+
+TEST(LoadErrors, NegativeLists) {
+  const std::string inland =
+      kTiny + "traders: {foreign_per_sector: 1, negative_list: {B1: [ore]}}\n";
+  expect_error(error_of(inland), where(inland, "B1: [ore]"), {"'B1'", "is no hub"});
+  const std::string service =
+      kTiny + "traders: {foreign_per_sector: 1, negative_list: {A1: [care]}}\n";
+  expect_error(error_of(service), where(service, "care]"), {"'care' is a service"});
+  const std::string twice =
+      kTiny + "traders: {foreign_per_sector: 1, negative_list: {A1: [ore, ore]}}\n";
+  expect_error(error_of(twice), where(twice, "ore]"), {"'ore' is listed twice"});
+  // An event may only shorten the list in force.
+  const std::string longer =
+      tiny_with(
+          "{step: 12, type: tariff, importer: AAA, exporter: BBB, sectors: [goods], rate: 0.2}",
+          "{step: 14, type: negative_list, region: A1, sectors: [ore, goods]}") +
+      "traders: {foreign_per_sector: 1, negative_list: {A1: [ore]}}\n";
+  expect_error(error_of(longer), where(longer, "{step: 14"),
+               {"puts 'goods' on A1's negative list", "only shortens"});
+  const std::string no_hub = tiny_with(
+      "{step: 12, type: tariff, importer: AAA, exporter: BBB, sectors: [goods], rate: 0.2}",
+      "{step: 14, type: negative_list, region: B1, sectors: []}");
+  expect_error(error_of(no_hub), where(no_hub, "B1, sectors"), {"which is no hub"});
+  const std::string bare = tiny_with(
+      "{step: 12, type: tariff, importer: AAA, exporter: BBB, sectors: [goods], rate: 0.2}",
+      "{step: 14, type: negative_list, region: A1}");
+  expect_error(error_of(bare), where(bare, "{step: 14"), {"needs 'region' and 'sectors'"});
 }
 
 }  // namespace

@@ -26,11 +26,47 @@ void SectionReader::read_events(const YAML::Node& list) {
   // Due order; events of one step keep the order they were written in.
   std::stable_sort(s_.events.begin(), s_.events.end(),
                    [](const Event& a, const Event& b) { return a.step < b.step; });
+  // A negative list only shortens: each event's list is part of the one in force before it.
+  std::vector<std::vector<int>> in_force = s_.traders.negative_list;
+  in_force.resize(s_.regions.size());
+  for (const Event& e : s_.events) {
+    if (e.kind != EventKind::negative_list) continue;
+    std::vector<int>& now = in_force[static_cast<std::size_t>(e.region)];
+    for (int sector : e.sectors) {
+      if (std::find(now.begin(), now.end(), sector) != now.end()) continue;
+      throw ConfigError(e.where.file + ":" + std::to_string(e.where.line) + ":" +
+                        std::to_string(e.where.column) + ": negative_list event puts '" +
+                        sector_names_[static_cast<std::size_t>(sector)] + "' on " +
+                        region_names_[static_cast<std::size_t>(e.region)] +
+                        "'s negative list, where it is not at step " + std::to_string(e.step) +
+                        "; allowed: the sectors of the list in force, fewer of them (a negative "
+                        "list only shortens)");
+    }
+    now = e.sectors;
+  }
+}
+
+std::vector<int> SectionReader::negative_list_of(const YAML::Node& node) const {
+  const std::string allowed = "a list of goods sector names (traders trade goods), [] for none";
+  std::vector<int> out;
+  for (const auto& item : read_list(origins_, node, "negative_list", allowed)) {
+    const int sector = lookup(item, "sector", sector_names_);
+    if (s_.sectors[static_cast<std::size_t>(sector)].kind == SectorKind::service) {
+      origins_.fail(item, "sector '" + item.Scalar() + "' is a service; allowed: " + allowed);
+    }
+    if (std::find(out.begin(), out.end(), sector) != out.end()) {
+      origins_.fail(item, "sector '" + item.Scalar() + "' is listed twice; allowed: " + allowed);
+    }
+    out.push_back(sector);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Event SectionReader::read_event(const MapReader& item) const {
-  static const std::vector<std::string> types{"tariff",   "export_ban",  "capacity",
-                                              "currency", "bonded_zone", "transshipment"};
+  static const std::vector<std::string> types{"tariff",       "export_ban",  "capacity",
+                                              "currency",     "bonded_zone", "transshipment",
+                                              "negative_list"};
   static const std::vector<std::string> modes{"set", "add"};
   Event e;
   e.where = origins_.position(item.node());
@@ -49,6 +85,26 @@ Event SectionReader::read_event(const MapReader& item) const {
   e.kind = static_cast<EventKind>(lookup(item.get("type"), "event type", types));
   if (e.kind == EventKind::capacity || e.kind == EventKind::bonded_zone) {
     return read_region_event(item, e);
+  }
+  if (e.kind == EventKind::negative_list) {
+    // A hub's new negative list: the sectors still closed to its foreign traders.
+    refuse_keys(item,
+                {"importer", "exporter", "rate", "mode", "phase_in", "factor", "duration", "share",
+                 "country", "regime", "parity", "band", "reserves"},
+                "negative_list event", "step, type, region, sectors");
+    if (!item.has("region") || !item.has("sectors")) {
+      origins_.fail(item.node(),
+                    "negative_list event needs 'region' and 'sectors'; allowed: a hub region and "
+                    "the goods sectors its list keeps ([] for none)");
+    }
+    e.region = lookup(item.get("region"), "region", region_names_);
+    if (!s_.regions[static_cast<std::size_t>(e.region)].hub) {
+      origins_.fail(item.get("region"), "negative_list event for region '" +
+                                            region_names_[static_cast<std::size_t>(e.region)] +
+                                            "', which is no hub; allowed: a region flagged hub");
+    }
+    e.sectors = negative_list_of(item.get("sectors"));
+    return e;
   }
   if (e.kind == EventKind::transshipment) {
     // The importer's customs enforce origin on `share` of goods shipped by traders from a

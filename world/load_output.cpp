@@ -112,6 +112,9 @@ TraderSettings read_traders(const Origins& origins, const YAML::Node& node, cons
   t.friction_cut = traders.number("friction_cut", fraction(), t.friction_cut);
   t.enforcement = traders.number("enforcement", fraction(), t.enforcement);
   if (traders.has("hub_tax")) t.hub_tax = traders.number("hub_tax", fraction(), 0.0);
+  t.foreign_per_sector = static_cast<int>(
+      traders.integer("foreign_per_sector", 0, kMaxTradersPerSector, t.foreign_per_sector));
+  t.foreign_presence = traders.number("foreign_presence", presence, t.foreign_presence);
   if (!t.on()) return t;
   // Traders' seller ids follow the firms' and the retailers' within the same 32 bits.
   std::int64_t goods = 0, consumed = 0, hubs = 0;
@@ -127,17 +130,20 @@ TraderSettings read_traders(const Origins& origins, const YAML::Node& node, cons
     const std::int64_t markets = s.consumers / s.retail.households_per_market + regions;
     others += static_cast<__int128>(markets) * consumed * s.retail.retailers_per_sector;
   }
-  const __int128 own =
-      static_cast<__int128>(regions * t.per_sector + hubs * t.hub_per_sector) * goods;
+  const __int128 own = static_cast<__int128>(regions * t.per_sector +
+                                             hubs * (t.hub_per_sector + t.foreign_per_sector)) *
+                       goods;
   if (others + own > kMaxSellers) {
     // At the key that overflows, the most traders it may have beside the firms, the retailers
     // and the other key's traders.
     const bool per_region = t.per_sector > 0;
     const char* key = per_region ? "per_sector" : "hub_per_sector";
     const __int128 left = (kMaxSellers - others) / goods;
-    const __int128 most = per_region
-                              ? (left - static_cast<__int128>(hubs) * t.hub_per_sector) / regions
-                              : left / hubs;
+    const __int128 most =
+        per_region
+            ? (left - static_cast<__int128>(hubs) * (t.hub_per_sector + t.foreign_per_sector)) /
+                  regions
+            : left / hubs - t.foreign_per_sector;
     origins.fail(node[key],
                  std::string(key) + " is " +
                      std::to_string(per_region ? t.per_sector : t.hub_per_sector) +

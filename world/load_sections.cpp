@@ -184,6 +184,7 @@ class ScenarioReader : public SectionReader {
     s_.health = read_health(origins_, top.get("health"));
     s_.retail = read_retail(origins_, top.get("retail"), s_);
     s_.traders = read_traders(origins_, top.get("traders"), s_);
+    read_negative_lists(top.get("traders"));
     read_events(top.get("events"));
   }
 
@@ -461,6 +462,26 @@ class ScenarioReader : public SectionReader {
       check_distinct(item, ban.importer, ban.exporter);
       ban.sectors = sector_list(item);
       s_.export_bans.push_back(ban);
+    }
+  }
+
+  // traders.negative_list: {hub region: [goods sectors]}, the sectors closed to its foreign
+  // traders.
+  void read_negative_lists(const YAML::Node& traders) {
+    if (!traders.IsDefined() || !traders.IsMap() || !traders["negative_list"].IsDefined()) return;
+    const YAML::Node lists = traders["negative_list"];
+    if (!lists.IsMap()) {
+      origins_.fail(lists, "negative_list is not a map; allowed: {hub region: [goods sectors]}");
+    }
+    s_.traders.negative_list.assign(s_.regions.size(), {});
+    for (const auto& entry : lists) {
+      const int r = lookup(entry.first, "region", region_names_);
+      if (!s_.regions[static_cast<std::size_t>(r)].hub) {
+        origins_.fail(entry.first, "region '" + entry.first.Scalar() +
+                                       "' has a negative list but is no hub; allowed: regions "
+                                       "flagged hub");
+      }
+      s_.traders.negative_list[static_cast<std::size_t>(r)] = negative_list_of(entry.second);
     }
   }
 

@@ -112,7 +112,8 @@ enum class EventKind : std::uint8_t {
   capacity,
   currency,
   bonded_zone,
-  transshipment
+  transshipment,
+  negative_list
 };
 
 // A scheduled policy change. A tariff event sets (or adds to) the bilateral rate of
@@ -134,6 +135,8 @@ struct Event {
   // (widening it, narrowing it, opening or closing one). A transshipment event: from `step`
   // on, the importer's customs enforce the origin of `share` of the goods traders ship from
   // a third country, and charge `rate` on top of the origin's duty on them (a penalty).
+  // A negative_list event: from `step` on, the hub `region`'s negative list is `sectors`
+  // (shorter than before: the sectors left out open to foreign traders).
   double share = 0.0;
   // A currency event: the country's central bank takes a new regime (its reserves stay).
   int country = -1;
@@ -215,7 +218,14 @@ struct TraderSettings {
   // The profit tax on the trading income of hub regions' traders (the seed study's lever: a
   // lower rate for entrepôt and offshore trade, 15%); below 0: the behaviour's profit tax.
   double hub_tax = -1.0;
-  bool on() const { return per_sector > 0 || hub_per_sector > 0; }
+  // Foreign-invested traders of each goods sector in each hub, on top of hub_per_sector,
+  // weighing foreign_presence together; closed to the sectors of the hub's negative list
+  // (per region, empty where it has none), which negative_list events shorten. Their
+  // dividends are paid abroad.
+  int foreign_per_sector = 0;
+  double foreign_presence = 0.25;
+  std::vector<std::vector<int>> negative_list;
+  bool on() const { return per_sector > 0 || hub_per_sector > 0 || foreign_per_sector > 0; }
   // The weight of a region's traders of a sector, together: presence, and a hub's
   // hub_presence (or its own trader_presence) on top.
   double region_presence(bool hub, double own = -1.0) const {

@@ -170,7 +170,10 @@ const Section& scenario_format() {
                                 {"hub_presence"},
                                 {"friction_cut"},
                                 {"enforcement"},
-                                {"hub_tax"}}};
+                                {"hub_tax"},
+                                {"foreign_per_sector"},
+                                {"foreign_presence"},
+                                {"negative_list"}}};
   static const Section event{"event",
                              "",
                              {{"step", true},

@@ -148,6 +148,12 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
   for (const Region& r : scenario.regions) zone_share.push_back(r.zone_share);
   enforcement.assign(scenario.countries.size(), scenario.traders.enforcement);
   transshipment_penalty.assign(scenario.countries.size(), 0.0);
+  closed_to_foreign.assign(static_cast<std::size_t>(nr) * ns, 0);
+  for (std::size_t r = 0; r < scenario.traders.negative_list.size(); ++r) {
+    for (int s : scenario.traders.negative_list[r]) {
+      closed_to_foreign[r * static_cast<std::size_t>(ns) + static_cast<std::size_t>(s)] = 1;
+    }
+  }
 }
 
 void World::move_tariff(const Event& event, int step, std::vector<double>& rates,
@@ -191,6 +197,16 @@ bool World::apply_policy(int step) {
     if (event.kind == EventKind::bonded_zone) {
       if (step == event.step) {
         zone_share[static_cast<std::size_t>(event.region)] = event.share;
+        changed = true;
+      }
+      continue;
+    }
+    if (event.kind == EventKind::negative_list) {
+      if (step == event.step) {
+        const auto first = static_cast<std::size_t>(event.region) * sectors();
+        std::fill(closed_to_foreign.begin() + static_cast<std::ptrdiff_t>(first),
+                  closed_to_foreign.begin() + static_cast<std::ptrdiff_t>(first) + sectors(), 0);
+        for (int s : event.sectors) closed_to_foreign[first + static_cast<std::size_t>(s)] = 1;
         changed = true;
       }
       continue;

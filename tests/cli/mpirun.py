@@ -136,8 +136,11 @@ def body(t):
         retail = ["--set", "retail={households_per_market: 300, retailers_per_sector: 3}"]
         same_spread(t, config, ranks, "retail", "retail markets", retail)
         # With traders too: firms and retailers buy from traders owned by other ranks, and
-        # traders from producers owned by other ranks.
-        traders = [*retail, "--set", "traders={per_sector: 1, hub_per_sector: 2}"]
+        # traders from producers owned by other ranks; foreign traders in Shanghai open two
+        # sectors when the negative list is cleared at step 16.
+        traders = [*retail, "--set",
+                   "traders={per_sector: 1, hub_per_sector: 2, foreign_per_sector: 1, "
+                   "negative_list: {CHN-Shanghai: [metals, components]}}"]
         same_spread(t, config, ranks, "traders", "traders", traders)
 
     if ranks == 2:
