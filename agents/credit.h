@@ -48,11 +48,29 @@ ENTREPOT_HD std::int64_t interest_due(std::int64_t loan, double rate_per_step) {
   return loan > 0 ? static_cast<std::int64_t>(rate_per_step * static_cast<double>(loan)) : 0;
 }
 
+// Interest charged in full, interest_due: the cash pays what it can and the rest is added to
+// the loan. Returns the interest charged.
+ENTREPOT_HD std::int64_t charge_interest(std::int64_t& loan, std::int64_t& cash,
+                                         double rate_per_step) {
+  const std::int64_t interest = interest_due(loan, rate_per_step);
+  const std::int64_t paid = interest < cash ? interest : cash;
+  cash -= paid;
+  loan += interest - paid;
+  return interest;
+}
+
 // Principal repaid: cash above the firm's target goes to the loan first, min(L, max(0, M − M*)).
 ENTREPOT_HD std::int64_t loan_repayment(std::int64_t loan, std::int64_t cash, std::int64_t target) {
   const std::int64_t spare = cash - target;
   if (spare <= 0 || loan <= 0) return 0;
   return spare < loan ? spare : loan;
+}
+
+// Repays the loan from cash above `target` (loan_repayment).
+ENTREPOT_HD void repay_from_cash(std::int64_t& loan, std::int64_t& cash, std::int64_t target) {
+  const std::int64_t repaid = loan_repayment(loan, cash, target);
+  cash -= repaid;
+  loan -= repaid;
 }
 
 // What a firm that still owes its bank pays it out of the dividend it would pay, min(L, D):

@@ -31,11 +31,7 @@ struct PayFirm {
     const std::int64_t bill = per_worker * staff;
     f.cash[j] -= bill;
     f.wage_paid[j] = per_worker;
-    // Interest is charged in full; what the cash does not cover is added to the loan.
-    const std::int64_t interest = interest_due(f.loan[j], loan_rate);
-    const std::int64_t interest_paid = interest < f.cash[j] ? interest : f.cash[j];
-    f.cash[j] -= interest_paid;
-    f.loan[j] += interest - interest_paid;
+    const std::int64_t interest = charge_interest(f.loan[j], f.cash[j], loan_rate);
     const std::int64_t profit = profit_of(f.sales_value[j], f.input_cost[j], bill) - interest;
     const std::int64_t tax = profit_tax(profit, profit_tax_rate, f.cash[j]);
     f.cash[j] -= tax;
@@ -43,10 +39,8 @@ struct PayFirm {
         running_costs(f.wage[j], f.productivity[j], region_tfp[f.block[j] / sectors],
                       f.input_unit_cost[j], f.expected_sales[j]);
     // Cash above the target repays the loan before anything is paid out.
-    const std::int64_t repaid = loan_repayment(
-        f.loan[j], f.cash[j], static_cast<std::int64_t>(buffer_steps * static_cast<double>(costs)));
-    f.cash[j] -= repaid;
-    f.loan[j] -= repaid;
+    repay_from_cash(f.loan[j], f.cash[j],
+                    static_cast<std::int64_t>(buffer_steps * static_cast<double>(costs)));
     const std::int64_t dividend =
         dividend_payout(profit, tax, f.cash[j], costs, dividend_share, buffer_steps);
     // Illiquid only when neither cash nor the credit line can pay the next wage bill.

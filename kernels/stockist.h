@@ -141,22 +141,15 @@ struct PayStockist {
   Stockists r;
   PayPolicy p;
   ENTREPOT_HD void operator()(std::size_t i) const {
-    // Interest is charged in full; what the cash does not cover is added to the loan.
-    const std::int64_t interest = interest_due(r.loan[i], p.loan_rate);
-    const std::int64_t interest_paid = interest < r.cash[i] ? interest : r.cash[i];
-    r.cash[i] -= interest_paid;
-    r.loan[i] += interest - interest_paid;
+    const std::int64_t interest = charge_interest(r.loan[i], r.cash[i], p.loan_rate);
     const std::int64_t profit = r.sales_value[i] - r.cost_of_sales[i] - interest;
     const double rate = p.region_tax != nullptr ? p.region_tax[r.region[i]] : p.tax_rate;
     const std::int64_t tax = profit_tax(profit, rate, r.cash[i]);
     r.cash[i] -= tax;
     const auto costs = static_cast<std::int64_t>(r.expected_sales[i] * r.unit_cost[i] *
                                                  static_cast<double>(kMoneyScale));
-    const std::int64_t repaid =
-        loan_repayment(r.loan[i], r.cash[i],
-                       static_cast<std::int64_t>(p.buffer_steps * static_cast<double>(costs)));
-    r.cash[i] -= repaid;
-    r.loan[i] -= repaid;
+    repay_from_cash(r.loan[i], r.cash[i],
+                    static_cast<std::int64_t>(p.buffer_steps * static_cast<double>(costs)));
     const std::int64_t dividend =
         dividend_payout(profit, tax, r.cash[i], costs, p.dividend_share, p.buffer_steps);
     const double room = credit_room(r.price[i] * r.expected_sales[i], p.credit_line, r.loan[i]);

@@ -148,16 +148,12 @@ void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& ec
                  setting.behaviour.cash_buffer_steps, admit});
 }
 
+template <class Traders>
 struct PaidAbroad {
-  TraderStore::ConstView r;
+  Traders r;
   ENTREPOT_HD Totals<1> operator()(std::size_t i) const {
     return Totals<1>{{r.abroad[i] != 0 ? r.dividend[i] : 0}};
   }
-};
-
-struct Admitted {
-  TraderStore::ConstView r;
-  ENTREPOT_HD Totals<1> operator()(std::size_t i) const { return Totals<1>{{r.granted[i]}}; }
 };
 
 }  // namespace
@@ -174,10 +170,8 @@ void admit_foreign_traders(const Scenario& scenario, const Setting& setting, Eco
   if (scenario.traders.foreign_per_sector == 0 || setting.tables.traders == 0) return;
   open_or_admit(scenario, setting, economy, ranks, true);
   // Their capital comes from abroad: foreigners spend what they hold of the hub's currency.
-  const TraderStore::ConstView r = std::as_const(economy.traders).view();
-  auto capital =
-      totals_by_key<1>(r.size, setting.tables.regions, HouseholdRegion{r.region}, Admitted{r});
-  ranks.sum_over_ranks(capital);
+  const auto capital =
+      stockists_by_region<1, StockistGrant>(setting, std::as_const(economy.traders), ranks);
   for (int region = 0; region < setting.tables.regions; ++region) {
     economy.foreign_held[setting.world.region_country[region]] -= capital[region].v[0];
   }
@@ -185,11 +179,7 @@ void admit_foreign_traders(const Scenario& scenario, const Setting& setting, Eco
 
 std::vector<Totals<1>> dividends_abroad(const Setting& setting, const Economy& economy,
                                         const Ranks& ranks) {
-  const TraderStore::ConstView r = economy.traders.view();
-  auto paid =
-      totals_by_key<1>(r.size, setting.tables.regions, HouseholdRegion{r.region}, PaidAbroad{r});
-  ranks.sum_over_ranks(paid);
-  return paid;
+  return stockists_by_region<1, PaidAbroad>(setting, economy.traders, ranks);
 }
 
 void update_trader_prices(const Setting& setting, Economy& economy, const Ranks& ranks) {
