@@ -100,14 +100,16 @@ enum class Keep : std::uint8_t { lasting, step, layout };
 
 // A wholesale or entrepôt trader: it buys one goods sector from producers anywhere through
 // its supplier slots and sells it to firms and retailers anywhere.
-#define ENTREPOT_TRADER_FIELDS(X)                                                        \
-  X(std::uint16_t, region, 1, layout)                                                    \
-  X(std::uint8_t, sector, 1, layout)         /* the goods sector it trades */            \
-  X(double, foreign_share, 1, lasting)       /* of its stock's cost, bought abroad */    \
-  X(std::uint16_t, goods_origin, 1, lasting) /* region of its largest delivery */        \
-  X(std::int64_t, largest_delivery, 1, step) /* paid for it this step, money */          \
-  X(std::int64_t, export_value, 1, step)     /* of its sales, from buyers abroad */      \
-  X(std::uint8_t, abroad, 1, lasting)        /* 1: foreign-invested, dividends abroad */ \
+#define ENTREPOT_TRADER_FIELDS(X)                                                          \
+  X(std::uint16_t, region, 1, layout)                                                      \
+  X(std::uint8_t, sector, 1, layout)         /* the goods sector it trades */              \
+  X(double, foreign_share, 1, lasting)       /* of its stock's cost, bought abroad */      \
+  X(std::uint16_t, goods_origin, 1, lasting) /* region of its largest delivery */          \
+  X(std::int64_t, largest_delivery, 1, step) /* paid for it this step, money */            \
+  X(std::int64_t, export_value, 1, step)     /* of its sales, from buyers abroad */        \
+  X(std::uint8_t, abroad, 1, lasting)        /* 1: foreign-invested, dividends abroad */   \
+  X(std::uint8_t, offshore, 1, lasting)      /* 1: a merchant, its goods held at origin */ \
+  X(std::int64_t, settlement_fee, 1, step)   /* to settle its sales abroad, money */       \
   ENTREPOT_STOCKIST_FIELDS(X)
 
 #define ENTREPOT_DECLARE_FIELD(T, name, slots, keep) thrust::device_vector<T> name;

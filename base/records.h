@@ -42,6 +42,9 @@ struct StepStatistics {
   // What buyers paid the traders of each followed hub, by where the goods were made:
   // hub × origin × destination × sector (World::hub_name), US$ micro-units.
   std::vector<std::int64_t> handled_trade_value;
+  // Of it, what buyers paid the hub's merchants for goods shipped straight from `origin`
+  // (offshore trade), in the same layout.
+  std::vector<std::int64_t> offshore_trade_value;
   // Country level, [exporter][importer][sector]: the tariff the policy sets in force this
   // step, for goods with the pair's bloc preference and for goods without it (that fail
   // its rule of origin).

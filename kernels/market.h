@@ -137,13 +137,16 @@ struct BuyRound {
           o = slots.second_order(j, k, other, value, settle.book);
         }
         if (o.seller < 0 || o.quantity <= 0) continue;
-        const int origin = spill.offers[o.seller].origin;
+        const Offer& seen = spill.offers[o.seller];
+        const int origin = seen.origin;
         std::int64_t flow[kPurchaseFlows] = {0, 0, 0, 0};
+        // Paid across a border when the seller is abroad; the goods come from the seller's
+        // region, or a merchant's from where it bought them.
         const Purchase p = settle(o.seller, o.quantity, o.cell,
                                   t.region_country[origin] != t.region_country[region],
                                   slots.bonded(j), cash, flow);
         slots.bought(j, k, o, p, second, marks);
-        tally.add(origin, o.kind, flow);
+        tally.add(seen.offshore != 0 ? seen.goods_origin : origin, o.kind, flow);
       }
       slots.close(j, cash, held - cash, marks, second);
     }

@@ -24,8 +24,8 @@ struct OpeningOffer {
   // (the 24 above), so the record stays three words.
   std::uint32_t origin_and_preferences;
   // A firm's: the duty on its imported content leaving its bonded zone, on its price (≥ 0).
-  // A trader's (never in a zone): −(1 + the region its goods came from), so the record
-  // stays three words.
+  // A trader's (never in a zone): −(1 + the region its goods came from + 256 for a
+  // merchant's), so the record stays three words.
   float zone_rate_or_origin;
 };
 static_assert(kMaxRegions <= 256 && kMaxBlocs <= 24, "OpeningOffer packs them into 32 bits");
@@ -39,14 +39,22 @@ ENTREPOT_HD std::int32_t origin_of(const OpeningOffer& r) {
 ENTREPOT_HD std::uint32_t preferences_of(const OpeningOffer& r) {
   return r.origin_and_preferences >> 8;
 }
-ENTREPOT_HD float pack_zone_or_origin(float zone_rate, std::int32_t goods_origin) {
-  return goods_origin >= 0 ? -1.0f - static_cast<float>(goods_origin) : zone_rate;
+ENTREPOT_HD float pack_zone_or_origin(float zone_rate, std::int32_t goods_origin, bool offshore) {
+  return goods_origin >= 0 ? -1.0f - static_cast<float>(goods_origin + (offshore ? 256 : 0))
+                           : zone_rate;
 }
 ENTREPOT_HD float zone_rate_of(const OpeningOffer& r) {
   return r.zone_rate_or_origin < 0.0f ? 0.0f : r.zone_rate_or_origin;
 }
-ENTREPOT_HD std::int32_t goods_origin_of(const OpeningOffer& r) {
+ENTREPOT_HD std::int32_t packed_origin(const OpeningOffer& r) {
   return r.zone_rate_or_origin < 0.0f ? static_cast<std::int32_t>(-r.zone_rate_or_origin) - 1 : -1;
+}
+ENTREPOT_HD std::int16_t goods_origin_of(const OpeningOffer& r) {
+  const std::int32_t packed = packed_origin(r);
+  return static_cast<std::int16_t>(packed < 0 ? -1 : packed % 256);
+}
+ENTREPOT_HD std::uint16_t offshore_of(const OpeningOffer& r) {
+  return packed_origin(r) >= 256 ? 1 : 0;
 }
 
 // The ranks holding the seller as a ghost → its owner, after each round's orders: the orders

@@ -27,7 +27,9 @@ struct Offer {
   float zone_rate;
   // A trader's: the region its goods came from (the origin of its largest delivery last
   // step), whose duty they pay as far as customs enforce origin; −1 for a producer's.
-  std::int32_t goods_origin = -1;
+  std::int16_t goods_origin = -1;
+  // 1 for a merchant's: its goods go from `goods_origin` straight to the buyer.
+  std::uint16_t offshore = 0;
 };
 
 // A seller as searching buyers see it: 16 bytes, so a candidate is one random read.
@@ -65,6 +67,10 @@ struct TradeFlows {
   // What buyers paid the traders of each followed hub (World::hub_name), by where the goods
   // were made: [((h·R + o)·R + d)·S + s], in the buyers' currencies.
   std::vector<std::int64_t> handled;
+  // Of those, what buyers paid the hub's merchants for goods shipped straight from where they
+  // were made (offshore trade), in the same layout; and what the merchants paid producers,
+  // [(h·R + o)·S + s], in the hub's currency.
+  std::vector<std::int64_t> offshore, offshore_bought;
 };
 
 struct TradeScratch {
@@ -72,6 +78,7 @@ struct TradeScratch {
   thrust::device_vector<std::int64_t> household_flows;  // TradeFlows::household, this rank's
   thrust::device_vector<Offer> offers, spill_offers;    // the two rounds: owned, then ghosts
   thrust::device_vector<std::int64_t> handled;          // TradeFlows::handled, this rank's
+  thrust::device_vector<std::int64_t> offshore, offshore_bought;  // TradeFlows' of the same
 };
 
 struct SearchScratch {

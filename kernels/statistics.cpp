@@ -246,10 +246,12 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
 
   // Trade a hub's traders handled: each route converted at its buyers' rate, as above.
   st.handled_trade_value.assign(trade.handled.size(), 0);
+  st.offshore_trade_value.assign(trade.offshore.size(), 0);
   for (std::size_t route = 0; route < trade.handled.size(); ++route) {
     const auto dest =
         static_cast<int>(route / static_cast<std::size_t>(ns) % static_cast<std::size_t>(nr));
     st.handled_trade_value[route] = in_dollars(trade.handled[route], region_rate(dest));
+    st.offshore_trade_value[route] = in_dollars(trade.offshore[route], region_rate(dest));
   }
 
   auto firms = totals_by_key<2>(f.size, nr, FirmRegion{ns, f.block}, FirmStaff{f});

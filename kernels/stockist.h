@@ -34,6 +34,25 @@ ENTREPOT_HD int sold_sector(const TablesView&, const TraderStore::ConstView& r, 
   return r.sector[i];
 }
 
+// Whether a stockist holds its goods where it bought them (a merchant), and what settling its
+// sales abroad cost it this step: retailers never do, and pay nothing.
+ENTREPOT_HD bool held_at_origin(const RetailerStore::View&, std::size_t) {
+  return false;
+}
+ENTREPOT_HD bool held_at_origin(const TraderStore::View& r, std::size_t i) {
+  return r.offshore[i] != 0;
+}
+template <class Retailers>
+ENTREPOT_HD auto settlement_fee_of(const Retailers&, std::size_t)
+    -> decltype(Retailers{}.slot, std::int64_t{}) {
+  return 0;
+}
+template <class Traders>
+ENTREPOT_HD auto settlement_fee_of(const Traders& r, std::size_t i)
+    -> decltype(r.settlement_fee, std::int64_t{}) {
+  return r.settlement_fee[i];
+}
+
 // Who takes over an exited stockist: an owner of its region, so a foreign trader's new owner
 // is local.
 ENTREPOT_HD void take_over(const RetailerStore::View&, std::size_t) {}
@@ -83,21 +102,26 @@ struct PlanStock {
         r.expected_sales[i], static_cast<double>(r.demand[i]) / goods, policy.expectation_weight);
     r.expected_sales[i] = expected;
     const double held = static_cast<double>(r.inventory[i]) / goods;
+    // A merchant prices the cost of settling its sales in foreign currency in with its goods'.
+    const double settling = held_at_origin(r, i) ? 1.0 + t.settlement_cost[r.region[i]] : 1.0;
     if (r.unit_cost[i] > 0.0) {
-      r.price[i] = stockist_price(r.unit_cost[i], policy.markup, held, expected,
+      r.price[i] = stockist_price(r.unit_cost[i] * settling, policy.markup, held, expected,
                                   policy.inventory_target, policy.markdown);
     }
     const double wanted =
         retail_purchases(expected, held, policy.inventory_target, policy.adjust_steps);
     const SupplierCells cells = supplier_cells(t, r, i, quotes);
     double landed[kRetailSlots], iceberg[kRetailSlots];
+    // A merchant pays the price at origin only: nothing is shipped or imported yet.
+    const bool at_origin = held_at_origin(r, i);
     for (int k = 0; k < kRetailSlots; ++k) {
       landed[k] = 0.0;
       iceberg[k] = 1.0;
       if (cells.cell[k] < 0) continue;
-      landed[k] =
-          landed_cost(quotes[r.supplier[k * r.size + i]].price, t.paid_factor[cells.cell[k]]);
-      iceberg[k] = t.iceberg[cells.cell[k]];
+      const double price = quotes[r.supplier[k * r.size + i]].price;
+      const auto cell = static_cast<std::size_t>(cells.cell[k]);
+      landed[k] = at_origin ? t.buyer_price(price, cell) : landed_cost(price, t.paid_factor[cell]);
+      if (!at_origin) iceberg[k] = t.iceberg[cell];
     }
     const double each = cells.used > 0 ? wanted / static_cast<double>(cells.used) : 0.0;
     double bill = 0.0;
@@ -142,7 +166,10 @@ struct PayStockist {
   PayPolicy p;
   ENTREPOT_HD void operator()(std::size_t i) const {
     const std::int64_t interest = charge_interest(r.loan[i], r.cash[i], p.loan_rate);
-    const std::int64_t profit = r.sales_value[i] - r.cost_of_sales[i] - interest;
+    // A merchant pays its bank for settling its sales abroad in foreign currency.
+    const std::int64_t fee = settlement_fee_of(r, i);
+    r.cash[i] -= fee;
+    const std::int64_t profit = r.sales_value[i] - r.cost_of_sales[i] - interest - fee;
     const double rate = p.region_tax != nullptr ? p.region_tax[r.region[i]] : p.tax_rate;
     const std::int64_t tax = profit_tax(profit, rate, r.cash[i]);
     r.cash[i] -= tax;
@@ -189,15 +216,16 @@ struct EnterStockist {
 };
 
 // Per region, in the layout of the firms' payouts (kernels/accounts.cpp): tax, dividends,
-// exits, the margin of their sales, interest, write-offs and loans left.
+// exits, the margin of their sales, what banks earned of them (interest and merchants'
+// settlement fees), write-offs and loans left.
 inline constexpr int kPayouts = 7;
 template <class Stockists>
 struct StockistPayouts {
   Stockists r;
   ENTREPOT_HD Totals<kPayouts> operator()(std::size_t i) const {
     return Totals<kPayouts>{{r.tax[i], r.dividend[i], r.exited[i],
-                             r.sales_value[i] - r.cost_of_sales[i], r.interest[i], r.written_off[i],
-                             r.loan[i]}};
+                             r.sales_value[i] - r.cost_of_sales[i],
+                             r.interest[i] + settlement_fee_of(r, i), r.written_off[i], r.loan[i]}};
   }
 };
 

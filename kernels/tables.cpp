@@ -50,6 +50,7 @@ TablesView Tables::view() const {
                p(zone_share),
                p(enforcement),
                p(transshipment_penalty),
+               p(settlement_cost),
                p(origin_cdf),
                p(seller_cumulative),
                p(export_first),
@@ -298,6 +299,7 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
   tables.zone_share = to_device(world.zone_share);
   tables.enforcement = to_device(world.enforcement);
   tables.transshipment_penalty = to_device(world.transshipment_penalty);
+  tables.settlement_cost = to_device(world.settlement_cost);
   // The traders buyers can find: foreign ones only where the negative list lets them trade.
   const std::vector<std::int64_t>& start = tables.host.trader_start;
   tables.host.trader_reach.assign(tables.host.trader_foreign.size(), 0);

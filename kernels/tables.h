@@ -41,6 +41,9 @@ struct TablesView {
   // origin its customs enforce, and the penalty rate on them (World::enforcement).
   const double* enforcement;
   const double* transshipment_penalty;
+  // Per region: what settling a merchant's sale abroad costs, a share of it
+  // (World::settlement_cost).
+  const double* settlement_cost;
   const std::uint64_t* origin_cdf;  // [(d·S + s)·R + o], cumulative, last = 2^32 (0 if none)
   // Inclusive running total over all firms (global ids) of their market presence
   // (seller_presence, agents/trade.h); a block's firms are a contiguous range of it.
@@ -318,7 +321,7 @@ struct Tables {
   thrust::device_vector<double> consumer_share, markup, loyalty_premium;
   thrust::device_vector<double> iceberg, trade_factor, paid_factor, exchange, duty_rate;
   thrust::device_vector<double> duty_outside, bloc_content, zone_share;
-  thrust::device_vector<double> enforcement, transshipment_penalty;
+  thrust::device_vector<double> enforcement, transshipment_penalty, settlement_cost;
   thrust::device_vector<std::int32_t> rule_bloc;
   thrust::device_vector<std::uint32_t> country_blocs;
   thrust::device_vector<std::uint64_t> origin_cdf;

@@ -109,6 +109,34 @@ struct TraderExports {
   ENTREPOT_HD Totals<1> operator()(std::size_t i) const { return Totals<1>{{w.export_value[i]}}; }
 };
 
+// Offshore trade's payments across borders, which the bilateral flows (where the goods went)
+// do not show: the merchants paid producers abroad, and their buyers paid the hub, not the
+// goods' origin.
+void pay_offshore(const Setting& setting, TradeFlows& flows) {
+  const int nr = setting.tables.regions, ns = setting.tables.sectors;
+  const std::vector<int>& country = setting.world.region_country;
+  const std::vector<int>& hub_of = setting.world.region_hub;
+  for (int region = 0; region < nr; ++region) {
+    const int h = hub_of[region];
+    if (h < 0) continue;
+    const auto hub = static_cast<std::size_t>(h);
+    for (int o = 0; o < nr; ++o) {
+      for (int s = 0; s < ns; ++s) {
+        const std::int64_t paid =
+            flows.offshore_bought[(hub * static_cast<std::size_t>(nr) + o) * ns + s];
+        if (country[o] != country[region]) flows.imports[country[region]] += paid;
+        for (int d = 0; d < nr; ++d) {
+          const std::int64_t sold =
+              flows.offshore[((hub * nr + o) * static_cast<std::size_t>(nr) + d) * ns + s];
+          const int to_hub = country[region] != country[d] ? 1 : 0;
+          const int to_origin = country[o] != country[d] ? 1 : 0;
+          flows.imports[country[d]] += sold * (to_hub - to_origin);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeScratch& scratch,
@@ -119,6 +147,8 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
   thrust::fill(scratch.flows.begin(), scratch.flows.end(), 0);
   thrust::fill(scratch.household_flows.begin(), scratch.household_flows.end(), 0);
   thrust::fill(scratch.handled.begin(), scratch.handled.end(), 0);
+  thrust::fill(scratch.offshore.begin(), scratch.offshore.end(), 0);
+  thrust::fill(scratch.offshore_bought.begin(), scratch.offshore_bought.end(), 0);
   const TablesView t = setting.tables.view();
   // The books: every kind of seller at its places (kernels/ranks.h, OwnedSellers).
   const OwnedSellers& owned = ranks.domain.sellers;
@@ -167,10 +197,12 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
 
   // Flows of all ranks' buyers; duty belongs to the importer's government.
   TradeFlows flows{
-      to_host(scratch.flows), to_host(scratch.household_flows), {}, {}, to_host(scratch.handled)};
-  ranks.sum_over_ranks(flows.bilateral.data(), flows.bilateral.size());
-  ranks.sum_over_ranks(flows.household.data(), flows.household.size());
-  ranks.sum_over_ranks(flows.handled.data(), flows.handled.size());
+      to_host(scratch.flows),    to_host(scratch.household_flows), {}, {}, to_host(scratch.handled),
+      to_host(scratch.offshore), to_host(scratch.offshore_bought)};
+  for (std::vector<std::int64_t>* table : {&flows.bilateral, &flows.household, &flows.handled,
+                                           &flows.offshore, &flows.offshore_bought}) {
+    ranks.sum_over_ranks(table->data(), table->size());
+  }
   const int nr = t.regions, ns = t.sectors, nc = t.countries;
   const std::vector<int>& country = setting.world.region_country;
   flows.imports.assign(nc, 0);
@@ -184,6 +216,7 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
       }
     }
   }
+  pay_offshore(setting, flows);
   // Payments across borders: the currency market holds what buyers paid in their currency
   // and paid sellers out of its holdings of theirs (agents/currency.h).
   const FirmStore::ConstView f = std::as_const(firms).view();
@@ -220,7 +253,8 @@ void settle_inputs(Market& m, const SpillSeller& spill, bool second) {
   const TablesView t = m.setting.tables.view();
   settle_round(input_slots(m), spill,
                Settle{t, m.book(second), Settle{}.local_from,
-                      thrust::raw_pointer_cast(m.scratch.handled.data())},
+                      thrust::raw_pointer_cast(m.scratch.handled.data()),
+                      thrust::raw_pointer_cast(m.scratch.offshore.data())},
                second, InputFlows{t, thrust::raw_pointer_cast(m.scratch.flows.data())}, m.chunk);
 }
 

@@ -84,11 +84,28 @@ void settle_buyers(std::size_t buyers, std::size_t chunk, const Parts&... parts)
   }
 }
 
+// The trade cell the goods of a purchase in trade cell `cell` (the seller's region to the
+// buyer's) travel through: a merchant's go from where it bought them straight to the buyer.
+ENTREPOT_HD std::size_t goods_cell(const TablesView& t, std::size_t cell, const Offer& offer) {
+  if (offer.offshore == 0) return cell;
+  const auto sectors = static_cast<std::size_t>(t.sectors);
+  const auto dest = static_cast<int>(cell / sectors % static_cast<std::size_t>(t.regions));
+  return t.rrs(offer.goods_origin, dest, static_cast<int>(cell % sectors));
+}
+
 // The duty rate a buyer pays on a purchase from `offer` in trade cell `cell`, `foreign` when
 // it crosses a border: the import duty by the seller's origin status, or the duty on a
 // bonded zone's imported content (agents/trade.h, bonded_duty_rate).
 ENTREPOT_HD double purchase_duty_rate(const TablesView& t, std::size_t cell, const Offer& offer,
                                       bool foreign, bool buyer_in_zone) {
+  if (offer.offshore != 0) {
+    // A merchant's goods reach customs straight from where they were made, as that
+    // origin's goods: no hub to ship them through.
+    const std::size_t goods = goods_cell(t, cell, offer);
+    const bool crosses = t.crosses_border(goods);
+    return bonded_duty_rate(crosses, buyer_in_zone,
+                            crosses ? t.duty(goods, offer.preferences) : 0.0, 0.0);
+  }
   double import_rate = foreign ? t.duty(cell, offer.preferences) : 0.0;
   if (foreign && offer.goods_origin >= 0 && !buyer_in_zone) {
     // Goods a trader ships from a third country: customs enforce their origin on a share of
@@ -128,8 +145,10 @@ struct Settle {
   // Sellers from this id on sell at a shop's counter: nothing melts on the way (retailers).
   std::int64_t local_from = 0x7fffffffffffffff;
   // Where buyers that may buy from traders tally what they paid a followed hub's traders
-  // (TradeFlows::handled); null for the others.
+  // (TradeFlows::handled), and of it its merchants (TradeFlows::offshore); null for the
+  // others.
   std::int64_t* handled = nullptr;
+  std::int64_t* offshore = nullptr;
   ENTREPOT_HD Purchase operator()(std::int32_t seller, std::int64_t order, std::size_t cell,
                                   bool foreign, bool buyer_in_zone, std::int64_t& cash,
                                   std::int64_t* flow) const {
@@ -137,7 +156,7 @@ struct Settle {
     const Purchase p =
         settle_purchase(order, offer.stock, offer.orders, t.buyer_price(offer.price, cell),
                         purchase_duty_rate(t, cell, offer, foreign, buyer_in_zone),
-                        seller >= local_from ? 1.0 : t.iceberg[cell], cash);
+                        seller >= local_from ? 1.0 : t.iceberg[goods_cell(t, cell, offer)], cash);
     const std::int64_t received = payment_for(offer.price, p.shipped);
     cash -= p.paid + p.duty;
     atomic_add(&offer.shipped, p.shipped);
@@ -162,6 +181,7 @@ struct Settle {
                                       sectors +
                                   sector;
         atomic_add(&handled[route], p.paid);
+        if (offer.offshore != 0 && offshore != nullptr) atomic_add(&offshore[route], p.paid);
       }
     }
     return p;

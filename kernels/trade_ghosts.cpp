@@ -25,9 +25,9 @@ namespace {
 struct OpeningOfferOf {
   const Offer* offers;
   ENTREPOT_HD OpeningOffer operator()(std::size_t j) const {
-    return OpeningOffer{offers[j].price, offers[j].stock,
-                        pack_origin(offers[j].origin, offers[j].preferences),
-                        pack_zone_or_origin(offers[j].zone_rate, offers[j].goods_origin)};
+    return OpeningOffer{
+        offers[j].price, offers[j].stock, pack_origin(offers[j].origin, offers[j].preferences),
+        pack_zone_or_origin(offers[j].zone_rate, offers[j].goods_origin, offers[j].offshore != 0)};
   }
 };
 
@@ -77,8 +77,17 @@ ENTREPOT_HD void set_in(Offer& o, const RoundTwoTotals& r) {
 // A ghost seller's opening entry in round one's book, or in round two's, which opens with no
 // orders yet.
 ENTREPOT_HD Offer opening_entry(const OpeningOffer& r, std::int64_t orders) {
-  return Offer{r.price,         r.stock,           orders, 0, 0, 0, origin_of(r), preferences_of(r),
-               zone_rate_of(r), goods_origin_of(r)};
+  return Offer{r.price,
+               r.stock,
+               orders,
+               0,
+               0,
+               0,
+               origin_of(r),
+               preferences_of(r),
+               zone_rate_of(r),
+               goods_origin_of(r),
+               offshore_of(r)};
 }
 ENTREPOT_HD Offer opening_entry(const OpeningOffer& r, bool) {
   return opening_entry(r, std::int64_t{0});

@@ -36,6 +36,31 @@ struct TraderPurchaseFlows {
   }
 };
 
+// Where merchants' purchases are tallied: not in the bilateral flows, since the goods stay
+// where they were bought until a buyer takes them, but what each hub's merchants paid
+// producers of each origin (TradeFlows::offshore_bought), for the currency market.
+struct MerchantPurchaseFlows {
+  TablesView t;
+  std::int64_t* bought;
+  ENTREPOT_HD void operator()(int dest, int origin, int sector, const std::int64_t* v) const {
+    const std::int32_t hub = t.region_hub[dest];
+    if (hub < 0 || v[kFlowValue] == 0) return;
+    const std::size_t at = (static_cast<std::size_t>(hub) * static_cast<std::size_t>(t.regions) +
+                            static_cast<std::size_t>(origin)) *
+                               static_cast<std::size_t>(t.sectors) +
+                           static_cast<std::size_t>(sector);
+    atomic_add(&bought[at], v[kFlowValue]);
+  }
+};
+
+// Whether a stockist is a merchant (traders.offshore_share): retailers never are.
+ENTREPOT_HD bool is_merchant(const RetailerStore::View&, std::size_t) {
+  return false;
+}
+ENTREPOT_HD bool is_merchant(const TraderStore::View& r, std::size_t i) {
+  return r.offshore[i] != 0;
+}
+
 // What a delivery adds besides stock and its cost: a trader keeps the share of its stock's
 // cost bought abroad, whose sales abroad are re-exports.
 ENTREPOT_HD void note_delivery(const TablesView&, const RetailerStore::View&, std::size_t,
@@ -56,16 +81,23 @@ ENTREPOT_HD void note_delivery(const TablesView& t, const TraderStore::View& r, 
 }
 // Where a stockist's goods come from, for the duty: a retailer's are bought at home (−1);
 // a trader's from the origin of its largest delivery.
-ENTREPOT_HD std::int32_t goods_origin_of(const RetailerStore::View&, std::size_t) {
+ENTREPOT_HD std::int16_t goods_origin_of(const RetailerStore::View&, std::size_t) {
   return -1;
 }
-ENTREPOT_HD std::int32_t goods_origin_of(const TraderStore::View& r, std::size_t i) {
-  return r.goods_origin[i];
+ENTREPOT_HD std::int16_t goods_origin_of(const TraderStore::View& r, std::size_t i) {
+  return static_cast<std::int16_t>(r.goods_origin[i]);
 }
-// What a sale adds: a trader's sales abroad.
-ENTREPOT_HD void note_exports(const RetailerStore::View&, std::size_t, std::int64_t) {}
-ENTREPOT_HD void note_exports(const TraderStore::View& r, std::size_t i, std::int64_t exports) {
+// What a sale adds: a trader's sales abroad, and a merchant's cost of settling them in
+// foreign currency (its hub's settlement cost on them).
+ENTREPOT_HD void note_exports(const TablesView&, const RetailerStore::View&, std::size_t,
+                              std::int64_t) {}
+ENTREPOT_HD void note_exports(const TablesView& t, const TraderStore::View& r, std::size_t i,
+                              std::int64_t exports) {
   r.export_value[i] = exports;
+  r.settlement_fee[i] =
+      r.offshore[i] != 0
+          ? static_cast<std::int64_t>(static_cast<double>(exports) * t.settlement_cost[r.region[i]])
+          : 0;
 }
 
 // The blocs whose rule of origin a stockist's goods meet (a bit per bloc): retailers sell
@@ -79,6 +111,9 @@ ENTREPOT_HD std::uint32_t stock_preferences(const TablesView&, const RetailerSto
 }
 ENTREPOT_HD std::uint32_t stock_preferences(const TablesView& t, const TraderStore::View& r,
                                             std::size_t i) {
+  // A merchant's goods reach customs as goods of where it bought them, which that
+  // country's blocs take as originating.
+  if (r.offshore[i] != 0) return t.country_blocs[t.region_country[r.goods_origin[i]]];
   const std::uint32_t blocs = t.country_blocs[t.region_country[r.region[i]]];
   const double content = r.price[i] > 0.0 ? r.foreign_share[i] * r.unit_cost[i] / r.price[i] : 0.0;
   std::uint32_t met = 0u;
@@ -99,16 +134,23 @@ struct StockistSlots : SupplierRounds<StockistSlots<Stockists, Flows>> {
   Stockists r;
   Book<Offer> offers;   // round one
   std::uint64_t first;  // Philox id of retailer 0
+  // Which stockists buy in this pass: −1 all; 0 all but merchants, 1 merchants only (their
+  // purchases go elsewhere: MerchantPurchaseFlows).
+  int only = -1;
+  ENTREPOT_HD bool buys(std::size_t i) const {
+    return only < 0 || static_cast<int>(is_merchant(r, i)) == only;
+  }
 
   ENTREPOT_HD std::size_t size() const { return r.size; }
   ENTREPOT_HD int slots() const { return kRetailSlots; }
   ENTREPOT_HD int kinds() const { return t.sectors; }
   ENTREPOT_HD int region(std::size_t i) const { return r.region[i]; }
   ENTREPOT_HD std::uint64_t id(std::size_t i) const { return first + i; }
-  ENTREPOT_HD bool bonded(std::size_t) const { return false; }
+  // A merchant's goods stay where it bought them, entering no customs territory: no duty.
+  ENTREPOT_HD bool bonded(std::size_t i) const { return is_merchant(r, i); }
   ENTREPOT_HD void plan(std::size_t) const {}
   ENTREPOT_HD void prepare(std::size_t, bool) const {}
-  ENTREPOT_HD bool in_round_two(std::size_t) const { return true; }
+  ENTREPOT_HD bool in_round_two(std::size_t i) const { return buys(i); }
   ENTREPOT_HD std::size_t slot(std::size_t i, int k) const {
     return static_cast<std::size_t>(k) * r.size + i;
   }
@@ -121,23 +163,25 @@ struct StockistSlots : SupplierRounds<StockistSlots<Stockists, Flows>> {
   ENTREPOT_HD SlotOrder first_order(std::size_t i, int k) const {
     const std::int32_t s = seller(i, k);
     const std::int64_t q = r.order[slot(i, k)];
-    if (s < 0 || q <= 0) return SlotOrder{};
+    if (s < 0 || q <= 0 || !buys(i)) return SlotOrder{};
     return order_at(s, q, i, k);
   }
   ENTREPOT_HD std::int64_t cash(std::size_t i) const { return r.cash[i]; }
-  // What arrived joins the stock at what it cost landed, duty included.
+  // What arrived joins the stock at what it cost landed, duty included; a merchant's goods
+  // are not shipped yet, so none melt.
   ENTREPOT_HD void bought(std::size_t i, int, const SlotOrder& o, const Purchase& p, bool,
                           std::uint8_t&) const {
     const double goods = static_cast<double>(kGoodsScale);
+    const std::int64_t delivered = is_merchant(r, i) ? p.shipped : p.delivered;
     note_delivery(t, r, i, o.cell,
                   static_cast<double>(r.inventory[i]) / goods * r.unit_cost[i] *
                       static_cast<double>(kMoneyScale),
                   static_cast<double>(p.paid + p.duty));
     r.unit_cost[i] =
         stock_unit_cost(static_cast<double>(r.inventory[i]) / goods, r.unit_cost[i],
-                        static_cast<double>(p.delivered) / goods,
+                        static_cast<double>(delivered) / goods,
                         static_cast<double>(p.paid + p.duty) / static_cast<double>(kMoneyScale));
-    r.inventory[i] += p.delivered;
+    r.inventory[i] += delivered;
   }
   ENTREPOT_HD void close(std::size_t i, std::int64_t cash, std::int64_t spent, std::uint8_t,
                          bool) const {
@@ -155,8 +199,17 @@ struct StockistSellers {
   Stockists r;
   ENTREPOT_HD std::size_t size() const { return r.size; }
   ENTREPOT_HD Offer opening(std::size_t i) const {
-    return Offer{r.price[i], r.inventory[i],       0, 0, 0, 0, r.region[i], preferences(i),
-                 0.0f,       goods_origin_of(r, i)};
+    return Offer{r.price[i],
+                 r.inventory[i],
+                 0,
+                 0,
+                 0,
+                 0,
+                 r.region[i],
+                 preferences(i),
+                 0.0f,
+                 goods_origin_of(r, i),
+                 static_cast<std::uint16_t>(is_merchant(r, i))};
   }
   ENTREPOT_HD void sold(std::size_t i, const Offer& one, const Offer& two) const {
     r.demand[i] = one.orders + two.shipped;
@@ -165,7 +218,7 @@ struct StockistSellers {
     r.cost_of_sales[i] = static_cast<std::int64_t>(
         static_cast<double>(r.shipped[i]) / static_cast<double>(kGoodsScale) * r.unit_cost[i] *
         static_cast<double>(kMoneyScale));
-    note_exports(r, i, one.exports + two.exports);
+    note_exports(t, r, i, one.exports + two.exports);
     r.inventory[i] -= r.shipped[i];
     r.cash[i] += r.sales_value[i];
   }
@@ -174,6 +227,7 @@ struct StockistSellers {
 
 using RetailerSlots = StockistSlots<RetailerStore::View, RetailPurchaseFlows>;
 using TraderSlots = StockistSlots<TraderStore::View, TraderPurchaseFlows>;
+using MerchantSlots = StockistSlots<TraderStore::View, MerchantPurchaseFlows>;
 
 RetailerSlots retailer_slots(const Market& m) {
   return RetailerSlots{{},
@@ -183,12 +237,33 @@ RetailerSlots retailer_slots(const Market& m) {
                        m.ranks.domain.retailer_id(0)};
 }
 
-TraderSlots trader_slots(const Market& m) {
+// All traders, or (`only` 0) all but merchants.
+TraderSlots trader_slots(const Market& m, int only = -1) {
   return TraderSlots{{},
                      m.setting.tables.view(),
                      m.economy.traders.view(),
                      m.book(false),
-                     m.ranks.domain.trader_id(0)};
+                     m.ranks.domain.trader_id(0),
+                     only};
+}
+
+MerchantSlots merchant_slots(const Market& m) {
+  return MerchantSlots{{},
+                       m.setting.tables.view(),
+                       m.economy.traders.view(),
+                       m.book(false),
+                       m.ranks.domain.trader_id(0),
+                       1};
+}
+
+// Whether the scenario has merchants: then they settle in a pass of their own.
+bool has_merchants(const Market& m) {
+  if (m.economy.traders.size == 0) return false;
+  const Scenario& scenario = m.setting.world.scenario();
+  for (const Region& r : scenario.regions) {
+    if (scenario.traders.merchant_share(r) > 0.0) return true;
+  }
+  return false;
 }
 
 template <class Stockists>
@@ -235,10 +310,19 @@ void settle_stockists(Market& m, const SpillSeller& spill, bool second) {
   const TablesView t = m.setting.tables.view();
   std::int64_t* flows = thrust::raw_pointer_cast(m.scratch.flows.data());
   std::int64_t* handled = thrust::raw_pointer_cast(m.scratch.handled.data());
-  settle_round(retailer_slots(m), spill, Settle{t, m.book(second), Settle{}.local_from, handled},
-               second, RetailPurchaseFlows{t, flows}, m.chunk);
-  settle_round(trader_slots(m), spill, Settle{t, m.book(second)}, second,
+  std::int64_t* offshore = thrust::raw_pointer_cast(m.scratch.offshore.data());
+  settle_round(retailer_slots(m), spill,
+               Settle{t, m.book(second), Settle{}.local_from, handled, offshore}, second,
+               RetailPurchaseFlows{t, flows}, m.chunk);
+  const bool merchants = has_merchants(m);
+  settle_round(trader_slots(m, merchants ? 0 : -1), spill, Settle{t, m.book(second)}, second,
                TraderPurchaseFlows{t, flows}, m.chunk);
+  if (merchants) {
+    settle_round(
+        merchant_slots(m), spill, Settle{t, m.book(second)}, second,
+        MerchantPurchaseFlows{t, thrust::raw_pointer_cast(m.scratch.offshore_bought.data())},
+        m.chunk);
+  }
 }
 
 void spill_stockists(Market& m, const SpillSeller& spill) {

@@ -5,6 +5,7 @@
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
+#include <cmath>
 #include <utility>
 
 #include "kernels/reduce.h"
@@ -27,6 +28,12 @@ struct OpenTrader {
   const double* presence;      // per region: its own traders' weight (TraderSettings)
   double foreign_presence, markup, stock, buffer_steps;
   bool admit;  // only foreign traders now open and not yet in business, with no stock
+  // The merchants of a region's block: the first `hub_merchants` of its entrepôt traders
+  // (after the `local` wholesalers every region has) and its first `foreign_merchants`
+  // foreign ones, per region (none outside hubs).
+  int local;
+  const int* hub_merchants;
+  const int* foreign_merchants;
   ENTREPOT_HD void operator()(std::size_t i) const {
     const std::int64_t g = first + static_cast<std::int64_t>(i);
     const int block = static_cast<int>(
@@ -35,7 +42,11 @@ struct OpenTrader {
     const std::int64_t count = t.trader_start[block + 1] - t.trader_start[block];
     const std::int64_t domestic = count - t.trader_foreign[block];
     const bool abroad = g - t.trader_start[block] >= domestic;
-    const bool open = g - t.trader_start[block] < t.trader_reach[block];
+    const std::int64_t k = g - t.trader_start[block];
+    const bool open = k < t.trader_reach[block];
+    const int region = block / t.sectors;
+    const bool merchant = abroad ? k - domestic < foreign_merchants[region]
+                                 : k >= local && k < local + hub_merchants[region];
     if (admit && !(abroad && open && r.expected_sales[i] <= 0.0 && r.cash[i] == 0)) {
       r.granted[i] = 0;
       return;
@@ -53,6 +64,8 @@ struct OpenTrader {
     r.region[i] = static_cast<std::uint16_t>(block / t.sectors);
     r.sector[i] = static_cast<std::uint8_t>(sector);
     r.abroad[i] = abroad ? 1 : 0;
+    r.offshore[i] = merchant ? 1 : 0;
+    r.settlement_fee[i] = 0;
     r.unit_cost[i] = cost;
     r.price[i] = (1.0 + markup) * cost;
     r.foreign_share[i] = 0.0;
@@ -94,13 +107,15 @@ struct TraderPrice {
   }
 };
 
+// A merchant's sales abroad are no exports of its country's goods (they never cross its
+// border): its margin is value added in the hub, its sales offshore trade.
 struct TraderHoldings {
   TraderStore::ConstView r;
   ENTREPOT_HD Totals<kTraderTotals> operator()(std::size_t i) const {
+    const std::int64_t exported = r.offshore[i] != 0 ? 0 : r.export_value[i];
     return Totals<kTraderTotals>{
         {r.inventory[i], r.cash[i], r.sales_value[i], r.sales_value[i] - r.cost_of_sales[i],
-         r.export_value[i],
-         static_cast<std::int64_t>(static_cast<double>(r.export_value[i]) * r.foreign_share[i])}};
+         exported, static_cast<std::int64_t>(static_cast<double>(exported) * r.foreign_share[i])}};
   }
 };
 
@@ -137,6 +152,15 @@ void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& ec
     presence[r] =
         traders.region_presence(scenario.regions[r].hub, scenario.regions[r].trader_presence);
   const thrust::device_vector<double> presence_device(presence.begin(), presence.end());
+  std::vector<int> hub_merchants(static_cast<std::size_t>(nr), 0), foreign_merchants(hub_merchants);
+  for (int r = 0; r < nr; ++r) {
+    const double share = traders.merchant_share(scenario.regions[r]);
+    hub_merchants[r] = static_cast<int>(std::lround(share * traders.hub_per_sector));
+    foreign_merchants[r] = static_cast<int>(std::lround(share * traders.foreign_per_sector));
+  }
+  const thrust::device_vector<int> hub_merchants_device(hub_merchants.begin(), hub_merchants.end());
+  const thrust::device_vector<int> foreign_merchants_device(foreign_merchants.begin(),
+                                                            foreign_merchants.end());
   auto at = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(
       at, at + economy.traders.size,
@@ -145,7 +169,9 @@ void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& ec
                  thrust::raw_pointer_cast(sales_device.data()), ranks.domain.trader_first,
                  thrust::raw_pointer_cast(presence_device.data()), traders.foreign_presence,
                  traders.markup, admit ? 0.0 : traders.inventory_target,
-                 setting.behaviour.cash_buffer_steps, admit});
+                 setting.behaviour.cash_buffer_steps, admit, traders.per_sector,
+                 thrust::raw_pointer_cast(hub_merchants_device.data()),
+                 thrust::raw_pointer_cast(foreign_merchants_device.data())});
 }
 
 template <class Traders>

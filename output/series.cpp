@@ -107,6 +107,14 @@ const std::vector<Spec>& specs() {
        "traders of `hub`, at the buyers' rate",
        kMoneyScale,
        [](const StepStatistics& s) { return view(s.handled_trade_value); }},
+      {"offshore_trade_value",
+       {"hub", "origin", "destination", "sector"},
+       Type::int64,
+       kDollars,
+       "value of the goods that buyers in `destination` bought from the merchants of `hub`, "
+       "shipped straight from `origin` (offshore trade), at the buyers' rate",
+       kMoneyScale,
+       [](const StepStatistics& s) { return view(s.offshore_trade_value); }},
       {"region_trade_value_final", kRegionTrade, Type::int64, kDollars,
        "value of shipments from the origin region to the destination region bought by "
        "households (final use)",

@@ -13,6 +13,7 @@
 #include "tests/device_required.h"
 #include "tests/same_runs.h"
 #include "tests/small_world.h"
+#include "tests/up_to_trade.h"
 #include "world/world.h"
 
 namespace entrepot {
@@ -43,12 +44,7 @@ Scenario open_hub(int steps, int opening) {
   return sc;
 }
 
-std::vector<std::string> differing_traders(const Model& a, const Model& b) {
-  std::vector<std::string> out;
-  testing::add_differing_fields(a.economy.traders, b.economy.traders, "traders", out);
-  testing::add_differing_fields(a.economy.firms, b.economy.firms, "firms", out);
-  return out;
-}
+using testing::differing_traders;
 
 TEST(ForeignTraders, ASectorOnTheNegativeListIsClosedToThemUntilAnEventTakesItOff) {
   ENTREPOT_REQUIRE_DEVICE();
@@ -91,15 +87,8 @@ TEST(ForeignTraders, TheirDividendsArePaidAbroadInTheHubsCurrency) {
   World world(sc);
   Model m(sc, world);
   const int step = 8;
-  for (int past = 1; past < step; ++past) m.step(past);
-  if (m.world.apply_policy(step)) m.refresh_trade_costs();
-  const Setting set = m.setting();
+  const Setting set = testing::up_to_trade(m, step);
   const std::vector<std::int64_t> government = m.economy.government;
-  search_suppliers(set, m.economy, m.ranks, m.scratch.search, step,
-                   m.scenario.behaviour.search_probability);
-  plan(m.scenario, set, m.economy, m.ranks, m.scratch.search);
-  labour_market(set, m.economy, m.ranks, m.scratch.labour, step);
-  produce(set, m.economy.firms, m.ranks);
   trade(set, m.economy, m.ranks, m.scratch.trade, m.trade_chunk, step);
   const std::vector<std::int64_t> held = m.economy.foreign_held;
   const auto abroad = to_host(m.economy.traders.abroad);  // before any takeover

@@ -211,6 +211,8 @@ TEST(LoadErrors, ValuesOutOfRange) {
                        "2}", 0, {"zone_share is 2", "[0, 1]"});
   expect_error_in_tiny("flags: [hub, port]}", "flags: [port], trader_presence: 0.5}", "0.5}", 0,
                        {"trader_presence is set but the region is no hub", "flag hub"});
+  expect_error_in_tiny("flags: [hub, port]}", "flags: [port], offshore_share: 0.5}", "0.5}", 0,
+                       {"offshore_share is set but the region is no hub", "flag hub"});
   expect_error_in_tiny("flags: [hub, port]}", "flags: [hub], trader_presence: 0}",
                        "trader_presence: 0}", 17, {"trader_presence is 0", "(0, 100]"});
   expect_error_in_tiny("regional_value_content: 0.4", "regional_value_content: -0.1", "-0.1", 0,

@@ -175,5 +175,46 @@ TEST(LoadErrors, NegativeLists) {
   expect_error(error_of(bare), where(bare, "{step: 14"), {"needs 'region' and 'sectors'"});
 }
 
+TEST(Load, MerchantsAndTheirSettlementCost) {
+  const std::string text = tiny_with(
+      "{step: 12, type: tariff, importer: AAA, exporter: BBB, sectors: [goods], rate: 0.2}",
+      "{step: 14, type: offshore_settlement, region: A1, rate: 0.002}");
+  const Scenario sc = parse_scenario(
+      text + "traders: {hub_per_sector: 2, offshore_share: 0.5, settlement_cost: 0.01}\n", "t.yaml",
+      {});
+  EXPECT_DOUBLE_EQ(sc.traders.offshore_share, 0.5);
+  EXPECT_DOUBLE_EQ(sc.traders.settlement_cost, 0.01);
+  EXPECT_DOUBLE_EQ(sc.traders.merchant_share(sc.regions[0]), 0.5) << "A1 is a hub";
+  EXPECT_DOUBLE_EQ(sc.traders.merchant_share(sc.regions[1]), 0.0) << "B1 is none";
+  ASSERT_EQ(sc.events.size(), 1u);
+  EXPECT_EQ(sc.events[0].kind, EventKind::offshore_settlement);
+  EXPECT_EQ(sc.events[0].region, 0);
+  EXPECT_DOUBLE_EQ(sc.events[0].rate, 0.002);
+  // A hub's own share replaces the traders' one.
+  const std::string own =
+      tiny_with("flags: [hub, port]}", "flags: [hub, port], offshore_share: 1}");
+  const Scenario mine =
+      parse_scenario(own + "traders: {hub_per_sector: 2, offshore_share: 0.5}\n", "t.yaml", {});
+  EXPECT_DOUBLE_EQ(mine.traders.merchant_share(mine.regions[0]), 1.0);
+}
+
+TEST(LoadErrors, Merchants) {
+  const std::string share = kTiny + "traders: {hub_per_sector: 2, offshore_share: 1.5}\n";
+  expect_error(error_of(share), where(share, "1.5}"), {"offshore_share is 1.5", "[0, 1]"});
+  const std::string no_hub = tiny_with(
+      "{step: 12, type: tariff, importer: AAA, exporter: BBB, sectors: [goods], rate: 0.2}",
+      "{step: 14, type: offshore_settlement, region: B1, rate: 0.01}");
+  expect_error(error_of(no_hub), where(no_hub, "B1, rate"),
+               {"offshore_settlement event for region 'B1'", "which is no hub"});
+  const std::string bare = tiny_with(
+      "{step: 12, type: tariff, importer: AAA, exporter: BBB, sectors: [goods], rate: 0.2}",
+      "{step: 14, type: offshore_settlement, region: A1}");
+  expect_error(error_of(bare), where(bare, "{step: 14"), {"needs 'region' and 'rate'"});
+  const std::string costly = tiny_with(
+      "{step: 12, type: tariff, importer: AAA, exporter: BBB, sectors: [goods], rate: 0.2}",
+      "{step: 14, type: offshore_settlement, region: A1, rate: 2}");
+  expect_error(error_of(costly), where(costly, "rate: 2}", 6), {"rate is 2", "[0, 1]"});
+}
+
 }  // namespace
 }  // namespace entrepot::load_testing

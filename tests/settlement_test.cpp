@@ -14,23 +14,13 @@
 #include "kernels/model.h"
 #include "tests/device_required.h"
 #include "tests/small_world.h"
+#include "tests/up_to_trade.h"
 #include "world/world.h"
 
 namespace entrepot {
 namespace {
 
-// Steps 1 to step − 1, then step `step` up to trade, phase by phase.
-Setting up_to_trade(Model& m, int step) {
-  for (int past = 1; past < step; ++past) m.step(past);
-  if (m.world.apply_policy(step)) m.refresh_trade_costs();
-  const Setting set = m.setting();
-  search_suppliers(set, m.economy, m.ranks, m.scratch.search, step,
-                   m.scenario.behaviour.search_probability);
-  plan(m.scenario, set, m.economy, m.ranks, m.scratch.search);
-  labour_market(set, m.economy, m.ranks, m.scratch.labour, step);
-  produce(set, m.economy.firms, m.ranks);
-  return set;
-}
+using testing::up_to_trade;
 
 TEST(SettlementTest, BuyersWithoutCashReceiveNoGoods) {
   ENTREPOT_REQUIRE_DEVICE();

@@ -64,9 +64,9 @@ std::vector<int> SectionReader::negative_list_of(const YAML::Node& node) const {
 }
 
 Event SectionReader::read_event(const MapReader& item) const {
-  static const std::vector<std::string> types{"tariff",       "export_ban",  "capacity",
-                                              "currency",     "bonded_zone", "transshipment",
-                                              "negative_list"};
+  static const std::vector<std::string> types{
+      "tariff",      "export_ban",    "capacity",      "currency",
+      "bonded_zone", "transshipment", "negative_list", "offshore_settlement"};
   static const std::vector<std::string> modes{"set", "add"};
   Event e;
   e.where = origins_.position(item.node());
@@ -97,13 +97,24 @@ Event SectionReader::read_event(const MapReader& item) const {
                     "negative_list event needs 'region' and 'sectors'; allowed: a hub region and "
                     "the goods sectors its list keeps ([] for none)");
     }
-    e.region = lookup(item.get("region"), "region", region_names_);
-    if (!s_.regions[static_cast<std::size_t>(e.region)].hub) {
-      origins_.fail(item.get("region"), "negative_list event for region '" +
-                                            region_names_[static_cast<std::size_t>(e.region)] +
-                                            "', which is no hub; allowed: a region flagged hub");
-    }
+    e.region = hub_region(item);
     e.sectors = negative_list_of(item.get("sectors"));
+    return e;
+  }
+  if (e.kind == EventKind::offshore_settlement) {
+    // What a hub's merchants pay to settle their sales abroad in foreign currency.
+    refuse_keys(item,
+                {"importer", "exporter", "sectors", "mode", "phase_in", "factor", "duration",
+                 "share", "country", "regime", "parity", "band", "reserves"},
+                "offshore_settlement event", "step, type, region, rate");
+    if (!item.has("region") || !item.has("rate")) {
+      origins_.fail(item.node(),
+                    "offshore_settlement event needs 'region' and 'rate'; allowed: a hub region "
+                    "and the share of its merchants' sales abroad that settling them costs, a "
+                    "fraction in [0, 1]");
+    }
+    e.region = hub_region(item);
+    e.rate = item.number("rate", fraction());
     return e;
   }
   if (e.kind == EventKind::transshipment) {
@@ -170,6 +181,16 @@ Event SectionReader::read_event(const MapReader& item) const {
 
 // A capacity event names a region, a factor on its output per worker and a duration; a
 // bonded-zone event a region and the share of its firms inside the zone from then on.
+int SectionReader::hub_region(const MapReader& item) const {
+  const int region = lookup(item.get("region"), "region", region_names_);
+  if (!s_.regions[static_cast<std::size_t>(region)].hub) {
+    origins_.fail(item.get("region"), item.text("type") + " event for region '" +
+                                          region_names_[static_cast<std::size_t>(region)] +
+                                          "', which is no hub; allowed: a region flagged hub");
+  }
+  return region;
+}
+
 Event SectionReader::read_region_event(const MapReader& item, Event e) const {
   const bool zone = e.kind == EventKind::bonded_zone;
   const std::string what = zone ? "bonded_zone event" : "capacity event";

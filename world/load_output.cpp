@@ -115,6 +115,8 @@ TraderSettings read_traders(const Origins& origins, const YAML::Node& node, cons
   t.foreign_per_sector = static_cast<int>(
       traders.integer("foreign_per_sector", 0, kMaxTradersPerSector, t.foreign_per_sector));
   t.foreign_presence = traders.number("foreign_presence", presence, t.foreign_presence);
+  t.offshore_share = traders.number("offshore_share", fraction(), t.offshore_share);
+  t.settlement_cost = traders.number("settlement_cost", fraction(), t.settlement_cost);
   if (!t.on()) return t;
   // Traders' seller ids follow the firms' and the retailers' within the same 32 bits.
   std::int64_t goods = 0, consumed = 0, hubs = 0;

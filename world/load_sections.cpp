@@ -284,6 +284,14 @@ class ScenarioReader : public SectionReader {
         }
         r.trader_presence = item.number("trader_presence", Range{0, 100, true, false});
       }
+      if (item.has("offshore_share")) {
+        if (!r.hub) {
+          origins_.fail(item.get("offshore_share"),
+                        "offshore_share is set but the region is no hub; allowed: "
+                        "offshore_share with the flag hub");
+        }
+        r.offshore_share = item.number("offshore_share", fraction());
+      }
       s_.regions.push_back(r);
     });
     if (s_.regions.empty()) {

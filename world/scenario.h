@@ -72,6 +72,9 @@ struct Region {
   // A hub's own weight of its entrepôt traders in buyers' search (traders.hub_presence where
   // below 0): hubs in home markets of very different sizes need different ones.
   double trader_presence = -1.0;
+  // A hub's own share of merchants among its entrepôt and foreign traders
+  // (traders.offshore_share where below 0).
+  double offshore_share = -1.0;
 };
 
 struct Sector {
@@ -113,7 +116,8 @@ enum class EventKind : std::uint8_t {
   currency,
   bonded_zone,
   transshipment,
-  negative_list
+  negative_list,
+  offshore_settlement
 };
 
 // A scheduled policy change. A tariff event sets (or adds to) the bilateral rate of
@@ -136,7 +140,9 @@ struct Event {
   // on, the importer's customs enforce the origin of `share` of the goods traders ship from
   // a third country, and charge `rate` on top of the origin's duty on them (a penalty).
   // A negative_list event: from `step` on, the hub `region`'s negative list is `sectors`
-  // (shorter than before: the sectors left out open to foreign traders).
+  // (shorter than before: the sectors left out open to foreign traders). An
+  // offshore_settlement event: from `step` on, the hub `region`'s merchants pay `rate` of
+  // their sales abroad to settle them in foreign currency.
   double share = 0.0;
   // A currency event: the country's central bank takes a new regime (its reserves stay).
   int country = -1;
@@ -225,6 +231,18 @@ struct TraderSettings {
   int foreign_per_sector = 0;
   double foreign_presence = 0.25;
   std::vector<std::vector<int>> negative_list;
+  // The share of a hub's entrepôt and foreign-invested traders of each sector that trade
+  // offshore (merchants): they hold their goods where they bought them and ship them straight
+  // to their buyers, booking the contract, payment and margin in the hub. Settling their
+  // sales abroad in foreign currency costs them `settlement_cost` of the sales, paid to their
+  // country's banks, until an offshore_settlement event changes it.
+  double offshore_share = 0.0;
+  double settlement_cost = 0.0;
+  // The share of merchants in a region: a hub's own, or offshore_share; none elsewhere.
+  double merchant_share(const Region& r) const {
+    if (!r.hub) return 0.0;
+    return r.offshore_share >= 0.0 ? r.offshore_share : offshore_share;
+  }
   bool on() const { return per_sector > 0 || hub_per_sector > 0 || foreign_per_sector > 0; }
   // The weight of a region's traders of a sector, together: presence, and a hub's
   // hub_presence (or its own trader_presence) on top.

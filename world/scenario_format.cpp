@@ -116,7 +116,8 @@ const Section& scenario_format() {
                                {"productivity", true},
                                {"flags"},
                                {"zone_share"},
-                               {"trader_presence"}}};
+                               {"trader_presence"},
+                               {"offshore_share"}}};
   static const Section sector{"sector",
                               "name",
                               {{"name", true},
@@ -173,7 +174,9 @@ const Section& scenario_format() {
                                 {"hub_tax"},
                                 {"foreign_per_sector"},
                                 {"foreign_presence"},
-                                {"negative_list"}}};
+                                {"negative_list"},
+                                {"offshore_share"},
+                                {"settlement_cost"}}};
   static const Section event{"event",
                              "",
                              {{"step", true},

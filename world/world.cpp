@@ -148,6 +148,10 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
   for (const Region& r : scenario.regions) zone_share.push_back(r.zone_share);
   enforcement.assign(scenario.countries.size(), scenario.traders.enforcement);
   transshipment_penalty.assign(scenario.countries.size(), 0.0);
+  settlement_cost.assign(nr, 0.0);
+  for (int r = 0; r < nr; ++r) {
+    if (scenario.regions[r].hub) settlement_cost[r] = scenario.traders.settlement_cost;
+  }
   closed_to_foreign.assign(static_cast<std::size_t>(nr) * ns, 0);
   for (std::size_t r = 0; r < scenario.traders.negative_list.size(); ++r) {
     for (int s : scenario.traders.negative_list[r]) {
@@ -207,6 +211,13 @@ bool World::apply_policy(int step) {
         std::fill(closed_to_foreign.begin() + static_cast<std::ptrdiff_t>(first),
                   closed_to_foreign.begin() + static_cast<std::ptrdiff_t>(first) + sectors(), 0);
         for (int s : event.sectors) closed_to_foreign[first + static_cast<std::size_t>(s)] = 1;
+        changed = true;
+      }
+      continue;
+    }
+    if (event.kind == EventKind::offshore_settlement) {
+      if (step == event.step) {
+        settlement_cost[static_cast<std::size_t>(event.region)] = event.rate;
         changed = true;
       }
       continue;

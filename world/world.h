@@ -63,6 +63,9 @@ class World {
   // origin its customs enforce, and the penalty rate on those goods on top of the origin's
   // duty (traders' enforcement, then its transshipment events').
   std::vector<double> enforcement, transshipment_penalty;
+  // Per region: the share of its merchants' sales abroad that settling them in foreign
+  // currency costs (traders.settlement_cost in hubs, offshore_settlement events).
+  std::vector<double> settlement_cost;
   // Per region × sector: 1 where the sector is on the region's negative list (closed to its
   // foreign traders), the scenario's, then its negative_list events'.
   std::vector<std::uint8_t> closed_to_foreign;

@@ -243,6 +243,8 @@ class SectionReader {
   void read_events(const YAML::Node& list);
   Event read_event(const MapReader& item) const;
   Event read_region_event(const MapReader& item, Event e) const;
+  // An event's `region`, which must be flagged hub.
+  int hub_region(const MapReader& item) const;
   // A hub's negative list: goods sectors by name, none for [] (sorted, no repeats).
   std::vector<int> negative_list_of(const YAML::Node& node) const;
 

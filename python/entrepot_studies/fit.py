@@ -29,6 +29,7 @@ TARGETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets2020.
 FINAL = "trade_value_final"
 REGION_EXPORTS = "region_exports"
 REGION_TRADE = "region_trade_value"
+OFFSHORE = "offshore_trade_value"
 SECTOR_VA = "sector_value_added"
 
 
@@ -152,6 +153,13 @@ class Window:
     def sector(self, name: str, target: str) -> int:
         return self._index("sector", name, target)
 
+    def hubs(self) -> list[str]:
+        """The regions on the `hub` axis (those flagged hub, where the scenario has traders;
+        none otherwise)."""
+        if "hub" not in self.run.series:
+            raise FitError(f"{self.path}: /series has no coordinate hub")
+        return list(self.run.series["hub"].asstr()[:])
+
     def goods(self) -> np.ndarray:
         """Mask over sectors: goods (every kind but service)."""
         return np.array([self.sector_kind[s] != "service" for s in self.labels.sector])
@@ -269,9 +277,34 @@ def region_trade_share(w: Window, t: Target) -> float | str:
         return f"not measured: the result has no /series/{REGION_TRADE}"
     trade = w.total(REGION_TRADE)[:, :, w.goods()].sum(axis=2)    # (origin, destination)
     mine = w.labels.region_country == country
-    region_trade = trade[region, ~mine].sum() + trade[~mine, region].sum()
     country_trade = trade[np.ix_(mine, ~mine)].sum() + trade[np.ix_(~mine, mine)].sum()
-    return _ratio(region_trade, country_trade)
+    return _ratio(_border_trade(w, region, country), country_trade)
+
+
+def _border_trade(w: Window, region: int, country: int) -> float:
+    """The region's goods trade across the country's border: what it shipped to other
+    countries plus what it received from them (region_trade_value, goods sectors)."""
+    trade = w.total(REGION_TRADE)[:, :, w.goods()].sum(axis=2)    # (origin, destination)
+    abroad = w.labels.region_country != country
+    return float(trade[region, abroad].sum() + trade[abroad, region].sum())
+
+
+def offshore_share(w: Window, t: Target) -> float | str:
+    """The hub's offshore (merchanting) trade, what buyers paid its traders for goods
+    shipped straight from their origin to the buyers, never through the hub, over the
+    hub's goods trade across its country's border."""
+    region = w.region(t.key, t.target)
+    for name in (OFFSHORE, REGION_TRADE):
+        if not w.has(name):
+            return f"not measured: the result has no /series/{name}"
+    hubs = w.hubs()
+    if t.key not in hubs:
+        return f"not measured: {t.key} is no hub with traders in this scenario"
+    offshore = w.total(OFFSHORE)[hubs.index(t.key)][..., w.goods()].sum()
+    if offshore <= 0:
+        return ("not measured: the scenario has no offshore traders "
+                "(`traders.offshore_share`, docs/scenario.md)")
+    return _ratio(offshore, _border_trade(w, region, int(w.labels.region_country[region])))
 
 
 def _traded_share(w: Window, t: Target, series: str) -> float | str:
@@ -329,6 +362,7 @@ MODEL = {
     "chn_usa_trade": (chn_usa_trade, "bilateral trade / both GDPs", "%"),
     "shanghai_exports": (shanghai_exports, "share of the country's goods exports", "%"),
     "region_trade_share": (region_trade_share, "share of the country's goods trade", "%"),
+    "offshore_share": (offshore_share, "offshore trade's share of its goods trade", "%"),
     "intermediated_share": (intermediated_share, "traders' share of goods exports", "%"),
     "reexport_share": (reexport_share, "re-exports' share of goods exports", "%"),
     "gdp_per_head_ratio": (gdp_per_head_ratio, "GDP per head, ratio", "x"),

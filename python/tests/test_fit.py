@@ -12,13 +12,14 @@ import pytest
 import yaml
 
 from conftest import BASELINE, PACKAGE
-from entrepot_studies.fit import (TARGETS, Target, fit_table, load_targets, main, open_window,
-                                  region_trade_share)
+from entrepot_studies.fit import (TARGETS, Target, fit_table, load_targets, main,
+                                  offshore_share, open_window, region_trade_share)
 
 COUNTRIES = ["CHN", "USA", "ROW"]
 REGIONS = ["CHN-Shanghai", "CHN-Coast", "CHN-Inland", "USA-Coast", "USA-Inland", "ROW"]
 REGION_COUNTRY = ["CHN", "CHN", "CHN", "USA", "USA", "ROW"]
 POPULATION = [1, 9, 40, 4, 4, 100]
+HUBS = ["CHN-Shanghai", "USA-Coast"]       # the regions on the hub axis
 SECTORS = [("metals", "commodity"), ("components", "intermediate"), ("vehicles", "final"),
            ("business_services", "service")]
 STEPS_PER_YEAR = 2
@@ -46,6 +47,7 @@ intermediate_share,world,0.6,abs 0.1,test source,
 chn_usa_trade,CHN:USA,0.075,rel 0.25,test source,
 shanghai_exports,CHN-Shanghai:CHN,0.11,rel 0.25,test source,
 region_trade_share,CHN-Shanghai:CHN,0.11,rel 0.25,test source,
+offshore_share,CHN-Shanghai,0.088,rel 0.25,test source,
 gdp_per_head_ratio,CHN-Coast+CHN-Shanghai:CHN-Inland,4.0,rel 0.15,test source,
 gdp_per_head_ratio,USA-Coast:USA-Inland,1.2,rel 0.15,test source,
 unemployment,CHN,0.065,range 0.03 0.10,test source,
@@ -96,21 +98,31 @@ def per_step() -> dict[str, np.ndarray]:
     by_country = np.zeros_like(trade)
     np.add.at(by_country, (country[:, None], country[None, :]), pairs)
     assert (by_country == trade).all()
+    # Offshore trade by hub: goods shipped straight from origin to destination, sold by the
+    # hub's traders. Shanghai's: 0.6 of goods, a tenth of its 6 of goods trade abroad.
+    offshore = np.zeros((len(HUBS), 6, 6, 4))
+    shanghai, usa_coast = HUBS.index("CHN-Shanghai"), HUBS.index("USA-Coast")
+    offshore[shanghai, r["CHN-Coast"], r["USA-Coast"], s["components"]] = 0.4
+    offshore[shanghai, r["USA-Inland"], r["ROW"], s["vehicles"]] = 0.2
+    offshore[shanghai, r["CHN-Inland"], r["ROW"], s["business_services"]] = 3   # a service
+    offshore[usa_coast, r["CHN-Coast"], r["ROW"], s["components"]] = 50        # another hub
     # Value added by region and sector, 1000 in all: metals 100, components and vehicles 500.
     sector_value_added = np.zeros((6, 4))
     sector_value_added[2, 0] = 100
     sector_value_added[1, 1:3] = [200, 300]
     sector_value_added[5, 3] = 400
     return {"trade_value": trade, "trade_value_final": final, "region_trade_value": pairs,
-            "region_exports": region_exports, "sector_value_added": sector_value_added,
+            "region_exports": region_exports, "offshore_trade_value": offshore, "sector_value_added": sector_value_added,
             "value_added": np.array([10, 90, 100, 120, 80, 600.0]),
             "unemployment": np.array([5, 5, 0, 1, 1, 10.0]),
             "employment": np.array([45, 45, 100, 99, 99, 90.0])}
 
 
-def write_result(path, drop=(), regions=REGIONS, region_country=REGION_COUNTRY) -> str:
+def write_result(path, drop=(), regions=REGIONS, region_country=REGION_COUNTRY, hubs=HUBS,
+                 zero=()) -> str:
     """A result file as the program writes it, for the parts the fit reads; the first year's
-    steps hold other values, so that a window that took them in would show."""
+    steps hold other values, so that a window that took them in would show. `hubs`: the hub
+    axis (a part of HUBS, in any order); `zero`: series that are 0 in the window."""
     text = h5py.string_dtype()
     with h5py.File(path, "w") as f:
         f.attrs["config"] = CONFIG
@@ -122,12 +134,16 @@ def write_result(path, drop=(), regions=REGIONS, region_country=REGION_COUNTRY) 
         step.attrs["steps_per_year"] = STEPS_PER_YEAR
         for name, values in (("exporter", COUNTRIES), ("importer", COUNTRIES),
                              ("region", regions), ("region_country_code", region_country),
-                             ("origin", regions), ("destination", regions),
+                             ("origin", regions), ("destination", regions), ("hub", hubs),
                              ("sector", [name for name, _ in SECTORS])):
-            series.create_dataset(name, data=values, dtype=text)
+            series.create_dataset(name, data=np.array(values, dtype=object), dtype=text)
         for name, values in per_step().items():
             if name in drop:
                 continue
+            if name == "offshore_trade_value":
+                values = values[np.array([HUBS.index(h) for h in hubs], dtype=np.int64)]
+            if name in zero:
+                values = np.zeros_like(values)
             rows = np.repeat(values[None], STEPS, axis=0)
             rows[:STEPS_PER_YEAR] += 7                   # the first year: outside the window
             scaled = name not in ("unemployment", "employment")
@@ -168,6 +184,8 @@ def test_known_values(tmp_path, targets):
         # Shanghai's 4 out and 2 in over China's 30 out and 5 in; services and trade within
         # China left out.
         "share of the country's goods trade, CHN-Shanghai / CHN": ("17.14%", "+55.8%", "no"),
+        # Shanghai's traders' 0.6 of goods sold offshore over its 6 of goods trade abroad.
+        "offshore trade's share of its goods trade, CHN-Shanghai": ("10.00%", "+13.6%", "yes"),
         "GDP per head, ratio, CHN-Coast+CHN-Shanghai / CHN-Inland": ("4.000", "+0.0%", "yes"),
         "GDP per head, ratio, USA-Coast / USA-Inland": ("1.500", "+25.0%", "no"),
         "unemployment rate, CHN": ("5.00%", "+0.0 pts", "yes"),
@@ -184,7 +202,7 @@ def test_known_values(tmp_path, targets):
 def test_not_measured_without_the_new_series(tmp_path, targets):
     path = write_result(tmp_path / "r.h5",
                         drop=("trade_value_final", "region_exports", "sector_value_added",
-                              "region_trade_value"))
+                              "region_trade_value", "offshore_trade_value"))
     rows = table(path, targets)
     row = rows["intermediate share of goods trade"]
     assert row["model"] == "not measured: the result has no /series/trade_value_final"
@@ -193,6 +211,9 @@ def test_not_measured_without_the_new_series(tmp_path, targets):
     assert row["model"] == "not measured: the result has no /series/region_exports"
     row = rows["share of the country's goods trade, CHN-Shanghai / CHN"]
     assert row["model"] == "not measured: the result has no /series/region_trade_value"
+    assert (row["error"], row["met"]) == ("", "–")
+    row = rows["offshore trade's share of its goods trade, CHN-Shanghai"]
+    assert row["model"] == "not measured: the result has no /series/offshore_trade_value"
     assert (row["error"], row["met"]) == ("", "–")
     row = rows["sectors' share of world value added, metals"]
     assert row["model"] == "not measured: the result has no /series/sector_value_added"
@@ -207,11 +228,56 @@ def test_formats(tmp_path, targets, capsys):
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["target", "data", "source", "model", "error", "tolerance", "met",
                              "note"]
-    assert len(rows) == 16 and rows[0]["model"] == "20.00%"
+    assert len(rows) == 17 and rows[0]["model"] == "20.00%"
     assert main([path, "--targets", targets, "--markdown"]) == 0
     text = capsys.readouterr().out
     assert "| target | data | source | model | error | tolerance | met |" in text
-    assert "9 of 15 targets met." in text
+    assert "10 of 16 targets met." in text
+
+
+def shanghai_offshore(path):
+    window = open_window(path, 2)
+    try:
+        return offshore_share(window, Target("offshore_share", "CHN-Shanghai", 0.088,
+                                             "rel 0.25", "test", ""))
+    finally:
+        window.run.file.close()
+
+
+def test_offshore_share(tmp_path):
+    """Shanghai's traders' offshore sales of goods, 0.4 + 0.2 a step, over its goods trade
+    across China's border, 4 out and 2 in: the services they sold offshore, the other hub's
+    sales and the first year left out; the hub found by its name, in any order on the axis."""
+    assert shanghai_offshore(write_result(tmp_path / "r.h5")) == pytest.approx(0.1, rel=1e-12)
+    path = write_result(tmp_path / "swapped.h5", hubs=HUBS[::-1])
+    assert shanghai_offshore(path) == pytest.approx(0.1, rel=1e-12)
+
+
+@pytest.mark.parametrize("case, message", [
+    ("no_series", "not measured: the result has no /series/offshore_trade_value"),
+    ("no_region_trade", "not measured: the result has no /series/region_trade_value"),
+    ("not_a_hub", "not measured: CHN-Shanghai is no hub with traders in this scenario"),
+    ("no_traders", "not measured: CHN-Shanghai is no hub with traders in this scenario"),
+    ("no_offshore", "not measured: the scenario has no offshore traders "
+                    "(`traders.offshore_share`, docs/scenario.md)"),
+])
+def test_offshore_share_not_measured(tmp_path, targets, case, message):
+    """No offshore series; Shanghai not on the hub axis (another hub only, or no traders and
+    an empty axis); traders but no offshore sales in the window."""
+    path = tmp_path / "r.h5"
+    if case == "no_series":
+        write_result(path, drop=("offshore_trade_value",))
+    elif case == "no_region_trade":
+        write_result(path, drop=("region_trade_value",))
+    elif case == "not_a_hub":
+        write_result(path, hubs=["USA-Coast"])
+    elif case == "no_traders":
+        write_result(path, hubs=[])
+    else:
+        write_result(path, zero=("offshore_trade_value",))
+    assert shanghai_offshore(path) == message
+    row = table(str(path), targets)["offshore trade's share of its goods trade, CHN-Shanghai"]
+    assert (row["model"], row["error"], row["met"]) == (message, "", "–")
 
 
 @pytest.mark.parametrize("case, message", [

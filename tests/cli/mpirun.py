@@ -137,10 +137,13 @@ def body(t):
         same_spread(t, config, ranks, "retail", "retail markets", retail)
         # With traders too: firms and retailers buy from traders owned by other ranks, and
         # traders from producers owned by other ranks; foreign traders in Shanghai open two
-        # sectors when the negative list is cleared at step 16.
+        # sectors when the negative list is cleared at step 16; half of the hub's traders are
+        # merchants, whose offers carry their goods' origin across ranks, and settling their
+        # sales abroad gets cheaper at step 18.
         traders = [*retail, "--set",
                    "traders={per_sector: 1, hub_per_sector: 2, foreign_per_sector: 1, "
-                   "negative_list: {CHN-Shanghai: [metals, components]}}"]
+                   "negative_list: {CHN-Shanghai: [metals, components]}, "
+                   "offshore_share: 0.5, settlement_cost: 0.01}"]
         same_spread(t, config, ranks, "traders", "traders", traders)
 
     if ranks == 2:
