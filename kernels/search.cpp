@@ -40,6 +40,7 @@ struct SupplierSearch {
   std::uint32_t review_rate;  // ⌊ψ·2^32⌋, the phase step of the staggered reviews
   int candidates;
   bool suppliers = false;  // the buyer finds traders too (TablesView::find_supplier)
+  bool sourcing = false;   // the buyer is a trader (TablesView::sourcing_cdf)
 
   // τ(1+t) from the seller's region to `dest`; infinite-like when the flow is banned.
   ENTREPOT_HD double factor(std::int32_t seller, int dest, int sector) const {
@@ -76,7 +77,7 @@ struct SupplierSearch {
     const auto w = rng.words(buyer, step, Draw::search,
                              (slot + 1) * 16 + 1 + static_cast<std::uint32_t>(c / 2));
     return suppliers ? t.find_supplier(dest, sector, w[2 * (c % 2)], w[2 * (c % 2) + 1])
-                     : t.find_seller(dest, sector, w[2 * (c % 2)], w[2 * (c % 2) + 1]);
+                     : t.find_seller(dest, sector, w[2 * (c % 2)], w[2 * (c % 2) + 1], sourcing);
   }
 
   // `rationed`: the slot was left short last step, so the buyer looks for a seller with
@@ -107,7 +108,7 @@ struct SupplierSearch {
     if (chosen < 0 || chosen == current) return current;
     if (!replaces_at_once(must_replace, rationed, candidates)) {
       const double loyalty = incumbent_loyalty(
-          t.draw_probability(dest, sector, quotes[current].origin, current, suppliers),
+          t.draw_probability(dest, sector, quotes[current].origin, current, suppliers, sourcing),
           t.loyalty_premium[sector]);
       if (loyalty > 0.0 && to_unit(rng.words(buyer, step, Draw::loyalty, slot)[0]) < loyalty) {
         return current;
@@ -422,10 +423,16 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
                           rate,
                           m_candidates};
   };
-  // Firms and retailers find traders too; households and traders producers only.
+  // Firms and retailers find traders too; households and traders producers only, traders
+  // by their own table.
   auto supplier_search = [&]() {
     SupplierSearch search = make_search();
     search.suppliers = true;
+    return search;
+  };
+  auto sourcing_search = [&]() {
+    SupplierSearch search = make_search();
+    search.sourcing = true;
     return search;
   };
   const std::uint64_t firm0 = ranks.domain.firm_id(0), household0 = ranks.domain.household_id(0);
@@ -444,7 +451,7 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
     draw_searching(f.size, FirmSlots{suppliers, f, firm0}, firm_draws);
     draw_searching(h.size, HouseholdSlots{search, h, household0}, household_draws);
     draw_searching(r.size, RetailSupplierSlots{suppliers, r, retailer0}, retailer_draws);
-    draw_searching(w.size, TraderSupplierSlots{search, w, trader0}, trader_draws);
+    draw_searching(w.size, TraderSupplierSlots{sourcing_search(), w, trader0}, trader_draws);
     fetch_quotes(
         ranks, scratch,
         subtract_ids(remote_sellers(ranks, {&firm_draws.sellers, &household_draws.sellers,
@@ -468,11 +475,11 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
       Search<RetailSupplierSlots>{RetailSupplierSlots{suppliers, r, retailer0},
                                   retailer_draws.view(m_candidates)},
       std::int64_t{0}, thrust::plus<std::int64_t>());
-  const std::int64_t by_traders =
-      thrust::transform_reduce(first, first + w.size,
-                               Search<TraderSupplierSlots>{TraderSupplierSlots{search, w, trader0},
-                                                           trader_draws.view(m_candidates)},
-                               std::int64_t{0}, thrust::plus<std::int64_t>());
+  const std::int64_t by_traders = thrust::transform_reduce(
+      first, first + w.size,
+      Search<TraderSupplierSlots>{TraderSupplierSlots{sourcing_search(), w, trader0},
+                                  trader_draws.view(m_candidates)},
+      std::int64_t{0}, thrust::plus<std::int64_t>());
   return ranks.sum_over_ranks(by_firms + by_households + by_retailers + by_traders);
 }
 

@@ -72,6 +72,7 @@ TablesView Tables::view() const {
   v.trader_foreign = p(trader_foreign);
   v.trader_reach = p(trader_reach);
   v.supplier_cdf = p(supplier_cdf);
+  v.sourcing_cdf = p(sourcing_cdf);
   v.region_hub = p(region_hub);
   return v;
 }
@@ -415,10 +416,22 @@ void refresh_supplier_search(const Scenario& scenario, const World& world, const
     }
   }
   std::vector<std::uint64_t> cdf(static_cast<std::size_t>(nr) * ns * 2 * nr, 0);
-  std::vector<double> weight, both(static_cast<std::size_t>(2 * nr));
+  std::vector<std::uint64_t> sourcing(static_cast<std::size_t>(nr) * ns * nr, 0);
+  std::vector<double> weight, both(static_cast<std::size_t>(2 * nr)),
+      own(static_cast<std::size_t>(nr));
   for (int d = 0; d < nr; ++d) {
     for (int s = 0; s < ns; ++s) {
       origin_weights(scenario, world, tables, economy.presence, economy.block_price, d, s, weight);
+      // Traders buy as they sell: producers weighed at the friction their buyers are spared.
+      for (int o = 0; o < nr; ++o) {
+        const std::size_t b = static_cast<std::size_t>(o) * ns + s, cell = world.rrs(o, d, s);
+        own[static_cast<std::size_t>(o)] =
+            origin_weight(economy.presence[b], economy.block_price[b],
+                          tables.host.trade_factor[cell] /
+                              det_pow(tables.host.friction[cell], traders.friction_cut),
+                          scenario.behaviour.trade_elasticity);
+      }
+      cumulate(own.data(), nr, &sourcing[(static_cast<std::size_t>(d) * ns + s) * nr]);
       for (int h = 0; h < nr; ++h) {
         const std::size_t b = static_cast<std::size_t>(h) * ns + s, cell = world.rrs(h, d, s);
         const std::int64_t domestic = start[b + 1] - start[b] - tables.host.trader_foreign[b];
@@ -439,6 +452,7 @@ void refresh_supplier_search(const Scenario& scenario, const World& world, const
     }
   }
   tables.supplier_cdf = to_device(cdf);
+  tables.sourcing_cdf = to_device(sourcing);
 }
 
 }  // namespace

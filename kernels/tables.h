@@ -73,6 +73,9 @@ struct TablesView {
   const std::int64_t* trader_foreign = nullptr;
   const std::int64_t* trader_reach = nullptr;
   const std::uint64_t* supplier_cdf = nullptr;
+  // Producers as traders find them when they buy ([(d·S + s)·R + o], as origin_cdf): at
+  // trade costs whose border friction is cut by friction_cut, as their buyers weigh them.
+  const std::uint64_t* sourcing_cdf = nullptr;
   // Per region: its place among the hubs whose traders' trade is followed (World::region_hub).
   const std::int32_t* region_hub = nullptr;
 
@@ -139,8 +142,9 @@ struct TablesView {
   // region from the search table, then a seller of that (region, sector) block drawn ∝ its
   // market presence, among its exporters when the origin is in another country. −1 when no
   // origin is reachable.
+  // `sourcing`: a trader's search (sourcing_cdf where the world has traders).
   ENTREPOT_HD std::int32_t find_seller(int dest, int sector, std::uint32_t origin_word,
-                                       std::uint32_t seller_word) const;
+                                       std::uint32_t seller_word, bool sourcing = false) const;
   // The same among producers and traders (supplier_cdf), for buyers that may buy from
   // traders (firms' inputs, retailers' stock); find_seller where the world has no traders.
   ENTREPOT_HD std::int32_t find_supplier(int dest, int sector, std::uint32_t origin_word,
@@ -160,7 +164,11 @@ struct TablesView {
   // The probability that find_seller (find_supplier: `suppliers`) draws `seller` for a
   // buyer of `sector` in `dest`.
   ENTREPOT_HD double draw_probability(int dest, int sector, int origin, std::int32_t seller,
-                                      bool suppliers = false) const;
+                                      bool suppliers = false, bool sourcing = false) const;
+  // The producers' origin table a search reads: a trader's own, or every other buyer's.
+  ENTREPOT_HD const std::uint64_t* producer_cdf(bool sourcing) const {
+    return sourcing && traders > 0 ? sourcing_cdf : origin_cdf;
+  }
 
   // Whether the flows of trade cell `cell` cross a border.
   ENTREPOT_HD bool crosses_border(std::size_t cell) const {
@@ -244,9 +252,9 @@ ENTREPOT_HD std::int32_t TablesView::seller_in(int origin, int dest, int sector,
 }
 
 ENTREPOT_HD std::int32_t TablesView::find_seller(int dest, int sector, std::uint32_t origin_word,
-                                                 std::uint32_t seller_word) const {
+                                                 std::uint32_t seller_word, bool sourcing) const {
   const std::uint64_t* cdf =
-      origin_cdf + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
+      producer_cdf(sourcing) + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
   if (cdf[regions - 1] == 0) return -1;
   int origin = 0;
   while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
@@ -270,10 +278,11 @@ ENTREPOT_HD std::int32_t TablesView::find_supplier(int dest, int sector, std::ui
 }
 
 ENTREPOT_HD double TablesView::draw_probability(int dest, int sector, int origin,
-                                                std::int32_t seller, bool suppliers) const {
+                                                std::int32_t seller, bool suppliers,
+                                                bool sourcing) const {
   const bool both = suppliers && traders > 0;
   const int entries = both ? 2 * regions : regions;
-  const std::uint64_t* cdf = (both ? supplier_cdf : origin_cdf) +
+  const std::uint64_t* cdf = (both ? supplier_cdf : producer_cdf(sourcing)) +
                              (static_cast<std::size_t>(dest) * sectors + sector) * entries;
   const int at = both && is_trader(seller) ? regions + origin : origin;
   const std::uint64_t below = at > 0 ? cdf[at - 1] : 0;
@@ -339,7 +348,7 @@ struct Tables {
   thrust::device_vector<std::int64_t> trader_start, trader_foreign, trader_reach;
   // Per region: the profit tax on its traders' income (a hub's may be lower).
   thrust::device_vector<double> trader_tax;
-  thrust::device_vector<std::uint64_t> supplier_cdf;
+  thrust::device_vector<std::uint64_t> supplier_cdf, sourcing_cdf;
   thrust::device_vector<std::int32_t> region_hub;  // World::region_hub
   // retailers_per_sector is 0 without markets.
   std::int64_t retailers_per_market() const {

@@ -14,6 +14,14 @@
 namespace entrepot {
 namespace {
 
+// The merchants among a sector's traders when there are `mean` per sector on average: ⌊(s+1)m⌋ −
+// ⌊s·m⌋ for sector s, whole numbers that add up over the sectors to the mean's share.
+ENTREPOT_HD std::int64_t merchants_of(double mean, int sector) {
+  const double s = static_cast<double>(sector);
+  return static_cast<std::int64_t>(std::floor((s + 1.0) * mean)) -
+         static_cast<std::int64_t>(std::floor(s * mean));
+}
+
 // A trader's opening (or, for a foreign-invested trader, its admission once its sector leaves
 // the negative list): its share of its region's traders' weight in buyers' search as expected
 // sales, priced at its sector's mean price marked up, with cash for a step's purchases and its
@@ -28,12 +36,12 @@ struct OpenTrader {
   const double* presence;      // per region: its own traders' weight (TraderSettings)
   double foreign_presence, markup, stock, buffer_steps;
   bool admit;  // only foreign traders now open and not yet in business, with no stock
-  // The merchants of a region's block: the first `hub_merchants` of its entrepôt traders
-  // (after the `local` wholesalers every region has) and its first `foreign_merchants`
-  // foreign ones, per region (none outside hubs).
+  // The merchants of a region's block: the first of its entrepôt traders (after the `local`
+  // wholesalers every region has) and the first of its foreign ones, `hub_merchants` and
+  // `foreign_merchants` of them per sector on average (per region; none outside hubs).
   int local;
-  const int* hub_merchants;
-  const int* foreign_merchants;
+  const double* hub_merchants;
+  const double* foreign_merchants;
   ENTREPOT_HD void operator()(std::size_t i) const {
     const std::int64_t g = first + static_cast<std::int64_t>(i);
     const int block = static_cast<int>(
@@ -45,8 +53,9 @@ struct OpenTrader {
     const std::int64_t k = g - t.trader_start[block];
     const bool open = k < t.trader_reach[block];
     const int region = block / t.sectors;
-    const bool merchant = abroad ? k - domestic < foreign_merchants[region]
-                                 : k >= local && k < local + hub_merchants[region];
+    const bool merchant =
+        abroad ? k - domestic < merchants_of(foreign_merchants[region], sector)
+               : k >= local && k < local + merchants_of(hub_merchants[region], sector);
     if (admit && !(abroad && open && r.expected_sales[i] <= 0.0 && r.cash[i] == 0)) {
       r.granted[i] = 0;
       return;
@@ -152,15 +161,17 @@ void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& ec
     presence[r] =
         traders.region_presence(scenario.regions[r].hub, scenario.regions[r].trader_presence);
   const thrust::device_vector<double> presence_device(presence.begin(), presence.end());
-  std::vector<int> hub_merchants(static_cast<std::size_t>(nr), 0), foreign_merchants(hub_merchants);
+  std::vector<double> hub_merchants(static_cast<std::size_t>(nr), 0.0),
+      foreign_merchants(hub_merchants);
   for (int r = 0; r < nr; ++r) {
     const double share = traders.merchant_share(scenario.regions[r]);
-    hub_merchants[r] = static_cast<int>(std::lround(share * traders.hub_per_sector));
-    foreign_merchants[r] = static_cast<int>(std::lround(share * traders.foreign_per_sector));
+    hub_merchants[r] = share * traders.hub_per_sector;
+    foreign_merchants[r] = share * traders.foreign_per_sector;
   }
-  const thrust::device_vector<int> hub_merchants_device(hub_merchants.begin(), hub_merchants.end());
-  const thrust::device_vector<int> foreign_merchants_device(foreign_merchants.begin(),
-                                                            foreign_merchants.end());
+  const thrust::device_vector<double> hub_merchants_device(hub_merchants.begin(),
+                                                           hub_merchants.end());
+  const thrust::device_vector<double> foreign_merchants_device(foreign_merchants.begin(),
+                                                               foreign_merchants.end());
   auto at = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(
       at, at + economy.traders.size,

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agents/trade.h"
@@ -357,6 +358,51 @@ TEST(Transshipment, RoutingThroughAHubAvoidsTheTariffOnlyAsFarAsEnforcementLetsI
   for (std::size_t k = 12; k < 17; ++k) after += tightened[k] / 5.0;
   EXPECT_NEAR(before, 0.05, 1e-3);
   EXPECT_NEAR(after, 0.8, 1e-3) << "Alpha's 50% and the 30% penalty on Alpha's chips";
+}
+
+// Traders buy at the border friction their buyers are spared: from their own origin table,
+// in which every foreign origin weighs b^χ more than in other buyers' and home origins the
+// same, so each trader region draws home producers less often; with no friction cut the two
+// tables are one.
+TEST(Traders, TradersSourceAtTheBorderFrictionTheirBuyersAreSpared) {
+  ENTREPOT_REQUIRE_DEVICE();
+  auto home_shares = [](const Scenario& sc) {
+    World world(sc);
+    Model model(sc, world);
+    const auto origin = to_host(model.tables.origin_cdf);
+    const auto sourcing = to_host(model.tables.sourcing_cdf);
+    const int nr = model.tables.regions, ns = model.tables.sectors;
+    EXPECT_EQ(sourcing.size(), origin.size());
+    std::vector<std::pair<double, double>> out;  // (other buyers', traders') home share
+    for (int d = 0; d < nr; ++d) {
+      for (int s = 0; s < ns; ++s) {
+        const std::size_t at = (static_cast<std::size_t>(d) * ns + s) * nr;
+        auto share = [&](const std::vector<std::uint64_t>& cdf) {
+          double home = 0.0;
+          for (int o = 0; o < nr; ++o) {
+            if (world.region_country[o] != world.region_country[d]) continue;
+            const std::uint64_t below = o > 0 ? cdf[at + o - 1] : 0;
+            home += static_cast<double>(cdf[at + o] - below) / 4294967296.0;
+          }
+          return home;
+        };
+        if (origin[at + nr - 1] == 0) continue;
+        out.emplace_back(share(origin), share(sourcing));
+      }
+    }
+    return out;
+  };
+  Scenario sc = trader_world(2);
+  const auto cut = home_shares(sc);
+  ASSERT_FALSE(cut.empty());
+  int lower = 0;
+  for (const auto& [others, traders] : cut) {
+    EXPECT_LE(traders, others + 1e-8);
+    lower += traders < others - 1e-6 ? 1 : 0;
+  }
+  EXPECT_GT(lower, 0) << "no trader region sources abroad more than other buyers";
+  sc.traders.friction_cut = 0.0;
+  for (const auto& [others, traders] : home_shares(sc)) EXPECT_EQ(traders, others);
 }
 
 TEST(Traders, SameBytesOnAnyNumberOfThreads) {

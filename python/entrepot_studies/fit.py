@@ -307,6 +307,19 @@ def offshore_share(w: Window, t: Target) -> float | str:
     return _ratio(offshore, _border_trade(w, region, int(w.labels.region_country[region])))
 
 
+def transshipment_share(w: Window, t: Target) -> float | str:
+    """The hub's re-exports (its traders' sales abroad of goods they bought abroad: goods
+    that came in and went out again) over its goods trade across its country's border."""
+    region = w.region(t.key, t.target)
+    for name in ("reexports", "trader_sales", REGION_TRADE):
+        if not w.has(name):
+            return f"not measured: the result has no /series/{name}"
+    if w.total("trader_sales").sum() <= 0:
+        return "not measured: the scenario has no traders (`traders:`, docs/scenario.md)"
+    return _ratio(w.total("reexports")[region],
+                  _border_trade(w, region, int(w.labels.region_country[region])))
+
+
 def _traded_share(w: Window, t: Target, series: str) -> float | str:
     """The country's traders' `series` (trader_exports, reexports) over its goods exports."""
     country = w.country(t.key, t.target)
@@ -365,6 +378,7 @@ MODEL = {
     "offshore_share": (offshore_share, "offshore trade's share of its goods trade", "%"),
     "intermediated_share": (intermediated_share, "traders' share of goods exports", "%"),
     "reexport_share": (reexport_share, "re-exports' share of goods exports", "%"),
+    "transshipment_share": (transshipment_share, "re-exports' share of its goods trade", "%"),
     "gdp_per_head_ratio": (gdp_per_head_ratio, "GDP per head, ratio", "x"),
     "unemployment": (unemployment, "unemployment rate", "%"),
 }

@@ -13,7 +13,8 @@ import yaml
 
 from conftest import BASELINE, PACKAGE
 from entrepot_studies.fit import (TARGETS, Target, fit_table, load_targets, main,
-                                  offshore_share, open_window, region_trade_share)
+                                  offshore_share, open_window, region_trade_share,
+                                  transshipment_share)
 
 COUNTRIES = ["CHN", "USA", "ROW"]
 REGIONS = ["CHN-Shanghai", "CHN-Coast", "CHN-Inland", "USA-Coast", "USA-Inland", "ROW"]
@@ -113,6 +114,9 @@ def per_step() -> dict[str, np.ndarray]:
     sector_value_added[5, 3] = 400
     return {"trade_value": trade, "trade_value_final": final, "region_trade_value": pairs,
             "region_exports": region_exports, "offshore_trade_value": offshore, "sector_value_added": sector_value_added,
+            # Shanghai's traders: sales 3, of which 0.9 re-exports, 15% of its 6 of goods trade.
+            "trader_sales": np.array([3, 0, 0, 0, 0, 0.0]),
+            "reexports": np.array([0.9, 0, 0, 0, 0, 0.0]),
             "value_added": np.array([10, 90, 100, 120, 80, 600.0]),
             "unemployment": np.array([5, 5, 0, 1, 1, 10.0]),
             "employment": np.array([45, 45, 100, 99, 99, 90.0])}
@@ -235,13 +239,32 @@ def test_formats(tmp_path, targets, capsys):
     assert "10 of 16 targets met." in text
 
 
-def shanghai_offshore(path):
+def shanghai_row(path, model, target):
+    """The model value of one of Shanghai's rows (`model`, named `target`) on a result."""
     window = open_window(path, 2)
     try:
-        return offshore_share(window, Target("offshore_share", "CHN-Shanghai", 0.088,
-                                             "rel 0.25", "test", ""))
+        return model(window, Target(target, "CHN-Shanghai", 0.1, "rel 0.25", "test", ""))
     finally:
         window.run.file.close()
+
+
+def shanghai_transshipment(path):
+    return shanghai_row(path, transshipment_share, "transshipment_share")
+
+
+def test_transshipment_share(tmp_path):
+    """Shanghai's traders' 0.9 of re-exports a step over its 6 of goods trade abroad."""
+    assert shanghai_transshipment(write_result(tmp_path / "r.h5")) == pytest.approx(0.15,
+                                                                                    rel=1e-12)
+    no_series = write_result(tmp_path / "no.h5", drop=("reexports",))
+    assert shanghai_transshipment(no_series) == "not measured: the result has no /series/reexports"
+    no_traders = write_result(tmp_path / "none.h5", zero=("trader_sales", "reexports"))
+    assert shanghai_transshipment(no_traders) == \
+        "not measured: the scenario has no traders (`traders:`, docs/scenario.md)"
+
+
+def shanghai_offshore(path):
+    return shanghai_row(path, offshore_share, "offshore_share")
 
 
 def test_offshore_share(tmp_path):
