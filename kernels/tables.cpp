@@ -218,13 +218,21 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   t.market_start = to_device(markets.start);
   t.market_region =
       to_device(std::vector<std::int32_t>(markets.region.begin(), markets.region.end()));
-  // Traders of each goods sector in every region, and more in hub regions.
+  // Traders of each goods sector in every region, and more in hub regions: of the goods
+  // someone buys from traders, firms as inputs or retailers for households.
+  std::vector<bool> dealt(static_cast<std::size_t>(ns), false);
+  for (const RecipeEntry& e : sc.recipe) dealt[static_cast<std::size_t>(e.input)] = true;
+  for (int s = 0; s < ns; ++s) {
+    if (sc.retail.on() && sc.sectors[s].consumer_share > 0.0)
+      dealt[static_cast<std::size_t>(s)] = true;
+  }
   t.host.trader_start.assign(static_cast<std::size_t>(nr) * ns + 1, 0);
   t.host.trader_foreign.assign(static_cast<std::size_t>(nr) * ns, 0);
   for (int r = 0; r < nr; ++r) {
     for (int s = 0; s < ns; ++s) {
       const std::size_t b = static_cast<std::size_t>(r) * ns + s;
-      const bool goods = sc.sectors[s].kind != SectorKind::service;
+      const bool goods =
+          sc.sectors[s].kind != SectorKind::service && dealt[static_cast<std::size_t>(s)];
       const bool hub = goods && sc.regions[r].hub;
       const int n = goods ? sc.traders.per_sector + (hub ? sc.traders.hub_per_sector : 0) : 0;
       t.host.trader_foreign[b] = hub ? sc.traders.foreign_per_sector : 0;

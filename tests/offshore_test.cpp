@@ -65,10 +65,11 @@ TEST(Merchants, OnlyTheShareOfAHubsTradersChosenAreMerchants) {
     ++hub_traders;
     merchants += offshore[i];
   }
-  // Four goods sectors, three traders each in the port: one wholesaler, one entrepôt trader
-  // and one merchant.
-  EXPECT_EQ(hub_traders, 12);
-  EXPECT_EQ(merchants, 4);
+  // The two goods sectors firms buy as inputs (ore, chips; without retail markets nobody buys
+  // phones or food from traders), three traders each in the port: one wholesaler, one
+  // entrepôt trader and one merchant.
+  EXPECT_EQ(hub_traders, 6);
+  EXPECT_EQ(merchants, 2);
 }
 
 // The merchants' purchases are settled at origin: they pay the price alone (no duty), and

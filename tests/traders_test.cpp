@@ -207,6 +207,24 @@ TEST(Traders, HubTradersOnlyInHubRegions) {
   EXPECT_EQ(model.stats.trader_sales[kBeta], 0);
 }
 
+// Traders deal only in goods someone buys from them: firms' inputs, and with retail markets
+// what retailers sell households. In the small world firms buy ore and chips; households
+// phones and food.
+TEST(Traders, TradersDealInTheGoodsTheirBuyersBuy) {
+  ENTREPOT_REQUIRE_DEVICE();
+  auto sectors_traded = [](const Scenario& sc) {
+    World world(sc);
+    Model model(sc, world);
+    std::vector<int> traded(sc.sectors.size(), 0);
+    for (std::uint8_t s : to_host(model.economy.traders.sector)) traded[s] = 1;
+    return traded;
+  };
+  Scenario sc = trader_world(2);
+  EXPECT_EQ(sectors_traded(sc), (std::vector<int>{1, 1, 0, 0, 0}));
+  sc.retail.households_per_market = 400;
+  EXPECT_EQ(sectors_traded(sc), (std::vector<int>{1, 1, 1, 1, 0}));
+}
+
 TEST(Traders, HubTradersPayTheHubTaxOnTheirMargin) {
   ENTREPOT_REQUIRE_DEVICE();
   Scenario sc = trader_world(12);
