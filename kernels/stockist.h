@@ -165,10 +165,11 @@ struct PayStockist {
   Stockists r;
   PayPolicy p;
   ENTREPOT_HD void operator()(std::size_t i) const {
-    const std::int64_t interest = charge_interest(r.loan[i], r.cash[i], p.loan_rate);
-    // A merchant pays its bank for settling its sales abroad in foreign currency.
+    // A merchant pays its bank for settling its sales abroad in foreign currency, out of what
+    // they brought in (so before interest, which may take all the cash there is).
     const std::int64_t fee = settlement_fee_of(r, i);
     r.cash[i] -= fee;
+    const std::int64_t interest = charge_interest(r.loan[i], r.cash[i], p.loan_rate);
     const std::int64_t profit = r.sales_value[i] - r.cost_of_sales[i] - interest - fee;
     const double rate = p.region_tax != nullptr ? p.region_tax[r.region[i]] : p.tax_rate;
     const std::int64_t tax = profit_tax(profit, rate, r.cash[i]);
