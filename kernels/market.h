@@ -146,7 +146,7 @@ struct BuyRound {
                                   t.region_country[origin] != t.region_country[region],
                                   slots.bonded(j), cash, flow);
         slots.bought(j, k, o, p, second, marks);
-        tally.add(seen.offshore != 0 ? seen.goods_origin : origin, o.kind, flow);
+        tally.add(shipped_from(seen), o.kind, flow);
       }
       slots.close(j, cash, held - cash, marks, second);
     }

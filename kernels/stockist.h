@@ -34,12 +34,13 @@ ENTREPOT_HD int sold_sector(const TablesView&, const TraderStore::ConstView& r, 
   return r.sector[i];
 }
 
-// Whether a stockist holds its goods where it bought them (a merchant), and what settling its
-// sales abroad cost it this step: retailers never do, and pay nothing.
-ENTREPOT_HD bool held_at_origin(const RetailerStore::View&, std::size_t) {
+// Whether a stockist is a merchant (traders.offshore_share), holding its goods where it bought
+// them, and what settling its sales abroad cost it this step: retailers never are, and pay
+// nothing.
+ENTREPOT_HD bool is_merchant(const RetailerStore::View&, std::size_t) {
   return false;
 }
-ENTREPOT_HD bool held_at_origin(const TraderStore::View& r, std::size_t i) {
+ENTREPOT_HD bool is_merchant(const TraderStore::View& r, std::size_t i) {
   return r.offshore[i] != 0;
 }
 template <class Retailers>
@@ -103,7 +104,8 @@ struct PlanStock {
     r.expected_sales[i] = expected;
     const double held = static_cast<double>(r.inventory[i]) / goods;
     // A merchant prices the cost of settling its sales in foreign currency in with its goods'.
-    const double settling = held_at_origin(r, i) ? 1.0 + t.settlement_cost[r.region[i]] : 1.0;
+    const bool at_origin = is_merchant(r, i);
+    const double settling = at_origin ? 1.0 + t.settlement_cost[r.region[i]] : 1.0;
     if (r.unit_cost[i] > 0.0) {
       r.price[i] = stockist_price(r.unit_cost[i] * settling, policy.markup, held, expected,
                                   policy.inventory_target, policy.markdown);
@@ -113,7 +115,6 @@ struct PlanStock {
     const SupplierCells cells = supplier_cells(t, r, i, quotes);
     double landed[kRetailSlots], iceberg[kRetailSlots];
     // A merchant pays the price at origin only: nothing is shipped or imported yet.
-    const bool at_origin = held_at_origin(r, i);
     for (int k = 0; k < kRetailSlots; ++k) {
       landed[k] = 0.0;
       iceberg[k] = 1.0;

@@ -430,18 +430,15 @@ void refresh_supplier_search(const Scenario& scenario, const World& world, const
   for (int d = 0; d < nr; ++d) {
     for (int s = 0; s < ns; ++s) {
       origin_weights(scenario, world, tables, economy.presence, economy.block_price, d, s, weight);
-      // Traders buy as they sell: producers weighed at the friction their buyers are spared.
-      for (int o = 0; o < nr; ++o) {
-        const std::size_t b = static_cast<std::size_t>(o) * ns + s, cell = world.rrs(o, d, s);
-        own[static_cast<std::size_t>(o)] =
-            origin_weight(economy.presence[b], economy.block_price[b],
-                          tables.host.trade_factor[cell] /
-                              det_pow(tables.host.friction[cell], traders.friction_cut),
-                          scenario.behaviour.trade_elasticity);
-      }
-      cumulate(own.data(), nr, &sourcing[(static_cast<std::size_t>(d) * ns + s) * nr]);
+      // Region h's producers and its traders, both at the border friction traders spare their
+      // buyers; traders also buy from producers at it (they buy as they sell).
       for (int h = 0; h < nr; ++h) {
         const std::size_t b = static_cast<std::size_t>(h) * ns + s, cell = world.rrs(h, d, s);
+        const double factor = tables.host.trade_factor[cell] /
+                              det_pow(tables.host.friction[cell], traders.friction_cut);
+        own[static_cast<std::size_t>(h)] =
+            origin_weight(economy.presence[b], economy.block_price[b], factor,
+                          scenario.behaviour.trade_elasticity);
         const std::int64_t domestic = start[b + 1] - start[b] - tables.host.trader_foreign[b];
         const bool foreign = tables.host.trader_reach[b] > domestic;  // open to them
         const double presence =
@@ -449,13 +446,12 @@ void refresh_supplier_search(const Scenario& scenario, const World& world, const
                                                     scenario.regions[h].trader_presence)
                           : 0.0) +
             (foreign ? traders.foreign_presence : 0.0);
-        const double factor = tables.host.trade_factor[cell] /
-                              det_pow(tables.host.friction[cell], traders.friction_cut);
         both[static_cast<std::size_t>(h)] = weight[static_cast<std::size_t>(h)];
         both[static_cast<std::size_t>(nr + h)] =
             origin_weight(presence * per_region[s], economy.trader_price[b], factor,
                           scenario.behaviour.trade_elasticity);
       }
+      cumulate(own.data(), nr, &sourcing[(static_cast<std::size_t>(d) * ns + s) * nr]);
       cumulate(both.data(), 2 * nr, &cdf[(static_cast<std::size_t>(d) * ns + s) * 2 * nr]);
     }
   }

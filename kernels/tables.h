@@ -170,6 +170,31 @@ struct TablesView {
     return sourcing && traders > 0 ? sourcing_cdf : origin_cdf;
   }
 
+  // The buyers' region and the sector of trade cell `cell`.
+  ENTREPOT_HD int cell_dest(std::size_t cell) const {
+    return static_cast<int>(cell / static_cast<std::size_t>(sectors) %
+                            static_cast<std::size_t>(regions));
+  }
+  ENTREPOT_HD int cell_sector(std::size_t cell) const {
+    return static_cast<int>(cell % static_cast<std::size_t>(sectors));
+  }
+  // A followed hub's route, goods made in `o` sold by its traders to buyers in `d`:
+  // [((h·R + o)·R + d)·S + s] (TradeFlows::handled, offshore); and what its merchants bought
+  // in `o`: [(h·R + o)·S + s] (TradeFlows::offshore_bought).
+  ENTREPOT_HD std::size_t hub_route(int hub, int o, int d, int s) const {
+    const auto r = static_cast<std::size_t>(regions);
+    return ((static_cast<std::size_t>(hub) * r + static_cast<std::size_t>(o)) * r +
+            static_cast<std::size_t>(d)) *
+               static_cast<std::size_t>(sectors) +
+           static_cast<std::size_t>(s);
+  }
+  ENTREPOT_HD std::size_t hub_origin(int hub, int o, int s) const {
+    return (static_cast<std::size_t>(hub) * static_cast<std::size_t>(regions) +
+            static_cast<std::size_t>(o)) *
+               static_cast<std::size_t>(sectors) +
+           static_cast<std::size_t>(s);
+  }
+
   // Whether the flows of trade cell `cell` cross a border.
   ENTREPOT_HD bool crosses_border(std::size_t cell) const {
     const std::size_t pair = cell / static_cast<std::size_t>(sectors);

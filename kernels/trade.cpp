@@ -113,21 +113,19 @@ struct TraderExports {
 // do not show: the merchants paid producers abroad, and their buyers paid the hub, not the
 // goods' origin.
 void pay_offshore(const Setting& setting, TradeFlows& flows) {
-  const int nr = setting.tables.regions, ns = setting.tables.sectors;
+  const TablesView t = setting.tables.view();  // for the layout of the tables only
+  const int nr = t.regions, ns = t.sectors;
   const std::vector<int>& country = setting.world.region_country;
   const std::vector<int>& hub_of = setting.world.region_hub;
   for (int region = 0; region < nr; ++region) {
-    const int h = hub_of[region];
-    if (h < 0) continue;
-    const auto hub = static_cast<std::size_t>(h);
+    const int hub = hub_of[region];
+    if (hub < 0) continue;
     for (int o = 0; o < nr; ++o) {
       for (int s = 0; s < ns; ++s) {
-        const std::int64_t paid =
-            flows.offshore_bought[(hub * static_cast<std::size_t>(nr) + o) * ns + s];
+        const std::int64_t paid = flows.offshore_bought[t.hub_origin(hub, o, s)];
         if (country[o] != country[region]) flows.imports[country[region]] += paid;
         for (int d = 0; d < nr; ++d) {
-          const std::int64_t sold =
-              flows.offshore[((hub * nr + o) * static_cast<std::size_t>(nr) + d) * ns + s];
+          const std::int64_t sold = flows.offshore[t.hub_route(hub, o, d, s)];
           const int to_hub = country[region] != country[d] ? 1 : 0;
           const int to_origin = country[o] != country[d] ? 1 : 0;
           flows.imports[country[d]] += sold * (to_hub - to_origin);

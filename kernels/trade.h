@@ -84,13 +84,16 @@ void settle_buyers(std::size_t buyers, std::size_t chunk, const Parts&... parts)
   }
 }
 
+// The region a seller's goods are shipped from: its own, or a merchant's where it bought them.
+ENTREPOT_HD int shipped_from(const Offer& offer) {
+  return offer.offshore != 0 ? offer.goods_origin : offer.origin;
+}
+
 // The trade cell the goods of a purchase in trade cell `cell` (the seller's region to the
 // buyer's) travel through: a merchant's go from where it bought them straight to the buyer.
 ENTREPOT_HD std::size_t goods_cell(const TablesView& t, std::size_t cell, const Offer& offer) {
   if (offer.offshore == 0) return cell;
-  const auto sectors = static_cast<std::size_t>(t.sectors);
-  const auto dest = static_cast<int>(cell / sectors % static_cast<std::size_t>(t.regions));
-  return t.rrs(offer.goods_origin, dest, static_cast<int>(cell % sectors));
+  return t.rrs(shipped_from(offer), t.cell_dest(cell), t.cell_sector(cell));
 }
 
 // The duty rate a buyer pays on a purchase from `offer` in trade cell `cell`, `foreign` when
@@ -111,15 +114,13 @@ ENTREPOT_HD double purchase_duty_rate(const TablesView& t, std::size_t cell, con
     // Goods a trader ships from a third country: customs enforce their origin on a share of
     // them, charging the origin's duty and the penalty; the rest pass as the trader's
     // (agents/trade.h, transshipped_duty_rate).
-    const std::size_t s = cell % static_cast<std::size_t>(t.sectors);
-    const int dest = static_cast<int>((cell / static_cast<std::size_t>(t.sectors)) %
-                                      static_cast<std::size_t>(t.regions));
+    const int dest = t.cell_dest(cell);
     const int importer = t.region_country[dest];
     const int made_in = t.region_country[offer.goods_origin];
     if (made_in != t.region_country[offer.origin]) {
       // The importer's own goods coming back pay nothing where their origin is enforced.
       const bool home = made_in == importer;
-      const std::size_t at_origin = t.rrs(offer.goods_origin, dest, static_cast<int>(s));
+      const std::size_t at_origin = t.rrs(offer.goods_origin, dest, t.cell_sector(cell));
       import_rate = transshipped_duty_rate(import_rate, home ? 0.0 : t.duty_rate[at_origin],
                                            t.enforcement[importer],
                                            home ? 0.0 : t.transshipment_penalty[importer]);
@@ -171,15 +172,8 @@ struct Settle {
     if (handled != nullptr && offer.goods_origin >= 0 && p.paid != 0) {
       const std::int32_t hub = t.region_hub[offer.origin];
       if (hub >= 0) {
-        const auto regions = static_cast<std::size_t>(t.regions);
-        const auto sectors = static_cast<std::size_t>(t.sectors);
-        const std::size_t sector = cell % sectors, dest = (cell / sectors) % regions;
-        const std::size_t route = ((static_cast<std::size_t>(hub) * regions +
-                                    static_cast<std::size_t>(offer.goods_origin)) *
-                                       regions +
-                                   dest) *
-                                      sectors +
-                                  sector;
+        const std::size_t route =
+            t.hub_route(hub, offer.goods_origin, t.cell_dest(cell), t.cell_sector(cell));
         atomic_add(&handled[route], p.paid);
         if (offer.offshore != 0 && offshore != nullptr) atomic_add(&offshore[route], p.paid);
       }

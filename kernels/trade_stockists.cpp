@@ -45,21 +45,9 @@ struct MerchantPurchaseFlows {
   ENTREPOT_HD void operator()(int dest, int origin, int sector, const std::int64_t* v) const {
     const std::int32_t hub = t.region_hub[dest];
     if (hub < 0 || v[kFlowValue] == 0) return;
-    const std::size_t at = (static_cast<std::size_t>(hub) * static_cast<std::size_t>(t.regions) +
-                            static_cast<std::size_t>(origin)) *
-                               static_cast<std::size_t>(t.sectors) +
-                           static_cast<std::size_t>(sector);
-    atomic_add(&bought[at], v[kFlowValue]);
+    atomic_add(&bought[t.hub_origin(hub, origin, sector)], v[kFlowValue]);
   }
 };
-
-// Whether a stockist is a merchant (traders.offshore_share): retailers never are.
-ENTREPOT_HD bool is_merchant(const RetailerStore::View&, std::size_t) {
-  return false;
-}
-ENTREPOT_HD bool is_merchant(const TraderStore::View& r, std::size_t i) {
-  return r.offshore[i] != 0;
-}
 
 // What a delivery adds besides stock and its cost: a trader keeps the share of its stock's
 // cost bought abroad, whose sales abroad are re-exports.

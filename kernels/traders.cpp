@@ -49,8 +49,8 @@ struct OpenTrader {
     const int sector = block % t.sectors;
     const std::int64_t count = t.trader_start[block + 1] - t.trader_start[block];
     const std::int64_t domestic = count - t.trader_foreign[block];
-    const bool abroad = g - t.trader_start[block] >= domestic;
-    const std::int64_t k = g - t.trader_start[block];
+    const std::int64_t k = g - t.trader_start[block];  // its place in its block
+    const bool abroad = k >= domestic;
     const bool open = k < t.trader_reach[block];
     const int region = block / t.sectors;
     const bool merchant =
@@ -70,7 +70,7 @@ struct OpenTrader {
       expected = presence[block / t.sectors] * region_sales[sector] / static_cast<double>(domestic);
     }
     const double goods = static_cast<double>(kGoodsScale), money = static_cast<double>(kMoneyScale);
-    r.region[i] = static_cast<std::uint16_t>(block / t.sectors);
+    r.region[i] = static_cast<std::uint16_t>(region);
     r.sector[i] = static_cast<std::uint8_t>(sector);
     r.abroad[i] = abroad ? 1 : 0;
     r.offshore[i] = merchant ? 1 : 0;

@@ -276,22 +276,17 @@ class ScenarioReader : public SectionReader {
                       "zone_share with the flag bonded_zone");
       }
       r.zone_share = r.bonded_zone ? item.number("zone_share", fraction(), 1.0) : 0.0;
-      if (item.has("trader_presence")) {
+      // A hub's own trader settings, only with the flag hub.
+      auto hub_number = [&](const std::string& key, const Range& range, double& out) {
+        if (!item.has(key)) return;
         if (!r.hub) {
-          origins_.fail(item.get("trader_presence"),
-                        "trader_presence is set but the region is no hub; allowed: "
-                        "trader_presence with the flag hub");
+          origins_.fail(item.get(key), key + " is set but the region is no hub; allowed: " + key +
+                                           " with the flag hub");
         }
-        r.trader_presence = item.number("trader_presence", Range{0, 100, true, false});
-      }
-      if (item.has("offshore_share")) {
-        if (!r.hub) {
-          origins_.fail(item.get("offshore_share"),
-                        "offshore_share is set but the region is no hub; allowed: "
-                        "offshore_share with the flag hub");
-        }
-        r.offshore_share = item.number("offshore_share", fraction());
-      }
+        out = item.number(key, range);
+      };
+      hub_number("trader_presence", Range{0, 100, true, false}, r.trader_presence);
+      hub_number("offshore_share", fraction(), r.offshore_share);
       s_.regions.push_back(r);
     });
     if (s_.regions.empty()) {
