@@ -16,6 +16,8 @@
 //   bool in_round_two(j);                         whether any slot may go to round two
 //   SlotOrder first_order(j, k);                  round one's order (seller < 0: none)
 //   bool short_slot(j, k);                        the seller rationed the slot in round one
+//   bool may_spill(j, k);                         a cheap bound: only such slots of a buyer
+//                                                 in round two may order there
 //   double unserved(j, k);                        what round one left unbought, money
 //   int sector(j, k); std::int32_t seller(j, k);  the slot's sector and current seller
 //   std::int32_t second_seller(spill, j, k)       where round two goes (−1: nowhere)
@@ -34,7 +36,9 @@
 #pragma once
 
 #include <thrust/for_each.h>
+#include <thrust/functional.h>
 #include <thrust/iterator/counting_iterator.h>
+#include <thrust/transform_scan.h>
 
 #include "kernels/trade.h"
 
@@ -73,6 +77,7 @@ struct SupplierRounds {
                           t.buyer_price(offer.price, o.cell),
                           purchase_duty_rate(t, o.cell, offer, buyers().bonded(j)));
   }
+  ENTREPOT_HD bool may_spill(std::size_t, int) const { return true; }
   ENTREPOT_HD bool spills_to_producers(int) const { return true; }
   ENTREPOT_HD std::int32_t second_seller(const SpillSeller& spill, std::size_t j, int k) const {
     const Buyers& b = buyers();
@@ -86,6 +91,18 @@ struct SupplierRounds {
                                  purchase_duty_rate(t, o.cell, book[other], buyers().bonded(j)));
     return o;
   }
+};
+
+// Round two's orders as the pass between the rounds drew them (SecondOrderStore): drawing
+// a second seller costs a Philox draw, gravity searches and reads of seller records across
+// the world, so it is done once, not once to place the order and again to settle it.
+struct SecondOrders {
+  const std::uint32_t* first = nullptr;
+  std::int32_t* seller = nullptr;
+  explicit SecondOrders(SecondOrderStore& store)
+      : first(thrust::raw_pointer_cast(store.first.data())),
+        seller(thrust::raw_pointer_cast(store.seller.data())) {}
+  SecondOrders() = default;
 };
 
 // Round one's orders, summed per seller (int64, so the order of work does not matter).
@@ -106,9 +123,9 @@ struct PlaceOrders {
 template <class Slots, bool Local>
 struct BuyRound {
   Slots slots;
-  SpillSeller spill;  // holds round one's book
-  Settle settle;      // the round's book
-  bool second;        // false: the suppliers' round; true: the spill round
+  Settle settle;       // the round's book
+  bool second;         // false: the suppliers' round; true: the spill round
+  SecondOrders drawn;  // round two's, drawn between the rounds
   typename Slots::Sink sink;
   std::size_t chunk;
 
@@ -125,19 +142,20 @@ struct BuyRound {
       std::int64_t cash = slots.cash(j);
       const std::int64_t held = cash;
       std::uint8_t marks = 0;
+      std::size_t at = second ? drawn.first[j] : 0;
       for (int k = 0; k < slots.slots(); ++k) {
         SlotOrder o;
         if (!second) {
           o = slots.first_order(j, k);
         } else {
-          const double value = slots.unserved(j, k);
-          if (value <= 0.0) continue;
-          const std::int32_t other = slots.second_seller(spill, j, k);
+          if (!slots.may_spill(j, k)) continue;
+          const std::int32_t other = drawn.seller[at++];
           if (other < 0) continue;
-          o = slots.second_order(j, k, other, value, settle.book);
+          o = slots.second_order(j, k, other, slots.unserved(j, k), settle.book);
         }
         if (o.seller < 0 || o.quantity <= 0) continue;
-        const Offer& seen = spill.offers[o.seller];
+        // The record settling reads next: both books hold the same origins.
+        const Offer& seen = settle.book[o.seller];
         const int origin = seen.origin;
         std::int64_t flow[kPurchaseFlows] = {0, 0, 0, 0};
         // Paid across a border when the seller is abroad; the goods come from the seller's
@@ -162,22 +180,39 @@ struct BuyRoundOf {
 
 // Between the rounds: each slot round one left short orders what it could not buy from
 // another seller with stock to spare, in round two's book. Only round-one totals decide it,
-// so it runs after round one has settled everywhere.
+// so it runs after round one has settled everywhere. Each slot that may go to round two
+// keeps what it drew for round two's settling (SecondOrders).
 template <class Slots>
 struct PlaceSpillOrders {
   Slots slots;
   SpillSeller spill;
   Book<Offer> spill_book;
+  SecondOrders drawn;
   ENTREPOT_HD void operator()(std::size_t j) const {
     if (!slots.in_round_two(j)) return;
+    std::size_t at = drawn.first[j];
     for (int k = 0; k < slots.slots(); ++k) {
+      if (!slots.may_spill(j, k)) continue;
       const double value = slots.unserved(j, k);
-      if (value <= 0.0) continue;
-      const std::int32_t other = slots.second_seller(spill, j, k);
+      const std::int32_t other = value > 0.0 ? slots.second_seller(spill, j, k) : -1;
+      drawn.seller[at++] = other;
       if (other < 0) continue;
       const SlotOrder more = slots.second_order(j, k, other, value, spill.offers);
       if (more.quantity > 0) atomic_add(&spill_book[other].orders, more.quantity);
     }
+  }
+};
+
+// How many entries buyer j keeps in SecondOrders (0 past the last buyer, so that an
+// exclusive scan over size() + 1 ends with the total).
+template <class Slots>
+struct SpillSlotCount {
+  Slots slots;
+  ENTREPOT_HD std::uint32_t operator()(std::size_t j) const {
+    if (j >= slots.size() || !slots.in_round_two(j)) return 0;
+    std::uint32_t n = 0;
+    for (int k = 0; k < slots.slots(); ++k) n += slots.may_spill(j, k) ? 1u : 0u;
+    return n;
   }
 };
 
@@ -257,18 +292,32 @@ void place_orders(const Slots& slots, Book<Offer> book) {
   thrust::for_each(first, first + slots.size(), PlaceOrders<Slots>{slots, book});
 }
 
+// Round two reads `store`, which place_spill_orders filled for the same slots.
 template <class Slots>
-void settle_round(const Slots& slots, const SpillSeller& spill, const Settle& settle, bool second,
-                  const typename Slots::Sink& sink, std::size_t chunk) {
+void settle_round(const Slots& slots, const Settle& settle, bool second,
+                  const typename Slots::Sink& sink, std::size_t chunk, SecondOrderStore& store) {
   if (slots.size() == 0) return;
-  settle_buyers<BuyRoundOf<Slots>::template type>(slots.size(), chunk, slots, spill, settle, second,
+  settle_buyers<BuyRoundOf<Slots>::template type>(slots.size(), chunk, slots, settle, second,
+                                                  second ? SecondOrders(store) : SecondOrders(),
                                                   sink);
 }
 
 template <class Slots>
-void place_spill_orders(const Slots& slots, const SpillSeller& spill, Book<Offer> spill_book) {
+void place_spill_orders(const Slots& slots, const SpillSeller& spill, Book<Offer> spill_book,
+                        SecondOrderStore& store) {
+  const std::size_t n = slots.size();
   auto first = thrust::counting_iterator<std::size_t>(0);
-  thrust::for_each(first, first + slots.size(), PlaceSpillOrders<Slots>{slots, spill, spill_book});
+  store.first.resize(n + 1);
+  thrust::transform_exclusive_scan(first, first + n + 1, store.first.begin(),
+                                   SpillSlotCount<Slots>{slots}, std::uint32_t{0},
+                                   thrust::plus<std::uint32_t>());
+  const std::uint32_t entries = store.first[n];
+  // Released before it grows, so the old and the new never both take memory (a rationed
+  // world's households may draw for most of their slots).
+  if (entries > store.seller.capacity()) thrust::device_vector<std::int32_t>().swap(store.seller);
+  store.seller.resize(entries);
+  thrust::for_each(first, first + n,
+                   PlaceSpillOrders<Slots>{slots, spill, spill_book, SecondOrders(store)});
 }
 
 }  // namespace entrepot

@@ -73,12 +73,23 @@ struct TradeFlows {
   std::vector<std::int64_t> offshore, offshore_bought;
 };
 
+// Round two's orders of one kind of buyer, as the pass between the rounds drew them, so that
+// round two does not draw them again (kernels/market.h, SecondOrders): buyer j's entries
+// start at first[j], one per slot that may go to round two; each holds the second seller (−1:
+// none); what the slot means to spend there is recomputed, cheaply, from round one's totals.
+// Counts fit 32 bits: 4·10⁹ slots are far beyond what one rank holds.
+struct SecondOrderStore {
+  thrust::device_vector<std::uint32_t> first;
+  thrust::device_vector<std::int32_t> seller;
+};
+
 struct TradeScratch {
   thrust::device_vector<std::int64_t> flows;            // TradeFlows::bilateral, this rank's
   thrust::device_vector<std::int64_t> household_flows;  // TradeFlows::household, this rank's
   thrust::device_vector<Offer> offers, spill_offers;    // the two rounds: owned, then ghosts
   thrust::device_vector<std::int64_t> handled;          // TradeFlows::handled, this rank's
   thrust::device_vector<std::int64_t> offshore, offshore_bought;  // TradeFlows' of the same
+  SecondOrderStore firms_second, households_second, retailers_second, traders_second;
 };
 
 struct SearchScratch {

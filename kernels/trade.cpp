@@ -170,9 +170,9 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
   // Round one, then the orders round two places with other sellers. Over several ranks,
   // those sellers' round-one totals are fetched in between (the book grows: the spill
   // seller reads it afresh).
-  settle_inputs(market, market.spill_seller(), false);
-  settle_consumption(market, market.spill_seller(), false);
-  settle_stockists(market, market.spill_seller(), false);
+  settle_inputs(market, false);
+  settle_consumption(market, false);
+  settle_stockists(market, false);
   if (ranks.distributed()) fetch_spill_sellers(market);
   const SpillSeller spill = market.spill_seller();
   spill_inputs(market, spill);
@@ -185,9 +185,9 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(first, first + sellers, CloseFirstRound{offers, spill_offers});
   if (ranks.distributed()) open_ghost_spill_round(market);
-  settle_consumption(market, spill, true);
-  settle_inputs(market, spill, true);
-  settle_stockists(market, spill, true);
+  settle_consumption(market, true);
+  settle_inputs(market, true);
+  settle_stockists(market, true);
   if (ranks.distributed()) return_sales(market, true);
   close_offers(firm_sellers, thrust::raw_pointer_cast(scratch.offers.data()),
                thrust::raw_pointer_cast(scratch.spill_offers.data()), firm_place);
@@ -247,17 +247,18 @@ void order_inputs(Market& m) {
   place_orders(input_slots(m), m.book(false));
 }
 
-void settle_inputs(Market& m, const SpillSeller& spill, bool second) {
+void settle_inputs(Market& m, bool second) {
   const TablesView t = m.setting.tables.view();
-  settle_round(input_slots(m), spill,
+  settle_round(input_slots(m),
                Settle{t, m.book(second), Settle{}.local_from,
                       thrust::raw_pointer_cast(m.scratch.handled.data()),
                       thrust::raw_pointer_cast(m.scratch.offshore.data())},
-               second, InputFlows{t, thrust::raw_pointer_cast(m.scratch.flows.data())}, m.chunk);
+               second, InputFlows{t, thrust::raw_pointer_cast(m.scratch.flows.data())}, m.chunk,
+               m.scratch.firms_second);
 }
 
 void spill_inputs(Market& m, const SpillSeller& spill) {
-  place_spill_orders(input_slots(m), spill, m.book(true));
+  place_spill_orders(input_slots(m), spill, m.book(true), m.scratch.firms_second);
 }
 
 std::vector<std::int64_t> spill_candidates_of_firms(Market& m, const SpillSeller& spill) {

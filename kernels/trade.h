@@ -184,7 +184,8 @@ struct Settle {
 
 // The second-round seller for a buyer its supplier rationed: the first of two gravity
 // draws (origin region, then a seller of that block) with stock to spare. It depends only
-// on values fixed during both rounds, so both rounds draw the same seller.
+// on round one's totals, so it is drawn once between the rounds, where the order is placed,
+// and kept for round two's settling (kernels/market.h, SecondOrders).
 struct SpillSeller {
   TablesView t;
   Book<Offer> offers;  // round one
@@ -249,14 +250,14 @@ struct Market {
 void order_inputs(Market& market);
 void order_consumption(Market& market);
 void order_stockists(Market& market);
-void settle_stockists(Market& market, const SpillSeller& spill, bool second);
+void settle_stockists(Market& market, bool second);
 void spill_stockists(Market& market, const SpillSeller& spill);
 // Retailers and traders as sellers: their offers opened in both books, and both rounds into
 // their accounts (kernels/trade_stockists.cpp).
 void open_stockist_offers(Market& market);
 void close_stockist_offers(Market& market);
-void settle_consumption(Market& market, const SpillSeller& spill, bool second);
-void settle_inputs(Market& market, const SpillSeller& spill, bool second);
+void settle_consumption(Market& market, bool second);
+void settle_inputs(Market& market, bool second);
 // Between the rounds: the slots round one left short order the rest in round two's book.
 void spill_consumption(Market& market, const SpillSeller& spill);
 void spill_inputs(Market& market, const SpillSeller& spill);

@@ -78,6 +78,7 @@ struct ConsumerSlots {
   // Round two visits only the slots round one marked as rationed.
   ENTREPOT_HD bool in_round_two(std::size_t n) const { return h.spill[n] != 0; }
   ENTREPOT_HD bool short_slot(std::size_t n, int s) const { return (h.spill[n] >> s) & 1u; }
+  ENTREPOT_HD bool may_spill(std::size_t n, int s) const { return short_slot(n, s); }
   ENTREPOT_HD int sector(std::size_t, int s) const { return t.consumer_sector[s]; }
   ENTREPOT_HD std::int32_t seller(std::size_t n, int s) const { return h.retailer[s * h.size + n]; }
   // A slot bought at a retailer tries another of the market's, all on this rank.
@@ -164,17 +165,16 @@ void order_consumption(Market& m) {
   place_orders(consumer_slots(m), m.book(false));
 }
 
-void settle_consumption(Market& m, const SpillSeller& spill, bool second) {
+void settle_consumption(Market& m, bool second) {
   const TablesView t = m.setting.tables.view();
-  settle_round(consumer_slots(m), spill, Settle{t, m.book(second), m.ranks.domain.firm_total},
-               second,
+  settle_round(consumer_slots(m), Settle{t, m.book(second), m.ranks.domain.firm_total}, second,
                ConsumptionFlows{t, thrust::raw_pointer_cast(m.scratch.flows.data()),
                                 thrust::raw_pointer_cast(m.scratch.household_flows.data())},
-               m.chunk);
+               m.chunk, m.scratch.households_second);
 }
 
 void spill_consumption(Market& m, const SpillSeller& spill) {
-  place_spill_orders(consumer_slots(m), spill, m.book(true));
+  place_spill_orders(consumer_slots(m), spill, m.book(true), m.scratch.households_second);
 }
 
 std::vector<std::int64_t> spill_candidates_of_households(Market& m, const SpillSeller& spill) {

@@ -294,28 +294,27 @@ void order_stockists(Market& m) {
   }
 }
 
-void settle_stockists(Market& m, const SpillSeller& spill, bool second) {
+void settle_stockists(Market& m, bool second) {
   const TablesView t = m.setting.tables.view();
   std::int64_t* flows = thrust::raw_pointer_cast(m.scratch.flows.data());
   std::int64_t* handled = thrust::raw_pointer_cast(m.scratch.handled.data());
   std::int64_t* offshore = thrust::raw_pointer_cast(m.scratch.offshore.data());
-  settle_round(retailer_slots(m), spill,
-               Settle{t, m.book(second), Settle{}.local_from, handled, offshore}, second,
-               RetailPurchaseFlows{t, flows}, m.chunk);
+  settle_round(retailer_slots(m), Settle{t, m.book(second), Settle{}.local_from, handled, offshore},
+               second, RetailPurchaseFlows{t, flows}, m.chunk, m.scratch.retailers_second);
   const bool merchants = has_merchants(m);
-  settle_round(trader_slots(m, merchants ? 0 : -1), spill, Settle{t, m.book(second)}, second,
-               TraderPurchaseFlows{t, flows}, m.chunk);
+  settle_round(trader_slots(m, merchants ? 0 : -1), Settle{t, m.book(second)}, second,
+               TraderPurchaseFlows{t, flows}, m.chunk, m.scratch.traders_second);
   if (merchants) {
     settle_round(
-        merchant_slots(m), spill, Settle{t, m.book(second)}, second,
+        merchant_slots(m), Settle{t, m.book(second)}, second,
         MerchantPurchaseFlows{t, thrust::raw_pointer_cast(m.scratch.offshore_bought.data())},
-        m.chunk);
+        m.chunk, m.scratch.traders_second);
   }
 }
 
 void spill_stockists(Market& m, const SpillSeller& spill) {
-  place_spill_orders(retailer_slots(m), spill, m.book(true));
-  place_spill_orders(trader_slots(m), spill, m.book(true));
+  place_spill_orders(retailer_slots(m), spill, m.book(true), m.scratch.retailers_second);
+  place_spill_orders(trader_slots(m), spill, m.book(true), m.scratch.traders_second);
 }
 
 std::vector<std::int64_t> spill_candidates_of_stockists(Market& m, const SpillSeller& spill) {

@@ -49,7 +49,9 @@ struct TestSink {
   }
 };
 
-// Buyers with one slot each: an order of `quantity` from seller id `seller`, in round one.
+// Buyers with one slot each: an order of `quantity` from seller id `seller`, in round one;
+// what a rationed buyer with a `second_id` (−1: none) could not buy, it orders there in
+// round two. `draws` counts the second sellers drawn.
 struct TestBuyers {
   using Sink = TestSink;
   static constexpr int kKinds = 1;
@@ -59,6 +61,9 @@ struct TestBuyers {
   std::int64_t* held;
   std::int64_t* received;
   std::int64_t* spent;
+  const std::int32_t* second_id;
+  std::int64_t* draws;
+  Book<Offer> book;  // round one
   ENTREPOT_HD std::size_t size() const { return count; }
   ENTREPOT_HD int slots() const { return 1; }
   ENTREPOT_HD int kinds() const { return 1; }
@@ -67,21 +72,27 @@ struct TestBuyers {
   ENTREPOT_HD bool bonded(std::size_t) const { return false; }
   ENTREPOT_HD void plan(std::size_t) const {}
   ENTREPOT_HD void prepare(std::size_t, bool) const {}
-  ENTREPOT_HD bool in_round_two(std::size_t) const { return false; }
+  ENTREPOT_HD bool in_round_two(std::size_t j) const { return second_id[j] >= 0; }
   ENTREPOT_HD SlotOrder first_order(std::size_t j, int) const {
     return SlotOrder{seller_id[j], quantity[j], 0, 0};
   }
   ENTREPOT_HD bool short_slot(std::size_t, int) const { return false; }
-  ENTREPOT_HD double unserved(std::size_t, int) const { return 0.0; }
+  ENTREPOT_HD bool may_spill(std::size_t j, int) const { return second_id[j] >= 0; }
+  ENTREPOT_HD double unserved(std::size_t j, int) const {
+    const Offer& offer = book[seller_id[j]];
+    return unserved_value(quantity[j], filled_quantity(quantity[j], offer.stock, offer.orders),
+                          offer.price, 0.0);
+  }
   ENTREPOT_HD int sector(std::size_t, int) const { return 0; }
   ENTREPOT_HD std::int32_t seller(std::size_t j, int) const { return seller_id[j]; }
   ENTREPOT_HD bool spills_to_producers(int) const { return true; }
-  ENTREPOT_HD std::int32_t second_seller(const SpillSeller& spill, std::size_t j, int k) const {
-    return spill(id(j), k, region(j), sector(j, k), seller(j, k));
+  ENTREPOT_HD std::int32_t second_seller(const SpillSeller&, std::size_t j, int) const {
+    atomic_add(draws, std::int64_t{1});
+    return second_id[j];
   }
-  ENTREPOT_HD SlotOrder second_order(std::size_t, int, std::int32_t, double,
-                                     const Book<Offer>&) const {
-    return SlotOrder{};
+  ENTREPOT_HD SlotOrder second_order(std::size_t, int, std::int32_t other, double value,
+                                     const Book<Offer>& in) const {
+    return SlotOrder{other, order_for_value(value, in[other].price, 0.0), 0, 0};
   }
   ENTREPOT_HD std::int64_t cash(std::size_t j) const { return held[j]; }
   ENTREPOT_HD void bought(std::size_t j, int, const SlotOrder&, const Purchase& p, bool,
@@ -106,11 +117,13 @@ struct Outcome {
   std::vector<std::int64_t> shipped[2], sales[2], orders[2];
   std::vector<std::int64_t> received, spent, cash;
   std::vector<std::int64_t> flows;
+  std::int64_t draws = 0;
 };
 
 // Shops (firms' kind, ids 0–3) and stalls (a later kind, ids 1000–1002) sell to eight
-// buyers; stall 1002 has 3 goods for 8 ordered.
-Outcome trade_with_two_kinds(std::size_t chunk) {
+// buyers; stall 1002 has 3 goods for 8 ordered. With `round_two`, its two buyers order what
+// they could not buy at stall 1000.
+Outcome trade_with_two_kinds(std::size_t chunk, bool round_two = false) {
   const std::int64_t g = kGoodsScale;
   thrust::device_vector<double> price[2] = {std::vector<double>{1.0, 2.0, 1.5, 1.0},
                                             std::vector<double>{0.5, 3.0, 1.0}};
@@ -159,19 +172,25 @@ Outcome trade_with_two_kinds(std::size_t chunk) {
   thrust::device_vector<std::int64_t> held(seller_ids.size(), 100 * kMoneyScale);
   thrust::device_vector<std::int64_t> received(seller_ids.size(), 0), spent(seller_ids.size(), 0);
   thrust::device_vector<std::int64_t> flows(kFlows, 0);
-  const TestBuyers buyers{seller_ids.size(), raw(seller),   raw(wanted),
-                          raw(held),         raw(received), raw(spent)};
+  std::vector<std::int32_t> second_ids(seller_ids.size(), -1);
+  if (round_two) second_ids[4] = second_ids[5] = 1000;
+  thrust::device_vector<std::int32_t> second(second_ids);
+  thrust::device_vector<std::int64_t> draws(1, 0);
 
   const Ghosts none;
   const Book<Offer> book{raw(offers), none.index(owned)};
   const Book<Offer> spill_book{raw(spill_offers), none.index(owned)};
+  const TestBuyers buyers{seller_ids.size(), raw(seller), raw(wanted), raw(held), raw(received),
+                          raw(spent),        raw(second), raw(draws),  book};
   place_orders(buyers, book);
   const SpillSeller spill{t, book, Philox{1}, 1};
-  settle_round(buyers, spill, Settle{t, book}, false, TestSink{raw(flows)}, chunk);
+  SecondOrderStore drawn;
+  settle_round(buyers, Settle{t, book}, false, TestSink{raw(flows)}, chunk, drawn);
+  place_spill_orders(buyers, spill, spill_book, drawn);
   thrust::for_each(thrust::counting_iterator<std::size_t>(0),
                    thrust::counting_iterator<std::size_t>(places),
                    CloseFirstRound{raw(offers), raw(spill_offers)});
-  settle_round(buyers, spill, Settle{t, spill_book}, true, TestSink{raw(flows)}, chunk);
+  settle_round(buyers, Settle{t, spill_book}, true, TestSink{raw(flows)}, chunk, drawn);
   for (int k = 0; k < 2; ++k) {
     close_offers(kind[k], raw(offers), raw(spill_offers), static_cast<std::size_t>(owned.start(k)));
   }
@@ -186,6 +205,7 @@ Outcome trade_with_two_kinds(std::size_t chunk) {
   out.spent = to_host(spent);
   out.cash = to_host(held);
   out.flows = to_host(flows);
+  out.draws = to_host(draws)[0];
   return out;
 }
 
@@ -223,6 +243,30 @@ TEST(MarketTest, SellersOfAnyKindTradeThroughTheSamePasses) {
     for (std::int64_t s : o.sales[k]) sold += s;
   }
   EXPECT_EQ(o.flows[kFlowValue], sold);
+}
+
+// Round two orders at the seller drawn between the rounds, drawn once per rationed slot.
+TEST(MarketTest, RoundTwoBuysWhereTheSecondSellerWasDrawnOnce) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const std::int64_t g = kGoodsScale;
+  for (std::size_t chunk : {std::size_t{0}, std::size_t{3}}) {
+    const Outcome o = trade_with_two_kinds(chunk, true);
+    EXPECT_EQ(o.draws, 2) << "chunk " << chunk;
+    // Stall 1000 had 4 goods left after round one, and was asked for 3.125 + 1.875 goods'
+    // worth at half the price: it sells out, its sales at 0.5 a good.
+    EXPECT_EQ(o.shipped[1][0], 10 * g);
+    EXPECT_EQ(o.sales[1][0], 5 * kMoneyScale);
+    EXPECT_EQ(o.received[4] + o.received[5], 7 * g);
+    EXPECT_GT(o.received[4], o.received[5]);
+    for (std::size_t j = 0; j < o.cash.size(); ++j) {
+      EXPECT_EQ(o.cash[j] + o.spent[j], 100 * kMoneyScale) << "buyer " << j;
+    }
+    std::int64_t sold = 0;
+    for (int k = 0; k < 2; ++k) {
+      for (std::int64_t s : o.sales[k]) sold += s;
+    }
+    EXPECT_EQ(o.flows[kFlowValue], sold);
+  }
 }
 
 TEST(MarketTest, ChunkedSettlingGivesTheSameTradeWithSeveralSellerKinds) {
