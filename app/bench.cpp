@@ -63,6 +63,16 @@ Traffic report_traffic(const Comm& comm, const Model& model, const Traffic& befo
   return most;
 }
 
+// The share of this rank's households' slots that round one left short in the last step:
+// each goes to round two, drawing a second seller and settling again.
+double short_slot_share(const Model& model) {
+  const auto& first = model.scratch.trade.households_second.first;
+  const double slots = static_cast<double>(model.economy.consumers.size) *
+                       static_cast<double>(model.tables.consumer_slots);
+  if (first.empty() || slots <= 0.0) return 0.0;
+  return static_cast<double>(static_cast<std::uint32_t>(first.back())) / slots;
+}
+
 }  // namespace
 
 int bench_command(const BenchOptions& options, const Comm& comm) {
@@ -87,13 +97,15 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   // Two untimed steps leave the set-up transient behind; then the median of the timed ones.
   int step = 1;
   for (; step <= 2; ++step) model.step(step);
-  std::vector<double> seconds;
+  std::vector<double> seconds, short_share;
   const Traffic before = comm.traffic();
   for (int k = 0; k < options.steps; ++k, ++step) {
     const auto t0 = std::chrono::steady_clock::now();
     model.step(step);
     seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    short_share.push_back(short_slot_share(model));
   }
+  std::sort(short_share.begin(), short_share.end());
   const Traffic sent = report_traffic(comm, model, before, options.steps);
   std::sort(seconds.begin(), seconds.end());
   const double median = seconds[seconds.size() / 2];
@@ -127,6 +139,11 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
                RetailerStore::bytes_per_agent(), model.economy.traders.size,
                TraderStore::bytes_per_agent(), omp_get_max_threads(), model.trade_chunk, setup_s,
                median, seconds.front(), seconds.back(), options.steps, describe_device().c_str());
+  std::fprintf(stderr,
+               "bench: households' slots left short in round one: %.1f%% (median of the timed "
+               "steps; from %.1f%% to %.1f%%)\n",
+               100.0 * short_share[short_share.size() / 2], 100.0 * short_share.front(),
+               100.0 * short_share.back());
   if (options.ranks > 1 && !comm.distributed()) {
     Partition partition = partition_agents(sc, options.ranks);
     place_traders(model.tables, partition);
