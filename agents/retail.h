@@ -28,16 +28,25 @@ ENTREPOT_HD double retail_purchases(double expected_sales, double inventory, dou
   return q > 0.0 ? q : 0.0;
 }
 
+// Whether a household its retailer rationed was turned away. A retailer short of stock shares
+// it out pro rata, so each of its customers got a little less; served in turn, as in
+// Lengnick (2013, JEBO 86), the same shortfall would have sent the shop's unmet share u of
+// them home empty-handed and served the rest in full. So a rationed household counts as turned
+// away with probability u (`unmet` in 1/kUnmetScale-ths, agents/rules.h unmet_share; `word` a
+// uniform draw): a shop a little short loses a few customers, not all those it rationed.
+ENTREPOT_HD bool turned_away(std::uint32_t word, std::int32_t unmet) {
+  return static_cast<std::int32_t>(word >> 16) < unmet;
+}
+
 // A household that reviews where it shops draws one retailer of its market for the sector
 // and moves there when that retailer is cheaper by more than its switching cost c (a premium
-// c on the incumbent's price), or at once when its retailer rationed it and the other did
-// not (Lengnick 2013: households compare their shop with a random one and leave shops that
-// turn them away).
-ENTREPOT_HD bool moves_to_retailer(double current_price, bool current_rationed,
-                                   double candidate_price, bool candidate_rationed,
-                                   double switching_cost) {
+// c on the incumbent's price), or at once when its retailer turned it away and the other did
+// not ration (Lengnick 2013: households compare their shop with a random one and leave shops
+// that turn them away).
+ENTREPOT_HD bool moves_to_retailer(double current_price, bool turned_away, double candidate_price,
+                                   bool candidate_rationed, double switching_cost) {
   if (candidate_rationed) return false;
-  if (current_rationed) return true;
+  if (turned_away) return true;
   return candidate_price * (1.0 + switching_cost) < current_price;
 }
 

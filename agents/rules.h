@@ -36,6 +36,17 @@ ENTREPOT_HD bool reviews_supplier(std::uint64_t buyer, std::uint32_t slot, int s
   return phase + static_cast<std::uint32_t>(step) * rate < rate;
 }
 
+// What a seller could not sell of what was asked of it last step (`shipped` of `demand`), in
+// 1/kUnmetScale-ths: 0 when it served every order, and at least 1 when it fell short at all,
+// so that a seller that rationed is one whose share is not zero.
+constexpr std::int32_t kUnmetScale = 65536;
+ENTREPOT_HD std::int32_t unmet_share(std::int64_t shipped, std::int64_t demand) {
+  if (demand <= 0 || shipped >= demand) return 0;
+  const double gap = static_cast<double>(demand - shipped) / static_cast<double>(demand);
+  const auto share = static_cast<std::int32_t>(gap * static_cast<double>(kUnmetScale));
+  return share > 0 ? share : 1;
+}
+
 // Desired output Q* = Dᵉ + (ι·Dᵉ − I)/T, never negative.
 ENTREPOT_HD double desired_output(double expected_sales, double inventory, double inventory_target,
                                   double adjust_steps) {

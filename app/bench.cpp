@@ -94,9 +94,9 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   const auto agents = static_cast<std::size_t>(d.firm_total + d.household_total + d.retailer_total +
                                                d.trader_total);
 
-  // Two untimed steps leave the set-up transient behind; then the median of the timed ones.
+  // Untimed steps leave the set-up transient behind; then the median of the timed ones.
   int step = 1;
-  for (; step <= 2; ++step) model.step(step);
+  for (; step <= options.warm_up; ++step) model.step(step);
   std::vector<double> seconds, short_share;
   const Traffic before = comm.traffic();
   for (int k = 0; k < options.steps; ++k, ++step) {

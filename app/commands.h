@@ -31,7 +31,8 @@ struct ResumeOptions {
 
 struct BenchOptions {
   std::int64_t agents = 1000000;
-  int steps = 5;  // timed steps; the median is reported
+  int steps = 5;    // timed steps; the median is reported
+  int warm_up = 2;  // untimed steps before them, past the set-up's transient
   int threads = 0;
   int ranks = 0;                   // > 1: also estimate the exchange of a run over this many ranks
   std::int64_t trade_chunk = -1;   // ≥ 0: Model::trade_chunk; −1: the backend's default

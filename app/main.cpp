@@ -81,6 +81,11 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   bench_cmd->add_option("--steps", bench.steps, "Timed steps (median reported)")
       ->check(CLI::PositiveNumber);
+  bench_cmd
+      ->add_option("--warm-up", bench.warm_up,
+                   "Untimed steps before the timed ones (default 2; a world with retail markets "
+                   "settles in about 10)")
+      ->check(CLI::NonNegativeNumber);
   bench_cmd->add_option("--threads", bench.threads, "OpenMP threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   bench_cmd

@@ -89,7 +89,7 @@ struct RoundSales {
 };
 
 // Owner → the searching ranks, as the search starts: the seller's quote, as its own buyers
-// see it (price, region, rationing flag).
+// see it (price, region, the share of orders it could not serve).
 using SellerQuote = Quote;
 
 // Owner → the other ranks of a split region, before their households deal with its firms:

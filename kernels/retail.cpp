@@ -155,11 +155,14 @@ struct ReviewShop {
       if (!t.at_retailer(c) || shop < 0) continue;
       const bool rationed = ((h.spill[n] >> c) & 1u) != 0;
       const auto slot = static_cast<std::uint32_t>(c);
-      if (!every_step && !rationed && !reviews_supplier(first_id + n, slot, step, rate)) continue;
+      const bool review = every_step || reviews_supplier(first_id + n, slot, step, rate);
+      if (!review && !rationed) continue;
       const auto w = rng.words(first_id + n, step, Draw::shop, slot);
+      const bool away = rationed && turned_away(w[1], quotes[shop].rationing);
+      if (!review && !away) continue;
       const auto candidate = static_cast<std::int32_t>(
           t.retailer_after(retail_first, shop, 1 + w[0] % static_cast<std::uint32_t>(k - 1)));
-      if (moves_to_retailer(quotes[shop].price, rationed, quotes[candidate].price,
+      if (moves_to_retailer(quotes[shop].price, away, quotes[candidate].price,
                             quotes[candidate].rationing != 0,
                             t.switching_cost[t.consumer_sector[c]])) {
         shop = candidate;

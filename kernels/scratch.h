@@ -35,8 +35,10 @@ struct Offer {
 // A seller as searching buyers see it: 16 bytes, so a candidate is one random read.
 struct Quote {
   double price;
-  std::int32_t origin;     // the seller's region
-  std::int32_t rationing;  // 1 if it shipped less than was ordered last step
+  std::int32_t origin;  // the seller's region
+  // What it could not serve of last step's orders, 1/kUnmetScale-ths (agents/rules.h
+  // unmet_share): not 0 when it rationed its buyers.
+  std::int32_t rationing;
 };
 
 // Flow accumulator components, per (origin region, destination region, sector): the one

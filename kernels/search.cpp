@@ -130,12 +130,12 @@ struct SupplierSearch {
   }
 };
 
-// A seller's quote: price, region and whether it rationed its buyers last step.
+// A seller's quote: price, region and the share of last step's orders it could not serve.
 struct QuoteOf {
   TablesView t;
   FirmStore::View f;
   ENTREPOT_HD Quote operator()(std::size_t j) const {
-    return Quote{f.price[j], f.block[j] / t.sectors, f.shipped[j] < f.demand[j] ? 1 : 0};
+    return Quote{f.price[j], f.block[j] / t.sectors, unmet_share(f.shipped[j], f.demand[j])};
   }
 };
 
@@ -143,7 +143,7 @@ struct QuoteOf {
 struct RetailerQuoteOf {
   RetailerStore::View r;
   ENTREPOT_HD Quote operator()(std::size_t i) const {
-    return Quote{r.price[i], r.region[i], r.shipped[i] < r.demand[i] ? 1 : 0};
+    return Quote{r.price[i], r.region[i], unmet_share(r.shipped[i], r.demand[i])};
   }
 };
 
@@ -151,7 +151,7 @@ struct RetailerQuoteOf {
 struct TraderQuoteOf {
   TraderStore::View r;
   ENTREPOT_HD Quote operator()(std::size_t i) const {
-    return Quote{r.price[i], r.region[i], r.shipped[i] < r.demand[i] ? 1 : 0};
+    return Quote{r.price[i], r.region[i], unmet_share(r.shipped[i], r.demand[i])};
   }
 };
 

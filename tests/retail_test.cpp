@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/rules.h"
 #include "kernels/checkpoint.h"
 #include "kernels/host_copy.h"
 #include "kernels/model.h"
@@ -65,7 +66,7 @@ TEST(RetailRules, PurchasesMeetSalesAndCloseAShareOfTheStockGap) {
 TEST(RetailRules, ShoppersMoveForAClearlyLowerPriceOrWhenTurnedAway) {
   EXPECT_TRUE(moves_to_retailer(1.0, false, 0.8, false, 0.1));
   EXPECT_FALSE(moves_to_retailer(1.0, false, 0.95, false, 0.1));  // within the switching cost
-  EXPECT_TRUE(moves_to_retailer(1.0, true, 1.2, false, 0.1));     // rationed: leaves
+  EXPECT_TRUE(moves_to_retailer(1.0, true, 1.2, false, 0.1));     // turned away: leaves
   EXPECT_FALSE(moves_to_retailer(1.0, true, 0.5, true, 0.1));     // not to one that rations
 }
 
@@ -173,6 +174,74 @@ TEST(RetailMarkets, HouseholdsBuyOnlyAtTheirMarketsRetailers) {
   const double share = static_cast<double>(margin) / static_cast<double>(sold);
   const double markup = sc.retail.markup / (1.0 + sc.retail.markup);
   EXPECT_NEAR(share, markup, 0.05) << "the margin is the markup on what the goods cost";
+}
+
+TEST(RetailRules, TheUnmetShareIsZeroOnlyForASellerThatServedEveryOrder) {
+  EXPECT_EQ(unmet_share(10, 10), 0);
+  EXPECT_EQ(unmet_share(12, 10), 0);           // round two's sales on top
+  EXPECT_EQ(unmet_share(0, 0), 0);             // nothing asked
+  EXPECT_EQ(unmet_share(999999, 1000000), 1);  // short by a hair is short
+  EXPECT_EQ(unmet_share(5, 10), kUnmetScale / 2);
+  EXPECT_EQ(unmet_share(0, 10), kUnmetScale);
+}
+
+// Over every draw, exactly the unmet share of rationed customers counts as turned away.
+TEST(RetailRules, AShopsUnmetShareOfItsRationedCustomersIsTurnedAway) {
+  for (std::int32_t unmet : {1, 655, kUnmetScale / 2, kUnmetScale}) {
+    std::int64_t away = 0;
+    for (std::uint32_t x = 0; x < static_cast<std::uint32_t>(kUnmetScale); ++x) {
+      away += turned_away((x << 16) | 0x1234u, unmet) ? 1 : 0;
+    }
+    EXPECT_EQ(away, unmet);
+  }
+}
+
+// A retailer short of stock rations all its customers pro rata, but only its unmet share of
+// them leave for another shop at the next step: a shop a little short keeps most of them,
+// so a market's custom does not swing from shop to shop.
+TEST(RetailMarkets, AShopALittleShortKeepsMostOfItsRationedCustomers) {
+  ENTREPOT_REQUIRE_DEVICE();
+  Scenario sc = retail_world(30);
+  World world(sc);
+  Model model(sc, world);
+  const std::int64_t first_retailer = model.ranks.domain.firm_total;
+  const int slots = model.tables.consumer_slots;
+  double rationed = 0.0, unmet = 0.0, moved = 0.0;
+  std::vector<std::int32_t> shop;
+  std::vector<std::uint8_t> spill;
+  std::vector<std::int32_t> short_by;  // per retailer, after the step
+  for (int step = 1; step <= sc.steps; ++step) {
+    model.step(step);
+    const std::vector<std::int32_t> now = to_host(model.economy.consumers.retailer);
+    const std::size_t households = model.economy.consumers.size;
+    if (step > 8) {
+      for (std::size_t n = 0; n < households; ++n) {
+        for (int c = 0; c < slots; ++c) {
+          const std::size_t at = static_cast<std::size_t>(c) * households + n;
+          if (model.tables.retail_slot[c] < 0 || ((spill[n] >> c) & 1u) == 0) continue;
+          const std::int32_t u = short_by[static_cast<std::size_t>(shop[at] - first_retailer)];
+          rationed += 1.0;
+          unmet += static_cast<double>(u) / kUnmetScale;
+          moved += now[at] != shop[at] ? 1.0 : 0.0;
+        }
+      }
+    }
+    shop = now;
+    spill = to_host(model.economy.consumers.spill);
+    const std::vector<std::int64_t> shipped = to_host(model.economy.retailers.shipped);
+    const std::vector<std::int64_t> demand = to_host(model.economy.retailers.demand);
+    short_by.assign(shipped.size(), 0);
+    for (std::size_t i = 0; i < shipped.size(); ++i)
+      short_by[i] = unmet_share(shipped[i], demand[i]);
+  }
+  ASSERT_GT(rationed, 100.0);
+  // Those that leave are about the unmet share u of them (a few more for a lower price, a few
+  // fewer where the other shop rationed too); when every rationed customer left, about 90%
+  // of them moved here.
+  const double away = unmet / rationed, left = moved / rationed;
+  EXPECT_LT(away, 0.5);
+  EXPECT_GT(left, 0.5 * away);
+  EXPECT_LT(left, 1.5 * away + 0.02);
 }
 
 TEST(RetailMarkets, SameBytesOnAnyNumberOfThreads) {
