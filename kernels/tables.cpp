@@ -234,7 +234,8 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
       const bool goods =
           sc.sectors[s].kind != SectorKind::service && dealt[static_cast<std::size_t>(s)];
       const bool hub = goods && sc.regions[r].hub;
-      const int n = goods ? sc.traders.per_sector + (hub ? sc.traders.hub_per_sector : 0) : 0;
+      const int n =
+          goods ? sc.traders.wholesalers(sc.regions[r]) + (hub ? sc.traders.hub_per_sector : 0) : 0;
       t.host.trader_foreign[b] = hub ? sc.traders.foreign_per_sector : 0;
       t.host.trader_start[b + 1] = t.host.trader_start[b] + n + t.host.trader_foreign[b];
     }
@@ -442,9 +443,7 @@ void refresh_supplier_search(const Scenario& scenario, const World& world, const
         const std::int64_t domestic = start[b + 1] - start[b] - tables.host.trader_foreign[b];
         const bool foreign = tables.host.trader_reach[b] > domestic;  // open to them
         const double presence =
-            (domestic > 0 ? traders.region_presence(scenario.regions[h].hub,
-                                                    scenario.regions[h].trader_presence)
-                          : 0.0) +
+            (domestic > 0 ? traders.region_presence(scenario.regions[h]) : 0.0) +
             (foreign ? traders.foreign_presence : 0.0);
         both[static_cast<std::size_t>(h)] = weight[static_cast<std::size_t>(h)];
         both[static_cast<std::size_t>(nr + h)] =

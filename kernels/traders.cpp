@@ -36,10 +36,10 @@ struct OpenTrader {
   const double* presence;      // per region: its own traders' weight (TraderSettings)
   double foreign_presence, markup, stock, buffer_steps;
   bool admit;  // only foreign traders now open and not yet in business, with no stock
-  // The merchants of a region's block: the first of its entrepôt traders (after the `local`
-  // wholesalers every region has) and the first of its foreign ones, `hub_merchants` and
+  // The merchants of a region's block: the first of its entrepôt traders (after its `local`
+  // wholesalers, per region) and the first of its foreign ones, `hub_merchants` and
   // `foreign_merchants` of them per sector on average (per region; none outside hubs).
-  int local;
+  const std::int32_t* local;
   const double* hub_merchants;
   const double* foreign_merchants;
   ENTREPOT_HD void operator()(std::size_t i) const {
@@ -54,8 +54,9 @@ struct OpenTrader {
     const bool open = k < t.trader_reach[block];
     const int region = block / t.sectors;
     const bool merchant =
-        abroad ? k - domestic < merchants_of(foreign_merchants[region], sector)
-               : k >= local && k < local + merchants_of(hub_merchants[region], sector);
+        abroad
+            ? k - domestic < merchants_of(foreign_merchants[region], sector)
+            : k >= local[region] && k < local[region] + merchants_of(hub_merchants[region], sector);
     if (admit && !(abroad && open && r.expected_sales[i] <= 0.0 && r.cash[i] == 0)) {
       r.granted[i] = 0;
       return;
@@ -157,13 +158,13 @@ void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& ec
   const thrust::device_vector<double> price_device(price.begin(), price.end());
   const thrust::device_vector<double> sales_device(sales.begin(), sales.end());
   std::vector<double> presence(static_cast<std::size_t>(nr));
-  for (int r = 0; r < nr; ++r)
-    presence[r] =
-        traders.region_presence(scenario.regions[r].hub, scenario.regions[r].trader_presence);
+  for (int r = 0; r < nr; ++r) presence[r] = traders.region_presence(scenario.regions[r]);
   const thrust::device_vector<double> presence_device(presence.begin(), presence.end());
   std::vector<double> hub_merchants(static_cast<std::size_t>(nr), 0.0),
       foreign_merchants(hub_merchants);
+  std::vector<std::int32_t> wholesalers(static_cast<std::size_t>(nr), 0);
   for (int r = 0; r < nr; ++r) {
+    wholesalers[r] = traders.wholesalers(scenario.regions[r]);
     const double share = traders.merchant_share(scenario.regions[r]);
     hub_merchants[r] = share * traders.hub_per_sector;
     foreign_merchants[r] = share * traders.foreign_per_sector;
@@ -172,6 +173,8 @@ void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& ec
                                                            hub_merchants.end());
   const thrust::device_vector<double> foreign_merchants_device(foreign_merchants.begin(),
                                                                foreign_merchants.end());
+  const thrust::device_vector<std::int32_t> wholesalers_device(wholesalers.begin(),
+                                                               wholesalers.end());
   auto at = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(
       at, at + economy.traders.size,
@@ -180,7 +183,8 @@ void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& ec
                  thrust::raw_pointer_cast(sales_device.data()), ranks.domain.trader_first,
                  thrust::raw_pointer_cast(presence_device.data()), traders.foreign_presence,
                  traders.markup, admit ? 0.0 : traders.inventory_target,
-                 setting.behaviour.cash_buffer_steps, admit, traders.per_sector,
+                 setting.behaviour.cash_buffer_steps, admit,
+                 thrust::raw_pointer_cast(wholesalers_device.data()),
                  thrust::raw_pointer_cast(hub_merchants_device.data()),
                  thrust::raw_pointer_cast(foreign_merchants_device.data())});
 }

@@ -215,6 +215,8 @@ TEST(LoadErrors, ValuesOutOfRange) {
                        {"offshore_share is set but the region is no hub", "flag hub"});
   expect_error_in_tiny("flags: [hub, port]}", "flags: [hub], trader_presence: 0}",
                        "trader_presence: 0}", 17, {"trader_presence is 0", "(0, 100]"});
+  expect_error_in_tiny("flags: [hub, port]}", "flags: [port], wholesale_presence: -1}", "-1}", 0,
+                       {"wholesale_presence is -1", "[0, 100]"});
   expect_error_in_tiny("regional_value_content: 0.4", "regional_value_content: -0.1", "-0.1", 0,
                        {"regional_value_content", "[0, 1]"});
   expect_error_in_tiny("steps: 24", "steps: 0", "steps: 0", 7, {"steps is 0", ">= 1"});

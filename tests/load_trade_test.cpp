@@ -47,6 +47,19 @@ TEST(Load, Traders) {
   const Scenario own = parse_scenario(
       tiny_with("flags: [hub, port]}", "flags: [hub, port], trader_presence: 0.75}"), "t.yaml", {});
   EXPECT_DOUBLE_EQ(own.regions[0].trader_presence, 0.75);
+  // Any region's own wholesale weight; 0 there, or traders.presence 0 where a region gives
+  // none of its own: no wholesalers.
+  const Scenario wholesale = parse_scenario(
+      tiny_with("flags: [hub, port]}", "flags: [hub, port], wholesale_presence: 0}") +
+          "traders: {per_sector: 2, presence: 0.5}\n",
+      "t.yaml", {});
+  EXPECT_DOUBLE_EQ(wholesale.regions[0].wholesale_presence, 0.0);
+  EXPECT_EQ(wholesale.traders.wholesalers(wholesale.regions[0]), 0);
+  EXPECT_EQ(wholesale.traders.wholesalers(wholesale.regions[1]), 2);
+  EXPECT_DOUBLE_EQ(wholesale.traders.region_presence(wholesale.regions[1]), 0.5);
+  const Scenario none =
+      parse_scenario(kTiny + "traders: {per_sector: 1, presence: 0}\n", "t.yaml", {});
+  EXPECT_EQ(none.traders.wholesalers(none.regions[1]), 0);
   EXPECT_DOUBLE_EQ(on.traders.friction_cut, 0.8);
   EXPECT_DOUBLE_EQ(on.traders.enforcement, 0.6);
   EXPECT_DOUBLE_EQ(off.traders.enforcement, 1.0);
@@ -90,13 +103,17 @@ TEST(LoadErrors, Traders) {
   const std::string stock = kTiny + "traders: {per_sector: 1, inventory_target: 13}\n";
   expect_error(error_of(stock), where(stock, "13}"), {"inventory_target is 13", "[0, 12]"});
   const std::string crowd = kTiny + "traders: {per_sector: 1, presence: 101}\n";
-  expect_error(error_of(crowd), where(crowd, "101}"), {"presence is 101", "(0, 100]"});
+  expect_error(error_of(crowd), where(crowd, "101}"), {"presence is 101", "[0, 100]"});
   expect_error(error_of(kTiny, {"traders={hub_per_sector: 99}"}),
                "--set traders={hub_per_sector: 99}: ", {"hub_per_sector is 99", "[0, 16]"});
   const std::string cut = kTiny + "traders: {hub_per_sector: 2, friction_cut: 1.5}\n";
   expect_error(error_of(cut), where(cut, "1.5}"), {"friction_cut", "[0, 1]"});
-  const std::string presence = kTiny + "traders: {per_sector: 1, presence: 0.0}\n";
-  expect_error(error_of(presence), where(presence, "0.0}"), {"presence is 0", "(0, 100]"});
+  // presence may be 0 (wholesalers only where a region weighs its own); a hub's may not.
+  const std::string presence = kTiny + "traders: {per_sector: 1, presence: -0.5}\n";
+  expect_error(error_of(presence), where(presence, "-0.5}"), {"presence is -0.5", "[0, 100]"});
+  const std::string hub_presence = kTiny + "traders: {hub_per_sector: 1, hub_presence: 0.0}\n";
+  expect_error(error_of(hub_presence), where(hub_presence, "0.0}"),
+               {"hub_presence is 0", "(0, 100]"});
   const std::string unknown = kTiny + "traders: {per_sectors: 1}\n";
   expect_error(error_of(unknown), where(unknown, "per_sectors"), {"unknown key 'per_sectors'"});
   const std::string many = tiny_with("firms: 100", "firms: 2147483600") +

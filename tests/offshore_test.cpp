@@ -72,6 +72,35 @@ TEST(Merchants, OnlyTheShareOfAHubsTradersChosenAreMerchants) {
   EXPECT_EQ(merchants, 2);
 }
 
+// A region's own wholesale weight: none where it is 0, and a hub without wholesalers still
+// has its merchants first among its entrepôt traders.
+TEST(Merchants, WholesalersOnlyWhereTheirRegionWeighsThem) {
+  ENTREPOT_REQUIRE_DEVICE();
+  Scenario sc = merchant_world(3);
+  sc.regions[kPort].wholesale_presence = 0.0;
+  sc.regions[1].wholesale_presence = 0.0;
+  sc.regions[2].wholesale_presence = 2.5;
+  EXPECT_DOUBLE_EQ(sc.traders.region_presence(sc.regions[2]), 2.5);
+  EXPECT_DOUBLE_EQ(sc.traders.region_presence(sc.regions[kPort]), sc.traders.hub_presence);
+  World world(sc);
+  Model model(sc, world);
+  const auto region = to_host(model.economy.traders.region);
+  const auto offshore = to_host(model.economy.traders.offshore);
+  std::vector<int> traders(static_cast<std::size_t>(world.regions()), 0);
+  int merchants = 0;
+  for (std::size_t i = 0; i < region.size(); ++i) {
+    ++traders[region[i]];
+    merchants += offshore[i];
+  }
+  // Two goods sectors bought from traders: in the port its two entrepôt traders of each (one
+  // a merchant), in region 1 none, elsewhere one wholesaler of each.
+  EXPECT_EQ(traders[kPort], 4);
+  EXPECT_EQ(merchants, 2);
+  EXPECT_EQ(traders[1], 0);
+  for (int r = 2; r < world.regions(); ++r) EXPECT_EQ(traders[r], 2) << "region " << r;
+  for (int step = 1; step <= sc.steps; ++step) model.step(step);  // money conserved
+}
+
 // The merchants' purchases are settled at origin: they pay the price alone (no duty), and
 // what they pay is tallied as the hub's offshore purchases, not as goods shipped to the hub.
 TEST(Merchants, TheirPurchasesPayNoDutyAndShipNothingToTheHub) {

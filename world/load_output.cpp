@@ -107,7 +107,8 @@ TraderSettings read_traders(const Origins& origins, const YAML::Node& node, cons
   t.inventory_target = traders.number("inventory_target", between(0, 12), t.inventory_target);
   Range presence = above(0);
   presence.hi = 100;
-  t.presence = traders.number("presence", presence, t.presence);
+  // 0: wholesalers only in the regions that give their own weight (wholesale_presence).
+  t.presence = traders.number("presence", Range{0, 100, false, false}, t.presence);
   t.hub_presence = traders.number("hub_presence", presence, t.hub_presence);
   t.friction_cut = traders.number("friction_cut", fraction(), t.friction_cut);
   t.enforcement = traders.number("enforcement", fraction(), t.enforcement);

@@ -287,6 +287,9 @@ class ScenarioReader : public SectionReader {
       };
       hub_number("trader_presence", Range{0, 100, true, false}, r.trader_presence);
       hub_number("offshore_share", fraction(), r.offshore_share);
+      // Any region's own weight of its wholesalers (traders.per_sector), 0 for none.
+      if (item.has("wholesale_presence"))
+        r.wholesale_presence = item.number("wholesale_presence", Range{0, 100, false, false});
       s_.regions.push_back(r);
     });
     if (s_.regions.empty()) {

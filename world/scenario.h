@@ -75,6 +75,9 @@ struct Region {
   // A hub's own share of merchants among its entrepôt and foreign traders
   // (traders.offshore_share where below 0).
   double offshore_share = -1.0;
+  // The region's own weight of its wholesalers (traders.presence where below 0); 0: the region
+  // has none. Intermediaries' share of exports differs much between countries.
+  double wholesale_presence = -1.0;
 };
 
 struct Sector {
@@ -244,11 +247,21 @@ struct TraderSettings {
     return r.offshore_share >= 0.0 ? r.offshore_share : offshore_share;
   }
   bool on() const { return per_sector > 0 || hub_per_sector > 0 || foreign_per_sector > 0; }
-  // The weight of a region's traders of a sector, together: presence, and a hub's
-  // hub_presence (or its own trader_presence) on top.
-  double region_presence(bool hub, double own = -1.0) const {
+  // A region's wholesalers' weight: its own, or presence. They exist only where it is above 0.
+  double wholesale_weight(const Region& r) const {
+    return r.wholesale_presence >= 0.0 ? r.wholesale_presence : presence;
+  }
+  int wholesalers(const Region& r) const { return wholesale_weight(r) > 0.0 ? per_sector : 0; }
+  // The weight of a region's traders of a sector, together: its wholesalers' presence (or
+  // their own wholesale_presence), and a hub's hub_presence (or its own trader_presence) on
+  // top.
+  double region_presence(bool hub, double own = -1.0, double wholesale = -1.0) const {
     const double entrepot = own >= 0.0 ? own : hub_presence;
-    return (per_sector > 0 ? presence : 0.0) + (hub && hub_per_sector > 0 ? entrepot : 0.0);
+    const double local = wholesale >= 0.0 ? wholesale : presence;
+    return (per_sector > 0 ? local : 0.0) + (hub && hub_per_sector > 0 ? entrepot : 0.0);
+  }
+  double region_presence(const Region& r) const {
+    return region_presence(r.hub, r.trader_presence, wholesale_weight(r));
   }
 };
 

@@ -117,7 +117,8 @@ const Section& scenario_format() {
                                {"flags"},
                                {"zone_share"},
                                {"trader_presence"},
-                               {"offshore_share"}}};
+                               {"offshore_share"},
+                               {"wholesale_presence"}}};
   static const Section sector{"sector",
                               "name",
                               {{"name", true},
