@@ -40,6 +40,8 @@
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/transform_scan.h>
 
+#include <stdexcept>
+
 #include "kernels/trade.h"
 
 namespace entrepot {
@@ -306,6 +308,11 @@ template <class Slots>
 void place_spill_orders(const Slots& slots, const SpillSeller& spill, Book<Offer> spill_book,
                         SecondOrderStore& store) {
   const std::size_t n = slots.size();
+  if (n * static_cast<std::size_t>(slots.slots()) > std::size_t{0xffffffffu}) {
+    throw std::runtime_error(
+        "more buyer slots on one rank than round two's offsets hold (2^32); "
+        "run on more ranks");
+  }
   auto first = thrust::counting_iterator<std::size_t>(0);
   store.first.resize(n + 1);
   thrust::transform_exclusive_scan(first, first + n + 1, store.first.begin(),
