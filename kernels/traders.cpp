@@ -157,18 +157,17 @@ void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& ec
   }
   const thrust::device_vector<double> price_device(price.begin(), price.end());
   const thrust::device_vector<double> sales_device(sales.begin(), sales.end());
-  std::vector<double> presence(static_cast<std::size_t>(nr));
-  for (int r = 0; r < nr; ++r) presence[r] = traders.region_presence(scenario.regions[r]);
-  const thrust::device_vector<double> presence_device(presence.begin(), presence.end());
-  std::vector<double> hub_merchants(static_cast<std::size_t>(nr), 0.0),
-      foreign_merchants(hub_merchants);
+  std::vector<double> presence(static_cast<std::size_t>(nr)),
+      hub_merchants(static_cast<std::size_t>(nr), 0.0), foreign_merchants(hub_merchants);
   std::vector<std::int32_t> wholesalers(static_cast<std::size_t>(nr), 0);
   for (int r = 0; r < nr; ++r) {
+    presence[r] = traders.region_presence(scenario.regions[r]);
     wholesalers[r] = traders.wholesalers(scenario.regions[r]);
     const double share = traders.merchant_share(scenario.regions[r]);
     hub_merchants[r] = share * traders.hub_per_sector;
     foreign_merchants[r] = share * traders.foreign_per_sector;
   }
+  const thrust::device_vector<double> presence_device(presence.begin(), presence.end());
   const thrust::device_vector<double> hub_merchants_device(hub_merchants.begin(),
                                                            hub_merchants.end());
   const thrust::device_vector<double> foreign_merchants_device(foreign_merchants.begin(),

@@ -261,7 +261,7 @@ struct TraderSettings {
     return (per_sector > 0 ? local : 0.0) + (hub && hub_per_sector > 0 ? entrepot : 0.0);
   }
   double region_presence(const Region& r) const {
-    return region_presence(r.hub, r.trader_presence, wholesale_weight(r));
+    return region_presence(r.hub, r.trader_presence, r.wholesale_presence);
   }
 };
 
