@@ -32,6 +32,9 @@ struct Economy {
   // Per block (region × sector): the market presence of its sellers, calibrated at set-up,
   // and their mean price last step; together they weight where buyers search.
   std::vector<double> presence, block_price;
+  // Per block, where households buy services in their own region: the share of what they
+  // buy of the sector that the region makes, and so where they find it (household_cdf).
+  std::vector<double> home_share;
   // Per block: its traders' mean price last step (0 where it has none), which weights where
   // firms and retailers search with the producers' (refresh_search).
   std::vector<double> trader_price;

@@ -12,22 +12,20 @@ namespace entrepot {
 namespace {
 
 // Calls visit(o, d, s, value) for every flow the search weights give at `supply`: each
-// region's spending on a sector (regional_spending) split over origins by origin_weights.
+// region's spending on a sector (regional_spending) split over origins (spending_by_origin).
 template <class Visit>
 void for_each_flow(const Scenario& scenario, const World& world, const Tables& tables,
                    const Economy& economy, const std::vector<double>& supply, Visit visit) {
   const int nr = world.regions(), ns = world.sectors();
-  const std::vector<double> spending =
+  const RegionalSpending spending =
       regional_spending(scenario, supply, economy.block_price, nr, ns);
-  std::vector<double> weight;
+  std::vector<double> weight, by_origin;
   for (int d = 0; d < nr; ++d) {
     for (int s = 0; s < ns; ++s) {
-      origin_weights(scenario, world, tables, economy.presence, economy.block_price, d, s, weight);
-      double total = 0.0;
-      for (double w : weight) total += w;
-      if (total <= 0.0) continue;
+      spending_by_origin(scenario, world, tables, economy.presence, economy.block_price, spending,
+                         d, s, weight, by_origin);
       for (int o = 0; o < nr; ++o) {
-        visit(o, d, s, spending[static_cast<std::size_t>(d) * ns + s] * weight[o] / total);
+        if (by_origin[o] > 0.0) visit(o, d, s, by_origin[o]);
       }
     }
   }

@@ -59,17 +59,33 @@ void refresh_sellers(const Behaviour& behaviour, const Economy& economy, const R
                      Tables& tables);
 // The market presence of each block (region × sector) at which every block's sellers meet
 // demand equal to `supply` (their output value) at block prices `price`.
+// Where households buy services at home, also each block's share of them it makes
+// (RegionalSpending::home_share) into `home_share`; empty otherwise.
 std::vector<double> calibrate_presence(const Scenario& scenario, const World& world,
                                        const Tables& tables, const std::vector<double>& supply,
-                                       const std::vector<double>& price);
+                                       const std::vector<double>& price,
+                                       std::vector<double>& home_share);
 // Origin weights of destination d and sector s, over origins (agents/trade.h origin_weight).
 void origin_weights(const Scenario& scenario, const World& world, const Tables& tables,
                     const std::vector<double>& presence, const std::vector<double>& price, int d,
                     int s, std::vector<double>& weight);
-// Each region's spending per sector at output `supply` (per block) and block prices, as
-// households' budgets and the recipe make it, scaled so each sector's world market clears.
-std::vector<double> regional_spending(const Scenario& scenario, const std::vector<double>& supply,
-                                      const std::vector<double>& price, int regions, int sectors);
+// Each region's spending per sector (per block d·S + s) at output `supply` and block prices,
+// as households' budgets and the recipe make it, scaled so each sector's world market
+// clears; and of it, what households buy in their own region (services, where they shop
+// there: RetailSettings::households_local), at most what the region makes, and that as a
+// share of what they buy of it (home_share; 0 where they buy none).
+struct RegionalSpending {
+  std::vector<double> all, at_home, home_share;
+};
+RegionalSpending regional_spending(const Scenario& scenario, const std::vector<double>& supply,
+                                   const std::vector<double>& price, int regions, int sectors);
+// Region d's spending on sector s split over origins (R entries into `by_origin`), as the
+// searches make it at `presence`: households' part at home where the own block sells,
+// the rest by origin_weights (`weight` is scratch).
+void spending_by_origin(const Scenario& scenario, const World& world, const Tables& tables,
+                        const std::vector<double>& presence, const std::vector<double>& price,
+                        const RegionalSpending& spending, int d, int s, std::vector<double>& weight,
+                        std::vector<double>& by_origin);
 // Per block: the first id of its exporters (agents/exporting.h), from the foreign sales the
 // search weights give it at `supply`, its firms' margin and the region's mean wage.
 std::vector<std::int64_t> choose_exporters(const Scenario& scenario, const World& world,

@@ -40,7 +40,7 @@ struct SupplierSearch {
   std::uint32_t review_rate;  // ⌊ψ·2^32⌋, the phase step of the staggered reviews
   int candidates;
   bool suppliers = false;  // the buyer finds traders too (TablesView::find_supplier)
-  bool sourcing = false;   // the buyer is a trader (TablesView::sourcing_cdf)
+  OriginTable table = OriginTable::common;  // whose producers' table (TablesView::producer_cdf)
 
   // τ(1+t) from the seller's region to `dest`; infinite-like when the flow is banned.
   ENTREPOT_HD double factor(std::int32_t seller, int dest, int sector) const {
@@ -77,7 +77,7 @@ struct SupplierSearch {
     const auto w = rng.words(buyer, step, Draw::search,
                              (slot + 1) * 16 + 1 + static_cast<std::uint32_t>(c / 2));
     return suppliers ? t.find_supplier(dest, sector, w[2 * (c % 2)], w[2 * (c % 2) + 1])
-                     : t.find_seller(dest, sector, w[2 * (c % 2)], w[2 * (c % 2) + 1], sourcing);
+                     : t.find_seller(dest, sector, w[2 * (c % 2)], w[2 * (c % 2) + 1], table);
   }
 
   // `rationed`: the slot was left short last step, so the buyer looks for a seller with
@@ -108,7 +108,7 @@ struct SupplierSearch {
     if (chosen < 0 || chosen == current) return current;
     if (!replaces_at_once(must_replace, rationed, candidates)) {
       const double loyalty = incumbent_loyalty(
-          t.draw_probability(dest, sector, quotes[current].origin, current, suppliers, sourcing),
+          t.draw_probability(dest, sector, quotes[current].origin, current, suppliers, table),
           t.loyalty_premium[sector]);
       if (loyalty > 0.0 && to_unit(rng.words(buyer, step, Draw::loyalty, slot)[0]) < loyalty) {
         return current;
@@ -423,8 +423,8 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
                           rate,
                           m_candidates};
   };
-  // Firms and retailers find traders too; households and traders producers only, traders
-  // by their own table.
+  // Firms and retailers find traders too; households and traders producers only, each by
+  // their own table.
   auto supplier_search = [&]() {
     SupplierSearch search = make_search();
     search.suppliers = true;
@@ -432,7 +432,12 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
   };
   auto sourcing_search = [&]() {
     SupplierSearch search = make_search();
-    search.sourcing = true;
+    search.table = OriginTable::trader;
+    return search;
+  };
+  auto household_search = [&]() {
+    SupplierSearch search = make_search();
+    search.table = OriginTable::household;
     return search;
   };
   const std::uint64_t firm0 = ranks.domain.firm_id(0), household0 = ranks.domain.household_id(0);
@@ -447,9 +452,9 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
                                         &economy.traders.supplier}));
     // Then every searching slot's candidates, drawn once and kept for the search, and its
     // current seller.
-    const SupplierSearch search = make_search(), suppliers = supplier_search();
+    const SupplierSearch suppliers = supplier_search();
     draw_searching(f.size, FirmSlots{suppliers, f, firm0}, firm_draws);
-    draw_searching(h.size, HouseholdSlots{search, h, household0}, household_draws);
+    draw_searching(h.size, HouseholdSlots{household_search(), h, household0}, household_draws);
     draw_searching(r.size, RetailSupplierSlots{suppliers, r, retailer0}, retailer_draws);
     draw_searching(w.size, TraderSupplierSlots{sourcing_search(), w, trader0}, trader_draws);
     fetch_quotes(
@@ -459,16 +464,16 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
                                             &trader_draws.sellers}),
                      ranks.quote_ghosts.ids));
   }
-  const SupplierSearch search = make_search(), suppliers = supplier_search();
+  const SupplierSearch suppliers = supplier_search();
   const std::int64_t by_firms = thrust::transform_reduce(
       first, first + f.size,
       Search<FirmSlots>{FirmSlots{suppliers, f, firm0}, firm_draws.view(m_candidates)},
       std::int64_t{0}, thrust::plus<std::int64_t>());
-  std::int64_t by_households =
-      thrust::transform_reduce(first, first + h.size,
-                               Search<HouseholdSlots>{HouseholdSlots{search, h, household0},
-                                                      household_draws.view(m_candidates)},
-                               std::int64_t{0}, thrust::plus<std::int64_t>());
+  std::int64_t by_households = thrust::transform_reduce(
+      first, first + h.size,
+      Search<HouseholdSlots>{HouseholdSlots{household_search(), h, household0},
+                             household_draws.view(m_candidates)},
+      std::int64_t{0}, thrust::plus<std::int64_t>());
   if (retail) by_households += review_shops(setting, economy, ranks, scratch, step, probability);
   const std::int64_t by_retailers = thrust::transform_reduce(
       first, first + r.size,

@@ -126,7 +126,7 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
     populate(sc, setting(), economy, ranks, scratch, start);
     refresh_sellers(sc.behaviour, economy, ranks, tables);
     const std::vector<double> supply = block_supply(setting(), economy, ranks);
-    e.presence = calibrate_presence(sc, world, tables, supply, e.block_price);
+    e.presence = calibrate_presence(sc, world, tables, supply, e.block_price, e.home_share);
     // What the second pass sizes firms by; no pass reads the second's.
     if (pass == 0) learn_flows(sc, world, tables, economy, supply, start);
     update_exporters(supply);
@@ -165,7 +165,7 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
     update_block_prices(setting(), economy, ranks);
     refresh_sellers(sc.behaviour, economy, ranks, tables);
     e.presence = calibrate_presence(sc, world, tables, block_supply(setting(), economy, ranks),
-                                    e.block_price);
+                                    e.block_price, e.home_share);
     refresh_search(sc, world, economy, tables);
     // Retailers re-priced at the prices firms settled at.
     open_retailers(sc.retail, setting(), economy, ranks, scratch.search, false);

@@ -73,6 +73,7 @@ TablesView Tables::view() const {
   v.trader_reach = p(trader_reach);
   v.supplier_cdf = p(supplier_cdf);
   v.sourcing_cdf = p(sourcing_cdf);
+  v.household_cdf = household_cdf.empty() ? nullptr : p(household_cdf);
   v.region_hub = p(region_hub);
   return v;
 }
@@ -344,8 +345,8 @@ void origin_weights(const Scenario& scenario, const World& world, const Tables& 
 // their output needs by the recipe, valued at the sectors' mean prices. Then each sector's
 // spending is scaled to its world output, so that the world market clears; where sectors
 // are specialised (Scenario's specialisation) this is inter-industry trade.
-std::vector<double> regional_spending(const Scenario& scenario, const std::vector<double>& supply,
-                                      const std::vector<double>& price, int nr, int ns) {
+RegionalSpending regional_spending(const Scenario& scenario, const std::vector<double>& supply,
+                                   const std::vector<double>& price, int nr, int ns) {
   std::vector<double> sector_price(ns, 0.0), sector_supply(ns, 0.0);
   for (int r = 0; r < nr; ++r) {
     for (int s = 0; s < ns; ++s) {
@@ -357,7 +358,8 @@ std::vector<double> regional_spending(const Scenario& scenario, const std::vecto
   for (int s = 0; s < ns; ++s) {
     sector_price[s] = sector_supply[s] > 0.0 ? sector_price[s] / sector_supply[s] : 1.0;
   }
-  std::vector<double> spending(supply.size(), 0.0), total(ns, 0.0);
+  std::vector<double> spending(supply.size(), 0.0), at_home(supply.size(), 0.0),
+      home_share(supply.size(), 0.0), total(ns, 0.0);
   for (int d = 0; d < nr; ++d) {
     double value_added = 0.0;
     for (int s = 0; s < ns; ++s) value_added += supply[static_cast<std::size_t>(d) * ns + s];
@@ -369,8 +371,11 @@ std::vector<double> regional_spending(const Scenario& scenario, const std::vecto
     }
     const std::vector<double> budget = household_budget(scenario, d);
     for (int s = 0; s < ns; ++s) {
-      spending[static_cast<std::size_t>(d) * ns + s] +=
-          budget[s] * (value_added > 0.0 ? value_added : 0.0);
+      const double spent = budget[s] * (value_added > 0.0 ? value_added : 0.0);
+      spending[static_cast<std::size_t>(d) * ns + s] += spent;
+      if (scenario.retail.households_local() && scenario.sectors[s].kind == SectorKind::service) {
+        at_home[static_cast<std::size_t>(d) * ns + s] = spent;
+      }
     }
   }
   for (std::size_t b = 0; b < spending.size(); ++b) total[b % ns] += spending[b];
@@ -379,13 +384,38 @@ std::vector<double> regional_spending(const Scenario& scenario, const std::vecto
     for (int s = 0; s < ns; ++s) output += supply[static_cast<std::size_t>(d) * ns + s];
     for (double v : sector_supply) world += v;
     for (int s = 0; s < ns; ++s) {
-      double& spent = spending[static_cast<std::size_t>(d) * ns + s];
+      const std::size_t b = static_cast<std::size_t>(d) * ns + s;
       // A sector nobody's rules demand still sells: spread by the regions' output.
-      spent = total[s] > 0.0 ? spent * sector_supply[s] / total[s]
-                             : (world > 0.0 ? sector_supply[s] * output / world : 0.0);
+      spending[b] = total[s] > 0.0 ? spending[b] * sector_supply[s] / total[s]
+                                   : (world > 0.0 ? sector_supply[s] * output / world : 0.0);
+      const double wanted = total[s] > 0.0 ? at_home[b] * sector_supply[s] / total[s] : 0.0;
+      // What the region makes of a service its households buy there; the rest they buy
+      // where others do.
+      at_home[b] = std::min(wanted, supply[b]);
+      home_share[b] = wanted > 0.0 ? at_home[b] / wanted : 0.0;
     }
   }
-  return spending;
+  return RegionalSpending{std::move(spending), std::move(at_home), std::move(home_share)};
+}
+
+void spending_by_origin(const Scenario& scenario, const World& world, const Tables& tables,
+                        const std::vector<double>& presence, const std::vector<double>& price,
+                        const RegionalSpending& spending, int d, int s, std::vector<double>& weight,
+                        std::vector<double>& by_origin) {
+  const int nr = world.regions(), ns = world.sectors();
+  const std::size_t b = static_cast<std::size_t>(d) * ns + s;
+  by_origin.assign(static_cast<std::size_t>(nr), 0.0);
+  double rest = spending.all[b];
+  // The household_cdf rule (refresh_search): at home where the own block has presence.
+  if (spending.at_home[b] > 0.0 && presence[b] > 0.0) {
+    by_origin[static_cast<std::size_t>(d)] = spending.at_home[b];
+    rest -= spending.at_home[b];
+  }
+  origin_weights(scenario, world, tables, presence, price, d, s, weight);
+  double total = 0.0;
+  for (double x : weight) total += x;
+  if (total <= 0.0) return;
+  for (int o = 0; o < nr; ++o) by_origin[static_cast<std::size_t>(o)] += rest * weight[o] / total;
 }
 
 namespace {
@@ -472,15 +502,41 @@ void refresh_search(const Scenario& scenario, const World& world, const Economy&
     }
   }
   tables.origin_cdf = to_device(cdf);
+  if (!economy.home_share.empty()) {
+    // Each row at the own region for the share of the households' services it makes
+    // (regional_spending), the rest as every other buyer's.
+    std::vector<double> mix(static_cast<std::size_t>(nr));
+    for (int d = 0; d < nr; ++d) {
+      for (int s = 0; s < ns; ++s) {
+        const std::size_t b = static_cast<std::size_t>(d) * ns + s;
+        const double home = economy.home_share[b];
+        if (home <= 0.0 || tables.host.block_start[b + 1] == tables.host.block_start[b] ||
+            economy.presence[b] <= 0.0) {
+          continue;
+        }
+        origin_weights(scenario, world, tables, economy.presence, economy.block_price, d, s,
+                       weight);
+        double total = 0.0;
+        for (double x : weight) total += x;
+        for (int o = 0; o < nr; ++o) {
+          mix[o] = (o == d ? home : 0.0) + (total > 0.0 ? (1.0 - home) * weight[o] / total : 0.0);
+        }
+        cumulate(mix.data(), nr, &cdf[b * nr]);
+      }
+    }
+    tables.household_cdf = to_device(cdf);
+  }
   if (tables.traders > 0) refresh_supplier_search(scenario, world, economy, tables);
 }
 
 std::vector<double> calibrate_presence(const Scenario& scenario, const World& world,
                                        const Tables& tables, const std::vector<double>& supply,
-                                       const std::vector<double>& price) {
+                                       const std::vector<double>& price,
+                                       std::vector<double>& home_share) {
   const int nr = world.regions(), ns = world.sectors();
-  const std::vector<double> spending = regional_spending(scenario, supply, price, nr, ns);
-  std::vector<double> presence(supply), met(presence.size()), weight;
+  const RegionalSpending spending = regional_spending(scenario, supply, price, nr, ns);
+  home_share = scenario.retail.households_local() ? spending.home_share : std::vector<double>();
+  std::vector<double> presence(supply), met(presence.size()), weight, by_origin;
   double world_total = 0.0;
   for (double v : supply) world_total += v;
   if (world_total <= 0.0) return presence;
@@ -488,18 +544,17 @@ std::vector<double> calibrate_presence(const Scenario& scenario, const World& wo
     std::fill(met.begin(), met.end(), 0.0);
     for (int d = 0; d < nr; ++d) {
       for (int s = 0; s < ns; ++s) {
-        origin_weights(scenario, world, tables, presence, price, d, s, weight);
-        double total = 0.0;
-        for (double x : weight) total += x;
-        if (total <= 0.0) continue;
-        const double spent = spending[static_cast<std::size_t>(d) * ns + s];
-        for (int o = 0; o < nr; ++o) {
-          met[static_cast<std::size_t>(o) * ns + s] += spent * weight[o] / total;
-        }
+        spending_by_origin(scenario, world, tables, presence, price, spending, d, s, weight,
+                           by_origin);
+        for (int o = 0; o < nr; ++o) met[static_cast<std::size_t>(o) * ns + s] += by_origin[o];
       }
     }
+    // Only the searched part of a block's demand follows its presence: its own households'
+    // services (at_home) come to it whatever its weight.
     for (std::size_t b = 0; b < presence.size(); ++b) {
-      if (met[b] > 0.0) presence[b] *= supply[b] / met[b];
+      const double home = presence[b] > 0.0 ? spending.at_home[b] : 0.0;
+      const double searched = met[b] - home;
+      if (searched > 0.0) presence[b] *= std::max(supply[b] - home, 1e-9 * supply[b]) / searched;
     }
   }
   return presence;

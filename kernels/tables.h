@@ -13,6 +13,10 @@
 
 namespace entrepot {
 
+// Whose origin table a producer search reads (TablesView::producer_cdf): every buyer's,
+// a trader's (sourcing_cdf) or a household's (household_cdf).
+enum class OriginTable : std::uint8_t { common, trader, household };
+
 // Read-only tables as kernels see them.
 struct TablesView {
   int regions, sectors, countries, consumer_slots;
@@ -76,6 +80,9 @@ struct TablesView {
   // Producers as traders find them when they buy ([(d·S + s)·R + o], as origin_cdf): at
   // trade costs whose border friction is cut by friction_cut, as their buyers weigh them.
   const std::uint64_t* sourcing_cdf = nullptr;
+  // Producers as households find them (as origin_cdf), where they shop only in their own
+  // region (RetailSettings::local_services): the own region's where it has any.
+  const std::uint64_t* household_cdf = nullptr;
   // Per region: its place among the hubs whose traders' trade is followed (World::region_hub).
   const std::int32_t* region_hub = nullptr;
 
@@ -142,9 +149,10 @@ struct TablesView {
   // region from the search table, then a seller of that (region, sector) block drawn ∝ its
   // market presence, among its exporters when the origin is in another country. −1 when no
   // origin is reachable.
-  // `sourcing`: a trader's search (sourcing_cdf where the world has traders).
+  // `table`: whose origin table the search reads (producer_cdf).
   ENTREPOT_HD std::int32_t find_seller(int dest, int sector, std::uint32_t origin_word,
-                                       std::uint32_t seller_word, bool sourcing = false) const;
+                                       std::uint32_t seller_word,
+                                       OriginTable table = OriginTable::common) const;
   // The same among producers and traders (supplier_cdf), for buyers that may buy from
   // traders (firms' inputs, retailers' stock); find_seller where the world has no traders.
   ENTREPOT_HD std::int32_t find_supplier(int dest, int sector, std::uint32_t origin_word,
@@ -164,10 +172,14 @@ struct TablesView {
   // The probability that find_seller (find_supplier: `suppliers`) draws `seller` for a
   // buyer of `sector` in `dest`.
   ENTREPOT_HD double draw_probability(int dest, int sector, int origin, std::int32_t seller,
-                                      bool suppliers = false, bool sourcing = false) const;
-  // The producers' origin table a search reads: a trader's own, or every other buyer's.
-  ENTREPOT_HD const std::uint64_t* producer_cdf(bool sourcing) const {
-    return sourcing && traders > 0 ? sourcing_cdf : origin_cdf;
+                                      bool suppliers = false,
+                                      OriginTable table = OriginTable::common) const;
+  // The producers' origin table a search reads: a trader's own, households' own, or every
+  // other buyer's.
+  ENTREPOT_HD const std::uint64_t* producer_cdf(OriginTable table) const {
+    if (table == OriginTable::trader && traders > 0) return sourcing_cdf;
+    if (table == OriginTable::household && household_cdf != nullptr) return household_cdf;
+    return origin_cdf;
   }
 
   // The buyers' region and the sector of trade cell `cell`.
@@ -277,9 +289,10 @@ ENTREPOT_HD std::int32_t TablesView::seller_in(int origin, int dest, int sector,
 }
 
 ENTREPOT_HD std::int32_t TablesView::find_seller(int dest, int sector, std::uint32_t origin_word,
-                                                 std::uint32_t seller_word, bool sourcing) const {
+                                                 std::uint32_t seller_word,
+                                                 OriginTable table) const {
   const std::uint64_t* cdf =
-      producer_cdf(sourcing) + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
+      producer_cdf(table) + (static_cast<std::size_t>(dest) * sectors + sector) * regions;
   if (cdf[regions - 1] == 0) return -1;
   int origin = 0;
   while (static_cast<std::uint64_t>(origin_word) >= cdf[origin]) ++origin;
@@ -304,10 +317,10 @@ ENTREPOT_HD std::int32_t TablesView::find_supplier(int dest, int sector, std::ui
 
 ENTREPOT_HD double TablesView::draw_probability(int dest, int sector, int origin,
                                                 std::int32_t seller, bool suppliers,
-                                                bool sourcing) const {
+                                                OriginTable table) const {
   const bool both = suppliers && traders > 0;
   const int entries = both ? 2 * regions : regions;
-  const std::uint64_t* cdf = (both ? supplier_cdf : producer_cdf(sourcing)) +
+  const std::uint64_t* cdf = (both ? supplier_cdf : producer_cdf(table)) +
                              (static_cast<std::size_t>(dest) * sectors + sector) * entries;
   const int at = both && is_trader(seller) ? regions + origin : origin;
   const std::uint64_t below = at > 0 ? cdf[at - 1] : 0;
@@ -373,7 +386,7 @@ struct Tables {
   thrust::device_vector<std::int64_t> trader_start, trader_foreign, trader_reach;
   // Per region: the profit tax on its traders' income (a hub's may be lower).
   thrust::device_vector<double> trader_tax;
-  thrust::device_vector<std::uint64_t> supplier_cdf, sourcing_cdf;
+  thrust::device_vector<std::uint64_t> supplier_cdf, sourcing_cdf, household_cdf;
   thrust::device_vector<std::int32_t> region_hub;  // World::region_hub
   // retailers_per_sector is 0 without markets.
   std::int64_t retailers_per_market() const {

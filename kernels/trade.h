@@ -191,6 +191,7 @@ struct SpillSeller {
   Book<Offer> offers;  // round one
   Philox rng;
   int step;
+  OriginTable table = OriginTable::common;  // whose producers' table the draws read
   // Both gravity draws of a buyer's slot that other ranks own, whether or not the second is
   // needed: the sellers whose round-one totals a rank must fetch before round two.
   template <class Emit>
@@ -198,7 +199,7 @@ struct SpillSeller {
                             const SellerIndex& owned, Emit& emit) const {
     const auto w = rng.words(buyer, step, Draw::spillover, static_cast<std::uint32_t>(slot));
     for (int k = 0; k < 2; ++k) {
-      const std::int32_t seller = t.find_seller(dest, sector, w[2 * k], w[2 * k + 1]);
+      const std::int32_t seller = t.find_seller(dest, sector, w[2 * k], w[2 * k + 1], table);
       if (seller < 0) return;
       if (!owned.owns(seller)) emit(seller);
     }
@@ -207,7 +208,7 @@ struct SpillSeller {
                                       std::int32_t current) const {
     const auto w = rng.words(buyer, step, Draw::spillover, static_cast<std::uint32_t>(slot));
     for (int k = 0; k < 2; ++k) {
-      const std::int32_t seller = t.find_seller(dest, sector, w[2 * k], w[2 * k + 1]);
+      const std::int32_t seller = t.find_seller(dest, sector, w[2 * k], w[2 * k + 1], table);
       if (seller < 0) return -1;  // nothing reachable
       // Stock to spare: its first-round orders were below its opening stock.
       if (seller != current && offers[seller].orders < offers[seller].stock &&

@@ -159,6 +159,12 @@ ConsumerSlots consumer_slots(const Market& m) {
                        m.ranks.domain.firm_total};
 }
 
+// Households' second sellers of services, drawn by their own table (TablesView::household_cdf).
+SpillSeller household_spill(SpillSeller spill) {
+  spill.table = OriginTable::household;
+  return spill;
+}
+
 }  // namespace
 
 void order_consumption(Market& m) {
@@ -174,13 +180,14 @@ void settle_consumption(Market& m, bool second) {
 }
 
 void spill_consumption(Market& m, const SpillSeller& spill) {
-  place_spill_orders(consumer_slots(m), spill, m.book(true), m.scratch.households_second);
+  place_spill_orders(consumer_slots(m), household_spill(spill), m.book(true),
+                     m.scratch.households_second);
 }
 
 std::vector<std::int64_t> spill_candidates_of_households(Market& m, const SpillSeller& spill) {
-  return collect_ids(
-      m.ranks, m.economy.consumers.size,
-      ShortSlotSellers<ConsumerSlots>{consumer_slots(m), spill, m.ranks.owned_index()});
+  return collect_ids(m.ranks, m.economy.consumers.size,
+                     ShortSlotSellers<ConsumerSlots>{consumer_slots(m), household_spill(spill),
+                                                     m.ranks.owned_index()});
 }
 
 }  // namespace entrepot

@@ -260,22 +260,31 @@ TEST(Economics, AThickerBorderCutsTheCountrysTrade) {
 
 // Set-up: every block's market presence is such that, with each region spending on a sector
 // in proportion to its own output, the demand the search weights send it equals its output
-// at capacity, to a part in 10^6.
-TEST(Economics, PresenceIsCalibratedSoEveryBlockMeetsDemandForItsOutput) {
-  ENTREPOT_REQUIRE_DEVICE();
-  const Scenario sc = generated_world(40000, 11);
+// at capacity, to a part in 10^6. Where households buy services only in their own region,
+// their part goes home and the rest by the weights.
+void expect_presence_meets_demand(const Scenario& sc) {
   World world(sc);
   Model model(sc, world);
   const int nr = world.regions(), ns = world.sectors();
   const std::vector<double> supply = block_supply(model.setting(), model.economy, model.ranks);
   // Each region spends what households' budgets and the recipe make it, scaled so that each
   // sector's world spending is its world output.
-  const std::vector<double> spending =
+  const RegionalSpending spending =
       regional_spending(sc, supply, model.economy.block_price, nr, ns);
   std::vector<double> sector(ns, 0.0), spent(ns, 0.0), met(supply.size(), 0.0);
+  double at_home = 0.0;
   for (std::size_t b = 0; b < supply.size(); ++b) {
     sector[b % static_cast<std::size_t>(ns)] += supply[b];
-    spent[b % static_cast<std::size_t>(ns)] += spending[b];
+    spent[b % static_cast<std::size_t>(ns)] += spending.all[b];
+    const bool service = sc.sectors[b % static_cast<std::size_t>(ns)].kind == SectorKind::service;
+    if (!service || !sc.retail.households_local()) {
+      EXPECT_EQ(spending.at_home[b], 0.0);
+    }
+    EXPECT_LE(spending.at_home[b], spending.all[b]);
+    at_home += spending.at_home[b];
+  }
+  if (sc.retail.households_local()) {
+    EXPECT_GT(at_home, 0.0);
   }
   for (int s = 0; s < ns; ++s) EXPECT_NEAR(spent[s] / sector[s], 1.0, 1e-9) << "sector " << s;
   for (int d = 0; d < nr; ++d) {
@@ -288,9 +297,12 @@ TEST(Economics, PresenceIsCalibratedSoEveryBlockMeetsDemandForItsOutput) {
             model.tables.host.trade_factor[world.rrs(o, d, s)], sc.behaviour.trade_elasticity);
         sum += weight[o];
       }
-      for (int o = 0; o < nr && sum > 0.0; ++o) {
-        met[o * ns + s] += spending[d * ns + s] * weight[o] / sum;
+      double rest = spending.all[d * ns + s];
+      if (model.economy.presence[d * ns + s] > 0.0) {
+        met[d * ns + s] += spending.at_home[d * ns + s];
+        rest -= spending.at_home[d * ns + s];
       }
+      for (int o = 0; o < nr && sum > 0.0; ++o) met[o * ns + s] += rest * weight[o] / sum;
     }
   }
   int blocks = 0;
@@ -300,6 +312,18 @@ TEST(Economics, PresenceIsCalibratedSoEveryBlockMeetsDemandForItsOutput) {
     ++blocks;
   }
   EXPECT_GT(blocks, nr * ns / 2);
+}
+
+TEST(Economics, PresenceIsCalibratedSoEveryBlockMeetsDemandForItsOutput) {
+  ENTREPOT_REQUIRE_DEVICE();
+  expect_presence_meets_demand(generated_world(40000, 11));
+}
+
+TEST(Economics, PresenceMeetsDemandWhereHouseholdsBuyServicesAtHome) {
+  ENTREPOT_REQUIRE_DEVICE();
+  Scenario sc = generated_world(40000, 11);
+  sc.retail.households_per_market = 500;
+  expect_presence_meets_demand(sc);
 }
 
 }  // namespace

@@ -235,6 +235,8 @@ TEST(LoadErrors, ValuesOutOfRange) {
                {"households_per_market is 1", "32-bit seller ids", "a larger market"});
   const std::string markup = kTiny + "retail: {households_per_market: 50, markup: -0.1}\n";
   expect_error(error_of(markup), where(markup, "-0.1}"), {"markup", "[0, 10]"});
+  const std::string local = kTiny + "retail: {households_per_market: 50, local_services: maybe}\n";
+  expect_error(error_of(local), where(local, "maybe}"), {"local_services", "true or false"});
 }
 
 TEST(LoadErrors, UnknownAndDuplicateNames) {

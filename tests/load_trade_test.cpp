@@ -16,9 +16,13 @@ TEST(Load, RetailMarkets) {
   const Scenario on = parse_scenario(kTiny +
                                          "retail: {households_per_market: 50, "
                                          "retailers_per_sector: 3, markup: 0.3, "
-                                         "inventory_target: 2}\n",
+                                         "inventory_target: 2, local_services: false}\n",
                                      "t.yaml", {});
   EXPECT_TRUE(on.retail.on());
+  EXPECT_FALSE(on.retail.local_services);
+  EXPECT_FALSE(on.retail.households_local());
+  EXPECT_TRUE(parse_scenario(kTiny + "retail: {households_per_market: 50}\n", "t.yaml", {})
+                  .retail.households_local());
   EXPECT_EQ(on.retail.households_per_market, 50);
   EXPECT_EQ(on.retail.retailers_per_sector, 3);
   EXPECT_DOUBLE_EQ(on.retail.markup, 0.3);

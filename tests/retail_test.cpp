@@ -7,6 +7,7 @@
 #include <omp.h>
 #include <thrust/fill.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -174,6 +175,63 @@ TEST(RetailMarkets, HouseholdsBuyOnlyAtTheirMarketsRetailers) {
   const double share = static_cast<double>(margin) / static_cast<double>(sold);
   const double markup = sc.retail.markup / (1.0 + sc.retail.markup);
   EXPECT_NEAR(share, markup, 0.05) << "the margin is the markup on what the goods cost";
+}
+
+// Of households' service slots, the share whose producer is in the household's own region,
+// over every step of a run, and the same where the region makes all its households buy
+// of the sector (home_share 1).
+struct ServicesAtHome {
+  double all = 0.0, where_made = 0.0;
+};
+
+ServicesAtHome services_bought_at_home(const Scenario& sc) {
+  World world(sc);
+  Model model(sc, world);
+  const std::vector<std::int64_t>& block_start = model.tables.host.block_start;
+  const auto region = to_host(model.economy.consumers.region);
+  const int slots = model.tables.consumer_slots, ns = model.tables.sectors;
+  const auto households = static_cast<std::int64_t>(model.economy.consumers.size);
+  std::int64_t slots_seen = 0, home = 0, made_seen = 0, made_home = 0;
+  for (int step = 1; step <= sc.steps; ++step) {
+    model.step(step);
+    const std::vector<std::int32_t> seller = to_host(model.economy.consumers.retailer);
+    for (int c = 0; c < slots; ++c) {
+      if (model.tables.retail_slot[c] >= 0) continue;  // goods, at the market's retailers
+      const int sector = model.tables.host.consumer_sector[c];
+      for (std::int64_t n = 0; n < households; ++n) {
+        const std::int32_t firm = seller[c * households + n];
+        if (firm < 0) continue;
+        const auto block = std::upper_bound(block_start.begin(), block_start.end(), firm) -
+                           block_start.begin() - 1;
+        const bool at_home = block / ns == region[n];
+        const std::size_t own = static_cast<std::size_t>(region[n]) * ns + sector;
+        ++slots_seen;
+        home += at_home ? 1 : 0;
+        if (!model.economy.home_share.empty() && model.economy.home_share[own] == 1.0) {
+          ++made_seen;
+          made_home += at_home ? 1 : 0;
+        }
+      }
+    }
+  }
+  EXPECT_GT(slots_seen, 0);
+  return ServicesAtHome{static_cast<double>(home) / static_cast<double>(slots_seen),
+                        made_seen > 0 ? static_cast<double>(made_home) / made_seen : 0.0};
+}
+
+// With retail markets households shop where they live: services from their own region's
+// producers wherever it makes what they buy of them, the rest where others buy.
+TEST(RetailMarkets, HouseholdsBuyServicesWhereTheyLive) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const Scenario sc = retail_world(12);
+  const ServicesAtHome local = services_bought_at_home(sc);
+  EXPECT_EQ(local.where_made, 1.0);
+  EXPECT_GT(local.all, 0.9);
+  Scenario anywhere = sc;
+  anywhere.retail.local_services = false;
+  const ServicesAtHome searched = services_bought_at_home(anywhere);
+  EXPECT_EQ(searched.where_made, 0.0) << "no home shares without local services";
+  EXPECT_LT(searched.all, local.all);
 }
 
 TEST(RetailRules, TheUnmetShareIsZeroOnlyForASellerThatServedEveryOrder) {

@@ -73,6 +73,7 @@ RetailSettings read_retail(const Origins& origins, const YAML::Node& node, const
       retail.integer("retailers_per_sector", 1, kMaxRetailersPerSector, r.retailers_per_sector));
   r.markup = retail.number("markup", between(0, 10), r.markup);
   r.inventory_target = retail.number("inventory_target", between(0, 12), r.inventory_target);
+  r.local_services = retail.flag("local_services", r.local_services);
   if (!r.on()) return r;
   // Retailers' seller ids follow the firms' within the same 32 bits: at most a market per H
   // households of each region (and a part market), each with K retailers per consumed good.

@@ -203,7 +203,11 @@ struct RetailSettings {
   int retailers_per_sector = 2;   // per market and consumed sector
   double markup = 0.25;           // μ_R on the landed cost of the goods sold
   double inventory_target = 1.3;  // ι_R: steps of expected sales kept in stock
+  // Households buy services from producers of their own region (where it has any), not
+  // anywhere: with retail markets, households shop only where they live.
+  bool local_services = true;
   bool on() const { return households_per_market > 0; }
+  bool households_local() const { return on() && local_services; }
 };
 
 // Wholesale and entrepôt traders (docs/model.md §traders): traders of each goods sector in

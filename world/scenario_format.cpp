@@ -158,10 +158,13 @@ const Section& scenario_format() {
                                {"output_warning"},
                                {"output_limit"},
                                {"unemployment_min_households"}}};
-  static const Section retail{
-      "retail",
-      "",
-      {{"households_per_market"}, {"retailers_per_sector"}, {"markup"}, {"inventory_target"}}};
+  static const Section retail{"retail",
+                              "",
+                              {{"households_per_market"},
+                               {"retailers_per_sector"},
+                               {"markup"},
+                               {"inventory_target"},
+                               {"local_services"}}};
   static const Section traders{"traders",
                                "",
                                {{"per_sector"},
