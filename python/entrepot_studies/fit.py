@@ -109,6 +109,18 @@ def config_key(sections: list[dict], key: str, path: str):
                    f"'{key}'")
 
 
+def sector_kinds(sections: list[dict], path: str) -> dict[str, str]:
+    """Each sector's kind. A scenario's sectors list overrides its base's sector by sector
+    (by name), so a kind comes from the first section that gives one for the sector."""
+    config_key(sections, "sectors", path)  # an error when no section lists sectors
+    kinds: dict[str, str] = {}
+    for section in sections:
+        for s in section.get("sectors") or []:
+            if isinstance(s, dict) and "name" in s and "kind" in s:
+                kinds.setdefault(s["name"], s["kind"])
+    return kinds
+
+
 @dataclass
 class Window:
     """The last years of one run: sums over their steps of the series the targets read."""
@@ -194,7 +206,7 @@ def open_window(path: str, years: int, allow_incomplete: bool = False) -> Window
             sections = config_sections(text)
         except yaml.YAMLError as error:
             raise FitError(f"{path}: the scenario text in `config` is not YAML ({error})")
-        kinds = {s["name"]: s.get("kind", "") for s in config_key(sections, "sectors", path)}
+        kinds = sector_kinds(sections, path)
         # A scenario's regions list overrides its base's region by region (by name): each
         # region's population from the first section that gives it.
         population: dict[str, float] = {}

@@ -31,7 +31,7 @@ import numpy as np
 import yaml
 
 from .effects import seed_interval
-from .fit import FitError, config_key, config_sections, write_table
+from .fit import FitError, config_sections, sector_kinds, write_table
 from .outputs import scaled
 from .plot import PlotError, open_run
 
@@ -183,8 +183,7 @@ def goods_mask(f, sectors: list[str]) -> np.ndarray | None:
     text = f.attrs.get("config")
     try:
         text = text.decode() if isinstance(text, bytes) else str(text)
-        kinds = {x["name"]: x.get("kind") for x in config_key(config_sections(text),
-                                                                "sectors", f.filename)}
+        kinds = sector_kinds(config_sections(text), f.filename)
         return np.array([kinds[s] != "service" for s in sectors])
     except (FitError, KeyError, TypeError, AttributeError, yaml.YAMLError):
         return None

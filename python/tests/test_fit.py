@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from conftest import BASELINE, PACKAGE
-from entrepot_studies.fit import (TARGETS, Target, fit_table, load_targets, main,
-                                  offshore_share, open_window, region_trade_share,
-                                  transshipment_share)
+from entrepot_studies.fit import (TARGETS, FitError, Target, config_sections, fit_table,
+                                  load_targets, main, offshore_share, open_window,
+                                  region_trade_share, sector_kinds, transshipment_share)
 
 COUNTRIES = ["CHN", "USA", "ROW"]
 REGIONS = ["CHN-Shanghai", "CHN-Coast", "CHN-Inland", "USA-Coast", "USA-Inland", "ROW"]
@@ -301,6 +301,20 @@ def test_offshore_share_not_measured(tmp_path, targets, case, message):
     assert shanghai_offshore(path) == message
     row = table(str(path), targets)["offshore trade's share of its goods trade, CHN-Shanghai"]
     assert (row["model"], row["error"], row["met"]) == (message, "", "–")
+
+
+def test_sector_kinds_follow_the_base_files():
+    # A scenario that names one sector of its base's list (the program appends the base
+    # after a `# ---- base file` line): every sector keeps its kind.
+    text = ("retail: {households_per_market: 1000}\n"
+            "sectors:\n  - {name: services, border_cost: 2.0}\n"
+            "# ---- base file base.yaml\n"
+            "sectors:\n  - {name: metals, kind: intermediate}\n"
+            "  - {name: services, kind: service, border_cost: 5.0}\n")
+    assert sector_kinds(config_sections(text), "r.h5") == {"metals": "intermediate",
+                                                           "services": "service"}
+    with pytest.raises(FitError, match="has no 'sectors'"):
+        sector_kinds(config_sections("steps: 10\n"), "r.h5")
 
 
 @pytest.mark.parametrize("case, message", [
