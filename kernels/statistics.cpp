@@ -260,7 +260,9 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   ranks.sum_over_ranks(firms);
   ranks.sum_over_ranks(unemployed);
   ranks.sum_over_ranks(blocks);
-  // Retailers' margins are value added of the sector they sell; their stock is goods held.
+  // Retailers' and traders' margins are value added of distributive trade, a service
+  // (HostTables::distribution_sector), in their region; their stock is goods held.
+  const int distribution = tables.host.distribution_sector;
   std::int64_t retail_stock = 0;
   st.retail_sales.assign(nr, 0);
   st.retail_margin.assign(nr, 0);
@@ -268,13 +270,13 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
     retail_stock += retail[r].v[0];
     std::int64_t margin = 0;
     for (int c = 0; c < slots; ++c) {
-      blocks[r * ns + tables.host.consumer_sector[c]].v[3] += retail[r].v[3 + c];
+      const int sector = distribution >= 0 ? distribution : tables.host.consumer_sector[c];
+      blocks[r * ns + sector].v[3] += retail[r].v[3 + c];
       margin += retail[r].v[3 + c];
     }
     st.retail_sales[r] = in_dollars(retail[r].v[2], region_rate(r));
     st.retail_margin[r] = in_dollars(margin, region_rate(r));
   }
-  // Traders' margins are value added of the sector they trade, in their region.
   std::int64_t trader_stock = 0;
   for (auto* series : {&st.trader_sales, &st.trader_margin, &st.trader_exports, &st.reexports}) {
     series->assign(nr, 0);
@@ -283,7 +285,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
     const int r = b / ns;
     const Totals<kTraderTotals>& x = traders[b];
     trader_stock += x.v[0];
-    blocks[b].v[3] += x.v[3];
+    blocks[distribution >= 0 ? r * ns + distribution : b].v[3] += x.v[3];
     st.trader_sales[r] += x.v[2];
     st.trader_margin[r] += x.v[3];
     st.trader_exports[r] += x.v[4];

@@ -181,10 +181,25 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
     if (sc.sectors[s].consumer_share > 0.0) t.host.consumer_sector.push_back(s);
   }
   t.consumer_slots = static_cast<int>(t.host.consumer_sector.size());
-  // Budget shares per region and slot: [r·slots + c].
+  // Budget shares per region and slot: [r·slots + c]. The scenario's are at producers'
+  // prices; households buying goods at retailers pay the retail markup on top, so their
+  // shares at the prices they pay weigh goods by 1 + μ_R (renormalised), and the goods
+  // retailers buy for them are worth at producers' prices what households bought from
+  // producers without retail markets.
   for (int r = 0; r < static_cast<int>(sc.regions.size()); ++r) {
     const std::vector<double> budget = household_budget(sc, r);
-    for (int sector : t.host.consumer_sector) share.push_back(budget[sector]);
+    const std::size_t first = share.size();
+    double before = 0.0, after = 0.0;
+    for (int sector : t.host.consumer_sector) {
+      const bool at_retailer = sc.retail.on() && sc.sectors[sector].kind != SectorKind::service;
+      share.push_back(budget[sector] * (at_retailer ? 1.0 + sc.retail.markup : 1.0));
+      before += budget[sector];
+      after += share.back();
+    }
+    for (std::size_t c = first; c < share.size() && after > 0.0; ++c) share[c] *= before / after;
+  }
+  for (int s = 0; s < ns && t.host.distribution_sector < 0; ++s) {
+    if (sc.sectors[s].kind == SectorKind::service) t.host.distribution_sector = s;
   }
 
   t.region_country = to_device(w.region_country);

@@ -346,6 +346,10 @@ ENTREPOT_HD double TablesView::draw_probability(int dest, int sector, int origin
 struct HostTables {
   std::vector<std::int64_t> block_start, consumer_start;
   std::vector<std::int32_t> consumer_sector;
+  // The sector whose value added retailers' and traders' margins are (distributive trade is
+  // a service): the scenario's first service sector; −1 where it has none (then the sector
+  // they sell).
+  int distribution_sector = -1;
   std::vector<double> consumer_share;      // β by region and household slot: [r·slots + c]
   std::vector<double> iceberg;             // τ_s(o,d): origin × dest × sector, ≥ 1
   std::vector<double> friction;            // border friction b_s(o,d), same layout, ≥ 1

@@ -143,7 +143,8 @@ const std::vector<Spec>& specs() {
        {"region", "sector"},
        Type::int64,
        kDollars,
-       "value the region's firms added in the sector (sales less the inputs they bought)",
+       "value the region's firms added in the sector (sales less the inputs they bought); the "
+       "first service sector's includes retailers' and traders' margins",
        kMoneyScale,
        [](const StepStatistics& s) { return view(s.sector_value_added); }},
       {"exporters",

@@ -234,6 +234,81 @@ TEST(RetailMarkets, HouseholdsBuyServicesWhereTheyLive) {
   EXPECT_LT(searched.all, local.all);
 }
 
+// Retailers' and traders' margins are value added of distributive trade, a service: each
+// goods sector's value added is its producers' alone, and the first service sector's adds
+// the region's margins (national accounts put trade margins in trade services).
+TEST(RetailMarkets, DistributorsMarginsAreServicesValueAdded) {
+  ENTREPOT_REQUIRE_DEVICE();
+  Scenario sc = retail_world(12);
+  sc.traders.per_sector = 1;
+  World world(sc);
+  Model model(sc, world);
+  const int nr = model.tables.regions, ns = model.tables.sectors;
+  const int services = model.tables.host.distribution_sector;
+  ASSERT_GE(services, 0);
+  ASSERT_EQ(sc.sectors[services].kind, SectorKind::service);
+  std::int64_t margins = 0;
+  for (int step = 1; step <= sc.steps; ++step) {
+    model.step(step);
+    const StepStatistics& st = model.stats;
+    // Producers' value added per block, in local money, as the statistics sum it.
+    const std::vector<std::int32_t> block = to_host(model.economy.firms.block);
+    const std::vector<std::int64_t> sales = to_host(model.economy.firms.sales_value);
+    const std::vector<std::int64_t> inputs = to_host(model.economy.firms.input_cost);
+    std::vector<std::int64_t> added(static_cast<std::size_t>(nr) * ns, 0);
+    for (std::size_t j = 0; j < block.size(); ++j) added[block[j]] += sales[j] - inputs[j];
+    for (int r = 0; r < nr; ++r) {
+      const double rate = st.exchange_rate[world.region_country[r]];
+      margins += st.retail_margin[r] + st.trader_margin[r];
+      for (int s = 0; s < ns; ++s) {
+        const std::size_t b = static_cast<std::size_t>(r) * ns + s;
+        const auto producers = static_cast<std::int64_t>(static_cast<double>(added[b]) * rate);
+        if (s != services) {
+          EXPECT_EQ(st.sector_value_added[b], producers) << "step " << step << " block " << b;
+        } else {
+          // Summed before the conversion: a unit of truncation per part at most.
+          EXPECT_NEAR(static_cast<double>(st.sector_value_added[b]),
+                      static_cast<double>(producers + st.retail_margin[r] + st.trader_margin[r]),
+                      3.0)
+              << "step " << step << " region " << r;
+        }
+      }
+    }
+  }
+  EXPECT_GT(margins, 0);
+}
+
+// With retail markets households' budget shares are at the prices they pay: goods weigh
+// 1 + μ_R more than the scenario's shares at producers' prices, and the shares still sum
+// as before.
+TEST(RetailMarkets, BudgetSharesAreAtThePricesHouseholdsPay) {
+  ENTREPOT_REQUIRE_DEVICE();
+  Scenario sc = retail_world(1);
+  sc.retail.markup = 0.5;
+  Scenario plain = sc;
+  plain.retail.households_per_market = 0;
+  World world(sc);
+  const Model retail(sc, world), producers(plain, world);
+  const int slots = retail.tables.consumer_slots;
+  ASSERT_EQ(slots, producers.tables.consumer_slots);
+  for (int r = 0; r < retail.tables.regions; ++r) {
+    double goods = 0.0, services = 0.0, sum = 0.0, plain_sum = 0.0;
+    for (int c = 0; c < slots; ++c) {
+      const double at_shop = retail.tables.host.consumer_share[r * slots + c];
+      const double at_producer = producers.tables.host.consumer_share[r * slots + c];
+      sum += at_shop;
+      plain_sum += at_producer;
+      if (retail.tables.retail_slot[c] >= 0) {
+        goods = at_shop / at_producer;
+      } else {
+        services = at_shop / at_producer;
+      }
+    }
+    EXPECT_NEAR(goods / services, 1.5, 1e-12) << "region " << r;
+    EXPECT_NEAR(sum, plain_sum, 1e-12) << "region " << r;
+  }
+}
+
 TEST(RetailRules, TheUnmetShareIsZeroOnlyForASellerThatServedEveryOrder) {
   EXPECT_EQ(unmet_share(10, 10), 0);
   EXPECT_EQ(unmet_share(12, 10), 0);           // round two's sales on top
