@@ -129,6 +129,19 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   std::fprintf(stderr,
                "bench: purchase pattern alone %.4f s per round, a ceiling of %.4g updates/s\n",
                round_s, round_s > 0.0 ? static_cast<double>(agents) / (2.0 * round_s) : 0.0);
+  if (options.retail_market > 0) {
+    // Where households buy in their region only (goods at their market's retailers, services
+    // from their region's producers), their sellers lie in a region's share of the book.
+    const std::size_t sellers = model.economy.firms.size + model.economy.retailers.size;
+    const std::size_t window = sellers / static_cast<std::size_t>(model.tables.regions);
+    const double local_s = measure_purchase_round_s(model.economy.consumers.size, sellers,
+                                                    model.tables.consumer_slots, 3, window);
+    std::fprintf(stderr,
+                 "bench: the same with each household's sellers among its region's share of them "
+                 "(%zu) %.4f s per round, a ceiling of %.4g updates/s\n",
+                 window, local_s,
+                 local_s > 0.0 ? static_cast<double>(agents) / (2.0 * local_s) : 0.0);
+  }
 #endif
   std::fprintf(stderr,
                "bench: %zu firms (%zu B each), %zu households (%zu B each), %zu retailers (%zu B "

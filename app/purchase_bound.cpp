@@ -18,8 +18,8 @@ struct alignas(64) SellerRecord {
 
 }  // namespace
 
-double measure_purchase_round_s(std::size_t households, std::size_t sellers, int slots,
-                                int repeats) {
+double measure_purchase_round_s(std::size_t households, std::size_t sellers, int slots, int repeats,
+                                std::size_t window) {
   if (households == 0 || sellers == 0 || slots <= 0) return 0.0;
   const auto n = static_cast<std::int64_t>(households);
   std::vector<SellerRecord> book(sellers);
@@ -27,9 +27,15 @@ double measure_purchase_round_s(std::size_t households, std::size_t sellers, int
   std::vector<std::int64_t> cash(households);
   // A fixed 64-bit LCG spreads the links; the figure does not depend on the exact draw.
   std::uint64_t state = 0x9e3779b97f4a7c15ull;
-  for (auto& link : retailer) {
+  const std::size_t span = window > 0 && window < sellers ? window : sellers;
+  for (std::size_t i = 0; i < retailer.size(); ++i) {
     state = state * 6364136223846793005ull + 1442695040888963407ull;
-    link = static_cast<std::int32_t>((state >> 33) % sellers);
+    // The window starts where the household's place in the book puts it, kept in the book.
+    const std::size_t h = i % households;
+    const auto place = static_cast<std::size_t>(
+        static_cast<double>(h) / static_cast<double>(households) * static_cast<double>(sellers));
+    const std::size_t from = std::min(place > span / 2 ? place - span / 2 : 0, sellers - span);
+    retailer[i] = static_cast<std::int32_t>(from + (state >> 33) % span);
   }
   std::vector<double> times;
   for (int r = 0; r <= std::max(repeats, 1); ++r) {  // pass 0 warms up
