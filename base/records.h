@@ -39,6 +39,12 @@ struct StepStatistics {
   // shipped, its duty and the households' part, each cell converted once. The country
   // series above are these cells summed over each country's regions, exactly.
   std::vector<std::int64_t> region_trade_value, region_trade_duty, region_trade_value_final;
+  // Firms' inputs by the buyers' sector, flattened [origin][sector][destination][buyer
+  // sector] (World::input_use_cell), US$ at the importer's rate: the intermediate block of
+  // an inter-regional input–output table. Summed over the buyers' sectors it is
+  // region_trade_value less region_trade_value_final where no trader buys (traders' own
+  // purchases are neither).
+  std::vector<std::int64_t> input_use;
   // What buyers paid the traders of each followed hub, by where the goods were made:
   // hub × origin × destination × sector (World::hub_name), US$ micro-units.
   std::vector<std::int64_t> handled_trade_value;

@@ -10,6 +10,9 @@
 //   using Sink; static constexpr int kKinds;      where flows are tallied, and their kinds
 //   std::size_t size(); int slots(); int kinds(); buyers, slots per buyer, kinds in use
 //   int region(j); std::uint64_t id(j);           the buyer's region and Philox id
+//   int flow_key(j);                              what the buyer's flows are tallied under
+//                                                 (the Sink's first argument): its region,
+//                                                 or for firms its block
 //   bool bonded(j);                               whether the buyer is inside a bonded zone
 //   void plan(j);                                 before round one's orders (a budget)
 //   void prepare(j, bool second);                 before a round's purchases (prefetch)
@@ -135,11 +138,11 @@ struct BuyRound {
     const TablesView& t = settle.t;
     const std::size_t end = (c + 1) * chunk < slots.size() ? (c + 1) * chunk : slots.size();
     FlowTally<Local, Slots::kKinds, typename Slots::Sink> tally(sink, t.regions, slots.kinds(),
-                                                                slots.region(c * chunk));
+                                                                slots.flow_key(c * chunk));
     for (std::size_t j = c * chunk; j < end; ++j) {
       slots.prepare(j, second);
       const int region = slots.region(j);
-      tally.region(region);
+      tally.region(slots.flow_key(j));
       if (second && !slots.in_round_two(j)) continue;
       std::int64_t cash = slots.cash(j);
       const std::int64_t held = cash;

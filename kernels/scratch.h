@@ -63,6 +63,9 @@ enum Flow : int {
 struct TradeFlows {
   std::vector<std::int64_t> bilateral;  // [((o·R + d)·S + s)·kFlows + f]
   std::vector<std::int64_t> household;  // [(r·slots + c)·2]: spent, delivered
+  // Firms' purchases by their sector: [((o·S + s)·R + d)·S + s'], value in the buyers'
+  // currencies (StepStatistics::input_use).
+  std::vector<std::int64_t> input_use;
   // Per country, in its currency: what its buyers paid sellers abroad (duty excluded) and
   // what its sellers were paid by buyers abroad.
   std::vector<std::int64_t> imports, exports;
@@ -88,6 +91,7 @@ struct SecondOrderStore {
 struct TradeScratch {
   thrust::device_vector<std::int64_t> flows;            // TradeFlows::bilateral, this rank's
   thrust::device_vector<std::int64_t> household_flows;  // TradeFlows::household, this rank's
+  thrust::device_vector<std::int64_t> input_use;        // TradeFlows::input_use, this rank's
   thrust::device_vector<Offer> offers, spill_offers;    // the two rounds: owned, then ghosts
   thrust::device_vector<std::int64_t> handled;          // TradeFlows::handled, this rank's
   thrust::device_vector<std::int64_t> offshore, offshore_bought;  // TradeFlows' of the same

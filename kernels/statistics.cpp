@@ -244,6 +244,14 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
     }
   }
 
+  // Firms' inputs by their sector, each cell at its buyers' rate, as above.
+  st.input_use.assign(trade.input_use.size(), 0);
+  for (std::size_t cell = 0; cell < trade.input_use.size(); ++cell) {
+    const int d =
+        static_cast<int>(cell / static_cast<std::size_t>(ns) % static_cast<std::size_t>(nr));
+    st.input_use[cell] = in_dollars(trade.input_use[cell], rate[world.region_country[d]]);
+  }
+
   // Trade a hub's traders handled: each route converted at its buyers' rate, as above.
   st.handled_trade_value.assign(trade.handled.size(), 0);
   st.offshore_trade_value.assign(trade.offshore.size(), 0);

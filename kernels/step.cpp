@@ -96,6 +96,7 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   const int nr = tables.regions, ns = tables.sectors;
   scratch.trade.flows.assign(static_cast<std::size_t>(nr) * nr * ns * kFlows, 0);
   scratch.trade.household_flows.assign(static_cast<std::size_t>(nr) * tables.consumer_slots * 2, 0);
+  scratch.trade.input_use.assign(static_cast<std::size_t>(nr) * ns * nr * ns, 0);
   scratch.trade.handled.assign(static_cast<std::size_t>(nr) * nr * ns * world.hub_name.size(), 0);
   scratch.trade.offshore.assign(scratch.trade.handled.size(), 0);
   scratch.trade.offshore_bought.assign(static_cast<std::size_t>(nr) * ns * world.hub_name.size(),

@@ -17,12 +17,21 @@
 namespace entrepot {
 namespace {
 
-// Where firms' input purchases are tallied: the bilateral flow cells.
+// Where firms' input purchases are tallied: the bilateral flow cells, and their value by
+// the buyers' sector (TradeFlows::input_use). Tallied per buyer block (flow_key).
 struct InputFlows {
   TablesView t;
   std::int64_t* flows;
-  ENTREPOT_HD void operator()(int dest, int origin, int input, const std::int64_t* v) const {
+  std::int64_t* input_use;
+  ENTREPOT_HD void operator()(int block, int origin, int input, const std::int64_t* v) const {
+    const int dest = block / t.sectors, sector = block % t.sectors;
     add_flows(flows, t.rrs(origin, dest, input), v);
+    if (v[kFlowValue] != 0) {
+      const std::size_t cell =
+          ((static_cast<std::size_t>(origin) * t.sectors + input) * t.regions + dest) * t.sectors +
+          sector;
+      atomic_add(&input_use[cell], v[kFlowValue]);
+    }
   }
 };
 
@@ -41,6 +50,7 @@ struct InputSlots : SupplierRounds<InputSlots> {
   ENTREPOT_HD int slots() const { return kInputSlots; }
   ENTREPOT_HD int kinds() const { return t.sectors; }
   ENTREPOT_HD int region(std::size_t j) const { return f.block[j] / t.sectors; }
+  ENTREPOT_HD int flow_key(std::size_t j) const { return f.block[j]; }
   ENTREPOT_HD std::uint64_t id(std::size_t j) const { return first + j; }
   ENTREPOT_HD bool bonded(std::size_t j) const { return f.in_zone[j] != 0; }
   ENTREPOT_HD void plan(std::size_t) const {}
@@ -144,6 +154,7 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
   thrust::fill(firms.input_cost.begin(), firms.input_cost.end(), 0);
   thrust::fill(scratch.flows.begin(), scratch.flows.end(), 0);
   thrust::fill(scratch.household_flows.begin(), scratch.household_flows.end(), 0);
+  thrust::fill(scratch.input_use.begin(), scratch.input_use.end(), 0);
   thrust::fill(scratch.handled.begin(), scratch.handled.end(), 0);
   thrust::fill(scratch.offshore.begin(), scratch.offshore.end(), 0);
   thrust::fill(scratch.offshore_bought.begin(), scratch.offshore_bought.end(), 0);
@@ -194,11 +205,17 @@ TradeFlows trade(const Setting& setting, Economy& economy, Ranks& ranks, TradeSc
   close_stockist_offers(market);
 
   // Flows of all ranks' buyers; duty belongs to the importer's government.
-  TradeFlows flows{
-      to_host(scratch.flows),    to_host(scratch.household_flows), {}, {}, to_host(scratch.handled),
-      to_host(scratch.offshore), to_host(scratch.offshore_bought)};
-  for (std::vector<std::int64_t>* table : {&flows.bilateral, &flows.household, &flows.handled,
-                                           &flows.offshore, &flows.offshore_bought}) {
+  TradeFlows flows{to_host(scratch.flows),
+                   to_host(scratch.household_flows),
+                   to_host(scratch.input_use),
+                   {},
+                   {},
+                   to_host(scratch.handled),
+                   to_host(scratch.offshore),
+                   to_host(scratch.offshore_bought)};
+  for (std::vector<std::int64_t>* table :
+       {&flows.bilateral, &flows.household, &flows.input_use, &flows.handled, &flows.offshore,
+        &flows.offshore_bought}) {
     ranks.sum_over_ranks(table->data(), table->size());
   }
   const int nr = t.regions, ns = t.sectors, nc = t.countries;
@@ -253,8 +270,10 @@ void settle_inputs(Market& m, bool second) {
                Settle{t, m.book(second), Settle{}.local_from,
                       thrust::raw_pointer_cast(m.scratch.handled.data()),
                       thrust::raw_pointer_cast(m.scratch.offshore.data())},
-               second, InputFlows{t, thrust::raw_pointer_cast(m.scratch.flows.data())}, m.chunk,
-               m.scratch.firms_second);
+               second,
+               InputFlows{t, thrust::raw_pointer_cast(m.scratch.flows.data()),
+                          thrust::raw_pointer_cast(m.scratch.input_use.data())},
+               m.chunk, m.scratch.firms_second);
 }
 
 void spill_inputs(Market& m, const SpillSeller& spill) {

@@ -20,9 +20,10 @@ ENTREPOT_HD void add_flows(std::int64_t* flows, std::size_t cell, const std::int
   }
 }
 
-// The flows of one settling thread, kept per (origin region, kind) for the buyers'
-// region and handed to `sink(dest, origin, kind, values)` when the region changes and at
-// the end: few atomic additions, but a table of up to 32 KB per thread.
+// The flows of one settling thread, kept per (origin region, kind) for the buyers' key
+// (their region, or a firm's block: Slots::flow_key) and handed to `sink(key, origin, kind,
+// values)` when the key changes and at the end: few atomic additions, but a table of up to 32 KB
+// per thread.
 template <int Kinds, class Sink>
 struct LocalFlows {
   const Sink& sink;

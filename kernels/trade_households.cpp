@@ -56,6 +56,7 @@ struct ConsumerSlots {
   ENTREPOT_HD int slots() const { return t.consumer_slots; }
   ENTREPOT_HD int kinds() const { return t.consumer_slots; }
   ENTREPOT_HD int region(std::size_t n) const { return h.region[n]; }
+  ENTREPOT_HD int flow_key(std::size_t n) const { return region(n); }
   ENTREPOT_HD std::uint64_t id(std::size_t n) const { return first + n; }
   // Households live outside bonded zones: what they buy from one has left it.
   ENTREPOT_HD bool bonded(std::size_t) const { return false; }

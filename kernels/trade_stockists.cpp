@@ -133,6 +133,7 @@ struct StockistSlots : SupplierRounds<StockistSlots<Stockists, Flows>> {
   ENTREPOT_HD int slots() const { return kRetailSlots; }
   ENTREPOT_HD int kinds() const { return t.sectors; }
   ENTREPOT_HD int region(std::size_t i) const { return r.region[i]; }
+  ENTREPOT_HD int flow_key(std::size_t i) const { return region(i); }
   ENTREPOT_HD std::uint64_t id(std::size_t i) const { return first + i; }
   // A merchant's goods stay where it bought them, entering no customs territory: no duty.
   ENTREPOT_HD bool bonded(std::size_t i) const { return is_merchant(r, i); }

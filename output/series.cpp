@@ -96,6 +96,15 @@ const std::vector<Spec>& specs() {
        "value of shipments from firms of the origin region to buyers in the destination region "
        "(domestic where both are in one country)",
        kMoneyScale, [](const StepStatistics& s) { return view(s.region_trade_value); }},
+      {"input_use",
+       {"origin", "sector", "destination", "buyer_sector"},
+       Type::int64,
+       kDollars,
+       "firms' purchases of inputs: goods of the sector made in the origin region, bought by "
+       "firms of the buyer sector in the destination region (the intermediate block of an "
+       "inter-regional input-output table)",
+       kMoneyScale,
+       [](const StepStatistics& s) { return view(s.input_use); }},
       {"region_trade_duty", kRegionTrade, Type::int64, kDollars,
        "import duty on shipments from the origin region to the destination region", kMoneyScale,
        [](const StepStatistics& s) { return view(s.region_trade_duty); }},
@@ -389,7 +398,8 @@ Series::Series(hid_t file_id, const World& world, const Scenario& scenario, Dime
                                    {"origin", &world.region_name, "region of origin"},
                                    {"destination", &world.region_name, "region of destination"},
                                    {"hub", &world.hub_name, "hub whose traders handled the goods"},
-                                   {"sector", &world.sector_name, "sector"}};
+                                   {"sector", &world.sector_name, "sector"},
+                                   {"buyer_sector", &world.sector_name, "sector of the buyers"}};
   scales.define(file_id, "/series/step");
   write_label_coordinates(file_id, "/series", labels, scales, file);
 

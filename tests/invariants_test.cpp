@@ -424,6 +424,54 @@ TEST(InvariantsTest, FinalUseAndDutySplitBetweenBuyers) {
   }
 }
 
+// Firms' inputs by their sector (the intermediate block of the input–output table): each
+// region pair's shipments of a sector less their final use is what firms of every sector
+// there bought of it (to a micro-dollar per cell and buyer sector, each converted alone),
+// and a firm buys only its recipe's inputs. With retail markets the retailers' purchases
+// are final use and stay out of it.
+TEST(InvariantsTest, InputUseIsWhatFirmsOfEachSectorBought) {
+  ENTREPOT_REQUIRE_DEVICE();
+  for (const bool retail : {false, true}) {
+    SCOPED_TRACE(retail ? "retail markets" : "households at producers");
+    Scenario scenario = testing::small_world();
+    if (retail) scenario.retail.households_per_market = 250;
+    World world(scenario);
+    Model model(scenario, world);
+    const int nr = world.regions(), ns = world.sectors();
+    std::vector<bool> recipe(static_cast<std::size_t>(ns) * ns, false);
+    for (const RecipeEntry& e : scenario.recipe) recipe[e.input * ns + e.output] = e.amount > 0.0;
+    std::int64_t bought = 0;
+    for (int step = 1; step <= 6; ++step) {
+      model.step(step);
+      const StepStatistics& st = model.stats;
+      ASSERT_EQ(st.input_use.size(), static_cast<std::size_t>(nr) * ns * nr * ns);
+      for (int o = 0; o < nr; ++o) {
+        for (int d = 0; d < nr; ++d) {
+          for (int s = 0; s < ns; ++s) {
+            std::int64_t inputs = 0;
+            for (int b = 0; b < ns; ++b) {
+              const std::int64_t v = st.input_use[world.input_use_cell(o, s, d, b)];
+              EXPECT_GE(v, 0);
+              if (!recipe[s * ns + b]) {
+                EXPECT_EQ(v, 0) << "sector " << b << " buys " << s;
+              }
+              inputs += v;
+            }
+            const std::size_t cell = world.rrs(o, d, s);
+            EXPECT_NEAR(static_cast<double>(inputs),
+                        static_cast<double>(st.region_trade_value[cell] -
+                                            st.region_trade_value_final[cell]),
+                        static_cast<double>(ns + 2))
+                << "step " << step << " origin " << o << " destination " << d << " sector " << s;
+            bought += inputs;
+          }
+        }
+      }
+    }
+    EXPECT_GT(bought, 0);
+  }
+}
+
 // The region series over a few steps of a small world at floating rates add up to the
 // country series exactly (the checker), and hold what the country series merge: a region's
 // shipments abroad, to another region of its own country, and from abroad into it.

@@ -68,6 +68,7 @@ struct TestBuyers {
   ENTREPOT_HD int slots() const { return 1; }
   ENTREPOT_HD int kinds() const { return 1; }
   ENTREPOT_HD int region(std::size_t) const { return 0; }
+  ENTREPOT_HD int flow_key(std::size_t j) const { return region(j); }
   ENTREPOT_HD std::uint64_t id(std::size_t j) const { return j; }
   ENTREPOT_HD bool bonded(std::size_t) const { return false; }
   ENTREPOT_HD void plan(std::size_t) const {}

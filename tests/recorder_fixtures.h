@@ -135,6 +135,15 @@ inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
       }
     }
   }
+  for (int o = 0; o < nr; ++o) {
+    for (int s = 0; s < ns; ++s) {
+      for (int d = 0; d < nr; ++d) {
+        for (int b = 0; b < ns; ++b) {
+          st.input_use.push_back(region_trade_value_of(k, o, d, s) / 7 + b);
+        }
+      }
+    }
+  }
   for (int r = 0; r < nr; ++r) {
     st.value_added.push_back((k + 1) * 1000000000LL + r);
     st.consumption.push_back(((k + 1) * 1000000000LL + r) / 2);

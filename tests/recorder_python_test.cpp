@@ -64,7 +64,7 @@ nc, nr, ns, steps = 2, 4, 3, 5
 ds = xr.open_dataset(path, group="series", engine="h5netcdf")
 assert dict(ds.sizes) == {"step": steps, "holder": 7, "country": nc, "exporter": nc,
                           "importer": nc, "region": nr, "origin": nr, "destination": nr,
-                          "hub": 0, "sector": ns}, dict(ds.sizes)
+                          "hub": 0, "sector": ns, "buyer_sector": ns}, dict(ds.sizes)
 assert list(ds.step.values) == list(range(steps)), ds.step.values
 assert list(ds.holder.values) == ["firms", "consumers", "governments", "owners", "banks",
                                   "loans", "foreign"]
@@ -74,6 +74,8 @@ assert list(ds.region.values) == ["AAX-North", "AAX-South", "BAX-North", "BAX-So
 assert list(ds.sector.values) == ["sector0", "sector1", "sector2"]
 assert ds.trade_value.dims == ("step", "exporter", "importer", "sector")
 assert ds.price.dims == ("step", "region", "sector")
+assert ds.input_use.dims == ("step", "origin", "sector", "destination", "buyer_sector")
+assert list(ds.buyer_sector.values) == list(ds.sector.values)
 assert ds.produced.dims == ("step",)
 assert ds.trade_value.dtype == np.int64 and ds.wage.dtype == np.float64
 assert ds.trade_value.attrs["scale"] == 1000000 and ds.trade_quantity.attrs["scale"] == 1000000

@@ -90,6 +90,7 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
       {"region_trade_value", {5, 4, 4, 3}},
       {"region_trade_duty", {5, 4, 4, 3}},
       {"region_trade_value_final", {5, 4, 4, 3}},
+      {"input_use", {5, 4, 3, 4, 3}},
       {"handled_trade_value", {5, 0, 4, 4, 3}},  // no traders, so no hub is followed
       {"offshore_trade_value", {5, 0, 4, 4, 3}},
       {"tariff", {5, 2, 2, 3}},

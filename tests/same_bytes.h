@@ -65,6 +65,7 @@ inline std::vector<std::string> differing_statistics(const StepStatistics& a,
   vec("tariff_outside", a.tariff_outside, b.tariff_outside);
   vec("region_trade_duty", a.region_trade_duty, b.region_trade_duty);
   vec("region_trade_value_final", a.region_trade_value_final, b.region_trade_value_final);
+  vec("input_use", a.input_use, b.input_use);
   vec("handled_trade_value", a.handled_trade_value, b.handled_trade_value);
   vec("offshore_trade_value", a.offshore_trade_value, b.offshore_trade_value);
   vec("region_exports", a.region_exports, b.region_exports);

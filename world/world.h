@@ -29,6 +29,12 @@ class World {
   // Every trade table, from the tariffs to /series, is laid out exporter × importer × sector:
   // the cell of a flow from `exporter` to `importer` in `sector`. Region tables likewise
   // (rrs: origin × destination × sector).
+  // Firms' inputs by the buying firms' sector: origin × sector × destination × buyer sector.
+  std::size_t input_use_cell(int origin, int sector, int dest, int buyer_sector) const {
+    return ((static_cast<std::size_t>(origin) * sectors() + sector) * regions() + dest) *
+               sectors() +
+           buyer_sector;
+  }
   std::size_t flow_cell(int exporter, int importer, int sector) const {
     return (static_cast<std::size_t>(exporter) * countries() + importer) * sectors() + sector;
   }

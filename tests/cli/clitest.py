@@ -36,7 +36,8 @@ NO_HEALTH_STOP = ["--set", "health.unemployment_limit=1", "--set", "health.outpu
 # Every per-step variable of /series (docs/output.md).
 SERIES_VARIABLES = [
     "money", "trade_value", "trade_duty", "trade_quantity", "trade_value_final",
-    "region_trade_value", "region_trade_duty", "region_trade_value_final", "handled_trade_value",
+    "region_trade_value", "region_trade_duty", "region_trade_value_final", "input_use",
+    "handled_trade_value",
     "tariff",
     "tariff_outside",
     "region_exports", "output", "sector_value_added", "value_added", "consumption", "retail_sales",
