@@ -473,7 +473,7 @@ Series::Series(hid_t file_id, const World& world, const std::string& file, hsize
       {"exporter", world.country_code.size()},   {"importer", world.country_code.size()},
       {"region", world.region_name.size()},      {"origin", world.region_name.size()},
       {"destination", world.region_name.size()}, {"hub", world.hub_name.size()},
-      {"sector", world.sector_name.size()}};
+      {"sector", world.sector_name.size()},      {"buyer_sector", world.sector_name.size()}};
   if (!link_exists(file_id, "series", file)) refuse("it has no /series");
   variables_.push_back({"step", {}, Type::int32, {}, 1, "one value", step_of, {}});
   for (const Spec& spec : specs()) {
@@ -481,6 +481,7 @@ Series::Series(hid_t file_id, const World& world, const std::string& file, hsize
     for (const std::string& dim : spec.dims) {
       const auto size = std::find_if(sizes.begin(), sizes.end(),
                                      [&](const auto& entry) { return entry.first == dim; });
+      if (size == sizes.end()) refuse("the program knows no size for dimension '" + dim + "'");
       var.shape.push_back(size->second);
       var.values_per_step *= size->second;
       var.dims_text += (var.dims_text.empty() ? "" : " × ") + dim;
