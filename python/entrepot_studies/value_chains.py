@@ -11,7 +11,9 @@ summed into countries. Gross output is each row's sales, value added the balanci
 
 prints, per country, the mean over the last N years (default 2) of: the foreign value added
 share of gross exports, domestic value added in foreign final demand as a share of GDP, and
-backward and forward participation in global value chains.
+forward participation in global value chains; per bloc of two or more of the scenario's
+countries, the share of its members' value-added exports bought within it; and the Theil
+index of value added per head over regions.
 """
 from __future__ import annotations
 
@@ -21,13 +23,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .fit import write_table
+from .fit import config_sections, write_table
 from .gravity import _lay_out
 from .outputs import IncompleteResult, open_result, scaled
 
 
 class ValueChainError(Exception):
     """Input the measures cannot use: the message names the file and the reason."""
+
+
+@dataclass
+class Bloc:
+    name: str
+    members: list[int]  # indices into the table's countries
 
 
 @dataclass
@@ -85,6 +93,76 @@ def tables(path: str, allow_incomplete: bool = False) -> list[IOTable]:
             raise ValueChainError(f"{path}: the run has {steps} steps, less than a year of "
                                   f"{per_year}")
         return out
+
+
+def blocs(path: str, countries: list[str]) -> list[Bloc]:
+    """The scenario's blocs and their member countries, from the scenario text in the file
+    (a country's `blocs` from the first section that lists the country)."""
+    import h5py
+    with h5py.File(path, "r") as f:
+        text = f.attrs.get("config", b"")
+    text = text.decode() if isinstance(text, bytes) else str(text)
+    member: dict[str, list[str]] = {}
+    for section in config_sections(text):
+        for country in section.get("countries") or []:
+            if isinstance(country, dict) and "code" in country:
+                member.setdefault(country["code"], list(country.get("blocs") or []))
+    names = sorted({b for listed in member.values() for b in listed})
+    return [Bloc(b, [countries.index(c) for c, listed in member.items()
+                     if b in listed and c in countries]) for b in names]
+
+
+def value_added_trade(t: IOTable) -> np.ndarray:
+    """(countries × countries): the value added of the row country that final users of the
+    column country buy, through any chain (Johnson & Noguera 2012)."""
+    x = t.output
+    v = np.divide(t.value_added, x, out=np.zeros_like(x), where=x > 0)
+    home = t.country_of_row()
+    absorbed = (v[:, None] * leontief(t)) @ t.Y  # row j's value added in each country's use
+    nc = len(t.countries)
+    out = np.zeros((nc, nc))
+    np.add.at(out, home, absorbed)
+    return out
+
+
+def regionalization(t: IOTable, bloc: Bloc) -> float:
+    """The share of the bloc's members' value-added exports that final users in other
+    members buy (the regionalization index of docs/metrics.md)."""
+    trade = value_added_trade(t)
+    np.fill_diagonal(trade, 0.0)
+    members = np.array(bloc.members, dtype=int)
+    exports = trade[members, :].sum()
+    return trade[np.ix_(members, members)].sum() / exports if exports > 0 else float("nan")
+
+
+def theil(income: np.ndarray, population: np.ndarray) -> float:
+    """Theil's T index of income per head over regions, each weighted by its population:
+    sum of s_r ln(s_r / p_r), with s and p the income and population shares (0: equal)."""
+    keep = (income > 0) & (population > 0)
+    s = income[keep] / income[keep].sum()
+    p = population[keep] / population[keep].sum()
+    return float(np.sum(s * np.log(s / p)))
+
+
+def regional_income(path: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each whole year's value added per region (years × regions, US$) and each region's
+    population from the scenario text (0 where it gives none)."""
+    import h5py
+    with h5py.File(path, "r") as f:
+        s = f["series"]
+        per_year = int(s["step"].attrs["steps_per_year"])
+        years = s["step"].shape[0] // per_year
+        added = scaled(s, "value_added", slice(0, years * per_year))
+        regions = [r.decode() if isinstance(r, bytes) else str(r) for r in s["region"][:]]
+        text = f.attrs.get("config", b"")
+    text = text.decode() if isinstance(text, bytes) else str(text)
+    population: dict[str, float] = {}
+    for section in config_sections(text):
+        for r in section.get("regions") or []:
+            if isinstance(r, dict) and "population" in r and "name" in r:
+                population.setdefault(r["name"], float(r["population"]))
+    income = added.reshape(years, per_year, len(regions)).sum(axis=1)
+    return income, np.array([population.get(r, 0.0) for r in regions])
 
 
 def leontief(t: IOTable) -> np.ndarray:
@@ -149,14 +227,26 @@ def main(argv: list[str] | None = None) -> int:
     names = {"fva_share": "foreign value added / gross exports",
              "dva_ffd": "domestic value added in foreign final demand / GDP",
              "forward": "value added in other countries' exports / gross exports"}
+    countries = years[0].countries
     head = ["country"] + list(names.values())
     rows = [[country] + [f"{100 * np.mean([m[k][c] for m in found]):.1f}%" for k in names]
-            for c, country in enumerate(years[0].countries)]
+            for c, country in enumerate(countries)]
+    bloc_head = ["bloc", "members", "value-added exports bought within the bloc"]
+    bloc_rows = [[b.name, " ".join(countries[c] for c in b.members),
+                  f"{100 * np.mean([regionalization(t, b) for t in years[-args.years:]]):.1f}%"]
+                 for b in blocs(args.result, countries) if len(b.members) > 1]
+    income, population = regional_income(args.result)
+    inequality = np.mean([theil(y, population) for y in income[-args.years:]])
     if args.csv:
         text = "\n".join(",".join(f'"{v}"' if "," in v else v for v in r)
-                          for r in [head] + rows) + "\n"
+                          for r in [head] + rows + [bloc_head] + bloc_rows) + "\n"
     else:
-        text = "\n".join(_lay_out(head, rows, "markdown" if args.markdown else "text")) + "\n"
+        style = "markdown" if args.markdown else "text"
+        text = "\n".join(_lay_out(head, rows, style)) + "\n\n"
+        if bloc_rows:
+            text += "\n".join(_lay_out(bloc_head, bloc_rows, style)) + "\n\n"
+    text += (f"Theil index of value added per head over regions: {inequality:.4f}\n"
+             if population.sum() > 0 else "")
     return write_table("value-chains", text, args.out, "value-chain measures")
 
 

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from conftest import BASELINE, PACKAGE
-from entrepot_studies.value_chains import IOTable, main, measures, tables
+from entrepot_studies.value_chains import (Bloc, IOTable, blocs, main, measures, regionalization,
+                                           tables, theil, value_added_trade)
 
 
 def two_countries() -> IOTable:
@@ -30,6 +31,20 @@ def test_two_countries_by_hand():
     assert m["forward"] == pytest.approx([0.0, 0.2])
 
 
+def test_value_added_trade_and_blocs_by_hand():
+    t = two_countries()
+    # A's value added in B's final use 24, B's in A's 24 (above); at home the rest of each.
+    assert value_added_trade(t) == pytest.approx(np.array([[56.0, 24.0], [24.0, 76.0]]))
+    assert regionalization(t, Bloc("AB", [0, 1])) == pytest.approx(1.0)
+    assert regionalization(t, Bloc("A", [0])) == pytest.approx(0.0)
+
+
+def test_theil_index():
+    assert theil(np.array([2.0, 4.0]), np.array([1.0, 2.0])) == pytest.approx(0.0)
+    assert theil(np.array([3.0, 1.0]), np.array([1.0, 1.0])) == pytest.approx(
+        0.75 * np.log(1.5) + 0.25 * np.log(0.5))
+
+
 def test_a_real_run(entrepot, tmp_path):
     out = tmp_path / "run.h5"
     subprocess.run([entrepot, "run", str(BASELINE), "--quiet", "--out", str(out),
@@ -49,7 +64,11 @@ def test_a_real_run(entrepot, tmp_path):
         assert ((values >= 0) & (values < 1)).all(), m
     text = tmp_path / "chains.md"
     assert main([str(out), "--years", "1", "--markdown", "--out", str(text)]) == 0
-    assert text.read_text().startswith("| country |")
+    report = text.read_text()
+    assert report.startswith("| country |")
+    assert "| RCEP | CHN JPN KOR VNM SGP AUS |" in report and "Theil index" in report
+    names = {b.name: b.members for b in blocs(str(out), t.countries)}
+    assert [t.countries[c] for c in names["USMCA"]] == ["USA", "MEX"]
     assert main([str(out), "--years", "3"]) == 2
 
 
