@@ -256,6 +256,32 @@ def _duty_collected(run):
             [run.labels.country[i] for i in top] + ["world"])
 
 
+def _value_chains(run: Run, measure: str):
+    """(year, country) of a value-chain measure (value_chains.py), or (year, bloc) of the
+    blocs' regionalization."""
+    from . import value_chains as vc
+    key = "value_chains:" + measure
+    if key not in run.cache:
+        try:
+            years = vc.tables(run.path, allow_incomplete=True)
+        except vc.ValueChainError as error:
+            raise PlotError(str(error))
+        if measure == "blocs":
+            groups = [b for b in vc.blocs(run.path, years[0].countries) if len(b.members) > 1]
+            values = np.array([[vc.regionalization(t, b) for b in groups] for t in years])
+            names = [b.name for b in groups]
+        else:
+            values = np.array([vc.measures(t)[measure] for t in years])
+            names = list(years[0].countries)
+        values = 100 * values.reshape(len(years), len(names))
+        # A part year at the end has no table: NaN there, as the other panels' years.
+        missing = len(run.years) - len(years)
+        if missing > 0:
+            values = np.vstack([values, np.full((missing, len(names)), np.nan)])
+        run.cache[key] = (values[:len(run.years)], names)
+    return run.cache[key]
+
+
 def _per_step(variable):
     """Units of a flow recorded per step (the file's `units` name the money or goods)."""
     return lambda run: f"{run.units(variable)} per step (yearly mean)"
@@ -296,6 +322,17 @@ PANELS: dict[str, Panel] = {
     "duty": Panel("Import duty collected", _per_step("trade_duty"), _duty_collected,
                   "difference", lambda run: f"{run.units('trade_duty')} per step (yearly mean)",
                   ("trade_duty",), "main importers and the world"),
+    "foreign_content": Panel("Foreign value added in gross exports, by country",
+                             lambda run: "% of gross exports (yearly)",
+                             lambda run: _value_chains(run, "fva_share"), "difference",
+                             lambda run: "percentage points",
+                             ("input_use", "region_trade_value_final"),
+                             "from the run's own input-output tables (docs/metrics.md)"),
+    "blocs": Panel("Value-added exports bought within the bloc",
+                   lambda run: "% of the members' value-added exports (yearly)",
+                   lambda run: _value_chains(run, "blocs"), "difference",
+                   lambda run: "percentage points", ("input_use", "region_trade_value_final"),
+                   "the scenario's blocs, of the members the world has"),
 }
 
 # Figures: file name -> panels; the dashboard takes one panel of each main figure.
@@ -305,8 +342,10 @@ FIGURES = {
     "trade": ("china_share", "us_china", "groups"),
     "prices": ("cpi", "price", "exchange_rate"),
     "tariffs": ("tariff", "duty"),
+    "value_chains": ("foreign_content", "blocs"),
 }
-DASHBOARD = ("gdp", "unemployment", "china_share", "us_china", "cpi", "tariff")
+DASHBOARD = ("gdp", "unemployment", "china_share", "us_china", "cpi", "tariff",
+             "foreign_content")
 
 
 def _colours(names: list[str], country: list[str]):

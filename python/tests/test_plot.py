@@ -10,7 +10,7 @@ import pytest
 from conftest import BASELINE
 
 FIGURES = ["dashboard.png", "gdp.png", "prices.png", "tariffs.png", "trade.png",
-           "unemployment.png"]
+           "unemployment.png", "value_chains.png"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 # The baseline world, small, over two years; the scenario adds tariffs on every good and
@@ -68,7 +68,7 @@ def test_levels_of_one_run(runs):
     done = plot(base)                                   # default folder: next to the file
     assert done.returncode == 0, done.stderr
     folder = base[:-len(".h5")] + "-plots"
-    assert f"6 figures in {folder}" in done.stdout
+    assert f"7 figures in {folder}" in done.stdout
     check_pngs(folder)
 
 
