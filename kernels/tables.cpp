@@ -508,39 +508,34 @@ void refresh_supplier_search(const Scenario& scenario, const World& world, const
 void refresh_search(const Scenario& scenario, const World& world, const Economy& economy,
                     Tables& tables) {
   const int nr = world.regions(), ns = world.sectors();
+  const bool households = !economy.home_share.empty();
   std::vector<std::uint64_t> cdf(static_cast<std::size_t>(nr) * ns * nr, 0);
-  std::vector<double> weight;
+  std::vector<std::uint64_t> household(households ? cdf.size() : 0, 0);
+  std::vector<double> weight, mix(static_cast<std::size_t>(nr));
   for (int d = 0; d < nr; ++d) {
     for (int s = 0; s < ns; ++s) {
+      const std::size_t b = static_cast<std::size_t>(d) * ns + s;
       origin_weights(scenario, world, tables, economy.presence, economy.block_price, d, s, weight);
-      cumulate(weight.data(), nr, &cdf[(static_cast<std::size_t>(d) * ns + s) * nr]);
+      cumulate(weight.data(), nr, &cdf[b * nr]);
+      if (!households) continue;
+      // Households' row: at the own region for the share of their services it makes
+      // (regional_spending), the rest as every other buyer's.
+      const double home = economy.home_share[b];
+      if (home <= 0.0 || tables.host.block_start[b + 1] == tables.host.block_start[b] ||
+          economy.presence[b] <= 0.0) {
+        std::copy(cdf.begin() + b * nr, cdf.begin() + (b + 1) * nr, household.begin() + b * nr);
+        continue;
+      }
+      double total = 0.0;
+      for (double x : weight) total += x;
+      for (int o = 0; o < nr; ++o) {
+        mix[o] = (o == d ? home : 0.0) + (total > 0.0 ? (1.0 - home) * weight[o] / total : 0.0);
+      }
+      cumulate(mix.data(), nr, &household[b * nr]);
     }
   }
   tables.origin_cdf = to_device(cdf);
-  if (!economy.home_share.empty()) {
-    // Each row at the own region for the share of the households' services it makes
-    // (regional_spending), the rest as every other buyer's.
-    std::vector<double> mix(static_cast<std::size_t>(nr));
-    for (int d = 0; d < nr; ++d) {
-      for (int s = 0; s < ns; ++s) {
-        const std::size_t b = static_cast<std::size_t>(d) * ns + s;
-        const double home = economy.home_share[b];
-        if (home <= 0.0 || tables.host.block_start[b + 1] == tables.host.block_start[b] ||
-            economy.presence[b] <= 0.0) {
-          continue;
-        }
-        origin_weights(scenario, world, tables, economy.presence, economy.block_price, d, s,
-                       weight);
-        double total = 0.0;
-        for (double x : weight) total += x;
-        for (int o = 0; o < nr; ++o) {
-          mix[o] = (o == d ? home : 0.0) + (total > 0.0 ? (1.0 - home) * weight[o] / total : 0.0);
-        }
-        cumulate(mix.data(), nr, &cdf[b * nr]);
-      }
-    }
-    tables.household_cdf = to_device(cdf);
-  }
+  if (households) tables.household_cdf = to_device(household);
   if (tables.traders > 0) refresh_supplier_search(scenario, world, economy, tables);
 }
 

@@ -109,6 +109,17 @@ def config_key(sections: list[dict], key: str, path: str):
                    f"'{key}'")
 
 
+def region_populations(sections: list[dict]) -> dict[str, float]:
+    """Each region's population. A scenario's regions list overrides its base's region by
+    region (by name), so a population comes from the first section that gives one."""
+    population: dict[str, float] = {}
+    for section in sections:
+        for r in section.get("regions") or []:
+            if isinstance(r, dict) and "population" in r and "name" in r:
+                population.setdefault(r["name"], float(r["population"]))
+    return population
+
+
 def sector_kinds(sections: list[dict], path: str) -> dict[str, str]:
     """Each sector's kind. A scenario's sectors list overrides its base's sector by sector
     (by name), so a kind comes from the first section that gives one for the sector."""
@@ -207,13 +218,7 @@ def open_window(path: str, years: int, allow_incomplete: bool = False) -> Window
         except yaml.YAMLError as error:
             raise FitError(f"{path}: the scenario text in `config` is not YAML ({error})")
         kinds = sector_kinds(sections, path)
-        # A scenario's regions list overrides its base's region by region (by name): each
-        # region's population from the first section that gives it.
-        population: dict[str, float] = {}
-        for section in sections:
-            for r in section.get("regions") or []:
-                if isinstance(r, dict) and "population" in r and "name" in r:
-                    population.setdefault(r["name"], float(r["population"]))
+        population = region_populations(sections)
         missing = [s for s in labels.sector if s not in kinds]
         if missing:
             raise FitError(f"{path}: the scenario text gives no kind for sector(s) "

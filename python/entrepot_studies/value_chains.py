@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .fit import config_sections, write_table
+from .fit import config_sections, region_populations, write_table
 from .gravity import _lay_out
 from .outputs import IncompleteResult, open_result, scaled
 
@@ -156,11 +156,7 @@ def regional_income(path: str) -> tuple[np.ndarray, np.ndarray]:
         regions = [r.decode() if isinstance(r, bytes) else str(r) for r in s["region"][:]]
         text = f.attrs.get("config", b"")
     text = text.decode() if isinstance(text, bytes) else str(text)
-    population: dict[str, float] = {}
-    for section in config_sections(text):
-        for r in section.get("regions") or []:
-            if isinstance(r, dict) and "population" in r and "name" in r:
-                population.setdefault(r["name"], float(r["population"]))
+    population = region_populations(config_sections(text))
     income = added.reshape(years, per_year, len(regions)).sum(axis=1)
     return income, np.array([population.get(r, 0.0) for r in regions])
 
@@ -183,9 +179,9 @@ def measures(t: IOTable) -> dict[str, np.ndarray]:
     L = leontief(t)
     home = t.country_of_row()
     nc = len(t.countries)
-    # Each row's gross exports: sales to other countries' firms and final users.
-    buyer = home  # columns of Z are laid out like its rows
-    abroad_inputs = np.array([t.Z[i, buyer != home[i]].sum() for i in range(len(x))])
+    # Each row's gross exports: sales to other countries' firms (Z's columns are laid out as
+    # its rows) and final users.
+    abroad_inputs = np.array([t.Z[i, home != home[i]].sum() for i in range(len(x))])
     abroad_final = np.array([t.Y[i, np.arange(nc) != home[i]].sum() for i in range(len(x))])
     exports = abroad_inputs + abroad_final
     content = v[:, None] * L * exports[None, :]  # value added of row j in exports of column i
