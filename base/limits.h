@@ -1,4 +1,4 @@
-// Size limits of a world the model can step: at most four intermediate inputs per firm
+// Size limits of a world the model can step: at most five intermediate inputs per firm
 // (DESIGN §4), six sectors households buy from, and bounds that keep the per-chunk
 // statistics tables small and fixed in size.
 #pragma once
@@ -10,7 +10,7 @@ namespace entrepot {
 // Seller ids are 32-bit: firms first, then retailers, then traders.
 inline constexpr std::int64_t kMaxSellers = 2147483647;
 
-inline constexpr int kInputSlots = 4;
+inline constexpr int kInputSlots = 5;
 inline constexpr int kConsumerSlots = 6;
 inline constexpr int kMaxRegions = 64;
 inline constexpr int kMaxSectors = 16;

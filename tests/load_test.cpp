@@ -282,13 +282,14 @@ TEST(LoadErrors, Recipe) {
                        {"unknown sector 'oer'; did you mean 'ore'?"});
   expect_error_in_tiny("ore: {goods: 0.2}", "ore: {goods: -0.2}", "-0.2", 0,
                        {"recipe amount of ore per unit of goods is -0.2"});
-  const std::string five = R"(
+  const std::string six = R"(
 sectors:
   - {name: a, kind: commodity}
   - {name: b, kind: commodity}
   - {name: c, kind: commodity}
   - {name: d, kind: commodity}
   - {name: e, kind: commodity}
+  - {name: f, kind: commodity}
   - {name: out, kind: final, consumer_share: 1}
 recipe:
   a: {out: 0.1}
@@ -296,14 +297,15 @@ recipe:
   c: {out: 0.1}
   d: {out: 0.1, a: 0}
   e: {out: 0.1}
+  f: {out: 0.1}
 countries: [{code: AAA}]
 regions: [{name: R, country: AAA, lat: 0, lon: 0, population: 1, gdp: 1, productivity: 1}]
-agents: {firms: 6}
+agents: {firms: 7}
 )";
-  expect_error(error_of(five), where(five, "0.1}\ncountries"),
-               {"sector 'out' has 5 inputs (a, b, c, d, e)", "at most 4 inputs"});
+  expect_error(error_of(six), where(six, "0.1}\ncountries"),
+               {"sector 'out' has 6 inputs (a, b, c, d, e, f)", "at most 5 inputs"});
   // A zero amount switches an input off.
-  EXPECT_EQ(error_of(five, {"recipe.e.out=0"}), "");
+  EXPECT_EQ(error_of(six, {"recipe.f.out=0"}), "");
 }
 
 TEST(LoadErrors, Shares) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "base/limits.h"
 #include "world/yaml_reader.h"
 
 namespace entrepot::yaml {
@@ -15,7 +16,6 @@ namespace {
 
 constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
 constexpr std::int64_t kMaxCount = std::numeric_limits<std::int64_t>::max();
-constexpr int kMaxInputs = 4;             // input slots per firm (DESIGN §4)
 constexpr double kShareTolerance = 1e-6;  // consumer shares must sum to 1 within this
 
 const Section& section_of(const std::string& key) {
@@ -413,7 +413,7 @@ class ScenarioReader : public SectionReader {
         s_.recipe.push_back({input, output, amount});
         auto& inputs = inputs_of[output];
         inputs.emplace_back(input, cell->second);
-        if (static_cast<int>(inputs.size()) > kMaxInputs) {
+        if (static_cast<int>(inputs.size()) > kInputSlots) {
           std::vector<std::string> names;
           YAML::Node blamed = cell->second;  // a --set that added an input, if there is one
           for (const auto& [in, at] : inputs) {
@@ -422,7 +422,7 @@ class ScenarioReader : public SectionReader {
           }
           origins_.fail(blamed, "sector '" + sector_names_[output] + "' has " +
                                     std::to_string(inputs.size()) + " inputs (" + join(names) +
-                                    "); allowed: at most " + std::to_string(kMaxInputs) +
+                                    "); allowed: at most " + std::to_string(kInputSlots) +
                                     " inputs per sector, one per input slot of a firm");
         }
       }

@@ -9,8 +9,9 @@ country is within the tolerance or the iterations run out:
     python -m entrepot_studies.openness [--scenario configs/baseline.yaml] [--steps 36]
         [--iterations 6] [--tolerance 0.05] [--lowest 0.25] [--highest 4]
         [--set KEY=VALUE ...] [--dir results/openness] [--entrepot PATH] [--threads N]
-        [--json FILE]
+        [--json FILE] [--start scenario|one]
 
+The first run uses the scenario's own factors (`--start one`: every factor at 1).
 It prints one table per iteration and, at the end, the factors as `countries.CODE.border_factor`
 lines to copy into the scenario. Countries without a data value (ROW) keep their factor.
 """
@@ -43,6 +44,31 @@ def measure(path: str, targets: list) -> dict[str, float]:
         return {t.key: fit.exports_gdp(w, t) for t in targets}
     finally:
         w.run.file.close()
+
+
+def scenario_factors(path: str, codes: list[str]) -> dict[str, float]:
+    """The border factor each country had in the run at `path`: a `--set` of it (the root
+    attribute `overrides`), else its scenario text (a scenario's countries override its
+    base's country by country), else 1."""
+    w = fit.open_window(path, 1)
+    try:
+        attrs = w.run.file.attrs
+        text, overrides = (attrs.get(k, "") for k in ("config", "overrides"))
+        text, overrides = (x.decode() if isinstance(x, bytes) else str(x)
+                           for x in (text, overrides))
+    finally:
+        w.run.file.close()
+    factors: dict[str, float] = {}
+    for line in reversed(overrides.splitlines()):  # the last --set of a key wins
+        key, _, value = line.partition("=")
+        parts = key.strip().split(".")
+        if len(parts) == 3 and parts[0] == "countries" and parts[2] == "border_factor":
+            factors.setdefault(parts[1], float(value))
+    for section in fit.config_sections(text):
+        for c in section.get("countries") or []:
+            if isinstance(c, dict) and "code" in c and "border_factor" in c:
+                factors.setdefault(c["code"], float(c["border_factor"]))
+    return {code: factors.get(code, 1.0) for code in codes}
 
 
 def next_factor(factor: float, model: float, target: float, previous: tuple | None,
@@ -92,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--entrepot", default=None)
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--json", default=None, help="write the iterations here")
+    p.add_argument("--start", choices=["scenario", "one"], default="scenario",
+                   help="first factors: the scenario's own (default) or 1 for every country")
     a = p.parse_args(argv)
     if a.steps < 24:
         p.error("--steps must be at least 24: the measure is the last year after the first")
@@ -99,12 +127,16 @@ def main(argv: list[str] | None = None) -> int:
     os.makedirs(a.dir, exist_ok=True)
     targets = exports_targets()
     target = {t.key: t.value for t in targets}
-    factors = {code: 1.0 for code in target}
+    # None: the first run takes the scenario's factors, read back from its result file.
+    factors: dict[str, float] | None = {code: 1.0 for code in target} if a.start == "one" \
+        else None
     previous: dict[str, tuple] = {}
     history = []
     for it in range(1, a.iterations + 1):
         out = os.path.join(a.dir, f"iteration{it}.h5")
-        run_scenario(entrepot, a.scenario, a.steps, factors, a.overrides, out, a.threads)
+        run_scenario(entrepot, a.scenario, a.steps, factors or {}, a.overrides, out, a.threads)
+        if factors is None:
+            factors = scenario_factors(out, sorted(target))
         model = measure(out, targets)
         rows = []
         for code in sorted(target):

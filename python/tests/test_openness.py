@@ -3,6 +3,8 @@ small world."""
 import json
 import math
 
+import yaml
+
 from conftest import BASELINE
 from entrepot_studies.openness import main, next_factor
 
@@ -25,7 +27,7 @@ def test_a_country_that_trades_too_much_gets_a_thicker_border():
 
 def test_a_fit_on_a_small_world_moves_each_factor_towards_its_data(entrepot, tmp_path, capsys):
     history = tmp_path / "fit.json"
-    code = main(["--scenario", BASELINE, "--steps", "24", "--iterations", "2",
+    code = main(["--scenario", BASELINE, "--steps", "24", "--iterations", "2", "--start", "one",
                  "--set", "agents.consumers=9000", "--set", "agents.firms=1000",
                  "--dir", str(tmp_path), "--entrepot", entrepot, "--json", str(history)])
     assert code == 0
@@ -40,3 +42,18 @@ def test_a_fit_on_a_small_world_moves_each_factor_towards_its_data(entrepot, tmp
             assert (moved > 1.0) == (r["error"] > 0), (country, r, moved)
     out = capsys.readouterr().out
     assert "iteration 2:" in out and "countries.JPN.border_factor=" in out
+
+
+def test_a_fit_starts_from_the_scenarios_own_factors(entrepot, tmp_path):
+    history = tmp_path / "fit.json"
+    code = main(["--scenario", BASELINE, "--steps", "24", "--iterations", "1",
+                 "--set", "agents.consumers=9000", "--set", "agents.firms=1000",
+                 "--set", "countries.KOR.border_factor=3",
+                 "--dir", str(tmp_path), "--entrepot", entrepot, "--json", str(history)])
+    assert code == 0
+    first = {r["country"]: r["border_factor"] for r in json.loads(history.read_text())[0]}
+    with open(BASELINE, encoding="utf-8") as f:
+        given = {c["code"]: c.get("border_factor", 1.0) for c in yaml.safe_load(f)["countries"]}
+    given["KOR"] = 3.0  # a --set of a factor is the one in force
+    for country, factor in first.items():
+        assert math.isclose(factor, given[country]), (country, factor, given[country])
