@@ -134,6 +134,12 @@ ENTREPOT_HD bool in_bonded_zone(double u, double zone_share) {
   return u < zone_share;
 }
 
+// Entity lists likewise: a firm is on a list that covers `share` of its region × sector when
+// its fixed draw u ∈ [0, 1) falls below it.
+ENTREPOT_HD bool on_entity_list(double u, double share) {
+  return u < share;
+}
+
 // The duty rate on a purchase, on its payment. Goods entering a bonded zone from abroad pay
 // no duty there; goods leaving a zone for the domestic market pay `zone_rate`, the duty on
 // the seller's imported content (0 for a seller outside any zone); goods moving between

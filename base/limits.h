@@ -18,6 +18,8 @@ inline constexpr int kMaxCountries = 64;
 // A seller's goods carry one bit per bloc whose rule of origin they meet (in 24 bits of the
 // opening offer, next to the region's 8: kernels/messages.h).
 inline constexpr int kMaxBlocs = 24;
+// A firm carries one bit per entity list it is on (in a byte).
+inline constexpr int kMaxEntityLists = 8;
 // A retailer buys its goods from up to eight producers at once (its supplier slots), and a
 // market holds at most eight retailers of each consumed sector.
 inline constexpr int kRetailSlots = 8;

@@ -105,6 +105,7 @@ struct FirmSnapshot {
   std::vector<std::int32_t> employees;
   std::vector<std::int64_t> output, sales_value, export_value, cash;
   std::vector<double> price;
+  std::vector<std::uint8_t> entity_lists;  // a bit per entity list the firm is on
 };
 
 }  // namespace entrepot

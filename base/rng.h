@@ -20,7 +20,8 @@ enum class Draw : std::uint32_t {
   spillover = 9,
   loyalty = 10,
   bonded_zone = 11,
-  shop = 12,  // a household's retailer: where it reviews and where it goes when turned away
+  shop = 12,         // a household's retailer: where it reviews and where it goes when turned away
+  entity_list = 13,  // whether a firm is on an entity list (fixed: a larger share adds firms)
 };
 
 struct Philox {

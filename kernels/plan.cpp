@@ -4,6 +4,7 @@
 #include <thrust/transform_reduce.h>
 
 #include "agents/rules.h"
+#include "kernels/entities.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
 #include "kernels/retail.h"
@@ -43,15 +44,19 @@ struct PlanFirm {
     double landed[kInputSlots], deficit[kInputSlots], iceberg[kInputSlots];
     int origin[kInputSlots];
     double unit_inputs = 0.0, deferred = 0.0;
+    // A supplier the firm's entity lists bar it from (and none found in its place) is not
+    // ordered from.
+    const std::uint8_t lists =
+        barred_lists(t, rng, static_cast<std::uint64_t>(first_id) + j, f.block[j]);
     for (int k = 0; k < kInputSlots; ++k) {
       origin[k] = -1;
       landed[k] = 0.0;
       deficit[k] = 0.0;
       iceberg[k] = 1.0;
       const std::int32_t seller = f.supplier[k * f.size + j];
-      const long long c =
-          input_cell(t, t.input_sector[sector * kInputSlots + k], seller, region, quotes);
-      if (c < 0) continue;
+      const int input = t.input_sector[sector * kInputSlots + k];
+      const long long c = input_cell(t, input, seller, region, quotes);
+      if (c < 0 || entity_banned(t, lists, quotes[seller].origin, region, input)) continue;
       const auto cell = static_cast<std::size_t>(c);
       // What the input costs: the border friction weighed in its choice is not paid.
       landed[k] = landed_cost(quotes[seller].price, t.paid_factor[cell]);

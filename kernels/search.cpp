@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "agents/rules.h"
+#include "kernels/entities.h"
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
@@ -57,8 +58,12 @@ struct SupplierSearch {
     return t.any_ban && is_banned(t.trade_factor[t.rrs(origin, dest, sector)]);
   }
   // From the layout, not the quote: a slot that does not search needs no quote at all.
-  ENTREPOT_HD bool banned(std::int32_t current, int dest, int sector) const {
-    return t.any_ban && current >= 0 && banned_from(t.origin_of(current), dest, sector);
+  // `lists`: the entity lists the buyer is on (kernels/entities.h), 0 for none.
+  ENTREPOT_HD bool banned(std::int32_t current, int dest, int sector,
+                          std::uint8_t lists = 0) const {
+    if (current < 0 || (!t.any_ban && lists == 0)) return false;
+    const int origin = t.origin_of(current);
+    return banned_from(origin, dest, sector) || entity_banned(t, lists, origin, dest, sector);
   }
 
   // Whether the slot draws candidates: it has no usable supplier, reviews, or was rationed
@@ -86,11 +91,13 @@ struct SupplierSearch {
   // several ranks), or null to draw them here.
   ENTREPOT_HD std::int32_t operator()(std::uint64_t buyer, std::uint32_t slot, int dest, int sector,
                                       std::int32_t current, bool rationed,
-                                      const std::int32_t* drawn, bool& switched) const {
+                                      const std::int32_t* drawn, bool& switched,
+                                      std::uint8_t lists = 0) const {
     switched = false;
-    if (!looks(buyer, slot, current, banned(current, dest, sector), rationed)) return current;
+    const bool banned_now = banned(current, dest, sector, lists);
+    if (!looks(buyer, slot, current, banned_now, rationed)) return current;
     // A banned supplier (export ban) is replaced at once, not at the next routine search.
-    const bool must_replace = current < 0 || banned(current, dest, sector);
+    const bool must_replace = current < 0 || banned_now;
     // The first candidate with goods to spare is the choice: the draws are already the
     // buyer's discrete choice over landed costs (§4.2), so taking the cheapest of several
     // would sharpen every price gap beyond the trade elasticity and herd buyers onto the
@@ -102,7 +109,10 @@ struct SupplierSearch {
       if (seller < 0) return current;  // nothing reachable
       // A seller that rationed its buyers last step has no goods to spare for new ones.
       if (quotes[seller].rationing != 0) continue;
-      if (is_banned(factor(seller, dest, sector))) continue;
+      if (is_banned(factor(seller, dest, sector)) ||
+          entity_banned(t, lists, quotes[seller].origin, dest, sector)) {
+        continue;
+      }
       chosen = seller;
     }
     if (chosen < 0 || chosen == current) return current;
@@ -176,7 +186,8 @@ void quote_owned(const Setting& setting, Economy& economy, const Ranks& ranks,
   }
 }
 
-// The input slots of firm j: `visit(k, dest, input, current, rationed)` for each used one.
+// The input slots of firm j: `visit(k, dest, input, current, rationed, lists)` for each used
+// one, `lists` the entity lists the firm is on.
 struct FirmSlots {
   SupplierSearch search;
   FirmStore::View f;
@@ -187,13 +198,14 @@ struct FirmSlots {
   ENTREPOT_HD void each(std::size_t j, Visit&& visit) const {
     const int sector = f.block[j] % search.t.sectors;
     const int dest = f.block[j] / search.t.sectors;
+    const std::uint8_t lists = barred_lists(search.t, search.rng, id(j), f.block[j]);
     for (int k = 0; k < kInputSlots; ++k) {
       const int input = search.t.input_sector[sector * kInputSlots + k];
       if (input < 0) continue;
       const std::int32_t current = link(j, k);
       // A firm knows only that its supplier rationed its buyers.
       const bool rationed = current >= 0 && search.quotes[current].rationing != 0;
-      visit(k, dest, input, current, rationed);
+      visit(k, dest, input, current, rationed, lists);
     }
   }
 };
@@ -211,7 +223,7 @@ struct HouseholdSlots {
       // Slots bought at retailers choose among their market's (review_shops).
       if (search.t.at_retailer(c)) continue;
       visit(c, static_cast<int>(h.region[n]), search.t.consumer_sector[c], link(n, c),
-            ((h.spill[n] >> c) & 1u) != 0);
+            ((h.spill[n] >> c) & 1u) != 0, std::uint8_t{0});
     }
   }
 };
@@ -233,7 +245,7 @@ struct StockistSupplierSlots {
     for (int k = 0; k < kRetailSlots; ++k) {
       const std::int32_t current = link(i, k);
       const bool rationed = current >= 0 && search.quotes[current].rationing != 0;
-      visit(k, static_cast<int>(r.region[i]), sector, current, rationed);
+      visit(k, static_cast<int>(r.region[i]), sector, current, rationed, std::uint8_t{0});
     }
   }
 };
@@ -255,15 +267,18 @@ struct Search {
   ENTREPOT_HD std::int64_t operator()(std::size_t i) const {
     std::int64_t switches = 0, at = drawn.offset != nullptr ? drawn.offset[i] : 0;
     const SupplierSearch& search = slots.search;
-    slots.each(i, [&](int k, int dest, int sector, std::int32_t current, bool rationed) {
+    slots.each(i, [&](int k, int dest, int sector, std::int32_t current, bool rationed,
+                      std::uint8_t lists) {
       const auto slot = static_cast<std::uint32_t>(k);
       const std::int32_t* mine = nullptr;
-      if (drawn.offset != nullptr && search.looks(slots.id(i), slot, current,
-                                                  search.banned(current, dest, sector), rationed)) {
+      if (drawn.offset != nullptr &&
+          search.looks(slots.id(i), slot, current, search.banned(current, dest, sector, lists),
+                       rationed)) {
         mine = drawn.sellers + at++ * drawn.m;
       }
       bool switched = false;
-      slots.link(i, k) = search(slots.id(i), slot, dest, sector, current, rationed, mine, switched);
+      slots.link(i, k) =
+          search(slots.id(i), slot, dest, sector, current, rationed, mine, switched, lists);
       switches += switched ? 1 : 0;
     });
     return switches;
@@ -277,9 +292,10 @@ struct CountSearching {
   ENTREPOT_HD std::int64_t operator()(std::size_t i) const {
     std::int64_t n = 0;
     const SupplierSearch& search = slots.search;
-    slots.each(i, [&](int k, int dest, int sector, std::int32_t current, bool rationed) {
+    slots.each(i, [&](int k, int dest, int sector, std::int32_t current, bool rationed,
+                      std::uint8_t lists) {
       n += search.looks(slots.id(i), static_cast<std::uint32_t>(k), current,
-                        search.banned(current, dest, sector), rationed)
+                        search.banned(current, dest, sector, lists), rationed)
                ? 1
                : 0;
     });
@@ -299,9 +315,10 @@ struct DrawSearching {
     std::int64_t at = offset[i];
     const SupplierSearch& search = slots.search;
     const int m = search.candidates;
-    slots.each(i, [&](int k, int dest, int sector, std::int32_t current, bool rationed) {
+    slots.each(i, [&](int k, int dest, int sector, std::int32_t current, bool rationed,
+                      std::uint8_t lists) {
       const auto slot = static_cast<std::uint32_t>(k);
-      if (!search.looks(slots.id(i), slot, current, search.banned(current, dest, sector),
+      if (!search.looks(slots.id(i), slot, current, search.banned(current, dest, sector, lists),
                         rationed)) {
         return;
       }

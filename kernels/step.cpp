@@ -1,11 +1,14 @@
 // One economy and its step: the nine phases of DESIGN §4 in order, with the money check.
 #include <thrust/fill.h>
+#include <thrust/iterator/counting_iterator.h>
 #include <thrust/reduce.h>
+#include <thrust/transform.h>
 
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 
+#include "kernels/entities.h"
 #include "kernels/host_copy.h"
 #include "kernels/model.h"
 #include "kernels/retail.h"
@@ -262,6 +265,21 @@ void Model::update_exporters(const std::vector<double>& supply) {
   tables.export_first.assign(economy.export_first.begin(), economy.export_first.end());
 }
 
+namespace {
+
+// The entity lists each firm is on, for its snapshot (whether or not a ban covers them).
+struct FirmEntityLists {
+  TablesView t;
+  FirmStore::ConstView f;
+  Philox rng;
+  std::uint64_t first;  // global id of this rank's first firm
+  ENTREPOT_HD std::uint8_t operator()(std::size_t j) const {
+    return entity_lists_of(t, rng, first + j, f.block[j]);
+  }
+};
+
+}  // namespace
+
 FirmSnapshot Model::snapshot(int step) const {
   FirmSnapshot s;
   s.step = step;
@@ -279,6 +297,12 @@ FirmSnapshot Model::snapshot(int step) const {
   s.export_value = to_host(economy.firms.export_value);
   s.cash = to_host(economy.firms.cash);
   s.price = to_host(economy.firms.price);
+  thrust::device_vector<std::uint8_t> lists(economy.firms.size);
+  auto first = thrust::counting_iterator<std::size_t>(0);
+  thrust::transform(first, first + economy.firms.size, lists.begin(),
+                    FirmEntityLists{tables.view(), economy.firms.view(), rng,
+                                    static_cast<std::uint64_t>(ranks.domain.firm_first)});
+  s.entity_lists = to_host(lists);
   return s;
 }
 

@@ -8,6 +8,7 @@
 #include "agents/currency.h"
 #include "agents/trade.h"
 #include "base/det_math.h"
+#include "kernels/entities.h"
 #include "kernels/model.h"
 #include "world/layout.h"
 
@@ -75,6 +76,13 @@ TablesView Tables::view() const {
   v.sourcing_cdf = p(sourcing_cdf);
   v.household_cdf = household_cdf.empty() ? nullptr : p(household_cdf);
   v.region_hub = p(region_hub);
+  v.any_entity_ban = any_entity_ban;
+  v.entity_lists = entity_lists;
+  v.entity_named = static_cast<std::int64_t>(entity_id.size());
+  v.entity_share = p(entity_share);
+  v.entity_id = p(entity_id);
+  v.entity_id_lists = p(entity_id_lists);
+  v.entity_ban = p(entity_ban);
   return v;
 }
 
@@ -323,6 +331,7 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
   tables.duty_rate = to_device(duty);
   tables.duty_outside = to_device(outside);
   tables.zone_share = to_device(world.zone_share);
+  build_entity_tables(world, tables);
   tables.enforcement = to_device(world.enforcement);
   tables.transshipment_penalty = to_device(world.transshipment_penalty);
   tables.settlement_cost = to_device(world.settlement_cost);

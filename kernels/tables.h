@@ -85,6 +85,16 @@ struct TablesView {
   const std::uint64_t* household_cdf = nullptr;
   // Per region: its place among the hubs whose traders' trade is followed (World::region_hub).
   const std::int32_t* region_hub = nullptr;
+  // Entity lists (kernels/entities.h): per list × block the share of the block's firms on it,
+  // the firms named by id (ascending, a bit per list each), and per exporting country ×
+  // sector a bit per list its bans cover. any_entity_ban: whether one covers any list now.
+  bool any_entity_ban = false;
+  int entity_lists = 0;
+  std::int64_t entity_named = 0;
+  const double* entity_share = nullptr;
+  const std::int64_t* entity_id = nullptr;
+  const std::uint8_t* entity_id_lists = nullptr;
+  const std::uint8_t* entity_ban = nullptr;
 
   ENTREPOT_HD bool is_trader(std::int64_t seller) const {
     return traders > 0 && seller >= trader_seller_first;
@@ -392,6 +402,11 @@ struct Tables {
   thrust::device_vector<double> trader_tax;
   thrust::device_vector<std::uint64_t> supplier_cdf, sourcing_cdf, household_cdf;
   thrust::device_vector<std::int32_t> region_hub;  // World::region_hub
+  bool any_entity_ban = false;                     // as TablesView's, and the entity tables below
+  int entity_lists = 0;
+  thrust::device_vector<double> entity_share;
+  thrust::device_vector<std::int64_t> entity_id;
+  thrust::device_vector<std::uint8_t> entity_id_lists, entity_ban;
   // retailers_per_sector is 0 without markets.
   std::int64_t retailers_per_market() const {
     return static_cast<std::int64_t>(retail_slots) * retailers_per_sector;

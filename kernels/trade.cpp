@@ -73,6 +73,11 @@ struct InputSlots : SupplierRounds<InputSlots> {
     if (s < 0 || q <= 0) return SlotOrder{};
     return order_at(s, q, j, k);
   }
+  // Round two's seller, one the firm's entity lists do not bar it from.
+  ENTREPOT_HD std::int32_t second_seller(const SpillSeller& spill, std::size_t j, int k) const {
+    return spill(id(j), k, region(j), sector(j, k), seller(j, k),
+                 barred_lists(t, spill.rng, id(j), f.block[j]));
+  }
   ENTREPOT_HD std::int64_t cash(std::size_t j) const { return f.cash[j]; }
   ENTREPOT_HD void bought(std::size_t j, int k, const SlotOrder&, const Purchase& p, bool,
                           std::uint8_t&) const {

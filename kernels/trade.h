@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agents/rules.h"
+#include "kernels/entities.h"
 #include "kernels/phases.h"
 
 namespace entrepot {
@@ -205,15 +206,17 @@ struct SpillSeller {
       if (!owned.owns(seller)) emit(seller);
     }
   }
+  // `lists`: the entity lists the buyer is on (kernels/entities.h), 0 for none.
   ENTREPOT_HD std::int32_t operator()(std::uint64_t buyer, int slot, int dest, int sector,
-                                      std::int32_t current) const {
+                                      std::int32_t current, std::uint8_t lists = 0) const {
     const auto w = rng.words(buyer, step, Draw::spillover, static_cast<std::uint32_t>(slot));
     for (int k = 0; k < 2; ++k) {
       const std::int32_t seller = t.find_seller(dest, sector, w[2 * k], w[2 * k + 1], table);
       if (seller < 0) return -1;  // nothing reachable
       // Stock to spare: its first-round orders were below its opening stock.
       if (seller != current && offers[seller].orders < offers[seller].stock &&
-          !is_banned(t.trade_factor[t.rrs(offers[seller].origin, dest, sector)])) {
+          !is_banned(t.trade_factor[t.rrs(offers[seller].origin, dest, sector)]) &&
+          !entity_banned(t, lists, offers[seller].origin, dest, sector)) {
         return seller;
       }
     }

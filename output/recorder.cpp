@@ -171,6 +171,14 @@ void write_world(hid_t file_id, const World& world, h5::DimensionScales& scales,
   }
   scales.attach(file_id, "/world/country_name", {"/world/country"});
 
+  if (!world.scenario().entity_lists.empty()) {
+    std::vector<std::string> lists;
+    for (const EntityList& list : world.scenario().entity_lists) lists.push_back(list.name);
+    Handle names = h5::write_strings(g, "entity_list", lists, file);
+    h5::write_attr(names.get(), "long_name",
+                   std::string("entity list: bit l of a snapshot's entity_lists"), file);
+  }
+
   {
     std::vector<std::int32_t> index(world.region_country.begin(), world.region_country.end());
     Handle map = h5::write_array(g, "region_country", H5T_NATIVE_INT32, H5T_STD_I32LE, {nr},

@@ -47,7 +47,8 @@ void check_firm_fields(const FirmSnapshot& firms, const std::string& file) {
                                                        {"sales_value", firms.sales_value.size()},
                                                        {"export_value", firms.export_value.size()},
                                                        {"cash", firms.cash.size()},
-                                                       {"price", firms.price.size()}};
+                                                       {"price", firms.price.size()},
+                                                       {"entity_lists", firms.entity_lists.size()}};
   for (const auto& [field, size] : sizes) {
     if (size != n) {
       throw OutputError(file + ": snapshot of step " + std::to_string(firms.step) + ": " + field +
@@ -99,6 +100,8 @@ void write_firms(hid_t file_id, hid_t snapshots, const FirmSnapshot& firms, cons
        "cash held at the end of the step", kMoneyScale},
       {"price", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, firms.price.data(),
        "national currency per goods unit", "price asked", 0},
+      {"entity_lists", H5T_NATIVE_UINT8, H5T_STD_U8LE, firms.entity_lists.data(), "1",
+       "a bit per entity list the firm is on (bit l: /world/entity_list[l])", 0},
   };
   DimensionScales scales(path);
   for (const Field& field : fields) {

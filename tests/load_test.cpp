@@ -172,8 +172,9 @@ TEST(LoadErrors, WrongTypes) {
   expect_error_in_tiny("population: 5", "population: \"5\"", "\"5\"", 0, {"quoted"});
   expect_error_in_tiny("steps: 24", "steps: 12.5", "12.5", 0, {"steps is 12.5", "whole number"});
   const std::string map_for_list = kTiny + "export_bans: {exporter: AAA}\n";
-  expect_error(error_of(map_for_list), where(map_for_list, "{exporter: AAA}"),
-               {"export_bans is a map; allowed: a list of {exporter, importer, sectors}"});
+  expect_error(
+      error_of(map_for_list), where(map_for_list, "{exporter: AAA}"),
+      {"export_bans is a map; allowed: a list of {exporter, importer, sectors, entities}"});
   expect_error_in_tiny(
       "care, kind: service, consumer_share: 0.4, value_added_share: 1, digital: "
       "true",

@@ -65,8 +65,9 @@ std::vector<int> SectionReader::negative_list_of(const YAML::Node& node) const {
 
 Event SectionReader::read_event(const MapReader& item) const {
   static const std::vector<std::string> types{
-      "tariff",      "export_ban",    "capacity",      "currency",
-      "bonded_zone", "transshipment", "negative_list", "offshore_settlement"};
+      "tariff",        "export_ban",          "capacity",
+      "currency",      "bonded_zone",         "transshipment",
+      "negative_list", "offshore_settlement", "entity_list"};
   static const std::vector<std::string> modes{"set", "add"};
   Event e;
   e.where = origins_.position(item.node());
@@ -83,8 +84,33 @@ Event SectionReader::read_event(const MapReader& item) const {
                             "to the last step)");
   }
   e.kind = static_cast<EventKind>(lookup(item.get("type"), "event type", types));
+  if (e.kind != EventKind::export_ban && e.kind != EventKind::entity_list) {
+    refuse_keys(item, {"entities"}, "event", "entities only in export_ban and entity_list events");
+  }
   if (e.kind == EventKind::capacity || e.kind == EventKind::bonded_zone) {
     return read_region_event(item, e);
+  }
+  if (e.kind == EventKind::entity_list) {
+    // More firms on a list from this step: its regions × sectors' share grows (or shrinks).
+    refuse_keys(item,
+                {"importer", "exporter", "sectors", "rate", "mode", "phase_in", "region", "factor",
+                 "duration", "country", "regime", "parity", "band", "reserves"},
+                "entity_list event", "step, type, entities, share");
+    if (!item.has("entities") || !item.has("share")) {
+      origins_.fail(item.node(),
+                    "entity_list event needs 'entities' and 'share'; allowed: an entity list's "
+                    "name and the share of its regions × sectors' firms on it from this step, a "
+                    "fraction in [0, 1]");
+    }
+    e.entities = entity_list_of(item.get("entities"));
+    if (s_.entity_lists[static_cast<std::size_t>(e.entities)].regions.empty()) {
+      origins_.fail(item.get("entities"), "entity_list event for '" +
+                                              item.get("entities").Scalar() +
+                                              "', which has no regions; allowed: a list with "
+                                              "regions, whose firms a share selects");
+    }
+    e.share = item.number("share", fraction());
+    return e;
   }
   if (e.kind == EventKind::negative_list) {
     // A hub's new negative list: the sectors still closed to its foreign traders.
@@ -152,6 +178,12 @@ Event SectionReader::read_event(const MapReader& item) const {
   }
   refuse_keys(item, {"country", "regime", "parity", "band", "reserves"}, "event",
               "country, regime, parity and band only in a currency event");
+  if (e.kind == EventKind::export_ban && item.has("entities")) {
+    // The list's firms are the buyers, wherever they are.
+    refuse_keys(item, {"importer"}, "export_ban event with entities",
+                "step, type, exporter, sectors, entities (the list says who the buyers are)");
+    e.entities = entity_list_of(item.get("entities"));
+  }
   e.importer = country_or_all(item, "importer");
   e.exporter = country_or_all(item, "exporter");
   check_distinct(item, e.importer, e.exporter);
@@ -170,7 +202,7 @@ Event SectionReader::read_event(const MapReader& item) const {
   }
   // An export ban is all or nothing from its step on.
   refuse_keys(item, {"rate", "mode", "phase_in"}, "export_ban event",
-              "step, type, exporter, importer, sectors");
+              "step, type, exporter, importer, sectors, entities");
   if (!item.has("exporter") || !item.has("sectors")) {
     origins_.fail(item.node(),
                   "export_ban event needs 'exporter' and 'sectors'; allowed: "

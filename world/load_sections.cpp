@@ -178,6 +178,7 @@ class ScenarioReader : public SectionReader {
     read_agents(top.get("agents"));
     read_recipe(top.get("recipe"));
     read_tariffs(top.get("tariffs"));
+    read_entity_lists(top.get("entity_lists"));
     read_export_bans(top.get("export_bans"));
     read_behaviour(top.get("behaviour"));
     s_.output = read_output(origins_, top.get("output"), s_.steps);
@@ -189,26 +190,6 @@ class ScenarioReader : public SectionReader {
   }
 
  private:
-  // Reads each item of a named list, rejecting repeated names; `names` receives them in order.
-  template <class ReadItem>
-  void read_named(const YAML::Node& list, const std::string& key, std::vector<std::string>& names,
-                  ReadItem read_item) {
-    const Section& section = section_of(key);
-    std::map<std::string, std::string> first_seen;
-    for (const auto& node : read_list(origins_, list, key, "a list of " + section.what + " maps")) {
-      MapReader item(origins_, node, section);
-      std::string name = item.name(section.id_key);
-      auto [it, fresh] = first_seen.emplace(name, origins_.locate(item.get(section.id_key)));
-      if (!fresh) {
-        origins_.fail(item.get(section.id_key), "duplicate " + section.what + " '" + name +
-                                                    "' (first at " + it->second +
-                                                    "); allowed: each name once");
-      }
-      names.push_back(name);
-      read_item(item);
-    }
-  }
-
   void read_blocs(const YAML::Node& list) {
     read_named(list, "blocs", bloc_names_, [&](const MapReader& item) {
       s_.blocs.push_back({bloc_names_.back(), item.number("tariff_factor", fraction(), 0.0),
@@ -455,19 +436,6 @@ class ScenarioReader : public SectionReader {
       rule.sectors = sector_list(item);
       rule.rate = tariff_rate(item, "tariffs");
       s_.bilateral.push_back(rule);
-    }
-  }
-
-  void read_export_bans(const YAML::Node& list) {
-    for (const auto& node :
-         read_list(origins_, list, "export_bans", "a list of {exporter, importer, sectors}")) {
-      MapReader item(origins_, node, section_of("export_bans"));
-      ExportBan ban;
-      ban.exporter = lookup(item.get("exporter"), "country", country_codes_);
-      ban.importer = country_or_all(item, "importer");
-      check_distinct(item, ban.importer, ban.exporter);
-      ban.sectors = sector_list(item);
-      s_.export_bans.push_back(ban);
     }
   }
 

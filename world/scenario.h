@@ -107,9 +107,22 @@ struct TariffRule {
   double rate = 0.0;
 };
 
+// An entity list: a named set of firms that export controls can single out (the US Entity
+// List, for one). On it are `share` of the firms of each of its regions × sectors (each
+// firm's fixed draw decides, so a larger share only adds firms) and the firms named by id.
+struct EntityList {
+  std::string name;
+  std::vector<int> regions, sectors;
+  double share = 0.0;
+  std::vector<std::int64_t> firms;  // global firm ids, ascending
+};
+
+// An export ban on the exporter's sales of `sectors` to the importer, or, with `entities`
+// (an entity list), to the firms on that list wherever they are (importer −1).
 struct ExportBan {
   int exporter = -1, importer = -1;
   std::vector<int> sectors;
+  int entities = -1;
 };
 
 enum class EventKind : std::uint8_t {
@@ -120,7 +133,8 @@ enum class EventKind : std::uint8_t {
   bonded_zone,
   transshipment,
   negative_list,
-  offshore_settlement
+  offshore_settlement,
+  entity_list
 };
 
 // A scheduled policy change. A tariff event sets (or adds to) the bilateral rate of
@@ -147,6 +161,9 @@ struct Event {
   // offshore_settlement event: from `step` on, the hub `region`'s merchants pay `rate` of
   // their sales abroad to settle them in foreign currency.
   double share = 0.0;
+  // An export_ban event with `entities` bans sales to the firms of that entity list; an
+  // entity_list event sets the list's `share` from `step` on (adding firms to it).
+  int entities = -1;
   // A currency event: the country's central bank takes a new regime (its reserves stay).
   int country = -1;
   Currency currency;
@@ -325,6 +342,7 @@ struct Scenario {
   std::vector<RecipeEntry> recipe;
   std::vector<TariffRule> mfn;        // importer × sectors, exporter = -1
   std::vector<TariffRule> bilateral;  // importer × exporter × sectors
+  std::vector<EntityList> entity_lists;
   std::vector<ExportBan> export_bans;
   Behaviour behaviour;
   RetailSettings retail;

@@ -139,7 +139,10 @@ const Section& scenario_format() {
       "tariffs",
       "",
       {{"mfn", false, Shape::list, &mfn}, {"bilateral", false, Shape::list, &bilateral}}};
-  static const Section ban{"export ban", "", {{"exporter", true}, {"importer"}, {"sectors", true}}};
+  static const Section entity_list{
+      "entity list", "name", {{"name", true}, {"regions"}, {"sectors"}, {"share"}, {"firms"}}};
+  static const Section ban{
+      "export ban", "", {{"exporter", true}, {"importer"}, {"sectors", true}, {"entities"}}};
   static const Section behaviour = behaviour_section();
   static const Section checkpoint{"checkpoint", "", {{"every"}, {"path"}}};
   static const Section output{"output",
@@ -199,7 +202,8 @@ const Section& scenario_format() {
                               {"regime"},
                               {"parity"},
                               {"band"},
-                              {"reserves"}}};
+                              {"reserves"},
+                              {"entities"}}};
   static const Section recipe{"recipe", "", {}};
   static const Section top{"",
                            "",
@@ -217,6 +221,7 @@ const Section& scenario_format() {
                             {"sectors", true, Shape::named_list, &sector},
                             {"recipe", false, Shape::recipe, &recipe},
                             {"tariffs", false, Shape::map, &tariffs},
+                            {"entity_lists", false, Shape::named_list, &entity_list},
                             {"export_bans", false, Shape::list, &ban},
                             {"behaviour", false, Shape::map, &behaviour},
                             {"retail", false, Shape::map, &retail},

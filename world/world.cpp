@@ -138,10 +138,10 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
   base_tariff = tariff;
 
   banned.assign(static_cast<std::size_t>(nc) * nc * ns, 0);
-  for (const ExportBan& ban : scenario.export_bans) {
-    for_each_cell(ban.importer, ban.exporter, ban.sectors, nc, ns,
-                  [&](int i, int e, int s) { banned[flow_cell(e, i, s)] = 1; });
-  }
+  entity_ban.assign(static_cast<std::size_t>(nc) * ns, 0);
+  for (const EntityList& list : scenario.entity_lists) entity_share.push_back(list.share);
+  for (const ExportBan& ban : scenario.export_bans)
+    ban_exports(ban.exporter, ban.importer, ban.sectors, ban.entities);
   event_start_.resize(scenario.events.size());
   event_start_outside_.resize(scenario.events.size());
   region_capacity.assign(nr, 1.0);
@@ -179,9 +179,24 @@ void World::move_tariff(const Event& event, int step, std::vector<double>& rates
   });
 }
 
+void World::ban_exports(int exporter, int importer, const std::vector<int>& which, int entities) {
+  const int nc = countries(), ns = sectors();
+  if (entities < 0) {
+    for_each_cell(importer, exporter, which, nc, ns,
+                  [&](int i, int e, int s) { banned[flow_cell(e, i, s)] = 1; });
+    return;
+  }
+  // The list's firms wherever they are: a bit of the exporter's row, per sector.
+  const auto bit = static_cast<std::uint8_t>(1u << entities);
+  for (int s = 0; s < ns; ++s) {
+    if (which.empty() || std::find(which.begin(), which.end(), s) != which.end()) {
+      entity_ban[static_cast<std::size_t>(exporter) * ns + s] |= bit;
+    }
+  }
+}
+
 bool World::apply_policy(int step) {
   bool changed = false;
-  const int nc = countries(), ns = sectors();
   // Capacity in force at this step, recomputed from the events so that it returns to
   // exactly 1 when they end.
   std::vector<double> capacity(region_capacity.size(), 1.0);
@@ -201,6 +216,13 @@ bool World::apply_policy(int step) {
     if (event.kind == EventKind::bonded_zone) {
       if (step == event.step) {
         zone_share[static_cast<std::size_t>(event.region)] = event.share;
+        changed = true;
+      }
+      continue;
+    }
+    if (event.kind == EventKind::entity_list) {
+      if (step == event.step) {
+        entity_share[static_cast<std::size_t>(event.entities)] = event.share;
         changed = true;
       }
       continue;
@@ -241,8 +263,7 @@ bool World::apply_policy(int step) {
     }
     if (step < event.step || step >= event.step + std::max(1, event.phase_in)) continue;
     if (event.kind == EventKind::export_ban) {
-      for_each_cell(event.importer, event.exporter, event.sectors, nc, ns,
-                    [&](int i, int e, int s) { banned[flow_cell(e, i, s)] = 1; });
+      ban_exports(event.exporter, event.importer, event.sectors, event.entities);
       changed = true;
       continue;
     }

@@ -57,6 +57,11 @@ class World {
   // (the shared bloc with the lowest tariff factor), −1 when they share none.
   std::vector<int> preference;
   std::vector<std::uint8_t> banned;  // exports banned: flow_cell(e, i, s)
+  // Entity lists: per list, the share of the firms of its regions × sectors on it (the
+  // scenario's, then its entity_list events'); per exporting country × sector, a bit per
+  // list whose firms may not buy that sector from it ([e·S + s]; export bans with entities).
+  std::vector<double> entity_share;
+  std::vector<std::uint8_t> entity_ban;
   // Per country: the factor on the border costs of its trade (a flow bears its sector's
   // border cost times the mean of its two countries' factors), the scenario's.
   std::vector<double> border_factor;
@@ -84,6 +89,9 @@ class World {
   const Scenario& scenario() const { return *scenario_; }
 
  private:
+  // An export ban: on the flows importer × exporter × sectors, or with `entities` ≥ 0 on the
+  // exporter's sales of the sectors to that list's firms (`which` empty: every sector).
+  void ban_exports(int exporter, int importer, const std::vector<int>& which, int entities);
   // Moves `rates` one step along the tariff event's phase-in, from the rates of `start`
   // (set at the event's first step).
   void move_tariff(const Event& event, int step, std::vector<double>& rates,

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -239,6 +240,32 @@ class SectionReader {
   // the countries group.
   Currency read_currency_map(const MapReader& map, bool with_reserves) const;
 
+  // Reads each item of a named list, rejecting repeated names; `names` receives them in order.
+  template <class ReadItem>
+  void read_named(const YAML::Node& list, const std::string& key, std::vector<std::string>& names,
+                  ReadItem read_item) {
+    const Section& section = *scenario_format().find(key)->items;
+    std::map<std::string, std::string> first_seen;
+    for (const auto& node : read_list(origins_, list, key, "a list of " + section.what + " maps")) {
+      MapReader item(origins_, node, section);
+      std::string name = item.name(section.id_key);
+      auto [it, fresh] = first_seen.emplace(name, origins_.locate(item.get(section.id_key)));
+      if (!fresh) {
+        origins_.fail(item.get(section.id_key), "duplicate " + section.what + " '" + name +
+                                                    "' (first at " + it->second +
+                                                    "); allowed: each name once");
+      }
+      names.push_back(name);
+      read_item(item);
+    }
+  }
+
+  // Export controls (world/load_controls.cpp): `entity_lists`, then `export_bans`, whose
+  // bans may name a list; an entity list by name.
+  void read_entity_lists(const YAML::Node& list);
+  void read_export_bans(const YAML::Node& list);
+  int entity_list_of(const YAML::Node& node) const;
+
   // `events`, in due order; events of one step keep the order they were written in.
   void read_events(const YAML::Node& list);
   Event read_event(const MapReader& item) const;
@@ -252,6 +279,7 @@ class SectionReader {
   Scenario& s_;
   Plausibility plausibility_;
   std::vector<std::string> bloc_names_, country_codes_, region_names_, sector_names_;
+  std::vector<std::string> entity_names_;
 };
 
 }  // namespace entrepot::yaml

@@ -6,8 +6,9 @@ first event (to its own end where later events fall beyond that: an event after 
 step is an error). The effects of some scenarios are checked in the result file: under
 full_decoupling.yaml the duty on every good traded between China and the United States is
 60% of its value once the phase-in is over, under rcep.yaml China's duty rates on Japanese
-goods fall after entry into force, and under shanghai_lockdown.yaml Shanghai's output falls
-in the lockdown step.
+goods fall after entry into force, under shanghai_lockdown.yaml Shanghai's output falls
+in the lockdown step, and under chip_controls.yaml the last snapshot lists Chinese chip and
+electronics makers and no other firm.
 """
 import glob
 import os
@@ -133,6 +134,30 @@ def check_lockdown(t, out, first):
                f"at step {first}")
 
 
+def check_entity_lists(t, out):
+    """chip_controls.yaml: the listed firms are Chinese makers of chips and electronics, and
+    the two lists hold some of them."""
+    with h5py.File(out, "r") as f:
+        names = list(f["world/entity_list"].asstr()[:])
+        t.check(names == ["chip_makers", "advanced_computing"],
+                f"chip_controls: /world/entity_list is {names}")
+        last = str(int(f["series/step"][-1]))
+        firms = f["snapshots"][last]["firms"]
+        lists = firms["entity_lists"][:]
+        regions = list(f["world/region"].asstr()[:])
+        sectors = list(f["world/sector"].asstr()[:])
+        listed = lists != 0
+        where = {(regions[r], sectors[s]) for r, s in
+                 zip(firms["region"][:][listed], firms["sector"][:][listed])}
+        t.check(all(r.startswith("CHN-") and s in ("semiconductors", "electronics")
+                    for r, s in where), f"chip_controls: firms listed outside China's chip "
+                                        f"and electronics makers: {sorted(where)}")
+        for bit, name in enumerate(names):
+            n = int(((lists >> bit) & 1).sum())
+            t.check(n > 0, f"chip_controls: no firm on {name}")
+            t.info(f"chip_controls: {n} firms on {name}")
+
+
 def body(t):
     files = sorted(glob.glob(os.path.join(t.source, "configs", "scenarios", "*.yaml")))
     t.check(len(files) >= 3, f"configs/scenarios holds {len(files)} scenario files")
@@ -169,6 +194,8 @@ def body(t):
             check_rcep(t, out, first)
         elif name == "shanghai_lockdown.yaml":
             check_lockdown(t, out, first)
+        elif name == "chip_controls.yaml":
+            check_entity_lists(t, out)
 
 
 if __name__ == "__main__":
