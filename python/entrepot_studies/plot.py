@@ -267,12 +267,12 @@ def _value_chains(run: Run, measure: str):
         except vc.ValueChainError as error:
             raise PlotError(str(error))
         if measure == "blocs":
-            groups = [b for b in vc.blocs(run.path, years[0].countries) if len(b.members) > 1]
+            groups = [b for b in vc.blocs(run.path, years[0].places) if len(b.members) > 1]
             values = np.array([[vc.regionalization(t, b) for b in groups] for t in years])
             names = [b.name for b in groups]
         else:
             values = np.array([vc.measures(t)[measure] for t in years])
-            names = list(years[0].countries)
+            names = list(years[0].places)
         values = 100 * values.reshape(len(years), len(names))
         # A part year at the end has no table: NaN there, as the other panels' years.
         missing = len(run.years) - len(years)

@@ -1,6 +1,7 @@
-"""Shared pieces of the sweep tools' tests: the entrepot program and plan files."""
+"""Shared pieces of the sweep tools' tests: the entrepot program, plan files and a small run."""
 import os
 import shutil
+import subprocess
 import sys
 import textwrap
 
@@ -37,6 +38,22 @@ def entrepot_program() -> str:
 @pytest.fixture
 def entrepot() -> str:
     return entrepot_program()
+
+
+@pytest.fixture(scope="session")
+def value_chain_run(tmp_path_factory) -> str:
+    """A result file with /series/input_use, made once per test session: the baseline
+    world at 2×10^4 agents over two simulated years, no events (a few seconds)."""
+    program = entrepot_program()
+    out = tmp_path_factory.mktemp("value_chains") / "run.h5"
+    done = subprocess.run([program, "run", BASELINE, "--quiet", "--threads", "2",
+                           "--out", str(out), "--set", "agents.consumers=18000",
+                           "--set", "agents.firms=2000", "--set", "steps=24",
+                           "--set", "burn_in=12", "--set", "events=[]",
+                           "--set", "output.snapshots=[]"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return str(out)
 
 
 @pytest.fixture
