@@ -85,8 +85,16 @@ struct OpenTrader {
     r.inventory[i] = static_cast<std::int64_t>(stock * expected * goods);
     r.demand[i] = static_cast<std::int64_t>(expected * goods);
     r.shipped[i] = r.demand[i];
-    r.cash[i] = static_cast<std::int64_t>((1.0 + buffer_steps) * expected * cost * money);
+    // An opening trader holds the cash buffer it keeps (PayStockist), so none of it is paid
+    // out, and its opening stock is trade finance borrowed from its country's bank, repaid as
+    // the stock sells: a hub's traders sell many times its own output, and an opening stock
+    // or cash that was nobody's debt would be a windfall of months of that trade to the
+    // hub's owners. An admitted trader buys its stock with the owners' grant of a step's
+    // purchases more.
+    r.cash[i] = static_cast<std::int64_t>((admit ? 1.0 + buffer_steps : buffer_steps) * expected *
+                                          cost * money);
     r.granted[i] = admit ? r.cash[i] : 0;
+    r.loan[i] = static_cast<std::int64_t>(stock * expected * cost * money);
     r.sales_value[i] = 0;
     r.export_value[i] = 0;
     r.purchases[i] = 0;

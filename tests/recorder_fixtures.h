@@ -186,6 +186,7 @@ inline FirmSnapshot synthetic_snapshot(int step, int firms) {
     f.export_value.push_back(300000LL * j);
     f.cash.push_back(-5000000LL + j);
     f.price.push_back(1.25 * j);
+    f.entity_lists.push_back(static_cast<std::uint8_t>(j % 4));
   }
   return f;
 }

@@ -211,6 +211,8 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
             synthetic_snapshot(3, 5).productivity);
   EXPECT_EQ(read_all<double>(f.id, "/snapshots/3/firms/price", H5T_NATIVE_DOUBLE),
             synthetic_snapshot(3, 5).price);
+  EXPECT_EQ(read_all<std::uint8_t>(f.id, "/snapshots/3/firms/entity_lists", H5T_NATIVE_UINT8),
+            synthetic_snapshot(3, 5).entity_lists);
   EXPECT_EQ(
       number_attr<std::int64_t>(f.id, "/snapshots/3/firms/sales_value", "scale", H5T_NATIVE_INT64),
       kMoneyScale);

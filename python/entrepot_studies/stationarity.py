@@ -1,11 +1,13 @@
 """Whether a shock-free run stays near its steady state (docs/studies.md, "Is the baseline
 stationary?"): yearly means of world real output, world unemployment, the consumer price
 index and each holder's share of money, compared between an early year (default 2) and the
-last (levels by their relative change, rates and shares by their change in points); every country's yearly unemployment rate within a band; and no region × sector that
-stops producing.
+last (levels by their relative change, rates and shares by their change in points); each
+country's consumer prices and exchange rate, by their relative change within a wider
+tolerance (a country's drift the world means hide); every country's yearly unemployment
+rate within a band; and no region × sector that stops producing.
 
     python -m entrepot_studies.stationarity RESULT.h5 [--from-year 2] [--tolerance 0.02]
-        [--points 0.02] [--unemployment 0.02,0.15] [--json FILE]
+        [--points 0.02] [--country-tolerance 0.10] [--unemployment 0.02,0.15] [--json FILE]
 
 Exit 0 when every check holds, 1 when one fails, 2 on bad input.
 """
@@ -69,7 +71,8 @@ def _longest_idle(yearly: np.ndarray) -> int:
 def check(path: str, from_year: int = 2, tolerance: float = 0.02,
           band: tuple[float, float] = (0.02, 0.15),
           points: float = 0.02, allow_incomplete: bool = False,
-          idle_years: int = 0, min_households: int = 0) -> tuple[list[Check], dict]:
+          idle_years: int = 0, min_households: int = 0,
+          country_tolerance: float = 0.10) -> tuple[list[Check], dict]:
     try:
         handle = h5py.File(path, "r")
     except OSError as err:
@@ -101,6 +104,7 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
         value_added = in_local_currency(s, labels, scaled(s, "value_added", rows), rows)[keep]
         spending = in_local_currency(s, labels, scaled(s, "consumption", rows), rows)[keep]
         cpi = s["cpi"][:][keep]
+        rate = s["exchange_rate"][:][keep] if "exchange_rate" in s else None
         unemployed = scaled(s, "unemployment", rows)[keep]
         employed = scaled(s, "employment", rows)[keep]
         money = s["money"][:][keep].astype(np.float64)
@@ -128,6 +132,19 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
     for h, holder in enumerate(holders):
         early, late = yearly_shares[first, h], yearly_shares[-1, h]
         checks.append(_points(f"money share of {holder}", yearly_shares[:, h], first, points))
+
+    # Each country's CPI (its regions' weighted by their households' spending) and its
+    # exchange rate: a currency that slides year after year, or prices that keep rising in
+    # one country, is a drift the world means above average away.
+    country_cpi = by_country(cpi * spending, labels) / np.maximum(by_country(spending, labels),
+                                                                  1e-300)
+    yearly_cpi = _yearly(country_cpi, years)
+    yearly_rate = _yearly(rate, years) if rate is not None else None
+    for c, code in enumerate(labels.country):
+        checks.append(_relative(f"CPI of {code}", yearly_cpi[:, c], first, country_tolerance))
+        if yearly_rate is not None:
+            checks.append(_relative(f"exchange rate of {code}", yearly_rate[:, c], first,
+                                    country_tolerance))
 
     country_labour = by_country(labour, labels)
     country_u = by_country(unemployed, labels) / np.maximum(country_labour, 1)
@@ -187,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--points", type=float, default=0.02,
                         help="largest change of a rate or share (unemployment, money shares) "
                              "in its own units (default 0.02: two percentage points)")
+    parser.add_argument("--country-tolerance", type=float, default=0.10,
+                        help="largest relative change of a country's yearly CPI and exchange "
+                             "rate (default 0.10)")
     parser.add_argument("--unemployment", default="0.02,0.15",
                         help="band for every country's yearly unemployment rate")
     parser.add_argument("--idle-years", type=int, default=0,
@@ -208,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         checks, context = check(args.result, args.from_year, args.tolerance, (low, high),
                                 args.points, args.allow_incomplete, args.idle_years,
-                                args.min_households)
+                                args.min_households, args.country_tolerance)
     except StationarityError as err:
         print(f"stationarity: {err}", file=sys.stderr)
         return 2

@@ -21,9 +21,11 @@ YEARS = 5
 
 
 def write(path, *, output_drift=0.0, unemployed=(5, 5, 5), idle_block=False, idle_years=1,
-          with_output=True, years=YEARS, last_year_unemployed=None):
+          with_output=True, years=YEARS, last_year_unemployed=None, bbb_cpi_drift=0.0,
+          bbb_rate_drift=None):
     """A result file whose every step of year y has world value added 1000·(1 + drift·y),
-    CPI 1, the given unemployed per region (of 100 people) and constant money shares."""
+    CPI 1 (BBB's 1 + bbb_cpi_drift·y), the given unemployed per region (of 100 people) and
+    constant money shares; with bbb_rate_drift, exchange rates 1 (BBB's 1 − drift·y)."""
     steps = years * STEPS_PER_YEAR
     year = np.arange(steps) // STEPS_PER_YEAR + 1
     with h5py.File(path, "w") as f:
@@ -40,7 +42,13 @@ def write(path, *, output_drift=0.0, unemployed=(5, 5, 5), idle_block=False, idl
         va = np.outer(1000.0 * (1 + output_drift * year), [0.3, 0.3, 0.4])
         s.create_dataset("value_added", data=va.astype(np.int64))
         s.create_dataset("consumption", data=va.astype(np.int64))
-        s.create_dataset("cpi", data=np.ones((steps, 3)))
+        cpi = np.ones((steps, 3))
+        cpi[:, 2] = 1 + bbb_cpi_drift * year
+        s.create_dataset("cpi", data=cpi)
+        if bbb_rate_drift is not None:
+            rate = np.ones((steps, 2))
+            rate[:, 1] = 1 - bbb_rate_drift * year
+            s.create_dataset("exchange_rate", data=rate)
         u = np.tile(np.array(unemployed, dtype=np.int64), (steps, 1))
         if last_year_unemployed is not None:
             u[-STEPS_PER_YEAR:] = np.array(last_year_unemployed, dtype=np.int64)
@@ -98,6 +106,22 @@ def test_drift_unemployment_and_idle_blocks_fail_their_checks(tmp_path):
     (block,) = [c for c in check(idle, idle_years=1)[0]
                 if c.name == "every region × sector produces"]
     assert not block.passed and "BBB/ore" in block.note
+
+
+def test_one_countrys_prices_and_currency_are_checked_apart(tmp_path):
+    # BBB's CPI 1.1 in year 2, 1.25 in year 5: +13.6%, while the world CPI (weighted by
+    # spending, BBB 40%) moves +5%; its currency 0.96 → 0.9: −6.3%.
+    drifting = str(tmp_path / "bbb.h5")
+    write(drifting, bbb_cpi_drift=0.05, bbb_rate_drift=0.02)
+    checks = check(drifting, tolerance=0.1)[0]
+    got = results(checks)
+    assert not got["CPI of BBB"] and got["CPI of AAA"] and got["world CPI"]
+    assert got["exchange rate of BBB"] and got["exchange rate of AAA"]
+    (rate,) = [c for c in checks if c.name == "exchange rate of BBB"]
+    assert abs(rate.measure - 0.06 / 0.96) < 1e-9
+    assert not results(check(drifting, country_tolerance=0.05)[0])["exchange rate of BBB"]
+    assert results(check(drifting, country_tolerance=0.15)[0])["CPI of BBB"]
+    assert main([drifting, "--tolerance", "0.1", "--country-tolerance", "0.15"]) == 0
 
 
 def test_rates_and_shares_are_compared_in_points(tmp_path):
