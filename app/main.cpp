@@ -1,4 +1,4 @@
-// The `entrepot` command: run, resume, validate, info, compare, bench, device.
+// The `entrepot` command: run, batch, resume, validate, info, compare, bench, device.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <new>
@@ -33,6 +33,18 @@ int main(int argc, char** argv) {
       ->add_option("--checkpoint-every", run.checkpoint_every,
                    "Write a checkpoint every N steps (output.checkpoint.every; 0: none)")
       ->check(CLI::NonNegativeNumber);
+
+  BatchOptions batch;
+  CLI::App* batch_cmd = app.add_subcommand(
+      "batch", "Run many small worlds side by side in one process, one per thread");
+  batch_cmd
+      ->add_option("list", batch.list,
+                   "Text file, one run per line: CONFIG [--seed S] [--steps N] --out FILE "
+                   "[--set PATH=VALUE]...")
+      ->required();
+  batch_cmd->add_option("--jobs", batch.jobs, "Runs at a time, one thread each (default: cores)")
+      ->check(CLI::NonNegativeNumber);
+  batch_cmd->add_flag("--overwrite", batch.overwrite, "Replace result files that exist");
 
   ResumeOptions resume;
   CLI::App* resume_cmd = app.add_subcommand(
@@ -119,6 +131,7 @@ int main(int argc, char** argv) {
   const Comm comm = Comm::world();
   auto dispatch = [&]() -> int {
     if (*run_cmd) return run_command(run, comm);
+    if (*batch_cmd) return batch_command(batch, comm);
     if (*resume_cmd) return resume_command(resume, comm);
     if (*validate_cmd)
       return validate_command(validate_config, validate_overrides, validate_behaviour);

@@ -286,6 +286,7 @@ void read_array(hid_t file_id, CheckpointArray& a, const std::string& file) {
 }  // namespace
 
 void write_checkpoint(const std::string& path, const EconomyCheckpoint& c, const Comm& comm) {
+  const auto held = h5::hold_library();
   h5::quiet_errors();
   const std::string temporary = path + ".tmp";
   const bool writer = comm.rank() == 0;
@@ -333,6 +334,7 @@ void write_checkpoint(const std::string& path, const EconomyCheckpoint& c, const
 }
 
 EconomyCheckpoint read_checkpoint_header(const std::string& path) {
+  const auto held = h5::hold_library();
   h5::quiet_errors();
   struct stat info {};
   if (stat(path.c_str(), &info) != 0) throw OutputError(path + ": no such checkpoint");
@@ -362,6 +364,7 @@ EconomyCheckpoint read_checkpoint_header(const std::string& path) {
 }
 
 void read_checkpoint_arrays(const std::string& path, EconomyCheckpoint& layout, const Comm& comm) {
+  const auto held = h5::hold_library();
   h5::quiet_errors();
   Handle file = open_everywhere(path, comm, false);
   std::exception_ptr failure;
@@ -384,6 +387,7 @@ void read_checkpoint_arrays(const std::string& path, EconomyCheckpoint& layout, 
 }
 
 std::string describe_checkpoint(const std::string& path) {
+  const auto held = h5::hold_library();
   const EconomyCheckpoint c = read_checkpoint_header(path);
   Handle fapl = file_access(path, false);
   Handle file = h5::file_handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), path,

@@ -54,6 +54,11 @@ Handle open_single_attr(hid_t obj, const std::string& name, const std::string& f
 
 }  // namespace
 
+std::unique_lock<std::recursive_mutex> hold_library() {
+  static std::recursive_mutex library;
+  return std::unique_lock<std::recursive_mutex>(library);
+}
+
 void quiet_errors() {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
 }

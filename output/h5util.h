@@ -6,6 +6,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,10 @@ namespace entrepot::h5 {
 
 // Silences HDF5's own error printing for this thread; our exceptions carry the reason.
 void quiet_errors();
+// The HDF5 library serves one thread at a time: Debian's parallel build is not thread-safe,
+// and `entrepot batch` writes several result files from one process. Every entry into the
+// output layer that calls HDF5 holds this (recursive: entries call each other).
+std::unique_lock<std::recursive_mutex> hold_library();
 
 // The innermost message on HDF5's error stack, e.g. "unable to open file: ... errno = 2".
 std::string last_reason();

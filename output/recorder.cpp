@@ -449,6 +449,7 @@ void Recorder::Impl::write_distributed(const FirmSnapshot& part, std::int64_t of
 Recorder::Recorder(const std::string& path, const Scenario& scenario, const World& world,
                    const Provenance& provenance)
     : impl_(std::make_unique<Impl>()) {
+  const auto held = h5::hold_library();
   h5::quiet_errors();
   impl_->path = path;
   impl_->create(scenario, world, provenance);
@@ -457,6 +458,7 @@ Recorder::Recorder(const std::string& path, const Scenario& scenario, const Worl
 Recorder::Recorder(const std::string& path, const Scenario& scenario, const World& world,
                    const Provenance& provenance, const Comm& comm)
     : impl_(std::make_unique<Impl>()) {
+  const auto held = h5::hold_library();
   h5::quiet_errors();
   impl_->path = path;
   impl_->comm = comm;
@@ -482,6 +484,7 @@ Recorder::Recorder(const std::string& path, const Scenario& scenario, const Worl
 Recorder::Recorder(const std::string& path, const World& world, const Continuation& from,
                    const Comm& comm)
     : impl_(std::make_unique<Impl>()) {
+  const auto held = h5::hold_library();
   h5::quiet_errors();
   impl_->path = path;
   impl_->comm = comm;
@@ -495,15 +498,19 @@ Recorder::Recorder(const std::string& path, const World& world, const Continuati
 }
 
 Recorder::~Recorder() {
-  if (!impl_ || impl_->closed || !impl_->writes()) return;
-  // Not closed: an exception is unwinding the run. Keep what was appended, mark nothing.
-  try {
-    impl_->flush();
-  } catch (...) {
+  const auto held = h5::hold_library();  // the handles close here, under the lock
+  if (impl_ && !impl_->closed && impl_->writes()) {
+    // Not closed: an exception is unwinding the run. Keep what was appended, mark nothing.
+    try {
+      impl_->flush();
+    } catch (...) {
+    }
   }
+  impl_.reset();
 }
 
 void Recorder::append(const StepStatistics& stats) {
+  const auto held = h5::hold_library();
   h5::quiet_errors();
   if (!impl_->writes()) return;
   impl_->require_open("append");
@@ -512,6 +519,7 @@ void Recorder::append(const StepStatistics& stats) {
 }
 
 void Recorder::flush() {
+  const auto held = h5::hold_library();
   h5::quiet_errors();
   if (!impl_->writes()) return;
   impl_->require_open("flush");
@@ -519,6 +527,7 @@ void Recorder::flush() {
 }
 
 void Recorder::write_snapshot(const FirmSnapshot& firms) {
+  const auto held = h5::hold_library();
   h5::quiet_errors();
   Impl& s = *impl_;
   if (s.comm && s.comm->distributed()) {
@@ -537,6 +546,7 @@ void Recorder::write_snapshot(const FirmSnapshot& firms) {
 }
 
 void Recorder::write_snapshot(const FirmSnapshot& part, std::int64_t offset, std::int64_t total) {
+  const auto held = h5::hold_library();
   h5::quiet_errors();
   Impl& s = *impl_;
   if (s.comm && s.comm->distributed()) {
@@ -558,6 +568,7 @@ bool Recorder::closed() const {
 }
 
 void Recorder::close(const std::string& status, const std::string& reason, int step) {
+  const auto held = h5::hold_library();
   h5::quiet_errors();
   Impl& s = *impl_;
   s.require_open("close");

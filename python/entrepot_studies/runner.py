@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -184,6 +185,70 @@ def run_one(plan: Plan, run: Run, directory: str, count: int, entrepot: str,
     return Failure(run.index, reason) if reason else None
 
 
+def run_batch(plan: Plan, runs: list[Run], todo: list[int], directory: str, entrepot: str,
+              jobs: int) -> list[Failure]:
+    """The runs of `todo` in one `entrepot batch` process, `jobs` side by side with one thread
+    each (docs/studies.md, "Many small runs in one process"): each writes its partial file
+    and ends finished or failed as `run_command` leaves it; `runs/batch.log` keeps what the
+    batch wrote."""
+    count = len(runs)
+    folder = os.path.join(directory, "runs")
+    lines, partials = [], {}
+    for i in todo:
+        final = result_path(directory, i, count)
+        partials[i] = final[:-len(".h5")] + ".partial.h5"
+        words = [plan.scenario]
+        for override in runs[i].overrides(plan):
+            words += ["--set", override]
+        words += ["--seed", str(runs[i].seed), "--out", partials[i]]
+        if any(not w or any(c.isspace() for c in w) or w.startswith("#") for w in words):
+            raise SweepError(f"run {i}: a path or --set value with blanks cannot go in a batch "
+                             f"list ({' '.join(words)}); run it without --batch")
+        for stale in (partials[i], failed_result_path(final)):
+            if os.path.exists(stale):
+                os.remove(stale)
+        lines.append(" ".join(words))
+    listed = os.path.join(folder, "batch.txt")
+    write_atomic(listed, "\n".join(lines) + "\n")
+    env = dict(os.environ)
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    command = [entrepot, "batch", listed, "--jobs", str(jobs), "--overwrite"]
+    with open(os.path.join(folder, "batch.log"), "w", encoding="utf-8") as log:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=log, env=env, text=True)
+        log.write(done.stdout)
+    # "batch: run K of N (PATH): exit RC, S s[: REASON]", K counting from 1 in todo's order.
+    reported = {}
+    for line in done.stdout.splitlines():
+        found = re.match(r"batch: run (\d+) of \d+ \(.*\): exit (-?\d+), [^:]*(?:: (.*))?$", line)
+        if found:
+            reported[todo[int(found.group(1)) - 1]] = (int(found.group(2)), found.group(3))
+    failures = []
+    for i in todo:
+        final, log = result_path(directory, i, count), log_path(directory, i, count)
+        rc, reason = reported.get(i, (None, None))
+        if rc == 0 and os.path.exists(partials[i]):
+            os.replace(partials[i], final)
+            if os.path.exists(log):
+                os.remove(log)
+            print(f"sweep: run {i} done", flush=True)
+            continue
+        if os.path.exists(partials[i]):
+            if rc == ECONOMY_BROKE:
+                os.replace(partials[i], failed_result_path(final))
+            else:
+                os.remove(partials[i])
+        if reason is None:
+            reason = (f"exit status {rc} (what the batch wrote: runs/batch.log)" if rc is not None
+                      else f"not reported by the batch (exit status {done.returncode}; "
+                           f"runs/batch.log)")
+        with open(log, "w", encoding="utf-8") as out:
+            out.write(f"{reason}\ncommand: {' '.join(command)} (line {todo.index(i) + 1})\n")
+        print(f"sweep: run {i} failed", flush=True)
+        failures.append(Failure(i, reason))
+    return failures
+
+
 def run_pool(todo: list[int], work, jobs: int, prog: str) -> list[Failure]:
     """Calls `work(index)` (a Failure or None) for each index, `jobs` at a time, printing
     `prog: run I done|failed (n/N)` as they end; returns the failures in index order."""
@@ -208,9 +273,11 @@ def run_pool(todo: list[int], work, jobs: int, prog: str) -> list[Failure]:
 
 
 def run_many(plan: Plan, runs: list[Run], chosen: list[int], directory: str, entrepot: str,
-             jobs: int, threads: int, force: bool = False) -> tuple[int, int, list[Failure]]:
-    """Runs the chosen runs not yet finished (all chosen ones with force), `jobs` at a time.
-    Returns (already finished, started, failures)."""
+             jobs: int, threads: int, force: bool = False,
+             batch: bool = False) -> tuple[int, int, list[Failure]]:
+    """Runs the chosen runs not yet finished (all chosen ones with force), `jobs` at a time
+    (with `batch`, in one `entrepot batch` process). Returns (already finished, started,
+    failures)."""
     count = len(runs)
     todo = [i for i in chosen if force or not os.path.exists(result_path(directory, i, count))]
     finished = len(chosen) - len(todo)
@@ -219,7 +286,10 @@ def run_many(plan: Plan, runs: list[Run], chosen: list[int], directory: str, ent
             if os.path.exists(result_path(directory, i, count)):
                 os.remove(result_path(directory, i, count))
     print(f"sweep: {len(chosen)} runs: {finished} finished, starting {len(todo)} "
-          f"({jobs} at a time)", flush=True)
+          f"({jobs} at a time{', in one batch' if batch else ''})", flush=True)
+    if batch:
+        return finished, len(todo), run_batch(plan, runs, todo, directory, entrepot, jobs) \
+            if todo else []
     failures = run_pool(todo, lambda i: run_one(plan, runs[i], directory, count, entrepot,
                                                 threads), jobs, "sweep")
     return finished, len(todo), failures

@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("plan")
         sub.add_argument("--dir", required=True, help="sweep folder")
         running_options(sub)
+        sub.add_argument("--batch", action="store_true",
+                         help="run them in one `entrepot batch` process, --jobs side by side "
+                              "with one thread each (small worlds)")
 
     run = commands.add_parser("run", help="run the plan's unfinished runs here")
     running(run)
@@ -190,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         chosen, force = chosen_runs(args, len(runs))
         entrepot = find_entrepot(args.entrepot)
         _, _, failures = run_many(plan, runs, chosen, args.dir, entrepot, args.jobs,
-                                  threads_of(args), force)
+                                  threads_of(args), force, getattr(args, "batch", False))
         report_failures(failures, args.dir, len(runs))
         return 1 if failures else 0
     except PlanError as e:

@@ -172,6 +172,32 @@ def test_failed_run_is_reported_and_rerun_alone(tmp_path, write_plan, entrepot):
         assert np.isnan(summary["gdp_last"][1])
 
 
+def test_a_batched_sweep_writes_the_same_runs(tmp_path, write_plan, entrepot):
+    plan = write_plan(f"scenario: {BASELINE}\n{SMALL_SET}"
+                      "parameters:\n"
+                      "  - {path: behaviour.search_probability, values: [0.1, 1.5]}\n"
+                      "seeds: [5, 6]\n")
+    apart, together = str(tmp_path / "apart"), str(tmp_path / "together")
+    common = ["--entrepot", entrepot, "--jobs", "2"]
+    sweep("run", plan, "--dir", apart, *common, "--threads", "1")
+    done = sweep("run", plan, "--dir", together, *common, "--batch")
+    # Point 1 (1.5) is out of range: its two runs fail with the reason, the others finish.
+    assert done.returncode == 1 and "in one batch" in done.stdout, done.stdout
+    assert "run 2: --set behaviour.search_probability=1.5: " in done.stderr, done.stderr
+    runs = os.path.join(together, "runs")
+    assert sorted(f for f in os.listdir(runs) if f.startswith("run")) == \
+        ["run0000.h5", "run0001.h5", "run0002.log", "run0003.log"]
+    for name in ("run0000.h5", "run0001.h5"):
+        same = subprocess.run([entrepot, "compare", os.path.join(apart, "runs", name),
+                               os.path.join(runs, name)], capture_output=True, text=True)
+        assert same.returncode == 0, same.stdout
+    status = sweep("status", "--dir", together)
+    assert "finished: 2" in status.stdout and "failed: 2 (2-3)" in status.stdout, status.stdout
+    # Resumed in a batch: only the failed ones are tried again.
+    again = sweep("run", plan, "--dir", together, *common, "--batch")
+    assert "2 finished, starting 2" in again.stdout, again.stdout
+
+
 def test_bad_plan_exits_2(tmp_path, write_plan):
     plan = write_plan(f"scenario: {BASELINE}\nparameters:\n  - {{path: a.b}}\n")
     done = sweep("run", plan, "--dir", str(tmp_path / "sweep"))
