@@ -2,8 +2,8 @@
 stationary?"): yearly means of world real output, world unemployment, the consumer price
 index and each holder's share of money, compared between an early year (default 2) and the
 last (levels by their relative change, rates and shares by their change in points); each
-country's consumer prices and exchange rate, by their relative change within a wider
-tolerance (a country's drift the world means hide); every country's yearly unemployment
+country's consumer prices and exchange rate, and each region's traders' real sales, by their
+relative change within a wider tolerance (a country's drift the world means hide); every country's yearly unemployment
 rate within a band; and no region × sector that stops producing.
 
     python -m entrepot_studies.stationarity RESULT.h5 [--from-year 2] [--tolerance 0.02]
@@ -59,6 +59,14 @@ def _points(name: str, series: np.ndarray, first: int, points: float) -> Check:
                  change < points)
 
 
+def in_local_currency_rows(values: np.ndarray, rate: np.ndarray | None,
+                           labels) -> np.ndarray:
+    """Region values in US$ (rows × regions) in each region's own currency."""
+    if rate is None:
+        return values
+    return values / rate[:, labels.region_country]
+
+
 def _longest_idle(yearly: np.ndarray) -> int:
     """The longest run of consecutive years without output."""
     longest = run = 0
@@ -105,6 +113,8 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
         spending = in_local_currency(s, labels, scaled(s, "consumption", rows), rows)[keep]
         cpi = s["cpi"][:][keep]
         rate = s["exchange_rate"][:][keep] if "exchange_rate" in s else None
+        traded = (scaled(s, "trader_sales", rows)[keep]
+                  if "trader_sales" in s else None)
         unemployed = scaled(s, "unemployment", rows)[keep]
         employed = scaled(s, "employment", rows)[keep]
         money = s["money"][:][keep].astype(np.float64)
@@ -145,6 +155,15 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
         if yearly_rate is not None:
             checks.append(_relative(f"exchange rate of {code}", yearly_rate[:, c], first,
                                     country_tolerance))
+
+    # The traders of each region that has any (a hub's entrepôt trade, China's wholesalers):
+    # their sales in the region's currency, deflated by its CPI, may not shrink or grow away.
+    if traded is not None:
+        real_trade = _yearly(in_local_currency_rows(traded, rate, labels) / cpi, years)
+        for r, region in enumerate(labels.region):
+            if real_trade[first:, r].min() > 0 or real_trade[first, r] > 0:
+                checks.append(_relative(f"traders' real sales in {region}", real_trade[:, r],
+                                        first, country_tolerance))
 
     country_labour = by_country(labour, labels)
     country_u = by_country(unemployed, labels) / np.maximum(country_labour, 1)

@@ -22,10 +22,11 @@ YEARS = 5
 
 def write(path, *, output_drift=0.0, unemployed=(5, 5, 5), idle_block=False, idle_years=1,
           with_output=True, years=YEARS, last_year_unemployed=None, bbb_cpi_drift=0.0,
-          bbb_rate_drift=None):
+          bbb_rate_drift=None, trader_drift=None):
     """A result file whose every step of year y has world value added 1000·(1 + drift·y),
     CPI 1 (BBB's 1 + bbb_cpi_drift·y), the given unemployed per region (of 100 people) and
-    constant money shares; with bbb_rate_drift, exchange rates 1 (BBB's 1 − drift·y)."""
+    constant money shares; with bbb_rate_drift, exchange rates 1 (BBB's 1 − drift·y); with
+    trader_drift, traders in AAA-1 selling 100·(1 + drift·y) and none elsewhere."""
     steps = years * STEPS_PER_YEAR
     year = np.arange(steps) // STEPS_PER_YEAR + 1
     with h5py.File(path, "w") as f:
@@ -49,6 +50,10 @@ def write(path, *, output_drift=0.0, unemployed=(5, 5, 5), idle_block=False, idl
             rate = np.ones((steps, 2))
             rate[:, 1] = 1 - bbb_rate_drift * year
             s.create_dataset("exchange_rate", data=rate)
+        if trader_drift is not None:
+            sales = np.zeros((steps, 3))
+            sales[:, 0] = 100.0 * (1 + trader_drift * year)
+            s.create_dataset("trader_sales", data=sales.astype(np.int64))
         u = np.tile(np.array(unemployed, dtype=np.int64), (steps, 1))
         if last_year_unemployed is not None:
             u[-STEPS_PER_YEAR:] = np.array(last_year_unemployed, dtype=np.int64)
@@ -122,6 +127,18 @@ def test_one_countrys_prices_and_currency_are_checked_apart(tmp_path):
     assert not results(check(drifting, country_tolerance=0.05)[0])["exchange rate of BBB"]
     assert results(check(drifting, country_tolerance=0.15)[0])["CPI of BBB"]
     assert main([drifting, "--tolerance", "0.1", "--country-tolerance", "0.15"]) == 0
+
+
+def test_traders_that_shrink_fail_their_region_check(tmp_path):
+    # AAA-1's traders sell 110 in year 2 and 125 in year 5 (+13.6%); no other region has any.
+    path = str(tmp_path / "traders.h5")
+    write(path, trader_drift=0.05)
+    got = results(check(path)[0])
+    assert not got["traders' real sales in AAA-1"]
+    assert "traders' real sales in AAA-2" not in got and "traders' real sales in BBB" not in got
+    assert results(check(path, country_tolerance=0.15)[0])["traders' real sales in AAA-1"]
+    write(path, trader_drift=0.0)
+    assert results(check(path)[0])["traders' real sales in AAA-1"]
 
 
 def test_rates_and_shares_are_compared_in_points(tmp_path):
