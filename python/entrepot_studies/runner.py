@@ -140,32 +140,54 @@ def first_line(path: str) -> str:
     return "(no output)"
 
 
+def partial_path(final: str) -> str:
+    """Where a run writes until it succeeds."""
+    return final[:-len(".h5")] + ".partial.h5"
+
+
+def clear_stale(final: str) -> None:
+    """Removes what an earlier attempt at `final` left: its partial and failed files."""
+    for stale in (partial_path(final), failed_result_path(final)):
+        if os.path.exists(stale):
+            os.remove(stale)
+
+
+def settle(final: str, status: int | None) -> bool:
+    """After a run that wrote `final` through its partial file ended with `status`: on
+    success the partial file becomes `final` (True); else a run whose economy broke keeps its
+    steps, marked failed, and any other partial file goes (False)."""
+    partial = partial_path(final)
+    if status == 0 and os.path.exists(partial):
+        os.replace(partial, final)
+        return True
+    if os.path.exists(partial):
+        if status == ECONOMY_BROKE:
+            os.replace(partial, failed_result_path(final))
+        else:
+            os.remove(partial)
+    return False
+
+
+def run_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    return env
+
+
 def run_command(command: list[str], final: str, log: str) -> str | None:
     """Runs `command` (an `entrepot run` without `--out`) writing `final` through a partial
     file: on success the partial file becomes `final` and no log is left; else the log keeps
     what `entrepot` wrote, the command and its exit status. Returns the reason of a failure
     (its first line), or None."""
-    partial = final[:-len(".h5")] + ".partial.h5"
-    command = [*command, "--out", partial]
-    env = dict(os.environ)
-    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    for stale in (partial, failed_result_path(final)):
-        if os.path.exists(stale):
-            os.remove(stale)
+    command = [*command, "--out", partial_path(final)]
+    clear_stale(final)
     with open(log, "w", encoding="utf-8") as out:
         out.flush()
         done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=out, env=env)
-    if done.returncode == 0 and os.path.exists(partial):
-        os.replace(partial, final)
+                              stderr=out, env=run_environment())
+    if settle(final, done.returncode):
         os.remove(log)
         return None
-    if os.path.exists(partial):
-        # A run whose economy broke keeps its steps, marked failed, beside the log.
-        if done.returncode == ECONOMY_BROKE:
-            os.replace(partial, failed_result_path(final))
-        else:
-            os.remove(partial)
     with open(log, "a", encoding="utf-8") as out:
         out.write(f"\ncommand: {' '.join(command)}\nexit status: {done.returncode}\n")
     reason = first_line(log)
@@ -193,29 +215,24 @@ def run_batch(plan: Plan, runs: list[Run], todo: list[int], directory: str, entr
     batch wrote."""
     count = len(runs)
     folder = os.path.join(directory, "runs")
-    lines, partials = [], {}
+    lines = []
     for i in todo:
         final = result_path(directory, i, count)
-        partials[i] = final[:-len(".h5")] + ".partial.h5"
         words = [plan.scenario]
         for override in runs[i].overrides(plan):
             words += ["--set", override]
-        words += ["--seed", str(runs[i].seed), "--out", partials[i]]
+        words += ["--seed", str(runs[i].seed), "--out", partial_path(final)]
         if any(not w or any(c.isspace() for c in w) or w.startswith("#") for w in words):
             raise SweepError(f"run {i}: a path or --set value with blanks cannot go in a batch "
                              f"list ({' '.join(words)}); run it without --batch")
-        for stale in (partials[i], failed_result_path(final)):
-            if os.path.exists(stale):
-                os.remove(stale)
+        clear_stale(final)
         lines.append(" ".join(words))
     listed = os.path.join(folder, "batch.txt")
     write_atomic(listed, "\n".join(lines) + "\n")
-    env = dict(os.environ)
-    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     command = [entrepot, "batch", listed, "--jobs", str(jobs), "--overwrite"]
     with open(os.path.join(folder, "batch.log"), "w", encoding="utf-8") as log:
         done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=log, env=env, text=True)
+                              stderr=log, env=run_environment(), text=True)
         log.write(done.stdout)
     # "batch: run K of N (PATH): exit RC, S s[: REASON]", K counting from 1 in todo's order.
     reported = {}
@@ -227,17 +244,11 @@ def run_batch(plan: Plan, runs: list[Run], todo: list[int], directory: str, entr
     for i in todo:
         final, log = result_path(directory, i, count), log_path(directory, i, count)
         rc, reason = reported.get(i, (None, None))
-        if rc == 0 and os.path.exists(partials[i]):
-            os.replace(partials[i], final)
+        if settle(final, rc):
             if os.path.exists(log):
                 os.remove(log)
             print(f"sweep: run {i} done", flush=True)
             continue
-        if os.path.exists(partials[i]):
-            if rc == ECONOMY_BROKE:
-                os.replace(partials[i], failed_result_path(final))
-            else:
-                os.remove(partials[i])
         if reason is None:
             reason = (f"exit status {rc} (what the batch wrote: runs/batch.log)" if rc is not None
                       else f"not reported by the batch (exit status {done.returncode}; "

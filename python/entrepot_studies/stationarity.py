@@ -59,14 +59,6 @@ def _points(name: str, series: np.ndarray, first: int, points: float) -> Check:
                  change < points)
 
 
-def in_local_currency_rows(values: np.ndarray, rate: np.ndarray | None,
-                           labels) -> np.ndarray:
-    """Region values in US$ (rows × regions) in each region's own currency."""
-    if rate is None:
-        return values
-    return values / rate[:, labels.region_country]
-
-
 def _longest_idle(yearly: np.ndarray) -> int:
     """The longest run of consecutive years without output."""
     longest = run = 0
@@ -113,7 +105,7 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
         spending = in_local_currency(s, labels, scaled(s, "consumption", rows), rows)[keep]
         cpi = s["cpi"][:][keep]
         rate = s["exchange_rate"][:][keep] if "exchange_rate" in s else None
-        traded = (scaled(s, "trader_sales", rows)[keep]
+        traded = (in_local_currency(s, labels, scaled(s, "trader_sales", rows), rows)[keep]
                   if "trader_sales" in s else None)
         unemployed = scaled(s, "unemployment", rows)[keep]
         employed = scaled(s, "employment", rows)[keep]
@@ -159,7 +151,7 @@ def check(path: str, from_year: int = 2, tolerance: float = 0.02,
     # The traders of each region that has any (a hub's entrepôt trade, China's wholesalers):
     # their sales in the region's currency, deflated by its CPI, may not shrink or grow away.
     if traded is not None:
-        real_trade = _yearly(in_local_currency_rows(traded, rate, labels) / cpi, years)
+        real_trade = _yearly(traded / cpi, years)
         for r, region in enumerate(labels.region):
             if real_trade[first:, r].min() > 0 or real_trade[first, r] > 0:
                 checks.append(_relative(f"traders' real sales in {region}", real_trade[:, r],
