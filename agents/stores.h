@@ -55,7 +55,8 @@ enum class Keep : std::uint8_t { lasting, step, layout };
   X(std::int64_t, interest, 1, step)    /* interest charged this step, money */                    \
   X(std::int64_t, written_off, 1, step) /* loan left unpaid at exit this step, money */            \
   X(std::uint8_t, distress, 1, lasting) /* consecutive insolvent steps */                          \
-  X(std::uint8_t, exited, 1, step)      /* 1 if the firm left this step */
+  X(std::uint8_t, exited, 1, step)      /* 1 if the firm left this step */                         \
+  X(std::uint8_t, open, 1, lasting)     /* 1: a firm works the site; 0: free (relocation) */
 
 #define ENTREPOT_CONSUMER_FIELDS(X)                                                    \
   X(std::uint16_t, region, 1, layout)                                                  \

@@ -92,6 +92,8 @@ struct StepStatistics {
   std::int64_t produced = 0, used = 0, consumed = 0, melted = 0, inventory = 0;
   std::int64_t supplier_switches = 0;
   std::int64_t firm_exits = 0;
+  // Per origin × destination region: the firms that moved this step ([o·R + d]).
+  std::vector<std::int64_t> relocations;
   std::int64_t stockist_exits = 0;  // retailers and traders
   // The run's health checks on this step (app/health.h): a bit mask, 0 when all is well.
   std::int64_t health = 0;
@@ -106,6 +108,7 @@ struct FirmSnapshot {
   std::vector<std::int64_t> output, sales_value, export_value, cash;
   std::vector<double> price;
   std::vector<std::uint8_t> entity_lists;  // a bit per entity list the firm is on
+  std::vector<std::uint8_t> open;          // 1 where a firm works the site (relocation)
 };
 
 }  // namespace entrepot

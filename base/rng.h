@@ -22,6 +22,7 @@ enum class Draw : std::uint32_t {
   bonded_zone = 11,
   shop = 12,         // a household's retailer: where it reviews and where it goes when turned away
   entity_list = 13,  // whether a firm is on an entity list (fixed: a larger share adds firms)
+  relocation = 14,   // whether a firm weighs a move this step, and where to
 };
 
 struct Philox {

@@ -28,8 +28,12 @@ find_package(CUDAToolkit REQUIRED)
 # Determinism (DESIGN §3.4): --fmad=false stops nvcc contracting a*b+c into one FMA, which
 # rounds once instead of twice and so differs from the host; the host half of each file
 # gets the same flags as the host-only files. Warnings are errors on both sides.
+# --default-stream=per-thread: each host thread's kernels and copies go to its own stream
+# (Thrust's default_stream() is then cudaStreamPerThread), so the worlds of `entrepot batch`,
+# one per thread, run side by side on the device instead of queueing on the legacy stream; a
+# single run has one thread and is unchanged.
 add_compile_options(
-  "$<$<COMPILE_LANGUAGE:CUDA>:--fmad=false;--Werror=all-warnings;-Xcompiler=-Wall,-Wextra,-Werror,-ffp-contract=off,-fno-fast-math>")
+  "$<$<COMPILE_LANGUAGE:CUDA>:--fmad=false;--default-stream=per-thread;--Werror=all-warnings;-Xcompiler=-Wall,-Wextra,-Werror,-ffp-contract=off,-fno-fast-math>")
 
 # Compile definitions, include folders and the CUDA runtime (static) for `target`.
 function(entrepot_cuda_backend target)

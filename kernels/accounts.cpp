@@ -26,6 +26,15 @@ struct PayFirm {
   double profit_tax_rate, dividend_share, buffer_steps, loan_rate, credit_line;
   int patience;
   ENTREPOT_HD void operator()(std::size_t j) const {
+    if (f.open[j] == 0) {  // a free site: no firm to pay, nor to go bankrupt
+      f.wage_paid[j] = 0;
+      f.exited[j] = 0;
+      f.written_off[j] = 0;
+      f.interest[j] = 0;
+      f.tax[j] = 0;
+      f.dividend[j] = 0;
+      return;
+    }
     const std::int64_t staff = f.employees[j];
     const std::int64_t per_worker = wage_per_worker(f.wage[j], f.cash[j], staff);
     const std::int64_t bill = per_worker * staff;

@@ -71,6 +71,10 @@ void add_replicated(const Model* m, bool fill, std::vector<CheckpointArray>& out
   out.push_back(replicated("blocks/price", of(&Economy::block_price), fill));
   out.push_back(replicated("blocks/trader_price", of(&Economy::trader_price), fill));
   out.push_back(replicated("blocks/export_first", of(&Economy::export_first), fill));
+  out.push_back(replicated("blocks/profit", of(&Economy::block_profit), fill));
+  out.push_back(replicated("blocks/sales", of(&Economy::block_sales), fill));
+  out.push_back(replicated("blocks/settled_profit", of(&Economy::settled_profit), fill));
+  out.push_back(replicated("blocks/settled_sales", of(&Economy::settled_sales), fill));
   out.push_back(replicated("policy/tariff", world_of(&World::tariff), fill));
   out.push_back(replicated("policy/banned", world_of(&World::banned), fill));
 }
@@ -190,6 +194,11 @@ void restore(Model& m, const EconomyCheckpoint& c) {
   restore_vector(m.economy.trader_price, "blocks/trader_price", c, expected);
   restore_vector(m.economy.export_first, "blocks/export_first", c, expected);
   m.tables.export_first.assign(m.economy.export_first.begin(), m.economy.export_first.end());
+  restore_vector(m.economy.block_profit, "blocks/profit", c, expected);
+  restore_vector(m.economy.block_sales, "blocks/sales", c, expected);
+  restore_vector(m.economy.settled_profit, "blocks/settled_profit", c, expected);
+  restore_vector(m.economy.settled_sales, "blocks/settled_sales", c, expected);
+  share_sites(m.economy, m.ranks, m.tables);
 
   // The world keeps the rates each phased tariff started from, so the timeline is replayed
   // rather than the tables copied; the saved tables check that the replay agrees.

@@ -42,6 +42,10 @@ struct Economy {
   // set-up and at the start of each year (agents/exporting.h); only they are found by
   // buyers in other countries.
   std::vector<std::int64_t> export_first;
+  // Per block, where firms may move (agents/relocation.h): its firms' profit and sales per
+  // firm, US$ per step, smoothed over a year, and both as they stood when the burn-in ended;
+  // empty where firms never move.
+  std::vector<double> block_profit, block_sales, settled_profit, settled_sales;
   int step = 0;  // steps completed
 };
 

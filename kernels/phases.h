@@ -165,6 +165,17 @@ struct Exits {
 };
 Exits settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
                       LabourScratch& scratch, const std::vector<std::int64_t>& government_at_start);
+// 7b: relocation (kernels/relocation.cpp): firms weigh moves and move; per step, the moves
+// by origin × destination region.
+struct Relocations {
+  std::int64_t firms = 0;
+  std::vector<std::int64_t> by_route;  // [o·R + d]
+};
+Relocations relocate_firms(const Scenario& scenario, const Setting& setting, Economy& economy,
+                           Ranks& ranks, Tables& tables, int step);
+// Every rank's firms' sites, open or free, into tables.site_open (where firms may move), and
+// the economy's block figures sized: at set-up and after a restart.
+void share_sites(Economy& economy, const Ranks& ranks, Tables& tables);
 // 8: prices, wages, expectations.
 void adjust_prices(const Setting& setting, FirmStore& firms,
                    const std::vector<double>& unemployment_rate);

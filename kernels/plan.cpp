@@ -25,6 +25,10 @@ struct PlanFirm {
   Philox rng;
 
   ENTREPOT_HD void operator()(std::size_t j) const {
+    if (f.open[j] == 0) {  // a free site: no firm to plan
+      vacant(j);
+      return;
+    }
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
     const double tfp = t.region_tfp[region];
     const double scale = static_cast<double>(kGoodsScale);
@@ -111,6 +115,17 @@ struct PlanFirm {
     f.preferences[j] = preferences(j, sector, region, landed, origin);
     f.in_zone[j] = zone ? 1 : 0;
     f.zone_rate[j] = zone && f.price[j] > 0.0 ? static_cast<float>(deferred / f.price[j]) : 0.0f;
+  }
+
+  ENTREPOT_HD void vacant(std::size_t j) const {
+    for (int k = 0; k < kInputSlots; ++k) f.input_order[k * f.size + j] = 0;
+    f.planned_output[j] = 0;
+    f.labour_demand[j] = 0;
+    f.borrowed[j] = 0;
+    f.input_unit_cost[j] = 0.0;
+    f.preferences[j] = 0;
+    f.in_zone[j] = 0;
+    f.zone_rate[j] = 0.0f;
   }
 
   // The blocs whose rules of origin the firm's goods meet at its current suppliers: a bit

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "agents/exporting.h"
+#include "agents/relocation.h"
 #include "agents/rules.h"
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
@@ -90,6 +91,12 @@ struct FoundFirm {
         block_productivity(id - first, t.block_start[f.block[j] + 1] - first,
                            rng.uniform(domain.firm_id(j), 0, Draw::productivity, 0), shape);
     f.productivity[j] = static_cast<float>(phi);
+    // Where firms may move, some sites start free, spread over the block's ranks.
+    f.open[j] =
+        t.free_sites != nullptr && starts_free(id - first, t.block_start[f.block[j] + 1] - first,
+                                               t.free_sites[f.block[j]])
+            ? 0
+            : 1;
     const double tfp = t.region_tfp[region];
     f.wage[j] = starting_wage(tfp);
     // Starting wages equal regional productivity A, so labour costs 1/φ a unit.
@@ -111,6 +118,7 @@ struct DrawnGoods {
   int sectors;
   double elasticity;
   ENTREPOT_HD double operator()(std::size_t j) const {
+    if (f.open[j] == 0) return 0.0;  // a free site: nobody finds it
     const double index = block_price[f.block[j]];
     const double h = household_share[f.block[j] % sectors];
     const double goods = h * index / static_cast<double>(f.price[j]) + (1.0 - h);
@@ -133,7 +141,7 @@ struct BlockDemand {
     const bool x = exporter(j);
     return Totals<5>{{static_cast<std::int64_t>(drawn), x ? static_cast<std::int64_t>(drawn) : 0,
                       static_cast<std::int64_t>(labour), x ? static_cast<std::int64_t>(labour) : 0,
-                      1}};
+                      goods.f.open[j]}};
   }
 };
 
@@ -147,6 +155,7 @@ struct HiringWeight {
   const double* foreign_share;       // per block: f; null before the flows are known
   const double* block_weight;
   ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
+    if (demand.goods.f.open[j] == 0) return 0;
     const std::int32_t block = demand.goods.f.block[j];
     const std::int64_t* total = block_totals + 5 * block;
     const double f = foreign_share != nullptr && total[1] > 0 ? foreign_share[block] : 0.0;
@@ -207,8 +216,10 @@ struct StockFirm {
                            : 0.0;
       f.input_stock[k * f.size + j] = starting_stock(stock_target, a, capacity);
     }
-    f.cash[j] =
-        starting_cash(buffer_steps, f.wage[j], f.employees[j], f.input_unit_cost[j], capacity);
+    // A free site holds nothing until a firm moves in.
+    f.cash[j] = f.open[j] != 0 ? starting_cash(buffer_steps, f.wage[j], f.employees[j],
+                                               f.input_unit_cost[j], capacity)
+                               : 0;
   }
 };
 
@@ -328,7 +339,8 @@ struct OrderedLabour {
 struct BlockOrders {
   OrderedLabour labour;
   ENTREPOT_HD Totals<3> operator()(std::size_t j) const {
-    return Totals<3>{{labour(j), static_cast<std::int64_t>(labour.f.employees[j]), 1}};
+    return Totals<3>{
+        {labour(j), static_cast<std::int64_t>(labour.f.employees[j]), labour.f.open[j]}};
   }
 };
 
@@ -339,6 +351,7 @@ struct OrderedHiring {
   BlockOrders orders;
   const std::int64_t* block_totals;  // per block: the three totals of BlockOrders
   ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
+    if (orders.labour.f.open[j] == 0) return 0;
     const std::int64_t* total = block_totals + 3 * orders.labour.f.block[j];
     const double staff = static_cast<double>(total[1]);
     const double share = total[0] > 0
@@ -475,7 +488,10 @@ void populate(const Scenario& sc, const Setting& setting, Economy& economy, Rank
     double need = 0.0, firms = 0.0;
     for (int s = 0; s < ns; ++s) {
       const int b = r * ns + s;
-      const double n = static_cast<double>(block_start[b + 1] - block_start[b]);
+      // Its firms: its sites less those that start free (relocation).
+      const std::vector<std::int64_t>& free = setting.tables.host.free_sites;
+      const double n =
+          static_cast<double>(block_start[b + 1] - block_start[b] - (free.empty() ? 0 : free[b]));
       hiring[b] = n > 0.0 ? labour_value[b] / n : 0.0;
       need += labour_value[b];
       firms += n;

@@ -61,6 +61,7 @@ struct SupplierSearch {
   // `lists`: the entity lists the buyer is on (kernels/entities.h), 0 for none.
   ENTREPOT_HD bool banned(std::int32_t current, int dest, int sector,
                           std::uint8_t lists = 0) const {
+    if (t.vacated(current)) return true;  // its firm moved away: replaced like a ban
     if (current < 0 || (!t.any_ban && lists == 0)) return false;
     const int origin = t.origin_of(current);
     return banned_from(origin, dest, sector) || entity_banned(t, lists, origin, dest, sector);
@@ -108,7 +109,7 @@ struct SupplierSearch {
           drawn != nullptr ? drawn[c] : candidate(buyer, slot, c, dest, sector);
       if (seller < 0) return current;  // nothing reachable
       // A seller that rationed its buyers last step has no goods to spare for new ones.
-      if (quotes[seller].rationing != 0) continue;
+      if (quotes[seller].rationing != 0 || t.vacated(seller)) continue;
       if (is_banned(factor(seller, dest, sector)) ||
           entity_banned(t, lists, quotes[seller].origin, dest, sector)) {
         continue;
@@ -515,7 +516,7 @@ struct SellerWeight {
   const double* block_price;
   double elasticity;
   ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
-    return seller_weight(f.price[j], block_price[f.block[j]], elasticity);
+    return f.open[j] != 0 ? seller_weight(f.price[j], block_price[f.block[j]], elasticity) : 0;
   }
 };
 
@@ -524,6 +525,7 @@ struct BlockWeight {
   const double* block_price;
   double elasticity;
   ENTREPOT_HD Totals<2> operator()(std::size_t j) const {
+    if (f.open[j] == 0) return Totals<2>{{0, 0}};  // a free site sells nothing
     return Totals<2>{{seller_weight(f.price[j], block_price[f.block[j]], elasticity), 1}};
   }
 };

@@ -30,6 +30,7 @@ struct FirmStaff {
 struct BlockTotals {
   FirmStore::ConstView f;
   ENTREPOT_HD Totals<4> operator()(std::size_t j) const {
+    if (f.open[j] == 0) return Totals<4>{{0, 0, 0, 0}};  // a free site: no firm
     return Totals<4>{{static_cast<std::int64_t>(f.price[j] * static_cast<double>(kMoneyScale)), 1,
                       f.output[j], f.sales_value[j] - f.input_cost[j]}};
   }
@@ -166,6 +167,7 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   const FirmStore::ConstView f = std::as_const(economy.firms).view();
   const ConsumerStore::ConstView h = std::as_const(economy.consumers).view();
   st.step = step;
+  st.relocations.assign(static_cast<std::size_t>(nr) * nr, 0);  // the step's moves, set after
 
   // Deposits by holder, banks' equity, loans as a negative holder and foreigners' holdings:
   // each currency's sum is the money it started with (agents/credit.h, agents/currency.h).

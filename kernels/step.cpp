@@ -181,6 +181,7 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
     refresh_search(sc, world, economy, tables);
   }
   open_banks(setting(), economy, ranks);
+  share_sites(economy, ranks, tables);
   initial_money = total_money();
   initial_country_money = country_money();
 }
@@ -220,6 +221,7 @@ void Model::step(int step) {
       trade(set, economy, ranks, scratch.trade, trade_chunk, step);
   const Exits exits =  // 7. accounts
       settle_accounts(set, economy, ranks, scratch.labour, government_at_start);
+  const Relocations moved = relocate_firms(scenario, set, economy, ranks, tables, step);  // 7b
   adjust_prices(set, economy.firms, economy.unemployment_rate);  // 8. prices
   stats = collect_statistics(set, economy, ranks, step, flows);  // 9. statistics
   // Next step's search weighs origins and sellers at this step's prices, and trades at the
@@ -237,6 +239,7 @@ void Model::step(int step) {
   stats.supplier_switches = switches;
   stats.used = used;
   stats.firm_exits = exits.firms;
+  stats.relocations = moved.by_route;
   stats.stockist_exits = exits.stockists;
   economy.step = step;
 
@@ -303,6 +306,7 @@ FirmSnapshot Model::snapshot(int step) const {
                     FirmEntityLists{tables.view(), economy.firms.view(), rng,
                                     static_cast<std::uint64_t>(ranks.domain.firm_first)});
   s.entity_lists = to_host(lists);
+  s.open = to_host(economy.firms.open);
   return s;
 }
 

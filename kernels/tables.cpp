@@ -83,6 +83,8 @@ TablesView Tables::view() const {
   v.entity_id = p(entity_id);
   v.entity_id_lists = p(entity_id_lists);
   v.entity_ban = p(entity_ban);
+  v.free_sites = free_sites.empty() ? nullptr : p(free_sites);
+  v.site_open = site_open.empty() ? nullptr : p(site_open);
   return v;
 }
 
@@ -213,6 +215,10 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   t.region_country = to_device(w.region_country);
   t.host.productivity = tfp;
   t.block_start = to_device(t.host.block_start);
+  if (sc.relocation.on()) {
+    t.host.free_sites = layout.free_sites;
+    t.free_sites = to_device(layout.free_sites);
+  }
   // Until the economy chooses its exporters, every firm may sell abroad.
   t.export_first.assign(t.block_start.begin(), t.block_start.end() - 1);
   t.consumer_start = to_device(t.host.consumer_start);

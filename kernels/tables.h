@@ -95,6 +95,17 @@ struct TablesView {
   const std::int64_t* entity_id = nullptr;
   const std::uint8_t* entity_id_lists = nullptr;
   const std::uint8_t* entity_ban = nullptr;
+  // Relocation (agents/relocation.h; null where firms never move): per block, its sites that
+  // start free; per firm site (global id), 1 where a firm works it now.
+  const std::int64_t* free_sites = nullptr;
+  const std::uint8_t* site_open = nullptr;
+
+  // Whether seller `id` is a firm's site left free (its firm moved away, or none came yet):
+  // its buyers look for another seller at once.
+  ENTREPOT_HD bool vacated(std::int64_t id) const {
+    return site_open != nullptr && id >= 0 && id < block_start[regions * sectors] &&
+           site_open[id] == 0;
+  }
 
   ENTREPOT_HD bool is_trader(std::int64_t seller) const {
     return traders > 0 && seller >= trader_seller_first;
@@ -367,6 +378,10 @@ struct HostTables {
   std::vector<double> productivity;        // A_r as the scenario sets it, before capacity events
   std::vector<std::int64_t> trader_start;  // per block, as TablesView::trader_start
   std::vector<std::int64_t> trader_foreign, trader_reach;  // per block, as TablesView's
+  // Relocation: per block, its sites that start free (none: a sector that may not move), and
+  // per site, 1 where a firm works it (as Tables::site_open); empty where firms never move.
+  std::vector<std::int64_t> free_sites;
+  std::vector<std::uint8_t> site_open;
 };
 
 struct Tables {
@@ -407,6 +422,10 @@ struct Tables {
   thrust::device_vector<double> entity_share;
   thrust::device_vector<std::int64_t> entity_id;
   thrust::device_vector<std::uint8_t> entity_id_lists, entity_ban;
+  // Relocation (TablesView::free_sites, site_open): empty where firms never move; site_open
+  // is the replicated copy of every rank's firms' `open`, kept by kernels/relocation.cpp.
+  thrust::device_vector<std::int64_t> free_sites;
+  thrust::device_vector<std::uint8_t> site_open;
   // retailers_per_sector is 0 without markets.
   std::int64_t retailers_per_market() const {
     return static_cast<std::int64_t>(retail_slots) * retailers_per_sector;

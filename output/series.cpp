@@ -264,6 +264,14 @@ const std::vector<Spec>& specs() {
        [](const StepStatistics& s) {
          return View{&s.firm_exits, 1};
        }},
+      {"relocations",
+       {"origin", "destination"},
+       Type::int64,
+       "firms",
+       "firms that moved from the origin region to the destination region (docs/model.md "
+       "§relocation)",
+       0,
+       [](const StepStatistics& s) { return view(s.relocations); }},
       {"stockist_exits",
        {},
        Type::int64,

@@ -48,7 +48,8 @@ void check_firm_fields(const FirmSnapshot& firms, const std::string& file) {
                                                        {"export_value", firms.export_value.size()},
                                                        {"cash", firms.cash.size()},
                                                        {"price", firms.price.size()},
-                                                       {"entity_lists", firms.entity_lists.size()}};
+                                                       {"entity_lists", firms.entity_lists.size()},
+                                                       {"open", firms.open.size()}};
   for (const auto& [field, size] : sizes) {
     if (size != n) {
       throw OutputError(file + ": snapshot of step " + std::to_string(firms.step) + ": " + field +
@@ -102,6 +103,8 @@ void write_firms(hid_t file_id, hid_t snapshots, const FirmSnapshot& firms, cons
        "national currency per goods unit", "price asked", 0},
       {"entity_lists", H5T_NATIVE_UINT8, H5T_STD_U8LE, firms.entity_lists.data(), "1",
        "a bit per entity list the firm is on (bit l: /world/entity_list[l])", 0},
+      {"open", H5T_NATIVE_UINT8, H5T_STD_U8LE, firms.open.data(), "1",
+       "1 where a firm works the site, 0 a free site (firms that move, docs/model.md §4.14)", 0},
   };
   DimensionScales scales(path);
   for (const Field& field : fields) {

@@ -170,6 +170,9 @@ inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
   st.inventory = 100 * k + 5;
   st.supplier_switches = 7 * k;
   st.firm_exits = k % 3;
+  for (int o = 0; o < nr; ++o) {
+    for (int d = 0; d < nr; ++d) st.relocations.push_back(o == d ? 0 : (k + o + 2 * d) % 4);
+  }
   return st;
 }
 
@@ -187,6 +190,7 @@ inline FirmSnapshot synthetic_snapshot(int step, int firms) {
     f.cash.push_back(-5000000LL + j);
     f.price.push_back(1.25 * j);
     f.entity_lists.push_back(static_cast<std::uint8_t>(j % 4));
+    f.open.push_back(static_cast<std::uint8_t>(j % 5 != 0));
   }
   return f;
 }

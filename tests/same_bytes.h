@@ -90,6 +90,7 @@ inline std::vector<std::string> differing_statistics(const StepStatistics& a,
   one("inventory", a.inventory, b.inventory);
   one("supplier_switches", a.supplier_switches, b.supplier_switches);
   one("firm_exits", a.firm_exits, b.firm_exits);
+  vec("relocations", a.relocations, b.relocations);
   one("stockist_exits", a.stockist_exits, b.stockist_exits);
   return out;
 }

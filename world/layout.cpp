@@ -75,6 +75,14 @@ std::vector<double> block_shares(const Scenario& sc) {
   return share;
 }
 
+std::int64_t reserve_sites(std::int64_t n, double reserve) {
+  if (n <= 0 || !(reserve > 0.0)) return 0;
+  const double want = reserve * static_cast<double>(n);
+  auto sites = static_cast<std::int64_t>(want);
+  if (static_cast<double>(sites) < want) ++sites;
+  return sites;
+}
+
 AgentLayout agent_layout(const Scenario& sc) {
   const int nr = static_cast<int>(sc.regions.size()), ns = static_cast<int>(sc.sectors.size());
   // Firms by region ∝ workforce (a firm needs workers; a richer region's firms are more
@@ -109,8 +117,20 @@ AgentLayout agent_layout(const Scenario& sc) {
     floors[b] = std::clamp<std::int64_t>(static_cast<std::int64_t>(work[b] / kMinFirmWork), 1,
                                          kMinBlockFirms);
   }
-  const std::vector<std::int64_t> firms = apportion(sc.firms, weight, floors);
-  return AgentLayout{firms, households};
+  std::vector<std::int64_t> firms = apportion(sc.firms, weight, floors);
+  std::vector<std::int64_t> free_sites(firms.size(), 0);
+  if (sc.relocation.on()) {
+    const std::vector<int>& mobile = sc.relocation.sectors;
+    for (std::size_t b = 0; b < firms.size(); ++b) {
+      const int sector = static_cast<int>(b % ns);
+      if (!mobile.empty() && std::find(mobile.begin(), mobile.end(), sector) == mobile.end()) {
+        continue;
+      }
+      free_sites[b] = reserve_sites(firms[b], sc.relocation.reserve);
+      firms[b] += free_sites[b];
+    }
+  }
+  return AgentLayout{firms, households, free_sites};
 }
 
 std::vector<double> household_budget(const Scenario& sc, int region) {

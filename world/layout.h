@@ -12,15 +12,21 @@
 namespace entrepot {
 
 struct AgentLayout {
-  std::vector<std::int64_t> firms;       // per block b = region·S + sector
+  std::vector<std::int64_t> firms;       // per block b = region·S + sector, its sites
   std::vector<std::int64_t> households;  // per region
+  std::vector<std::int64_t> free_sites;  // per block: of its sites, those that start free
   std::vector<std::int64_t> firms_by_region() const;
 };
 
 // Households by region ∝ population; firms by block ∝ population × the sector's value-added
 // share, with the floors and the cut below. Largest-remainder rounding, so the counts add up
-// to the scenario's totals.
+// to the scenario's totals. Where firms may move (relocation), each block of a sector that
+// may move has free sites on top (agents/relocation.h, reserve_sites).
 AgentLayout agent_layout(const Scenario& scenario);
+
+// The free sites of a block of n firms where firms may move: a share `reserve` of them,
+// rounded up (none at 0).
+std::int64_t reserve_sites(std::int64_t n, double reserve);
 
 // Per block r·S + s: the region's share of its value added in sector s (the world's share
 // times the country's specialisation, normalised within the region).

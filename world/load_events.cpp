@@ -65,9 +65,9 @@ std::vector<int> SectionReader::negative_list_of(const YAML::Node& node) const {
 
 Event SectionReader::read_event(const MapReader& item) const {
   static const std::vector<std::string> types{
-      "tariff",        "export_ban",          "capacity",
-      "currency",      "bonded_zone",         "transshipment",
-      "negative_list", "offshore_settlement", "entity_list"};
+      "tariff",      "export_ban",        "capacity",      "currency",
+      "bonded_zone", "transshipment",     "negative_list", "offshore_settlement",
+      "entity_list", "relocation_subsidy"};
   static const std::vector<std::string> modes{"set", "add"};
   Event e;
   e.where = origins_.position(item.node());
@@ -86,6 +86,9 @@ Event SectionReader::read_event(const MapReader& item) const {
   e.kind = static_cast<EventKind>(lookup(item.get("type"), "event type", types));
   if (e.kind != EventKind::export_ban && e.kind != EventKind::entity_list) {
     refuse_keys(item, {"entities"}, "event", "entities only in export_ban and entity_list events");
+  }
+  if (e.kind != EventKind::relocation_subsidy) {
+    refuse_keys(item, {"from"}, "event", "from only in a relocation_subsidy event");
   }
   if (e.kind == EventKind::capacity || e.kind == EventKind::bonded_zone) {
     return read_region_event(item, e);
@@ -160,6 +163,24 @@ Event SectionReader::read_event(const MapReader& item) const {
     e.rate = item.has("rate") ? tariff_rate(item, "events") : 0.0;
     return e;
   }
+  if (e.kind == EventKind::relocation_subsidy) {
+    // A government's new share of the cost of moves into its regions, from this step on.
+    refuse_keys(item,
+                {"importer", "exporter", "rate", "mode", "phase_in", "region", "factor", "duration",
+                 "regime", "parity", "band", "reserves"},
+                "relocation_subsidy event", "step, type, country, share, from, sectors");
+    if (!item.has("country") || !item.has("share")) {
+      origins_.fail(item.node(),
+                    "relocation_subsidy event needs 'country' and 'share'; allowed: the country "
+                    "whose government pays and the share of a move's cost it pays, a fraction in "
+                    "[0, 1]");
+    }
+    e.country = lookup(item.get("country"), "country", country_codes_);
+    e.from = country_list(item, "from");
+    if (item.has("sectors")) e.sectors = sector_list(item);
+    e.share = item.number("share", fraction());
+    return e;
+  }
   refuse_keys(item, {"region", "factor", "duration", "share"}, "event",
               "region, factor and duration only in a capacity event, share in a bonded_zone "
               "event");
@@ -177,7 +198,8 @@ Event SectionReader::read_event(const MapReader& item) const {
     return e;
   }
   refuse_keys(item, {"country", "regime", "parity", "band", "reserves"}, "event",
-              "country, regime, parity and band only in a currency event");
+              "country only in currency and relocation_subsidy events, regime, parity and band "
+              "only in a currency event");
   if (e.kind == EventKind::export_ban && item.has("entities")) {
     // The list's firms are the buyers, wherever they are.
     refuse_keys(item, {"importer"}, "export_ban event with entities",

@@ -186,6 +186,7 @@ class ScenarioReader : public SectionReader {
     s_.retail = read_retail(origins_, top.get("retail"), s_);
     s_.traders = read_traders(origins_, top.get("traders"), s_);
     read_negative_lists(top.get("traders"));
+    read_relocation(top.get("relocation"));
     read_events(top.get("events"));
   }
 

@@ -134,7 +134,8 @@ enum class EventKind : std::uint8_t {
   transshipment,
   negative_list,
   offshore_settlement,
-  entity_list
+  entity_list,
+  relocation_subsidy
 };
 
 // A scheduled policy change. A tariff event sets (or adds to) the bilateral rate of
@@ -164,6 +165,10 @@ struct Event {
   // An export_ban event with `entities` bans sales to the firms of that entity list; an
   // entity_list event sets the list's `share` from `step` on (adding firms to it).
   int entities = -1;
+  // A relocation_subsidy event: from `step` on, the government of `country` pays `share` of
+  // the cost of moves into its regions of firms of `sectors` from the countries `from`
+  // (empty: every country).
+  std::vector<int> from;
   // A currency event: the country's central bank takes a new regime (its reserves stay).
   int country = -1;
   Currency currency;
@@ -286,6 +291,30 @@ struct TraderSettings {
   }
 };
 
+// A government's subsidy for firms moving into its regions: `share` of a move's cost, for
+// firms of `sectors` (empty: every sector) coming from the countries `from` (empty: every
+// country, its own included).
+struct RelocationSubsidy {
+  int country = -1;
+  std::vector<int> from, sectors;
+  double share = 0.0;
+};
+
+// Firms that move between regions (docs/model.md §relocation). Every block keeps `reserve`
+// sites per firm free for firms moving in; with none, firms never move. Each step a share
+// `review` of the firms weighs a move to one other region; a move is worth it when the
+// destination block's profit per firm, over `horizon_years`, beats the home block's by more
+// than the move's cost net of subsidy, `cost` years of the firm's sales.
+struct RelocationSettings {
+  double reserve = 0.0;
+  double review = 1.0 / 12.0;
+  double cost = 0.1;
+  double horizon_years = 5.0;
+  std::vector<int> sectors;  // the sectors whose firms may move; empty: every sector
+  std::vector<RelocationSubsidy> subsidies;
+  bool on() const { return reserve > 0.0; }
+};
+
 struct OutputSettings {
   std::string path = "results/out.h5";
   int flush_every = 12;        // steps between flushes to disk
@@ -347,6 +376,7 @@ struct Scenario {
   Behaviour behaviour;
   RetailSettings retail;
   TraderSettings traders;
+  RelocationSettings relocation;
   OutputSettings output;
   HealthSettings health;
   std::vector<Event> events;

@@ -184,6 +184,16 @@ const Section& scenario_format() {
                                 {"negative_list"},
                                 {"offshore_share"},
                                 {"settlement_cost"}}};
+  static const Section subsidy{
+      "relocation subsidy", "", {{"country", true}, {"from"}, {"sectors"}, {"share", true}}};
+  static const Section relocation{"relocation",
+                                  "",
+                                  {{"reserve"},
+                                   {"review"},
+                                   {"cost"},
+                                   {"horizon_years"},
+                                   {"sectors"},
+                                   {"subsidies", false, Shape::list, &subsidy}}};
   static const Section event{"event",
                              "",
                              {{"step", true},
@@ -203,7 +213,8 @@ const Section& scenario_format() {
                               {"parity"},
                               {"band"},
                               {"reserves"},
-                              {"entities"}}};
+                              {"entities"},
+                              {"from"}}};
   static const Section recipe{"recipe", "", {}};
   static const Section top{"",
                            "",
@@ -226,6 +237,7 @@ const Section& scenario_format() {
                             {"behaviour", false, Shape::map, &behaviour},
                             {"retail", false, Shape::map, &retail},
                             {"traders", false, Shape::map, &traders},
+                            {"relocation", false, Shape::map, &relocation},
                             {"output", false, Shape::map, &output},
                             {"events", false, Shape::list, &event},
                             {"health", false, Shape::map, &health},

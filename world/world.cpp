@@ -50,6 +50,20 @@ void for_each_cell(int importer, int exporter, const std::vector<int>& sectors, 
   }
 }
 
+// The share of a move's cost that `dest`'s government pays for moves from the countries
+// `from` (empty: every country) in the sectors `which` (empty: every sector); it replaces the
+// share in force on those cells.
+void subsidise_moves(World& world, int dest, const std::vector<int>& from,
+                     const std::vector<int>& which, double share) {
+  for (int o = 0; o < world.countries(); ++o) {
+    if (!from.empty() && std::find(from.begin(), from.end(), o) == from.end()) continue;
+    for (int s = 0; s < world.sectors(); ++s) {
+      if (!which.empty() && std::find(which.begin(), which.end(), s) == which.end()) continue;
+      world.relocation_subsidy[world.subsidy_cell(dest, o, s)] = share;
+    }
+  }
+}
+
 // The model's fixed limits, checked here so `validate` reports them and a run that would
 // exceed them fails before anything is written.
 void check_limits(const Scenario& sc) {
@@ -158,6 +172,10 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
       closed_to_foreign[r * static_cast<std::size_t>(ns) + static_cast<std::size_t>(s)] = 1;
     }
   }
+  relocation_subsidy.assign(static_cast<std::size_t>(nc) * nc * ns, 0.0);
+  for (const RelocationSubsidy& g : scenario.relocation.subsidies) {
+    subsidise_moves(*this, g.country, g.from, g.sectors, g.share);
+  }
 }
 
 void World::move_tariff(const Event& event, int step, std::vector<double>& rates,
@@ -249,6 +267,13 @@ bool World::apply_policy(int step) {
         if (event.importer >= 0 && static_cast<int>(c) != event.importer) continue;
         enforcement[c] = event.share;
         transshipment_penalty[c] = event.rate;
+        changed = true;
+      }
+      continue;
+    }
+    if (event.kind == EventKind::relocation_subsidy) {
+      if (step == event.step) {
+        subsidise_moves(*this, event.country, event.from, event.sectors, event.share);
         changed = true;
       }
       continue;

@@ -80,6 +80,15 @@ class World {
   // Per region × sector: 1 where the sector is on the region's negative list (closed to its
   // foreign traders), the scenario's, then its negative_list events'.
   std::vector<std::uint8_t> closed_to_foreign;
+  // The share of a move's cost the destination's government pays (RelocationSubsidy): per
+  // destination country × origin country × sector, [(d·C + o)·S + s]; the scenario's
+  // relocation.subsidies, then its relocation_subsidy events' (a later one for the same
+  // cells replaces the earlier share).
+  std::vector<double> relocation_subsidy;
+  std::size_t subsidy_cell(int dest_country, int origin_country, int sector) const {
+    return (static_cast<std::size_t>(dest_country) * countries() + origin_country) * sectors() +
+           sector;
+  }
   // Per country: its central bank's currency regime in force (the scenario's, then its
   // currency events').
   std::vector<Currency> currency;

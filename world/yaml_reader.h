@@ -266,6 +266,12 @@ class SectionReader {
   void read_export_bans(const YAML::Node& list);
   int entity_list_of(const YAML::Node& node) const;
 
+  // `relocation` (world/load_relocation.cpp): which firms may move between regions, and the
+  // governments' subsidies for moves into their regions.
+  void read_relocation(const YAML::Node& node);
+  // `key:` as a list of country codes (or one code), each once; absent: every country (empty).
+  std::vector<int> country_list(const MapReader& map, const std::string& key) const;
+
   // `events`, in due order; events of one step keep the order they were written in.
   void read_events(const YAML::Node& list);
   Event read_event(const MapReader& item) const;

@@ -43,7 +43,7 @@ SERIES_VARIABLES = [
     "region_exports", "output", "sector_value_added", "value_added", "consumption", "retail_sales",
     "retail_margin", "trader_sales", "trader_margin", "trader_exports", "reexports", "employment", "unemployment", "wage", "cpi",
     "price", "produced", "used", "consumed", "melted", "inventory", "supplier_switches",
-    "firm_exits", "stockist_exits", "health",
+    "firm_exits", "relocations", "stockist_exits", "health",
 ]
 
 

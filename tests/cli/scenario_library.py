@@ -8,7 +8,8 @@ full_decoupling.yaml the duty on every good traded between China and the United 
 60% of its value once the phase-in is over, under rcep.yaml China's duty rates on Japanese
 goods fall after entry into force, under shanghai_lockdown.yaml Shanghai's output falls
 in the lockdown step, and under chip_controls.yaml the last snapshot lists Chinese chip and
-electronics makers and no other firm.
+electronics makers and no other firm. reshoring.yaml is checked before its run: relocation is
+on, and its relocation subsidies are Japan's and the United States'.
 """
 import glob
 import os
@@ -158,6 +159,22 @@ def check_entity_lists(t, out):
             t.info(f"chip_controls: {n} firms on {name}")
 
 
+def check_relocation(t, path):
+    """reshoring.yaml: relocation on (free sites above 0), and relocation_subsidy events paid
+    by Japan and the United States."""
+    with open(path) as f:
+        text = f.read()
+    section = re.search(r"^relocation:\n((?:[ #].*\n)*)", text, re.M)
+    reserve = re.search(r"^\s+reserve:\s*([0-9.]+)", section.group(1), re.M) if section else None
+    t.check(reserve is not None and float(reserve.group(1)) > 0,
+            "reshoring: no relocation section with a reserve above 0")
+    payers = sorted(re.findall(r"type:\s*relocation_subsidy,\s*country:\s*(\w+)", text))
+    t.check(payers == ["JPN", "USA"],
+            f"reshoring: relocation_subsidy events paid by {payers}, expected JPN and USA")
+    t.info(f"reshoring: relocation reserve {reserve.group(1) if reserve else None}, "
+           f"subsidies paid by {payers}")
+
+
 def body(t):
     files = sorted(glob.glob(os.path.join(t.source, "configs", "scenarios", "*.yaml")))
     t.check(len(files) >= 3, f"configs/scenarios holds {len(files)} scenario files")
@@ -166,6 +183,8 @@ def body(t):
         rc, stdout, stderr, _ = t.run(["validate", path])
         if not t.check(rc == 0, f"validate {name} exits {rc}: {stderr.strip()}"):
             continue
+        if name == "reshoring.yaml":
+            check_relocation(t, path)
         events = own_event_steps(path)
         if not t.check(events, f"{name} has no events of its own"):
             continue
