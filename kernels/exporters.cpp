@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "agents/exporting.h"
+#include "agents/relocation.h"
 #include "kernels/phases.h"
 
 namespace entrepot {
@@ -55,9 +56,22 @@ void learn_flows(const Scenario& scenario, const World& world, const Tables& tab
 
 std::vector<std::int64_t> exporter_counts(const Tables& tables, const Economy& economy) {
   const std::vector<std::int64_t>& start = tables.host.block_start;
+  const std::vector<std::int64_t>& free = tables.host.free_sites;
+  const std::vector<std::uint8_t>& open = tables.host.site_open;
   std::vector<std::int64_t> count(start.size() - 1, 0);
   for (std::size_t b = 0; b < count.size() && b < economy.export_first.size(); ++b) {
-    count[b] = start[b + 1] - economy.export_first[b];
+    if (free.empty() || free[b] == 0) {
+      count[b] = start[b + 1] - economy.export_first[b];
+      continue;
+    }
+    // Where firms may move, the exporters' ranks hold free sites too: only firms count, as
+    // the sites say once the economy is set up, and as they start before.
+    const std::int64_t m = start[b + 1] - start[b];
+    for (std::int64_t id = economy.export_first[b]; id < start[b + 1]; ++id) {
+      const bool works = open.empty() ? !starts_free(id - start[b], m, free[b])
+                                      : open[static_cast<std::size_t>(id)] != 0;
+      count[b] += works ? 1 : 0;
+    }
   }
   return count;
 }

@@ -46,6 +46,7 @@ FirmSnapshot firms(int step, std::int64_t begin, std::int64_t end) {
     f.cash.push_back(-5000000LL + j * 11 + step * 1000000000LL);
     f.price.push_back(1.25 * static_cast<double>(j) + 0.5 * step);
     f.entity_lists.push_back(static_cast<std::uint8_t>((j + step) % 3));
+    f.open.push_back(static_cast<std::uint8_t>((j + step) % 4 != 0));
   }
   return f;
 }
