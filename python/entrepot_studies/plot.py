@@ -74,6 +74,14 @@ def _price(s, lab, r):
     return scaled(s, "price", r).mean(axis=1)
 
 
+def _moves(s, lab, r):
+    """(step, origin country, destination country): firms that moved between regions."""
+    moves = s["relocations"][r].astype(float)                      # (step, origin, destination)
+    one_hot = np.zeros((len(lab.region_country), len(lab.country)))
+    one_hot[np.arange(len(lab.region_country)), lab.region_country] = 1.0
+    return np.einsum("pc,tpq,qd->tcd", one_hot, moves, one_hot)
+
+
 QUANTITIES = {
     "gdp": Quantity(("value_added",), country_gdp),
     "unemployment": Quantity(("unemployment", "employment"), country_unemployment_rate),
@@ -82,6 +90,7 @@ QUANTITIES = {
     "cpi": Quantity(("cpi", "consumption"), _cpi),
     "price": Quantity(("price",), _price),
     "exchange_rate": Quantity(("exchange_rate",), lambda s, lab, r: scaled(s, "exchange_rate", r)),
+    "moves": Quantity(("relocations",), _moves),
 }
 
 
@@ -191,6 +200,7 @@ class Panel:
     effect_units: Callable[[Run], str]
     needs: tuple[str, ...]                         # /series variables; skipped without them
     note: str = ""
+    shown: Callable[[Run], bool] = lambda run: True  # also skipped where this is False
 
 
 def _countries(run):
@@ -287,6 +297,19 @@ def _per_step(variable):
     return lambda run: f"{run.units(variable)} per step (yearly mean)"
 
 
+def _moved(run: Run, out: bool):
+    """(year, country): firms a year that moved out of (into) each country, across borders."""
+    moves = run.yearly("moves").copy()                            # (year, origin, destination)
+    for c in range(moves.shape[1]):
+        moves[:, c, c] = 0.0
+    per_year = run.labels.steps_per_year * (moves.sum(axis=2) if out else moves.sum(axis=1))
+    return per_year, _countries(run)
+
+
+def _any_moves(run: Run) -> bool:
+    return bool(np.any(run.series["relocations"][:] != 0))
+
+
 PANELS: dict[str, Panel] = {
     "gdp": Panel("Value added (GDP) by country", _per_step("value_added"),
                  lambda run: (run.yearly("gdp"), _countries(run)), "percent",
@@ -333,6 +356,16 @@ PANELS: dict[str, Panel] = {
                    lambda run: _value_chains(run, "blocs"), "difference",
                    lambda run: "percentage points", ("input_use", "region_trade_value_final"),
                    "the scenario's blocs, of the members the world has"),
+    "moved_out": Panel("Firms moving their production abroad, by country they leave",
+                       lambda run: "firms a year", lambda run: _moved(run, True), "difference",
+                       lambda run: "firms a year", ("relocations",),
+                       "moves between regions of one country left out (docs/model.md §4.14)",
+                       _any_moves),
+    "moved_in": Panel("Firms moving their production in from abroad, by country they enter",
+                      lambda run: "firms a year", lambda run: _moved(run, False), "difference",
+                      lambda run: "firms a year", ("relocations",),
+                      "moves between regions of one country left out (docs/model.md §4.14)",
+                      _any_moves),
 }
 
 # Figures: file name -> panels; the dashboard takes one panel of each main figure.
@@ -343,6 +376,7 @@ FIGURES = {
     "prices": ("cpi", "price", "exchange_rate"),
     "tariffs": ("tariff", "duty"),
     "value_chains": ("foreign_content", "blocs"),
+    "relocation": ("moved_out", "moved_in"),
 }
 DASHBOARD = ("gdp", "unemployment", "china_share", "us_china", "cpi", "tariff",
              "foreign_content")
@@ -407,8 +441,11 @@ def render(run: Run, baseline: Run | None, out: str) -> list[str]:
     import matplotlib.pyplot as plt
 
     def usable(name: str) -> bool:
-        needs = PANELS[name].needs
-        return run.has(*needs) and (baseline is None or baseline.has(*needs))
+        panel = PANELS[name]
+        if not (run.has(*panel.needs) and (baseline is None or baseline.has(*panel.needs))):
+            return False
+        # Drawn where it shows something: firms moved in the run or its baseline.
+        return panel.shown(run) or (baseline is not None and panel.shown(baseline))
 
     os.makedirs(out, exist_ok=True)
     written = []

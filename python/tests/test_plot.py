@@ -97,6 +97,41 @@ def test_the_tariffs_show(runs):
         scenario.file.close()
 
 
+def test_moves_show_where_firms_moved(runs, tmp_path):
+    """A run whose firms move gets the relocation figure, and its counts are the series'."""
+    from entrepot_studies.plot import PANELS, open_run
+    base, _ = runs
+    entrepot = os.environ.get("ENTREPOT_BINARY") or os.path.join(
+        os.path.dirname(BASELINE), "..", "build", "entrepot")
+    moving = str(tmp_path / "moving.h5")
+    # Free sites, a quarter of the firms weighing a move each step, and moves that cost
+    # nothing: firms move wherever profit rose more than at home.
+    done = subprocess.run([entrepot, "run", BASELINE, *SMALL, "--set", "burn_in=6",
+                           "--set", "relocation.reserve=0.3", "--set", "relocation.review=0.25",
+                           "--set", "relocation.cost=0", "--seed", "5", "--out", moving,
+                           "--quiet", "--threads", "2"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "moving-plots"
+    done = plot(moving, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert sorted(os.listdir(out)) == sorted(FIGURES + ["relocation.png"])
+    run = open_run(moving)
+    try:
+        values, countries = PANELS["moved_out"].values(run)
+        moves = run.series["relocations"][:]
+        country = run.labels.region_country
+        abroad = sum(int(moves[:, o, d].sum()) for o in range(moves.shape[1])
+                     for d in range(moves.shape[2]) if country[o] != country[d])
+        # Yearly means of firms per step, times the steps of a year: the moves, where every
+        # year is whole.
+        assert abroad > 0
+        assert abs(values.sum() - abroad) < 1e-6 * max(abroad, 1)
+    finally:
+        run.file.close()
+    # The baseline run moved no firm: no relocation figure for it (test_levels_of_one_run).
+
+
 def test_errors(runs, tmp_path):
     base, _ = runs
     missing = str(tmp_path / "missing.h5")
