@@ -23,6 +23,7 @@
 #include "kernels/host_copy.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
+#include "world/layout.h"
 
 namespace entrepot {
 namespace {
@@ -348,6 +349,11 @@ Relocations relocate_firms(const Scenario& scenario, const Setting& setting, Eco
   const std::vector<std::int64_t>& start = tables.host.block_start;
   std::vector<std::int64_t> vacated, vacated_here;
   std::vector<Arrival> arrivals;
+  // A block keeps its last kMinBlockFirms firms (world/layout.h): a sector of a region with
+  // one or two firms stops with their first exit, and its buyers with it; noise must not
+  // empty a small block of the baseline.
+  std::vector<std::int64_t> firms(blocks.size());
+  for (std::size_t b = 0; b < blocks.size(); ++b) firms[b] = blocks[b].v[2];
   for (std::size_t i = 0; i < n; ++i) {
     const std::int64_t* r = &movers[i * kMoverFields];
     const std::int64_t id = r[0];
@@ -356,12 +362,15 @@ Relocations relocate_firms(const Scenario& scenario, const Setting& setting, Eco
     const int origin = static_cast<int>(home) / ns, sector = static_cast<int>(home) % ns;
     const auto to = static_cast<int>(r[1]);
     const std::size_t away = static_cast<std::size_t>(to) * ns + sector;
+    if (firms[home] <= kMinBlockFirms) continue;
     const std::int64_t sites = start[away + 1] - start[away];
     const std::int64_t rank_at_home = id - start[home], home_sites = start[home + 1] - start[home];
     const std::int64_t site =
         nearest_free(open, start[away], sites, start[away] + rank_at_home * sites / home_sites);
     if (site < 0) continue;  // every free site was taken this step: it stays
     open[static_cast<std::size_t>(site)] = 1;
+    --firms[home];
+    ++firms[away];
     vacated.push_back(id);
     if (id >= d.firm_first && id < d.firm_first + d.firm_count) vacated_here.push_back(id);
     // Its cash net of its loan, converted where it crosses to another currency.

@@ -5,6 +5,7 @@
 // Without free sites or reviews no firm moves.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <iostream>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "tests/device_required.h"
 #include "tests/same_bytes.h"
 #include "world/generated.h"
+#include "world/layout.h"
 
 namespace entrepot {
 namespace {
@@ -128,6 +130,10 @@ Moved run(const Scenario& sc, World& world, std::vector<std::int64_t>* open_by_b
       after += at_end[static_cast<std::size_t>(r) * ns + s];
     }
     EXPECT_EQ(before, after) << "sector " << s;
+  }
+  // No block is emptied below the layout's floor by moves out of it.
+  for (std::size_t b = 0; b < at_end.size(); ++b) {
+    EXPECT_GE(at_end[b], std::min(at_start[b], kMinBlockFirms)) << "block " << b;
   }
   if (open_by_block != nullptr) *open_by_block = at_end;
   return out;
