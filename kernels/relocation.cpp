@@ -387,9 +387,8 @@ Relocations relocate_firms(const Scenario& scenario, const Setting& setting, Eco
         conversion);
     const double share =
         world.relocation_subsidy[world.subsidy_cell(to_country, from_country, sector)];
-    std::int64_t own = unsubsidised(cost, share);
-    if (own > arrived) own = arrived;
-    const std::int64_t subsidised = cost - unsubsidised(cost, share);
+    const std::int64_t unpaid = unsubsidised(cost, share), subsidised = cost - unpaid;
+    const std::int64_t own = unpaid < arrived ? unpaid : arrived;
     if (abroad) {
       economy.foreign_held[from_country] += carried;
       economy.foreign_held[to_country] -= arrived;

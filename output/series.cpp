@@ -30,6 +30,11 @@ View step_of(const StepStatistics& s) {
   return {&s.step, 1};
 }
 
+// One value a step.
+View one(const std::int64_t& value) {
+  return {&value, 1};
+}
+
 template <class T>
 View view(const std::vector<T>& values) {
   return {values.data(), values.size()};
@@ -207,69 +212,55 @@ const std::vector<Spec>& specs() {
        kGoods,
        "goods produced, all sectors",
        kGoodsScale,
-       [](const StepStatistics& s) {
-         return View{&s.produced, 1};
-       }},
+       [](const StepStatistics& s) { return one(s.produced); }},
       {"used",
        {},
        Type::int64,
        kGoods,
        "goods used up as production inputs",
        kGoodsScale,
-       [](const StepStatistics& s) {
-         return View{&s.used, 1};
-       }},
+       [](const StepStatistics& s) { return one(s.used); }},
       {"consumed",
        {},
        Type::int64,
        kGoods,
        "goods consumed by households",
        kGoodsScale,
-       [](const StepStatistics& s) {
-         return View{&s.consumed, 1};
-       }},
+       [](const StepStatistics& s) { return one(s.consumed); }},
       {"melted",
        {},
        Type::int64,
        kGoods,
        "goods lost in transport (iceberg cost)",
        kGoodsScale,
-       [](const StepStatistics& s) {
-         return View{&s.melted, 1};
-       }},
+       [](const StepStatistics& s) { return one(s.melted); }},
       {"inventory",
        {},
        Type::int64,
        kGoods,
        "goods held in stock at the end of the step",
        kGoodsScale,
-       [](const StepStatistics& s) {
-         return View{&s.inventory, 1};
-       }},
+       [](const StepStatistics& s) { return one(s.inventory); }},
       {"supplier_switches",
        {},
        Type::int64,
        "1",
        "buyer slots that changed supplier",
        0,
-       [](const StepStatistics& s) {
-         return View{&s.supplier_switches, 1};
-       }},
+       [](const StepStatistics& s) { return one(s.supplier_switches); }},
       {"firm_exits",
        {},
        Type::int64,
        "firms",
        "firms that exited",
        0,
-       [](const StepStatistics& s) {
-         return View{&s.firm_exits, 1};
-       }},
+       [](const StepStatistics& s) { return one(s.firm_exits); }},
       {"relocations",
        {"origin", "destination"},
        Type::int64,
        "firms",
        "firms that moved from the origin region to the destination region (docs/model.md "
-       "§relocation)",
+       "§4.14)",
        0,
        [](const StepStatistics& s) { return view(s.relocations); }},
       {"stockist_exits",
@@ -278,9 +269,7 @@ const std::vector<Spec>& specs() {
        "retailers and traders",
        "retailers and traders that exited (a new owner took over)",
        0,
-       [](const StepStatistics& s) {
-         return View{&s.stockist_exits, 1};
-       }},
+       [](const StepStatistics& s) { return one(s.stockist_exits); }},
       {"health",
        {},
        Type::int64,
@@ -288,9 +277,7 @@ const std::vector<Spec>& specs() {
        "health warnings, a bit mask: 1 a country's unemployment, 2 a region's price level, "
        "4 world output, 8 a price at zero or not finite (docs/output.md)",
        0,
-       [](const StepStatistics& s) {
-         return View{&s.health, 1};
-       }},
+       [](const StepStatistics& s) { return one(s.health); }},
   };
   return table;
 }
