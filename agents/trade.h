@@ -81,10 +81,19 @@ ENTREPOT_HD double landed_cost(double price, double trade_factor) {
   return price * trade_factor;
 }
 
+// Whether a buyer left short by its supplier looks at once, at the next step's search, for
+// one with goods to spare: one that shops among several candidates does, and so does a
+// trader, whose trade is sourcing (Ahn, Khandelwal & Wei 2011); a buyer with one candidate
+// waits for its routine review (round two's spill covers its stockout). A trader that stayed
+// with a producer it outgrew would buy ever dearer from it.
+ENTREPOT_HD bool shops_around(int candidates, bool trader) {
+  return candidates > 1 || trader;
+}
+
 // Whether a buyer's choice replaces its supplier whatever the incumbent's loyalty: it must
-// (no supplier, or a banned one), or it was left short and shops among several candidates.
-ENTREPOT_HD bool replaces_at_once(bool must_replace, bool rationed, int candidates) {
-  return must_replace || (rationed && candidates > 1);
+// (no supplier, or a banned one), or it was left short and shops around.
+ENTREPOT_HD bool replaces_at_once(bool must_replace, bool rationed, bool shops) {
+  return must_replace || (rationed && shops);
 }
 
 // The draw is the buyer's discrete choice at this step's landed costs (a

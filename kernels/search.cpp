@@ -41,6 +41,7 @@ struct SupplierSearch {
   std::uint32_t review_rate;  // ⌊ψ·2^32⌋, the phase step of the staggered reviews
   int candidates;
   bool suppliers = false;  // the buyer finds traders too (TablesView::find_supplier)
+  bool trader = false;     // the buyer is a trader, which shops around (agents/trade.h)
   OriginTable table = OriginTable::common;  // whose producers' table (TablesView::producer_cdf)
 
   // τ(1+t) from the seller's region to `dest`; infinite-like when the flow is banned.
@@ -68,12 +69,14 @@ struct SupplierSearch {
   }
 
   // Whether the slot draws candidates: it has no usable supplier, reviews, or was rationed
-  // and shops among several candidates (with one, a stockout is covered by the spill of
-  // trade round 2 and the buyer waits for its review: leaving at once would drain the
-  // buyers of small sellers, whose stockouts are frequent, far below their CES shares).
+  // and shops around (several candidates, or a trader's slot; otherwise a stockout is
+  // covered by the spill of trade round 2 and the buyer waits for its review: leaving at once
+  // would drain the buyers of small sellers, whose stockouts are frequent, far below their
+  // CES shares).
   ENTREPOT_HD bool looks(std::uint64_t buyer, std::uint32_t slot, std::int32_t current,
                          bool banned_now, bool rationed) const {
-    return current < 0 || banned_now || reviews(buyer, slot) || (rationed && candidates > 1);
+    return current < 0 || banned_now || reviews(buyer, slot) ||
+           (rationed && shops_around(candidates, trader));
   }
 
   // Candidate c of the slot; −1 when no origin is reachable (the search ends there).
@@ -117,7 +120,7 @@ struct SupplierSearch {
       chosen = seller;
     }
     if (chosen < 0 || chosen == current) return current;
-    if (!replaces_at_once(must_replace, rationed, candidates)) {
+    if (!replaces_at_once(must_replace, rationed, shops_around(candidates, trader))) {
       const double loyalty = incumbent_loyalty(
           t.draw_probability(dest, sector, quotes[current].origin, current, suppliers, table),
           t.loyalty_premium[sector]);
@@ -451,6 +454,7 @@ std::int64_t search_suppliers(const Setting& setting, Economy& economy, Ranks& r
   auto sourcing_search = [&]() {
     SupplierSearch search = make_search();
     search.table = OriginTable::trader;
+    search.trader = true;
     return search;
   };
   auto household_search = [&]() {

@@ -174,11 +174,21 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
     // Retailers re-priced at the prices firms settled at.
     open_retailers(sc.retail, setting(), economy, ranks, scratch.search, false);
   }
-  // Traders open once the producers have settled, and buyers find them from the first step.
+  // Traders open once the producers have settled, draw their suppliers and price at what
+  // those charge. Firms and retailers then draw theirs again with the traders among them, and
+  // each trader is sized by what its buyers order: so traders trade from the first step at
+  // the price they will pay and the scale their place in buyers' search brings them.
   if (tables.traders > 0) {
     open_traders(sc, setting(), economy, ranks);
     update_trader_prices(setting(), economy, ranks);
     refresh_search(sc, world, economy, tables);
+    search_suppliers(setting(), economy, ranks, scratch.search, 0, 1.0);
+    price_traders_at_suppliers(setting(), economy, ranks, scratch.search, sc.traders.markup);
+    refresh_search(sc, world, economy, tables);
+    thrust::fill(economy.firms.supplier.begin(), economy.firms.supplier.end(), -1);
+    thrust::fill(economy.retailers.supplier.begin(), economy.retailers.supplier.end(), -1);
+    search_suppliers(setting(), economy, ranks, scratch.search, 0, 1.0);
+    size_traders(setting(), economy, ranks, scratch.search, sc.traders.inventory_target);
   }
   open_banks(setting(), economy, ranks);
   share_sites(economy, ranks, tables);

@@ -80,6 +80,17 @@ ENTREPOT_HD SupplierCells supplier_cells(const TablesView& t, const Stockists& r
   return out;
 }
 
+// What a unit of stockist i's goods costs landed from its supplier slot k, whose trade cell
+// is `cell` (≥ 0): the supplier's quoted price with trade costs and duty, or for a merchant
+// the price at origin only, since nothing is shipped or imported yet.
+template <class Stockists>
+ENTREPOT_HD double landed_at(const TablesView& t, const Stockists& r, std::size_t i, int k,
+                             long long cell, const Book<const Quote>& quotes) {
+  const double price = quotes[r.supplier[k * r.size + i]].price;
+  const auto c = static_cast<std::size_t>(cell);
+  return is_merchant(r, i) ? t.buyer_price(price, c) : landed_cost(price, t.paid_factor[c]);
+}
+
 // The settings a kind of stockist plans with: its markup and stock target, and the shared
 // behaviour (adjustment, expectations, markdown, credit line).
 struct StockPolicy {
@@ -114,15 +125,12 @@ struct PlanStock {
         retail_purchases(expected, held, policy.inventory_target, policy.adjust_steps);
     const SupplierCells cells = supplier_cells(t, r, i, quotes);
     double landed[kRetailSlots], iceberg[kRetailSlots];
-    // A merchant pays the price at origin only: nothing is shipped or imported yet.
     for (int k = 0; k < kRetailSlots; ++k) {
       landed[k] = 0.0;
       iceberg[k] = 1.0;
       if (cells.cell[k] < 0) continue;
-      const double price = quotes[r.supplier[k * r.size + i]].price;
-      const auto cell = static_cast<std::size_t>(cells.cell[k]);
-      landed[k] = at_origin ? t.buyer_price(price, cell) : landed_cost(price, t.paid_factor[cell]);
-      if (!at_origin) iceberg[k] = t.iceberg[cell];
+      landed[k] = landed_at(t, r, i, k, cells.cell[k], quotes);
+      if (!at_origin) iceberg[k] = t.iceberg[static_cast<std::size_t>(cells.cell[k])];
     }
     const double each = cells.used > 0 ? wanted / static_cast<double>(cells.used) : 0.0;
     double bill = 0.0;

@@ -2,12 +2,15 @@
 // The rules they share with retailers are in kernels/stockist.h.
 #include "kernels/traders.h"
 
+#include <thrust/copy.h>
+#include <thrust/device_vector.h>
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
 #include <cmath>
 #include <utility>
 
+#include "agents/rules.h"
 #include "kernels/reduce.h"
 #include "kernels/stockist.h"
 
@@ -22,15 +25,59 @@ ENTREPOT_HD std::int64_t merchants_of(double mean, int sector) {
          static_cast<std::int64_t>(std::floor(s * mean));
 }
 
+// What a trader's goods cost it landed in its region, bought as its sourcing table draws its
+// origins (TablesView::sourcing_cdf) at each origin block's price: with the trade costs to
+// its region, or for a merchant at origin, where it takes them (PlanStock). `fallback` where
+// the table draws nothing.
+ENTREPOT_HD double sourcing_cost(const TablesView& t, const double* block_price, int region,
+                                 int sector, bool merchant, double fallback) {
+  const std::uint64_t* cdf =
+      t.sourcing_cdf + (static_cast<std::size_t>(region) * t.sectors + sector) * t.regions;
+  double cost = 0.0;
+  std::uint64_t below = 0;
+  for (int o = 0; o < t.regions; ++o) {
+    const double share = static_cast<double>(cdf[o] - below) / 4294967296.0;
+    below = cdf[o];
+    if (!(share > 0.0)) continue;
+    const std::size_t cell = t.rrs(o, region, sector);
+    const double price = block_price[static_cast<std::size_t>(o) * t.sectors + sector];
+    cost = cost + share * (merchant ? t.buyer_price(price, cell)
+                                    : landed_cost(price, t.paid_factor[cell]));
+  }
+  return below > 0 ? cost : fallback;
+}
+
+// Trader i's stock, cash and loan for `expected` sales a step at its unit cost: `stock`
+// steps of them in stock, financed by its country's bank and repaid as the stock sells (a
+// hub's traders sell many times its own output, and an opening stock that was nobody's debt
+// would be a windfall of months of that trade to the hub's owners), and the cash buffer it
+// keeps (PayStockist), so none of it is paid out. An admitted trader buys its stock with the
+// owners' grant of a step's purchases more.
+ENTREPOT_HD void stock_trader(const TraderStore::View& r, std::size_t i, double expected,
+                              double stock, double buffer_steps, bool admit) {
+  const double goods = static_cast<double>(kGoodsScale), money = static_cast<double>(kMoneyScale);
+  const double cost = r.unit_cost[i];
+  r.expected_sales[i] = expected;
+  r.inventory[i] = static_cast<std::int64_t>(stock * expected * goods);
+  r.demand[i] = static_cast<std::int64_t>(expected * goods);
+  r.shipped[i] = r.demand[i];
+  r.cash[i] = static_cast<std::int64_t>((admit ? 1.0 + buffer_steps : buffer_steps) * expected *
+                                        cost * money);
+  r.granted[i] = admit ? r.cash[i] : 0;
+  r.loan[i] = static_cast<std::int64_t>(stock * expected * cost * money);
+}
+
 // A trader's opening (or, for a foreign-invested trader, its admission once its sector leaves
 // the negative list): its share of its region's traders' weight in buyers' search as expected
-// sales, priced at its sector's mean price marked up, with cash for a step's purchases and its
-// buffer. `stock` steps of expected sales in stock (none for an admitted trader: it buys
-// them). A foreign trader of a closed sector opens with nothing and is not in business.
+// sales (a first guess, which size_traders replaces at the start by its buyers' orders),
+// priced at its goods' landed cost marked up, with cash for a step's purchases and its buffer.
+// `stock` steps of expected sales in stock (none for an admitted trader: it buys them). A
+// foreign trader of a closed sector opens with nothing and is not in business.
 struct OpenTrader {
   TablesView t;
   TraderStore::View r;
   const double* sector_price;  // per sector: its mean price, money per unit of goods
+  const double* block_price;   // per block: its producers' mean price
   const double* region_sales;  // per sector: its mean sales per region and step, goods
   std::int64_t first;          // this rank's first trader, of all
   const double* presence;      // per region: its own traders' weight (TraderSettings)
@@ -61,7 +108,8 @@ struct OpenTrader {
       r.granted[i] = 0;
       return;
     }
-    const double cost = sector_price[sector];
+    const double cost =
+        sourcing_cost(t, block_price, region, sector, merchant, sector_price[sector]);
     // Its share of its region's traders' weight in buyers' search (refresh_search).
     double expected = 0.0;
     if (open && abroad) {
@@ -70,7 +118,6 @@ struct OpenTrader {
     } else if (open) {
       expected = presence[block / t.sectors] * region_sales[sector] / static_cast<double>(domestic);
     }
-    const double goods = static_cast<double>(kGoodsScale), money = static_cast<double>(kMoneyScale);
     r.region[i] = static_cast<std::uint16_t>(region);
     r.sector[i] = static_cast<std::uint8_t>(sector);
     r.abroad[i] = abroad ? 1 : 0;
@@ -81,20 +128,7 @@ struct OpenTrader {
     r.foreign_share[i] = 0.0;
     r.goods_origin[i] = r.region[i];
     r.largest_delivery[i] = 0;
-    r.expected_sales[i] = expected;
-    r.inventory[i] = static_cast<std::int64_t>(stock * expected * goods);
-    r.demand[i] = static_cast<std::int64_t>(expected * goods);
-    r.shipped[i] = r.demand[i];
-    // An opening trader holds the cash buffer it keeps (PayStockist), so none of it is paid
-    // out, and its opening stock is trade finance borrowed from its country's bank, repaid as
-    // the stock sells: a hub's traders sell many times its own output, and an opening stock
-    // or cash that was nobody's debt would be a windfall of months of that trade to the
-    // hub's owners. An admitted trader buys its stock with the owners' grant of a step's
-    // purchases more.
-    r.cash[i] = static_cast<std::int64_t>((admit ? 1.0 + buffer_steps : buffer_steps) * expected *
-                                          cost * money);
-    r.granted[i] = admit ? r.cash[i] : 0;
-    r.loan[i] = static_cast<std::int64_t>(stock * expected * cost * money);
+    stock_trader(r, i, expected, stock, buffer_steps, admit);
     r.sales_value[i] = 0;
     r.export_value[i] = 0;
     r.purchases[i] = 0;
@@ -141,8 +175,8 @@ struct TraderHoldings {
 
 namespace {
 
-// Opens (admit false) or admits (true) this rank's traders at each sector's mean price and
-// mean sales per region, from the blocks' output at capacity.
+// Opens (admit false) or admits (true) this rank's traders at their goods' landed cost and
+// their share of each sector's mean sales per region, from the blocks' output at capacity.
 void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& economy,
                    const Ranks& ranks, bool admit) {
   const TraderSettings& traders = scenario.traders;
@@ -165,6 +199,8 @@ void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& ec
   }
   const thrust::device_vector<double> price_device(price.begin(), price.end());
   const thrust::device_vector<double> sales_device(sales.begin(), sales.end());
+  const thrust::device_vector<double> block_price_device(economy.block_price.begin(),
+                                                         economy.block_price.end());
   std::vector<double> presence(static_cast<std::size_t>(nr)),
       hub_merchants(static_cast<std::size_t>(nr), 0.0), foreign_merchants(hub_merchants);
   std::vector<std::int32_t> wholesalers(static_cast<std::size_t>(nr), 0);
@@ -187,6 +223,7 @@ void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& ec
       at, at + economy.traders.size,
       OpenTrader{tables.view(), economy.traders.view(),
                  thrust::raw_pointer_cast(price_device.data()),
+                 thrust::raw_pointer_cast(block_price_device.data()),
                  thrust::raw_pointer_cast(sales_device.data()), ranks.domain.trader_first,
                  thrust::raw_pointer_cast(presence_device.data()), traders.foreign_presence,
                  traders.markup, admit ? 0.0 : traders.inventory_target,
@@ -195,6 +232,93 @@ void open_or_admit(const Scenario& scenario, const Setting& setting, Economy& ec
                  thrust::raw_pointer_cast(hub_merchants_device.data()),
                  thrust::raw_pointer_cast(foreign_merchants_device.data())});
 }
+
+// `ordered` goods added to trader `seller`'s tally (by its place among all traders).
+ENTREPOT_HD void tally_order(const TablesView& t, std::int32_t seller, double ordered,
+                             std::int64_t* goods) {
+  atomic_add(&goods[seller - t.trader_seller_first],
+             static_cast<std::int64_t>(ordered * static_cast<double>(kGoodsScale)));
+}
+
+// The goods firms order at the traders they buy from (by the traders' place among all
+// traders, `goods`), a_k per unit of their capacity at origin, τ of it for the melt: as they
+// order from producers at the start (staff_by_orders).
+struct OrdersFromFirms {
+  TablesView t;
+  FirmStore::ConstView f;
+  Book<const Quote> quotes;
+  std::int64_t* goods;
+  ENTREPOT_HD void operator()(std::size_t j) const {
+    const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
+    const double capacity = labour_capacity(f.productivity[j], t.region_tfp[region],
+                                            static_cast<double>(f.employees[j]));
+    for (int k = 0; k < kInputSlots; ++k) {
+      const std::int32_t seller = f.supplier[k * f.size + j];
+      if (!t.is_trader(seller)) continue;
+      const long long c =
+          input_cell(t, t.input_sector[sector * kInputSlots + k], seller, region, quotes);
+      if (c < 0) continue;
+      tally_order(t, seller,
+                  t.input_amount[sector * kInputSlots + k] * capacity *
+                      t.iceberg[static_cast<std::size_t>(c)],
+                  goods);
+    }
+  }
+};
+
+// Likewise retailers, whose orders share their expected sales over their suppliers (PlanStock
+// at their stock target).
+struct OrdersFromRetailers {
+  TablesView t;
+  RetailerStore::ConstView r;
+  Book<const Quote> quotes;
+  std::int64_t* goods;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    const SupplierCells cells = supplier_cells(t, r, i, quotes);
+    if (cells.used == 0) return;
+    const double each = r.expected_sales[i] / static_cast<double>(cells.used);
+    for (int k = 0; k < kRetailSlots; ++k) {
+      const std::int32_t seller = r.supplier[k * r.size + i];
+      if (cells.cell[k] < 0 || !t.is_trader(seller)) continue;
+      tally_order(t, seller, each * t.iceberg[static_cast<std::size_t>(cells.cell[k])], goods);
+    }
+  }
+};
+
+// An open trader's goods at what its suppliers, as it drew them, charge landed (the mean
+// over its slots), marked up: what it will pay from the first step, at the draw's mix of
+// producers rather than the blocks' price indices.
+struct PriceAtSuppliers {
+  TablesView t;
+  TraderStore::View r;
+  Book<const Quote> quotes;
+  double markup;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    const SupplierCells cells = supplier_cells(t, r, i, quotes);
+    if (cells.used == 0 || r.expected_sales[i] <= 0.0) return;
+    double cost = 0.0;
+    for (int k = 0; k < kRetailSlots; ++k) {
+      if (cells.cell[k] >= 0) cost = cost + landed_at(t, r, i, k, cells.cell[k], quotes);
+    }
+    r.unit_cost[i] = cost / static_cast<double>(cells.used);
+    r.price[i] = (1.0 + markup) * r.unit_cost[i];
+  }
+};
+
+// An open trader's expected sales become what its buyers order (`goods`, all traders), its
+// stock and finance with them; its price stays.
+struct SizeTrader {
+  TraderStore::View r;
+  const std::int64_t* goods;
+  std::int64_t first;  // this rank's first trader, of all
+  double stock, buffer_steps;
+  ENTREPOT_HD void operator()(std::size_t i) const {
+    if (r.expected_sales[i] <= 0.0) return;  // not in business (a closed sector's)
+    const std::int64_t ordered = goods[first + static_cast<std::int64_t>(i)];
+    stock_trader(r, i, static_cast<double>(ordered) / static_cast<double>(kGoodsScale), stock,
+                 buffer_steps, false);
+  }
+};
 
 template <class Traders>
 struct PaidAbroad {
@@ -211,6 +335,44 @@ void open_traders(const Scenario& scenario, const Setting& setting, Economy& eco
   if (ranks.domain.trader_total == 0) return;
   economy.traders.resize(static_cast<std::size_t>(ranks.domain.trader_count));
   open_or_admit(scenario, setting, economy, ranks, false);
+}
+
+void price_traders_at_suppliers(const Setting& setting, Economy& economy, const Ranks& ranks,
+                                const SearchScratch& search, double markup) {
+  if (ranks.domain.trader_total == 0) return;
+  auto at = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(
+      at, at + economy.traders.size,
+      PriceAtSuppliers{setting.tables.view(), economy.traders.view(),
+                       Book<const Quote>{thrust::raw_pointer_cast(search.quotes.data()),
+                                         ranks.seller_index(ranks.quote_ghosts)},
+                       markup});
+  update_trader_prices(setting, economy, ranks);
+}
+
+void size_traders(const Setting& setting, Economy& economy, Ranks& ranks, SearchScratch& search,
+                  double inventory_target) {
+  if (ranks.domain.trader_total == 0) return;
+  const TablesView t = setting.tables.view();
+  const Book<const Quote> quotes{thrust::raw_pointer_cast(search.quotes.data()),
+                                 ranks.seller_index(ranks.quote_ghosts)};
+  thrust::device_vector<std::int64_t> goods(static_cast<std::size_t>(ranks.domain.trader_total), 0);
+  std::int64_t* ordered = thrust::raw_pointer_cast(goods.data());
+  auto at = thrust::counting_iterator<std::size_t>(0);
+  thrust::for_each(at, at + economy.firms.size,
+                   OrdersFromFirms{t, std::as_const(economy.firms).view(), quotes, ordered});
+  thrust::for_each(
+      at, at + economy.retailers.size,
+      OrdersFromRetailers{t, std::as_const(economy.retailers).view(), quotes, ordered});
+  if (ranks.distributed()) {
+    std::vector<std::int64_t> all(goods.size());
+    thrust::copy(goods.begin(), goods.end(), all.begin());
+    ranks.sum_over_ranks(all.data(), all.size());
+    thrust::copy(all.begin(), all.end(), goods.begin());
+  }
+  thrust::for_each(at, at + economy.traders.size,
+                   SizeTrader{economy.traders.view(), ordered, ranks.domain.trader_first,
+                              inventory_target, setting.behaviour.cash_buffer_steps});
 }
 
 void admit_foreign_traders(const Scenario& scenario, const Setting& setting, Economy& economy,

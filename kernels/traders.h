@@ -12,10 +12,20 @@ namespace entrepot {
 
 // The traders of this rank's regions, each opening with its share of `presence` times its
 // sector's mean sales per region as expected sales: those in stock for ι_T steps, and cash for a
-// step's purchases and its buffer, priced at the sector's mean price marked up. They have no
-// suppliers yet: each slot searches at the first step.
+// step's purchases and its buffer, priced at their goods' landed cost as their sourcing table
+// draws origins, marked up. They have no suppliers yet: each slot searches at the first step.
 void open_traders(const Scenario& scenario, const Setting& setting, Economy& economy,
                   const Ranks& ranks);
+// Each open trader priced at what the suppliers it drew charge landed, marked up, and every
+// block's traders' mean price updated (update_trader_prices).
+void price_traders_at_suppliers(const Setting& setting, Economy& economy, const Ranks& ranks,
+                                const SearchScratch& search, double markup);
+// Once firms and retailers have drawn their suppliers with the open traders among them, each
+// trader's expected sales become what its buyers then order, with its stock (ι_T steps of
+// them), cash and loan: so a trader opens with the custom its place in buyers' search brings,
+// not a guess that the first years would correct.
+void size_traders(const Setting& setting, Economy& economy, Ranks& ranks, SearchScratch& search,
+                  double inventory_target);
 // Foreign-invested traders whose sector the negative list no longer closes and that are not
 // yet in business open (no stock), with capital from abroad: foreigners' holdings of the
 // hub's currency fall by it (its currency market sees an inflow).

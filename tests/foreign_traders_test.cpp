@@ -79,14 +79,15 @@ TEST(ForeignTraders, ASectorOnTheNegativeListIsClosedToThemUntilAnEventTakesItOf
   EXPECT_GT(opened, 0) << "once off the list, chips' foreign traders sold nothing";
 }
 
-// Step 8 phase by phase: the accounts move foreigners' holdings of the hub's currency by what
-// its foreign traders paid out, and nobody else's.
+// Step 14 phase by phase, once the foreign traders have repaid the loans that bought their
+// opening stock: the accounts move foreigners' holdings of the hub's currency by what its
+// foreign traders paid out, and nobody else's.
 TEST(ForeignTraders, TheirDividendsArePaidAbroadInTheHubsCurrency) {
   ENTREPOT_REQUIRE_DEVICE();
-  const Scenario sc = open_hub(12, 0);
+  const Scenario sc = open_hub(16, 0);
   World world(sc);
   Model m(sc, world);
-  const int step = 8;
+  const int step = 14;
   const Setting set = testing::up_to_trade(m, step);
   const std::vector<std::int64_t> government = m.economy.government;
   trade(set, m.economy, m.ranks, m.scratch.trade, m.trade_chunk, step);

@@ -92,7 +92,7 @@ TEST(Load, Traders) {
   EXPECT_EQ(map.traders.hub_per_sector, 3);
   EXPECT_EQ(map.traders.per_sector, 0);
   EXPECT_DOUBLE_EQ(map.traders.markup, 0.06);
-  EXPECT_DOUBLE_EQ(map.traders.inventory_target, 1.0);
+  EXPECT_DOUBLE_EQ(map.traders.inventory_target, 1.3);
   EXPECT_DOUBLE_EQ(map.traders.presence, 1.0);
   EXPECT_DOUBLE_EQ(map.traders.friction_cut, 0.5);
 }

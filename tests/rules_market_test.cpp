@@ -63,15 +63,20 @@ TEST(MarketRulesTest, TradeFactorIsIcebergFrictionAndTariffAndProhibitiveWhenBan
 }
 
 TEST(MarketRulesTest, ABuyerReplacesItsSupplierAtOnceOnlyWhenItMustOrShopsWhenShort) {
-  // No or a banned supplier: whatever the candidates.
-  EXPECT_TRUE(replaces_at_once(true, false, 1));
-  EXPECT_TRUE(replaces_at_once(true, true, 4));
-  // Left short: at once among several candidates; with one it waits for its review.
-  EXPECT_TRUE(replaces_at_once(false, true, 2));
-  EXPECT_FALSE(replaces_at_once(false, true, 1));
+  // Buyers with several candidates shop around, and so do traders with one.
+  EXPECT_TRUE(shops_around(2, false));
+  EXPECT_TRUE(shops_around(1, true));
+  EXPECT_FALSE(shops_around(1, false));
+  // No or a banned supplier: whatever the buyer.
+  EXPECT_TRUE(replaces_at_once(true, false, false));
+  EXPECT_TRUE(replaces_at_once(true, true, true));
+  // Left short: at once when it shops around; otherwise it waits for its review.
+  EXPECT_TRUE(replaces_at_once(false, true, shops_around(2, false)));
+  EXPECT_TRUE(replaces_at_once(false, true, shops_around(1, true)));
+  EXPECT_FALSE(replaces_at_once(false, true, shops_around(1, false)));
   // Otherwise the incumbent's loyalty may keep it.
-  EXPECT_FALSE(replaces_at_once(false, false, 1));
-  EXPECT_FALSE(replaces_at_once(false, false, 15));
+  EXPECT_FALSE(replaces_at_once(false, false, false));
+  EXPECT_FALSE(replaces_at_once(false, false, true));
 }
 
 TEST(MarketRulesTest, TheIncumbentsLoyaltyIsTheSwitchingPremiumOfALogitChoice) {

@@ -6,6 +6,7 @@
 // traders.
 #include <gtest/gtest.h>
 #include <omp.h>
+#include <thrust/copy.h>
 
 #include <cstdint>
 #include <memory>
@@ -13,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "agents/rules.h"
 #include "agents/trade.h"
 #include "kernels/checkpoint.h"
 #include "kernels/host_copy.h"
@@ -253,6 +255,58 @@ TEST(Traders, HubTradersPayTheHubTaxOnTheirMargin) {
   EXPECT_NEAR(tax[1] / profit[1], sc.behaviour.profit_tax, 0.005) << "the profit tax elsewhere";
 }
 
+// A trader opens at what the suppliers it drew charge landed, marked up, with the custom its
+// buyers' first draws bring it: its expected sales are what they order at the start (a_k per
+// unit of their capacity, τ for the melt), and its first step's orders are of that size.
+TEST(Traders, TradersOpenAtTheirSuppliersCostWithTheCustomTheirBuyersBring) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const Scenario sc = trader_world(1);
+  World world(sc);
+  Model model(sc, world);
+  const Tables& tables = model.tables;
+  const auto price = to_host(model.economy.traders.price);
+  const auto cost = to_host(model.economy.traders.unit_cost);
+  const auto expected = to_host(model.economy.traders.expected_sales);
+  const auto trader_region = to_host(model.economy.traders.region);
+  const auto supplier = to_host(model.economy.firms.supplier);
+  const auto block = to_host(model.economy.firms.block);
+  const auto productivity = to_host(model.economy.firms.productivity);
+  const auto employees = to_host(model.economy.firms.employees);
+  const auto input_sector = to_host(tables.input_sector);
+  const auto input_amount = to_host(tables.input_amount);
+  const auto tfp = to_host(tables.region_tfp);
+  const std::size_t firms = block.size();
+  std::vector<double> ordered(expected.size(), 0.0);
+  for (std::size_t j = 0; j < firms; ++j) {
+    const int region = block[j] / tables.sectors, sector = block[j] % tables.sectors;
+    const double capacity =
+        labour_capacity(productivity[j], tfp[region], static_cast<double>(employees[j]));
+    for (int k = 0; k < kInputSlots; ++k) {
+      const std::int64_t trader = supplier[k * firms + j] - tables.trader_seller_first;
+      if (supplier[k * firms + j] < 0 || trader < 0 || trader >= tables.traders) continue;
+      const int input = input_sector[sector * kInputSlots + k];
+      ordered[trader] += input_amount[sector * kInputSlots + k] * capacity *
+                         tables.host.iceberg[world.rrs(trader_region[trader], region, input)];
+    }
+  }
+  double opening = 0.0;
+  int open = 0;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_NEAR(expected[i], ordered[i], 1e-5 * ordered[i] + 1e-5) << "trader " << i;
+    if (expected[i] <= 0.0) continue;
+    ++open;
+    opening += expected[i];
+    EXPECT_NEAR(price[i], (1.0 + sc.traders.markup) * cost[i], 1e-12 * price[i]) << "trader " << i;
+  }
+  ASSERT_GT(open, 0) << "no buyer drew a trader";
+  model.step(1);
+  const auto demand = to_host(model.economy.traders.demand);
+  double first = 0.0;
+  for (std::int64_t d : demand) first += static_cast<double>(d) / static_cast<double>(kGoodsScale);
+  EXPECT_GT(first, 0.7 * opening) << "the first step's orders fell far short of the opening";
+  EXPECT_LT(first, 1.4 * opening) << "the first step's orders far exceeded the opening";
+}
+
 TEST(TraderCredit, TradersBorrowWhatTheirCashCannotPayAndTheirLoansAreTheBanks) {
   ENTREPOT_REQUIRE_DEVICE();
   Scenario sc = trader_world(12);
@@ -275,11 +329,20 @@ TEST(TraderCredit, TradersBorrowWhatTheirCashCannotPayAndTheirLoansAreTheBanks) 
 TEST(TraderCredit, TradersThatCannotSellExitTheirBankWritesOffAndANewOwnerTakesOver) {
   ENTREPOT_REQUIRE_DEVICE();
   Scenario sc = trader_world(12);
-  sc.traders.markup = 50.0;           // nobody buys at that price
-  sc.traders.inventory_target = 4.0;  // bought with credit at the first step
+  sc.traders.inventory_target = 4.0;  // bought with credit at the start
   sc.behaviour.exit_patience = 3;
   World world(sc);
   Model model(sc, world);
+  // Then buyers stop finding traders: their weight in search vanishes, and every slot at a
+  // trader searches again among producers. Their stock no longer sells.
+  sc.traders.presence = 0.0;
+  sc.traders.hub_presence = 0.0;
+  refresh_search(sc, world, model.economy, model.tables);
+  auto supplier = to_host(model.economy.firms.supplier);
+  for (std::int32_t& seller : supplier) {
+    if (seller >= model.tables.trader_seller_first) seller = -1;
+  }
+  thrust::copy(supplier.begin(), supplier.end(), model.economy.firms.supplier.begin());
   std::int64_t exits = 0, written_off = 0, granted = 0;
   for (int step = 1; step <= sc.steps; ++step) {
     model.step(step);  // throws unless money is conserved
@@ -421,6 +484,49 @@ TEST(Traders, TradersSourceAtTheBorderFrictionTheirBuyersAreSpared) {
   EXPECT_GT(lower, 0) << "no trader region sources abroad more than other buyers";
   sc.traders.friction_cut = 0.0;
   for (const auto& [others, traders] : home_shares(sc)) EXPECT_EQ(traders, others);
+}
+
+// A trader's slot that its producer left short looks for another at the next step's search
+// and takes it at once (agents/trade.h shops_around), where a firm's slot with one candidate
+// waits for its routine review.
+TEST(Traders, ATraderLeftShortShopsAroundAtOnce) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const Scenario sc = trader_world(12);
+  World world(sc);
+  Model model(sc, world);
+  const int step = 8;
+  for (int past = 1; past < step; ++past) model.step(past);
+  // Who rationed last step, as the search's quotes will tell.
+  const auto shipped = to_host(model.economy.firms.shipped);
+  const auto demand = to_host(model.economy.firms.demand);
+  auto short_of = [&](std::int32_t seller) {
+    return seller >= 0 && static_cast<std::size_t>(seller) < shipped.size() &&
+           shipped[seller] < demand[seller];
+  };
+  const auto traders_before = to_host(model.economy.traders.supplier);
+  const auto firms_before = to_host(model.economy.firms.supplier);
+  search_suppliers(model.setting(), model.economy, model.ranks, model.scratch.search, step,
+                   sc.behaviour.search_probability);
+  const auto traders_after = to_host(model.economy.traders.supplier);
+  const auto firms_after = to_host(model.economy.firms.supplier);
+  auto moved = [&](const std::vector<std::int32_t>& before,
+                   const std::vector<std::int32_t>& after) {
+    int left_short = 0, moved_on = 0;
+    for (std::size_t k = 0; k < before.size(); ++k) {
+      if (!short_of(before[k])) continue;
+      ++left_short;
+      moved_on += after[k] != before[k] ? 1 : 0;
+    }
+    return std::pair<int, int>{left_short, moved_on};
+  };
+  const auto [traders_short, traders_moved] = moved(traders_before, traders_after);
+  const auto [firms_short, firms_moved] = moved(firms_before, firms_after);
+  ASSERT_GT(traders_short, 10) << "too few traders' producers rationed to tell";
+  ASSERT_GT(firms_short, 30);
+  const double trader_share = static_cast<double>(traders_moved) / traders_short;
+  const double firm_share = static_cast<double>(firms_moved) / firms_short;
+  EXPECT_GT(trader_share, 0.5) << traders_moved << " of " << traders_short;
+  EXPECT_LT(firm_share, 0.3) << firms_moved << " of " << firms_short;
 }
 
 TEST(Traders, SameBytesOnAnyNumberOfThreads) {

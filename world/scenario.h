@@ -237,10 +237,12 @@ struct RetailSettings {
 // (entrepôt traders). They buy from producers anywhere and sell to firms and retailers
 // anywhere. With no traders per sector anywhere, there are none.
 struct TraderSettings {
-  int per_sector = 0;             // traders per goods sector in every region
-  int hub_per_sector = 0;         // more per goods sector in each hub region
-  double markup = 0.06;           // μ_T on the landed cost of the goods sold
-  double inventory_target = 1.0;  // ι_T: steps of expected sales kept in stock
+  int per_sector = 0;      // traders per goods sector in every region
+  int hub_per_sector = 0;  // more per goods sector in each hub region
+  double markup = 0.06;    // μ_T on the landed cost of the goods sold
+  // ι_T: steps of expected sales kept in stock; US merchant wholesalers held 1.3 months of
+  // sales in 2020 (Census, Monthly Wholesale Trade).
+  double inventory_target = 1.3;
   // The weight of a region's traders of a sector, together, in buyers' search, as a share of
   // the sector's mean presence per region.
   double presence = 1.0;
