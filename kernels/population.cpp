@@ -16,6 +16,7 @@
 #include "agents/rules.h"
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
+#include "kernels/rank_sums.h"
 #include "kernels/reduce.h"
 #include "kernels/retail.h"
 #include "world/layout.h"
@@ -571,14 +572,8 @@ void staff_by_orders(const Scenario& sc, const Setting& setting, Economy& econom
                                      thrust::raw_pointer_cast(value.data())});
     add_retail_orders(setting, economy, ranks, scratch.search,
                       thrust::raw_pointer_cast(value.data()));
-    if (ranks.distributed()) {
-      for (thrust::device_vector<std::int64_t>* ordered : {&goods, &value}) {
-        std::vector<std::int64_t> all(firms);
-        thrust::copy(ordered->begin(), ordered->end(), all.begin());
-        ranks.sum_over_ranks(all.data(), all.size());
-        thrust::copy(all.begin(), all.end(), ordered->begin());
-      }
-    }
+    sum_over_ranks(ranks, goods);
+    sum_over_ranks(ranks, value);
     const BlockOrders orders{OrderedLabour{t, f, thrust::raw_pointer_cast(goods.data()),
                                            thrust::raw_pointer_cast(value.data()), d}};
     auto block_orders = totals_by_key<3>(f.size, t.regions * t.sectors, FirmBlock{f.block}, orders);

@@ -24,6 +24,7 @@
 #include "kernels/entities.h"
 #include "kernels/ghosts.h"
 #include "kernels/phases.h"
+#include "kernels/rank_sums.h"
 #include "kernels/reduce.h"
 #include "kernels/retail.h"
 #include "kernels/stockist.h"
@@ -565,13 +566,8 @@ void refresh_sellers(const Behaviour& behaviour, const Economy& economy, const R
       first, first + economy.firms.size, running.begin() + d.firm_first,
       SellerWeight{std::as_const(economy.firms).view(),
                    thrust::raw_pointer_cast(block_price.data()), behaviour.variety_elasticity});
-  if (ranks.distributed()) {
-    // Each rank filled its own firms; the sum over ranks is every firm's weight.
-    std::vector<std::int64_t> all(running.size());
-    thrust::copy(running.begin(), running.end(), all.begin());
-    ranks.sum_over_ranks(all.data(), all.size());
-    thrust::copy(all.begin(), all.end(), running.begin());
-  }
+  // Each rank filled its own firms; the sum over ranks is every firm's weight.
+  sum_over_ranks(ranks, running);
   thrust::inclusive_scan(running.begin(), running.end(), running.begin());
 }
 

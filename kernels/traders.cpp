@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "agents/rules.h"
+#include "kernels/rank_sums.h"
 #include "kernels/reduce.h"
 #include "kernels/stockist.h"
 
@@ -364,12 +365,7 @@ void size_traders(const Setting& setting, Economy& economy, Ranks& ranks, Search
   thrust::for_each(
       at, at + economy.retailers.size,
       OrdersFromRetailers{t, std::as_const(economy.retailers).view(), quotes, ordered});
-  if (ranks.distributed()) {
-    std::vector<std::int64_t> all(goods.size());
-    thrust::copy(goods.begin(), goods.end(), all.begin());
-    ranks.sum_over_ranks(all.data(), all.size());
-    thrust::copy(all.begin(), all.end(), goods.begin());
-  }
+  sum_over_ranks(ranks, goods);
   thrust::for_each(at, at + economy.traders.size,
                    SizeTrader{economy.traders.view(), ordered, ranks.domain.trader_first,
                               inventory_target, setting.behaviour.cash_buffer_steps});
