@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -98,12 +99,14 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   int step = 1;
   for (; step <= options.warm_up; ++step) model.step(step);
   std::vector<double> seconds, short_share;
+  std::array<std::vector<double>, kStepParts> part_seconds;
   const Traffic before = comm.traffic();
   for (int k = 0; k < options.steps; ++k, ++step) {
     const auto t0 = std::chrono::steady_clock::now();
     model.step(step);
     seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     short_share.push_back(short_slot_share(model));
+    for (int p = 0; p < kStepParts; ++p) part_seconds[p].push_back(model.part_seconds[p]);
   }
   std::sort(short_share.begin(), short_share.end());
   const Traffic sent = report_traffic(comm, model, before, options.steps);
@@ -157,6 +160,18 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
                "steps; from %.1f%% to %.1f%%)\n",
                100.0 * short_share[short_share.size() / 2], 100.0 * short_share.front(),
                100.0 * short_share.back());
+  // Where a step's time goes (rank 0's), each part's median over the timed steps.
+  std::string parts;
+  for (int p = 0; p < kStepParts; ++p) {
+    std::vector<double>& each = part_seconds[p];
+    std::sort(each.begin(), each.end());
+    const double part = each[each.size() / 2];
+    char line[96];
+    std::snprintf(line, sizeof line, "%s%s %.4f s (%.0f%%)", p == 0 ? "" : ", ", kStepPartNames[p],
+                  part, median > 0.0 ? 100.0 * part / median : 0.0);
+    parts += line;
+  }
+  std::fprintf(stderr, "bench: step parts (medians of the timed steps): %s\n", parts.c_str());
   if (options.ranks > 1 && !comm.distributed()) {
     Partition partition = partition_agents(sc, options.ranks);
     place_traders(model.tables, partition);

@@ -5,6 +5,7 @@
 // (kernels/phases.h) read and write them.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "agents/trade.h"
@@ -20,6 +21,26 @@
 #include "world/world.h"
 
 namespace entrepot {
+
+// The parts of a step timed apart: the phases of DESIGN §4, and the tables, prices and
+// currency market the next step reads (entrepot bench prints each part's median).
+enum StepPart {
+  kPolicyPart,
+  kSearchPart,
+  kPlanPart,
+  kLabourPart,
+  kProducePart,
+  kTradePart,
+  kAccountsPart,
+  kRelocationPart,
+  kPricesPart,
+  kStatisticsPart,
+  kNextStepPart,
+  kStepParts
+};
+inline constexpr std::array<const char*, kStepParts> kStepPartNames = {
+    "policy",   "search",     "plan",   "labour",     "produce",  "trade",
+    "accounts", "relocation", "prices", "statistics", "next step"};
 
 struct Model {
   // `comm`: the ranks this economy is stepped over; none (or one rank) steps it whole here.
@@ -39,6 +60,9 @@ struct Model {
   std::size_t trade_chunk = kTradeChunk;
 
   StepStatistics stats;  // what the last step reports
+  // Wall-clock seconds of each part of the last step on this rank (its kernels included:
+  // Thrust's algorithms return when the device has finished them).
+  std::array<double, kStepParts> part_seconds{};
   std::int64_t initial_money = 0;
   std::vector<std::int64_t> initial_country_money;  // per currency, in its units
 

@@ -5,6 +5,7 @@
 #include <thrust/transform.h>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
@@ -215,25 +216,42 @@ std::int64_t Model::total_money() const {
 }
 
 void Model::step(int step) {
+  auto mark = std::chrono::steady_clock::now();
+  // Closes the part that ran since the last mark.
+  const auto part_ends = [&](StepPart part) {
+    const auto now = std::chrono::steady_clock::now();
+    part_seconds[part] = std::chrono::duration<double>(now - mark).count();
+    mark = now;
+  };
   if (world.apply_policy(step)) {  // 1. policy
     refresh_trade_costs();
     admit_foreign_traders(scenario, setting(), economy, ranks);
   }
+  part_ends(kPolicyPart);
   const std::vector<std::int64_t> government_at_start = economy.government;
   const Setting set = setting();
   const Behaviour& b = scenario.behaviour;
   const std::int64_t switches =  // 2. search
       search_suppliers(set, economy, ranks, scratch.search, step, b.search_probability);
-  plan(scenario, set, economy, ranks, scratch.search);           // 3. plan
-  labour_market(set, economy, ranks, scratch.labour, step);      // 4. labour market
+  part_ends(kSearchPart);
+  plan(scenario, set, economy, ranks, scratch.search);  // 3. plan
+  part_ends(kPlanPart);
+  labour_market(set, economy, ranks, scratch.labour, step);  // 4. labour market
+  part_ends(kLabourPart);
   const std::int64_t used = produce(set, economy.firms, ranks);  // 5. produce
-  const TradeFlows flows =                                       // 6. trade
+  part_ends(kProducePart);
+  const TradeFlows flows =  // 6. trade
       trade(set, economy, ranks, scratch.trade, trade_chunk, step);
+  part_ends(kTradePart);
   const Exits exits =  // 7. accounts
       settle_accounts(set, economy, ranks, scratch.labour, government_at_start);
+  part_ends(kAccountsPart);
   const Relocations moved = relocate_firms(scenario, set, economy, ranks, tables, step);  // 7b
+  part_ends(kRelocationPart);
   adjust_prices(set, economy.firms, economy.unemployment_rate);  // 8. prices
+  part_ends(kPricesPart);
   stats = collect_statistics(set, economy, ranks, step, flows);  // 9. statistics
+  part_ends(kStatisticsPart);
   // Next step's search weighs origins and sellers at this step's prices, and trades at the
   // rates this step's payments across borders set.
   update_block_prices(set, economy, ranks);
@@ -246,6 +264,7 @@ void Model::step(int step) {
   if (step % scenario.steps_per_year == 0) {
     update_exporters(block_supply(setting(), economy, ranks));
   }
+  part_ends(kNextStepPart);
   stats.supplier_switches = switches;
   stats.used = used;
   stats.firm_exits = exits.firms;

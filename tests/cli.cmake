@@ -1,5 +1,5 @@
 # Whole-program tests of the `entrepot` command: signals and killed runs, --set overrides,
-# scenario errors (and mutated scenarios, cli-fuzz-validate), unwritable output paths, help and info, progress lines, compare and device,
+# scenario errors (and mutated scenarios, cli-fuzz-validate), unwritable output paths, help and info, progress lines, compare and device, what bench reports,
 # and the files of the scenario library (configs/scenarios/).
 # Each script in tests/cli/ is run as `python3 SCRIPT ENTREPOT SOURCE_DIR [ARGS]` with the
 # system Python (it needs h5py and numpy), works in a temporary folder of its own and
@@ -35,3 +35,4 @@ entrepot_cli_test(cli-scenario-library 900 scenario_library.py)
 entrepot_cli_test(cli-fuzz-validate 120 fuzz_validate.py)
 entrepot_cli_test(cli-health 180 health.py)
 entrepot_cli_test(cli-memory 180 memory.py)
+entrepot_cli_test(cli-bench-report 120 bench_report.py)
