@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "app/machine.h"
 #include "app/memory.h"
 #include "app/purchase_bound.h"
+#include "kernels/auction.h"
 #include "kernels/model.h"
 #include "world/comm.h"
 #include "world/generated.h"
@@ -72,6 +74,34 @@ double short_slot_share(const Model& model) {
                        static_cast<double>(model.tables.consumer_slots);
   if (first.empty() || slots <= 0.0) return 0.0;
   return static_cast<double>(static_cast<std::uint32_t>(first.back())) / slots;
+}
+
+// The median of five clearings of `n` random orders (prices on a grid of 200 ticks around
+// 10⁶, quantities up to 10⁹ micro-units) spread over 15 books: a venue per commodity and
+// place, as the scenario's venues will be.
+double auction_seconds(std::int64_t n) {
+  constexpr int kBooks = 15;
+  std::mt19937_64 gen(20200101);
+  std::vector<AuctionOrder> host(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) {
+    AuctionOrder& o = host[static_cast<std::size_t>(i)];
+    o.book = static_cast<std::int32_t>(gen() % kBooks);
+    o.side = static_cast<std::int8_t>(gen() % 2);
+    o.price = 1000000 + 5000 * static_cast<std::int64_t>(gen() % 200) - 500000;
+    o.quantity = 1 + static_cast<std::int64_t>(gen() % 1000000000);
+    o.id = i;
+  }
+  const thrust::device_vector<AuctionOrder> orders(host.begin(), host.end());
+  const std::vector<std::int64_t> reference(kBooks, 1000000);
+  thrust::device_vector<std::int64_t> fills;
+  std::vector<double> seconds;
+  for (int k = 0; k < 5; ++k) {
+    const auto t0 = std::chrono::steady_clock::now();
+    clear_auctions(orders, reference, fills);
+    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(seconds.begin(), seconds.end());
+  return seconds[seconds.size() / 2];
 }
 
 }  // namespace
@@ -172,6 +202,14 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
     parts += line;
   }
   std::fprintf(stderr, "bench: step parts (medians of the timed steps): %s\n", parts.c_str());
+  if (options.auction_orders > 0) {
+    const double clearing = auction_seconds(options.auction_orders);
+    std::fprintf(stderr,
+                 "bench: call auctions: %lld orders in 15 books cleared in %.4f s (median of 5), "
+                 "%.1f%% of the step\n",
+                 static_cast<long long>(options.auction_orders), clearing,
+                 median > 0.0 ? 100.0 * clearing / median : 0.0);
+  }
   if (options.ranks > 1 && !comm.distributed()) {
     Partition partition = partition_agents(sc, options.ranks);
     place_traders(model.tables, partition);

@@ -34,10 +34,11 @@ struct BenchOptions {
   int steps = 5;    // timed steps; the median is reported
   int warm_up = 2;  // untimed steps before them, past the set-up's transient
   int threads = 0;
-  int ranks = 0;                   // > 1: also estimate the exchange of a run over this many ranks
-  std::int64_t trade_chunk = -1;   // ≥ 0: Model::trade_chunk; −1: the backend's default
-  std::int64_t retail_market = 0;  // > 0: retail markets of this many households
-  int traders = 0;                 // > 0: traders per goods sector in every region
+  int ranks = 0;                    // > 1: also estimate the exchange of a run over this many ranks
+  std::int64_t trade_chunk = -1;    // ≥ 0: Model::trade_chunk; −1: the backend's default
+  std::int64_t retail_market = 0;   // > 0: retail markets of this many households
+  int traders = 0;                  // > 0: traders per goods sector in every region
+  std::int64_t auction_orders = 0;  // > 0: also time call auctions of this many orders
 };
 
 struct BatchOptions {

@@ -120,6 +120,11 @@ int main(int argc, char** argv) {
                    "Traders per goods sector in every region, from whom firms and retailers "
                    "buy too (default 0: none)")
       ->check(CLI::Range(0, kMaxTradersPerSector));
+  bench_cmd
+      ->add_option("--auction-orders", bench.auction_orders,
+                   "Also time the call auctions of exchange venues: this many random orders "
+                   "in 15 books, cleared at once (default 0: not timed)")
+      ->check(CLI::NonNegativeNumber);
 
   CLI::App* device_cmd =
       app.add_subcommand("device", "Show the device the kernels run on (GPU or host threads)");

@@ -4,7 +4,8 @@
 Its last stdout line carries agents, updates_per_s, bytes_per_agent, peak_rss_mb, stream_gbps
 and traffic_ratio, each a positive number. Its stderr names every part of a step with the
 median seconds it took, and no part's median exceeds the slowest whole step: a part that
-was summed over steps, or timed across the step's end, would. Nothing here compares speeds.
+was summed over steps, or timed across the step's end, would. With --auction-orders it times
+the call auctions too. Nothing here compares speeds.
 """
 import re
 
@@ -18,7 +19,8 @@ KEYS = ["agents", "updates_per_s", "bytes_per_agent", "peak_rss_mb", "stream_gbp
 
 def body(t):
     rc, stdout, stderr, _ = t.run(["bench", "--agents", "20000", "--warm-up", "1", "--steps", "5",
-                                   "--retail-market", "500", "--traders", "1"], timeout=120)
+                                   "--retail-market", "500", "--traders", "1", "--auction-orders", "3000"],
+                                  timeout=120)
     t.check(rc == 0, f"bench exits {rc}: {stderr.strip()}")
     lines = stdout.strip().splitlines()
     t.check(bool(lines), "bench printed nothing on stdout")
@@ -43,6 +45,9 @@ def body(t):
         t.check(0.0 <= seconds <= float(slowest[1]),
                 f"part '{name}' took {seconds} s, beyond the slowest step's {slowest[1]} s")
     t.check(parts.get("trade", 0.0) > 0.0, f"the trade part took no time: {report[1]}")
+    auctions = re.search(r"^bench: call auctions: 3000 orders in 15 books cleared in ([0-9.]+) s",
+                         stderr, re.M)
+    t.check(auctions is not None, f"bench does not time the call auctions: {stderr}")
 
 
 if __name__ == "__main__":
