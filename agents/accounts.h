@@ -1,6 +1,6 @@
 // Firms' accounts at the end of a step (phase 7): wages, profit tax, dividends, distress
 // and exit. Every amount is int64 money and never more than the firm holds, so each
-// payment moves an exact amount between two accounts. Equations in docs/model.md §accounts.
+// payment moves an exact amount between two accounts. Equations in docs/model.md §4.7.
 #pragma once
 
 #include <cstdint>

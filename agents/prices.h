@@ -1,5 +1,5 @@
 // Costs, prices and wages: the rules of phase 8, and of every place that sets a price
-// (founding, entry). Equations in docs/model.md §prices.
+// (founding, entry). Equations in docs/model.md §4.8.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Firms that move between regions (docs/model.md §relocation). Capital is footloose and
+// Firms that move between regions (docs/model.md §4.14). Capital is footloose and
 // follows profit per firm (the footloose-capital model of Martin & Rogers 1995; Baldwin et al.
 // 2003, ch. 3): a firm that weighs a move compares how its block's profit per firm changed
 // with how that of the same sector in another region did, both smoothed over a year and in

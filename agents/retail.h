@@ -1,4 +1,4 @@
-// Retailers: the rules of the traders households buy from (docs/model.md §retail). A
+// Retailers: the rules of the traders households buy from (docs/model.md §4.12). A
 // retailer buys one consumed sector's goods from producers anywhere, holds them, and sells
 // them to the households of its local market at a markup on what they cost it landed.
 #pragma once

@@ -1,6 +1,6 @@
 // Trade: what a flow costs, which supplier a buyer keeps, what an order brings, and how a
 // purchase settles. The rules of phases 2 (search) and 6 (trade), and of the trade-cost
-// tables. Equations in docs/model.md §trade.
+// tables. Equations in docs/model.md §4.6.
 #pragma once
 
 #include <cstdint>

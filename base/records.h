@@ -13,6 +13,8 @@ namespace entrepot {
 inline constexpr std::int64_t kMoneyScale = 1000000;
 // Goods are int64 micro-units of a sector's good.
 inline constexpr std::int64_t kGoodsScale = 1000000;
+// CO2 in micro-kilograms.
+inline constexpr std::int64_t kCarbonScale = 1000000;
 
 // Holders of money, in the order of StepStatistics::money: deposits of firms, consumers,
 // governments and owners, the banks' equity, the firms' loans as a negative holder, and what
@@ -61,6 +63,9 @@ struct StepStatistics {
   std::vector<std::int64_t> region_output;
   // Per region × sector, US$: the value its firms added in the step (sales less inputs).
   std::vector<std::int64_t> sector_value_added;
+  // Per region × sector, micro-kg of CO2: what the region's firms emitted making the step's
+  // output (docs/model.md §4.16; zeros without emissions).
+  std::vector<std::int64_t> emissions;
   // Per region × sector: its firms that may sell abroad (agents/exporting.h).
   std::vector<std::int64_t> exporters;
 

@@ -168,8 +168,7 @@ Exits settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks,
 // 7b: relocation (kernels/relocation.cpp): firms weigh moves and move; per step, the moves
 // by origin × destination region.
 struct Relocations {
-  std::int64_t firms = 0;
-  std::vector<std::int64_t> by_route;  // [o·R + d]
+  std::vector<std::int64_t> by_route;  // firms moved, [o·R + d]
 };
 Relocations relocate_firms(const Scenario& scenario, const Setting& setting, Economy& economy,
                            Ranks& ranks, Tables& tables, int step);

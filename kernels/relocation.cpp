@@ -396,7 +396,6 @@ Relocations relocate_firms(const Scenario& scenario, const Setting& setting, Eco
     economy.owners[to] += own + subsidised;
     economy.government[to_country] -= subsidised;
     moved.by_route[static_cast<std::size_t>(origin) * nr + to] += 1;
-    ++moved.firms;
     if (site >= d.firm_first && site < d.firm_first + d.firm_count) {
       arrivals.push_back(
           Arrival{site - d.firm_first, arrived - own, conversion, static_cast<std::int64_t>(i)});

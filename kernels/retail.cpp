@@ -1,4 +1,4 @@
-// Retail markets (docs/model.md §retail): the retailers' set-up, plan and accounts, and the
+// Retail markets (docs/model.md §4.12): the retailers' set-up, plan and accounts, and the
 // households' choice of shop. The rules are in agents/retail.h.
 #include "kernels/retail.h"
 

@@ -1,4 +1,4 @@
-// Retail markets' phases (docs/model.md §retail; kernels/retail.cpp): retailers opened at
+// Retail markets' phases (docs/model.md §4.12; kernels/retail.cpp): retailers opened at
 // set-up, households' choice of shop, retailers' purchase plans, their accounts and their
 // totals for the statistics. The market passes are in kernels/trade_stockists.cpp.
 #pragma once

@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <utility>
 
+#include "agents/carbon.h"
 #include "agents/rules.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
@@ -357,6 +358,12 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
                            static_cast<double>(kMoneyScale) * region_rate(r)
                      : 0.0;
     }
+  }
+
+  st.emissions.assign(st.region_output.size(), 0);
+  const std::vector<double>& intensity = tables.host.emission_intensity;
+  for (std::size_t b = 0; b < intensity.size(); ++b) {
+    st.emissions[b] = emitted(st.region_output[b], intensity[b]);
   }
 
   std::int64_t goods[2] = {sum(economy.firms.output),

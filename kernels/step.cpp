@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "agents/carbon.h"
 #include "kernels/entities.h"
 #include "kernels/host_copy.h"
 #include "kernels/model.h"
@@ -193,6 +194,17 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
   }
   open_banks(setting(), economy, ranks);
   share_sites(economy, ranks, tables);
+  if (sc.emissions.on()) {
+    // At the set-up prices: a block's emissions per unit stay as its goods are made.
+    tables.host.emission_intensity.resize(economy.block_price.size());
+    for (std::size_t b = 0; b < economy.block_price.size(); ++b) {
+      const int region = static_cast<int>(b) / tables.sectors;
+      const int sector = static_cast<int>(b) % tables.sectors;
+      tables.host.emission_intensity[b] = unit_intensity(
+          sc.emissions.sector[sector], sc.emissions.country[world.region_country[region]],
+          economy.block_price[b]);
+    }
+  }
   initial_money = total_money();
   initial_country_money = country_money();
 }

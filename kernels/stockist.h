@@ -1,4 +1,4 @@
-// What retailers and traders share as stockists (docs/model.md §retail, §traders): they buy
+// What retailers and traders share as stockists (docs/model.md §4.12, §4.13): they buy
 // one sector's goods from producers through supplier slots, hold them at their landed cost,
 // price at a markup on it and order towards a stock target within their cash, and pay profit
 // tax and dividends. Each rule is written once over a store view (RetailerStore's or
@@ -168,7 +168,7 @@ struct PayPolicy {
 // interest), repayment from cash above its buffer, and dividends, from which the loan is
 // served first. After `patience` insolvent steps in a row it exits: the bank takes what cash
 // there is and writes off the rest of the loan, and the remaining cash goes to the owners
-// (the firms' rules, kernels/accounts.cpp PayFirm; docs/model.md §credit).
+// (the firms' rules, kernels/accounts.cpp PayFirm; docs/model.md §4.3).
 template <class Stockists>
 struct PayStockist {
   Stockists r;

@@ -382,6 +382,8 @@ struct HostTables {
   // per site, 1 where a firm works it (as Tables::site_open); empty where firms never move.
   std::vector<std::int64_t> free_sites;
   std::vector<std::uint8_t> site_open;
+  // kg CO2 per unit of goods, per block (agents/carbon.h); empty where nothing is emitted.
+  std::vector<double> emission_intensity;
 };
 
 struct Tables {

@@ -1,4 +1,4 @@
-// Retailers and traders in the goods market (docs/model.md §retail, §traders): as buyers,
+// Retailers and traders in the goods market (docs/model.md §4.12, §4.13): as buyers,
 // through the generic passes of kernels/market.h, each of their supplier slots orders from a
 // producer what the plan set; as sellers, retailers offer their stock to their market's
 // households and traders theirs to firms and retailers anywhere, at their price. Their

@@ -1,4 +1,4 @@
-// Wholesale and entrepôt traders (docs/model.md §traders): their opening, plan and accounts.
+// Wholesale and entrepôt traders (docs/model.md §4.13): their opening, plan and accounts.
 // The rules they share with retailers are in kernels/stockist.h.
 #include "kernels/traders.h"
 

@@ -1,4 +1,4 @@
-// Wholesale and entrepôt traders' phases (docs/model.md §traders; kernels/traders.cpp): their
+// Wholesale and entrepôt traders' phases (docs/model.md §4.13; kernels/traders.cpp): their
 // opening, their purchase plans, their accounts and their totals for the statistics. The
 // market passes are in kernels/trade_stockists.cpp, their search in kernels/search.cpp.
 #pragma once

@@ -45,6 +45,7 @@ View view(const std::vector<T>& values) {
 const char* const kMoney = "1e-6 national currency";
 const char* const kDollars = "1e-6 US$";
 const char* const kGoods = "1e-6 goods";
+const char* const kCarbon = "1e-6 kg CO2";
 const std::vector<std::string> kTrade{"exporter", "importer", "sector"};
 const std::vector<std::string> kRegionTrade{"origin", "destination", "sector"};
 const std::vector<std::string> kRegion{"region"};
@@ -161,6 +162,14 @@ const std::vector<Spec>& specs() {
        "first service sector's includes retailers' and traders' margins",
        kMoneyScale,
        [](const StepStatistics& s) { return view(s.sector_value_added); }},
+      {"emissions",
+       {"region", "sector"},
+       Type::int64,
+       kCarbon,
+       "CO2 the region's firms emitted making the step's output in the sector, at the "
+       "scenario's intensities (0 without `emissions`)",
+       kCarbonScale,
+       [](const StepStatistics& s) { return view(s.emissions); }},
       {"exporters",
        {"region", "sector"},
        Type::int64,

@@ -1,4 +1,4 @@
-// Foreign-invested traders in a hub (docs/model.md §traders): a sector on the hub's negative
+// Foreign-invested traders in a hub (docs/model.md §4.13): a sector on the hub's negative
 // list is closed to them until a negative_list event takes it off; they then open with capital
 // from abroad, and what they pay out goes abroad.
 #include <gtest/gtest.h>

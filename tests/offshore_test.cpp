@@ -1,4 +1,4 @@
-// Offshore (merchanting) trade (docs/model.md §traders): a hub's merchants buy goods where
+// Offshore (merchanting) trade (docs/model.md §4.13): a hub's merchants buy goods where
 // they are made and hold them there, paying no duty and shipping nothing; their buyers
 // receive the goods straight from that origin, under the origin's duty and haul, while the
 // payment and the margin are booked in the hub. Settling their sales abroad in foreign

@@ -161,6 +161,7 @@ inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
     for (int s = 0; s < ns; ++s) st.region_exports.push_back((k + 1) * 1000000LL + r * 10 + s);
     for (int s = 0; s < ns; ++s) st.region_output.push_back((k + 1) * 2000000LL + r * 10 + s);
     for (int s = 0; s < ns; ++s) st.sector_value_added.push_back((k + 1) * 3000000LL + r * 10 + s);
+    for (int s = 0; s < ns; ++s) st.emissions.push_back((k + 1) * 4000000LL + r * 10 + s);
     for (int s = 0; s < ns; ++s) st.exporters.push_back(k + r + s);
   }
   st.produced = 100 * k + 1;

@@ -98,6 +98,7 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
       {"region_exports", {5, 4, 3}},
       {"output", {5, 4, 3}},
       {"sector_value_added", {5, 4, 3}},
+      {"emissions", {5, 4, 3}},
       {"exporters", {5, 4, 3}},
       {"value_added", {5, 4}},
       {"consumption", {5, 4}},
@@ -161,6 +162,7 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
       read_all<std::int64_t>(f.id, "/series/region_trade_value_final", H5T_NATIVE_INT64);
   const auto output = read_all<std::int64_t>(f.id, "/series/output", H5T_NATIVE_INT64);
   const auto added = read_all<std::int64_t>(f.id, "/series/sector_value_added", H5T_NATIVE_INT64);
+  const auto emitted = read_all<std::int64_t>(f.id, "/series/emissions", H5T_NATIVE_INT64);
   for (int k = 0; k < 5; ++k) {
     const StepStatistics st = synthetic_step(k, w);
     EXPECT_TRUE(
@@ -168,6 +170,8 @@ TEST(Recorder, WritesTheLayoutAndReadsBack) {
         << k;
     EXPECT_TRUE(std::equal(st.sector_value_added.begin(), st.sector_value_added.end(),
                            added.begin() + k * 12))
+        << k;
+    EXPECT_TRUE(std::equal(st.emissions.begin(), st.emissions.end(), emitted.begin() + k * 12))
         << k;
     EXPECT_TRUE(std::equal(st.trade_value_final.begin(), st.trade_value_final.end(),
                            final_use.begin() + k * 12))

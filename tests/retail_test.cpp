@@ -1,4 +1,4 @@
-// Local retail (docs/model.md §retail): households buy only at their own market's
+// Local retail (docs/model.md §4.12): households buy only at their own market's
 // retailers, retailers buy from producers, money and goods add up every step, and a run
 // with retailers keeps the determinism contract (threads, checkpoints).
 #include "agents/retail.h"

@@ -70,6 +70,7 @@ inline std::vector<std::string> differing_statistics(const StepStatistics& a,
   vec("offshore_trade_value", a.offshore_trade_value, b.offshore_trade_value);
   vec("region_exports", a.region_exports, b.region_exports);
   vec("exporters", a.exporters, b.exporters);
+  vec("emissions", a.emissions, b.emissions);
   vec("value_added", a.value_added, b.value_added);
   vec("employment", a.employment, b.employment);
   vec("unemployment", a.unemployment, b.unemployment);

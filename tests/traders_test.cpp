@@ -1,4 +1,4 @@
-// Wholesale and entrepôt traders (docs/model.md §traders): firms and retailers find traders
+// Wholesale and entrepôt traders (docs/model.md §4.13): firms and retailers find traders
 // among their suppliers, traders buy from producers and sell at home and abroad, their
 // margin is value added of their region, re-exports are the part of their sales abroad they
 // had bought abroad, money and goods add up every step, and a run with traders keeps the

@@ -220,13 +220,16 @@ void apply_override(const YAML::Node& root, const std::string& text, Origins& or
         throw ConfigError(label + ": '" + key + "' holds a single value, not keys; allowed: " +
                           "a path that ends at '" + key + "'");
       case yaml::Shape::recipe:
-      case yaml::Shape::sector_map: {
-        // Maps keyed by sector names, checked later: one level of them, or two in a recipe.
+      case yaml::Shape::sector_map:
+      case yaml::Shape::country_map: {
+        // Maps keyed by sector names or country codes, checked later: one level of them, or
+        // two in a recipe.
         const bool recipe = field->shape == yaml::Shape::recipe;
+        const char* name = field->shape == yaml::Shape::country_map ? "<country>" : "<sector>";
         if (path.size() - i > (recipe ? 3u : 2u)) {
           throw ConfigError(label + ": too many parts; allowed: --set " +
                             (recipe ? std::string("recipe.<input sector>.<output sector>=<amount>")
-                                    : "<path to " + key + ">." + key + ".<sector>=<number>"));
+                                    : "<path to " + key + ">." + key + "." + name + "=<number>"));
         }
         node.reset(open_map(node, key, text, origins));
         section = nullptr;

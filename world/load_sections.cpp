@@ -187,6 +187,8 @@ class ScenarioReader : public SectionReader {
     s_.traders = read_traders(origins_, top.get("traders"), s_);
     read_negative_lists(top.get("traders"));
     read_relocation(top.get("relocation"));
+    s_.emissions = read_emissions(origins_, plausibility_, top.get("emissions"), sector_names_,
+                                  country_codes_);
     read_events(top.get("events"));
   }
 

@@ -216,7 +216,7 @@ struct Behaviour {
   double export_cost = 1.0;            // f_x: workers an exporter employs to serve abroad
 };
 
-// Local retail (docs/model.md §retail): households buy only from the retailers of their
+// Local retail (docs/model.md §4.12): households buy only from the retailers of their
 // market, a run of neighbouring households of one region, and retailers buy from producers
 // anywhere. With 0 households per market there are no retailers and households buy from
 // producers directly.
@@ -232,7 +232,7 @@ struct RetailSettings {
   bool households_local() const { return on() && local_services; }
 };
 
-// Wholesale and entrepôt traders (docs/model.md §traders): traders of each goods sector in
+// Wholesale and entrepôt traders (docs/model.md §4.13): traders of each goods sector in
 // every region (wholesalers and importers) and, on top, in each region flagged `hub`
 // (entrepôt traders). They buy from producers anywhere and sell to firms and retailers
 // anywhere. With no traders per sector anywhere, there are none.
@@ -302,7 +302,7 @@ struct RelocationSubsidy {
   double share = 0.0;
 };
 
-// Firms that move between regions (docs/model.md §relocation). Every block keeps `reserve`
+// Firms that move between regions (docs/model.md §4.14). Every block keeps `reserve`
 // sites per firm free for firms moving in; with none, firms never move. Each step a share
 // `review` of the firms weighs a move to one other region; a move is worth it when the
 // destination block's profit per firm, over `horizon_years`, beats the home block's by more
@@ -315,6 +315,21 @@ struct RelocationSettings {
   std::vector<int> sectors;  // the sectors whose firms may move; empty: every sector
   std::vector<RelocationSubsidy> subsidies;
   bool on() const { return reserve > 0.0; }
+};
+
+// CO2 emissions (docs/model.md §4.16): a firm emits in proportion to its output, at its
+// sector's intensity times its country's factor. With no sector intensity, nothing is emitted.
+struct EmissionSettings {
+  // kg CO2 per US$ of output at the set-up prices, per sector (0: none).
+  std::vector<double> sector;
+  // The country's intensity relative to the sectors' (1: theirs), per country.
+  std::vector<double> country;
+  bool on() const {
+    for (double e : sector) {
+      if (e > 0.0) return true;
+    }
+    return false;
+  }
 };
 
 struct OutputSettings {
@@ -379,6 +394,7 @@ struct Scenario {
   RetailSettings retail;
   TraderSettings traders;
   RelocationSettings relocation;
+  EmissionSettings emissions;
   OutputSettings output;
   HealthSettings health;
   std::vector<Event> events;

@@ -186,6 +186,10 @@ const Section& scenario_format() {
                                 {"settlement_cost"}}};
   static const Section subsidy{
       "relocation subsidy", "", {{"country", true}, {"from"}, {"sectors"}, {"share", true}}};
+  static const Section emissions{
+      "emissions",
+      "",
+      {{"sectors", false, Shape::sector_map}, {"countries", false, Shape::country_map}}};
   static const Section relocation{"relocation",
                                   "",
                                   {{"reserve"},
@@ -238,6 +242,7 @@ const Section& scenario_format() {
                             {"retail", false, Shape::map, &retail},
                             {"traders", false, Shape::map, &traders},
                             {"relocation", false, Shape::map, &relocation},
+                            {"emissions", false, Shape::map, &emissions},
                             {"output", false, Shape::map, &output},
                             {"events", false, Shape::list, &event},
                             {"health", false, Shape::map, &health},

@@ -112,12 +112,13 @@ std::vector<YAML::Node> read_list(const Origins& origins, const YAML::Node& node
 
 // The shape of the format, shared by validation and by the walk of `--set` paths.
 enum class Shape : std::uint8_t {
-  value,       // a scalar or a list of scalars
-  map,         // a nested map of fixed keys (`items` describes it)
-  named_list,  // a list of maps addressed by their id key (`items` describes each)
-  list,        // a list of maps addressed by 0-based index
-  recipe,      // map input sector -> map output sector -> amount
-  sector_map,  // map sector -> number
+  value,        // a scalar or a list of scalars
+  map,          // a nested map of fixed keys (`items` describes it)
+  named_list,   // a list of maps addressed by their id key (`items` describes each)
+  list,         // a list of maps addressed by 0-based index
+  recipe,       // map input sector -> map output sector -> amount
+  sector_map,   // map sector -> number
+  country_map,  // map country code -> number
 };
 
 struct Section;
@@ -176,6 +177,12 @@ RetailSettings read_retail(const Origins& origins, const YAML::Node& node,
 // `scenario`: as read_retail's, with its retail section read (traders' ids are checked).
 TraderSettings read_traders(const Origins& origins, const YAML::Node& node,
                             const Scenario& scenario);
+
+// The `emissions` section over the scenario's sectors and country codes, read before
+// (world/load_emissions.cpp).
+EmissionSettings read_emissions(const Origins& origins, const Plausibility& plausibility,
+                                const YAML::Node& node, const std::vector<std::string>& sectors,
+                                const std::vector<std::string>& countries);
 
 // Validates a merged and overridden tree into a Scenario; `default_name` names it when the
 // file does not.

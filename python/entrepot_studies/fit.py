@@ -375,6 +375,16 @@ def gdp_per_head_ratio(w: Window, t: Target) -> float:
     return _ratio(per_head[0], per_head[1])
 
 
+def emissions_share(w: Window, t: Target) -> float | str:
+    if not w.has("emissions"):
+        return "not measured: the result has no /series/emissions"
+    by_region = w.total("emissions").sum(axis=1)
+    if by_region.sum() <= 0:
+        return "not measured: the scenario's firms emit nothing (no `emissions` section)"
+    emitted = by_country(by_region[None], w.labels)[0]
+    return _ratio(emitted[w.country(t.key, t.target)], emitted.sum())
+
+
 def unemployment(w: Window, t: Target) -> float:
     c = w.country(t.key, t.target)
     unemployed = by_country(w.total("unemployment")[None], w.labels)[0][c]
@@ -398,6 +408,7 @@ MODEL = {
     "transshipment_share": (transshipment_share, "re-exports' share of its goods trade", "%"),
     "gdp_per_head_ratio": (gdp_per_head_ratio, "GDP per head, ratio", "x"),
     "unemployment": (unemployment, "unemployment rate", "%"),
+    "emissions_share": (emissions_share, "share of world CO2 emissions", "%"),
 }
 
 

@@ -13,7 +13,7 @@ import yaml
 
 from conftest import BASELINE, PACKAGE
 from entrepot_studies.fit import (TARGETS, FitError, Target, config_sections, fit_table,
-                                  load_targets, main, offshore_share, open_window,
+                                  emissions_share, load_targets, main, offshore_share, open_window,
                                   region_trade_share, sector_kinds, transshipment_share)
 
 COUNTRIES = ["CHN", "USA", "ROW"]
@@ -112,8 +112,13 @@ def per_step() -> dict[str, np.ndarray]:
     sector_value_added[2, 0] = 100
     sector_value_added[1, 1:3] = [200, 300]
     sector_value_added[5, 3] = 400
+    # CO2 by region and sector, 100 a step: China's regions 30, the USA's 20, the rest 50.
+    emissions = np.zeros((6, 4))
+    emissions[0, 0], emissions[1, 1], emissions[2, 2] = 10, 5, 15
+    emissions[3, 0], emissions[5, 3] = 20, 50
     return {"trade_value": trade, "trade_value_final": final, "region_trade_value": pairs,
             "region_exports": region_exports, "offshore_trade_value": offshore, "sector_value_added": sector_value_added,
+            "emissions": emissions,
             # Shanghai's traders: sales 3, of which 0.9 re-exports, 15% of its 6 of goods trade.
             "trader_sales": np.array([3, 0, 0, 0, 0, 0.0]),
             "reexports": np.array([0.9, 0, 0, 0, 0, 0.0]),
@@ -414,3 +419,24 @@ def test_region_trade_share_on_a_real_run(entrepot, tmp_path):
     finally:
         window.run.file.close()
     assert share == pytest.approx((exports + imports) / china, rel=1e-9)
+
+
+def country_row(path, model, target, key):
+    window = open_window(path, 2)
+    try:
+        return model(window, Target(target, key, 0.1, "rel 0.15", "test", ""))
+    finally:
+        window.run.file.close()
+
+
+def test_emissions_share(tmp_path):
+    """China's regions emit 30 and the USA's 20 of the world's 100 a step."""
+    path = write_result(tmp_path / "r.h5")
+    assert country_row(path, emissions_share, "emissions_share", "CHN") == pytest.approx(0.3)
+    assert country_row(path, emissions_share, "emissions_share", "USA") == pytest.approx(0.2)
+    none = write_result(tmp_path / "none.h5", zero=("emissions",))
+    assert country_row(none, emissions_share, "emissions_share", "CHN").startswith(
+        "not measured: the scenario's firms emit nothing")
+    old = write_result(tmp_path / "old.h5", drop=("emissions",))
+    assert country_row(old, emissions_share, "emissions_share", "CHN") == \
+        "not measured: the result has no /series/emissions"

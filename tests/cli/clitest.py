@@ -40,7 +40,7 @@ SERIES_VARIABLES = [
     "handled_trade_value",
     "tariff",
     "tariff_outside",
-    "region_exports", "output", "sector_value_added", "value_added", "consumption", "retail_sales",
+    "region_exports", "output", "sector_value_added", "emissions", "value_added", "consumption", "retail_sales",
     "retail_margin", "trader_sales", "trader_margin", "trader_exports", "reexports", "employment", "unemployment", "wage", "cpi",
     "price", "produced", "used", "consumed", "melted", "inventory", "supplier_switches",
     "firm_exits", "relocations", "stockist_exits", "health",
