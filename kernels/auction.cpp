@@ -16,6 +16,7 @@
 #include <thrust/sequence.h>
 #include <thrust/sort.h>
 #include <thrust/transform.h>
+#include <thrust/transform_reduce.h>
 
 #include <stdexcept>
 #include <string>
@@ -49,6 +50,15 @@ struct Invalid {
 
 struct Quantity {
   ENTREPOT_HD std::int64_t operator()(const AuctionOrder& o) const { return o.quantity; }
+};
+
+// Quantities (each ≥ 0) summed without overflow: at 2⁶³ − 1 the sum stays there. Saturating
+// addition of non-negative numbers is associative, so any grouping gives the same result.
+struct SaturatingSum {
+  ENTREPOT_HD std::int64_t operator()(std::int64_t a, std::int64_t b) const {
+    constexpr std::int64_t kMost = 0x7fffffffffffffff;
+    return a > kMost - b ? kMost : a + b;
+  }
 };
 
 struct RunKey {
@@ -134,30 +144,35 @@ ENTREPOT_HD Standing standing_of(const SortedBook& s, std::int64_t i) {
   return Standing{ahead, through - below, i - lo, hi - 1};
 }
 
+struct StandingOf {
+  SortedBook s;
+  ENTREPOT_HD Standing operator()(std::int64_t i) const { return standing_of(s, i); }
+};
+
 // The rounded-down fill of each sorted order.
 struct BaseFill {
-  SortedBook s;
+  const AuctionOrder* order;
+  const Standing* at;
   const std::int64_t* volume;  // per book
   ENTREPOT_HD std::int64_t operator()(std::int64_t i) const {
-    const Standing at = standing_of(s, i);
-    return auction_fill(s.order[i].quantity, at.ahead, at.level, volume[s.order[i].book]);
+    return auction_fill(order[i].quantity, at[i].ahead, at[i].level, volume[order[i].book]);
   }
 };
 
 // Each sorted order's fill with its share of its level's remainder, scattered to the
 // order's place in the input.
 struct FinalFill {
-  SortedBook s;
+  const AuctionOrder* order;
+  const Standing* at;
   const std::int64_t* volume;
   const std::int64_t* base;
   const std::int64_t* level_filled;  // running total of base within a price level
   const std::int64_t* place;         // input position of sorted order i
   std::int64_t* fills;
   ENTREPOT_HD void operator()(std::int64_t i) const {
-    const AuctionOrder& o = s.order[i];
-    const Standing at = standing_of(s, i);
-    fills[place[i]] = base[i] + auction_remainder(at.rank, at.ahead, at.level, volume[o.book],
-                                                  level_filled[at.last]);
+    const Standing& a = at[i];
+    fills[place[i]] = base[i] + auction_remainder(a.rank, a.ahead, a.level, volume[order[i].book],
+                                                  level_filled[a.last]);
   }
 };
 
@@ -174,6 +189,13 @@ std::vector<AuctionClearing> clear_auctions(const thrust::device_vector<AuctionO
                                 " auction order(s) with a negative price or quantity, or a book "
                                 "outside 0.." +
                                 std::to_string(books - 1) + " (prices and quantities must be ≥ 0)");
+  }
+  const std::int64_t quantity = thrust::transform_reduce(orders.begin(), orders.end(), Quantity{},
+                                                         std::int64_t{0}, SaturatingSum{});
+  if (quantity == SaturatingSum{}(quantity, 1)) {
+    throw std::invalid_argument(
+        "the auction orders' quantities sum to 2^63 - 1 or more, beyond the int64 totals the "
+        "clearing keeps; allowed: quantities that sum below 2^63 - 1 (9.2e18)");
   }
   std::vector<AuctionClearing> clearing(reference.size());
   for (std::size_t b = 0; b < reference.size(); ++b) clearing[b] = AuctionClearing{reference[b], 0};
@@ -201,8 +223,9 @@ std::vector<AuctionClearing> clear_auctions(const thrust::device_vector<AuctionO
 
   // The best candidate of each book that has orders.
   const thrust::device_vector<std::int64_t> ref(reference.begin(), reference.end());
-  thrust::device_vector<AuctionOrder> book_of(orders.size());
-  thrust::device_vector<AuctionLevel> best(orders.size());
+  // One best level per book with orders (they are sorted by book).
+  thrust::device_vector<AuctionOrder> book_of(reference.size());
+  thrust::device_vector<AuctionLevel> best(reference.size());
   auto first = thrust::counting_iterator<std::int64_t>(0);
   auto levels =
       thrust::make_transform_iterator(first, Candidate{s, thrust::raw_pointer_cast(ref.data())});
@@ -223,14 +246,19 @@ std::vector<AuctionClearing> clear_auctions(const thrust::device_vector<AuctionO
   std::vector<std::int64_t> host_volume(reference.size());
   for (std::size_t b = 0; b < reference.size(); ++b) host_volume[b] = clearing[b].volume;
   const thrust::device_vector<std::int64_t> volume(host_volume.begin(), host_volume.end());
+  // Where each order stands, found once for both fill passes.
+  thrust::device_vector<Standing> at(orders.size());
+  thrust::transform(first, first + n, at.begin(), StandingOf{s});
+  const Standing* stands = thrust::raw_pointer_cast(at.data());
   thrust::device_vector<std::int64_t> base(orders.size()), level_filled(orders.size());
   thrust::transform(first, first + n, base.begin(),
-                    BaseFill{s, thrust::raw_pointer_cast(volume.data())});
+                    BaseFill{s.order, stands, thrust::raw_pointer_cast(volume.data())});
   thrust::inclusive_scan_by_key(sorted.begin(), sorted.end(), base.begin(), level_filled.begin(),
                                 SameLevel{});
   thrust::for_each(
       first, first + n,
-      FinalFill{s, thrust::raw_pointer_cast(volume.data()), thrust::raw_pointer_cast(base.data()),
+      FinalFill{s.order, stands, thrust::raw_pointer_cast(volume.data()),
+                thrust::raw_pointer_cast(base.data()),
                 thrust::raw_pointer_cast(level_filled.data()),
                 thrust::raw_pointer_cast(place.data()), thrust::raw_pointer_cast(fills.data())});
   return clearing;

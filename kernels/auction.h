@@ -16,7 +16,8 @@ namespace entrepot {
 // clearing; `fills[i]` becomes what order i trades. The result depends on the orders, not
 // on the order they come in (up to orders of equal id, which keep theirs), nor on the
 // number of threads. Throws std::invalid_argument, touching nothing, on an order with a
-// negative price or quantity or a book outside the range.
+// negative price or quantity or a book outside the range, and on quantities that sum to
+// 2⁶³ − 1 or more (the int64 totals of demand and supply would overflow).
 std::vector<AuctionClearing> clear_auctions(const thrust::device_vector<AuctionOrder>& orders,
                                             const std::vector<std::int64_t>& reference,
                                             thrust::device_vector<std::int64_t>& fills);

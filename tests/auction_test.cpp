@@ -286,6 +286,17 @@ TEST(AuctionTest, BadOrdersAreRefusedAndNothingIsWritten) {
     EXPECT_EQ(fills.size(), 3u);
     EXPECT_EQ(fills[0], 42);
   }
+  // Quantities whose sum would overflow the int64 totals.
+  const std::vector<AuctionOrder> huge{bid(10, std::numeric_limits<std::int64_t>::max(), 1),
+                                       ask(9, 5, 2)};
+  const thrust::device_vector<AuctionOrder> orders(huge.begin(), huge.end());
+  thrust::device_vector<std::int64_t> fills(2, 42);
+  EXPECT_THROW(clear_auctions(orders, {0}, fills), std::invalid_argument);
+  EXPECT_EQ(fills[1], 42);
+  // One just below the limit clears.
+  const std::vector<AuctionOrder> most{bid(10, std::numeric_limits<std::int64_t>::max() - 5, 1),
+                                       ask(9, 4, 2)};
+  EXPECT_EQ(clear(most, {0}).books[0].volume, 4);
 }
 
 }  // namespace
