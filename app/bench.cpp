@@ -100,8 +100,7 @@ double auction_seconds(std::int64_t n) {
     clear_auctions(orders, reference, fills);
     seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
-  std::sort(seconds.begin(), seconds.end());
-  return seconds[seconds.size() / 2];
+  return upper_median(seconds);
 }
 
 }  // namespace
@@ -138,10 +137,9 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
     short_share.push_back(short_slot_share(model));
     for (int p = 0; p < kStepParts; ++p) part_seconds[p].push_back(model.part_seconds[p]);
   }
-  std::sort(short_share.begin(), short_share.end());
+  const double short_median = upper_median(short_share);
   const Traffic sent = report_traffic(comm, model, before, options.steps);
-  std::sort(seconds.begin(), seconds.end());
-  const double median = seconds[seconds.size() / 2];
+  const double median = upper_median(seconds);
   const double updates = static_cast<double>(agents) / median;
   const double bytes = static_cast<double>(d.firm_total * FirmStore::bytes_per_agent() +
                                            d.household_total * ConsumerStore::bytes_per_agent() +
@@ -188,14 +186,11 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   std::fprintf(stderr,
                "bench: households' slots left short in round one: %.1f%% (median of the timed "
                "steps; from %.1f%% to %.1f%%)\n",
-               100.0 * short_share[short_share.size() / 2], 100.0 * short_share.front(),
-               100.0 * short_share.back());
+               100.0 * short_median, 100.0 * short_share.front(), 100.0 * short_share.back());
   // Where a step's time goes (rank 0's), each part's median over the timed steps.
   std::string parts;
   for (int p = 0; p < kStepParts; ++p) {
-    std::vector<double>& each = part_seconds[p];
-    std::sort(each.begin(), each.end());
-    const double part = each[each.size() / 2];
+    const double part = upper_median(part_seconds[p]);
     char line[96];
     std::snprintf(line, sizeof line, "%s%s %.4f s (%.0f%%)", p == 0 ? "" : ", ", kStepPartNames[p],
                   part, median > 0.0 ? 100.0 * part / median : 0.0);

@@ -21,6 +21,11 @@
 
 namespace entrepot {
 
+double upper_median(std::vector<double>& values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
 namespace {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {

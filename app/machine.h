@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace entrepot {
 
@@ -17,6 +18,10 @@ namespace entrepot {
 // counts 24 bytes per element (two reads, one write); the result is the MEDIAN over
 // `repeats` timed passes, after one untimed warm-up pass. Arrays much larger than the
 // last-level cache (the default, 256 MiB each) measure main memory.
+// Sorts timings (or any figures) and returns the upper of their middle two: the median of an
+// odd count, which the benchmarks run. `values` must not be empty.
+double upper_median(std::vector<double>& values);
+
 double measure_stream_gbps(std::size_t bytes_per_array = std::size_t{256} << 20, int repeats = 5);
 
 // The backend the kernels were built for, as result files record it: "omp" or "cuda".

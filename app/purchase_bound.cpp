@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "app/machine.h"
 #include "base/backend.h"
 
 namespace entrepot {
@@ -68,8 +69,7 @@ double measure_purchase_round_s(std::size_t households, std::size_t sellers, int
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (r > 0) times.push_back(t);
   }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  return upper_median(times);
 }
 
 }  // namespace entrepot

@@ -80,15 +80,21 @@ ENTREPOT_HD SupplierCells supplier_cells(const TablesView& t, const Stockists& r
   return out;
 }
 
-// What a unit of stockist i's goods costs landed from its supplier slot k, whose trade cell
-// is `cell` (≥ 0): the supplier's quoted price with trade costs and duty, or for a merchant
-// the price at origin only, since nothing is shipped or imported yet.
+// What a unit a stockist buys at `price` in trade cell `cell` costs it: the price with trade
+// costs and duty, or for a merchant the price at origin only, since nothing is shipped or
+// imported yet.
+ENTREPOT_HD double stockist_cost(const TablesView& t, double price, std::size_t cell,
+                                 bool merchant) {
+  return merchant ? t.buyer_price(price, cell) : landed_cost(price, t.paid_factor[cell]);
+}
+
+// What a unit of stockist i's goods costs from its supplier slot k, whose trade cell is
+// `cell` (≥ 0), at the supplier's quoted price.
 template <class Stockists>
 ENTREPOT_HD double landed_at(const TablesView& t, const Stockists& r, std::size_t i, int k,
                              long long cell, const Book<const Quote>& quotes) {
-  const double price = quotes[r.supplier[k * r.size + i]].price;
-  const auto c = static_cast<std::size_t>(cell);
-  return is_merchant(r, i) ? t.buyer_price(price, c) : landed_cost(price, t.paid_factor[c]);
+  return stockist_cost(t, quotes[r.supplier[k * r.size + i]].price, static_cast<std::size_t>(cell),
+                       is_merchant(r, i));
 }
 
 // The settings a kind of stockist plans with: its markup and stock target, and the shared

@@ -40,10 +40,8 @@ ENTREPOT_HD double sourcing_cost(const TablesView& t, const double* block_price,
     const double share = static_cast<double>(cdf[o] - below) / 4294967296.0;
     below = cdf[o];
     if (!(share > 0.0)) continue;
-    const std::size_t cell = t.rrs(o, region, sector);
     const double price = block_price[static_cast<std::size_t>(o) * t.sectors + sector];
-    cost = cost + share * (merchant ? t.buyer_price(price, cell)
-                                    : landed_cost(price, t.paid_factor[cell]));
+    cost = cost + share * stockist_cost(t, price, t.rrs(o, region, sector), merchant);
   }
   return below > 0 ? cost : fallback;
 }

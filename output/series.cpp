@@ -4,292 +4,10 @@
 #include <cstring>
 #include <utility>
 
+#include "output/series_specs.h"
+
 namespace entrepot::h5 {
 namespace {
-
-// One step of one variable, as it sits in StepStatistics.
-struct View {
-  const void* data;
-  std::size_t count;
-};
-using Source = View (*)(const StepStatistics&);
-
-enum class Type { int32, int64, float64 };
-
-struct Spec {
-  const char* name;
-  std::vector<std::string> dims;  // the axes after `step`
-  Type type;
-  const char* units;
-  const char* long_name;
-  std::int64_t scale;  // raw values per unit; 0 when the values are plain numbers
-  Source source;
-};
-
-View step_of(const StepStatistics& s) {
-  return {&s.step, 1};
-}
-
-// One value a step.
-View one(const std::int64_t& value) {
-  return {&value, 1};
-}
-
-template <class T>
-View view(const std::vector<T>& values) {
-  return {values.data(), values.size()};
-}
-
-// Accounts are in each country's currency; national accounts and trade in US$ at the
-// step's exchange rate (/series/exchange_rate).
-const char* const kMoney = "1e-6 national currency";
-const char* const kDollars = "1e-6 US$";
-const char* const kGoods = "1e-6 goods";
-const char* const kCarbon = "1e-6 kg CO2";
-const std::vector<std::string> kTrade{"exporter", "importer", "sector"};
-const std::vector<std::string> kRegionTrade{"origin", "destination", "sector"};
-const std::vector<std::string> kRegion{"region"};
-const std::vector<std::string> kCountry{"country"};
-
-const std::vector<Spec>& specs() {
-  static const std::vector<Spec> table{
-      {"money",
-       {"holder"},
-       Type::int64,
-       kMoney,
-       "money held at the end of the step: deposits, banks' equity, loans "
-       "(negative) and foreigners' holdings, each currency in its own units; each currency's "
-       "sum is constant",
-       kMoneyScale,
-       [](const StepStatistics& s) { return view(s.money); }},
-      {"exchange_rate", kCountry, Type::float64, "US$ per unit of the country's currency",
-       "exchange rate the step traded at (1 at the start)", 0,
-       [](const StepStatistics& s) { return view(s.exchange_rate); }},
-      {"reserves", kCountry, Type::float64, "1e-6 US$",
-       "central bank's foreign reserves at the end of the step (managed currencies)", 0,
-       [](const StepStatistics& s) { return view(s.reserves); }},
-      {"foreign_held", kCountry, Type::int64, kMoney,
-       "the country's currency held abroad: its cumulated payments abroad less its receipts "
-       "from abroad",
-       kMoneyScale, [](const StepStatistics& s) { return view(s.foreign_held); }},
-      {"loans", kCountry, Type::int64, kMoney,
-       "firms', retailers' and traders' loans from the country's bank at the end of the step",
-       kMoneyScale, [](const StepStatistics& s) { return view(s.loans); }},
-      {"lending", kCountry, Type::int64, kMoney,
-       "new credit drawn by the country's firms, retailers and traders", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.lending); }},
-      {"interest", kCountry, Type::int64, kMoney, "interest charged on those loans", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.interest); }},
-      {"write_offs", kCountry, Type::int64, kMoney,
-       "loans of exiting firms, retailers and traders written off by the country's bank",
-       kMoneyScale, [](const StepStatistics& s) { return view(s.write_offs); }},
-      {"bank_equity", kCountry, Type::int64, kMoney,
-       "equity of the country's bank at the end of the step", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.bank_equity); }},
-      {"trade_value", kTrade, Type::int64, kDollars,
-       "value of shipments from exporter to importer (domestic where exporter = importer)",
-       kMoneyScale, [](const StepStatistics& s) { return view(s.trade_value); }},
-      {"trade_duty", kTrade, Type::int64, kDollars,
-       "import duty on shipments from exporter to importer", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.trade_duty); }},
-      {"trade_quantity", kTrade, Type::int64, kGoods,
-       "quantity shipped from exporter to importer, before transport loss", kGoodsScale,
-       [](const StepStatistics& s) { return view(s.trade_quantity); }},
-      {"trade_value_final", kTrade, Type::int64, kDollars,
-       "value of shipments from exporter to importer bought by households (final use)", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.trade_value_final); }},
-      {"region_trade_value", kRegionTrade, Type::int64, kDollars,
-       "value of shipments from firms of the origin region to buyers in the destination region "
-       "(domestic where both are in one country)",
-       kMoneyScale, [](const StepStatistics& s) { return view(s.region_trade_value); }},
-      {"input_use",
-       {"origin", "sector", "destination", "buyer_sector"},
-       Type::int64,
-       kDollars,
-       "firms' purchases of inputs: goods of the sector made in the origin region, bought by "
-       "firms of the buyer sector in the destination region (the intermediate block of an "
-       "inter-regional input-output table)",
-       kMoneyScale,
-       [](const StepStatistics& s) { return view(s.input_use); }},
-      {"region_trade_duty", kRegionTrade, Type::int64, kDollars,
-       "import duty on shipments from the origin region to the destination region", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.region_trade_duty); }},
-      {"handled_trade_value",
-       {"hub", "origin", "destination", "sector"},
-       Type::int64,
-       kDollars,
-       "value of the goods made in `origin` that buyers in `destination` bought from the "
-       "traders of `hub`, at the buyers' rate",
-       kMoneyScale,
-       [](const StepStatistics& s) { return view(s.handled_trade_value); }},
-      {"offshore_trade_value",
-       {"hub", "origin", "destination", "sector"},
-       Type::int64,
-       kDollars,
-       "value of the goods that buyers in `destination` bought from the merchants of `hub`, "
-       "shipped straight from `origin` (offshore trade), at the buyers' rate",
-       kMoneyScale,
-       [](const StepStatistics& s) { return view(s.offshore_trade_value); }},
-      {"region_trade_value_final", kRegionTrade, Type::int64, kDollars,
-       "value of shipments from the origin region to the destination region bought by "
-       "households (final use)",
-       kMoneyScale, [](const StepStatistics& s) { return view(s.region_trade_value_final); }},
-      {"tariff", kTrade, Type::float64, "1",
-       "tariff in force on the exporter's goods in the importer, with the bloc preference", 0,
-       [](const StepStatistics& s) { return view(s.tariff); }},
-      {"tariff_outside", kTrade, Type::float64, "1",
-       "tariff in force on the exporter's goods that fail the rule of origin of the pair's bloc", 0,
-       [](const StepStatistics& s) { return view(s.tariff_outside); }},
-      {"region_exports",
-       {"region", "sector"},
-       Type::int64,
-       kDollars,
-       "value the region's firms sold to buyers in other countries",
-       kMoneyScale,
-       [](const StepStatistics& s) { return view(s.region_exports); }},
-      {"output",
-       {"region", "sector"},
-       Type::int64,
-       kGoods,
-       "goods the region's firms made in the sector",
-       kGoodsScale,
-       [](const StepStatistics& s) { return view(s.region_output); }},
-      {"sector_value_added",
-       {"region", "sector"},
-       Type::int64,
-       kDollars,
-       "value the region's firms added in the sector (sales less the inputs they bought); the "
-       "first service sector's includes retailers' and traders' margins",
-       kMoneyScale,
-       [](const StepStatistics& s) { return view(s.sector_value_added); }},
-      {"emissions",
-       {"region", "sector"},
-       Type::int64,
-       kCarbon,
-       "CO2 the region's firms emitted making the step's output in the sector, at the "
-       "scenario's intensities (0 without `emissions`)",
-       kCarbonScale,
-       [](const StepStatistics& s) { return view(s.emissions); }},
-      {"exporters",
-       {"region", "sector"},
-       Type::int64,
-       "firms",
-       "firms that buyers in other countries can find (those that bear the export cost)",
-       0,
-       [](const StepStatistics& s) { return view(s.exporters); }},
-      {"value_added", kRegion, Type::int64, kDollars, "value added (regional GDP) in the step",
-       kMoneyScale, [](const StepStatistics& s) { return view(s.value_added); }},
-      {"consumption", kRegion, Type::int64, kDollars, "household spending, duty included",
-       kMoneyScale, [](const StepStatistics& s) { return view(s.consumption); }},
-      {"retail_sales", kRegion, Type::int64, kDollars,
-       "what the region's retailers sold to its households (0 without retail markets)", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.retail_sales); }},
-      {"retail_margin", kRegion, Type::int64, kDollars,
-       "retailers' sales less the landed cost of the goods they sold", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.retail_margin); }},
-      {"trader_sales", kRegion, Type::int64, kDollars,
-       "what the region's wholesale and entrepôt traders sold (0 without traders)", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.trader_sales); }},
-      {"trader_margin", kRegion, Type::int64, kDollars,
-       "traders' sales less the landed cost of the goods they sold", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.trader_margin); }},
-      {"trader_exports", kRegion, Type::int64, kDollars,
-       "what the region's traders sold to buyers in other countries", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.trader_exports); }},
-      {"reexports", kRegion, Type::int64, kDollars,
-       "of traders' sales abroad, the part their stock had bought abroad", kMoneyScale,
-       [](const StepStatistics& s) { return view(s.reexports); }},
-      {"employment", kRegion, Type::int64, "workers", "employed workers", 0,
-       [](const StepStatistics& s) { return view(s.employment); }},
-      {"unemployment", kRegion, Type::int64, "workers", "unemployed workers", 0,
-       [](const StepStatistics& s) { return view(s.unemployment); }},
-      {"wage", kRegion, Type::float64, "US$ per worker per step", "mean wage per worker", 0,
-       [](const StepStatistics& s) { return view(s.wage); }},
-      {"cpi", kRegion, Type::float64, "1",
-       "consumer price index in the region's currency (1 at step-0 prices)", 0,
-       [](const StepStatistics& s) { return view(s.cpi); }},
-      {"price",
-       {"region", "sector"},
-       Type::float64,
-       "US$ per goods unit",
-       "output-weighted mean producer price",
-       0,
-       [](const StepStatistics& s) { return view(s.price); }},
-      {"produced",
-       {},
-       Type::int64,
-       kGoods,
-       "goods produced, all sectors",
-       kGoodsScale,
-       [](const StepStatistics& s) { return one(s.produced); }},
-      {"used",
-       {},
-       Type::int64,
-       kGoods,
-       "goods used up as production inputs",
-       kGoodsScale,
-       [](const StepStatistics& s) { return one(s.used); }},
-      {"consumed",
-       {},
-       Type::int64,
-       kGoods,
-       "goods consumed by households",
-       kGoodsScale,
-       [](const StepStatistics& s) { return one(s.consumed); }},
-      {"melted",
-       {},
-       Type::int64,
-       kGoods,
-       "goods lost in transport (iceberg cost)",
-       kGoodsScale,
-       [](const StepStatistics& s) { return one(s.melted); }},
-      {"inventory",
-       {},
-       Type::int64,
-       kGoods,
-       "goods held in stock at the end of the step",
-       kGoodsScale,
-       [](const StepStatistics& s) { return one(s.inventory); }},
-      {"supplier_switches",
-       {},
-       Type::int64,
-       "1",
-       "buyer slots that changed supplier",
-       0,
-       [](const StepStatistics& s) { return one(s.supplier_switches); }},
-      {"firm_exits",
-       {},
-       Type::int64,
-       "firms",
-       "firms that exited",
-       0,
-       [](const StepStatistics& s) { return one(s.firm_exits); }},
-      {"relocations",
-       {"origin", "destination"},
-       Type::int64,
-       "firms",
-       "firms that moved from the origin region to the destination region (docs/model.md "
-       "§4.14)",
-       0,
-       [](const StepStatistics& s) { return view(s.relocations); }},
-      {"stockist_exits",
-       {},
-       Type::int64,
-       "retailers and traders",
-       "retailers and traders that exited (a new owner took over)",
-       0,
-       [](const StepStatistics& s) { return one(s.stockist_exits); }},
-      {"health",
-       {},
-       Type::int64,
-       "1",
-       "health warnings, a bit mask: 1 a country's unemployment, 2 a region's price level, "
-       "4 world output, 8 a price at zero or not finite (docs/output.md)",
-       0,
-       [](const StepStatistics& s) { return one(s.health); }},
-  };
-  return table;
-}
 
 hid_t mem_type(Type type) {
   switch (type) {
@@ -375,7 +93,7 @@ struct Series::Variable {
 const std::vector<std::string>& series_variable_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
-    for (const Spec& spec : specs()) out.push_back(spec.name);
+    for (const Spec& spec : series_specs()) out.push_back(spec.name);
     return out;
   }();
   return names;
@@ -430,7 +148,7 @@ Series::Series(hid_t file_id, const World& world, const Scenario& scenario, Dime
     scales.attach(file_id, "/series/" + name, {"/series/" + dim});
   }
 
-  for (const Spec& spec : specs()) {
+  for (const Spec& spec : series_specs()) {
     std::vector<hsize_t> shape;
     std::size_t count = 1;
     std::string dims_text;
@@ -480,7 +198,7 @@ Series::Series(hid_t file_id, const World& world, const std::string& file, hsize
       {"sector", world.sector_name.size()},      {"buyer_sector", world.sector_name.size()}};
   if (!link_exists(file_id, "series", file)) refuse("it has no /series");
   variables_.push_back({"step", {}, Type::int32, {}, 1, "one value", step_of, {}});
-  for (const Spec& spec : specs()) {
+  for (const Spec& spec : series_specs()) {
     Variable var{spec.name, {}, spec.type, {}, 1, "", spec.source, {}};
     for (const std::string& dim : spec.dims) {
       const auto size = std::find_if(sizes.begin(), sizes.end(),

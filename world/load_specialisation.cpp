@@ -1,4 +1,5 @@
-// Comparative advantage as the scenario writes it: each country's production structure
+// Maps of names to numbers as the scenario writes them (a country's specialisation, the
+// emissions section), and comparative advantage: each country's production structure
 // relative to the world's, with 0 for a resource (or a sector) the country does not have.
 #include <algorithm>
 #include <map>
@@ -9,35 +10,41 @@
 
 namespace entrepot::yaml {
 
-std::vector<double> read_specialisation(const Origins& origins, const Plausibility& plausibility,
-                                        const YAML::Node& node, const std::string& country,
-                                        const std::vector<std::string>& sector_names) {
-  std::vector<double> factor(sector_names.size(), 1.0);
-  if (!node.IsDefined() || node.IsNull()) return factor;
-  const std::string where = "specialisation of country '" + country + "'";
+std::vector<double> read_name_map(const Origins& origins, const Plausibility& plausibility,
+                                  const YAML::Node& node, const NameMap& map,
+                                  const std::vector<std::string>& names) {
+  std::vector<double> value(names.size(), map.fallback);
+  if (!node.IsDefined() || node.IsNull()) return value;
   if (!node.IsMap()) {
-    origins.fail(node, where + " is " + describe(node) +
-                           "; allowed: a map of sector -> factor (1: the world's mix)");
+    origins.fail(node, map.where + " is " + describe(node) + "; allowed: " + map.allowed);
   }
   std::map<std::string, std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const std::string name = read_text(origins, it->first, "sector");
-    const auto found = std::find(sector_names.begin(), sector_names.end(), name);
-    if (found == sector_names.end()) {
-      origins.fail(it->first, unknown_message("sector", name, "", sector_names));
-    }
+    const std::string name = read_text(origins, it->first, map.kind);
+    const auto found = std::find(names.begin(), names.end(), name);
+    if (found == names.end()) origins.fail(it->first, unknown_message(map.kind, name, "", names));
     if (!seen.emplace(name, origins.locate(it->first)).second) {
-      origins.fail(it->first, "duplicate key '" + name + "' in " + where + " (first at " +
-                                  seen[name] + "); allowed: each sector once");
+      origins.fail(it->first, "duplicate key '" + name + "' in " + map.where + " (first at " +
+                                  seen[name] + "); allowed: each " + map.kind + " once");
     }
-    const std::string what = where + " in " + name;
-    const double value = read_number(origins, it->second, what, between(0, 1e6));
-    // A country's sector share of value added up to 200 times the world's: Chile's lithium
-    // is about 90 times (docs/calibration.md).
-    plausibility.check(origins, it->second, what, value, between(0, 200), "countries");
-    factor[static_cast<std::size_t>(found - sector_names.begin())] = value;
+    const std::string what = map.where + map.joiner + name;
+    const double v = read_number(origins, it->second, what, between(0, 1e6));
+    plausibility.check(origins, it->second, what, v, map.plausible, map.group);
+    value[static_cast<std::size_t>(found - names.begin())] = v;
   }
-  return factor;
+  return value;
+}
+
+std::vector<double> read_specialisation(const Origins& origins, const Plausibility& plausibility,
+                                        const YAML::Node& node, const std::string& country,
+                                        const std::vector<std::string>& sector_names) {
+  // A country's sector share of value added up to 200 times the world's: Chile's lithium
+  // is about 90 times (docs/calibration.md).
+  return read_name_map(origins, plausibility, node,
+                       NameMap{"specialisation of country '" + country + "'", "sector",
+                               "a map of sector -> factor (1: the world's mix)", " in ", 1.0,
+                               between(0, 200), "countries"},
+                       sector_names);
 }
 
 void check_production(const Origins& origins, const YAML::Node& countries, const Scenario& s) {

@@ -159,6 +159,18 @@ struct WholeParameter {
 const std::vector<RealParameter>& real_parameters();
 const std::vector<WholeParameter>& whole_parameters();
 
+// A map name -> number in [0, 10⁶] over `names` (sectors, country codes), one value per name,
+// `fallback` where the map is silent; each name once, values outside `plausible` refused
+// unless `group` is allowed. Messages name `where`, and a value as `where` + `joiner` + name.
+struct NameMap {
+  std::string where, kind, allowed, joiner;
+  double fallback;
+  Range plausible;
+  std::string group;
+};
+std::vector<double> read_name_map(const Origins& origins, const Plausibility& plausibility,
+                                  const YAML::Node& node, const NameMap& map,
+                                  const std::vector<std::string>& names);
 // A country's `specialisation` (a map sector -> factor ≥ 0), one factor per sector, 1 where
 // the map is silent.
 std::vector<double> read_specialisation(const Origins& origins, const Plausibility& plausibility,
