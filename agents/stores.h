@@ -46,17 +46,20 @@ enum class Keep : std::uint8_t { lasting, step, layout };
   X(std::int64_t, shipped, 1, lasting)            /* shipped last step (< demand: rationed) */     \
   X(std::int64_t, sales_value, 1, step)           /* money received this step */                   \
   X(std::int64_t, export_value, 1, step)          /* of which from foreign buyers */               \
-  X(std::int64_t, input_cost, 1, step)  /* money paid for inputs this step, duty incl. */          \
-  X(double, input_unit_cost, 1, step)   /* Σ a_k · landed cost, money per unit */                \
-  X(std::int64_t, tax, 1, step)         /* profit tax paid this step, money */                     \
-  X(std::int64_t, dividend, 1, step)    /* to the region's owners this step, money */              \
-  X(std::int64_t, loan, 1, lasting)     /* owed to the country's bank, money */                    \
-  X(std::int64_t, borrowed, 1, step)    /* new credit drawn this step, money */                    \
-  X(std::int64_t, interest, 1, step)    /* interest charged this step, money */                    \
-  X(std::int64_t, written_off, 1, step) /* loan left unpaid at exit this step, money */            \
-  X(std::uint8_t, distress, 1, lasting) /* consecutive insolvent steps */                          \
-  X(std::uint8_t, exited, 1, step)      /* 1 if the firm left this step */                         \
-  X(std::uint8_t, open, 1, lasting)     /* 1: a firm works the site; 0: free (relocation) */
+  X(std::int64_t, input_cost, 1, step)    /* money paid for inputs this step, duty incl. */        \
+  X(double, input_unit_cost, 1, lasting)  /* Σ a_k · landed cost + carbon, money per unit */     \
+  X(std::int64_t, tax, 1, step)           /* profit tax paid this step, money */                   \
+  X(std::int64_t, dividend, 1, step)      /* to the region's owners this step, money */            \
+  X(std::int64_t, loan, 1, lasting)       /* owed to the country's bank, money */                  \
+  X(std::int64_t, borrowed, 1, step)      /* new credit drawn this step, money */                  \
+  X(std::int64_t, interest, 1, step)      /* interest charged this step, money */                  \
+  X(std::int64_t, written_off, 1, step)   /* loan left unpaid at exit this step, money */          \
+  X(std::uint8_t, distress, 1, lasting)   /* consecutive insolvent steps */                        \
+  X(std::uint8_t, exited, 1, step)        /* 1 if the firm left this step */                       \
+  X(std::uint8_t, open, 1, lasting)       /* 1: a firm works the site; 0: free (relocation) */     \
+  X(std::int64_t, allowances, 1, lasting) /* emission allowances held, micro-kg CO2 */             \
+  X(float, abated, 1, step)               /* share of its emissions cut this step */               \
+  X(std::int64_t, emitted, 1, step)       /* CO2 emitted this step, micro-kg (covered firms) */
 
 #define ENTREPOT_CONSUMER_FIELDS(X)                                                    \
   X(std::uint16_t, region, 1, layout)                                                  \

@@ -103,6 +103,35 @@ double auction_seconds(std::int64_t n) {
   return upper_median(seconds);
 }
 
+// Emissions from every sector, the commodities' five times the rest's, and a market per
+// country over its commodity makers (or all its makers, where no sector is a commodity).
+void add_carbon_markets(double cap, Scenario& sc) {
+  std::vector<int> commodities;
+  for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
+    const bool commodity = sc.sectors[s].kind == SectorKind::commodity;
+    sc.emissions.sector.push_back(commodity ? 1.0 : 0.2);
+    if (commodity) commodities.push_back(static_cast<int>(s));
+  }
+  if (commodities.empty()) {
+    for (std::size_t s = 0; s < sc.sectors.size(); ++s) commodities.push_back(static_cast<int>(s));
+  }
+  sc.emissions.country.assign(sc.countries.size(), 1.0);
+  for (std::size_t c = 0; c < sc.countries.size(); ++c) {
+    CarbonMarket m;
+    m.name = sc.countries[c].code + "_ETS";
+    m.country = static_cast<int>(c);
+    for (std::size_t r = 0; r < sc.regions.size(); ++r) {
+      if (sc.regions[r].country == m.country) m.regions.push_back(static_cast<int>(r));
+    }
+    m.sectors = commodities;
+    m.cap = cap;
+    m.free_share = 0.5;
+    m.abatement_slope = 300.0;
+    m.abatement_max = 0.5;
+    sc.carbon_markets.push_back(m);
+  }
+}
+
 }  // namespace
 
 int bench_command(const BenchOptions& options, const Comm& comm) {
@@ -112,6 +141,7 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   Scenario sc = generated_world(options.agents, 1);
   sc.retail.households_per_market = options.retail_market;
   sc.traders.per_sector = options.traders;
+  if (options.carbon_cap > 0.0) add_carbon_markets(options.carbon_cap, sc);
   require_memory(sc, comm);  // like a run: refused with the estimate before any allocation
   World world(sc);
   const auto built = std::chrono::steady_clock::now();

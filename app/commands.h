@@ -39,6 +39,7 @@ struct BenchOptions {
   std::int64_t retail_market = 0;   // > 0: retail markets of this many households
   int traders = 0;                  // > 0: traders per goods sector in every region
   std::int64_t auction_orders = 0;  // > 0: also time call auctions of this many orders
+  double carbon_cap = 0.0;          // > 0: every country's commodity makers under a carbon market
 };
 
 struct BatchOptions {

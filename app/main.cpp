@@ -125,6 +125,12 @@ int main(int argc, char** argv) {
                    "Also time the call auctions of exchange venues: this many random orders "
                    "in 15 books, cleared at once (default 0: not timed)")
       ->check(CLI::NonNegativeNumber);
+  bench_cmd
+      ->add_option("--carbon-cap", bench.carbon_cap,
+                   "Firms emit, and every country's commodity makers trade allowances on its "
+                   "own carbon market, capped at this share of their set-up emissions "
+                   "(default 0: no markets)")
+      ->check(CLI::PositiveNumber);
 
   CLI::App* device_cmd =
       app.add_subcommand("device", "Show the device the kernels run on (GPU or host threads)");

@@ -66,6 +66,11 @@ struct StepStatistics {
   // Per region × sector, micro-kg of CO2: what the region's firms emitted making the step's
   // output (docs/model.md §4.16; zeros without emissions).
   std::vector<std::int64_t> emissions;
+  // Per carbon market (docs/model.md §4.17): its clearing price, in its currency per tonne
+  // (0 before it runs); the allowances it issued (the cap), those traded on its auction, its
+  // covered firms' emissions and the allowances they hold after surrendering them, micro-kg.
+  std::vector<double> carbon_price;
+  std::vector<std::int64_t> carbon_issued, carbon_traded, carbon_emitted, carbon_held;
   // Per region × sector: its firms that may sell abroad (agents/exporting.h).
   std::vector<std::int64_t> exporters;
 

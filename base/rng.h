@@ -23,6 +23,7 @@ enum class Draw : std::uint32_t {
   shop = 12,         // a household's retailer: where it reviews and where it goes when turned away
   entity_list = 13,  // whether a firm is on an entity list (fixed: a larger share adds firms)
   relocation = 14,   // whether a firm weighs a move this step, and where to
+  abatement = 15,    // a firm site's abatement slope (fixed)
 };
 
 struct Philox {

@@ -75,6 +75,8 @@ void add_replicated(const Model* m, bool fill, std::vector<CheckpointArray>& out
   out.push_back(replicated("blocks/sales", of(&Economy::block_sales), fill));
   out.push_back(replicated("blocks/settled_profit", of(&Economy::settled_profit), fill));
   out.push_back(replicated("blocks/settled_sales", of(&Economy::settled_sales), fill));
+  out.push_back(replicated("carbon/allowance_price", of(&Economy::allowance_price), fill));
+  out.push_back(replicated("carbon/unsold_allowances", of(&Economy::unsold_allowances), fill));
   out.push_back(replicated("policy/tariff", world_of(&World::tariff), fill));
   out.push_back(replicated("policy/banned", world_of(&World::banned), fill));
 }
@@ -198,6 +200,8 @@ void restore(Model& m, const EconomyCheckpoint& c) {
   restore_vector(m.economy.block_sales, "blocks/sales", c, expected);
   restore_vector(m.economy.settled_profit, "blocks/settled_profit", c, expected);
   restore_vector(m.economy.settled_sales, "blocks/settled_sales", c, expected);
+  restore_vector(m.economy.allowance_price, "carbon/allowance_price", c, expected);
+  restore_vector(m.economy.unsold_allowances, "carbon/unsold_allowances", c, expected);
   share_sites(m.economy, m.ranks, m.tables);
 
   // The world keeps the rates each phased tariff started from, so the timeline is replayed

@@ -46,6 +46,10 @@ struct Economy {
   // firm, US$ per step, smoothed over a year, and both as they stood when the burn-in ended;
   // empty where firms never move.
   std::vector<double> block_profit, block_sales, settled_profit, settled_sales;
+  // Per carbon market: its last clearing price, micro-money per tonne (kernels/carbon.h).
+  std::vector<std::int64_t> allowance_price;
+  // Per carbon market: allowances its government offered and did not sell, micro-kg.
+  std::vector<std::int64_t> unsold_allowances;
   int step = 0;  // steps completed
 };
 

@@ -27,6 +27,7 @@ namespace entrepot {
 enum StepPart {
   kPolicyPart,
   kSearchPart,
+  kCarbonPart,
   kPlanPart,
   kLabourPart,
   kProducePart,
@@ -39,8 +40,8 @@ enum StepPart {
   kStepParts
 };
 inline constexpr std::array<const char*, kStepParts> kStepPartNames = {
-    "policy",   "search",     "plan",   "labour",     "produce",  "trade",
-    "accounts", "relocation", "prices", "statistics", "next step"};
+    "policy", "search",   "carbon",     "plan",   "labour",     "produce",
+    "trade",  "accounts", "relocation", "prices", "statistics", "next step"};
 
 struct Model {
   // `comm`: the ranks this economy is stepped over; none (or one rank) steps it whole here.

@@ -3,6 +3,7 @@
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/transform_reduce.h>
 
+#include "agents/carbon.h"
 #include "agents/rules.h"
 #include "kernels/entities.h"
 #include "kernels/phases.h"
@@ -74,10 +75,19 @@ struct PlanFirm {
       unit_inputs = unit_inputs + t.input_amount[sector * kInputSlots + k] * landed[k];
     }
     const double wage = static_cast<double>(f.wage[j]) / static_cast<double>(kMoneyScale);
+    // Under an emissions trading system: output within the allowances held, and carbon in
+    // the unit cost, its cutting paid as wages (agents/carbon.h).
+    const Carbon carbon = carbon_of(j);
+    if (carbon.room >= 0) {
+      const double room = static_cast<double>(carbon.room) / scale;
+      if (room < planned) planned = room;
+      unit_inputs = unit_inputs + carbon.unit_cost;
+    }
     // An exporter's fixed cost, as the output its f_x workers would otherwise make.
     const bool exporter = first_id + static_cast<std::int64_t>(j) >= t.export_first[f.block[j]];
     const double overhead = exporter ? export_cost * f.productivity[j] * tfp : 0.0;
-    std::int32_t workers = workers_needed(planned + overhead, f.productivity[j], tfp);
+    std::int32_t workers = workers_needed(planned + overhead, f.productivity[j], tfp) +
+                           abatement_workers(planned, carbon.cutting, wage);
     double inputs_bill = 0.0;
     for (int k = 0; k < kInputSlots; ++k) {
       if (landed[k] <= 0.0) continue;
@@ -102,7 +112,8 @@ struct PlanFirm {
     const double affordable = financing_scale(cash, sales, inputs_bill, bill);
     if (affordable < 1.0) {
       planned = planned * affordable;
-      workers = workers_needed(planned + overhead, f.productivity[j], tfp);
+      workers = workers_needed(planned + overhead, f.productivity[j], tfp) +
+                abatement_workers(planned, carbon.cutting, wage);
       for (int k = 0; k < kInputSlots; ++k) deficit[k] = deficit[k] * affordable;
     }
     for (int k = 0; k < kInputSlots; ++k) {
@@ -110,11 +121,34 @@ struct PlanFirm {
       f.input_order[k * f.size + j] = static_cast<std::int64_t>(deficit[k] * iceberg[k] * scale);
     }
     f.planned_output[j] = static_cast<std::int64_t>(planned * scale);
+    if (carbon.room >= 0 && f.planned_output[j] > carbon.room) f.planned_output[j] = carbon.room;
     f.labour_demand[j] = workers;
     f.input_unit_cost[j] = unit_inputs;
     f.preferences[j] = preferences(j, sector, region, landed, origin);
     f.in_zone[j] = zone ? 1 : 0;
     f.zone_rate[j] = zone && f.price[j] > 0.0 ? static_cast<float>(deferred / f.price[j]) : 0.0f;
+  }
+
+  // A covered firm's room to make goods (micro-units; −1: not covered), what carbon adds to
+  // its unit cost and what cutting costs per unit, money.
+  struct Carbon {
+    std::int64_t room = -1;
+    double unit_cost = 0.0, cutting = 0.0;
+  };
+  ENTREPOT_HD Carbon carbon_of(std::size_t j) const {
+    Carbon c;
+    if (t.carbon_market == nullptr) return c;
+    const int m = t.carbon_market[f.block[j]];
+    if (m < 0) return c;
+    const double e = t.emission_intensity[f.block[j]];
+    const double abated = static_cast<double>(f.abated[j]);
+    const double slope = firm_abatement_slope(
+        t.abatement_slope[m],
+        rng.uniform(static_cast<std::uint64_t>(first_id) + j, 0, Draw::abatement, 0));
+    c.room = output_room(f.allowances[j], e * (1.0 - abated));
+    c.unit_cost = carbon_unit_cost(e, t.allowance_price[m], slope, abated);
+    c.cutting = carbon_unit_cost(e, 0.0, slope, abated);
+    return c;
   }
 
   ENTREPOT_HD void vacant(std::size_t j) const {
@@ -181,6 +215,14 @@ struct ProduceFirm {
     }
     f.output[j] = made;
     f.inventory[j] += made;
+    // A covered firm surrenders an allowance per kg it emits (it planned within them).
+    std::int64_t emits = 0;
+    if (t.carbon_market != nullptr && t.carbon_market[f.block[j]] >= 0) {
+      emits = emitted(made,
+                      t.emission_intensity[f.block[j]] * (1.0 - static_cast<double>(f.abated[j])));
+      f.allowances[j] -= emits;
+    }
+    f.emitted[j] = emits;
     return used_total;
   }
 };

@@ -184,6 +184,13 @@ struct Ranks {
   void sum_over_ranks(std::vector<Totals<N>>& rows) const {
     if (!rows.empty()) sum_over_ranks(&rows[0].v[0], rows.size() * N);
   }
+  // What every rank holds of `mine`, in rank order, on every rank (only `mine` on one rank).
+  std::vector<std::vector<std::int64_t>> gather_over_ranks(
+      const std::vector<std::int64_t>& mine) const {
+    if (!distributed()) return {mine};
+    return comm->exchange(
+        std::vector<std::vector<std::int64_t>>(static_cast<std::size_t>(comm->size()), mine));
+  }
 };
 
 }  // namespace entrepot

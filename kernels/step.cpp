@@ -10,6 +10,7 @@
 #include <string>
 
 #include "agents/carbon.h"
+#include "kernels/carbon.h"
 #include "kernels/entities.h"
 #include "kernels/host_copy.h"
 #include "kernels/model.h"
@@ -204,7 +205,10 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
           sc.emissions.sector[sector], sc.emissions.country[world.region_country[region]],
           economy.block_price[b]);
     }
+    tables.emission_intensity.assign(tables.host.emission_intensity.begin(),
+                                     tables.host.emission_intensity.end());
   }
+  set_up_carbon_markets(sc, economy, ranks, tables);
   initial_money = total_money();
   initial_country_money = country_money();
 }
@@ -246,6 +250,9 @@ void Model::step(int step) {
   const std::int64_t switches =  // 2. search
       search_suppliers(set, economy, ranks, scratch.search, step, b.search_probability);
   part_ends(kSearchPart);
+  const AllowanceTrade allowances =  // 3a. carbon markets
+      trade_allowances(scenario, set, economy, ranks, tables, step);
+  part_ends(kCarbonPart);
   plan(scenario, set, economy, ranks, scratch.search);  // 3. plan
   part_ends(kPlanPart);
   labour_market(set, economy, ranks, scratch.labour, step);  // 4. labour market
@@ -263,6 +270,7 @@ void Model::step(int step) {
   adjust_prices(set, economy.firms, economy.unemployment_rate);  // 8. prices
   part_ends(kPricesPart);
   stats = collect_statistics(set, economy, ranks, step, flows);  // 9. statistics
+  carbon_statistics(scenario, set, economy, ranks, allowances, stats);
   part_ends(kStatisticsPart);
   // Next step's search weighs origins and sellers at this step's prices, and trades at the
   // rates this step's payments across borders set.

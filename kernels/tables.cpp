@@ -85,6 +85,12 @@ TablesView Tables::view() const {
   v.entity_ban = p(entity_ban);
   v.free_sites = free_sites.empty() ? nullptr : p(free_sites);
   v.site_open = site_open.empty() ? nullptr : p(site_open);
+  v.emission_intensity = emission_intensity.empty() ? nullptr : p(emission_intensity);
+  v.carbon_market = carbon_market.empty() ? nullptr : p(carbon_market);
+  v.allowance_price = allowance_price.empty() ? nullptr : p(allowance_price);
+  v.allowance_reserve = allowance_reserve.empty() ? nullptr : p(allowance_reserve);
+  v.abatement_slope = abatement_slope.empty() ? nullptr : p(abatement_slope);
+  v.abatement_max = abatement_max.empty() ? nullptr : p(abatement_max);
   return v;
 }
 

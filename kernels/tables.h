@@ -99,6 +99,16 @@ struct TablesView {
   // start free; per firm site (global id), 1 where a firm works it now.
   const std::int64_t* free_sites = nullptr;
   const std::uint8_t* site_open = nullptr;
+  // Emissions (agents/carbon.h; null where nothing is emitted): kg CO2 per unit, per block.
+  const double* emission_intensity = nullptr;
+  // Emissions trading (kernels/carbon.h; null where no market runs yet): per block its
+  // market (−1: none running), and per market this step's allowance price (money per kg),
+  // abatement slope (money per kg) and most that can be cut.
+  const std::int32_t* carbon_market = nullptr;
+  const double* allowance_price = nullptr;
+  const double* allowance_reserve = nullptr;  // the least its surplus holdings sell for
+  const double* abatement_slope = nullptr;
+  const double* abatement_max = nullptr;
 
   // Whether seller `id` is a firm's site left free (its firm moved away, or none came yet):
   // its buyers look for another seller at once.
@@ -384,6 +394,11 @@ struct HostTables {
   std::vector<std::uint8_t> site_open;
   // kg CO2 per unit of goods, per block (agents/carbon.h); empty where nothing is emitted.
   std::vector<double> emission_intensity;
+  // Emissions trading (kernels/carbon.h), fixed at set-up: per block, its market (−1: none)
+  // and the free allowances each of its sites gets per step at the first cap, micro-kg; per
+  // market, what its covered firms emit per step at set-up, micro-kg. Empty without markets.
+  std::vector<std::int32_t> carbon_market;
+  std::vector<double> free_per_site, covered_emissions;
 };
 
 struct Tables {
@@ -428,6 +443,10 @@ struct Tables {
   // is the replicated copy of every rank's firms' `open`, kept by kernels/relocation.cpp.
   thrust::device_vector<std::int64_t> free_sites;
   thrust::device_vector<std::uint8_t> site_open;
+  // As TablesView's; carbon_market lists only the markets running this step.
+  thrust::device_vector<double> emission_intensity;
+  thrust::device_vector<std::int32_t> carbon_market;
+  thrust::device_vector<double> allowance_price, allowance_reserve, abatement_slope, abatement_max;
   // retailers_per_sector is 0 without markets.
   std::int64_t retailers_per_market() const {
     return static_cast<std::int64_t>(retail_slots) * retailers_per_sector;

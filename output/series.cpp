@@ -112,16 +112,18 @@ Series::Series(hid_t file_id, const World& world, const Scenario& scenario, Dime
   write_attr(step.get(), "steps_per_year", std::int32_t{scenario.steps_per_year}, file);
   variables_.push_back({"step", std::move(step), Type::int32, {}, 1, "one value", step_of, {}});
 
-  const std::vector<Labels> labels{{"holder", &money_holders(), "holder of money"},
-                                   {"country", &world.country_code, "country"},
-                                   {"exporter", &world.country_code, "exporting country"},
-                                   {"importer", &world.country_code, "importing country"},
-                                   {"region", &world.region_name, "region"},
-                                   {"origin", &world.region_name, "region of origin"},
-                                   {"destination", &world.region_name, "region of destination"},
-                                   {"hub", &world.hub_name, "hub whose traders handled the goods"},
-                                   {"sector", &world.sector_name, "sector"},
-                                   {"buyer_sector", &world.sector_name, "sector of the buyers"}};
+  const std::vector<Labels> labels{
+      {"holder", &money_holders(), "holder of money"},
+      {"country", &world.country_code, "country"},
+      {"exporter", &world.country_code, "exporting country"},
+      {"importer", &world.country_code, "importing country"},
+      {"region", &world.region_name, "region"},
+      {"origin", &world.region_name, "region of origin"},
+      {"destination", &world.region_name, "region of destination"},
+      {"hub", &world.hub_name, "hub whose traders handled the goods"},
+      {"sector", &world.sector_name, "sector"},
+      {"buyer_sector", &world.sector_name, "sector of the buyers"},
+      {"carbon_market", &world.carbon_market_name, "emissions trading system"}};
   scales.define(file_id, "/series/step");
   write_label_coordinates(file_id, "/series", labels, scales, file);
 
@@ -191,11 +193,17 @@ Series::Series(hid_t file_id, const World& world, const std::string& file, hsize
     throw OutputError(file + ": cannot continue this result file: " + why);
   };
   const std::vector<std::pair<std::string, std::size_t>> sizes{
-      {"holder", money_holders().size()},        {"country", world.country_code.size()},
-      {"exporter", world.country_code.size()},   {"importer", world.country_code.size()},
-      {"region", world.region_name.size()},      {"origin", world.region_name.size()},
-      {"destination", world.region_name.size()}, {"hub", world.hub_name.size()},
-      {"sector", world.sector_name.size()},      {"buyer_sector", world.sector_name.size()}};
+      {"holder", money_holders().size()},
+      {"country", world.country_code.size()},
+      {"exporter", world.country_code.size()},
+      {"importer", world.country_code.size()},
+      {"region", world.region_name.size()},
+      {"origin", world.region_name.size()},
+      {"destination", world.region_name.size()},
+      {"hub", world.hub_name.size()},
+      {"sector", world.sector_name.size()},
+      {"buyer_sector", world.sector_name.size()},
+      {"carbon_market", world.carbon_market_name.size()}};
   if (!link_exists(file_id, "series", file)) refuse("it has no /series");
   variables_.push_back({"step", {}, Type::int32, {}, 1, "one value", step_of, {}});
   for (const Spec& spec : series_specs()) {

@@ -64,7 +64,8 @@ nc, nr, ns, steps = 2, 4, 3, 5
 ds = xr.open_dataset(path, group="series", engine="h5netcdf")
 assert dict(ds.sizes) == {"step": steps, "holder": 7, "country": nc, "exporter": nc,
                           "importer": nc, "region": nr, "origin": nr, "destination": nr,
-                          "hub": 0, "sector": ns, "buyer_sector": ns}, dict(ds.sizes)
+                          "hub": 0, "sector": ns, "buyer_sector": ns,
+                          "carbon_market": 0}, dict(ds.sizes)
 assert list(ds.step.values) == list(range(steps)), ds.step.values
 assert list(ds.holder.values) == ["firms", "consumers", "governments", "owners", "banks",
                                   "loans", "foreign"]

@@ -71,6 +71,11 @@ inline std::vector<std::string> differing_statistics(const StepStatistics& a,
   vec("region_exports", a.region_exports, b.region_exports);
   vec("exporters", a.exporters, b.exporters);
   vec("emissions", a.emissions, b.emissions);
+  vec("carbon_price", a.carbon_price, b.carbon_price);
+  vec("carbon_issued", a.carbon_issued, b.carbon_issued);
+  vec("carbon_traded", a.carbon_traded, b.carbon_traded);
+  vec("carbon_emitted", a.carbon_emitted, b.carbon_emitted);
+  vec("carbon_held", a.carbon_held, b.carbon_held);
   vec("value_added", a.value_added, b.value_added);
   vec("employment", a.employment, b.employment);
   vec("unemployment", a.unemployment, b.unemployment);

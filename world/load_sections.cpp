@@ -189,6 +189,7 @@ class ScenarioReader : public SectionReader {
     read_relocation(top.get("relocation"));
     s_.emissions = read_emissions(origins_, plausibility_, top.get("emissions"), sector_names_,
                                   country_codes_);
+    read_carbon_markets(top.get("carbon_markets"));
     read_events(top.get("events"));
   }
 

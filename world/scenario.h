@@ -332,6 +332,34 @@ struct EmissionSettings {
   }
 };
 
+// An emissions trading system (docs/model.md §4.17): the covered sectors' firms in its
+// regions must hold an allowance for each kg of CO2 they emit. Each step the government
+// issues the cap, the free share of it to the firms' sites, the rest sold on the system's
+// own call auction, where firms also trade among themselves. Prices in the country's
+// currency (worth 1 US$ at set-up) per tonne.
+struct CarbonMarket {
+  std::string name;
+  int country = -1;
+  std::vector<int> regions;  // of the country, sorted; all of its regions when not given
+  std::vector<int> sectors;  // covered, sorted
+  // The cap per step, as a share of what the covered firms emit at set-up.
+  double cap = 1.0;
+  // What the cap falls by each year, as a share of its first year's (the EU's linear
+  // reduction factor).
+  double cap_decline = 0.0;
+  double free_share = 0.0;  // of the cap, given to the covered firms' sites
+  double floor = 0.0;       // the lowest price the government sells at, per tonne
+  // The government sells at no less than this share of the last clearing price; what it
+  // does not sell it offers again the next step.
+  double auction_reserve = 0.9;
+  // Abatement: cutting a share a of a unit's emissions costs, at the margin, slope·a per
+  // tonne (a firm's own slope is this times a draw in [½, 1½]), up to a share of at most
+  // abatement_max; the cost is paid as wages.
+  double abatement_slope = 0.0;
+  double abatement_max = 0.0;
+  int start = 1;  // the first step it runs
+};
+
 struct OutputSettings {
   std::string path = "results/out.h5";
   int flush_every = 12;        // steps between flushes to disk
@@ -395,6 +423,7 @@ struct Scenario {
   TraderSettings traders;
   RelocationSettings relocation;
   EmissionSettings emissions;
+  std::vector<CarbonMarket> carbon_markets;
   OutputSettings output;
   HealthSettings health;
   std::vector<Event> events;

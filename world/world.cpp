@@ -114,6 +114,7 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
     if (followed) hub_name.push_back(r.name);
   }
   for (const Sector& s : scenario.sectors) sector_name.push_back(s.name);
+  for (const CarbonMarket& m : scenario.carbon_markets) carbon_market_name.push_back(m.name);
 
   const int nr = regions(), ns = sectors(), nc = countries();
   distance_km.assign(static_cast<std::size_t>(nr) * nr, 0.0);

@@ -46,6 +46,8 @@ class World {
   // place among them, −1 where it is not one.
   std::vector<std::string> hub_name;
   std::vector<int> region_hub;
+  // The carbon markets (/series/carbon_price and the like), as the scenario names them.
+  std::vector<std::string> carbon_market_name;
   std::vector<int> region_country;
   std::vector<double> distance_km;  // region × region, great-circle
   std::vector<double> tariff;       // of the importer on the exporter: flow_cell(e, i, s), now

@@ -291,6 +291,9 @@ class SectionReader {
   // `key:` as a list of country codes (or one code), each once; absent: every country (empty).
   std::vector<int> country_list(const MapReader& map, const std::string& key) const;
 
+  // `carbon_markets` (world/load_carbon.cpp): emissions trading systems, read after `emissions`.
+  void read_carbon_markets(const YAML::Node& list);
+
   // `events`, in due order; events of one step keep the order they were written in.
   void read_events(const YAML::Node& list);
   Event read_event(const MapReader& item) const;

@@ -385,6 +385,28 @@ def emissions_share(w: Window, t: Target) -> float | str:
     return _ratio(emitted[w.country(t.key, t.target)], emitted.sum())
 
 
+def carbon_price(w: Window, t: Target) -> float | str:
+    """The market's allowance price in US$ per tonne (key "MARKET:COUNTRY", the country whose
+    currency it is quoted in): each step's price at that step's exchange rate, averaged over
+    the window's steps."""
+    market, _, code = t.key.partition(":")
+    if not code:
+        raise FitError(f"{w.path}: the target {t.target} needs a key MARKET:COUNTRY, not "
+                       f"'{t.key}'")
+    country = w.country(code, t.target)
+    if not w.has("carbon_price"):
+        return "not measured: the result has no /series/carbon_price"
+    markets = (list(w.run.series["carbon_market"].asstr()[:])
+               if w.has("carbon_market") else [])
+    if market not in markets:
+        return f"not measured: the scenario has no carbon market {market}"
+    if not w.has("exchange_rate"):
+        raise FitError(f"{w.path}: /series has no exchange_rate")
+    price = scaled(w.run.series, "carbon_price", w.rows)[:, markets.index(market)]
+    rate = scaled(w.run.series, "exchange_rate", w.rows)[:, country]
+    return float((price * rate).mean())
+
+
 def unemployment(w: Window, t: Target) -> float:
     c = w.country(t.key, t.target)
     unemployed = by_country(w.total("unemployment")[None], w.labels)[0][c]
@@ -409,6 +431,7 @@ MODEL = {
     "gdp_per_head_ratio": (gdp_per_head_ratio, "GDP per head, ratio", "x"),
     "unemployment": (unemployment, "unemployment rate", "%"),
     "emissions_share": (emissions_share, "share of world CO2 emissions", "%"),
+    "carbon_price": (carbon_price, "carbon price, US$ per tonne", "x"),
 }
 
 

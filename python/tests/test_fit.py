@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import BASELINE, PACKAGE
-from entrepot_studies.fit import (TARGETS, FitError, Target, config_sections, fit_table,
-                                  emissions_share, load_targets, main, offshore_share, open_window,
+from entrepot_studies.fit import (TARGETS, FitError, Target, carbon_price, config_sections,
+                                  fit_table, emissions_share, load_targets, main, offshore_share, open_window,
                                   region_trade_share, sector_kinds, transshipment_share)
 
 COUNTRIES = ["CHN", "USA", "ROW"]
@@ -25,6 +25,14 @@ SECTORS = [("metals", "commodity"), ("components", "intermediate"), ("vehicles",
            ("business_services", "service")]
 STEPS_PER_YEAR = 2
 STEPS = 6          # three years; the fit's window is the last two (steps 3-6)
+CARBON_MARKETS = ["EU_ETS", "CHN_ETS"]
+# Allowance prices by step (currency/t, float64, no scale) and exchange rates by step (US$ per
+# unit, CHN, USA, ROW): in the window (steps 3-6) CHN_ETS at 40, 60, 80, 100 yuan and the
+# yuan at 0.1, 0.2, 0.1, 0.2 US$ give 4, 12, 8, 20 US$, a mean of 11 (the product of the
+# means would be 10.5); the first year's 1000s are outside the window.
+CARBON_PRICE = np.array([[1000, 1000], [1000, 1000], [50, 40], [50, 60], [50, 80], [50, 100.0]])
+EXCHANGE_RATE = np.array([[1000, 1, 1], [1000, 1, 1], [0.1, 1, 1], [0.2, 1, 1], [0.1, 1, 1],
+                          [0.2, 1, 1.0]])
 
 CONFIG = yaml.safe_dump({
     "name": "fit_test", "steps": STEPS, "steps_per_year": STEPS_PER_YEAR,
@@ -128,10 +136,12 @@ def per_step() -> dict[str, np.ndarray]:
 
 
 def write_result(path, drop=(), regions=REGIONS, region_country=REGION_COUNTRY, hubs=HUBS,
-                 zero=()) -> str:
+                 zero=(), markets=CARBON_MARKETS) -> str:
     """A result file as the program writes it, for the parts the fit reads; the first year's
     steps hold other values, so that a window that took them in would show. `hubs`: the hub
-    axis (a part of HUBS, in any order); `zero`: series that are 0 in the window."""
+    axis (a part of HUBS, in any order); `zero`: series that are 0 in the window; `markets`:
+    the carbon_market axis (a part of CARBON_MARKETS, in any order), or None for a file from
+    before carbon markets (no carbon_market, no carbon_price)."""
     text = h5py.string_dtype()
     with h5py.File(path, "w") as f:
         f.attrs["config"] = CONFIG
@@ -160,6 +170,12 @@ def write_result(path, drop=(), regions=REGIONS, region_country=REGION_COUNTRY, 
                 name, data=np.rint(rows * (1e6 if scaled else 1)).astype(np.int64))
             if scaled:
                 data.attrs["scale"] = 1000000
+        series.create_dataset("exchange_rate", data=EXCHANGE_RATE)
+        if markets is not None:
+            series.create_dataset("carbon_market", data=np.array(markets, dtype=object),
+                                  dtype=text)
+            columns = np.array([CARBON_MARKETS.index(m) for m in markets], dtype=np.int64)
+            series.create_dataset("carbon_price", data=CARBON_PRICE[:, columns])
     return str(path)
 
 
@@ -440,3 +456,36 @@ def test_emissions_share(tmp_path):
     old = write_result(tmp_path / "old.h5", drop=("emissions",))
     assert country_row(old, emissions_share, "emissions_share", "CHN") == \
         "not measured: the result has no /series/emissions"
+
+
+def test_carbon_price(tmp_path):
+    """Each window step's price at that step's exchange rate, averaged: CHN_ETS's 4, 12, 8, 20
+    US$ a tonne give 11; EU_ETS's 50 at the USA's rate of 1 gives 50; the market found by its
+    name, in any order on the axis."""
+    path = write_result(tmp_path / "r.h5")
+    assert country_row(path, carbon_price, "carbon_price", "CHN_ETS:CHN") == pytest.approx(11)
+    assert country_row(path, carbon_price, "carbon_price", "EU_ETS:USA") == pytest.approx(50)
+    swapped = write_result(tmp_path / "swapped.h5", markets=CARBON_MARKETS[::-1])
+    assert country_row(swapped, carbon_price, "carbon_price", "CHN_ETS:CHN") == \
+        pytest.approx(11)
+    one = write_result(tmp_path / "one.h5", markets=["EU_ETS"])
+    assert country_row(one, carbon_price, "carbon_price", "CHN_ETS:CHN") == \
+        "not measured: the scenario has no carbon market CHN_ETS"
+    old = write_result(tmp_path / "old.h5", markets=None)
+    assert country_row(old, carbon_price, "carbon_price", "CHN_ETS:CHN") == \
+        "not measured: the result has no /series/carbon_price"
+    with pytest.raises(FitError, match="the world has no country EU27, which the target "
+                                       "carbon_price needs"):
+        country_row(path, carbon_price, "carbon_price", "EU_ETS:EU27")
+    # In the table: a price in US$ a tonne, its error the distance to the range.
+    targets = tmp_path / "targets.csv"
+    targets.write_text("target,key,value,tolerance,source,note\n"
+                       "carbon_price,CHN_ETS:CHN,10.5,range 7 14,test source,\n"
+                       "carbon_price,EU_ETS:USA,81,range 54 108,test source,\n")
+    rows = table(path, str(targets))
+    row = rows["carbon price, US$ per tonne, CHN_ETS / CHN"]
+    assert (row["data"], row["model"], row["error"], row["met"]) == \
+        ("7–14", "11.000", "+0.000", "yes")
+    row = rows["carbon price, US$ per tonne, EU_ETS / USA"]
+    assert (row["data"], row["model"], row["error"], row["met"]) == \
+        ("54–108", "50.000", "-4.000", "no")

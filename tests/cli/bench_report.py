@@ -11,7 +11,7 @@ import re
 
 import clitest
 
-PARTS = ["policy", "search", "plan", "labour", "produce", "trade", "accounts", "relocation",
+PARTS = ["policy", "search", "carbon", "plan", "labour", "produce", "trade", "accounts", "relocation",
          "prices", "statistics", "next step"]
 KEYS = ["agents", "updates_per_s", "bytes_per_agent", "peak_rss_mb", "stream_gbps",
         "traffic_ratio"]
