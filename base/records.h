@@ -57,6 +57,9 @@ struct StepStatistics {
   // step, for goods with the pair's bloc preference and for goods without it (that fail
   // its rule of origin).
   std::vector<double> tariff, tariff_outside;
+  // The same layout: the ad valorem charge of the importer's border carbon adjustment on the
+  // exporter's goods (docs/model.md §4.17), on top of the tariff; 0 without one.
+  std::vector<double> carbon_adjustment;
   // Per region × sector, US$: what the region's firms sold to buyers of other countries.
   std::vector<std::int64_t> region_exports;
   // Per region × sector, goods: what the region's firms made in the step.

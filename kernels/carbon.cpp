@@ -362,6 +362,41 @@ AllowanceTrade trade_allowances(const Scenario& sc, const Setting& setting, Econ
   return out;
 }
 
+std::vector<double> border_carbon_rates(const Scenario& sc, const World& world,
+                                        const Economy& economy) {
+  const int nc = world.countries(), ns = world.sectors();
+  std::vector<double> rate(static_cast<std::size_t>(nc) * nc * ns, 0.0);
+  if (std::all_of(world.carbon_adjustment.begin(), world.carbon_adjustment.end(),
+                  [](double share) { return share <= 0.0; })) {
+    return rate;
+  }
+  // Each country's allowance price for a sector, US$ per kg (0 where none covers it).
+  std::vector<double> price(static_cast<std::size_t>(nc) * ns, 0.0);
+  for (std::size_t m = 0; m < sc.carbon_markets.size(); ++m) {
+    const CarbonMarket& market = sc.carbon_markets[m];
+    const double us = static_cast<double>(economy.allowance_price[m]) / kCarbonPriceScale *
+                      economy.exchange_rate[market.country];
+    for (int s : market.sectors) {
+      double& p = price[static_cast<std::size_t>(market.country) * ns + s];
+      p = std::max(p, us);
+    }
+  }
+  for (int imp = 0; imp < nc; ++imp) {
+    for (int s = 0; s < ns; ++s) {
+      const double share = world.carbon_adjustment[static_cast<std::size_t>(imp) * ns + s];
+      if (share <= 0.0) continue;
+      for (int exp = 0; exp < nc; ++exp) {
+        if (exp == imp) continue;
+        const double gap = price[static_cast<std::size_t>(imp) * ns + s] -
+                           price[static_cast<std::size_t>(exp) * ns + s];
+        const double per_dollar = sc.emissions.sector[s] * sc.emissions.country[exp];
+        rate[world.flow_cell(exp, imp, s)] = gap > 0.0 ? share * gap * per_dollar : 0.0;
+      }
+    }
+  }
+  return rate;
+}
+
 void carbon_statistics(const Scenario& sc, const Setting& setting, const Economy& economy,
                        const Ranks& ranks, const AllowanceTrade& trade, StepStatistics& st) {
   const std::size_t nm = sc.carbon_markets.size();

@@ -32,6 +32,13 @@ void set_up_carbon_markets(const Scenario& scenario, Economy& economy, const Ran
 AllowanceTrade trade_allowances(const Scenario& scenario, const Setting& setting, Economy& economy,
                                 const Ranks& ranks, Tables& tables, int step);
 
+// The ad valorem charge of every border carbon adjustment in force, per exporter × importer ×
+// sector (World::flow_cell): the importer's share of the gap between its allowance price and
+// the exporter's, both in US$ per kg, times the exporter's kg per US$ of the sector's output
+// at set-up (docs/model.md §4.17). Zero everywhere without one.
+std::vector<double> border_carbon_rates(const Scenario& scenario, const World& world,
+                                        const Economy& economy);
+
 // The step's figures per market into `stats` (its prices, what was issued and traded, what
 // the covered firms emitted and still hold), and the covered blocks' emissions summed firm
 // by firm (their abatement differs).

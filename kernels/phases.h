@@ -46,8 +46,10 @@ void place_traders(const Tables& tables, Partition& partition);
 // Trade factors τ(1+t)·x, exchange and duty rates and regions' output per worker under the
 // policy in force and the exchange rates (US$ per unit of each country's currency); again
 // whenever the tariff, ban or capacity tables or the rates change.
+// `carbon`: the border carbon adjustments' ad valorem rates (border_carbon_rates), added to
+// the tariffs; none: no adjustment.
 void refresh_trade_costs(const World& world, const std::vector<double>& exchange_rate,
-                         Tables& tables);
+                         Tables& tables, const std::vector<double>* carbon = nullptr);
 // Search weights of origins from the economy's market presence and block prices.
 void refresh_search(const Scenario& scenario, const World& world, const Economy& economy,
                     Tables& tables);

@@ -202,6 +202,8 @@ StepStatistics collect_statistics(const Setting& setting, Economy& economy, cons
   st.foreign_held = economy.foreign_held;
   st.exchange_rate = economy.exchange_rate;
   st.tariff = setting.world.tariff;
+  st.carbon_adjustment = setting.tables.host.border_carbon;
+  st.carbon_adjustment.resize(st.tariff.size(), 0.0);
   st.tariff_outside = setting.world.tariff_outside;
   const std::vector<double>& rate = economy.exchange_rate;
   const auto region_rate = [&](int r) { return rate[world.region_country[r]]; };

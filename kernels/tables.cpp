@@ -8,6 +8,7 @@
 #include "agents/currency.h"
 #include "agents/trade.h"
 #include "base/det_math.h"
+#include "kernels/carbon.h"
 #include "kernels/entities.h"
 #include "kernels/model.h"
 #include "world/layout.h"
@@ -301,12 +302,13 @@ void place_traders(const Tables& tables, Partition& partition) {
 }
 
 void Model::refresh_trade_costs() {
-  entrepot::refresh_trade_costs(world, economy.exchange_rate, tables);
+  tables.host.border_carbon = border_carbon_rates(scenario, world, economy);
+  entrepot::refresh_trade_costs(world, economy.exchange_rate, tables, &tables.host.border_carbon);
   refresh_search(scenario, world, economy, tables);
 }
 
 void refresh_trade_costs(const World& world, const std::vector<double>& exchange_rate,
-                         Tables& tables) {
+                         Tables& tables, const std::vector<double>* carbon) {
   const int nr = world.regions(), ns = world.sectors();
   const std::vector<double>& iceberg = tables.host.iceberg;
   std::vector<double>& factor = tables.host.trade_factor;
@@ -320,18 +322,19 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
       for (int s = 0; s < ns; ++s) {
         const std::size_t cell = world.rrs(o, d, s);
         const std::size_t pair = world.flow_cell(exporter, importer, s);
-        duty[cell] = world.tariff[pair];
-        outside[cell] = world.tariff_outside[pair];
+        // A border carbon adjustment is paid as a duty on top of the tariff.
+        const double levy = carbon != nullptr && !carbon->empty() ? (*carbon)[pair] : 0.0;
+        const double tariff = world.tariff[pair] + levy;
+        duty[cell] = tariff;
+        outside[cell] = world.tariff_outside[pair] + levy;
         exchange[cell] = x;
         // The landed cost in the buyer's currency as buyers weigh it, price × τ·b·(1+t) × x,
         // and as they pay it, without the friction.
         const bool banned = world.banned[pair] != 0;
-        factor[cell] = banned ? kBannedFactor
-                              : trade_factor(iceberg[cell], tables.host.friction[cell],
-                                             world.tariff[pair], false) *
-                                    x;
-        paid[cell] = banned ? kBannedFactor
-                            : trade_factor(iceberg[cell], 1.0, world.tariff[pair], false) * x;
+        factor[cell] =
+            banned ? kBannedFactor
+                   : trade_factor(iceberg[cell], tables.host.friction[cell], tariff, false) * x;
+        paid[cell] = banned ? kBannedFactor : trade_factor(iceberg[cell], 1.0, tariff, false) * x;
       }
     }
   }

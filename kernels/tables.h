@@ -399,6 +399,9 @@ struct HostTables {
   // market, what its covered firms emit per step at set-up, micro-kg. Empty without markets.
   std::vector<std::int32_t> carbon_market;
   std::vector<double> free_per_site, covered_emissions;
+  // The border carbon adjustments' ad valorem rates in force, per exporter × importer ×
+  // sector (World::flow_cell); all 0 without one.
+  std::vector<double> border_carbon;
 };
 
 struct Tables {

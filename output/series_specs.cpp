@@ -121,6 +121,10 @@ const std::vector<Spec>& series_specs() {
       {"tariff_outside", kTrade, Type::float64, "1",
        "tariff in force on the exporter's goods that fail the rule of origin of the pair's bloc", 0,
        [](const StepStatistics& s) { return view(s.tariff_outside); }},
+      {"carbon_adjustment", kTrade, Type::float64, "1",
+       "the importer's border carbon adjustment on the exporter's goods, ad valorem, on top of "
+       "the tariff (0 without one)",
+       0, [](const StepStatistics& s) { return view(s.carbon_adjustment); }},
       {"region_exports",
        {"region", "sector"},
        Type::int64,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "agents/carbon.h"
+#include "kernels/carbon.h"
 #include "kernels/host_copy.h"
 #include "kernels/model.h"
 #include "tests/device_required.h"
@@ -255,6 +256,84 @@ TEST(CarbonMarketTest, ABindingCapCutsEmissionsAndALooseOneCostsNothing) {
   // Five times what they emit is never short: allowances cost the floor, 0.
   for (double p : loose_prices) EXPECT_EQ(p, 0.0);
   EXPECT_GT(loose, free * 9 / 10);
+}
+
+TEST(BorderCarbonTest, TheImporterChargesTheGapInCarbonPricesOnTheExportersEmissions) {
+  Scenario sc = capped_world(0.6);
+  CarbonMarket beta = sc.carbon_markets[0];
+  beta.name = "beta_ets";
+  beta.country = 1;
+  beta.regions = {2};
+  sc.carbon_markets.push_back(beta);
+  World world(sc);
+  Economy economy;
+  // Alpha's allowances at 80 a tonne, Beta's at 30, each currency at 1 US$ but Beta's at 2.
+  economy.allowance_price = {80'000'000, 30'000'000};
+  economy.exchange_rate = {1.0, 2.0, 1.0};
+  const int ns = world.sectors();
+  // No adjustment in force: nothing charged.
+  for (double r : border_carbon_rates(sc, world, economy)) EXPECT_EQ(r, 0.0);
+  world.carbon_adjustment[0 * ns + 0] = 1.0;  // Alpha on ore
+  world.carbon_adjustment[0 * ns + 1] = 1.0;  // and on chips, which no market covers
+  std::vector<double> rate = border_carbon_rates(sc, world, economy);
+  // Gamma has no market: the whole 0.08 US$ a kg on its 2 kg per US$ of ore (factor 1).
+  EXPECT_DOUBLE_EQ(rate[world.flow_cell(2, 0, 0)], 0.08 * 2.0 * 1.0);
+  // Beta pays 0.06 US$ a kg at its rate: the gap is 0.02.
+  EXPECT_NEAR(rate[world.flow_cell(1, 0, 0)], 0.02 * 2.0 * 1.0, 1e-15);
+  // Alpha's own ore, its imports of food, chips (no price at home) and Beta's imports: none.
+  EXPECT_EQ(rate[world.flow_cell(0, 0, 0)], 0.0);
+  EXPECT_EQ(rate[world.flow_cell(2, 0, 3)], 0.0);
+  EXPECT_EQ(rate[world.flow_cell(2, 0, 1)], 0.0);
+  EXPECT_EQ(rate[world.flow_cell(0, 1, 0)], 0.0);
+  // A higher price at origin: no charge, never a rebate.
+  economy.exchange_rate[1] = 4.0;
+  rate = border_carbon_rates(sc, world, economy);
+  EXPECT_EQ(rate[world.flow_cell(1, 0, 0)], 0.0);
+  // Half the gap where the adjustment charges half (free allocation still being phased out).
+  world.carbon_adjustment[0 * ns + 0] = 0.5;
+  rate = border_carbon_rates(sc, world, economy);
+  EXPECT_DOUBLE_EQ(rate[world.flow_cell(2, 0, 0)], 0.5 * 0.08 * 2.0);
+}
+
+TEST(BorderCarbonTest, AnAdjustmentIsPaidAsDutyAndCutsTheTaxedImports) {
+  ENTREPOT_REQUIRE_DEVICE();
+  const auto run = [](bool adjusted, std::int64_t& duty, std::int64_t& bought) {
+    Scenario sc = capped_world(0.5);
+    sc.steps = 24;
+    if (adjusted) {
+      Event e;
+      e.step = 12;
+      e.kind = EventKind::carbon_adjustment;
+      e.importer = 0;
+      e.sectors = {0};
+      e.share = 1.0;
+      sc.events = {e};
+    }
+    World world(sc);
+    Model model(sc, world);
+    duty = bought = 0;
+    for (int step = 1; step <= sc.steps; ++step) {
+      model.step(step);
+      const StepStatistics& st = model.stats;
+      const std::size_t cell = world.flow_cell(2, 0, 0);  // Gamma's ore into Alpha
+      if (step >= 14) {
+        duty += st.trade_duty[cell];
+        bought += st.trade_quantity[cell];
+      }
+      if (adjusted && step >= 13) {
+        // In force from the event on, at the prices of the step before.
+        EXPECT_GT(st.carbon_adjustment[cell], 0.0) << "step " << step;
+      }
+      if (step < 12) {
+        EXPECT_EQ(st.carbon_adjustment[cell], 0.0);
+      }
+    }
+  };
+  std::int64_t duty_without = 0, bought_without = 0, duty_with = 0, bought_with = 0;
+  run(false, duty_without, bought_without);
+  run(true, duty_with, bought_with);
+  EXPECT_GT(duty_with, duty_without);
+  EXPECT_LT(bought_with, bought_without);
 }
 
 std::vector<std::string> firm_fields(const Model& a, const Model& b) {

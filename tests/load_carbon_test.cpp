@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tests/load_fixtures.h"
+#include "world/world.h"
 
 namespace entrepot::load_testing {
 namespace {
@@ -265,6 +266,58 @@ TEST(LoadErrors, CarbonMarketsImplausible) {
   const std::string text =
       "allow_implausible: [carbon_markets]\n" + with_markets(head + "cap: 11}\n");
   expect_error(error_of(text), where(text, "cap: 11", 5), {"cap is 11, out of range"});
+}
+
+// kMinimal's market with a border carbon adjustment event `event` (one list item) after
+// kTiny's tariff event.
+std::string with_adjustment(const std::string& event) {
+  std::string text = with_markets(kMinimal);
+  const std::string tariff = "rate: 0.2}\n";  // kTiny's one event, the end of its events
+  return text.insert(text.find(tariff) + tariff.size(), event);
+}
+
+TEST(Load, BorderCarbonAdjustmentEvents) {
+  const Scenario s = parse_scenario(
+      with_adjustment("  - {step: 14, type: border_carbon_adjustment, importer: AAA, "
+                      "sectors: [ore, goods], share: 0.25}\n"),
+      "t.yaml");
+  ASSERT_EQ(s.events.size(), 2u);  // kTiny's tariff at step 12, then this
+  const Event& e = s.events[1];
+  EXPECT_EQ(e.kind, EventKind::carbon_adjustment);
+  EXPECT_EQ(e.step, 14);
+  EXPECT_EQ(e.importer, kAAA);
+  EXPECT_EQ(e.sectors, (std::vector<int>{kOre, kGoods}));
+  EXPECT_DOUBLE_EQ(e.share, 0.25);
+  // Every sector and the whole gap by default; the world charges from the event's step.
+  const Scenario all = parse_scenario(
+      with_adjustment("  - {step: 14, type: border_carbon_adjustment, importer: AAA}\n"), "t.yaml");
+  EXPECT_EQ(all.events[1].sectors, (std::vector<int>{kOre, kGoods, kCare}));
+  EXPECT_DOUBLE_EQ(all.events[1].share, 1.0);
+  World world(all);
+  EXPECT_FALSE(world.apply_policy(13));
+  EXPECT_EQ(world.carbon_adjustment[kAAA * 3 + kOre], 0.0);
+  EXPECT_TRUE(world.apply_policy(14));
+  EXPECT_EQ(world.carbon_adjustment[kAAA * 3 + kOre], 1.0);
+  EXPECT_EQ(world.carbon_adjustment[kBBB * 3 + kOre], 0.0);
+}
+
+TEST(LoadErrors, BorderCarbonAdjustmentEvents) {
+  const auto check_event = [](const std::string& event, const std::string& needle,
+                              std::initializer_list<std::string> words) {
+    const std::string text = with_adjustment(event);
+    // The needle as the event writes it, after any earlier use in kTiny.
+    const std::size_t skip = text.find(needle, text.find("{step: 14")) - text.find(needle);
+    expect_error(error_of(text), where(text, needle, skip), words);
+  };
+  check_event(
+      "  - {step: 14, type: border_carbon_adjustment, importer: BBB}\n", "BBB}",
+      {"border_carbon_adjustment event for BBB, which runs no carbon market", "carbon_markets"});
+  check_event("  - {step: 14, type: border_carbon_adjustment, sectors: [ore]}\n",
+              "{step: 14, type: border", {"needs 'importer'"});
+  check_event("  - {step: 14, type: border_carbon_adjustment, importer: AAA, exporter: BBB}\n",
+              "BBB}", {"border_carbon_adjustment event has 'exporter'", "step, type, importer"});
+  check_event("  - {step: 14, type: border_carbon_adjustment, importer: AAA, share: 1.5}\n", "1.5",
+              {"share", "1.5"});
 }
 
 }  // namespace

@@ -123,6 +123,7 @@ inline StepStatistics synthetic_step(int k, const TinyWorld& w) {
         st.trade_value_final.push_back(trade_value_of(k, e, i, s) / 3);
         st.tariff.push_back(e == i ? 0.0 : 0.05 + 0.01 * s + 0.125 * k);
         st.tariff_outside.push_back(e == i ? 0.0 : 0.1 + 0.01 * s + 0.125 * k);
+        st.carbon_adjustment.push_back(e == i ? 0.0 : 0.001 * s);
       }
     }
   }

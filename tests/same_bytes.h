@@ -72,6 +72,7 @@ inline std::vector<std::string> differing_statistics(const StepStatistics& a,
   vec("exporters", a.exporters, b.exporters);
   vec("emissions", a.emissions, b.emissions);
   vec("carbon_price", a.carbon_price, b.carbon_price);
+  vec("carbon_adjustment", a.carbon_adjustment, b.carbon_adjustment);
   vec("carbon_issued", a.carbon_issued, b.carbon_issued);
   vec("carbon_traded", a.carbon_traded, b.carbon_traded);
   vec("carbon_emitted", a.carbon_emitted, b.carbon_emitted);

@@ -64,10 +64,17 @@ std::vector<int> SectionReader::negative_list_of(const YAML::Node& node) const {
 }
 
 Event SectionReader::read_event(const MapReader& item) const {
-  static const std::vector<std::string> types{
-      "tariff",      "export_ban",        "capacity",      "currency",
-      "bonded_zone", "transshipment",     "negative_list", "offshore_settlement",
-      "entity_list", "relocation_subsidy"};
+  static const std::vector<std::string> types{"tariff",
+                                              "export_ban",
+                                              "capacity",
+                                              "currency",
+                                              "bonded_zone",
+                                              "transshipment",
+                                              "negative_list",
+                                              "offshore_settlement",
+                                              "entity_list",
+                                              "relocation_subsidy",
+                                              "border_carbon_adjustment"};
   static const std::vector<std::string> modes{"set", "add"};
   Event e;
   e.where = origins_.position(item.node());
@@ -161,6 +168,30 @@ Event SectionReader::read_event(const MapReader& item) const {
     e.importer = country_or_all(item, "importer");
     e.share = item.number("share", fraction());
     e.rate = item.has("rate") ? tariff_rate(item, "events") : 0.0;
+    return e;
+  }
+  if (e.kind == EventKind::carbon_adjustment) {
+    // An importer's charge on the carbon its imports carry, from this step on.
+    refuse_keys(item,
+                {"exporter", "rate", "mode", "phase_in", "region", "factor", "duration", "country",
+                 "regime", "parity", "band", "reserves"},
+                "border_carbon_adjustment event", "step, type, importer, sectors, share");
+    if (!item.has("importer")) {
+      origins_.fail(item.node(),
+                    "border_carbon_adjustment event needs 'importer'; allowed: the country that "
+                    "charges it, which runs a carbon market");
+    }
+    e.importer = lookup(item.get("importer"), "country", country_codes_);
+    const bool priced = std::any_of(s_.carbon_markets.begin(), s_.carbon_markets.end(),
+                                    [&](const CarbonMarket& m) { return m.country == e.importer; });
+    if (!priced) {
+      origins_.fail(item.get("importer"),
+                    "border_carbon_adjustment event for " + country_codes_[e.importer] +
+                        ", which runs no carbon market; allowed: a country with one in "
+                        "carbon_markets (the adjustment charges its carbon price)");
+    }
+    e.sectors = sector_list(item);
+    e.share = item.number("share", fraction(), 1.0);
     return e;
   }
   if (e.kind == EventKind::relocation_subsidy) {

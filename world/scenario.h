@@ -135,7 +135,8 @@ enum class EventKind : std::uint8_t {
   negative_list,
   offshore_settlement,
   entity_list,
-  relocation_subsidy
+  relocation_subsidy,
+  carbon_adjustment
 };
 
 // A scheduled policy change. A tariff event sets (or adds to) the bilateral rate of
@@ -169,6 +170,9 @@ struct Event {
   // the cost of moves into its regions of firms of `sectors` from the countries `from`
   // (empty: every country).
   std::vector<int> from;
+  // A border_carbon_adjustment event: from `step` on, the `importer` charges on its imports
+  // of `sectors` `share` of the gap between its carbon price and the exporter's, on their
+  // emissions (docs/model.md §4.17); a share of 0 ends it.
   // A currency event: the country's central bank takes a new regime (its reserves stay).
   int country = -1;
   Currency currency;

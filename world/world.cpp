@@ -168,6 +168,7 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
     if (scenario.regions[r].hub) settlement_cost[r] = scenario.traders.settlement_cost;
   }
   closed_to_foreign.assign(static_cast<std::size_t>(nr) * ns, 0);
+  carbon_adjustment.assign(static_cast<std::size_t>(nc) * ns, 0.0);
   for (std::size_t r = 0; r < scenario.traders.negative_list.size(); ++r) {
     for (int s : scenario.traders.negative_list[r]) {
       closed_to_foreign[r * static_cast<std::size_t>(ns) + static_cast<std::size_t>(s)] = 1;
@@ -268,6 +269,15 @@ bool World::apply_policy(int step) {
         if (event.importer >= 0 && static_cast<int>(c) != event.importer) continue;
         enforcement[c] = event.share;
         transshipment_penalty[c] = event.rate;
+        changed = true;
+      }
+      continue;
+    }
+    if (event.kind == EventKind::carbon_adjustment) {
+      for (int s : event.sectors) {
+        if (step != event.step) break;
+        carbon_adjustment[static_cast<std::size_t>(event.importer) * sectors() +
+                          static_cast<std::size_t>(s)] = event.share;
         changed = true;
       }
       continue;

@@ -82,6 +82,9 @@ class World {
   // Per region × sector: 1 where the sector is on the region's negative list (closed to its
   // foreign traders), the scenario's, then its negative_list events'.
   std::vector<std::uint8_t> closed_to_foreign;
+  // Per importing country × sector: the share of the carbon price gap its border carbon
+  // adjustment charges (border_carbon_adjustment events; 0: none).
+  std::vector<double> carbon_adjustment;
   // The share of a move's cost the destination's government pays (RelocationSubsidy): per
   // destination country × origin country × sector, [(d·C + o)·S + s]; the scenario's
   // relocation.subsidies, then its relocation_subsidy events' (a later one for the same
