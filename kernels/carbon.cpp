@@ -68,8 +68,7 @@ struct FirmNeed {
                        inventory_target, adjust_steps);
     n.need = emitted(static_cast<std::int64_t>(desired * scale), e);
     n.abatement_max = t.abatement_max[m];
-    n.slope = firm_abatement_slope(
-        t.abatement_slope[m], rng.uniform(static_cast<std::uint64_t>(n.id), 0, Draw::abatement, 0));
+    n.slope = site_abatement_slope(t, rng, static_cast<std::uint64_t>(n.id), m);
     // The firm's unit cost last step less what carbon added to it at last step's price.
     const double last = t.allowance_price[m];
     const double carbon =
@@ -126,9 +125,8 @@ struct SettleAllowances {
     paid[j] = pay;
     if (f.open[j] == 0) return;
     const double price = static_cast<double>(clearing[m]) / kCarbonPriceScale;
-    const double slope = firm_abatement_slope(
-        need.t.abatement_slope[m],
-        need.rng.uniform(static_cast<std::uint64_t>(need.first_id) + j, 0, Draw::abatement, 0));
+    const double slope =
+        site_abatement_slope(need.t, need.rng, static_cast<std::uint64_t>(need.first_id) + j, m);
     f.abated[j] = static_cast<float>(abated_share(price, slope, need.t.abatement_max[m]));
   }
 };
@@ -156,19 +154,16 @@ struct ExpectedEmissions {
   }
 };
 
-// The markets' per-market settings into the tables, with last step's prices.
-void load_market_tables(const Scenario& sc, const Economy& economy, Tables& tables) {
-  std::vector<double> price, reserve, slope, most;
+// The markets' last clearing prices into the tables, and the least their firms' surplus
+// sells for.
+void load_prices(const Scenario& sc, const Economy& economy, Tables& tables) {
+  std::vector<double> price, reserve;
   for (std::size_t m = 0; m < sc.carbon_markets.size(); ++m) {
     price.push_back(static_cast<double>(economy.allowance_price[m]) / kCarbonPriceScale);
     reserve.push_back(price.back() * sc.carbon_markets[m].auction_reserve);
-    slope.push_back(sc.carbon_markets[m].abatement_slope / 1000.0);  // per tonne to per kg
-    most.push_back(sc.carbon_markets[m].abatement_max);
   }
   tables.allowance_price.assign(price.begin(), price.end());
   tables.allowance_reserve.assign(reserve.begin(), reserve.end());
-  tables.abatement_slope.assign(slope.begin(), slope.end());
-  tables.abatement_max.assign(most.begin(), most.end());
 }
 
 // The orders of every rank, in rank order, and where this rank's start among them.
@@ -220,19 +215,25 @@ void set_up_carbon_markets(const Scenario& sc, Economy& economy, const Ranks& ra
   ranks.sum_over_ranks(emits);
   host.covered_emissions.assign(markets.size(), 0.0);
   host.free_per_site.assign(static_cast<std::size_t>(blocks), 0.0);
-  for (int b = 0; b < blocks; ++b) {
-    const int m = host.carbon_market[b];
-    if (m >= 0) host.covered_emissions[m] += static_cast<double>(emits[b].v[0]);
-  }
   // Free allowances by grandfathering: each block's share of its market's set-up emissions,
   // split equally among its sites.
   for (int b = 0; b < blocks; ++b) {
     const int m = host.carbon_market[b];
     const std::int64_t sites = host.block_start[b + 1] - host.block_start[b];
-    if (m < 0 || sites == 0) continue;
+    if (m < 0) continue;
+    host.covered_emissions[m] += static_cast<double>(emits[b].v[0]);
+    if (sites == 0) continue;
     host.free_per_site[b] = markets[m].free_share * markets[m].cap *
                             static_cast<double>(emits[b].v[0]) / static_cast<double>(sites);
   }
+  tables.free_per_site.assign(host.free_per_site.begin(), host.free_per_site.end());
+  std::vector<double> slope, most;
+  for (const CarbonMarket& market : markets) {
+    slope.push_back(market.abatement_slope / 1000.0);  // per tonne to per kg
+    most.push_back(market.abatement_max);
+  }
+  tables.abatement_slope.assign(slope.begin(), slope.end());
+  tables.abatement_max.assign(most.begin(), most.end());
 }
 
 AllowanceTrade trade_allowances(const Scenario& sc, const Setting& setting, Economy& economy,
@@ -243,9 +244,12 @@ AllowanceTrade trade_allowances(const Scenario& sc, const Setting& setting, Econ
   out.issued.assign(nm, 0);
   out.traded.assign(nm, 0);
   FirmStore& firms = economy.firms;
-  // Nothing is cut where no market runs.
-  thrust::fill(firms.abated.begin(), firms.abated.end(), 0.0f);
-  if (nm == 0) return out;
+  // Nothing is cut where no market runs (where one does, every firm's share is set below).
+  const auto none_running = [&] {
+    thrust::fill(firms.abated.begin(), firms.abated.end(), 0.0f);
+    return out;
+  };
+  if (nm == 0) return none_running();
   const HostTables& host = tables.host;
   const int blocks = tables.regions * tables.sectors;
   std::vector<std::int32_t> running(static_cast<std::size_t>(blocks), -1);
@@ -262,22 +266,20 @@ AllowanceTrade trade_allowances(const Scenario& sc, const Setting& setting, Econ
   }
   if (!any) {
     tables.carbon_market.clear();
-    return out;
+    return none_running();
   }
   for (int b = 0; b < blocks; ++b) {
     const int m = host.carbon_market[b];
     if (m >= 0 && step >= markets[m].start) running[b] = m;
   }
   tables.carbon_market.assign(running.begin(), running.end());
-  load_market_tables(sc, economy, tables);
-  const thrust::device_vector<double> free_per_site(host.free_per_site.begin(),
-                                                    host.free_per_site.end());
+  load_prices(sc, economy, tables);
   const thrust::device_vector<double> issue_factor(factor.begin(), factor.end());
 
   const std::size_t n = firms.size;
   auto first = thrust::counting_iterator<std::size_t>(0);
   const IssueAllowances issue{firms.view(), thrust::raw_pointer_cast(tables.carbon_market.data()),
-                              thrust::raw_pointer_cast(free_per_site.data()),
+                              thrust::raw_pointer_cast(tables.free_per_site.data()),
                               thrust::raw_pointer_cast(issue_factor.data())};
   auto free_by_block =
       totals_by_key<1>(n, blocks, FirmBlock{firms.view().block}, FreeIssued{issue});
@@ -358,7 +360,7 @@ AllowanceTrade trade_allowances(const Scenario& sc, const Setting& setting, Econ
       economy.government[markets[running[blk]].country] += paid_by_block[blk].v[0];
     }
   }
-  load_market_tables(sc, economy, tables);
+  load_prices(sc, economy, tables);
   return out;
 }
 

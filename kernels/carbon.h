@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "agents/carbon.h"
 #include "base/records.h"
 #include "kernels/economy.h"
 #include "kernels/phases.h"
@@ -15,6 +16,13 @@
 #include "world/scenario.h"
 
 namespace entrepot {
+
+// A covered site's own abatement slope in market `market`, money per kg (agents/carbon.h
+// firm_abatement_slope, its draw fixed per site).
+ENTREPOT_HD double site_abatement_slope(const TablesView& t, const Philox& rng, std::uint64_t site,
+                                        int market) {
+  return firm_abatement_slope(t.abatement_slope[market], rng.uniform(site, 0, Draw::abatement, 0));
+}
 
 // What a step's auctions did, per market: allowances issued (the cap) and traded, micro-kg.
 struct AllowanceTrade {

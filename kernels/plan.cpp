@@ -3,8 +3,8 @@
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/transform_reduce.h>
 
-#include "agents/carbon.h"
 #include "agents/rules.h"
+#include "kernels/carbon.h"
 #include "kernels/entities.h"
 #include "kernels/phases.h"
 #include "kernels/reduce.h"
@@ -142,9 +142,7 @@ struct PlanFirm {
     if (m < 0) return c;
     const double e = t.emission_intensity[f.block[j]];
     const double abated = static_cast<double>(f.abated[j]);
-    const double slope = firm_abatement_slope(
-        t.abatement_slope[m],
-        rng.uniform(static_cast<std::uint64_t>(first_id) + j, 0, Draw::abatement, 0));
+    const double slope = site_abatement_slope(t, rng, static_cast<std::uint64_t>(first_id) + j, m);
     c.room = output_room(f.allowances[j], e * (1.0 - abated));
     c.unit_cost = carbon_unit_cost(e, t.allowance_price[m], slope, abated);
     c.cutting = carbon_unit_cost(e, 0.0, slope, abated);

@@ -450,6 +450,7 @@ struct Tables {
   thrust::device_vector<double> emission_intensity;
   thrust::device_vector<std::int32_t> carbon_market;
   thrust::device_vector<double> allowance_price, allowance_reserve, abatement_slope, abatement_max;
+  thrust::device_vector<double> free_per_site;  // as HostTables', for the issue
   // retailers_per_sector is 0 without markets.
   std::int64_t retailers_per_market() const {
     return static_cast<std::int64_t>(retail_slots) * retailers_per_sector;

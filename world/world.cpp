@@ -274,10 +274,11 @@ bool World::apply_policy(int step) {
       continue;
     }
     if (event.kind == EventKind::carbon_adjustment) {
-      for (int s : event.sectors) {
-        if (step != event.step) break;
-        carbon_adjustment[static_cast<std::size_t>(event.importer) * sectors() +
-                          static_cast<std::size_t>(s)] = event.share;
+      if (step == event.step) {
+        for (int s : event.sectors) {
+          carbon_adjustment[static_cast<std::size_t>(event.importer) * sectors() +
+                            static_cast<std::size_t>(s)] = event.share;
+        }
         changed = true;
       }
       continue;
