@@ -74,6 +74,13 @@ struct StepStatistics {
   // covered firms' emissions and the allowances they hold after surrendering them, micro-kg.
   std::vector<double> carbon_price;
   std::vector<std::int64_t> carbon_issued, carbon_traded, carbon_emitted, carbon_held;
+  // Per venue × sector (docs/model.md §4.18): the book's last clearing price in US$ per unit
+  // of goods (0 where the venue does not list the sector), the goods traded on it and their
+  // value in US$, its share of the value traded on all venues in the sector and of the
+  // sector's goods shipped anywhere, and its price leadership over the run so far.
+  std::vector<double> venue_price;
+  std::vector<std::int64_t> venue_volume, venue_value;
+  std::vector<double> venue_share, venue_world_share, price_leadership;
   // Per region × sector: its firms that may sell abroad (agents/exporting.h).
   std::vector<std::int64_t> exporters;
 

@@ -21,6 +21,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "kernels/host_copy.h"
+
 namespace entrepot {
 namespace {
 
@@ -262,6 +264,30 @@ std::vector<AuctionClearing> clear_auctions(const thrust::device_vector<AuctionO
                 thrust::raw_pointer_cast(level_filled.data()),
                 thrust::raw_pointer_cast(place.data()), thrust::raw_pointer_cast(fills.data())});
   return clearing;
+}
+
+thrust::device_vector<AuctionOrder> orders_of_all_ranks(
+    const Ranks& ranks, const thrust::device_vector<AuctionOrder>& mine, std::size_t& my_first) {
+  constexpr int kOrderWords = 5;  // an order on the wire: price, quantity, id, book, side
+  my_first = 0;
+  if (!ranks.distributed()) return mine;
+  const std::vector<AuctionOrder> host = to_host(mine);
+  std::vector<std::int64_t> words;
+  words.reserve(host.size() * kOrderWords);
+  for (const AuctionOrder& o : host) {
+    words.insert(words.end(), {o.price, o.quantity, o.id, o.book, o.side});
+  }
+  const std::vector<std::vector<std::int64_t>> all = ranks.gather_over_ranks(words);
+  std::vector<AuctionOrder> orders;
+  for (std::size_t r = 0; r < all.size(); ++r) {
+    if (static_cast<int>(r) == ranks.rank()) my_first = orders.size();
+    for (std::size_t i = 0; i + kOrderWords <= all[r].size(); i += kOrderWords) {
+      const std::int64_t* w = &all[r][i];
+      orders.push_back(AuctionOrder{w[0], w[1], w[2], static_cast<std::int32_t>(w[3]),
+                                    static_cast<std::int8_t>(w[4])});
+    }
+  }
+  return thrust::device_vector<AuctionOrder>(orders.begin(), orders.end());
 }
 
 }  // namespace entrepot

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agents/auction.h"
+#include "kernels/ranks.h"
 
 namespace entrepot {
 
@@ -21,5 +22,11 @@ namespace entrepot {
 std::vector<AuctionClearing> clear_auctions(const thrust::device_vector<AuctionOrder>& orders,
                                             const std::vector<std::int64_t>& reference,
                                             thrust::device_vector<std::int64_t>& fills);
+
+// The orders of every rank, in rank order, on every rank (one all-to-all), and where this
+// rank's start among them (`my_first`), so that each rank clears the same books and reads
+// its own fills.
+thrust::device_vector<AuctionOrder> orders_of_all_ranks(
+    const Ranks& ranks, const thrust::device_vector<AuctionOrder>& mine, std::size_t& my_first);
 
 }  // namespace entrepot

@@ -22,8 +22,6 @@
 namespace entrepot {
 namespace {
 
-constexpr int kOrderWords = 5;  // an order on the wire: price, quantity, id, book, side
-
 // The free allowances a firm site gets this step (none at a site no firm works), and the
 // issue itself; a free site's holdings are cancelled.
 struct IssueAllowances {
@@ -164,30 +162,6 @@ void load_prices(const Scenario& sc, const Economy& economy, Tables& tables) {
   }
   tables.allowance_price.assign(price.begin(), price.end());
   tables.allowance_reserve.assign(reserve.begin(), reserve.end());
-}
-
-// The orders of every rank, in rank order, and where this rank's start among them.
-thrust::device_vector<AuctionOrder> orders_of_all_ranks(
-    const Ranks& ranks, const thrust::device_vector<AuctionOrder>& mine, std::size_t& my_first) {
-  my_first = 0;
-  if (!ranks.distributed()) return mine;
-  const std::vector<AuctionOrder> host = to_host(mine);
-  std::vector<std::int64_t> words;
-  words.reserve(host.size() * kOrderWords);
-  for (const AuctionOrder& o : host) {
-    words.insert(words.end(), {o.price, o.quantity, o.id, o.book, o.side});
-  }
-  const std::vector<std::vector<std::int64_t>> all = ranks.gather_over_ranks(words);
-  std::vector<AuctionOrder> orders;
-  for (std::size_t r = 0; r < all.size(); ++r) {
-    if (static_cast<int>(r) == ranks.rank()) my_first = orders.size();
-    for (std::size_t i = 0; i + kOrderWords <= all[r].size(); i += kOrderWords) {
-      const std::int64_t* w = &all[r][i];
-      orders.push_back(AuctionOrder{w[0], w[1], w[2], static_cast<std::int32_t>(w[3]),
-                                    static_cast<std::int8_t>(w[4])});
-    }
-  }
-  return thrust::device_vector<AuctionOrder>(orders.begin(), orders.end());
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ enum StepPart {
   kLabourPart,
   kProducePart,
   kTradePart,
+  kVenuesPart,
   kAccountsPart,
   kRelocationPart,
   kPricesPart,
@@ -40,8 +41,8 @@ enum StepPart {
   kStepParts
 };
 inline constexpr std::array<const char*, kStepParts> kStepPartNames = {
-    "policy", "search",   "carbon",     "plan",   "labour",     "produce",
-    "trade",  "accounts", "relocation", "prices", "statistics", "next step"};
+    "policy", "search",   "carbon",     "plan",   "labour",     "produce",  "trade",
+    "venues", "accounts", "relocation", "prices", "statistics", "next step"};
 
 struct Model {
   // `comm`: the ranks this economy is stepped over; none (or one rank) steps it whole here.

@@ -16,6 +16,7 @@
 #include "kernels/model.h"
 #include "kernels/retail.h"
 #include "kernels/traders.h"
+#include "kernels/venues.h"
 #include "world/layout.h"
 
 namespace entrepot {
@@ -209,6 +210,7 @@ Model::Model(const Scenario& sc, World& w, const Comm* c) : scenario(sc), world(
                                      tables.host.emission_intensity.end());
   }
   set_up_carbon_markets(sc, economy, ranks, tables);
+  set_up_venues(sc, world, economy);
   initial_money = total_money();
   initial_country_money = country_money();
 }
@@ -259,9 +261,12 @@ void Model::step(int step) {
   part_ends(kLabourPart);
   const std::int64_t used = produce(set, economy.firms, ranks);  // 5. produce
   part_ends(kProducePart);
-  const TradeFlows flows =  // 6. trade
+  TradeFlows flows =  // 6. trade
       trade(set, economy, ranks, scratch.trade, trade_chunk, step);
   part_ends(kTradePart);
+  const VenueTrade venues =  // 6b. commodity exchanges
+      trade_on_venues(scenario, set, economy, ranks, flows);
+  part_ends(kVenuesPart);
   const Exits exits =  // 7. accounts
       settle_accounts(set, economy, ranks, scratch.labour, government_at_start);
   part_ends(kAccountsPart);
@@ -271,6 +276,7 @@ void Model::step(int step) {
   part_ends(kPricesPart);
   stats = collect_statistics(set, economy, ranks, step, flows);  // 9. statistics
   carbon_statistics(scenario, set, economy, ranks, allowances, stats);
+  venue_statistics(scenario, world, economy, venues, flows, stats);
   part_ends(kStatisticsPart);
   // Next step's search weighs origins and sellers at this step's prices, and trades at the
   // rates this step's payments across borders set.

@@ -123,7 +123,8 @@ Series::Series(hid_t file_id, const World& world, const Scenario& scenario, Dime
       {"hub", &world.hub_name, "hub whose traders handled the goods"},
       {"sector", &world.sector_name, "sector"},
       {"buyer_sector", &world.sector_name, "sector of the buyers"},
-      {"carbon_market", &world.carbon_market_name, "emissions trading system"}};
+      {"carbon_market", &world.carbon_market_name, "emissions trading system"},
+      {"venue", &world.venue_name, "commodity exchange"}};
   scales.define(file_id, "/series/step");
   write_label_coordinates(file_id, "/series", labels, scales, file);
 
@@ -203,7 +204,8 @@ Series::Series(hid_t file_id, const World& world, const std::string& file, hsize
       {"hub", world.hub_name.size()},
       {"sector", world.sector_name.size()},
       {"buyer_sector", world.sector_name.size()},
-      {"carbon_market", world.carbon_market_name.size()}};
+      {"carbon_market", world.carbon_market_name.size()},
+      {"venue", world.venue_name.size()}};
   if (!link_exists(file_id, "series", file)) refuse("it has no /series");
   variables_.push_back({"step", {}, Type::int32, {}, 1, "one value", step_of, {}});
   for (const Spec& spec : series_specs()) {

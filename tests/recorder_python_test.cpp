@@ -65,7 +65,7 @@ ds = xr.open_dataset(path, group="series", engine="h5netcdf")
 assert dict(ds.sizes) == {"step": steps, "holder": 7, "country": nc, "exporter": nc,
                           "importer": nc, "region": nr, "origin": nr, "destination": nr,
                           "hub": 0, "sector": ns, "buyer_sector": ns,
-                          "carbon_market": 0}, dict(ds.sizes)
+                          "carbon_market": 0, "venue": 0}, dict(ds.sizes)
 assert list(ds.step.values) == list(range(steps)), ds.step.values
 assert list(ds.holder.values) == ["firms", "consumers", "governments", "owners", "banks",
                                   "loans", "foreign"]

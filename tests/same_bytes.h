@@ -77,6 +77,12 @@ inline std::vector<std::string> differing_statistics(const StepStatistics& a,
   vec("carbon_traded", a.carbon_traded, b.carbon_traded);
   vec("carbon_emitted", a.carbon_emitted, b.carbon_emitted);
   vec("carbon_held", a.carbon_held, b.carbon_held);
+  vec("venue_price", a.venue_price, b.venue_price);
+  vec("venue_volume", a.venue_volume, b.venue_volume);
+  vec("venue_value", a.venue_value, b.venue_value);
+  vec("venue_share", a.venue_share, b.venue_share);
+  vec("venue_world_share", a.venue_world_share, b.venue_world_share);
+  vec("price_leadership", a.price_leadership, b.price_leadership);
   vec("value_added", a.value_added, b.value_added);
   vec("employment", a.employment, b.employment);
   vec("unemployment", a.unemployment, b.unemployment);

@@ -74,7 +74,8 @@ Event SectionReader::read_event(const MapReader& item) const {
                                               "offshore_settlement",
                                               "entity_list",
                                               "relocation_subsidy",
-                                              "border_carbon_adjustment"};
+                                              "border_carbon_adjustment",
+                                              "venue_access"};
   static const std::vector<std::string> modes{"set", "add"};
   Event e;
   e.where = origins_.position(item.node());
@@ -97,8 +98,36 @@ Event SectionReader::read_event(const MapReader& item) const {
   if (e.kind != EventKind::relocation_subsidy) {
     refuse_keys(item, {"from"}, "event", "from only in a relocation_subsidy event");
   }
+  if (e.kind != EventKind::venue_access) {
+    refuse_keys(item, {"venue", "members"}, "event",
+                "venue and members only in a venue_access event");
+  }
   if (e.kind == EventKind::capacity || e.kind == EventKind::bonded_zone) {
     return read_region_event(item, e);
+  }
+  if (e.kind == EventKind::venue_access) {
+    // Whose traders may join a venue from this step: its whole membership, not a change to it.
+    refuse_keys(item,
+                {"importer", "exporter", "sectors", "rate", "mode", "phase_in", "region", "factor",
+                 "duration", "share", "country", "regime", "parity", "band", "reserves"},
+                "venue_access event", "step, type, venue, members");
+    if (!item.has("venue") || !item.has("members")) {
+      origins_.fail(item.node(),
+                    "venue_access event needs 'venue' and 'members'; allowed: a venue's name and "
+                    "the countries whose traders may join it from this step, a list of country "
+                    "codes or all");
+    }
+    if (venue_names_.empty()) {
+      origins_.fail(item.get("venue"),
+                    "venue_access event for '" + read_text(origins_, item.get("venue"), "venue") +
+                        "', but the scenario has no venues; allowed: a venue of the venues "
+                        "section");
+    }
+    e.venue = lookup(item.get("venue"), "venue", venue_names_);
+    read_members(item.get("members"),
+                 "venue '" + venue_names_[static_cast<std::size_t>(e.venue)] + "'", e.open,
+                 e.members);
+    return e;
   }
   if (e.kind == EventKind::entity_list) {
     // More firms on a list from this step: its regions × sectors' share grows (or shrinks).

@@ -190,6 +190,7 @@ class ScenarioReader : public SectionReader {
     s_.emissions = read_emissions(origins_, plausibility_, top.get("emissions"), sector_names_,
                                   country_codes_);
     read_carbon_markets(top.get("carbon_markets"));
+    read_venues(top.get("venues"));
     read_events(top.get("events"));
   }
 

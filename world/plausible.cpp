@@ -8,9 +8,9 @@ namespace entrepot::yaml {
 
 const std::vector<std::string>& Plausibility::groups() {
   static const std::vector<std::string> names{
-      "steps",     "burn_in", "steps_per_year", "agents",        "countries",
-      "blocs",     "regions", "sectors",        "recipe",        "tariffs",
-      "behaviour", "events",  "emissions",      "carbon_markets"};
+      "steps",     "burn_in", "steps_per_year", "agents",         "countries",
+      "blocs",     "regions", "sectors",        "recipe",         "tariffs",
+      "behaviour", "events",  "emissions",      "carbon_markets", "venues"};
   return names;
 }
 

@@ -136,7 +136,8 @@ enum class EventKind : std::uint8_t {
   offshore_settlement,
   entity_list,
   relocation_subsidy,
-  carbon_adjustment
+  carbon_adjustment,
+  venue_access
 };
 
 // A scheduled policy change. A tariff event sets (or adds to) the bilateral rate of
@@ -173,6 +174,12 @@ struct Event {
   // A border_carbon_adjustment event: from `step` on, the `importer` charges on its imports
   // of `sectors` `share` of the gap between its carbon price and the exporter's, on their
   // emissions (docs/model.md §4.17); a share of 0 ends it.
+  // A venue_access event: from `step` on, the traders of the countries `members` may join
+  // venue `venue` (every country's when `open`), in place of those the scenario or an
+  // earlier event admitted.
+  int venue = -1;
+  std::vector<int> members;
+  bool open = false;
   // A currency event: the country's central bank takes a new regime (its reserves stay).
   int country = -1;
   Currency currency;
@@ -398,6 +405,19 @@ inline std::string checkpoint_path_of(const OutputSettings& output) {
   return (h5 ? out.substr(0, out.size() - 3) : out) + ".checkpoint.h5";
 }
 
+// A commodity exchange (docs/model.md §4.18): in `region`, it clears each of its `sectors`
+// (commodities) once a step on a call auction among its member traders, who pay `fee` of the
+// value of what they buy or sell. The traders of the countries in `members` may join, or
+// those of every country when `open`; events change who may (venue_access).
+struct Venue {
+  std::string name;
+  int region = -1;
+  std::vector<int> sectors;  // sorted
+  bool open = false;
+  std::vector<int> members;  // countries, sorted; empty when open
+  double fee = 0.0005;
+};
+
 struct Scenario {
   std::string name;
   std::string source_path;             // the file it was read from
@@ -428,6 +448,7 @@ struct Scenario {
   RelocationSettings relocation;
   EmissionSettings emissions;
   std::vector<CarbonMarket> carbon_markets;
+  std::vector<Venue> venues;
   OutputSettings output;
   HealthSettings health;
   std::vector<Event> events;

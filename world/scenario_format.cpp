@@ -204,6 +204,8 @@ const Section& scenario_format() {
                                       {"abatement_slope"},
                                       {"abatement_max"},
                                       {"start"}}};
+  static const Section venue{
+      "venue", "name", {{"name", true}, {"region", true}, {"sectors", true}, {"members"}, {"fee"}}};
   static const Section relocation{"relocation",
                                   "",
                                   {{"reserve"},
@@ -212,27 +214,12 @@ const Section& scenario_format() {
                                    {"horizon_years"},
                                    {"sectors"},
                                    {"subsidies", false, Shape::list, &subsidy}}};
-  static const Section event{"event",
-                             "",
-                             {{"step", true},
-                              {"type", true},
-                              {"importer"},
-                              {"exporter"},
-                              {"sectors"},
-                              {"rate"},
-                              {"mode"},
-                              {"phase_in"},
-                              {"region"},
-                              {"factor"},
-                              {"duration"},
-                              {"share"},
-                              {"country"},
-                              {"regime"},
-                              {"parity"},
-                              {"band"},
-                              {"reserves"},
-                              {"entities"},
-                              {"from"}}};
+  static const Section event{
+      "event", "", {{"step", true}, {"type", true}, {"importer"}, {"exporter"}, {"sectors"},
+                    {"rate"},       {"mode"},       {"phase_in"}, {"region"},   {"factor"},
+                    {"duration"},   {"share"},      {"country"},  {"regime"},   {"parity"},
+                    {"band"},       {"reserves"},   {"entities"}, {"from"},     {"venue"},
+                    {"members"}}};
   static const Section recipe{"recipe", "", {}};
   static const Section top{"",
                            "",
@@ -258,6 +245,7 @@ const Section& scenario_format() {
                             {"relocation", false, Shape::map, &relocation},
                             {"emissions", false, Shape::map, &emissions},
                             {"carbon_markets", false, Shape::named_list, &carbon_market},
+                            {"venues", false, Shape::named_list, &venue},
                             {"output", false, Shape::map, &output},
                             {"events", false, Shape::list, &event},
                             {"health", false, Shape::map, &health},

@@ -64,6 +64,16 @@ void subsidise_moves(World& world, int dest, const std::vector<int>& from,
   }
 }
 
+// Who may join venue `v` from now on: every country's traders when `open`, else those of
+// `members`; it replaces the venue's row in force.
+void admit_to_venue(World& world, int v, bool open, const std::vector<int>& members) {
+  const auto first = static_cast<std::size_t>(v) * static_cast<std::size_t>(world.countries());
+  for (int c = 0; c < world.countries(); ++c) {
+    const bool member = open || std::find(members.begin(), members.end(), c) != members.end();
+    world.venue_member[first + static_cast<std::size_t>(c)] = member ? 1 : 0;
+  }
+}
+
 // The model's fixed limits, checked here so `validate` reports them and a run that would
 // exceed them fails before anything is written.
 void check_limits(const Scenario& sc) {
@@ -115,6 +125,7 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
   }
   for (const Sector& s : scenario.sectors) sector_name.push_back(s.name);
   for (const CarbonMarket& m : scenario.carbon_markets) carbon_market_name.push_back(m.name);
+  for (const Venue& v : scenario.venues) venue_name.push_back(v.name);
 
   const int nr = regions(), ns = sectors(), nc = countries();
   distance_km.assign(static_cast<std::size_t>(nr) * nr, 0.0);
@@ -177,6 +188,11 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
   relocation_subsidy.assign(static_cast<std::size_t>(nc) * nc * ns, 0.0);
   for (const RelocationSubsidy& g : scenario.relocation.subsidies) {
     subsidise_moves(*this, g.country, g.from, g.sectors, g.share);
+  }
+  venue_member.assign(scenario.venues.size() * static_cast<std::size_t>(nc), 0);
+  for (std::size_t v = 0; v < scenario.venues.size(); ++v) {
+    const Venue& venue = scenario.venues[v];
+    admit_to_venue(*this, static_cast<int>(v), venue.open, venue.members);
   }
 }
 
@@ -279,6 +295,13 @@ bool World::apply_policy(int step) {
           carbon_adjustment[static_cast<std::size_t>(event.importer) * sectors() +
                             static_cast<std::size_t>(s)] = event.share;
         }
+        changed = true;
+      }
+      continue;
+    }
+    if (event.kind == EventKind::venue_access) {
+      if (step == event.step) {
+        admit_to_venue(*this, event.venue, event.open, event.members);
         changed = true;
       }
       continue;

@@ -48,6 +48,8 @@ class World {
   std::vector<int> region_hub;
   // The carbon markets (/series/carbon_price and the like), as the scenario names them.
   std::vector<std::string> carbon_market_name;
+  // The commodity venues (/series/venue_price and the like), as the scenario names them.
+  std::vector<std::string> venue_name;
   std::vector<int> region_country;
   std::vector<double> distance_km;  // region × region, great-circle
   std::vector<double> tariff;       // of the importer on the exporter: flow_cell(e, i, s), now
@@ -85,6 +87,9 @@ class World {
   // Per importing country × sector: the share of the carbon price gap its border carbon
   // adjustment charges (border_carbon_adjustment events; 0: none).
   std::vector<double> carbon_adjustment;
+  // Per venue × country, [v·C + c]: 1 where the country's traders may join the venue (the
+  // scenario's members, then its venue_access events').
+  std::vector<std::uint8_t> venue_member;
   // The share of a move's cost the destination's government pays (RelocationSubsidy): per
   // destination country × origin country × sector, [(d·C + o)·S + s]; the scenario's
   // relocation.subsidies, then its relocation_subsidy events' (a later one for the same

@@ -293,6 +293,12 @@ class SectionReader {
 
   // `carbon_markets` (world/load_carbon.cpp): emissions trading systems, read after `emissions`.
   void read_carbon_markets(const YAML::Node& list);
+  // `venues` (world/load_venues.cpp): commodity exchanges, read after `traders`, their members.
+  void read_venues(const YAML::Node& list);
+  // Who may join a venue: a list of country codes, each once, or the word `all` (then `open`
+  // and no members); `node` must be present. `venue` names the venue in messages.
+  void read_members(const YAML::Node& node, const std::string& venue, bool& open,
+                    std::vector<int>& members) const;
 
   // `events`, in due order; events of one step keep the order they were written in.
   void read_events(const YAML::Node& list);
@@ -307,7 +313,7 @@ class SectionReader {
   Scenario& s_;
   Plausibility plausibility_;
   std::vector<std::string> bloc_names_, country_codes_, region_names_, sector_names_;
-  std::vector<std::string> entity_names_;
+  std::vector<std::string> entity_names_, venue_names_;
 };
 
 }  // namespace entrepot::yaml

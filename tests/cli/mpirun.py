@@ -143,8 +143,14 @@ def body(t):
         traders = [*retail, "--set",
                    "traders={per_sector: 1, hub_per_sector: 2, foreign_per_sector: 1, "
                    "negative_list: {CHN-Shanghai: [metals, components]}, "
-                   "offshore_share: 0.5, settlement_cost: 0.01}"]
-        same_spread(t, config, ranks, "traders", "traders", traders)
+                   "offshore_share: 0.5, settlement_cost: 0.01}",
+                   # Commodity venues: every rank's traders' orders meet on one book, and
+                   # fills cross ranks and currencies.
+                   "--set",
+                   "venues=[{name: SHFE, region: CHN-Shanghai, sectors: [crude_oil, metals], "
+                   "members: [CHN]}, {name: CME, region: USA-Coast, "
+                   "sectors: [crude_oil, metals, lithium]}]"]
+        same_spread(t, config, ranks, "traders", "traders and venues", traders)
 
     if ranks == 2:
         # Exchanges staged through host buffers (as on GPUs without a CUDA-aware MPI): the
