@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iostream>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,30 @@ void add_carbon_markets(double cap, Scenario& sc) {
   }
 }
 
+// A commodity venue in each country's first region, listing every commodity (or every
+// sector, where none is a commodity) and open to every country's traders.
+void add_venues(Scenario& sc) {
+  std::vector<int> listed;
+  for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
+    if (sc.sectors[s].kind == SectorKind::commodity) listed.push_back(static_cast<int>(s));
+  }
+  if (listed.empty()) {
+    for (std::size_t s = 0; s < sc.sectors.size(); ++s) listed.push_back(static_cast<int>(s));
+  }
+  for (std::size_t c = 0; c < sc.countries.size(); ++c) {
+    for (std::size_t r = 0; r < sc.regions.size(); ++r) {
+      if (sc.regions[r].country != static_cast<int>(c)) continue;
+      Venue v;
+      v.name = sc.countries[c].code + "_EX";
+      v.region = static_cast<int>(r);
+      v.sectors = listed;
+      v.open = true;
+      sc.venues.push_back(v);
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 int bench_command(const BenchOptions& options, const Comm& comm) {
@@ -142,6 +167,13 @@ int bench_command(const BenchOptions& options, const Comm& comm) {
   sc.retail.households_per_market = options.retail_market;
   sc.traders.per_sector = options.traders;
   if (options.carbon_cap > 0.0) add_carbon_markets(options.carbon_cap, sc);
+  if (options.venues) {
+    if (options.traders <= 0) {
+      throw std::invalid_argument(
+          "--venues needs --traders above 0: a venue's members are traders");
+    }
+    add_venues(sc);
+  }
   require_memory(sc, comm);  // like a run: refused with the estimate before any allocation
   World world(sc);
   const auto built = std::chrono::steady_clock::now();

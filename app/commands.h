@@ -40,6 +40,7 @@ struct BenchOptions {
   int traders = 0;                  // > 0: traders per goods sector in every region
   std::int64_t auction_orders = 0;  // > 0: also time call auctions of this many orders
   double carbon_cap = 0.0;          // > 0: every country's commodity makers under a carbon market
+  bool venues = false;              // a commodity venue in every country, open to all (traders)
 };
 
 struct BatchOptions {

@@ -131,6 +131,9 @@ int main(int argc, char** argv) {
                    "own carbon market, capped at this share of their set-up emissions "
                    "(default 0: no markets)")
       ->check(CLI::PositiveNumber);
+  bench_cmd->add_flag("--venues", bench.venues,
+                      "A commodity exchange in every country, listing every commodity and open "
+                      "to every country's traders (needs --traders)");
 
   CLI::App* device_cmd =
       app.add_subcommand("device", "Show the device the kernels run on (GPU or host threads)");

@@ -8,7 +8,8 @@ full_decoupling.yaml the duty on every good traded between China and the United 
 60% of its value once the phase-in is over, under rcep.yaml China's duty rates on Japanese
 goods fall after entry into force, under shanghai_lockdown.yaml Shanghai's output falls
 in the lockdown step, and under chip_controls.yaml the last snapshot lists Chinese chip and
-electronics makers and no other firm. reshoring.yaml is checked before its run: relocation is
+electronics makers and no other firm, and under shanghai_venues_opening.yaml Shanghai's venue
+trades before and after it opens. reshoring.yaml is checked before its run: relocation is
 on, and its relocation subsidies are Japan's and the United States'.
 """
 import glob
@@ -175,6 +176,24 @@ def check_relocation(t, path):
            f"subsidies paid by {payers}")
 
 
+def check_venues(t, out, first):
+    """shanghai_venues_opening.yaml: the five venues are in the file, and Shanghai's traded
+    before and after it opened."""
+    with h5py.File(out, "r") as f:
+        venues = list(f["series/venue"].asstr()[:])
+        t.check(venues == ["SHFE_INE", "GFEX", "CME", "ICE_LME", "SGX"],
+                f"shanghai_venues_opening: /series/venue is {venues}")
+        steps = list(f["series/step"][:])
+        volume = f["series/venue_volume"][:, venues.index("SHFE_INE"), :].sum(axis=1)
+        before = int(volume[:steps.index(first)].sum())
+        after = int(volume[steps.index(first):].sum())
+        t.check(before > 0 and after > 0,
+                f"shanghai_venues_opening: SHFE_INE traded {before} before step {first} and "
+                f"{after} from it")
+        t.info(f"shanghai_venues_opening: SHFE_INE traded {before} before step {first}, "
+               f"{after} from it")
+
+
 def body(t):
     files = sorted(glob.glob(os.path.join(t.source, "configs", "scenarios", "*.yaml")))
     t.check(len(files) >= 3, f"configs/scenarios holds {len(files)} scenario files")
@@ -215,6 +234,8 @@ def body(t):
             check_lockdown(t, out, first)
         elif name == "chip_controls.yaml":
             check_entity_lists(t, out)
+        elif name == "shanghai_venues_opening.yaml":
+            check_venues(t, out, first)
 
 
 if __name__ == "__main__":
