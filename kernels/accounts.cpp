@@ -21,8 +21,7 @@ namespace {
 
 struct PayFirm {
   FirmStore::View f;
-  const double* region_tfp;
-  int sectors;
+  const double* block_tfp;
   double profit_tax_rate, dividend_share, buffer_steps, loan_rate, credit_line;
   int patience;
   ENTREPOT_HD void operator()(std::size_t j) const {
@@ -44,9 +43,8 @@ struct PayFirm {
     const std::int64_t profit = profit_of(f.sales_value[j], f.input_cost[j], bill) - interest;
     const std::int64_t tax = profit_tax(profit, profit_tax_rate, f.cash[j]);
     f.cash[j] -= tax;
-    const std::int64_t costs =
-        running_costs(f.wage[j], f.productivity[j], region_tfp[f.block[j] / sectors],
-                      f.input_unit_cost[j], f.expected_sales[j]);
+    const std::int64_t costs = running_costs(f.wage[j], f.productivity[j], block_tfp[f.block[j]],
+                                             f.input_unit_cost[j], f.expected_sales[j]);
     // Cash above the target repays the loan before anything is paid out.
     repay_from_cash(f.loan[j], f.cash[j],
                     static_cast<std::int64_t>(buffer_steps * static_cast<double>(costs)));
@@ -94,12 +92,12 @@ struct Enter {
     // The entrant prices at its own cost: (1+μ)·(w/(φA) + input cost).
     const int sector = f.block[j] % t.sectors;
     f.price[j] = cost_price(unit_cost(money_units(f.wage[j]), f.productivity[j],
-                                      t.region_tfp[region], f.input_unit_cost[j]),
+                                      t.block_tfp[f.block[j]], f.input_unit_cost[j]),
                             t.markup[sector]);
     // It expects to sell what half a firm of average size in its region makes, so it hires
     // at once even when it starts with little cash (wages are paid after its sales).
     f.expected_sales[j] = entrant_expected_sales(
-        f.productivity[j], t.region_tfp[region],
+        f.productivity[j], t.block_tfp[f.block[j]],
         t.consumer_start[region + 1] - t.consumer_start[region],
         t.block_start[(region + 1) * t.sectors] - t.block_start[region * t.sectors]);
   }
@@ -192,9 +190,9 @@ Exits settle_accounts(const Setting& setting, Economy& economy, Ranks& ranks, La
   auto first = thrust::counting_iterator<std::size_t>(0);
   thrust::for_each(
       first, first + f.size,
-      PayFirm{f, tables.view().region_tfp, tables.sectors, b.profit_tax, b.dividend_share,
-              b.cash_buffer_steps, b.loan_rate / static_cast<double>(setting.steps_per_year),
-              b.credit_line, b.exit_patience});
+      PayFirm{f, tables.view().block_tfp, b.profit_tax, b.dividend_share, b.cash_buffer_steps,
+              b.loan_rate / static_cast<double>(setting.steps_per_year), b.credit_line,
+              b.exit_patience});
   auto payouts = totals_by_key<7>(f.size, nr, FirmRegion{tables.sectors, f.block}, FirmPayouts{f});
   ranks.sum_over_ranks(payouts);
   // Retailers and traders pay interest, tax and dividends like firms, in their own region;

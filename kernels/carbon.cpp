@@ -71,9 +71,9 @@ struct FirmNeed {
     const double last = t.allowance_price[m];
     const double carbon =
         carbon_unit_cost(e, last, n.slope, abated_share(last, n.slope, n.abatement_max));
-    const double other = unit_cost(money_units(f.wage[j]), f.productivity[j],
-                                   t.region_tfp[b / t.sectors], f.input_unit_cost[j]) -
-                         carbon;
+    const double other =
+        unit_cost(money_units(f.wage[j]), f.productivity[j], t.block_tfp[b], f.input_unit_cost[j]) -
+        carbon;
     n.value = allowance_value(f.price[j], other, e);
     n.held = f.allowances[j];
     n.cash = f.cash[j];

@@ -31,7 +31,7 @@ struct PlanFirm {
       return;
     }
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
-    const double tfp = t.region_tfp[region];
+    const double tfp = t.block_tfp[f.block[j]];
     const double scale = static_cast<double>(kGoodsScale);
     const double expected_sales = f.expected_sales[j];
     double planned = desired_output(expected_sales, static_cast<double>(f.inventory[j]) / scale,
@@ -187,9 +187,9 @@ struct ProduceFirm {
   double critical_share;  // inputs below this amount per unit of output do not limit output
 
   ENTREPOT_HD std::int64_t operator()(std::size_t j) const {
-    const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
+    const int sector = f.block[j] % t.sectors;
     const double scale = static_cast<double>(kGoodsScale);
-    const double labour = labour_capacity(f.productivity[j], t.region_tfp[region],
+    const double labour = labour_capacity(f.productivity[j], t.block_tfp[f.block[j]],
                                           static_cast<double>(f.employees[j]));
     double amount[kInputSlots], stocks[kInputSlots];
     for (int k = 0; k < kInputSlots; ++k) {

@@ -206,8 +206,8 @@ struct StockFirm {
   FirmStore::View f;
   double inventory_target, stock_target, buffer_steps;
   ENTREPOT_HD void operator()(std::size_t j) const {
-    const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
-    const double capacity = labour_capacity(f.productivity[j], t.region_tfp[region],
+    const int sector = f.block[j] % t.sectors;
+    const double capacity = labour_capacity(f.productivity[j], t.block_tfp[f.block[j]],
                                             static_cast<double>(f.employees[j]));
     f.expected_sales[j] = capacity;
     f.inventory[j] = starting_stock(inventory_target, 1.0, capacity);
@@ -229,7 +229,7 @@ struct ValueAddedAtCapacity {
   TablesView t;
   FirmStore::ConstView f;
   ENTREPOT_HD Totals<1> operator()(std::size_t j) const {
-    const double capacity = labour_capacity(f.productivity[j], t.region_tfp[f.block[j] / t.sectors],
+    const double capacity = labour_capacity(f.productivity[j], t.block_tfp[f.block[j]],
                                             static_cast<double>(f.employees[j]));
     const double margin = f.price[j] - f.input_unit_cost[j];
     return Totals<1>{{margin > 0.0 ? static_cast<std::int64_t>(margin * capacity * 1e6) : 0}};
@@ -267,7 +267,7 @@ struct FirmOrders {
   std::int64_t* goods;
   ENTREPOT_HD void operator()(std::size_t j) const {
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
-    const double capacity = labour_capacity(f.productivity[j], t.region_tfp[region],
+    const double capacity = labour_capacity(f.productivity[j], t.block_tfp[f.block[j]],
                                             static_cast<double>(f.employees[j]));
     double unit_inputs = 0.0;
     for (int k = 0; k < kInputSlots; ++k) {
@@ -311,9 +311,9 @@ struct PriceAtCost {
   TablesView t;
   FirmStore::View f;
   ENTREPOT_HD void operator()(std::size_t j) const {
-    const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
+    const int sector = f.block[j] % t.sectors;
     f.price[j] = cost_price(unit_cost(money_units(f.wage[j]), f.productivity[j],
-                                      t.region_tfp[region], f.input_unit_cost[j]),
+                                      t.block_tfp[f.block[j]], f.input_unit_cost[j]),
                             t.markup[sector]);
   }
 };
@@ -329,8 +329,7 @@ struct OrderedLabour {
     const auto id = static_cast<std::size_t>(domain.firm_id(j));
     const double ordered = static_cast<double>(goods[id]) +
                            static_cast<double>(value[id]) / static_cast<double>(f.price[j]);
-    const double per_worker =
-        static_cast<double>(f.productivity[j]) * t.region_tfp[f.block[j] / t.sectors];
+    const double per_worker = static_cast<double>(f.productivity[j]) * t.block_tfp[f.block[j]];
     return static_cast<std::int64_t>(ordered / static_cast<double>(kGoodsScale) / per_worker *
                                      1048576.0);
   }

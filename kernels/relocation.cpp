@@ -178,7 +178,7 @@ struct OccupySite {
     f.wage[j] = entrant_wage(mean_wage[region], f.wage[j]);
     f.input_unit_cost[j] = double_of(r[8]) * a.conversion;
     f.price[j] = cost_price(unit_cost(money_units(f.wage[j]), f.productivity[j],
-                                      t.region_tfp[region], f.input_unit_cost[j]),
+                                      t.block_tfp[f.block[j]], f.input_unit_cost[j]),
                             t.markup[sector]);
   }
 };

@@ -41,10 +41,9 @@ struct BlockTotals {
 // sum over 10^7 firms stays far from overflow).
 struct CapacityValue {
   FirmStore::ConstView f;
-  const double* region_tfp;
-  int sectors;
+  const double* block_tfp;
   ENTREPOT_HD Totals<1> operator()(std::size_t j) const {
-    const double capacity = labour_capacity(f.productivity[j], region_tfp[f.block[j] / sectors],
+    const double capacity = labour_capacity(f.productivity[j], block_tfp[f.block[j]],
                                             static_cast<double>(f.employees[j]));
     return Totals<1>{{static_cast<std::int64_t>(f.price[j] * capacity * 1000.0)}};
   }
@@ -149,9 +148,8 @@ std::vector<double> block_supply(const Setting& setting, const Economy& economy,
                                  const Ranks& ranks) {
   const int blocks = setting.tables.regions * setting.tables.sectors;
   const FirmStore::ConstView f = economy.firms.view();
-  auto totals =
-      totals_by_key<1>(f.size, blocks, FirmBlock{f.block},
-                       CapacityValue{f, setting.tables.view().region_tfp, setting.tables.sectors});
+  auto totals = totals_by_key<1>(f.size, blocks, FirmBlock{f.block},
+                                 CapacityValue{f, setting.tables.view().block_tfp});
   ranks.sum_over_ranks(totals);
   std::vector<double> value(blocks, 0.0);
   for (int b = 0; b < blocks; ++b) value[b] = static_cast<double>(totals[b].v[0]) / 1000.0;

@@ -92,6 +92,8 @@ TablesView Tables::view() const {
   v.allowance_reserve = allowance_reserve.empty() ? nullptr : p(allowance_reserve);
   v.abatement_slope = abatement_slope.empty() ? nullptr : p(abatement_slope);
   v.abatement_max = abatement_max.empty() ? nullptr : p(abatement_max);
+  v.block_tfp = p(block_tfp);
+  v.price_adjust = p(price_adjust);
   return v;
 }
 
@@ -188,10 +190,12 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   }
 
   // Household slots: the sectors with a positive budget share.
-  std::vector<double> share, markup, premium, switching;
+  std::vector<double> share, markup, premium, switching, eta;
   t.host.consumer_sector.clear();
   for (int s = 0; s < ns; ++s) {
     markup.push_back(sc.sectors[s].markup);
+    const double own = sc.sectors[s].price_adjust;
+    eta.push_back(own >= 0.0 ? own : sc.behaviour.price_adjust);
     switching.push_back(sc.sectors[s].switching_cost);
     premium.push_back(
         switching_premium(sc.sectors[s].switching_cost, sc.behaviour.variety_elasticity));
@@ -235,6 +239,7 @@ void build_tables(const Scenario& sc, const World& w, Tables& t) {
   t.consumer_share = to_device(share);
   t.host.consumer_share = share;
   t.markup = to_device(markup);
+  t.price_adjust = to_device(eta);
   t.loyalty_premium = to_device(premium);
   t.switching_cost = to_device(switching);
   // Retail markets and their retailers (world/partition.h retail_markets).
@@ -359,10 +364,12 @@ void refresh_trade_costs(const World& world, const std::vector<double>& exchange
         (world.closed_to_foreign[b] != 0 ? tables.host.trader_foreign[b] : 0);
   }
   tables.trader_reach = to_device(tables.host.trader_reach);
-  // Output per worker under the capacity events in force.
-  std::vector<double> tfp(tables.host.productivity);
+  // Output per worker under the capacity events in force: the region's, then its blocks'.
+  std::vector<double> tfp(tables.host.productivity), block(world.block_capacity);
   for (int r = 0; r < nr; ++r) tfp[r] *= world.region_capacity[r];
+  for (std::size_t b = 0; b < block.size(); ++b) block[b] *= tfp[b / static_cast<std::size_t>(ns)];
   tables.region_tfp = to_device(tfp);
+  tables.block_tfp = to_device(block);
 }
 
 // Origin weights of destination d and sector s (origin_weight, agents/trade.h).

@@ -22,7 +22,7 @@ struct TablesView {
   int regions, sectors, countries, consumer_slots;
   bool any_ban;  // whether some flow is banned now (most steps of most runs: no)
   const std::int32_t* region_country;
-  const double* region_tfp;
+  const double* region_tfp;         // A_r under the region's capacity events: its wage level
   const std::int64_t* block_start;  // firms of block b = r·S+s: [block_start[b], block_start[b+1])
   const std::int64_t* consumer_start;   // consumers of region r: [consumer_start[r], …[r+1])
   const std::int32_t* input_sector;     // [s·K + k], −1 when unused
@@ -109,6 +109,10 @@ struct TablesView {
   const double* allowance_reserve = nullptr;  // the least its surplus holdings sell for
   const double* abatement_slope = nullptr;
   const double* abatement_max = nullptr;
+  // Per block: its firms' output per worker, A_r under the capacity events in force on the
+  // region and on the block's sector. Per sector: η of its producers' prices.
+  const double* block_tfp = nullptr;
+  const double* price_adjust = nullptr;
 
   // Whether seller `id` is a firm's site left free (its firm moved away, or none came yet):
   // its buyers look for another seller at once.
@@ -450,7 +454,8 @@ struct Tables {
   thrust::device_vector<double> emission_intensity;
   thrust::device_vector<std::int32_t> carbon_market;
   thrust::device_vector<double> allowance_price, allowance_reserve, abatement_slope, abatement_max;
-  thrust::device_vector<double> free_per_site;  // as HostTables', for the issue
+  thrust::device_vector<double> free_per_site;            // as HostTables', for the issue
+  thrust::device_vector<double> block_tfp, price_adjust;  // as TablesView's
   // retailers_per_sector is 0 without markets.
   std::int64_t retailers_per_market() const {
     return static_cast<std::int64_t>(retail_slots) * retailers_per_sector;

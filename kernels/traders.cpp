@@ -249,7 +249,7 @@ struct OrdersFromFirms {
   std::int64_t* goods;
   ENTREPOT_HD void operator()(std::size_t j) const {
     const int region = f.block[j] / t.sectors, sector = f.block[j] % t.sectors;
-    const double capacity = labour_capacity(f.productivity[j], t.region_tfp[region],
+    const double capacity = labour_capacity(f.productivity[j], t.block_tfp[f.block[j]],
                                             static_cast<double>(f.employees[j]));
     for (int k = 0; k < kInputSlots; ++k) {
       const std::int32_t seller = f.supplier[k * f.size + j];

@@ -293,8 +293,9 @@ Event SectionReader::read_event(const MapReader& item) const {
   return e;
 }
 
-// A capacity event names a region, a factor on its output per worker and a duration; a
-// bonded-zone event a region and the share of its firms inside the zone from then on.
+// A capacity event names a region, a factor on its output per worker (of its firms of
+// `sectors` only, where given) and a duration; a bonded-zone event a region and the share of
+// its firms inside the zone from then on.
 int SectionReader::hub_region(const MapReader& item) const {
   const int region = lookup(item.get("region"), "region", region_names_);
   if (!s_.regions[static_cast<std::size_t>(region)].hub) {
@@ -309,13 +310,13 @@ Event SectionReader::read_region_event(const MapReader& item, Event e) const {
   const bool zone = e.kind == EventKind::bonded_zone;
   const std::string what = zone ? "bonded_zone event" : "capacity event";
   const std::string allowed =
-      zone ? "step, type, region, share" : "step, type, region, factor, duration";
+      zone ? "step, type, region, share" : "step, type, region, factor, duration, sectors";
   refuse_keys(item,
-              {"importer", "exporter", "sectors", "rate", "mode", "phase_in", "country", "regime",
-               "parity", "band", "reserves"},
+              {"importer", "exporter", "rate", "mode", "phase_in", "country", "regime", "parity",
+               "band", "reserves"},
               what, allowed);
   refuse_keys(item,
-              zone ? std::initializer_list<const char*>{"factor", "duration"}
+              zone ? std::initializer_list<const char*>{"factor", "duration", "sectors"}
                    : std::initializer_list<const char*>{"share"},
               what, allowed);
   if (zone) {
@@ -339,6 +340,8 @@ Event SectionReader::read_region_event(const MapReader& item, Event e) const {
   plausible(item, "factor", e.factor, between(0.05, 2), "events");
   e.duration = static_cast<int>(item.integer("duration", 1, kMaxInt, 1));
   plausible(item, "duration", e.duration, between(1, 120), "events");
+  // Only the region's firms of these sectors (a mine closure, a drought); none: all of them.
+  if (item.has("sectors")) e.sectors = sector_list(item);
   return e;
 }
 

@@ -310,6 +310,10 @@ class ScenarioReader : public SectionReader {
       sector.consumer_share = item.number("consumer_share", fraction(), 0.0);
       sector.digital = item.flag("digital", false);
       sector.border_cost = item.number("border_cost", open_ended, sector.border_cost);
+      // Above 0: prices that never answer their market are full-cost pricing, the behaviour's
+      // price_adjust 0 for every sector, not one sector's market.
+      sector.price_adjust =
+          item.number("price_adjust", Range{0, 1, true, false, true}, sector.price_adjust);
       plausible(item, "transport_cost", sector.transport_cost, fraction(), "sectors");
       plausible(item, "markup", sector.markup, fraction(), "sectors");
       plausible(item, "switching_cost", sector.switching_cost, fraction(0, 0.5), "sectors");
@@ -317,6 +321,9 @@ class ScenarioReader : public SectionReader {
       plausible(item, "value_added_share", sector.value_added_share, between(0, 100), "sectors");
       // Up to 5: a sector that aggregates services no one trades (docs/scenario.md).
       plausible(item, "border_cost", sector.border_cost, fraction(0, 5), "sectors");
+      // From the stickiest customer market to an auction market's monthly swings
+      // (docs/scenario.md).
+      plausible(item, "price_adjust", sector.price_adjust, fraction(0.01, 0.5), "sectors");
       if (sector.digital && sector.kind != SectorKind::service) {
         origins_.fail(item.get("digital"), "sector '" + sector.name + "' is digital but of kind " +
                                                kinds[static_cast<int>(sector.kind)] +

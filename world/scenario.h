@@ -92,6 +92,9 @@ struct Sector {
   // The border friction in place of behaviour.border_cost (services: barriers to
   // cross-border supply); negative: the behaviour's.
   double border_cost = -1.0;
+  // η of the sector's producers in place of behaviour.price_adjust (auction markets of
+  // commodities clear fast, customer markets of manufactures slowly); negative: the behaviour's.
+  double price_adjust = -1.0;
 };
 
 // a[input][output]: units of `input` per unit of `output`.
@@ -151,7 +154,8 @@ struct Event {
   bool add = false;
   int phase_in = 1;
   // A capacity event: the region's output per worker times `factor` for `duration` steps
-  // (a lockdown, a disaster), then back.
+  // (a lockdown, a disaster), then back; with `sectors`, only that of the region's firms of
+  // those sectors (a mine closure, a drought), with none, every sector's.
   int region = -1;
   double factor = 1.0;
   int duration = 1;

@@ -129,7 +129,8 @@ const Section& scenario_format() {
                                {"value_added_share"},
                                {"consumer_share"},
                                {"digital"},
-                               {"border_cost"}}};
+                               {"border_cost"},
+                               {"price_adjust"}}};
   static const Section mfn{"mfn tariff", "", {{"importer", true}, {"sectors"}, {"rate", true}}};
   static const Section bilateral{
       "bilateral tariff",

@@ -171,6 +171,7 @@ World::World(const Scenario& scenario) : scenario_(&scenario) {
   event_start_.resize(scenario.events.size());
   event_start_outside_.resize(scenario.events.size());
   region_capacity.assign(nr, 1.0);
+  block_capacity.assign(static_cast<std::size_t>(nr) * ns, 1.0);
   for (const Region& r : scenario.regions) zone_share.push_back(r.zone_share);
   enforcement.assign(scenario.countries.size(), scenario.traders.enforcement);
   transshipment_penalty.assign(scenario.countries.size(), 0.0);
@@ -235,15 +236,18 @@ bool World::apply_policy(int step) {
   bool changed = false;
   // Capacity in force at this step, recomputed from the events so that it returns to
   // exactly 1 when they end.
-  std::vector<double> capacity(region_capacity.size(), 1.0);
+  std::vector<double> capacity(region_capacity.size(), 1.0), block(block_capacity.size(), 1.0);
   for (const Event& event : scenario_->events) {
     if (event.kind == EventKind::capacity && step >= event.step &&
         step < event.step + event.duration) {
-      capacity[static_cast<std::size_t>(event.region)] *= event.factor;
+      const auto region = static_cast<std::size_t>(event.region);
+      if (event.sectors.empty()) capacity[region] *= event.factor;
+      for (int s : event.sectors) block[region * sectors() + s] *= event.factor;
     }
   }
-  if (capacity != region_capacity) {
+  if (capacity != region_capacity || block != block_capacity) {
     region_capacity = capacity;
+    block_capacity = block;
     changed = true;
   }
   for (std::size_t k = 0; k < scenario_->events.size(); ++k) {

@@ -69,8 +69,9 @@ class World {
   // Per country: the factor on the border costs of its trade (a flow bears its sector's
   // border cost times the mean of its two countries' factors), the scenario's.
   std::vector<double> border_factor;
-  // Per region: the product of the factors of the capacity events in force, 1 without any.
-  std::vector<double> region_capacity;
+  // Per region: the product of the factors of the capacity events in force, 1 without any;
+  // per region × sector, [r·S + s], that of the events in force for some of its sectors.
+  std::vector<double> region_capacity, block_capacity;
   // Per region: the share of its firms inside its bonded zone (the scenario's, then its
   // bonded-zone events').
   std::vector<double> zone_share;
