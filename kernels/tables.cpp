@@ -404,8 +404,14 @@ RegionalSpending regional_spending(const Scenario& scenario, const std::vector<d
   for (int s = 0; s < ns; ++s) {
     sector_price[s] = sector_supply[s] > 0.0 ? sector_price[s] / sector_supply[s] : 1.0;
   }
-  std::vector<double> spending(supply.size(), 0.0), at_home(supply.size(), 0.0),
-      home_share(supply.size(), 0.0), total(ns, 0.0);
+  RegionalSpending out;
+  std::vector<double>& spending = out.all;
+  std::vector<double>& at_home = out.at_home;
+  std::vector<double>& home_share = out.home_share;
+  spending.assign(supply.size(), 0.0);
+  at_home.assign(supply.size(), 0.0);
+  home_share.assign(supply.size(), 0.0);
+  std::vector<double> total(ns, 0.0);
   for (int d = 0; d < nr; ++d) {
     double value_added = 0.0;
     for (int s = 0; s < ns; ++s) value_added += supply[static_cast<std::size_t>(d) * ns + s];
@@ -441,7 +447,7 @@ RegionalSpending regional_spending(const Scenario& scenario, const std::vector<d
       home_share[b] = wanted > 0.0 ? at_home[b] / wanted : 0.0;
     }
   }
-  return RegionalSpending{std::move(spending), std::move(at_home), std::move(home_share)};
+  return out;
 }
 
 void spending_by_origin(const Scenario& scenario, const World& world, const Tables& tables,

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <utility>
 
 #include "agents/auction.h"
 #include "agents/retail.h"
@@ -15,7 +14,6 @@
 #include "agents/venues.h"
 #include "kernels/auction.h"
 #include "kernels/host_copy.h"
-#include "kernels/stockist.h"
 
 namespace entrepot {
 namespace {
