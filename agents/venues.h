@@ -53,6 +53,16 @@ ENTREPOT_HD double bid_cost(double price, const VenueLeg& leg) {
   return price * (1.0 + leg.fee) * (1.0 + leg.duty) * leg.ship_in * leg.to_member;
 }
 
+// What routing an order of `quantity` to a book that last traded `depth` is expected to cost,
+// as a share of the price: `impact` for a book that traded nothing, half of it for an order as
+// large as the book's volume, little for a small order in a deep book. Members take their
+// orders where they are liquid (Pagano 1989, QJE 104: trade concentrates where it is already
+// deep), so a new or newly opened venue draws them only at a better price.
+ENTREPOT_HD double depth_cost(double quantity, double depth, double impact) {
+  if (!(quantity > 0.0)) return 0.0;
+  return impact * quantity / (quantity + (depth > 0.0 ? depth : 0.0));
+}
+
 // Limits as auction prices: an ask's rounded up, a bid's down, so neither trades beyond its
 // own limit.
 ENTREPOT_HD std::int64_t ask_price(double limit) {

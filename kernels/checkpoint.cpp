@@ -78,6 +78,7 @@ void add_replicated(const Model* m, bool fill, std::vector<CheckpointArray>& out
   out.push_back(replicated("carbon/allowance_price", of(&Economy::allowance_price), fill));
   out.push_back(replicated("carbon/unsold_allowances", of(&Economy::unsold_allowances), fill));
   out.push_back(replicated("venues/price", of(&Economy::venue_price), fill));
+  out.push_back(replicated("venues/volume", of(&Economy::venue_volume), fill));
   out.push_back(replicated("venues/dollar_price", of(&Economy::venue_dollar_price), fill));
   out.push_back(replicated("venues/return", of(&Economy::venue_return), fill));
   out.push_back(replicated("venues/lead", of(&Economy::venue_lead), fill));
@@ -209,6 +210,7 @@ void restore(Model& m, const EconomyCheckpoint& c) {
   restore_vector(m.economy.allowance_price, "carbon/allowance_price", c, expected);
   restore_vector(m.economy.unsold_allowances, "carbon/unsold_allowances", c, expected);
   restore_vector(m.economy.venue_price, "venues/price", c, expected);
+  restore_vector(m.economy.venue_volume, "venues/volume", c, expected);
   restore_vector(m.economy.venue_dollar_price, "venues/dollar_price", c, expected);
   restore_vector(m.economy.venue_return, "venues/return", c, expected);
   restore_vector(m.economy.venue_lead, "venues/lead", c, expected);

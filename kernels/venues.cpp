@@ -23,14 +23,16 @@ struct VenueView {
   int venues = 0, sectors = 0, countries = 0;
   const std::int32_t* region;  // per venue
   const double* fee;           // per venue
+  const double* impact;        // per venue: what a thin book costs an order (depth_cost)
   const std::uint8_t* trades;  // per book: 1 where the venue lists the sector
   const std::uint8_t* member;  // per venue × country: 1 where its traders may join
   const double* price;         // per book: last clearing price, venue currency per unit
+  const double* depth;         // per book: what it traded last step, goods
 };
 
 struct VenueTables {
   thrust::device_vector<std::int32_t> region;
-  thrust::device_vector<double> fee, price;
+  thrust::device_vector<double> fee, impact, price, depth;
   thrust::device_vector<std::uint8_t> trades, member;
   VenueView view(int sectors, int countries) const {
     return VenueView{static_cast<int>(region.size()),
@@ -38,28 +40,35 @@ struct VenueTables {
                      countries,
                      thrust::raw_pointer_cast(region.data()),
                      thrust::raw_pointer_cast(fee.data()),
+                     thrust::raw_pointer_cast(impact.data()),
                      thrust::raw_pointer_cast(trades.data()),
                      thrust::raw_pointer_cast(member.data()),
-                     thrust::raw_pointer_cast(price.data())};
+                     thrust::raw_pointer_cast(price.data()),
+                     thrust::raw_pointer_cast(depth.data())};
   }
 };
 
 VenueTables venue_tables(const Scenario& sc, const World& world, const Economy& economy) {
   const int nv = static_cast<int>(sc.venues.size()), ns = world.sectors();
   std::vector<std::int32_t> region;
-  std::vector<double> fee, price(economy.venue_price.size());
+  std::vector<double> fee, impact, price(economy.venue_price.size()),
+      depth(economy.venue_volume.size());
   std::vector<std::uint8_t> trades(static_cast<std::size_t>(nv) * ns, 0);
   for (int v = 0; v < nv; ++v) {
     region.push_back(sc.venues[v].region);
     fee.push_back(sc.venues[v].fee);
+    impact.push_back(sc.venues[v].impact);
     for (int s : sc.venues[v].sectors) trades[static_cast<std::size_t>(v) * ns + s] = 1;
   }
   for (std::size_t b = 0; b < price.size(); ++b) {
     price[b] = static_cast<double>(economy.venue_price[b]) / kVenuePriceScale;
+    depth[b] = static_cast<double>(economy.venue_volume[b]);
   }
   VenueTables t;
   t.region.assign(region.begin(), region.end());
   t.fee.assign(fee.begin(), fee.end());
+  t.impact.assign(impact.begin(), impact.end());
+  t.depth.assign(depth.begin(), depth.end());
   t.price.assign(price.begin(), price.end());
   t.trades.assign(trades.begin(), trades.end());
   t.member.assign(world.venue_member.begin(), world.venue_member.end());
@@ -99,8 +108,17 @@ struct TraderPosition {
     // Merchants hold their goods where they bought them, not in a warehouse a venue lists.
     if (r.offshore[i] != 0 || !(r.expected_sales[i] > 0.0) || !(r.unit_cost[i] > 0.0)) return p;
     const int h = r.region[i], s = r.sector[i], c = t.region_country[h];
+    const double goods = static_cast<double>(kGoodsScale);
+    // What it means to sell and to buy, goods at home: the stock it holds beyond a step of
+    // expected sales, and its next purchases (agents/retail.h: towards its stock target).
+    const auto keep = static_cast<std::int64_t>(r.expected_sales[i] * goods);
+    p.offered = r.inventory[i] > keep ? r.inventory[i] - keep : 0;
+    const double wanted =
+        retail_purchases(r.expected_sales[i], static_cast<double>(r.inventory[i]) / goods,
+                         inventory_target, adjust_steps);
     // Routing: the venue where its stock sells for most and the one where buying costs
-    // least, landed, among those it may join that list its goods (export bans hold).
+    // least, landed and after what the book's depth is expected to cost the order, among
+    // those it may join that list its goods (export bans hold).
     double best_worth = 0.0, best_cost = 0.0;
     for (int v = 0; v < w.venues; ++v) {
       const std::size_t book = static_cast<std::size_t>(v) * w.sectors + s;
@@ -110,37 +128,35 @@ struct TraderPosition {
       const double price = w.price[book];
       if (!(price > 0.0)) continue;
       const VenueLeg leg = leg_of(t, w, h, v, s);
+      const double depth = w.depth[book];
       if (!is_banned(t.trade_factor[t.rrs(h, w.region[v], s)])) {
-        const double worth = ask_worth(price, leg);
+        const double worth =
+            ask_worth(price, leg) *
+            (1.0 - depth_cost(static_cast<double>(p.offered) / leg.ship_out, depth, w.impact[v]));
         if (p.ask_venue < 0 || worth > best_worth) {
           p.ask_venue = v;
           best_worth = worth;
         }
       }
       if (!is_banned(t.trade_factor[t.rrs(w.region[v], h, s)])) {
-        const double cost = bid_cost(price, leg);
+        const double cost = bid_cost(price, leg) *
+                            (1.0 + depth_cost(wanted * leg.ship_in * goods, depth, w.impact[v]));
         if (p.bid_venue < 0 || cost < best_cost) {
           p.bid_venue = v;
           best_cost = cost;
         }
       }
     }
-    const double goods = static_cast<double>(kGoodsScale);
-    // It offers what it holds beyond a step of expected sales, at no less than it cost.
+    // It offers that stock at no less than it cost.
     if (p.ask_venue >= 0) {
       const VenueLeg leg = leg_of(t, w, h, p.ask_venue, s);
-      const auto keep = static_cast<std::int64_t>(r.expected_sales[i] * goods);
-      p.offered = r.inventory[i] > keep ? r.inventory[i] - keep : 0;
       p.ask_quantity = ask_quantity(p.offered, leg.ship_out);
       p.ask_price = ask_price(ask_limit(r.unit_cost[i], leg));
     }
-    // It bids for its next purchases (agents/retail.h: towards its stock target), at no
-    // more than its stock costs it landed, within its cash.
+    // It bids for its next purchases at no more than its stock costs it landed, within its
+    // cash.
     if (p.bid_venue >= 0) {
       const VenueLeg leg = leg_of(t, w, h, p.bid_venue, s);
-      const double wanted =
-          retail_purchases(r.expected_sales[i], static_cast<double>(r.inventory[i]) / goods,
-                           inventory_target, adjust_steps);
       p.bid_price = bid_price(bid_limit(r.unit_cost[i], leg));
       p.bid_quantity = affordable_bid(static_cast<std::int64_t>(wanted * leg.ship_in * goods),
                                       p.bid_price, r.cash[i], leg);
@@ -315,6 +331,7 @@ void set_up_venues(const Scenario& sc, const World& world, Economy& economy) {
   const int ns = world.sectors(), nr = world.regions();
   const std::size_t nb = sc.venues.size() * static_cast<std::size_t>(ns);
   economy.venue_price.assign(nb, 0);
+  economy.venue_volume.assign(nb, 0);
   economy.venue_dollar_price.assign(nb, 0.0);
   economy.venue_return.assign(nb, 0.0);
   economy.venue_lead.assign(nb * nb * 6, 0.0);
@@ -436,6 +453,7 @@ VenueTrade trade_on_venues(const Scenario& sc, const Setting& setting, Economy& 
     out.value[b] = value[b];
     out.fees[b] = kept[b];
     economy.venue_price[b] = volume[b] > 0 ? price[b] : quoted[b];
+    economy.venue_volume[b] = volume[b];
     // What buyers paid beyond what sellers got, fees and rounding, goes to the venue's
     // owners, in its currency.
     economy.owners[sc.venues[b / static_cast<std::size_t>(ns)].region] += kept[b];

@@ -25,7 +25,8 @@ constexpr int kA1 = 0, kB1 = 1;
 constexpr int kOre = 0, kOil = 1;
 
 const std::string kVenues =
-    "  - {name: SHFE, region: A1, sectors: [oil, ore], members: [BBB, AAA], fee: 0.001}\n"
+    "  - {name: SHFE, region: A1, sectors: [oil, ore], members: [BBB, AAA], fee: 0.001,\n"
+    "     impact: 0.2}\n"
     "  - {name: NYMEX, region: B1, sectors: [ore], members: all}\n"
     "  - {name: LME, region: B1, sectors: [ore]}\n";
 
@@ -55,6 +56,7 @@ TEST(Load, VenuesReadEveryKey) {
   EXPECT_FALSE(shfe.open);
   EXPECT_EQ(shfe.members, (std::vector<int>{kAAA, kBBB}));  // sorted
   EXPECT_DOUBLE_EQ(shfe.fee, 0.001);
+  EXPECT_DOUBLE_EQ(shfe.impact, 0.2);
   // `all`, or members left out: every country's traders, and the default fee.
   for (const Venue* v : {&s.venues[1], &s.venues[2]}) {
     EXPECT_EQ(v->region, kB1);
@@ -62,6 +64,7 @@ TEST(Load, VenuesReadEveryKey) {
     EXPECT_TRUE(v->open) << v->name;
     EXPECT_TRUE(v->members.empty()) << v->name;
     EXPECT_DOUBLE_EQ(v->fee, 0.0005);
+    EXPECT_DOUBLE_EQ(v->impact, 0.05);
   }
   // Two venues in one region trading the same commodity compete; a single name is a list.
   const Scenario same = parse_scenario(with_venues("  - {name: X, region: A1, sectors: ore}\n"
@@ -110,7 +113,7 @@ TEST(LoadErrors, VenueKeys) {
   check("  - {region: A1, sectors: [ore]}\n", "{region: A1", 0, {"venue is missing 'name'"});
   check("  - {name: X, region: A1, sectors: [ore], fees: 0.001}\n", "fees:", 0,
         {"unknown key 'fees' in venue; did you mean 'fee'?",
-         "allowed: name, region, sectors, members, fee"});
+         "allowed: name, region, sectors, members, fee, impact"});
   check(kVenues + "  - {name: SHFE, region: B1, sectors: [ore]}\n", "SHFE, region: B1", 0,
         {"duplicate venue 'SHFE' (first at t.yaml:2:12)", "allowed: each name once"});
   check("  {name: X, region: A1, sectors: [ore]}\n", "{name: X", 0,
@@ -157,6 +160,12 @@ TEST(LoadErrors, VenueFee) {
       "allow_implausible: [venues]\n" + with_venues(head + "fee: 0.05}\n"), "t.yaml");
   EXPECT_DOUBLE_EQ(s.venues[0].fee, 0.05);
   EXPECT_DOUBLE_EQ(parse_scenario(with_venues(head + "fee: 0}\n"), "t.yaml").venues[0].fee, 0.0);
+  // What a thin book costs: a fraction, plausible up to half the price.
+  check(head + "impact: 1.5}\n", "impact: 1.5", 8, {"impact is 1.5, out of range", "[0, 1]"});
+  check(head + "impact: 0.8}\n", "impact: 0.8", 8,
+        {"impact is 0.8, outside its plausible range", "[0, 0.5]"});
+  EXPECT_DOUBLE_EQ(parse_scenario(with_venues(head + "impact: 0}\n"), "t.yaml").venues[0].impact,
+                   0.0);
 }
 
 TEST(LoadErrors, VenuesNeedTraders) {

@@ -88,6 +88,10 @@ void SectionReader::read_venues(const YAML::Node& list) {
     // 1% or more would exceed what a trader earns on the spread.
     v.fee = item.number("fee", Range{0, 1, false, true, true}, v.fee);
     plausible(item, "fee", v.fee, fraction(0, 0.01), "venues");
+    // An order as large as the book's last volume moves the price by half of `impact`; above
+    // 0.5 that is a quarter of the price, more than any exchange's daily limit.
+    v.impact = item.number("impact", fraction(), v.impact);
+    plausible(item, "impact", v.impact, fraction(0, 0.5), "venues");
     s_.venues.push_back(v);
   });
 }

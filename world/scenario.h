@@ -411,8 +411,9 @@ inline std::string checkpoint_path_of(const OutputSettings& output) {
 
 // A commodity exchange (docs/model.md §4.18): in `region`, it clears each of its `sectors`
 // (commodities) once a step on a call auction among its member traders, who pay `fee` of the
-// value of what they buy or sell. The traders of the countries in `members` may join, or
-// those of every country when `open`; events change who may (venue_access).
+// value of what they buy or sell, and members expect thin books to move against them. The traders
+// of the countries in `members` may join, or those of every country when `open`; events change who
+// may (venue_access).
 struct Venue {
   std::string name;
   int region = -1;
@@ -420,6 +421,9 @@ struct Venue {
   bool open = false;
   std::vector<int> members;  // countries, sorted; empty when open
   double fee = 0.0005;
+  // What a thin book costs an order there, as a share of the price: κ·q/(q + V) for an order
+  // of q against the book's last volume V (docs/model.md §4.18).
+  double impact = 0.05;
 };
 
 struct Scenario {

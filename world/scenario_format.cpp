@@ -206,7 +206,9 @@ const Section& scenario_format() {
                                       {"abatement_max"},
                                       {"start"}}};
   static const Section venue{
-      "venue", "name", {{"name", true}, {"region", true}, {"sectors", true}, {"members"}, {"fee"}}};
+      "venue",
+      "name",
+      {{"name", true}, {"region", true}, {"sectors", true}, {"members"}, {"fee"}, {"impact"}}};
   static const Section relocation{"relocation",
                                   "",
                                   {{"reserve"},

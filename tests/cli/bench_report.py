@@ -11,8 +11,8 @@ import re
 
 import clitest
 
-PARTS = ["policy", "search", "carbon", "plan", "labour", "produce", "trade", "accounts", "relocation",
-         "prices", "statistics", "next step"]
+PARTS = ["policy", "search", "carbon", "plan", "labour", "produce", "trade", "venues",
+         "accounts", "relocation", "prices", "statistics", "next step"]
 KEYS = ["agents", "updates_per_s", "bytes_per_agent", "peak_rss_mb", "stream_gbps",
         "traffic_ratio"]
 
