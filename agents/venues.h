@@ -107,41 +107,42 @@ ENTREPOT_HD std::int64_t ask_quantity(std::int64_t stock, double ship) {
 }
 
 // A buy of `quantity` at the venue, as it settles for the buyer: what it pays at the venue
-// (value and fee, venue currency), what that is in its own currency, the duty on the goods
-// (its currency) and the goods it receives at home.
+// (value and fee, venue currency), what that is in its own currency, the goods' value in its
+// currency (what the duty is on), the duty and the goods it receives at home.
 struct VenueBuy {
-  std::int64_t at_venue = 0, paid = 0, duty = 0, received = 0;
+  std::int64_t at_venue = 0, paid = 0, goods_value = 0, duty = 0, received = 0;
 };
 ENTREPOT_HD VenueBuy venue_buy(std::int64_t price, std::int64_t quantity, const VenueLeg& leg) {
   VenueBuy b;
   if (quantity <= 0) return b;
   const std::int64_t value = value_up(price, quantity);
   b.at_venue = value + fee_on(value, leg.fee);
-  std::int64_t goods_value = value;
+  b.goods_value = value;
   if (leg.cross) {
     // Converted rounding up: the member never pays less than the venue receives.
     const double own = static_cast<double>(b.at_venue) * leg.to_member;
     b.paid = static_cast<std::int64_t>(own);
     if (static_cast<double>(b.paid) < own) ++b.paid;
-    goods_value = static_cast<std::int64_t>(static_cast<double>(value) * leg.to_member);
+    b.goods_value = static_cast<std::int64_t>(static_cast<double>(value) * leg.to_member);
   } else {
     b.paid = b.at_venue;
   }
-  b.duty = static_cast<std::int64_t>(static_cast<double>(goods_value) * leg.duty);
+  b.duty = static_cast<std::int64_t>(static_cast<double>(b.goods_value) * leg.duty);
   b.received = static_cast<std::int64_t>(static_cast<double>(quantity) / leg.ship_in);
   return b;
 }
 
-// A sale of `quantity` at the venue, as it settles for the seller: what the venue pays it
-// less the fee (venue currency) and that in its own currency, rounded down.
+// A sale of `quantity` at the venue, as it settles for the seller: the goods' value at the
+// clearing price and what the venue pays it less the fee (venue currency), and that in its
+// own currency, rounded down.
 struct VenueSale {
-  std::int64_t at_venue = 0, paid = 0;
+  std::int64_t value = 0, at_venue = 0, paid = 0;
 };
 ENTREPOT_HD VenueSale venue_sale(std::int64_t price, std::int64_t quantity, const VenueLeg& leg) {
   VenueSale s;
   if (quantity <= 0) return s;
-  const std::int64_t value = value_down(price, quantity);
-  s.at_venue = value - fee_on(value, leg.fee);
+  s.value = value_down(price, quantity);
+  s.at_venue = s.value - fee_on(s.value, leg.fee);
   if (s.at_venue < 0) s.at_venue = 0;
   s.paid = leg.cross ? static_cast<std::int64_t>(static_cast<double>(s.at_venue) * leg.to_member)
                      : s.at_venue;

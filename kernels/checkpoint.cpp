@@ -82,8 +82,6 @@ void add_replicated(const Model* m, bool fill, std::vector<CheckpointArray>& out
   out.push_back(replicated("venues/dollar_price", of(&Economy::venue_dollar_price), fill));
   out.push_back(replicated("venues/return", of(&Economy::venue_return), fill));
   out.push_back(replicated("venues/lead", of(&Economy::venue_lead), fill));
-  out.push_back(replicated(
-      "venues/steps", std::vector<std::int64_t>{m != nullptr ? m->economy.venue_steps : 0}, fill));
   out.push_back(replicated("policy/tariff", world_of(&World::tariff), fill));
   out.push_back(replicated("policy/banned", world_of(&World::banned), fill));
 }
@@ -214,7 +212,6 @@ void restore(Model& m, const EconomyCheckpoint& c) {
   restore_vector(m.economy.venue_dollar_price, "venues/dollar_price", c, expected);
   restore_vector(m.economy.venue_return, "venues/return", c, expected);
   restore_vector(m.economy.venue_lead, "venues/lead", c, expected);
-  m.economy.venue_steps = saved(c, *expected.find("venues/steps")).values<std::int64_t>()[0];
   share_sites(m.economy, m.ranks, m.tables);
 
   // The world keeps the rates each phased tariff started from, so the timeline is replayed

@@ -54,11 +54,10 @@ struct Economy {
   // the venue's currency per unit of goods (agents/venues.h). For price leadership: its last
   // price in US$ and last return, and per ordered pair of books of one sector the running sums
   // of the correlation of the first's return a step earlier with the second's,
-  // [(a·B + b)·6 + k]: n, Σx, Σy, Σx², Σy², Σxy; `venue_steps` the steps the books have traded.
+  // [(a·B + b)·6 + k]: n, Σx, Σy, Σx², Σy², Σxy.
   std::vector<std::int64_t> venue_price;
   std::vector<std::int64_t> venue_volume;  // per book: what it traded last step, goods
   std::vector<double> venue_dollar_price, venue_return, venue_lead;
-  std::int64_t venue_steps = 0;
   int step = 0;  // steps completed
 };
 

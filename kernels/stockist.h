@@ -61,6 +61,21 @@ ENTREPOT_HD void take_over(const TraderStore::View& r, std::size_t i) {
   r.abroad[i] = 0;
 }
 
+// What `goods` of a stockist's stock cost it at its unit cost, money: the cost of goods it
+// sells, on its buyers' market or on a venue.
+ENTREPOT_HD std::int64_t stock_cost(std::int64_t goods, double unit_cost) {
+  return static_cast<std::int64_t>(static_cast<double>(goods) / static_cast<double>(kGoodsScale) *
+                                   unit_cost * static_cast<double>(kMoneyScale));
+}
+
+// A trader's share of its stock's cost bought abroad once `paid` (money, `abroad` or not)
+// joins stock worth `held_value`: the share its sales abroad count as re-exports (§4.13).
+ENTREPOT_HD double share_bought_abroad(double held_value, double share, double paid, bool abroad) {
+  const double total = held_value + paid;
+  if (!(paid > 0.0) || !(total > 0.0)) return share;
+  return (held_value * share + (abroad ? paid : 0.0)) / total;
+}
+
 // The trade cell through which stockist i buys at each supplier slot as the quotes hold it
 // (−1: no supplier, or its flow is banned), and how many slots have one.
 struct SupplierCells {

@@ -62,10 +62,8 @@ ENTREPOT_HD void note_delivery(const TablesView& t, const TraderStore::View& r, 
     r.goods_origin[i] = static_cast<std::uint16_t>(cell / static_cast<std::size_t>(t.sectors) /
                                                    static_cast<std::size_t>(t.regions));
   }
-  const double total = held_value + paid;
-  if (!(paid > 0.0) || !(total > 0.0)) return;
-  const double foreign = t.crosses_border(cell) ? paid : 0.0;
-  r.foreign_share[i] = (held_value * r.foreign_share[i] + foreign) / total;
+  r.foreign_share[i] =
+      share_bought_abroad(held_value, r.foreign_share[i], paid, t.crosses_border(cell));
 }
 // Where a stockist's goods come from, for the duty: a retailer's are bought at home (−1);
 // a trader's from the origin of its largest delivery.
@@ -204,9 +202,7 @@ struct StockistSellers {
     r.demand[i] = one.orders + two.shipped;
     r.shipped[i] = one.shipped + two.shipped;
     r.sales_value[i] = one.sales + two.sales;
-    r.cost_of_sales[i] = static_cast<std::int64_t>(
-        static_cast<double>(r.shipped[i]) / static_cast<double>(kGoodsScale) * r.unit_cost[i] *
-        static_cast<double>(kMoneyScale));
+    r.cost_of_sales[i] = stock_cost(r.shipped[i], r.unit_cost[i]);
     note_exports(t, r, i, one.exports + two.exports);
     r.inventory[i] -= r.shipped[i];
     r.cash[i] += r.sales_value[i];

@@ -14,6 +14,7 @@
 #include "agents/venues.h"
 #include "kernels/auction.h"
 #include "kernels/host_copy.h"
+#include "kernels/stockist.h"
 
 namespace entrepot {
 namespace {
@@ -97,6 +98,13 @@ struct Position {
   std::int64_t offered = 0;  // the stock the ask was sized within, goods
 };
 
+// The stock trader i offers: what it holds beyond a step of expected sales, goods at home.
+ENTREPOT_HD std::int64_t offered_stock(const TraderStore::View& r, std::size_t i) {
+  const auto keep =
+      static_cast<std::int64_t>(r.expected_sales[i] * static_cast<double>(kGoodsScale));
+  return r.inventory[i] > keep ? r.inventory[i] - keep : 0;
+}
+
 struct TraderPosition {
   TablesView t;
   VenueView w;
@@ -111,8 +119,7 @@ struct TraderPosition {
     const double goods = static_cast<double>(kGoodsScale);
     // What it means to sell and to buy, goods at home: the stock it holds beyond a step of
     // expected sales, and its next purchases (agents/retail.h: towards its stock target).
-    const auto keep = static_cast<std::int64_t>(r.expected_sales[i] * goods);
-    p.offered = r.inventory[i] > keep ? r.inventory[i] - keep : 0;
+    p.offered = offered_stock(r, i);
     const double wanted =
         retail_purchases(r.expected_sales[i], static_cast<double>(r.inventory[i]) / goods,
                          inventory_target, adjust_steps);
@@ -212,16 +219,14 @@ struct SettleFills {
       const int v = o.book / position.w.sectors;
       const VenueLeg leg = leg_of(t, position.w, h, v, s);
       const VenueSale sale = venue_sale(clearing[o.book], sold, leg);
-      const Position p = position(i);
       f.ask_book = o.book;
       f.sold = sold;
-      f.shipped = shipped_for(sold, leg.ship_out, p.offered);
-      f.sale_value = value_down(clearing[o.book], sold);
+      f.shipped = shipped_for(sold, leg.ship_out, offered_stock(r, i));
+      f.sale_value = sale.value;
       f.sale_at_venue = sale.at_venue;
       f.sale_paid = sale.paid;
       r.inventory[i] -= f.shipped;
-      r.cost_of_sales[i] += static_cast<std::int64_t>(static_cast<double>(f.shipped) / goods *
-                                                      r.unit_cost[i] * money);
+      r.cost_of_sales[i] += stock_cost(f.shipped, r.unit_cost[i]);
       r.sales_value[i] += sale.paid;
       r.cash[i] += sale.paid;
       // What it sells on a venue is demand it restocks for, as a buyer's order is.
@@ -237,20 +242,15 @@ struct SettleFills {
       f.bid_book = o.book;
       f.bought = bought;
       f.buy_at_venue = buy.at_venue;
-      f.buy_value =
-          leg.cross ? static_cast<std::int64_t>(
-                          static_cast<double>(value_up(clearing[o.book], bought)) * leg.to_member)
-                    : value_up(clearing[o.book], bought);
+      f.buy_value = buy.goods_value;
       f.buy_paid = buy.paid;
       f.duty = buy.duty;
       f.received = buy.received;
       const std::int64_t cost = buy.paid + buy.duty;
       const double held = static_cast<double>(r.inventory[i]) / goods;
-      if (leg.cross && cost > 0) {
-        const double total = held * r.unit_cost[i] * money + static_cast<double>(cost);
-        r.foreign_share[i] =
-            (held * r.unit_cost[i] * money * r.foreign_share[i] + static_cast<double>(cost)) /
-            total;
+      if (leg.cross) {
+        r.foreign_share[i] = share_bought_abroad(held * r.unit_cost[i] * money, r.foreign_share[i],
+                                                 static_cast<double>(cost), true);
       }
       r.unit_cost[i] =
           stock_unit_cost(held, r.unit_cost[i], static_cast<double>(buy.received) / goods,
@@ -296,7 +296,9 @@ void follow_prices(const Scenario& sc, const World& world, Economy& e) {
     now[b] = static_cast<double>(e.venue_price[b]) / kVenuePriceScale * e.exchange_rate[country];
     change[b] = e.venue_dollar_price[b] > 0.0 ? now[b] / e.venue_dollar_price[b] - 1.0 : 0.0;
   }
-  if (e.venue_steps >= 1) {
+  // The books have traded e.step steps before this one: from the second on, each has a
+  // return of the step before.
+  if (e.step >= 1) {
     for (std::size_t a = 0; a < nb; ++a) {
       for (std::size_t b = 0; b < nb; ++b) {
         if (a == b || a % ns != b % ns) continue;
@@ -313,7 +315,6 @@ void follow_prices(const Scenario& sc, const World& world, Economy& e) {
   }
   e.venue_dollar_price = now;
   e.venue_return = change;
-  ++e.venue_steps;
 }
 
 // Pearson correlation from running sums: 0 where either side does not vary.
@@ -335,7 +336,6 @@ void set_up_venues(const Scenario& sc, const World& world, Economy& economy) {
   economy.venue_dollar_price.assign(nb, 0.0);
   economy.venue_return.assign(nb, 0.0);
   economy.venue_lead.assign(nb * nb * 6, 0.0);
-  economy.venue_steps = 0;
   for (std::size_t v = 0; v < sc.venues.size(); ++v) {
     const int at = world.region_country[sc.venues[v].region];
     for (int s : sc.venues[v].sectors) {
@@ -447,12 +447,12 @@ VenueTrade trade_on_venues(const Scenario& sc, const Setting& setting, Economy& 
   }
   ranks.sum_over_ranks(sums.data(), sums.size());
   // A book's volume is what its sellers sold (each side's fills sum to it).
-  const std::vector<std::int64_t> quoted = settled_prices(to_host(orders), economy.venue_price);
+  const std::vector<std::int64_t> settlement = settled_prices(to_host(orders), economy.venue_price);
   for (std::size_t b = 0; b < nb; ++b) {
     out.volume[b] = volume[b];
     out.value[b] = value[b];
     out.fees[b] = kept[b];
-    economy.venue_price[b] = volume[b] > 0 ? price[b] : quoted[b];
+    economy.venue_price[b] = volume[b] > 0 ? price[b] : settlement[b];
     economy.venue_volume[b] = volume[b];
     // What buyers paid beyond what sellers got, fees and rounding, goes to the venue's
     // owners, in its currency.
