@@ -248,10 +248,9 @@ struct SettleFills {
       f.received = buy.received;
       const std::int64_t cost = buy.paid + buy.duty;
       const double held = static_cast<double>(r.inventory[i]) / goods;
-      if (leg.cross) {
-        r.foreign_share[i] = share_bought_abroad(held * r.unit_cost[i] * money, r.foreign_share[i],
-                                                 static_cast<double>(cost), true);
-      }
+      // Bought at home it lowers the share bought abroad, as a delivery from home does.
+      r.foreign_share[i] = share_bought_abroad(held * r.unit_cost[i] * money, r.foreign_share[i],
+                                               static_cast<double>(cost), leg.cross);
       r.unit_cost[i] =
           stock_unit_cost(held, r.unit_cost[i], static_cast<double>(buy.received) / goods,
                           static_cast<double>(cost) / money);
